@@ -1,0 +1,153 @@
+/**
+ * Default settings. A game overrides any of them in `server/conf/settings.ts`
+ * (`export default { serverName: "My MUD", telnetPorts: [4000] } satisfies GameSettings`).
+ * Ports set to 0 pick a free port (tests do this).
+ */
+export interface Settings {
+  /** The game's name, shown on the connection screen and in MSSP. */
+  serverName: string;
+  /** The game folder (absolute); filled in by the loader. */
+  gameDir: string;
+
+  /** Telnet ports the portal listens on (Evennia: TELNET_PORTS). */
+  telnetPorts: number[];
+  /** Interface telnet (and TLS telnet) bind to. */
+  telnetInterface: string;
+  /** Telnet-over-TLS ports (empty disables TLS telnet). */
+  sslPorts: number[];
+  /** PEM certificate file for TLS telnet (relative to the game folder). */
+  sslCertificate: string;
+  /** PEM private key file for TLS telnet (relative to the game folder). */
+  sslKey: string;
+
+  /** Port of the portal's web front (webclient, websocket, comet, proxied website). */
+  webPort: number;
+  /** Interface the portal's web front binds to. */
+  webInterface: string;
+  /** Port of the server's internal web app (loopback). */
+  serverWebPort: number;
+
+  /** Port of the portal ⇄ server link. */
+  linkPort: number;
+  /** Interface the link binds to; loopback unless several hosts share one server. */
+  linkInterface: string;
+  /** Shared secret the server presents on the link; required when the link is not on loopback. */
+  linkToken: string;
+  /** Largest link frame accepted, in bytes; a larger one closes the link. */
+  linkMaxFrameBytes: number;
+
+  /** Database URL: `sqlite:server/evennia.db3` (relative to the game folder) or `postgres://...`. */
+  databaseUrl: string;
+
+  /** Lines typed while the server is away are held, up to this many per session. */
+  heldInputLimit: number;
+  /** Longest input line accepted, in characters; longer lines are cut with a notice. */
+  maxLineLength: number;
+  /** Seconds a connection may take to log in before it is closed (0 = never). */
+  loginTimeout: number;
+  /** Seconds without input before a connection is closed (0 = never). */
+  idleTimeout: number;
+  /** Bytes of unsent output a session may queue before it is dropped. */
+  maxOutputBuffer: number;
+  /** Commands a session may send per second (sustained); excess is refused. */
+  commandRatePerSecond: number;
+  /** Burst of commands allowed above the sustained rate. */
+  commandBurst: number;
+  /** New connections accepted per IP per minute. */
+  connectionsPerIpPerMinute: number;
+  /** Simultaneous connections per IP. */
+  maxConnectionsPerIp: number;
+  /** Failed logins allowed per IP within {@link Settings.loginThrottleWindow}. */
+  loginAttemptsPerIp: number;
+  /** Failed logins allowed per account within {@link Settings.loginThrottleWindow}. */
+  loginAttemptsPerAccount: number;
+  /** Window of the login throttle, in seconds. */
+  loginThrottleWindow: number;
+
+  /** Seconds the portal waits before restarting a crashed server the first time (doubles each time). */
+  serverRestartBackoff: number;
+  /** Upper bound of the restart back-off, in seconds. */
+  serverRestartBackoffMax: number;
+
+  /** Minimum password length for new accounts. */
+  passwordMinLength: number;
+  /** Typeclass path of new accounts' characters. */
+  baseCharacterTypeclass: string;
+  /** Typeclass path of new rooms. */
+  baseRoomTypeclass: string;
+  /** Typeclass path of new exits. */
+  baseExitTypeclass: string;
+  /** Typeclass path of new objects. */
+  baseObjectTypeclass: string;
+  /** Typeclass path of accounts. */
+  baseAccountTypeclass: string;
+  /** Typeclass path of scripts. */
+  baseScriptTypeclass: string;
+  /** Typeclass path of channels. */
+  baseChannelTypeclass: string;
+
+  /** Cmdset of sessions that are not logged in. */
+  cmdsetUnloggedin: string;
+  /** Cmdset of logged-in accounts. */
+  cmdsetAccount: string;
+  /** Cmdset of puppeted characters. */
+  cmdsetCharacter: string;
+
+  /** Strong references the identity map keeps warm (LRU). */
+  identityMapLruSize: number;
+  /** Heap used (MB) above which the identity map flushes by itself (0 = never). */
+  identityMapFlushHeapMb: number;
+
+  /** Extra game modules (relative to the game folder) the server imports at start. */
+  gameModules: string[];
+}
+
+/** The defaults, as Evennia's where Evennia has one. */
+export const defaultSettings: Settings = {
+  serverName: "Evennia-TS",
+  gameDir: process.cwd(),
+  telnetPorts: [4000],
+  telnetInterface: "0.0.0.0",
+  sslPorts: [],
+  sslCertificate: "server/ssl.cert",
+  sslKey: "server/ssl.key",
+  webPort: 4001,
+  webInterface: "0.0.0.0",
+  serverWebPort: 4005,
+  linkPort: 4006,
+  linkInterface: "127.0.0.1",
+  linkToken: "",
+  linkMaxFrameBytes: 16 * 1024 * 1024,
+  databaseUrl: "sqlite:server/evennia.db3",
+  heldInputLimit: 50,
+  maxLineLength: 8192,
+  loginTimeout: 300,
+  idleTimeout: 0,
+  maxOutputBuffer: 4 * 1024 * 1024,
+  commandRatePerSecond: 10,
+  commandBurst: 30,
+  connectionsPerIpPerMinute: 30,
+  maxConnectionsPerIp: 20,
+  loginAttemptsPerIp: 15,
+  loginAttemptsPerAccount: 5,
+  loginThrottleWindow: 300,
+  serverRestartBackoff: 1,
+  serverRestartBackoffMax: 30,
+  passwordMinLength: 6,
+  baseCharacterTypeclass: "typeclasses.characters.Character",
+  baseRoomTypeclass: "typeclasses.rooms.Room",
+  baseExitTypeclass: "typeclasses.exits.Exit",
+  baseObjectTypeclass: "typeclasses.objects.Object",
+  baseAccountTypeclass: "typeclasses.accounts.Account",
+  baseScriptTypeclass: "typeclasses.scripts.Script",
+  baseChannelTypeclass: "typeclasses.channels.Channel",
+  cmdsetUnloggedin: "commands.default_cmdsets.UnloggedinCmdSet",
+  cmdsetAccount: "commands.default_cmdsets.AccountCmdSet",
+  cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",
+  identityMapLruSize: 10_000,
+  identityMapFlushHeapMb: 0,
+  gameModules: [],
+};
+
+/** What a game's settings file may set. */
+export type GameSettings = Partial<Omit<Settings, "gameDir">>;

@@ -1,0 +1,78 @@
+/**
+ * Loading settings: defaults, then the game's `server/conf/settings.ts`, then
+ * overrides given by the caller (tests, CLI flags).
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { EvenniaError } from "../utils/errors.ts";
+import { defaultSettings, type GameSettings, type Settings } from "./default-settings.ts";
+
+export { defaultSettings, type GameSettings, type Settings } from "./default-settings.ts";
+
+/** The settings file of a game folder. */
+export function settingsFile(gameDir: string): string {
+  return path.join(gameDir, "server", "conf", "settings.ts");
+}
+
+/** True when `dir` looks like a game folder (it has `server/conf/settings.ts`). */
+export function isGameDir(dir: string): boolean {
+  return existsSync(settingsFile(dir));
+}
+
+/** Combine defaults, a game's settings and overrides; validates the result. */
+export function buildSettings(gameDir: string, ...layers: GameSettings[]): Settings {
+  const merged: Settings = { ...defaultSettings, gameDir: path.resolve(gameDir) };
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (!(key in defaultSettings)) {
+        throw new EvenniaError("EV_ERR_CONFIG", `unknown setting "${key}"`);
+      }
+      (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  validateSettings(merged);
+  return merged;
+}
+
+/** Load a game folder's settings (with optional overrides on top). */
+export async function loadSettings(gameDir: string, overrides: GameSettings = {}): Promise<Settings> {
+  const file = settingsFile(gameDir);
+  if (!existsSync(file)) {
+    throw new EvenniaError(
+      "EV_ERR_NOT_GAME_DIR",
+      `${path.resolve(gameDir)} is not a game folder (no server/conf/settings.ts); create one with "evennia-ts init <dir>"`,
+    );
+  }
+  let game: GameSettings = {};
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { default?: GameSettings };
+    game = mod.default ?? {};
+  } catch (err) {
+    throw new EvenniaError("EV_ERR_CONFIG", `could not load ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return buildSettings(gameDir, game, overrides);
+}
+
+function validateSettings(s: Settings): void {
+  const ports: [string, number][] = [
+    ...s.telnetPorts.map((p) => ["telnetPorts", p] as [string, number]),
+    ...s.sslPorts.map((p) => ["sslPorts", p] as [string, number]),
+    ["webPort", s.webPort],
+    ["serverWebPort", s.serverWebPort],
+    ["linkPort", s.linkPort],
+  ];
+  for (const [name, port] of ports) {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${port} is not a valid port`);
+    }
+  }
+  const loopback = s.linkInterface === "127.0.0.1" || s.linkInterface === "::1" || s.linkInterface === "localhost";
+  if (!loopback && !s.linkToken) {
+    throw new EvenniaError("EV_ERR_CONFIG", "setting linkToken is required when linkInterface is not loopback");
+  }
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(s.databaseUrl)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting databaseUrl: "${s.databaseUrl}" is neither sqlite:<file> nor postgres://...`);
+  }
+}
