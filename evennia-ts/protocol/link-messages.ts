@@ -1,0 +1,112 @@
+/**
+ * Messages carried over the portal ⇄ server link. Each frame holds an array of
+ * them (the link batches everything sent within one event-loop turn).
+ */
+import type { MessageKwargs, OobMessage } from "./message.ts";
+import { parseOobMessage } from "./message.ts";
+
+/** A portal session as the server sees it; `data` is whatever the server stored for it. */
+export interface SessionSnapshot {
+  sessid: number;
+  protocolKey: string;
+  address: string;
+  clientOptions: MessageKwargs;
+  connectedAt: number;
+  /** Server-owned state (logged-in account, puppet ...) kept by the portal across reloads. */
+  data: Record<string, unknown>;
+}
+
+/** Why the server is being brought down. */
+export type ShutdownMode = "reload" | "reset" | "shutdown";
+
+/** How the server (re)joined the portal. */
+export type StartMode = "start" | "reload" | "reset" | "restart";
+
+/** Portal → server. */
+export type PortalToServer =
+  | { t: "welcome"; mode: StartMode; sessions: SessionSnapshot[] }
+  | { t: "connect"; session: SessionSnapshot }
+  | { t: "disconnect"; sessid: number; reason: string }
+  | { t: "msg"; sessid: number; msgs: OobMessage[] }
+  | { t: "client-options"; sessid: number; options: MessageKwargs }
+  | { t: "shutdown"; mode: ShutdownMode };
+
+/** Server → portal. */
+export type ServerToPortal =
+  | { t: "hello"; token: string; pid: number }
+  | { t: "synced" }
+  | { t: "msg"; sessid: number; msgs: OobMessage[] }
+  | { t: "session-data"; sessid: number; data: Record<string, unknown> }
+  | { t: "disconnect"; sessid: number; reason: string }
+  | { t: "request"; action: ShutdownMode };
+
+/** Either direction. */
+export type LinkMessage = PortalToServer | ServerToPortal;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isSessid(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v > 0;
+}
+
+function validMessages(v: unknown): v is OobMessage[] {
+  return Array.isArray(v) && v.every((m) => parseOobMessage(m).ok);
+}
+
+function validSnapshot(v: unknown): v is SessionSnapshot {
+  return (
+    isRecord(v) &&
+    isSessid(v.sessid) &&
+    typeof v.protocolKey === "string" &&
+    typeof v.address === "string" &&
+    isRecord(v.clientOptions) &&
+    typeof v.connectedAt === "number" &&
+    isRecord(v.data)
+  );
+}
+
+/** Validate one decoded link message from the server; `undefined` when malformed. */
+export function parseServerMessage(v: unknown): ServerToPortal | undefined {
+  if (!isRecord(v) || typeof v.t !== "string") return undefined;
+  switch (v.t) {
+    case "hello":
+      return typeof v.token === "string" && typeof v.pid === "number" ? (v as ServerToPortal) : undefined;
+    case "synced":
+      return v as ServerToPortal;
+    case "msg":
+      return isSessid(v.sessid) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
+    case "session-data":
+      return isSessid(v.sessid) && isRecord(v.data) ? (v as ServerToPortal) : undefined;
+    case "disconnect":
+      return isSessid(v.sessid) && typeof v.reason === "string" ? (v as ServerToPortal) : undefined;
+    case "request":
+      return v.action === "reload" || v.action === "reset" || v.action === "shutdown" ? (v as ServerToPortal) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Validate one decoded link message from the portal; `undefined` when malformed. */
+export function parsePortalMessage(v: unknown): PortalToServer | undefined {
+  if (!isRecord(v) || typeof v.t !== "string") return undefined;
+  switch (v.t) {
+    case "welcome":
+      return typeof v.mode === "string" && Array.isArray(v.sessions) && v.sessions.every(validSnapshot)
+        ? (v as PortalToServer)
+        : undefined;
+    case "connect":
+      return validSnapshot(v.session) ? (v as PortalToServer) : undefined;
+    case "disconnect":
+      return isSessid(v.sessid) && typeof v.reason === "string" ? (v as PortalToServer) : undefined;
+    case "msg":
+      return isSessid(v.sessid) && validMessages(v.msgs) ? (v as PortalToServer) : undefined;
+    case "client-options":
+      return isSessid(v.sessid) && isRecord(v.options) ? (v as PortalToServer) : undefined;
+    case "shutdown":
+      return v.mode === "reload" || v.mode === "reset" || v.mode === "shutdown" ? (v as PortalToServer) : undefined;
+    default:
+      return undefined;
+  }
+}
