@@ -1,0 +1,47 @@
+/**
+ * References to database rows. A typeclassed object (object, account, script, channel)
+ * implements {@link Referenceable} so that attribute values can hold it: the value is
+ * stored as `{kind, id}` and resolved back to the live instance when loaded.
+ */
+
+/** The method key a {@link Referenceable} implements; a registered symbol, so it survives reloads. */
+export const DB_REF: unique symbol = Symbol.for("evennia.dbref");
+
+/** Which table a reference points into. Open-ended: other tables may be added later. */
+export type DbRefKind = "object" | "account" | "script" | "channel" | (string & {});
+
+/** A reference to one row: its table (`kind`) and its primary key. */
+export interface DbRef {
+  /** The table: "object", "account", "script", "channel". */
+  kind: DbRefKind;
+  /** The row's primary key. */
+  id: number;
+}
+
+/** Anything that stands for a database row and can be stored by reference. */
+export interface Referenceable {
+  /** The row this instance stands for. */
+  [DB_REF](): DbRef;
+}
+
+/** True when `v` implements {@link Referenceable}. */
+export function isReferenceable(v: unknown): v is Referenceable {
+  return typeof v === "object" && v !== null && typeof (v as Partial<Referenceable>)[DB_REF] === "function";
+}
+
+/** True when `ref` has a non-empty string kind and a safe integer id (a saved row). */
+export function isValidDbRef(ref: unknown): ref is DbRef {
+  if (typeof ref !== "object" || ref === null) return false;
+  const { kind, id } = ref as Partial<DbRef>;
+  return typeof kind === "string" && kind.length > 0 && Number.isSafeInteger(id);
+}
+
+/** A short stable string for a reference, usable as a map key: `"object#12"`. */
+export function dbRefKey(ref: DbRef): string {
+  return `${ref.kind}#${ref.id}`;
+}
+
+/** True when two references point at the same row. */
+export function sameDbRef(a: DbRef, b: DbRef): boolean {
+  return a.kind === b.kind && a.id === b.id;
+}
