@@ -1,0 +1,155 @@
+/**
+ * Units of work. Each command, inputfunc and timer callback runs in one: the writes
+ * it makes are staged, then committed in one transaction when it ends, and only
+ * then is its output delivered — what a player was told has happened is on disk.
+ * If it throws, or the commit fails, nothing is written, the in-memory changes it
+ * made are undone, and its output is discarded.
+ *
+ * Writes made outside any unit of work join an implicit one that commits on the
+ * next turn of the event loop.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { getLogger } from "../utils/logger.ts";
+import type { Database, Statement } from "./database.ts";
+
+const log = getLogger("db.uow");
+
+/** A write staged under a key; a later write under the same key replaces it. */
+type StagedWrite = () => Statement[];
+
+/** One unit of work. */
+export class UnitOfWork {
+  private readonly writes = new Map<string, StagedWrite>();
+  private readonly undoLog: (() => void)[] = [];
+  private readonly afterCommitCallbacks: (() => void)[] = [];
+  private finished = false;
+
+  constructor(readonly db: Database) {}
+
+  /**
+   * Stage a write. `key` identifies what is written (e.g. `object:12`); staging the
+   * same key again replaces the earlier write, so the row is written once, as it is
+   * at commit time. `build` runs at commit.
+   */
+  stage(key: string, build: StagedWrite): void {
+    this.assertOpen();
+    // delete first so the key moves to the end: writes run in the order of their last staging
+    this.writes.delete(key);
+    this.writes.set(key, build);
+  }
+
+  /** Record how to undo an in-memory change if this unit of work fails. */
+  recordUndo(undo: () => void): void {
+    if (!this.finished) this.undoLog.push(undo);
+  }
+
+  /** Run `fn` after a successful commit (output delivery, cache updates). */
+  afterCommit(fn: () => void): void {
+    if (this.finished) fn();
+    else this.afterCommitCallbacks.push(fn);
+  }
+
+  /** Number of staged writes. */
+  get size(): number {
+    return this.writes.size;
+  }
+
+  /** True once committed or rolled back. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Commit staged writes in one transaction, then run after-commit callbacks. */
+  async commit(): Promise<void> {
+    this.assertOpen();
+    const statements: Statement[] = [];
+    for (const build of this.writes.values()) statements.push(...build());
+    this.writes.clear();
+    try {
+      if (statements.length > 0) await this.db.write(statements);
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+    this.finished = true;
+    for (const fn of this.afterCommitCallbacks) {
+      try {
+        fn();
+      } catch (err) {
+        log.error("after-commit callback failed", err);
+      }
+    }
+  }
+
+  /** Discard staged writes and undo in-memory changes, newest first. */
+  rollback(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.writes.clear();
+    this.afterCommitCallbacks.length = 0;
+    for (let i = this.undoLog.length - 1; i >= 0; i--) {
+      try {
+        this.undoLog[i]!();
+      } catch (err) {
+        log.error("undo step failed", err);
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.finished) throw new Error("this unit of work has already finished");
+  }
+}
+
+const storage = new AsyncLocalStorage<UnitOfWork>();
+let implicit: UnitOfWork | null = null;
+
+/** The unit of work the caller runs in, if any. */
+export function currentUnitOfWork(): UnitOfWork | undefined {
+  const uow = storage.getStore();
+  return uow && !uow.isFinished ? uow : undefined;
+}
+
+/**
+ * The unit of work to stage a write in: the current one, or an implicit one that
+ * commits on the next turn of the event loop.
+ */
+export function unitOfWorkFor(db: Database): UnitOfWork {
+  const current = currentUnitOfWork();
+  if (current) return current;
+  if (implicit && !implicit.isFinished && implicit.db === db) return implicit;
+  const uow = new UnitOfWork(db);
+  implicit = uow;
+  setImmediate(() => {
+    if (implicit === uow) implicit = null;
+    uow.commit().catch((err) => log.error("implicit unit of work failed to commit; its changes were undone", err));
+  });
+  return uow;
+}
+
+/** Wait until the implicit unit of work (writes made outside any) has committed. */
+export async function flushImplicitWrites(): Promise<void> {
+  const uow = implicit;
+  if (!uow) return;
+  implicit = null;
+  if (!uow.isFinished) await uow.commit();
+}
+
+/**
+ * Run `fn` in a new unit of work: commit when it resolves, roll back (and rethrow)
+ * when it throws. Nested calls join the outer unit of work.
+ */
+export async function runInUnitOfWork<T>(db: Database, fn: (uow: UnitOfWork) => Promise<T> | T): Promise<T> {
+  const outer = currentUnitOfWork();
+  if (outer) return fn(outer);
+  const uow = new UnitOfWork(db);
+  let result: T;
+  try {
+    result = await storage.run(uow, () => fn(uow));
+  } catch (err) {
+    uow.rollback();
+    throw err;
+  }
+  await uow.commit();
+  return result;
+}
