@@ -1,0 +1,273 @@
+/**
+ * Attributes: persistent values on any typeclassed object, stored as tagged JSON
+ * (numbers, strings, booleans, null, arrays, plain objects, Map, Set, Date and
+ * references to other typeclassed objects). Keys are case-insensitive, as in
+ * Evennia. Reading is synchronous; writes are staged in the current unit of work.
+ * Nested changes (`obj.db.inventory.push(x)`) are saved without reassigning.
+ */
+import type { DbRef } from "../db/db-ref.ts";
+import { decodeValue, encodeValue } from "../db/tagged-json.ts";
+import { track, untrack } from "../db/tracked-value.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
+import type { TypedObject } from "./typed-object.ts";
+
+/** Options of attribute calls. */
+export interface AttributeOptions {
+  /** Category; attributes with the same key in different categories are different. */
+  category?: string;
+}
+
+/** Options of {@link AttributeHandler.add}. */
+export interface AddAttributeOptions extends AttributeOptions {
+  /** Lock string controlling access to this attribute (`attrread:...;attredit:...`). */
+  lockstring?: string;
+}
+
+/** A stored attribute as listed by {@link AttributeHandler.all}. */
+export interface AttributeInfo {
+  key: string;
+  category: string;
+  value: unknown;
+  lockstring: string;
+}
+
+/** A raw attribute row, as loaded. */
+export interface AttributeData {
+  key: string;
+  category: string;
+  value: string;
+  lock_string: string;
+}
+
+interface Entry {
+  key: string;
+  category: string;
+  /** The value as last encoded (what the database has, or will have at commit). */
+  json: string;
+  /** The decoded, tracked value handed to game code. */
+  value: unknown;
+  lockstring: string;
+  hasRefs: boolean;
+  /** Store deletion epoch when `value` was decoded; re-decoded when deletions happen. */
+  epoch: number;
+  /** Unit of work that already recorded an undo for nested changes. */
+  undoFor: UnitOfWork | null;
+}
+
+const SEP = "\u0000";
+
+/** The attributes of one object. */
+export class AttributeHandler {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly owner: TypedObject) {}
+
+  /** The value of `key`, or `defaultValue` when there is none. */
+  get<T = any>(key: string, options: AttributeOptions & { default?: T } = {}): T | undefined {
+    const entry = this.entries.get(entryId(key, options.category));
+    if (!entry) return options.default;
+    if (entry.hasRefs && entry.epoch !== this.owner._store.deletionEpoch) this.redecode(entry);
+    return entry.value as T;
+  }
+
+  /** True when `key` has a value. */
+  has(key: string, options: AttributeOptions = {}): boolean {
+    return this.entries.has(entryId(key, options.category));
+  }
+
+  /**
+   * Set `key` to `value`. The value is checked and encoded now: a value that cannot
+   * be stored raises `EV_ERR_SERIALIZE` and nothing is changed.
+   */
+  add(key: string, value: unknown, options: AddAttributeOptions = {}): void {
+    const category = normCategory(options.category);
+    const k = normKey(key);
+    const id = k + SEP + category;
+    const json = encodeValue(untrack(value), `${this.owner.dbref}.attributes.${k}`);
+    const previous = this.entries.get(id);
+    const entry = this.buildEntry(k, category, json, options.lockstring ?? previous?.lockstring ?? "");
+    this.entries.set(id, entry);
+    const uow = this.owner._store.unitOfWork();
+    uow.recordUndo(() => {
+      if (previous) this.entries.set(id, previous);
+      else this.entries.delete(id);
+    });
+    this.stage(entry, uow);
+  }
+
+  /** Remove `key`; returns whether it existed. */
+  remove(key: string, options: AttributeOptions = {}): boolean {
+    const id = entryId(key, options.category);
+    const previous = this.entries.get(id);
+    if (!previous) return false;
+    this.entries.delete(id);
+    const uow = this.owner._store.unitOfWork();
+    uow.recordUndo(() => this.entries.set(id, previous));
+    const owner = this.owner;
+    uow.stage(writeKey(owner, previous), () => [
+      {
+        sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
+        params: [owner.kind, owner.id, previous.key, previous.category],
+      },
+    ]);
+    return true;
+  }
+
+  /** Remove every attribute (of one category, when given). */
+  clear(options: AttributeOptions = {}): void {
+    for (const entry of [...this.entries.values()]) {
+      if (options.category === undefined || entry.category === normCategory(options.category)) {
+        this.remove(entry.key, { category: entry.category });
+      }
+    }
+  }
+
+  /** Every attribute (of one category, when given). */
+  all(options: AttributeOptions = {}): AttributeInfo[] {
+    const out: AttributeInfo[] = [];
+    for (const entry of this.entries.values()) {
+      if (options.category !== undefined && entry.category !== normCategory(options.category)) continue;
+      out.push({ key: entry.key, category: entry.category, value: this.get(entry.key, { category: entry.category }), lockstring: entry.lockstring });
+    }
+    return out;
+  }
+
+  /** Keys of every attribute (of one category, when given). */
+  keys(options: AttributeOptions = {}): string[] {
+    return this.all(options).map((a) => a.key);
+  }
+
+  /** The lock string of an attribute ("" when none or absent). */
+  lockstring(key: string, options: AttributeOptions = {}): string {
+    return this.entries.get(entryId(key, options.category))?.lockstring ?? "";
+  }
+
+  /** @internal references inside loaded rows (the store loads them before {@link _load}) */
+  static _refsOf(rows: AttributeData[], collect: (json: string) => DbRef[]): DbRef[] {
+    const refs: DbRef[] = [];
+    for (const row of rows) if (row.value.includes('"$t":"ref"')) refs.push(...collect(row.value));
+    return refs;
+  }
+
+  /** @internal fill from loaded rows (replaces what is in memory) */
+  _load(rows: AttributeData[]): void {
+    this.entries.clear();
+    for (const row of rows) {
+      this.entries.set(row.key + SEP + row.category, this.buildEntry(row.key, row.category, row.value, row.lock_string));
+    }
+  }
+
+  /** @internal forget everything (object deleted) */
+  _drop(): void {
+    this.entries.clear();
+  }
+
+  private buildEntry(key: string, category: string, json: string, lockstring: string): Entry {
+    const entry: Entry = {
+      key,
+      category,
+      json,
+      value: undefined,
+      lockstring,
+      hasRefs: json.includes('"$t":"ref"'),
+      epoch: this.owner._store.deletionEpoch,
+      undoFor: null,
+    };
+    entry.value = this.trackedDecode(entry, json);
+    return entry;
+  }
+
+  private trackedDecode(entry: Entry, json: string): unknown {
+    const store = this.owner._store;
+    return track(
+      decodeValue(json, (ref) => store.peek(ref)),
+      () => this.nestedChange(entry),
+    );
+  }
+
+  private redecode(entry: Entry): void {
+    const json = encodeValue(untrack(entry.value), `${this.owner.dbref}.attributes.${entry.key}`);
+    entry.value = this.trackedDecode(entry, json);
+    entry.epoch = this.owner._store.deletionEpoch;
+  }
+
+  /** A tracked value was mutated in place: stage its write (encoded at commit). */
+  private nestedChange(entry: Entry): void {
+    if (this.entries.get(entry.key + SEP + entry.category) !== entry) return; // replaced or removed since
+    const uow = this.owner._store.unitOfWork();
+    if (entry.undoFor !== uow) {
+      entry.undoFor = uow;
+      const before = entry.json;
+      uow.recordUndo(() => {
+        entry.json = before;
+        entry.value = this.trackedDecode(entry, before);
+      });
+    }
+    this.stage(entry, uow);
+  }
+
+  private stage(entry: Entry, uow: UnitOfWork): void {
+    const owner = this.owner;
+    uow.stage(writeKey(owner, entry), () => {
+      entry.json = encodeValue(untrack(entry.value), `${owner.dbref}.attributes.${entry.key}`);
+      return [
+        {
+          sql:
+            "INSERT INTO attributes (owner_kind, owner_id, key, category, value, lock_string, date_created) VALUES (?, ?, ?, ?, ?, ?, ?) " +
+            "ON CONFLICT (owner_kind, owner_id, key, category) DO UPDATE SET value = excluded.value, lock_string = excluded.lock_string",
+          params: [owner.kind, owner.id, entry.key, entry.category, entry.json, entry.lockstring, Date.now()],
+        },
+      ];
+    });
+  }
+}
+
+function normKey(key: string): string {
+  return String(key).trim().toLowerCase();
+}
+
+function normCategory(category: string | undefined | null): string {
+  return category ? String(category).trim().toLowerCase() : "";
+}
+
+function entryId(key: string, category?: string): string {
+  return normKey(key) + SEP + normCategory(category);
+}
+
+function writeKey(owner: TypedObject, entry: { key: string; category: string }): string {
+  return `attr:${owner.kind}:${owner.id}:${entry.category}:${entry.key}`;
+}
+
+const HANDLER_PROPS = new Set(["then", "toJSON", "constructor"]);
+
+/**
+ * `obj.db`: attributes without a category as properties. `obj.db.hp = 10`,
+ * `obj.db.hp`, `delete obj.db.hp`, `"hp" in obj.db`.
+ */
+export function createDbProxy(handler: AttributeHandler): Record<string, any> {
+  return new Proxy(Object.create(null) as Record<string, any>, {
+    get(_t, prop) {
+      if (typeof prop !== "string" || HANDLER_PROPS.has(prop)) return undefined;
+      return handler.get(prop);
+    },
+    set(_t, prop, value) {
+      if (typeof prop !== "string") return false;
+      handler.add(prop, value);
+      return true;
+    },
+    deleteProperty(_t, prop) {
+      if (typeof prop === "string") handler.remove(prop);
+      return true;
+    },
+    has(_t, prop) {
+      return typeof prop === "string" && handler.has(prop);
+    },
+    ownKeys() {
+      return handler.keys({ category: "" });
+    },
+    getOwnPropertyDescriptor(_t, prop) {
+      if (typeof prop !== "string" || !handler.has(prop)) return undefined;
+      return { value: handler.get(prop), writable: true, enumerable: true, configurable: true };
+    },
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Creating typeclassed objects: `createObject`, `createAccount`, `createScript`,
+ * `createChannel`. Each accepts a class or a registered typeclass path.
+ */
+import { EvenniaError } from "../utils/errors.ts";
+import { DefaultAccount } from "./accounts.ts";
+import { DefaultChannel } from "./channels.ts";
+import { DefaultObject } from "./objects.ts";
+import { findTypeclass, type TypeclassConstructor } from "./registry.ts";
+import { DefaultScript } from "./scripts.ts";
+import { getStore } from "./store-context.ts";
+import type { TypedObject } from "./typed-object.ts";
+
+/** A class, or the path it is registered under. */
+export type TypeclassRef<T extends TypedObject> = TypeclassConstructor<T> | string;
+
+function resolve<T extends TypedObject>(ref: TypeclassRef<T> | undefined, base: TypeclassConstructor<T>): TypeclassConstructor<T> {
+  if (ref === undefined) return base;
+  const cls = typeof ref === "string" ? (findTypeclass(ref) as TypeclassConstructor<T> | undefined) : ref;
+  if (!cls) throw new EvenniaError("EV_ERR_TYPECLASS", `no typeclass is registered as "${String(ref)}"`);
+  if (cls !== base && !(cls.prototype instanceof (base as unknown as new () => T))) {
+    throw new EvenniaError("EV_ERR_TYPECLASS", `${cls.name} is not a subclass of ${base.name}`);
+  }
+  return cls;
+}
+
+/** Options of {@link createObject}. */
+export interface CreateObjectOptions {
+  key: string;
+  location?: DefaultObject | null;
+  home?: DefaultObject | null;
+  destination?: DefaultObject | null;
+  account?: DefaultAccount | null;
+  aliases?: string[];
+  tags?: (string | [string, string])[];
+  attributes?: Record<string, unknown>;
+  locks?: string;
+}
+
+/** Create an object (room, character, exit, thing). */
+export async function createObject<T extends DefaultObject = DefaultObject>(
+  typeclass: TypeclassRef<T> | undefined,
+  options: CreateObjectOptions,
+): Promise<T> {
+  const key = String(options.key ?? "").trim();
+  if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "an object needs a key");
+  const cls = resolve(typeclass, DefaultObject as unknown as TypeclassConstructor<T>);
+  const obj = await getStore().create(cls, {
+    key,
+    key_lower: key.toLowerCase(),
+    location_id: options.location?.id ?? null,
+    home_id: options.home?.id ?? null,
+    destination_id: options.destination?.id ?? null,
+    account_id: options.account?.id ?? null,
+    lock_storage: options.locks ?? "",
+  });
+  obj._linkRelations();
+  for (const alias of options.aliases ?? []) obj.aliases.add(alias);
+  for (const tag of options.tags ?? []) {
+    if (typeof tag === "string") obj.tags.add(tag);
+    else obj.tags.add(tag[0], tag[1]);
+  }
+  for (const [k, v] of Object.entries(options.attributes ?? {})) obj.attributes.add(k, v);
+  return obj;
+}
+
+/** Options of {@link createAccount}. */
+export interface CreateAccountOptions {
+  username: string;
+  password: string;
+  email?: string | null;
+  isSuperuser?: boolean;
+  permissions?: string[];
+}
+
+/** Create an account. Fails with `EV_ERR_BAD_INPUT` when the name is taken (any case). */
+export async function createAccount<T extends DefaultAccount = DefaultAccount>(
+  typeclass: TypeclassRef<T> | undefined,
+  options: CreateAccountOptions,
+): Promise<T> {
+  const username = String(options.username ?? "").trim();
+  if (!username) throw new EvenniaError("EV_ERR_BAD_INPUT", "an account needs a username");
+  const store = getStore();
+  const taken = await store.db.query("SELECT id FROM accounts WHERE username_lower = ?", [username.toLowerCase()]);
+  const pendingTaken = store.pendingChanges("account").some((a) => (a as DefaultAccount).username.toLowerCase() === username.toLowerCase());
+  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `the name "${username}" is already taken`);
+  const cls = resolve(typeclass, DefaultAccount as unknown as TypeclassConstructor<T>);
+  const account = await store.create(cls, {
+    username,
+    username_lower: username.toLowerCase(),
+    email: options.email ?? null,
+    is_superuser: options.isSuperuser ?? false,
+  });
+  await account.setPassword(options.password);
+  for (const perm of options.permissions ?? []) account.permissions.add(perm);
+  return account;
+}
+
+/** Create a script. */
+export async function createScript<T extends DefaultScript = DefaultScript>(
+  typeclass: TypeclassRef<T> | undefined,
+  options: { key: string; obj?: DefaultObject | null; account?: DefaultAccount | null; description?: string; persistent?: boolean },
+): Promise<T> {
+  const cls = resolve(typeclass, DefaultScript as unknown as TypeclassConstructor<T>);
+  return getStore().create(cls, {
+    key: options.key,
+    obj_id: options.obj?.id ?? null,
+    account_id: options.account?.id ?? null,
+    description: options.description ?? "",
+    persistent: options.persistent ?? true,
+  });
+}
+
+/** Create a channel; fails when the key is taken (any case). */
+export async function createChannel<T extends DefaultChannel = DefaultChannel>(
+  typeclass: TypeclassRef<T> | undefined,
+  options: { key: string; aliases?: string[]; locks?: string },
+): Promise<T> {
+  const key = String(options.key ?? "").trim();
+  if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a channel needs a key");
+  const store = getStore();
+  const taken = await store.db.query("SELECT id FROM channels WHERE key_lower = ?", [key.toLowerCase()]);
+  if (taken.length > 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
+  const cls = resolve(typeclass, DefaultChannel as unknown as TypeclassConstructor<T>);
+  const channel = await store.create(cls, { key, key_lower: key.toLowerCase(), lock_storage: options.locks ?? "" });
+  for (const alias of options.aliases ?? []) channel.aliases.add(alias);
+  return channel;
+}

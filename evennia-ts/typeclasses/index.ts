@@ -1,0 +1,18 @@
+/**
+ * The typeclasses module: importing it registers every default typeclass.
+ */
+export * from "./registry.ts";
+export * from "./typed-object.ts";
+export * from "./attribute-handler.ts";
+export * from "./tag-handler.ts";
+export * from "./store.ts";
+export * from "./store-context.ts";
+export * from "./objects.ts";
+export * from "./characters.ts";
+export * from "./rooms.ts";
+export * from "./exits.ts";
+export * from "./accounts.ts";
+export * from "./scripts.ts";
+export * from "./channels.ts";
+export * from "./create.ts";
+export * from "./search.ts";

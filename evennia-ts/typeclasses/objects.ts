@@ -1,0 +1,209 @@
+/**
+ * `DefaultObject`: everything in the game world — rooms, characters, exits and
+ * things share one table. An object has a location, a home, a destination (exits)
+ * and, when puppeted, an account and sessions.
+ */
+import type { ObjectRow } from "../db/entities/rows.ts";
+import type { OutputSpec } from "../protocol/message.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import { getLogger } from "../utils/logger.ts";
+import type { DefaultAccount } from "./accounts.ts";
+import { registerDefaultTypeclass } from "./registry.ts";
+import { TypedObject } from "./typed-object.ts";
+
+const log = getLogger("objects");
+
+/** A connected session as objects see it: something to send messages to. */
+export interface ObjectSession {
+  readonly sessid: number;
+  /** Send output (`"text"` or `{text: ..., prompt: ..., oob_name: [[args], {kwargs}]}`). */
+  msg(spec: string | OutputSpec): void;
+}
+
+/** Options of {@link DefaultObject.moveTo}. */
+export interface MoveOptions {
+  /** Do not announce the move. */
+  quiet?: boolean;
+  /** Move even if hooks would veto. */
+  force?: boolean;
+}
+
+/** The base of every in-world object. */
+export class DefaultObject extends TypedObject<ObjectRow> {
+  static override readonly kind = "object" as const;
+
+  /** Sessions puppeting this object (empty for things nobody controls). Not persistent. */
+  readonly sessions = new Set<ObjectSession>();
+  // strong references so that what `location` etc. return stays in memory with us
+  private locationRef: DefaultObject | null = null;
+  private homeRef: DefaultObject | null = null;
+  private destinationRef: DefaultObject | null = null;
+  private accountRef: DefaultAccount | null = null;
+
+  override get key(): string {
+    return this._row.key;
+  }
+  override set key(value: string) {
+    const key = String(value).trim();
+    if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a key cannot be empty");
+    this._setField("key", key);
+    this._setField("key_lower", key.toLowerCase());
+  }
+
+  /** Where this object is (null for rooms and things in nowhere). */
+  get location(): DefaultObject | null {
+    return this.related("location_id", "locationRef");
+  }
+  /** Move without hooks; use {@link moveTo} for game moves. */
+  set location(target: DefaultObject | null) {
+    this.setRelation("location_id", "locationRef", target);
+  }
+
+  /** Where this object returns to ("home"). */
+  get home(): DefaultObject | null {
+    return this.related("home_id", "homeRef");
+  }
+  set home(target: DefaultObject | null) {
+    this.setRelation("home_id", "homeRef", target);
+  }
+
+  /** Where an exit leads. */
+  get destination(): DefaultObject | null {
+    return this.related("destination_id", "destinationRef");
+  }
+  set destination(target: DefaultObject | null) {
+    this.setRelation("destination_id", "destinationRef", target);
+  }
+
+  /** The account this object belongs to (a character's player), if any. */
+  get account(): DefaultAccount | null {
+    const id = this._row.account_id;
+    if (id === null) return null;
+    if (this.accountRef?.id === id && !this.accountRef.isDeleted) return this.accountRef;
+    this.accountRef = this._store.peek({ kind: "account", id }) as DefaultAccount | null;
+    return this.accountRef;
+  }
+  set account(account: DefaultAccount | null) {
+    this._setField("account_id", account ? account.id : null);
+    this.accountRef = account;
+  }
+
+  /** True while one or more sessions puppet this object. */
+  get hasSessions(): boolean {
+    return this.sessions.size > 0;
+  }
+
+  /** Objects inside this one, in creation order (may read the database). */
+  async contents(): Promise<DefaultObject[]> {
+    const store = this._store;
+    const fromDb = (await store.where("object", "location_id = ?", [this.id], "ORDER BY id")) as DefaultObject[];
+    const all = new Map<number, DefaultObject>();
+    for (const o of fromDb) all.set(o.id, o);
+    for (const o of store.pendingChanges("object") as DefaultObject[]) all.set(o.id, o);
+    return [...all.values()].filter((o) => o._row.location_id === this.id && !o.isDeleted).sort((a, b) => a.id - b.id);
+  }
+
+  /** Send output to every session puppeting this object. */
+  msg(spec: string | OutputSpec): void {
+    for (const session of this.sessions) session.msg(spec);
+  }
+
+  /** Send output to everything inside this object (a room's occupants), except `exclude`. */
+  async msgContents(spec: string | OutputSpec, options: { exclude?: DefaultObject[] } = {}): Promise<void> {
+    const exclude = new Set(options.exclude ?? []);
+    for (const obj of await this.contents()) if (!exclude.has(obj)) obj.msg(spec);
+  }
+
+  /** Hook: may this object move to `destination`? Return false to veto. */
+  async atPreMove(_destination: DefaultObject | null, _options: MoveOptions): Promise<boolean | void> {}
+
+  /** Hook: this object has moved from `source`. */
+  async atPostMove(_source: DefaultObject | null, _options: MoveOptions): Promise<void> {}
+
+  /**
+   * Move into `destination`, running the move hooks; returns false if a hook vetoed
+   * or the move would put the object inside itself.
+   */
+  async moveTo(destination: DefaultObject | null, options: MoveOptions = {}): Promise<boolean> {
+    for (let d = destination; d; d = d.location) {
+      if (d === this) {
+        log.warn(`refused to move ${this.dbref} into itself (via ${destination?.dbref})`);
+        return false;
+      }
+    }
+    if (!options.force && (await this.atPreMove(destination, options)) === false) return false;
+    const source = this.location;
+    this.location = destination;
+    await this.atPostMove(source, options);
+    return true;
+  }
+
+  /** How this object is listed when someone looks at its location. */
+  appearanceGroup(): "exit" | "character" | "thing" {
+    return this._row.destination_id !== null ? "exit" : "thing";
+  }
+
+  /** The name `looker` sees. */
+  getDisplayName(_looker?: DefaultObject): string {
+    return this.key;
+  }
+
+  /** The description `looker` sees. */
+  getDisplayDesc(_looker?: DefaultObject): string {
+    const desc = this.db.desc;
+    return typeof desc === "string" && desc ? desc : "You see nothing special.";
+  }
+
+  /**
+   * The text shown when `looker` looks at this object: name, description, then the
+   * exits, characters and things inside (the looker left out), as Evennia shows them.
+   */
+  async returnAppearance(looker: DefaultObject): Promise<string> {
+    const groups: Record<"exit" | "character" | "thing", string[]> = { exit: [], character: [], thing: [] };
+    for (const obj of await this.contents()) {
+      if (obj === looker) continue;
+      groups[obj.appearanceGroup()].push(obj.getDisplayName(looker));
+    }
+    const lines = [`|c${this.getDisplayName(looker)}|n`, this.getDisplayDesc(looker)];
+    if (groups.exit.length) lines.push(`|wExits:|n ${groups.exit.join(", ")}`);
+    if (groups.character.length) lines.push(`|wCharacters:|n ${groups.character.join(", ")}`);
+    if (groups.thing.length) lines.push(`|wYou see:|n ${groups.thing.join(", ")}`);
+    return lines.join("\n");
+  }
+
+  /** @internal pick up related objects after loading */
+  _linkRelations(): void {
+    void this.location;
+    void this.home;
+    void this.destination;
+    void this.account;
+  }
+
+  private related(column: "location_id" | "home_id" | "destination_id", field: "locationRef" | "homeRef" | "destinationRef"): DefaultObject | null {
+    const id = this._row[column];
+    if (id === null) return null;
+    const cached = this[field];
+    if (cached && cached.id === id && !cached.isDeleted) return cached;
+    const found = this._store.peek({ kind: "object", id }) as DefaultObject | null;
+    this[field] = found;
+    return found;
+  }
+
+  private setRelation(column: "location_id" | "home_id" | "destination_id", field: "locationRef" | "homeRef" | "destinationRef", target: DefaultObject | null): void {
+    if (target && !(target instanceof DefaultObject)) throw new EvenniaError("EV_ERR_BAD_INPUT", `${column} must be an object`);
+    if (target?.isDeleted) throw new EvenniaError("EV_ERR_NOT_FOUND", `${target.dbref} has been deleted`);
+    const old = this[field];
+    this._setField(column, target ? target.id : null);
+    this[field] = target;
+    this._store.unitOfWork().recordUndo(() => {
+      this[field] = old;
+    });
+  }
+}
+
+/** Send text to a list of objects (no-op for those without sessions). */
+export function msgAll(objects: Iterable<DefaultObject>, spec: string | OutputSpec): void {
+  for (const o of objects) o.msg(spec);
+}
+
+registerDefaultTypeclass("evennia.objects.DefaultObject", DefaultObject);

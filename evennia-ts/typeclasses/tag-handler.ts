@@ -1,0 +1,98 @@
+/**
+ * Tags, aliases and permissions: short strings with an optional category attached
+ * to an object, stored in one table with a kind column. Keys are case-insensitive.
+ */
+import type { TagKind } from "../db/entities/rows.ts";
+import type { TypedObject } from "./typed-object.ts";
+
+/** A tag as listed by {@link TagHandler.all}. */
+export interface TagInfo {
+  key: string;
+  category: string;
+}
+
+const SEP = "\u0000";
+
+/** The tags of one kind on one object. */
+export class TagHandler {
+  private readonly entries = new Map<string, TagInfo>();
+
+  constructor(
+    private readonly owner: TypedObject,
+    readonly tagKind: TagKind,
+  ) {}
+
+  /** Add a tag (no-op when present). */
+  add(key: string, category?: string): void {
+    const tag = norm(key, category);
+    if (!tag.key) return;
+    const id = tag.key + SEP + tag.category;
+    if (this.entries.has(id)) return;
+    this.entries.set(id, tag);
+    const uow = this.owner._store.unitOfWork();
+    uow.recordUndo(() => this.entries.delete(id));
+    this.stageWrite(tag, true);
+  }
+
+  /** Remove a tag; returns whether it was there. */
+  remove(key: string, category?: string): boolean {
+    const tag = norm(key, category);
+    const id = tag.key + SEP + tag.category;
+    if (!this.entries.delete(id)) return false;
+    this.owner._store.unitOfWork().recordUndo(() => this.entries.set(id, tag));
+    this.stageWrite(tag, false);
+    return true;
+  }
+
+  /** True when the tag is there (any category when `category` is undefined). */
+  has(key: string, category?: string): boolean {
+    const k = String(key).trim().toLowerCase();
+    if (category === undefined) {
+      for (const tag of this.entries.values()) if (tag.key === k) return true;
+      return false;
+    }
+    return this.entries.has(k + SEP + norm(k, category).category);
+  }
+
+  /** Keys of the tags (of one category, when given). */
+  get(category?: string): string[] {
+    return this.all(category).map((t) => t.key);
+  }
+
+  /** Every tag (of one category, when given). */
+  all(category?: string): TagInfo[] {
+    const c = category === undefined ? undefined : norm("x", category).category;
+    return [...this.entries.values()].filter((t) => c === undefined || t.category === c);
+  }
+
+  /** Remove every tag (of one category, when given). */
+  clear(category?: string): void {
+    for (const tag of this.all(category)) this.remove(tag.key, tag.category);
+  }
+
+  /** @internal fill from loaded rows */
+  _load(tags: TagInfo[]): void {
+    this.entries.clear();
+    for (const t of tags) this.entries.set(t.key + SEP + t.category, { key: t.key, category: t.category });
+  }
+
+  private stageWrite(tag: TagInfo, present: boolean): void {
+    const owner = this.owner;
+    const kind = this.tagKind;
+    owner._store.unitOfWork().stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => [
+      present
+        ? {
+            sql: "INSERT INTO tags (owner_kind, owner_id, key, category, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_kind, owner_id, key, category, kind) DO NOTHING",
+            params: [owner.kind, owner.id, tag.key, tag.category, kind],
+          }
+        : {
+            sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ? AND kind = ?",
+            params: [owner.kind, owner.id, tag.key, tag.category, kind],
+          },
+    ]);
+  }
+}
+
+function norm(key: string, category?: string): TagInfo {
+  return { key: String(key).trim().toLowerCase(), category: category ? String(category).trim().toLowerCase() : "" };
+}

@@ -1,0 +1,157 @@
+/**
+ * The base of every typeclassed object: one database row wrapped in a class that
+ * game code subclasses. Reading is synchronous (`obj.key`, `obj.db.hp`); changes
+ * are staged in the current unit of work and undone if it fails.
+ */
+import { DB_REF, type DbRef, type Referenceable } from "../db/db-ref.ts";
+import type { TypedKind, TypedRow } from "../db/row-codecs.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import { AttributeHandler, createDbProxy } from "./attribute-handler.ts";
+import { createNdbProxy } from "./ndb.ts";
+import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
+import type { Store } from "./store.ts";
+import { TagHandler } from "./tag-handler.ts";
+
+/** Something that can receive output: a session, or anything that forwards to sessions. */
+export interface MessageReceiver {
+  msg(spec: string | Record<string, unknown>): void;
+}
+
+/** The base class of every typeclass. */
+export abstract class TypedObject<R extends TypedRow = TypedRow> implements Referenceable {
+  /** The table this class's rows live in. */
+  static readonly kind: TypedKind;
+
+  /** @internal the row; change it only through setters */
+  _row: R;
+  /** @internal */
+  readonly _store: Store;
+  /** Persistent attributes: `obj.attributes.add("hp", 10, {category: "stats"})`. */
+  readonly attributes: AttributeHandler;
+  /** Tags (key and category). */
+  readonly tags: TagHandler;
+  /** Alternative names the object can be found by. */
+  readonly aliases: TagHandler;
+  /** Permission strings (`Builder`, `Admin` ...). */
+  readonly permissions: TagHandler;
+  /** Shortcut to attributes without category: `obj.db.hp = 10`. */
+  readonly db: Record<string, any>;
+  /** Non-persistent data: `obj.ndb.target = other` (lost on reload; pins the object in memory). */
+  readonly ndb: Record<string, any>;
+  private deletedFlag = false;
+
+  /** @internal built by the store; game code uses `create...()` and `search...()` */
+  constructor(store: Store, row: R) {
+    this._store = store;
+    this._row = row;
+    this.attributes = new AttributeHandler(this);
+    this.tags = new TagHandler(this, "tag");
+    this.aliases = new TagHandler(this, "alias");
+    this.permissions = new TagHandler(this, "permission");
+    this.db = createDbProxy(this.attributes);
+    this.ndb = createNdbProxy(this);
+  }
+
+  /** Which table this object lives in. */
+  get kind(): TypedKind {
+    return (this.constructor as TypeclassConstructor).kind;
+  }
+
+  /** Database id. */
+  get id(): number {
+    return this._row.id;
+  }
+
+  /** `#id`, as Evennia writes it. */
+  get dbref(): string {
+    return `#${this._row.id}`;
+  }
+
+  /** The object's name. */
+  get key(): string {
+    return this._row.key ?? "";
+  }
+  set key(value: string) {
+    const key = String(value).trim();
+    if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a key cannot be empty");
+    this._setField("key" as keyof R, key as R[keyof R]);
+  }
+
+  /** The path of this object's typeclass. */
+  get typeclassPath(): string {
+    return this._row.typeclass_path;
+  }
+
+  /** When the row was created. */
+  get dateCreated(): Date {
+    return new Date(this._row.date_created);
+  }
+
+  /** True once deleted; a deleted object must not be used. */
+  get isDeleted(): boolean {
+    return this.deletedFlag;
+  }
+
+  [DB_REF](): DbRef {
+    return { kind: this.kind, id: this._row.id };
+  }
+
+  /** Hook: the object was loaded into memory (also after every reload). */
+  atInit(): void {}
+
+  /** Hook: the object was created (runs once, before its first save). */
+  async atObjectCreation(): Promise<void> {}
+
+  /** Hook: the object is about to be deleted; return false to refuse. */
+  async atObjectDelete(): Promise<boolean | void> {}
+
+  /**
+   * Change this object's class in place: the same instance (`===`) now behaves as
+   * the class registered for `path`. `atObjectCreation` is not run again.
+   */
+  swapTypeclass(path: string): void {
+    const cls = resolveTypeclass(this.kind, path);
+    const newPath = typeclassPathOf(cls) === path ? path : typeclassPathOf(cls);
+    if (newPath !== path) throw new EvenniaError("EV_ERR_TYPECLASS", `no ${this.kind} typeclass is registered as "${path}"`);
+    const oldProto = Object.getPrototypeOf(this) as object;
+    Object.setPrototypeOf(this, cls.prototype);
+    this._store.unitOfWork().recordUndo(() => Object.setPrototypeOf(this, oldProto));
+    this._setField("typeclass_path" as keyof R, path as R[keyof R]);
+    this.atInit();
+  }
+
+  /** Delete this object, its attributes and tags. Returns false if a hook refused. */
+  async delete(): Promise<boolean> {
+    if (this.deletedFlag) return false;
+    if ((await this.atObjectDelete()) === false) return false;
+    await this._store.deleteObject(this);
+    return true;
+  }
+
+  /** @internal mark deleted (store use) */
+  _markDeleted(deleted: boolean): void {
+    this.deletedFlag = deleted;
+  }
+
+  /** @internal change one column, staged in the current unit of work */
+  _setField<K extends keyof R>(field: K, value: R[K]): void {
+    this.assertAlive();
+    const old = this._row[field];
+    if (old === value) return;
+    this._row[field] = value;
+    const uow = this._store.unitOfWork();
+    uow.recordUndo(() => {
+      this._row[field] = old;
+    });
+    this._store.stageRow(this, uow);
+  }
+
+  /** @internal */
+  protected assertAlive(): void {
+    if (this.deletedFlag) throw new EvenniaError("EV_ERR_NOT_FOUND", `${this.dbref} has been deleted`);
+  }
+
+  toString(): string {
+    return this.key;
+  }
+}
