@@ -1,0 +1,50 @@
+/**
+ * The default cmdsets. A game extends them in its own `commands/default-cmdsets.ts`
+ * and registers its versions under the paths its settings name.
+ */
+import { CmdSet } from "../cmdset.ts";
+import { registerCmdSet } from "../cmdset-registry.ts";
+import { CmdQuit } from "./account.ts";
+import { CmdLook, CmdSay } from "./general.ts";
+import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
+import {
+  CmdUnconnectedConnect,
+  CmdUnconnectedCreate,
+  CmdUnconnectedHelp,
+  CmdUnconnectedLook,
+  CmdUnconnectedQuit,
+} from "./unloggedin.ts";
+
+/** Commands before login. */
+export class UnloggedinCmdSet extends CmdSet {
+  override key = "DefaultUnloggedin";
+  override priority = 0;
+
+  override atCmdsetCreation(): void {
+    this.add(CmdUnconnectedConnect).add(CmdUnconnectedCreate).add(CmdUnconnectedQuit).add(CmdUnconnectedLook).add(CmdUnconnectedHelp);
+  }
+}
+
+/** Commands of a logged-in account. */
+export class AccountCmdSet extends CmdSet {
+  override key = "DefaultAccount";
+  override priority = -10;
+
+  override atCmdsetCreation(): void {
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown);
+  }
+}
+
+/** Commands of a puppeted character. */
+export class CharacterCmdSet extends CmdSet {
+  override key = "DefaultCharacter";
+  override priority = 0;
+
+  override atCmdsetCreation(): void {
+    this.add(CmdLook).add(CmdSay);
+  }
+}
+
+registerCmdSet("evennia.commands.default.UnloggedinCmdSet", UnloggedinCmdSet);
+registerCmdSet("evennia.commands.default.AccountCmdSet", AccountCmdSet);
+registerCmdSet("evennia.commands.default.CharacterCmdSet", CharacterCmdSet);

@@ -1,0 +1,42 @@
+/**
+ * System commands for developers: `reload`, `reset`, `shutdown`.
+ */
+import { Command } from "../command.ts";
+
+/** `reload`: restart the server with fresh game code; everyone stays connected. */
+export class CmdReload extends Command {
+  override key = "reload";
+  override aliases = ["restart"];
+  override locks = "cmd:perm(Developer)";
+  override helpCategory = "system";
+
+  override async func(): Promise<void> {
+    this.msg("Reloading the server...");
+    this.services.requestServer("reload");
+  }
+}
+
+/** `reset`: cold-restart the server; everyone is logged out but stays connected. */
+export class CmdReset extends Command {
+  override key = "reset";
+  override aliases = ["reboot"];
+  override locks = "cmd:perm(Developer)";
+  override helpCategory = "system";
+
+  override async func(): Promise<void> {
+    this.msg("Resetting the server...");
+    this.services.requestServer("reset");
+  }
+}
+
+/** `shutdown`: stop the server and the portal. */
+export class CmdShutdown extends Command {
+  override key = "shutdown";
+  override locks = "cmd:perm(Developer)";
+  override helpCategory = "system";
+
+  override async func(): Promise<void> {
+    this.msg("Shutting down the server...");
+    this.services.requestServer("shutdown");
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Commands available before login: `connect`, `create`, `quit`, `look`, `help`.
+ */
+import { findAccount } from "../../typeclasses/search.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
+import { Command } from "../command.ts";
+import { splitQuoted } from "../parse-input.ts";
+
+const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
+
+/** `connect <name> <password>`: log in. */
+export class CmdUnconnectedConnect extends Command {
+  override key = "connect";
+  override aliases = ["conn", "con", "co"];
+
+  override async func(): Promise<void> {
+    const parts = splitQuoted(this.args);
+    if (parts.length !== 2) {
+      this.msg("Usage (without <>): connect <name> <password>");
+      return;
+    }
+    const [name, password] = parts as [string, string];
+    if (!this.services.loginAllowed(this.session, name)) {
+      this.msg("|rToo many failed login attempts. Please wait a while before trying again.|n");
+      return;
+    }
+    const account = await findAccount(name);
+    if (!account || !(await account.checkPassword(password))) {
+      this.services.loginFailed(this.session, name);
+      this.msg("|rUsername and/or password is incorrect.|n");
+      return;
+    }
+    await this.services.login(this.session, account);
+  }
+}
+
+/** `create <name> <password>`: make a new account (and its character). */
+export class CmdUnconnectedCreate extends Command {
+  override key = "create";
+  override aliases = ["cre", "cr"];
+
+  override async func(): Promise<void> {
+    const parts = splitQuoted(this.args);
+    if (parts.length !== 2) {
+      this.msg("Usage (without <>): create <name> <password>\nIf <name> contains spaces, enclose it in double quotes.");
+      return;
+    }
+    const [name, password] = parts as [string, string];
+    const { passwordMinLength, baseAccountTypeclass } = this.services.settings;
+    if (name.length < 3 || name.length > 30 || !NAME_RE.test(name)) {
+      this.msg("|rA name must be 3 to 30 characters: letters, digits, spaces and . @ + - _ ' only.|n");
+      return;
+    }
+    if (password.length < passwordMinLength) {
+      this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
+      return;
+    }
+    if (await findAccount(name)) {
+      this.msg(`|rSorry, there is already an account with the name '${name}'.|n`);
+      return;
+    }
+    try {
+      await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
+    } catch (err) {
+      if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+        this.msg(`|r${err.message}|n`);
+        return;
+      }
+      throw err;
+    }
+    const quoted = name.includes(" ") ? `"${name}"` : name;
+    this.msg(`A new account '${name}' was created. Welcome!\nYou can now log in with the command 'connect ${quoted} <your password>'.`);
+  }
+}
+
+/** `quit`: disconnect. */
+export class CmdUnconnectedQuit extends Command {
+  override key = "quit";
+  override aliases = ["q", "qu"];
+
+  override async func(): Promise<void> {
+    this.services.disconnect(this.session, "Good bye! Disconnecting.");
+  }
+}
+
+/** `look`: show the connection screen again. */
+export class CmdUnconnectedLook extends Command {
+  override key = "look";
+  override aliases = ["l"];
+
+  override async func(): Promise<void> {
+    this.msg(this.services.connectionScreen());
+  }
+}
+
+/** `help`: how to get in. */
+export class CmdUnconnectedHelp extends Command {
+  override key = "help";
+  override aliases = ["h", "?"];
+
+  override async func(): Promise<void> {
+    this.msg(
+      [
+        `You are not yet logged into ${this.services.settings.serverName}.`,
+        "Commands available now:",
+        "  |wcreate|n <name> <password>  - create a new account",
+        "  |wconnect|n <name> <password> - log in to an existing account",
+        "  |wlook|n                      - show the connection screen again",
+        "  |whelp|n                      - this help",
+        "  |wquit|n                      - disconnect",
+        'Names with spaces go in double quotes: connect "Anna Smith" secret',
+      ].join("\n"),
+    );
+  }
+}
+

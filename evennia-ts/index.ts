@@ -1,0 +1,32 @@
+/**
+ * evennia-ts: the public API game code imports (`import { DefaultCharacter } from "evennia-ts"`).
+ */
+export { EvenniaError, isEvenniaError, type EvenniaErrorCode } from "./utils/errors.ts";
+export { getLogger, type Logger } from "./utils/logger.ts";
+export type { GameSettings, Settings } from "./conf/settings.ts";
+export type { OobMessage, OutputSpec, MessageKwargs } from "./protocol/message.ts";
+
+export * from "./typeclasses/index.ts";
+
+export { Command, type CommandSession, type CommandServices } from "./commands/command.ts";
+export { CmdSet, mergeCmdSets, mergeAll, type MergeType, type CommandClass } from "./commands/cmdset.ts";
+export { registerCmdSet, type CmdSetClass } from "./commands/cmdset-registry.ts";
+export { splitQuoted } from "./commands/parse-input.ts";
+export { UnloggedinCmdSet, AccountCmdSet, CharacterCmdSet } from "./commands/default/cmdsets.ts";
+export { CmdLook, CmdSay } from "./commands/default/general.ts";
+export { CmdQuit } from "./commands/default/account.ts";
+export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
+export {
+  CmdUnconnectedConnect,
+  CmdUnconnectedCreate,
+  CmdUnconnectedHelp,
+  CmdUnconnectedLook,
+  CmdUnconnectedQuit,
+} from "./commands/default/unloggedin.ts";
+
+export { checkLock, registerLockFunc, parseLockString, type LockFunc, type LockContext } from "./locks/lock-string.ts";
+export { hasPermission, PERMISSION_HIERARCHY } from "./locks/permissions.ts";
+
+export { registerInputFunc, type InputFunc } from "./server/inputfuncs.ts";
+export type { ServerSession } from "./server/server-session.ts";
+export { runInUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";

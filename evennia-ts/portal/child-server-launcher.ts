@@ -1,0 +1,60 @@
+/**
+ * Launches the server as a child process running `server/main.ts` with the tsx
+ * loader, so every start loads the game's code afresh. Its output is appended to
+ * `server/logs/server.log` (and echoed when the portal runs in a terminal).
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { tsxNodeArgs } from "../utils/node-command.ts";
+import type { ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+
+const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "server", "main.ts");
+
+/** Options of the child launcher. */
+export interface ChildLauncherOptions {
+  gameDir: string;
+  /** Host the server connects to the link on. */
+  linkHost: string;
+  logFile: string;
+  /** Also copy the server's output to the portal's stdout/stderr. */
+  echo: boolean;
+}
+
+/** A launcher that runs the server as a child process. */
+export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
+  return (linkPort, token) => {
+    const log = createWriteStream(options.logFile, { flags: "a" });
+    const child = spawn(process.execPath, tsxNodeArgs(serverEntry, ["--game", options.gameDir]), {
+      cwd: options.gameDir,
+      env: { ...process.env, EVENNIA_LINK_HOST: options.linkHost, EVENNIA_LINK_PORT: String(linkPort), EVENNIA_LINK_TOKEN: token },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    if (options.echo) {
+      child.stdout.pipe(process.stdout, { end: false });
+      child.stderr.pipe(process.stderr, { end: false });
+    }
+    const exited = new Promise<ServerExit>((resolve) => {
+      child.once("exit", (code, signal) => {
+        log.end();
+        resolve({ code, signal });
+      });
+      child.once("error", (err) => {
+        log.write(`could not start the server process: ${err.message}\n`);
+        log.end();
+        resolve({ code: null, signal: "spawn-error" });
+      });
+    });
+    const handle: ServerHandle = {
+      pid: child.pid ?? null,
+      exited,
+      kill: () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      },
+    };
+    return handle;
+  };
+}

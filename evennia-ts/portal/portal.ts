@@ -1,0 +1,335 @@
+/**
+ * The portal service: it owns every player connection, supervises the server
+ * process, and relays messages between them over the link. Players stay connected
+ * while the server reloads, restarts after a crash, or resets.
+ */
+import { randomBytes } from "node:crypto";
+import type { OobMessage } from "../protocol/message.ts";
+import type { ShutdownMode, StartMode } from "../protocol/link-messages.ts";
+import type { Settings } from "../conf/settings.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import { getLogger } from "../utils/logger.ts";
+import { LinkServer, type ServerLink } from "./link-server.ts";
+import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
+import type { ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
+
+const log = getLogger("portal");
+
+/** The server's state as the portal sees it. */
+export type ServerState = "starting" | "running" | "reloading" | "resetting" | "restarting" | "stopping" | "stopped";
+
+/** Texts players see around server restarts. */
+export const PORTAL_TEXTS = {
+  reloading: "Server restarting...",
+  reloaded: "... done.",
+  resetting: "Server resetting: you will be logged out...",
+  crashed: "The server went down unexpectedly. Restarting it...",
+  shutdown: "Server shutting down. Goodbye!",
+} as const;
+
+/** What the portal reports to its host process (pid/status files, IPC). */
+export interface PortalStatus {
+  serverState: ServerState;
+  serverPid: number | null;
+  telnetPorts: number[];
+  sslPorts: number[];
+  webPort: number | null;
+  linkPort: number;
+}
+
+/** Options beyond settings. */
+export interface PortalOptions {
+  /** Starts a server; called at start and after every reload/crash. */
+  launcher: ServerLauncher;
+  /** Called whenever the status changes. */
+  onStatus?: (status: PortalStatus) => void;
+  /** Milliseconds a server gets to exit after being asked to (then it is killed). */
+  shutdownTimeoutMs?: number;
+}
+
+/** The portal service. */
+export class Portal {
+  readonly sessions: PortalSessions;
+  private readonly linkServer: LinkServer;
+  private readonly token: string;
+  private protocolServers: ProtocolServer[] = [];
+  private link: ServerLink | null = null;
+  private synced = false;
+  private shuttingDown = false;
+  private server: ServerHandle | null = null;
+  private state: ServerState = "starting";
+  private startMode: StartMode = "start";
+  private linkPort = 0;
+  private telnetPorts: number[] = [];
+  private sslPorts: number[] = [];
+  private crashCount = 0;
+  private lastStartAt = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private firstSync: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private stopping: Promise<void> | null = null;
+  private pendingRequest: ShutdownMode | null = null;
+  private stopHandler: (() => void) | null = null;
+
+  constructor(
+    readonly settings: Settings,
+    private readonly options: PortalOptions,
+  ) {
+    this.token = settings.linkToken || randomBytes(24).toString("hex");
+    this.sessions = new PortalSessions(
+      {
+        connected: (s) => this.sendToServer({ t: "connect", session: s.snapshot() }),
+        input: (s, msgs) => this.forwardInput(s, msgs),
+        clientOptions: (s, options) => this.sendToServer({ t: "client-options", sessid: s.sessid, options }),
+        disconnected: (s, reason) => this.sendToServer({ t: "disconnect", sessid: s.sessid, reason }),
+      },
+      settings.heldInputLimit,
+    );
+    this.linkServer = new LinkServer(
+      { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes },
+      (link, pid) => this.onServerLink(link, pid),
+    );
+  }
+
+  /** Current status. */
+  status(): PortalStatus {
+    return {
+      serverState: this.state,
+      serverPid: this.server?.pid ?? null,
+      telnetPorts: [...this.telnetPorts],
+      sslPorts: [...this.sslPorts],
+      webPort: null,
+      linkPort: this.linkPort,
+    };
+  }
+
+  /** Listen on every port, start the server, resolve once it has synced. */
+  async start(): Promise<PortalStatus> {
+    const s = this.settings;
+    this.linkPort = await this.linkServer.listen(s.linkPort, s.linkInterface);
+    try {
+      const { servers, telnetPorts, sslPorts } = await createProtocolServers(s, this.sessions, () => this.msspData());
+      this.protocolServers = servers;
+      this.telnetPorts = telnetPorts;
+      this.sslPorts = sslPorts;
+    } catch (err) {
+      await this.linkServer.close();
+      throw err;
+    }
+    const synced = new Promise<void>((resolve, reject) => (this.firstSync = { resolve, reject }));
+    this.launch("start");
+    await synced;
+    return this.status();
+  }
+
+  /** Reload the server: new process, fresh game code, every player stays connected. */
+  reload(): void {
+    this.restartServer("reload");
+  }
+
+  /** Reset the server: a cold restart that logs every player out (they stay connected). */
+  reset(): void {
+    this.restartServer("reset");
+  }
+
+  /** Set what happens when the server asks for a full shutdown (default: {@link stop}). */
+  onStopRequested(handler: () => void): void {
+    this.stopHandler = handler;
+  }
+
+  private stopRequested(): void {
+    if (this.stopHandler) this.stopHandler();
+    else void this.stop();
+  }
+
+  /** Stop the server, disconnect everyone, close every port. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.setState("stopping");
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.firstSync?.reject(new EvenniaError("EV_ERR_INTERNAL", "portal stopped before the server started"));
+    this.firstSync = null;
+    await this.bringServerDown("shutdown");
+    for (const session of this.sessions.all()) session.close(PORTAL_TEXTS.shutdown);
+    await Promise.all(this.protocolServers.map((server) => server.close()));
+    await this.linkServer.close();
+    this.setState("stopped");
+  }
+
+  private restartServer(mode: "reload" | "reset"): void {
+    if (this.state !== "running") {
+      log.warn(`${mode} requested while the server is ${this.state}; it will run when the server is up`);
+      this.pendingRequest = mode;
+      return;
+    }
+    this.setState(mode === "reload" ? "reloading" : "resetting");
+    this.sessions.broadcast(mode === "reload" ? PORTAL_TEXTS.reloading : PORTAL_TEXTS.resetting);
+    if (mode === "reset") for (const session of this.sessions.all()) session.data = {};
+    void this.bringServerDown(mode).then(() => {
+      if (this.state === "reloading" || this.state === "resetting") this.launch(mode);
+    });
+  }
+
+  /** Ask the server to exit, wait for it; kill it when it does not. */
+  private async bringServerDown(mode: ShutdownMode): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.synced = false;
+    this.shuttingDown = true;
+    if (this.link && !this.link.isClosed) this.link.send({ t: "shutdown", mode });
+    else server.kill();
+    const timeout = this.options.shutdownTimeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.error(`server did not exit within ${timeout} ms of being asked to; killing it`);
+        server.kill();
+        resolve();
+      }, timeout);
+    });
+    await Promise.race([server.exited.then(() => undefined), killed]);
+    clearTimeout(timer);
+    await server.exited;
+  }
+
+  private launch(mode: StartMode): void {
+    this.startMode = mode;
+    this.synced = false;
+    this.lastStartAt = Date.now();
+    if (mode === "start") this.setState("starting");
+    let handle: ServerHandle;
+    try {
+      handle = this.options.launcher(this.linkPort, this.token);
+    } catch (err) {
+      log.error("could not launch the server", err);
+      this.scheduleRestart();
+      return;
+    }
+    this.server = handle;
+    this.emitStatus();
+    void handle.exited.then((exit) => this.onServerExit(handle, exit));
+  }
+
+  private onServerExit(handle: ServerHandle, exit: ServerExit): void {
+    if (this.server !== handle) return;
+    this.server = null;
+    this.synced = false;
+    if (this.link) this.link.close("server exited");
+    this.link = null;
+    log.info(`server exited (code ${exit.code}, signal ${exit.signal})`);
+    if (this.state === "stopping" || this.state === "stopped" || this.state === "reloading" || this.state === "resetting") {
+      this.emitStatus();
+      return;
+    }
+    // anything else is a crash
+    this.crashCount = Date.now() - this.lastStartAt > 60_000 ? 1 : this.crashCount + 1;
+    if (this.state === "running") this.sessions.broadcast(PORTAL_TEXTS.crashed);
+    this.setState("restarting");
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    const s = this.settings;
+    const delay = Math.min(s.serverRestartBackoff * 2 ** Math.max(0, this.crashCount - 1), s.serverRestartBackoffMax);
+    log.warn(`restarting the server in ${delay} s`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.state === "restarting" || this.state === "starting") this.launch(this.state === "starting" ? "start" : "restart");
+    }, delay * 1000);
+  }
+
+  private onServerLink(link: ServerLink, pid: number): void {
+    if (this.state === "stopping" || this.state === "stopped") {
+      link.close("portal is stopping");
+      return;
+    }
+    if (this.link && !this.link.isClosed) {
+      log.warn(`a second server (pid ${pid}) connected; replacing the previous link`);
+      this.link.close("replaced by a new server connection");
+    }
+    this.link = link;
+    this.shuttingDown = false;
+    log.info(`server (pid ${pid}) connected to the link`);
+    link.onClose((reason) => {
+      if (this.link !== link) return;
+      this.link = null;
+      this.synced = false;
+      log.warn(`server link closed: ${reason}`);
+    });
+    link.onMessage((msg) => {
+      switch (msg.t) {
+        case "synced":
+          this.onSynced();
+          break;
+        case "msg":
+          this.sessions.get(msg.sessid)?.send(msg.msgs);
+          break;
+        case "session-data": {
+          const session = this.sessions.get(msg.sessid);
+          if (session) session.data = msg.data;
+          break;
+        }
+        case "disconnect":
+          this.sessions.get(msg.sessid)?.close(msg.reason || undefined);
+          break;
+        case "request":
+          if (msg.action === "shutdown") this.stopRequested();
+          else this.restartServer(msg.action);
+          break;
+        case "hello":
+          break;
+      }
+    });
+    link.send({ t: "welcome", mode: this.startMode, sessions: this.sessions.all().map((s) => s.snapshot()) });
+  }
+
+  private onSynced(): void {
+    const mode = this.startMode;
+    this.synced = true;
+    this.setState("running");
+    if (mode === "reload" || mode === "restart") this.sessions.broadcast(PORTAL_TEXTS.reloaded);
+    this.sessions.releaseHeld((session, msgs) => this.sendToServer({ t: "msg", sessid: session.sessid, msgs }));
+    this.firstSync?.resolve();
+    this.firstSync = null;
+    const pending = this.pendingRequest;
+    this.pendingRequest = null;
+    if (pending === "reload" || pending === "reset") this.restartServer(pending);
+  }
+
+  private forwardInput(session: PortalSession, msgs: OobMessage[]): boolean {
+    if (!this.synced || !this.link || this.link.isClosed) return false;
+    this.link.send({ t: "msg", sessid: session.sessid, msgs });
+    return true;
+  }
+
+  /** Session events go to a server that is connected and not shutting down; one that
+   * connects later learns of every session from its welcome. */
+  private sendToServer(msg: Parameters<ServerLink["send"]>[0]): void {
+    if (this.link && !this.link.isClosed && !this.shuttingDown) this.link.send(msg);
+  }
+
+  private setState(state: ServerState): void {
+    this.state = state;
+    this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    this.options.onStatus?.(this.status());
+  }
+
+  private msspData(): Record<string, string> {
+    return {
+      NAME: this.settings.serverName,
+      PLAYERS: String(this.sessions.count),
+      UPTIME: String(Math.floor(this.startedAt / 1000)),
+      CODEBASE: "evennia-ts",
+      PORT: String(this.telnetPorts[0] ?? ""),
+    };
+  }
+
+  private readonly startedAt = Date.now();
+}

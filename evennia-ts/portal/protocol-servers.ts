@@ -1,0 +1,82 @@
+/**
+ * Creates the portal's player-facing listeners from settings: telnet, and telnet
+ * over TLS. Errors name the port and the setting that chose it.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Settings } from "../conf/settings.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import type { SessionRegistry } from "./session-transport.ts";
+import { TelnetServer } from "./telnet/telnet-server.ts";
+
+/** Anything that listens for players. */
+export interface ProtocolServer {
+  close(): Promise<void>;
+}
+
+/** The listeners and the ports they bound. */
+export interface ProtocolServers {
+  servers: ProtocolServer[];
+  telnetPorts: number[];
+  sslPorts: number[];
+}
+
+/** Start every listener the settings ask for; on failure, close what was started. */
+export async function createProtocolServers(
+  settings: Settings,
+  registry: SessionRegistry,
+  msspData: () => Record<string, string>,
+): Promise<ProtocolServers> {
+  const result: ProtocolServers = { servers: [], telnetPorts: [], sslPorts: [] };
+  const common = {
+    maxLineLength: settings.maxLineLength,
+    maxOutputBuffer: settings.maxOutputBuffer,
+    serverName: settings.serverName,
+    msspData,
+  };
+  try {
+    for (const port of settings.telnetPorts) {
+      const server = new TelnetServer(registry, common);
+      result.servers.push(server);
+      result.telnetPorts.push(await listenNamed(server, port, settings.telnetInterface, "telnet", "telnetPorts"));
+    }
+    if (settings.sslPorts.length > 0) {
+      const tls = loadCertificate(settings);
+      for (const port of settings.sslPorts) {
+        const server = new TelnetServer(registry, { ...common, tls });
+        result.servers.push(server);
+        result.sslPorts.push(await listenNamed(server, port, settings.telnetInterface, "telnet/TLS", "sslPorts"));
+      }
+    }
+  } catch (err) {
+    await Promise.all(result.servers.map((s) => s.close()));
+    throw err;
+  }
+  return result;
+}
+
+async function listenNamed(server: TelnetServer, port: number, host: string, what: string, setting: string): Promise<number> {
+  try {
+    return await server.listen(port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || (err instanceof EvenniaError && err.code === "EV_ERR_PORT_IN_USE")) {
+      throw new EvenniaError("EV_ERR_PORT_IN_USE", `${what} port ${port} is already in use (setting ${setting})`);
+    }
+    throw err;
+  }
+}
+
+function loadCertificate(settings: Settings): { cert: Buffer; key: Buffer } {
+  const certFile = path.resolve(settings.gameDir, settings.sslCertificate);
+  const keyFile = path.resolve(settings.gameDir, settings.sslKey);
+  try {
+    return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+  } catch (err) {
+    throw new EvenniaError(
+      "EV_ERR_CONFIG",
+      `cannot read the TLS certificate (settings sslCertificate=${settings.sslCertificate}, sslKey=${settings.sslKey}): ${(err as Error).message}. ` +
+        `Create a self-signed one for development with "evennia-ts cert".`,
+    );
+  }
+}

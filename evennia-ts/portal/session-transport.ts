@@ -1,0 +1,37 @@
+/**
+ * The seam between a protocol (telnet, websocket, comet) and the portal's session
+ * handler. A protocol implements {@link SessionTransport} for each connection and
+ * reports what the client does through the {@link PortalSessionSink} it is given.
+ */
+import type { MessageKwargs, OobMessage } from "../protocol/message.ts";
+
+/** Client capabilities and preferences, as Evennia's `client_options` (snake_case keys). */
+export type ClientOptions = MessageKwargs;
+
+/** One connection as the portal sees it, whatever its protocol. */
+export interface SessionTransport {
+  /** `telnet`, `telnet/ssl`, `websocket` or `comet`. */
+  readonly protocolKey: string;
+  /** Remote address (IP) of the client. */
+  readonly address: string;
+  /** Deliver messages to the client, rendered for its protocol and capabilities. */
+  send(messages: OobMessage[]): void;
+  /** Close the connection, first sending `reason` as text when given. */
+  close(reason?: string): void;
+}
+
+/** What a transport calls on the portal. */
+export interface PortalSessionSink {
+  /** Messages the client sent (a line of text is `["text", [line], {}]`). */
+  input(messages: OobMessage[]): void;
+  /** Client options learnt or changed (NAWS, TTYPE, CHARSET ...), merged into the session's. */
+  updateClientOptions(options: ClientOptions): void;
+  /** The connection is gone (client quit, network error, or `close()` finished). */
+  disconnected(reason: string): void;
+}
+
+/** Registers new connections with the portal; a protocol server is given one. */
+export interface SessionRegistry {
+  /** Register a transport; returns the sink the transport reports to. */
+  connect(transport: SessionTransport, clientOptions?: ClientOptions): PortalSessionSink;
+}

@@ -1,0 +1,45 @@
+/**
+ * The server's end of the link: connect to the portal's link port (retrying while
+ * the portal is not there yet) and say hello with the shared token.
+ */
+import net from "node:net";
+import { LinkConnection } from "../protocol/link-connection.ts";
+import { parsePortalMessage, type PortalToServer, type ServerToPortal } from "../protocol/link-messages.ts";
+import { EvenniaError } from "../utils/errors.ts";
+
+/** The server's link. */
+export type PortalLink = LinkConnection<PortalToServer, ServerToPortal>;
+
+/** Connect to the portal; retries every 250 ms until `timeoutMs`. */
+export async function connectToPortal(options: {
+  host: string;
+  port: number;
+  token: string;
+  maxFrameBytes: number;
+  timeoutMs?: number;
+}): Promise<PortalLink> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let lastError: Error | undefined;
+  while (Date.now() < deadline) {
+    try {
+      const socket = await new Promise<net.Socket>((resolve, reject) => {
+        const s = net.connect(options.port, options.host);
+        s.once("connect", () => {
+          s.off("error", reject);
+          resolve(s);
+        });
+        s.once("error", reject);
+      });
+      const link: PortalLink = new LinkConnection(socket, parsePortalMessage, options.maxFrameBytes);
+      link.send({ t: "hello", token: options.token, pid: process.pid });
+      return link;
+    } catch (err) {
+      lastError = err as Error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new EvenniaError(
+    "EV_ERR_LINK_AUTH",
+    `could not reach the portal's link on ${options.host}:${options.port}: ${lastError?.message ?? "timed out"}`,
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * A session as the server sees it: the mirror of one portal connection, with the
+ * account logged in on it and the object it puppets. Output sent during a unit of
+ * work is delivered after that unit commits.
+ */
+import { normalizeOutput, type OobMessage, type OutputSpec } from "../protocol/message.ts";
+import type { SessionSnapshot } from "../protocol/link-messages.ts";
+import { currentUnitOfWork } from "../db/unit-of-work.ts";
+import type { DefaultAccount } from "../typeclasses/accounts.ts";
+import type { DefaultObject } from "../typeclasses/objects.ts";
+import type { CommandSession } from "../commands/command.ts";
+
+/** Where a session's output goes (the portal link). */
+export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
+
+/** One connected player session. */
+export class ServerSession implements CommandSession {
+  readonly sessid: number;
+  readonly protocolKey: string;
+  readonly address: string;
+  readonly connectedAt: number;
+  readonly clientOptions: Record<string, unknown>;
+  /** The logged-in account, or null. */
+  account: DefaultAccount | null = null;
+  /** The puppeted object, or null. */
+  puppet: DefaultObject | null = null;
+  /** Commands received on this session. */
+  commandCount = 0;
+  /** When the last command arrived (ms since epoch). */
+  lastCommandAt = Date.now();
+
+  constructor(
+    snapshot: SessionSnapshot,
+    private readonly output: SessionOutput,
+  ) {
+    this.sessid = snapshot.sessid;
+    this.protocolKey = snapshot.protocolKey;
+    this.address = snapshot.address;
+    this.connectedAt = snapshot.connectedAt;
+    this.clientOptions = { ...snapshot.clientOptions };
+  }
+
+  /** True once logged in. */
+  get loggedIn(): boolean {
+    return this.account !== null;
+  }
+
+  /**
+   * Send output: `"text"`, or `{text: ..., prompt: ..., char_vitals: [[], {hp: 10}]}`.
+   * Inside a unit of work it is held until the commit.
+   */
+  msg(spec: string | OutputSpec): void {
+    const msgs = normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
+    if (msgs.length === 0) return;
+    const uow = currentUnitOfWork();
+    if (uow) uow.afterCommit(() => this.output(this.sessid, msgs));
+    else this.output(this.sessid, msgs);
+  }
+
+  /** The state the portal keeps for this session across reloads. */
+  data(): Record<string, unknown> {
+    return { uid: this.account?.id ?? null, puid: this.puppet?.id ?? null };
+  }
+}
