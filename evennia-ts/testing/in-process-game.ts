@@ -1,0 +1,70 @@
+/**
+ * Portal and server in one process, for tests: real sockets on 127.0.0.1, a real
+ * database, the real link between them — only the server runs in-process, so
+ * "reload" restarts the server service without reloading code.
+ */
+import { loadSettings, type GameSettings, type Settings } from "../conf/settings.ts";
+import { Portal, type PortalStatus } from "../portal/portal.ts";
+import type { ServerExit, ServerLauncher } from "../portal/server-launcher.ts";
+import { Server } from "../server/server.ts";
+import { createTestGameFolder, type TestGameFolder } from "./game-folder.ts";
+
+/** A running in-process game. */
+export interface InProcessGame {
+  portal: Portal;
+  settings: Settings;
+  folder: TestGameFolder;
+  /** The server currently running (changes on reload). */
+  server(): Server | null;
+  /** The first telnet port. */
+  telnetPort: number;
+  status: PortalStatus;
+  /** Stop everything and delete the folder. */
+  stop(): Promise<void>;
+}
+
+/** Start portal and server in this process in a fresh game folder. */
+export async function startInProcessGame(settings: GameSettings = {}): Promise<InProcessGame> {
+  const folder = createTestGameFolder(settings);
+  const loaded = await loadSettings(folder.dir);
+  let current: Server | null = null;
+  const launcher: ServerLauncher = (linkPort, token) => {
+    const server = new Server(loaded);
+    current = server;
+    const exited = (async (): Promise<ServerExit> => {
+      try {
+        await server.init();
+        await server.connect({ host: "127.0.0.1", port: linkPort, token });
+        const how = await server.stopped;
+        return { code: how === "link-lost" ? 1 : 0, signal: null };
+      } catch {
+        await server.stop("link-lost").catch(() => undefined);
+        return { code: 1, signal: null };
+      } finally {
+        if (current === server) current = null;
+      }
+    })();
+    return { pid: null, exited, kill: () => void server.stop("link-lost") };
+  };
+  const portal = new Portal(loaded, { launcher, shutdownTimeoutMs: 10_000 });
+  let status: PortalStatus;
+  try {
+    status = await portal.start();
+  } catch (err) {
+    await portal.stop().catch(() => undefined);
+    folder.remove();
+    throw err;
+  }
+  return {
+    portal,
+    settings: loaded,
+    folder,
+    server: () => current,
+    telnetPort: status.telnetPorts[0]!,
+    status,
+    stop: async () => {
+      await portal.stop();
+      folder.remove();
+    },
+  };
+}
