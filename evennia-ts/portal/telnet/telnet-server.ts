@@ -1,0 +1,145 @@
+/**
+ * The telnet listener (plain TCP, or TLS for telnet/ssl). Each accepted connection
+ * becomes a {@link TelnetSession} registered with the portal's session registry.
+ */
+import net from "node:net";
+import tls from "node:tls";
+import { EvenniaError } from "../../utils/errors.ts";
+import { getLogger } from "../../utils/logger.ts";
+import type { SessionRegistry } from "../session-transport.ts";
+import { defaultTelnetOptionFactories, type TelnetOptionToggles } from "./telnet-options.ts";
+import { TELNET_INITIAL_CLIENT_OPTIONS, TelnetSession } from "./telnet-session.ts";
+import type { TelnetServerInfo } from "./telnet-option.ts";
+
+const log = getLogger("portal.telnet");
+
+/** How a {@link TelnetServer} is set up. */
+export interface TelnetServerOptions {
+  /** PEM certificate and key: serve telnet over TLS (protocol key `telnet/ssl`). */
+  tls?: { cert: Buffer | string; key: Buffer | string };
+  /** Longest input line, in characters; longer lines are cut with a notice. */
+  maxLineLength: number;
+  /** Bytes of unsent output a connection may queue before it is dropped. */
+  maxOutputBuffer: number;
+  /** The game's name (MSSP NAME). */
+  serverName: string;
+  /** MSSP variables (NAME, PLAYERS, UPTIME, ...); missing basics are filled in. */
+  msspData?: () => Record<string, string | string[]>;
+  /** Which options to offer (all on except MXP by default). */
+  telnetOptions?: TelnetOptionToggles;
+  /** Largest sub-negotiation accepted, in bytes (default 64 KiB). */
+  maxSubnegotiation?: number;
+  /** Send IAC NOP to every connection this often, in ms (0 or unset: never). */
+  keepAliveMs?: number;
+}
+
+/** Listens for telnet connections and hands them to the portal. */
+export class TelnetServer {
+  private readonly server: net.Server;
+  private readonly sessions = new Map<TelnetSession, { session: TelnetSession; closed: Promise<void> }>();
+  private readonly startedAt = Date.now();
+  private port = 0;
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly options: TelnetServerOptions,
+  ) {
+    if (options.tls) {
+      const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key });
+      server.on("secureConnection", (socket) => this.accept(socket, "telnet/ssl"));
+      server.on("tlsClientError", (err, socket) => {
+        log.debug(`TLS handshake failed from ${socket.remoteAddress ?? "?"}: ${err.message}`);
+        socket.destroy();
+      });
+      this.server = server;
+    } else {
+      this.server = net.createServer((socket) => this.accept(socket, "telnet"));
+    }
+    this.server.on("error", (err) => log.error(`telnet listener error: ${err.message}`));
+  }
+
+  /** Open connections. */
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Start listening; resolves with the bound port (useful with port 0). */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.server.off("listening", onListening);
+        if (err.code === "EADDRINUSE") {
+          reject(new EvenniaError("EV_ERR_PORT_IN_USE", `telnet port ${port} on ${host} is already in use`, { cause: err }));
+        } else {
+          reject(new EvenniaError("EV_ERR_TELNET", `cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+        }
+      };
+      const onListening = (): void => {
+        this.server.off("error", onError);
+        const address = this.server.address();
+        this.port = typeof address === "object" && address ? address.port : port;
+        log.info(`${this.options.tls ? "telnet/ssl" : "telnet"} listening on ${host}:${this.port}`);
+        resolve(this.port);
+      };
+      this.server.once("error", onError);
+      this.server.once("listening", onListening);
+      this.server.listen({ port, host });
+    });
+  }
+
+  /** Stop listening and close every connection; resolves once all are gone. */
+  async close(): Promise<void> {
+    const closing = [...this.sessions.values()];
+    for (const { session } of closing) session.close();
+    const stopped = new Promise<void>((resolve) => {
+      if (!this.server.listening) resolve();
+      else this.server.close(() => resolve());
+    });
+    await Promise.all([stopped, ...closing.map((c) => c.closed)]);
+  }
+
+  private accept(socket: net.Socket, protocolKey: string): void {
+    socket.setNoDelay(true);
+    socket.on("error", () => {
+      // reported by the session; an unhandled 'error' would crash the process
+    });
+    const info = this.serverInfo();
+    const session = new TelnetSession(socket, {
+      protocolKey,
+      maxLineLength: this.options.maxLineLength,
+      maxOutputBuffer: this.options.maxOutputBuffer,
+      maxSubnegotiation: this.options.maxSubnegotiation,
+      options: defaultTelnetOptionFactories(this.options.telnetOptions),
+      server: info,
+    });
+    const closed = new Promise<void>((resolve) => {
+      socket.once("close", () => {
+        this.sessions.delete(session);
+        resolve();
+      });
+    });
+    this.sessions.set(session, { session, closed });
+    try {
+      const sink = this.registry.connect(session, { ...TELNET_INITIAL_CLIENT_OPTIONS });
+      session.start(sink);
+      if (this.options.keepAliveMs) session.keepAlive(this.options.keepAliveMs);
+    } catch (err) {
+      log.error("the portal refused a telnet connection", err);
+      this.sessions.delete(session);
+      socket.destroy();
+    }
+  }
+
+  private serverInfo(): TelnetServerInfo {
+    const options = this.options;
+    const info = {
+      serverName: options.serverName,
+      startedAt: this.startedAt,
+      msspData: () => options.msspData?.() ?? {},
+    };
+    return Object.defineProperties(info, {
+      port: { get: () => this.port, enumerable: true },
+      connectionCount: { get: () => this.sessions.size, enumerable: true },
+    }) as TelnetServerInfo;
+  }
+}

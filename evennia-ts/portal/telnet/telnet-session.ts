@@ -1,0 +1,424 @@
+/**
+ * One telnet connection: parses the byte stream (IAC commands, options, lines),
+ * negotiates options through per-option handlers, and renders outgoing messages
+ * (text, prompts, out-of-band data) for the client. Implements the portal's
+ * {@link SessionTransport}.
+ */
+import type { Socket } from "node:net";
+import zlib from "node:zlib";
+import type { OobMessage } from "../../protocol/message.ts";
+import { isPlainObject } from "../../protocol/message.ts";
+import { describeError } from "../../utils/errors.ts";
+import { getLogger, type Logger } from "../../utils/logger.ts";
+import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
+import { IacParser } from "./iac-parser.ts";
+import { LineDecoder, type TelnetCharset } from "./line-decoder.ts";
+import { OptionNegotiator, type OptionSide } from "./option-negotiator.ts";
+import { TelnetOutputWriter } from "./output-writer.ts";
+import { TelnetCommand, TelnetOption, negotiationBytes, subnegotiationBytes, verbName } from "./telnet-codes.ts";
+import type { TelnetOptionContext, TelnetOptionFactory, TelnetOptionHandler, TelnetServerInfo } from "./telnet-option.ts";
+import { encodeTelnetText } from "./text-encoding.ts";
+import { capsFromClientOptions, renderTelnetText, type TextCaps } from "./text-output.ts";
+
+const { IAC, GA, EOR, NOP, AYT } = TelnetCommand;
+
+/** How a {@link TelnetSession} is set up. */
+export interface TelnetSessionConfig {
+  /** `telnet` or `telnet/ssl`. */
+  protocolKey: string;
+  /** Longest input line, in characters. */
+  maxLineLength: number;
+  /** Bytes of unsent output allowed before the connection is dropped. */
+  maxOutputBuffer: number;
+  /** Largest sub-negotiation payload kept, in bytes (default 64 KiB). */
+  maxSubnegotiation?: number;
+  /** Option handlers to build for this connection. */
+  options: TelnetOptionFactory[];
+  /** Server-wide facts for option handlers. */
+  server: TelnetServerInfo;
+}
+
+/** Client options a telnet connection starts with, before negotiation tells more. */
+export const TELNET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
+  ansi: true,
+  xterm256: false,
+  truecolor: false,
+  screenreader: false,
+  encoding: "utf-8",
+  screenwidth: 78,
+  screenheight: 45,
+});
+
+/** Ms to wait for the client to finish closing before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+/** A telnet (or telnet over TLS) connection. */
+export class TelnetSession implements SessionTransport {
+  readonly protocolKey: string;
+  readonly address: string;
+  /** Client options as learnt by negotiation (snake_case Evennia names). */
+  readonly clientOptions: ClientOptions = { ...TELNET_INITIAL_CLIENT_OPTIONS };
+  private readonly log: Logger;
+  private readonly parser: IacParser;
+  private readonly lines: LineDecoder;
+  private readonly negotiator: OptionNegotiator;
+  private readonly writer: TelnetOutputWriter;
+  private readonly handlers = new Map<number, TelnetOptionHandler>();
+  private sink: PortalSessionSink | null = null;
+  private charset: TelnetCharset = "utf-8";
+  private caps: TextCaps = capsFromClientOptions(TELNET_INITIAL_CLIENT_OPTIONS);
+  private inflate: zlib.Inflate | null = null;
+  private inflateInput: Buffer[] = [];
+  private inflateTrimmed = 0;
+  private closing = false;
+  private finished = false;
+  private closeReason: string | null = null;
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly config: TelnetSessionConfig,
+  ) {
+    this.protocolKey = config.protocolKey;
+    this.address = normalizeAddress(socket.remoteAddress);
+    this.log = getLogger(`portal.telnet ${this.address}:${socket.remotePort ?? "?"}`);
+    this.writer = new TelnetOutputWriter(
+      socket,
+      config.maxOutputBuffer,
+      () => this.abort("output buffer overflow"),
+      (err) => this.abort(`compression error: ${err.message}`),
+    );
+    this.lines = new LineDecoder(config.maxLineLength, ({ line, cut }) => this.onLine(line, cut));
+    this.negotiator = new OptionNegotiator({
+      send: (verb, option) => this.writer.write(negotiationBytes(verb, option)),
+      accept: (option, side) => this.handlers.get(option)?.accept?.(side) ?? false,
+      changed: (option, side, enabled) => this.onOptionChanged(option, side, enabled),
+      protocolError: (message) => this.log.debug(message),
+    });
+    this.parser = new IacParser(
+      {
+        data: (bytes) => this.lines.push(bytes),
+        command: (code) => this.onCommand(code),
+        negotiation: (verb, option) => this.onNegotiation(verb, option),
+        subnegotiation: (option, payload) => this.onSubnegotiation(option, payload),
+        subnegotiationDiscarded: (option, size, why) =>
+          this.log.warn(`discarded ${why} sub-negotiation for option ${option} (${size} bytes)`),
+      },
+      config.maxSubnegotiation ?? 64 * 1024,
+    );
+    const ctx = this.optionContext();
+    for (const factory of config.options) {
+      const handler = factory(ctx);
+      this.handlers.set(handler.code, handler);
+    }
+  }
+
+  /**
+   * Start the session: listen to the socket, report to `sink`, send the option offers.
+   * Call once, right after the portal registered the transport.
+   */
+  start(sink: PortalSessionSink): void {
+    this.sink = sink;
+    this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    this.socket.on("error", (err) => {
+      this.closeReason ??= `network error: ${err.message}`;
+    });
+    this.socket.on("end", () => {
+      this.closeReason ??= "connection closed by client";
+    });
+    this.socket.on("close", () => this.finish(this.closeReason ?? "connection closed"));
+    for (const handler of this.handlers.values()) this.safely(handler, () => handler.start?.());
+  }
+
+  /** Render messages for the client; all output of one event-loop turn leaves in one write. */
+  send(messages: OobMessage[]): void {
+    if (this.closing || this.finished) return;
+    for (const message of messages) {
+      if (!Array.isArray(message)) continue;
+      const [cmdname, args = [], kwargs = {}] = message;
+      switch (cmdname) {
+        case "text":
+          this.sendText(args[0], kwargs, false);
+          break;
+        case "prompt":
+          this.sendText(args[0], kwargs, true);
+          break;
+        case "echo":
+          this.setEcho(kwargs.hidden === true || args[0] === true);
+          break;
+        default:
+          this.sendOob([cmdname, args, kwargs]);
+      }
+    }
+  }
+
+  /** Close the connection, sending `reason` first when given. */
+  close(reason?: string): void {
+    if (this.closing || this.finished) return;
+    if (reason) this.sendText(reason, {}, false);
+    this.closing = true;
+    this.closeReason ??= reason ?? "closed by server";
+    this.stopTimers();
+    this.writer.end();
+    this.graceTimer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+    this.graceTimer.unref();
+  }
+
+  /** Hide (true) or show (false) what the client types, by WILL/WONT ECHO (for passwords). */
+  setEcho(hidden: boolean): void {
+    if (this.closing || this.finished) return;
+    if (hidden) this.negotiator.enableLocal(TelnetOption.ECHO);
+    else this.negotiator.disableLocal(TelnetOption.ECHO);
+  }
+
+  /** Send IAC NOP every `intervalMs` to keep idle connections (and NAT entries) alive; 0 stops. */
+  keepAlive(intervalMs: number): void {
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = null;
+    if (intervalMs <= 0 || this.finished || this.closing) return;
+    this.keepAliveTimer = setInterval(() => this.writer.write(Buffer.from([IAC, NOP])), intervalMs);
+    this.keepAliveTimer.unref();
+  }
+
+  /** True when the option is enabled on `side` (`local` = server, `remote` = client). */
+  isOptionEnabled(option: number, side: OptionSide): boolean {
+    return side === "local" ? this.negotiator.isLocalEnabled(option) : this.negotiator.isRemoteEnabled(option);
+  }
+
+  /** Character set in use for input and output. */
+  get encoding(): TelnetCharset {
+    return this.charset;
+  }
+
+  /** Colour/accessibility capabilities used to render text. */
+  get textCaps(): TextCaps {
+    return { ...this.caps };
+  }
+
+  // ---- input ----
+
+  private onData(chunk: Buffer): void {
+    if (this.finished) return;
+    if (this.inflate) {
+      this.writeInflate(chunk);
+      return;
+    }
+    this.parse(chunk);
+  }
+
+  private parse(chunk: Buffer): void {
+    try {
+      const rest = this.parser.feed(chunk);
+      if (rest !== null && this.inflate) {
+        // already decompressing: a second MCCP3 start is meaningless
+        this.log.debug("ignored MCCP3 start inside the compressed stream");
+        this.parse(rest);
+      } else if (rest !== null) {
+        // MCCP3: everything after IAC SB MCCP3 IAC SE is compressed
+        this.beginInflate();
+        if (rest.length > 0) this.writeInflate(rest);
+      }
+    } catch (err) {
+      // a bug in an option handler must not take the portal down
+      this.log.error(`error handling input: ${describeError(err)}`, err);
+    }
+  }
+
+  private beginInflate(): void {
+    const inflate = zlib.createInflate();
+    this.inflateInput = [];
+    this.inflateTrimmed = 0;
+    inflate.on("data", (plain: Buffer) => {
+      this.trimInflateInput(inflate);
+      if (!this.finished) this.parse(plain);
+    });
+    inflate.on("error", (err) => this.abort(`input decompression error: ${err.message}`));
+    inflate.on("end", () => {
+      // the client ended its compressed stream: what followed it is plain input again
+      if (this.inflate !== inflate) return;
+      this.inflate = null;
+      const consumed = inflate.bytesWritten - this.inflateTrimmed;
+      const rest = Buffer.concat(this.inflateInput).subarray(consumed);
+      this.inflateInput = [];
+      if (rest.length > 0 && !this.finished) this.parse(rest);
+    });
+    this.inflate = inflate;
+  }
+
+  /** Feed the inflater, keeping the bytes it has not consumed (to recover plain input after its end). */
+  private writeInflate(chunk: Buffer): void {
+    const inflate = this.inflate!;
+    this.trimInflateInput(inflate);
+    this.inflateInput.push(chunk);
+    inflate.write(chunk);
+  }
+
+  private trimInflateInput(inflate: zlib.Inflate): void {
+    while (this.inflateInput.length > 0 && this.inflateTrimmed + this.inflateInput[0]!.length <= inflate.bytesWritten) {
+      this.inflateTrimmed += this.inflateInput.shift()!.length;
+    }
+  }
+
+  private onLine(line: string, cut: boolean): void {
+    if (this.closing || this.finished || !this.sink) return;
+    if (cut) {
+      this.sendText(`Your input was too long and was cut to ${this.config.maxLineLength} characters.`, {}, false);
+    }
+    this.sink.input([["text", [line], {}]]);
+  }
+
+  private onCommand(code: number): void {
+    if (code === AYT) this.writer.write(encodeTelnetText("[Yes]\n", this.charset));
+    // NOP, GA, EOR, DM ... from the client carry nothing for us
+  }
+
+  private onNegotiation(verb: number, option: number): void {
+    this.log.debug(`received ${verbName(verb)} ${option}`);
+    this.negotiator.receive(verb, option);
+  }
+
+  private onSubnegotiation(option: number, payload: Buffer): void {
+    const handler = this.handlers.get(option);
+    if (!handler?.subnegotiation) {
+      this.log.debug(`ignored sub-negotiation for unsupported option ${option}`);
+      return;
+    }
+    this.safely(handler, () => handler.subnegotiation!(payload));
+  }
+
+  private onOptionChanged(option: number, side: OptionSide, enabled: boolean): void {
+    const handler = this.handlers.get(option);
+    if (handler?.changed) this.safely(handler, () => handler.changed!(side, enabled));
+  }
+
+  // ---- output ----
+
+  private sendText(value: unknown, kwargs: Record<string, unknown>, prompt: boolean): void {
+    if (value === undefined || value === null) return;
+    let text = typeof value === "string" ? value : String(value);
+    const opts = isPlainObject(kwargs.options) ? kwargs.options : {};
+    if (opts.raw !== true) {
+      // raw text goes out as given; everything else is rendered for the client
+      for (const handler of this.handlers.values()) {
+        if (handler.beforeRender) text = handler.beforeRender(text);
+      }
+      const caps = opts.nocolor === true ? { ...this.caps, color: "none" as const } : this.caps;
+      text = renderTelnetText(text, caps);
+      for (const handler of this.handlers.values()) {
+        if (handler.afterRender) text = handler.afterRender(text);
+      }
+    }
+    let bytes = encodeTelnetText(prompt ? text : text + "\n", this.charset);
+    if (prompt) bytes = Buffer.concat([bytes, this.promptMarker()]);
+    this.writer.write(bytes);
+  }
+
+  private promptMarker(): Buffer {
+    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return Buffer.from([IAC, EOR]);
+    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) {
+      return Buffer.alloc(0);
+    }
+    return Buffer.from([IAC, GA]);
+  }
+
+  private sendOob(message: OobMessage): void {
+    for (const code of [TelnetOption.GMCP, TelnetOption.MSDP]) {
+      const handler = this.handlers.get(code);
+      if (!handler?.sendOob) continue;
+      let sent = false;
+      this.safely(handler, () => {
+        sent = handler.sendOob!(message);
+      });
+      if (sent) return;
+    }
+    // no out-of-band channel: dropped quietly
+  }
+
+  // ---- lifecycle ----
+
+  /** Destroy the connection at once (overflow, compression failure). */
+  private abort(reason: string): void {
+    if (this.finished) return;
+    this.log.warn(`dropping connection: ${reason}`);
+    this.closeReason = reason;
+    this.writer.kill();
+    this.socket.destroy();
+    this.finish(reason);
+  }
+
+  private finish(reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closing = true;
+    this.stopTimers();
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.inflate?.destroy();
+    this.inflate = null;
+    this.writer.kill();
+    for (const handler of this.handlers.values()) this.safely(handler, () => handler.close?.());
+    try {
+      this.sink?.disconnected(reason);
+    } catch (err) {
+      this.log.error("error reporting a disconnection", err);
+    }
+  }
+
+  private stopTimers(): void {
+    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = null;
+  }
+
+  private safely(handler: TelnetOptionHandler, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error(`telnet option ${handler.name} failed: ${describeError(err)}`, err);
+    }
+  }
+
+  private updateClientOptions(options: ClientOptions): void {
+    const changed: ClientOptions = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (value === undefined) continue;
+      if (this.clientOptions[key] !== value) changed[key] = value;
+      this.clientOptions[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    this.caps = capsFromClientOptions(this.clientOptions);
+    if (!this.finished) this.sink?.updateClientOptions(changed);
+  }
+
+  private optionContext(): TelnetOptionContext {
+    return {
+      log: this.log,
+      clientOptions: this.clientOptions,
+      server: this.config.server,
+      sendRaw: (bytes) => this.writer.write(bytes),
+      sendSubnegotiation: (option, payload) =>
+        this.writer.write(subnegotiationBytes(option, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload)),
+      requestLocal: (option, enable) => (enable ? this.negotiator.enableLocal(option) : this.negotiator.disableLocal(option)),
+      requestRemote: (option, enable) =>
+        enable ? this.negotiator.enableRemote(option) : this.negotiator.disableRemote(option),
+      isEnabled: (option, side) => this.isOptionEnabled(option, side),
+      updateClientOptions: (options) => this.updateClientOptions(options),
+      input: (messages) => {
+        if (!this.closing && !this.finished && messages.length > 0) this.sink?.input(messages);
+      },
+      setCharset: (charset) => {
+        this.charset = charset;
+        this.lines.charset = charset;
+      },
+      setOutputCompression: (on, marker) => {
+        if (on) this.writer.startCompression(marker ?? Buffer.alloc(0));
+        else this.writer.stopCompression();
+      },
+      startInputDecompression: () => this.parser.suspend(),
+    };
+  }
+}
+
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
