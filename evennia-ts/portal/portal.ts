@@ -63,6 +63,7 @@ export class Portal {
   private linkPort = 0;
   private telnetPorts: number[] = [];
   private sslPorts: number[] = [];
+  private webPort: number | null = null;
   private crashCount = 0;
   private lastStartAt = 0;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -98,7 +99,7 @@ export class Portal {
       serverPid: this.server?.pid ?? null,
       telnetPorts: [...this.telnetPorts],
       sslPorts: [...this.sslPorts],
-      webPort: null,
+      webPort: this.webPort,
       linkPort: this.linkPort,
     };
   }
@@ -108,10 +109,11 @@ export class Portal {
     const s = this.settings;
     this.linkPort = await this.linkServer.listen(s.linkPort, s.linkInterface);
     try {
-      const { servers, telnetPorts, sslPorts } = await createProtocolServers(s, this.sessions, () => this.msspData());
+      const { servers, telnetPorts, sslPorts, webPort } = await createProtocolServers(s, this.sessions, () => this.msspData());
       this.protocolServers = servers;
       this.telnetPorts = telnetPorts;
       this.sslPorts = sslPorts;
+      this.webPort = webPort;
     } catch (err) {
       await this.linkServer.close();
       throw err;

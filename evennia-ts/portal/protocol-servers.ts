@@ -19,6 +19,8 @@ export interface ProtocolServers {
   servers: ProtocolServer[];
   telnetPorts: number[];
   sslPorts: number[];
+  /** Port of the web front (webclient, websocket), or null when not serving one. */
+  webPort: number | null;
 }
 
 /** Start every listener the settings ask for; on failure, close what was started. */
@@ -27,7 +29,7 @@ export async function createProtocolServers(
   registry: SessionRegistry,
   msspData: () => Record<string, string>,
 ): Promise<ProtocolServers> {
-  const result: ProtocolServers = { servers: [], telnetPorts: [], sslPorts: [] };
+  const result: ProtocolServers = { servers: [], telnetPorts: [], sslPorts: [], webPort: null };
   const common = {
     maxLineLength: settings.maxLineLength,
     maxOutputBuffer: settings.maxOutputBuffer,

@@ -9,6 +9,7 @@ import type { DbRef } from "../db/db-ref.ts";
 import { decodeValue, encodeValue } from "../db/tagged-json.ts";
 import { track, untrack } from "../db/tracked-value.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { hasAttributeListeners, notifyAttributeChange } from "./attribute-monitor.ts";
 import type { TypedObject } from "./typed-object.ts";
 
 /** Options of attribute calls. */
@@ -104,12 +105,15 @@ export class AttributeHandler {
     const uow = this.owner._store.unitOfWork();
     uow.recordUndo(() => this.entries.set(id, previous));
     const owner = this.owner;
-    uow.stage(writeKey(owner, previous), () => [
-      {
-        sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
-        params: [owner.kind, owner.id, previous.key, previous.category],
-      },
-    ]);
+    uow.stage(writeKey(owner, previous), () => {
+      announce(uow, owner, previous.key, previous.category);
+      return [
+        {
+          sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
+          params: [owner.kind, owner.id, previous.key, previous.category],
+        },
+      ];
+    });
     return true;
   }
 
@@ -210,6 +214,7 @@ export class AttributeHandler {
     const owner = this.owner;
     uow.stage(writeKey(owner, entry), () => {
       entry.json = encodeValue(untrack(entry.value), `${owner.dbref}.attributes.${entry.key}`);
+      announce(uow, owner, entry.key, entry.category);
       return [
         {
           sql:
@@ -220,6 +225,11 @@ export class AttributeHandler {
       ];
     });
   }
+}
+
+/** After the commit, tell attribute listeners (built at commit time: once per attribute per unit). */
+function announce(uow: UnitOfWork, owner: TypedObject, key: string, category: string): void {
+  if (hasAttributeListeners()) uow.afterCommit(() => notifyAttributeChange(owner, key, category));
 }
 
 function normKey(key: string): string {

@@ -4,6 +4,7 @@
 export * from "./registry.ts";
 export * from "./typed-object.ts";
 export * from "./attribute-handler.ts";
+export * from "./attribute-monitor.ts";
 export * from "./tag-handler.ts";
 export * from "./store.ts";
 export * from "./store-context.ts";
