@@ -5,6 +5,7 @@
  */
 import type { Settings } from "../conf/settings.ts";
 import { Database } from "../db/database.ts";
+import { registeredGameSchema } from "../db/game-schema.ts";
 import { flushImplicitWrites, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
@@ -66,14 +67,15 @@ export class Server {
 
   /** Open the database, load game code, run first-start setup. */
   async init(): Promise<void> {
-    this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir });
+    // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
+    this.registerCoreInputFuncs();
+    const game = await loadGameCode(this.settings);
+    this.connectionScreenSource = game.connectionScreen;
+    this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
-    this.registerCoreInputFuncs();
-    const game = await loadGameCode(this.settings);
-    this.connectionScreenSource = game.connectionScreen;
     await runInitialSetup(this.db, this.config, this.settings);
     this.commands = new CommandHandler(this.db, this.services(), {
       cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
