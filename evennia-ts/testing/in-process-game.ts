@@ -23,9 +23,13 @@ export interface InProcessGame {
   stop(): Promise<void>;
 }
 
-/** Start portal and server in this process in a fresh game folder. */
-export async function startInProcessGame(settings: GameSettings = {}): Promise<InProcessGame> {
+/**
+ * Start portal and server in this process in a fresh game folder; `prepare` may
+ * change the folder's files before anything loads.
+ */
+export async function startInProcessGame(settings: GameSettings = {}, prepare?: (dir: string) => void): Promise<InProcessGame> {
   const folder = createTestGameFolder(settings);
+  prepare?.(folder.dir);
   const loaded = await loadSettings(folder.dir);
   let current: Server | null = null;
   const launcher: ServerLauncher = (linkPort, token) => {
