@@ -1,0 +1,22 @@
+/**
+ * Every launcher command, in the order usage lists them.
+ */
+import type { CliCommand } from "../command.ts";
+import { demoCommand } from "./demo.ts";
+import { initCommand } from "./init.ts";
+import { reloadCommand } from "./reload.ts";
+import { resetCommand } from "./reset.ts";
+import { startCommand } from "./start.ts";
+import { statusCommand } from "./status.ts";
+import { stopCommand } from "./stop.ts";
+
+/** The registered commands. */
+export const cliCommands: readonly CliCommand[] = [
+  initCommand,
+  startCommand,
+  stopCommand,
+  reloadCommand,
+  resetCommand,
+  statusCommand,
+  demoCommand,
+];

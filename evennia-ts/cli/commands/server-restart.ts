@@ -1,0 +1,68 @@
+/**
+ * What `reload` and `reset` share: signal the portal to replace its server process
+ * and wait until the status file shows a new server running.
+ */
+import { EvenniaError } from "../../utils/errors.ts";
+import { requireGameDir } from "../game-dir.ts";
+import type { CliIo } from "../io.ts";
+import { gamePaths } from "../paths.ts";
+import { isProcessAlive } from "../pid-files.ts";
+import { findRunningPortal } from "../portal-state.ts";
+import { readStatusFile, type PortalStatus } from "../status-file.ts";
+import { waitUntil } from "../wait.ts";
+
+/** How long `reload`/`reset` wait for the new server by default, in ms. */
+export const DEFAULT_RESTART_TIMEOUT_MS = 60_000;
+
+/** `reload` keeps everyone logged in; `reset` logs everyone out (they stay connected). */
+export type RestartKind = "reload" | "reset";
+
+const SIGNALS: Record<RestartKind, NodeJS.Signals> = { reload: "SIGHUP", reset: "SIGUSR2" };
+const DONE: Record<RestartKind, string> = { reload: "Server reloaded.", reset: "Server reset." };
+
+/** Options of {@link restartServer}. */
+export interface RestartOptions {
+  /** The game folder (absolute). */
+  gameDir: string;
+  kind: RestartKind;
+  io: CliIo;
+  /** How long to wait for the new server. */
+  timeoutMs?: number;
+}
+
+/** Reload or reset the server of the running game in `gameDir`; resolves to the exit code. */
+export async function restartServer(options: RestartOptions): Promise<number> {
+  const { gameDir, kind, io } = options;
+  requireGameDir(gameDir);
+  const paths = gamePaths(gameDir);
+  const pid = findRunningPortal(paths, io, { cleanStale: false });
+  if (pid === null) {
+    throw new EvenniaError("EV_ERR_NOT_RUNNING", `the game in ${gameDir} is not running; start it with "npx evennia-ts start".`);
+  }
+  const before = readStatusFile(paths.status)?.serverPid ?? null;
+  io.out(`${kind === "reload" ? "Reloading" : "Resetting"} the server ...`);
+  process.kill(pid, SIGNALS[kind]);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_RESTART_TIMEOUT_MS;
+  const result = await waitUntil<PortalStatus | "portal-gone">(
+    () => {
+      if (!isProcessAlive(pid)) return "portal-gone";
+      const status = readStatusFile(paths.status);
+      if (status?.serverState === "running" && status.serverPid !== null && status.serverPid !== before) return status;
+      return undefined;
+    },
+    { timeoutMs },
+  );
+  if (result === "portal-gone") {
+    io.err(`Error: the portal (pid ${pid}) exited during the ${kind}; see ${paths.portalLog}`);
+    return 1;
+  }
+  if (result === undefined) {
+    io.err(
+      `Error: no new server was running within ${Math.round(timeoutMs / 1000)} s after the ${kind}; ` +
+        `see ${paths.serverLog} and ${paths.portalLog}, and "npx evennia-ts status".`,
+    );
+    return 1;
+  }
+  io.out(`${DONE[kind]} (server pid ${result.serverPid})`);
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * `evennia-ts start [--foreground]`: run the game's portal (which starts the server),
+ * as a daemon by default or attached to the terminal.
+ */
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { EvenniaError } from "../../utils/errors.ts";
+import { formatAddresses } from "../addresses.ts";
+import type { CliCommand } from "../command.ts";
+import { requireGameDir, resolveGameDir } from "../game-dir.ts";
+import type { CliIo } from "../io.ts";
+import { fileSize, tailLines } from "../log-tail.ts";
+import { gamePaths, type GamePaths } from "../paths.ts";
+import { isPortalMessage, type PortalReadyMessage } from "../portal-messages.ts";
+import { exitCodeOf, spawnPortal, waitForPortal } from "../portal-process.ts";
+import { findRunningPortal } from "../portal-state.ts";
+import { isProcessAlive } from "../pid-files.ts";
+import { waitUntil } from "../wait.ts";
+
+/** How long `start` waits for the portal's ready message by default, in ms. */
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+
+/** Options of {@link startGame}. */
+export interface StartOptions {
+  /** The game folder (absolute). */
+  gameDir: string;
+  /** Run attached to the terminal instead of as a daemon. */
+  foreground: boolean;
+  io: CliIo;
+  /** How long to wait for the portal to be ready (daemon mode). */
+  readyTimeoutMs?: number;
+  /** The portal entry point to run (default: the real portal; tests pass stand-ins). */
+  portalEntry?: string;
+}
+
+/** Start the game in `gameDir`; resolves to the exit code. */
+export async function startGame(options: StartOptions): Promise<number> {
+  const { gameDir, io } = options;
+  requireGameDir(gameDir);
+  const paths = gamePaths(gameDir);
+  const running = findRunningPortal(paths, io, { cleanStale: true });
+  if (running !== null) {
+    throw new EvenniaError("EV_ERR_ALREADY_RUNNING", `the game in ${gameDir} is already running (portal pid ${running}).`);
+  }
+  mkdirSync(paths.logsDir, { recursive: true });
+  return options.foreground
+    ? startForeground(paths, io, options.portalEntry)
+    : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, options.portalEntry);
+}
+
+function printReady(io: CliIo, pid: number | undefined, ready: PortalReadyMessage): void {
+  io.out(`Game started (portal pid ${pid ?? "?"}). Connect with:`);
+  for (const line of formatAddresses(ready)) io.out(line);
+}
+
+async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, entry?: string): Promise<number> {
+  const logOffset = fileSize(paths.portalLog);
+  const logFd = openSync(paths.portalLog, "a");
+  let child: ChildProcess;
+  try {
+    child = spawnPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, entry });
+  } finally {
+    closeSync(logFd);
+  }
+  io.out(`Starting the game in ${paths.gameDir} ...`);
+  const outcome = await waitForPortal(child, readyTimeoutMs);
+  const letGo = (): void => {
+    if (child.connected) child.disconnect();
+    child.unref();
+  };
+  switch (outcome.kind) {
+    case "ready":
+      letGo();
+      printReady(io, child.pid, outcome.message);
+      io.out(`Logs: ${paths.portalLog} and ${paths.serverLog}`);
+      return 0;
+    case "fatal":
+      io.err(`Error: ${outcome.message.message}`);
+      io.err(`The game did not start (${outcome.message.code}); see ${paths.portalLog}`);
+      await reapFailedPortal(child);
+      letGo();
+      return 1;
+    case "exit":
+      io.err(
+        `Error: the portal exited (${outcome.signal ?? `code ${outcome.code}`}) before it was ready. ` +
+          `Last lines of ${paths.portalLog}:`,
+      );
+      for (const line of tailLines(paths.portalLog, 20, logOffset)) io.err(`  ${line}`);
+      return 1;
+    case "spawn-error":
+      io.err(`Error: could not start the portal: ${outcome.error.message}`);
+      return 1;
+    case "timeout":
+      letGo();
+      io.err(
+        `Error: the portal (pid ${child.pid ?? "?"}) did not report ready within ${Math.round(readyTimeoutMs / 1000)} s. ` +
+          `It may still be starting: see ${paths.portalLog}, check "npx evennia-ts status", ` +
+          `and stop it with "npx evennia-ts stop".`,
+      );
+      return 1;
+  }
+}
+
+/** A portal that reported fatal exits by itself; make sure it does (bounded). */
+async function reapFailedPortal(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const gone = await waitUntil(() => child.exitCode !== null || child.signalCode !== null || !isProcessAlive(pid), {
+    timeoutMs: 5_000,
+  });
+  if (!gone) child.kill("SIGTERM");
+}
+
+function startForeground(paths: GamePaths, io: CliIo, entry?: string): Promise<number> {
+  const child = spawnPortal({
+    gameDir: paths.gameDir,
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+    detached: false,
+    entry,
+  });
+  io.out(`Starting the game in ${paths.gameDir} in the foreground (Ctrl-C stops it) ...`);
+  const forward = (signal: NodeJS.Signals): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const onSigint = (): void => forward("SIGINT");
+  const onSigterm = (): void => forward("SIGTERM");
+  process.on("SIGINT", onSigint);
+  process.on("SIGTERM", onSigterm);
+  child.on("message", (value: unknown) => {
+    if (!isPortalMessage(value)) return;
+    if (value.type === "ready") printReady(io, child.pid, value);
+    else io.err(`Error: ${value.message}`);
+  });
+  return new Promise((resolve) => {
+    const done = (code: number): void => {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
+      resolve(code);
+    };
+    child.on("error", (err) => {
+      io.err(`Error: could not start the portal: ${err.message}`);
+      done(1);
+    });
+    child.on("exit", (code, signal) => done(exitCodeOf(code, signal)));
+  });
+}
+
+/** The `start` command. */
+export const startCommand: CliCommand = {
+  name: "start",
+  synopsis: "[--foreground]",
+  summary: "start the game as a daemon (--foreground: attached to the terminal, Ctrl-C stops it)",
+  options: ["game", "foreground"],
+  minArgs: 0,
+  maxArgs: 0,
+  run: ({ io, options, cwd }) =>
+    startGame({ gameDir: resolveGameDir(options.game, cwd), foreground: options.foreground, io }),
+};

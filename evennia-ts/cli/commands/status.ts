@@ -1,0 +1,59 @@
+/**
+ * `evennia-ts status`: whether the portal and server run, with the state and ports
+ * from the portal's status file.
+ */
+import type { CliCommand } from "../command.ts";
+import { requireGameDir, resolveGameDir } from "../game-dir.ts";
+import type { CliIo } from "../io.ts";
+import { gamePaths } from "../paths.ts";
+import { describeStale, inspectPidFile, type PidFileState } from "../pid-files.ts";
+import { readStatusFile } from "../status-file.ts";
+
+function describeProcess(name: string, state: PidFileState, file: string): string {
+  switch (state.kind) {
+    case "alive":
+      return `${name}: running (pid ${state.pid})`;
+    case "missing":
+      return `${name}: not running`;
+    case "stale":
+      return `${name}: not running (stale pid file: ${describeStale(file, state.pid)})`;
+  }
+}
+
+/** Print the status of the game in `gameDir`; resolves to 0. */
+export function showStatus(gameDir: string, io: CliIo): number {
+  requireGameDir(gameDir);
+  const paths = gamePaths(gameDir);
+  const portal = inspectPidFile(paths.portalPid);
+  const server = inspectPidFile(paths.serverPid);
+  io.out(`Game: ${paths.gameDir}`);
+  io.out(describeProcess("Portal", portal, paths.portalPid));
+  io.out(describeProcess("Server", server, paths.serverPid));
+  if (portal.kind !== "alive") {
+    if (server.kind === "alive") io.out(`  Warning: the server (pid ${server.pid}) runs without a portal.`);
+    return 0;
+  }
+  const status = readStatusFile(paths.status);
+  if (status === null) {
+    io.out("Server state: unknown (no status file yet)");
+    return 0;
+  }
+  io.out(`Server state: ${status.serverState}${status.serverPid === null ? "" : ` (server pid ${status.serverPid})`}`);
+  io.out(`Telnet ports: ${status.telnetPorts.length > 0 ? status.telnetPorts.join(", ") : "none"}`);
+  if (status.sslPorts && status.sslPorts.length > 0) io.out(`TLS telnet ports: ${status.sslPorts.join(", ")}`);
+  io.out(`Web port: ${status.webPort ?? "none"}`);
+  io.out(`Link port: ${status.linkPort}`);
+  io.out(`Updated: ${status.updatedAt}`);
+  return 0;
+}
+
+/** The `status` command. */
+export const statusCommand: CliCommand = {
+  name: "status",
+  synopsis: "",
+  summary: "show whether the portal and server are running, their state and ports",
+  options: ["game"],
+  minArgs: 0,
+  maxArgs: 0,
+  run: async ({ io, options, cwd }) => showStatus(resolveGameDir(options.game, cwd), io),
+};

@@ -1,0 +1,70 @@
+/**
+ * Spawning the portal process and waiting for the first thing it reports: ready,
+ * fatal, an early exit, or nothing before the deadline.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { constants } from "node:os";
+import { tsxNodeArgs } from "../utils/node-command.ts";
+import { portalEntry } from "./paths.ts";
+import { isPortalMessage, type PortalFatalMessage, type PortalReadyMessage } from "./portal-messages.ts";
+
+/** How to run the portal. */
+export interface SpawnPortalOptions {
+  /** The game folder (absolute). */
+  gameDir: string;
+  /** stdio of the child; must include an `"ipc"` entry. */
+  stdio: StdioOptions;
+  /** Start it in its own process group, to outlive the launcher. */
+  detached: boolean;
+  /** Entry point to run (default: the real portal). */
+  entry?: string;
+}
+
+/** Start the portal for `gameDir`. */
+export function spawnPortal(options: SpawnPortalOptions): ChildProcess {
+  return spawn(process.execPath, tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir]), {
+    cwd: options.gameDir,
+    stdio: options.stdio,
+    detached: options.detached,
+    env: process.env,
+  });
+}
+
+/** The first thing a freshly spawned portal reports. */
+export type PortalOutcome =
+  | { kind: "ready"; message: PortalReadyMessage }
+  | { kind: "fatal"; message: PortalFatalMessage }
+  | { kind: "exit"; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: "spawn-error"; error: Error }
+  | { kind: "timeout" };
+
+/** Wait (at most `timeoutMs`) for the portal's ready or fatal message, or its exit. */
+export function waitForPortal(child: ChildProcess, timeoutMs: number): Promise<PortalOutcome> {
+  return new Promise((resolve) => {
+    const finish = (outcome: PortalOutcome): void => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      child.off("error", onError);
+      resolve(outcome);
+    };
+    const onMessage = (value: unknown): void => {
+      if (!isPortalMessage(value)) return;
+      if (value.type === "ready") finish({ kind: "ready", message: value });
+      else finish({ kind: "fatal", message: value });
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null): void => finish({ kind: "exit", code, signal });
+    const onError = (error: Error): void => finish({ kind: "spawn-error", error });
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+    child.on("error", onError);
+  });
+}
+
+/** A process exit as an exit code (a signal `n` gives `128 + n`). */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  if (signal !== null) return 128 + (constants.signals[signal] ?? 0);
+  return 1;
+}

@@ -1,0 +1,51 @@
+/**
+ * The portal's `server/logs/status.json`: what it says and reading it safely (a
+ * missing, half-written or malformed file reads as null).
+ */
+import { readFileSync } from "node:fs";
+
+/** The server's state as the portal reports it. */
+export type ServerState = "starting" | "running" | "reloading" | "resetting" | "restarting" | "stopping";
+
+/** Contents of `status.json`, written by the portal whenever its state changes. */
+export interface PortalStatus {
+  portalPid: number;
+  serverPid: number | null;
+  serverState: ServerState;
+  telnetPorts: number[];
+  /** Telnet-over-TLS ports (absent from older portals). */
+  sslPorts?: number[];
+  webPort: number | null;
+  linkPort: number;
+  updatedAt: string;
+}
+
+const SERVER_STATES: ReadonlySet<string> = new Set(["starting", "running", "reloading", "resetting", "restarting", "stopping"]);
+
+/** Read and check a status file; null when it is missing or not a valid status. */
+export function readStatusFile(file: string): PortalStatus | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+  return isPortalStatus(raw) ? raw : null;
+}
+
+/** True when `value` has the shape of a {@link PortalStatus}. */
+export function isPortalStatus(value: unknown): value is PortalStatus {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.portalPid === "number" &&
+    (v.serverPid === null || typeof v.serverPid === "number") &&
+    typeof v.serverState === "string" &&
+    SERVER_STATES.has(v.serverState) &&
+    Array.isArray(v.telnetPorts) &&
+    v.telnetPorts.every((p) => typeof p === "number") &&
+    (v.webPort === null || typeof v.webPort === "number") &&
+    typeof v.linkPort === "number" &&
+    typeof v.updatedAt === "string"
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The launcher's usage text.
+ */
+import type { CliCommand } from "./command.ts";
+
+/** Usage of the whole launcher. */
+export function usageText(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => `${c.name} ${c.synopsis}`.trimEnd().length));
+  const lines = [
+    "Usage: npx evennia-ts <command> [options]",
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${`${c.name} ${c.synopsis}`.trimEnd().padEnd(width)}  ${c.summary}`),
+    "",
+    "Options:",
+    "  --game DIR    the game folder (default: the current directory); every command but init and demo",
+    "  -h, --help    show this help (or a command's: evennia-ts <command> --help)",
+  ];
+  return lines.join("\n");
+}
+
+/** Usage of one command. */
+export function commandUsageText(command: CliCommand): string {
+  const game = command.options.includes("game") ? " [--game DIR]" : "";
+  return `Usage: npx evennia-ts ${`${command.name} ${command.synopsis}`.trimEnd()}${game}\n\n  ${command.summary}`;
+}

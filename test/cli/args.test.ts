@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "../../evennia-ts/cli/args.ts";
+
+describe("parseCliArgs", () => {
+  it("splits the command, its arguments and options", () => {
+    const result = parseCliArgs(["start", "--game", "/g", "--foreground"]);
+    expect(result).toEqual({
+      ok: true,
+      args: {
+        command: "start",
+        positionals: [],
+        options: { game: "/g", foreground: true, help: false },
+        given: ["game", "foreground"],
+      },
+    });
+  });
+
+  it("keeps positionals after the command", () => {
+    const result = parseCliArgs(["init", "mygame"]);
+    expect(result.ok && result.args.positionals).toEqual(["mygame"]);
+  });
+
+  it("refuses unknown options and a --game without a value", () => {
+    expect(parseCliArgs(["start", "--bogus"]).ok).toBe(false);
+    expect(parseCliArgs(["start", "--game"]).ok).toBe(false);
+  });
+});

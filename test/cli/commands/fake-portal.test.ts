@@ -1,0 +1,117 @@
+/**
+ * The launcher's start/status/reload/reset/stop against a stand-in portal that follows
+ * the process contract; covers the outcomes the real portal rarely shows (crash, silence,
+ * refusing to stop). The real portal is exercised in test/cli/e2e.test.ts.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { startGame } from "../../../evennia-ts/cli/commands/start.ts";
+import { restartServer } from "../../../evennia-ts/cli/commands/server-restart.ts";
+import { showStatus } from "../../../evennia-ts/cli/commands/status.ts";
+import { stopGame } from "../../../evennia-ts/cli/commands/stop.ts";
+import { CapturingIo } from "../../../evennia-ts/cli/io.ts";
+import { gamePaths } from "../../../evennia-ts/cli/paths.ts";
+import { isProcessAlive, readPidFile } from "../../../evennia-ts/cli/pid-files.ts";
+import { makeFakeGameDir, removeTempDirs } from "../temp-dirs.ts";
+
+const fakePortal = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "fake-portal.ts");
+const leftovers: number[] = [];
+
+afterEach(() => {
+  for (const pid of leftovers.splice(0)) {
+    if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
+  }
+});
+afterAll(removeTempDirs);
+
+function gameWithMode(mode: string): string {
+  const game = makeFakeGameDir();
+  writeFileSync(path.join(game, "fake-portal-mode"), mode);
+  return game;
+}
+
+describe("launcher against a stand-in portal", () => {
+  it("daemon start returns once ready and leaves the portal running; status, reload, reset and stop work", async () => {
+    const game = gameWithMode("ready");
+    const paths = gamePaths(game);
+    const io = new CapturingIo();
+    expect(await startGame({ gameDir: game, foreground: false, io, portalEntry: fakePortal })).toBe(0);
+    const pid = readPidFile(paths.portalPid)!;
+    leftovers.push(pid);
+    expect(isProcessAlive(pid)).toBe(true);
+    expect(io.stdout).toContain("  telnet 127.0.0.1 4321");
+    expect(io.stdout).toContain("  http://127.0.0.1:4322/");
+    expect(io.stdout.join("\n")).toContain(`portal pid ${pid}`);
+
+    const status = new CapturingIo();
+    showStatus(game, status);
+    expect(status.stdout).toContain(`Portal: running (pid ${pid})`);
+    expect(status.stdout).toContain("Server state: running (server pid 1000001)");
+    expect(status.stdout).toContain("Telnet ports: 4321");
+
+    const reload = new CapturingIo();
+    expect(await restartServer({ gameDir: game, kind: "reload", io: reload, timeoutMs: 10_000 })).toBe(0);
+    expect(reload.stdout.join("\n")).toContain("Server reloaded. (server pid 1000002)");
+    const reset = new CapturingIo();
+    expect(await restartServer({ gameDir: game, kind: "reset", io: reset, timeoutMs: 10_000 })).toBe(0);
+    expect(reset.stdout.join("\n")).toContain("Server reset. (server pid 1000003)");
+
+    await expect(
+      startGame({ gameDir: game, foreground: false, io: new CapturingIo(), portalEntry: fakePortal }),
+    ).rejects.toThrow(`already running (portal pid ${pid})`);
+
+    const stop = new CapturingIo();
+    expect(await stopGame({ gameDir: game, io: stop, timeoutMs: 10_000 })).toBe(0);
+    expect(stop.stdout).toContain("Stopped.");
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(existsSync(paths.portalPid)).toBe(false);
+  });
+
+  it("reports a fatal message and exits 1", async () => {
+    const io = new CapturingIo();
+    const code = await startGame({ gameDir: gameWithMode("fatal"), foreground: false, io, portalEntry: fakePortal });
+    expect(code).toBe(1);
+    expect(io.stderr.join("\n")).toContain("telnet port 4321 is already in use (setting telnetPorts)");
+  });
+
+  it("shows the log lines of a portal that exits before it is ready", async () => {
+    const game = gameWithMode("crash");
+    writeFileSync(gamePaths(game).portalLog, "an older run's line\n");
+    const io = new CapturingIo();
+    expect(await startGame({ gameDir: game, foreground: false, io, portalEntry: fakePortal })).toBe(1);
+    const err = io.stderr.join("\n");
+    expect(err).toContain("exited (code 3) before it was ready");
+    expect(err).toContain("fake portal: boom, cannot go on");
+    expect(err).not.toContain("an older run's line");
+  });
+
+  it("gives up waiting for ready after the timeout, pointing to the log", async () => {
+    const game = gameWithMode("silent");
+    const io = new CapturingIo();
+    expect(await startGame({ gameDir: game, foreground: false, io, readyTimeoutMs: 1_500, portalEntry: fakePortal })).toBe(1);
+    const pid = readPidFile(gamePaths(game).portalPid);
+    if (pid !== null) leftovers.push(pid);
+    expect(io.stderr.join("\n")).toMatch(/did not report ready within 2 s.*portal\.log/s);
+  });
+
+  it("says when the portal does not stop in time", async () => {
+    const game = gameWithMode("stubborn");
+    expect(await startGame({ gameDir: game, foreground: false, io: new CapturingIo(), portalEntry: fakePortal })).toBe(0);
+    const pid = readPidFile(gamePaths(game).portalPid)!;
+    leftovers.push(pid);
+    const io = new CapturingIo();
+    expect(await stopGame({ gameDir: game, io, timeoutMs: 800 })).toBe(1);
+    expect(io.stderr.join("\n")).toContain(`kill -9 ${pid}`);
+    expect(isProcessAlive(pid)).toBe(true);
+  });
+
+  it("foreground start prints the addresses and returns the portal's exit code", async () => {
+    const io = new CapturingIo();
+    const code = await startGame({ gameDir: gameWithMode("exit-after-ready"), foreground: true, io, portalEntry: fakePortal });
+    expect(code).toBe(7);
+    expect(io.stdout).toContain("  telnet 127.0.0.1 4321");
+    expect(io.stdout.join("\n")).not.toContain("http://");
+  });
+});
