@@ -43,6 +43,8 @@ export type ServerToPortal =
 /** Either direction. */
 export type LinkMessage = PortalToServer | ServerToPortal;
 
+const START_MODES: ReadonlySet<string> = new Set<StartMode>(["start", "reload", "reset", "restart"]);
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -93,7 +95,7 @@ export function parsePortalMessage(v: unknown): PortalToServer | undefined {
   if (!isRecord(v) || typeof v.t !== "string") return undefined;
   switch (v.t) {
     case "welcome":
-      return typeof v.mode === "string" && Array.isArray(v.sessions) && v.sessions.every(validSnapshot)
+      return START_MODES.has(v.mode as string) && Array.isArray(v.sessions) && v.sessions.every(validSnapshot)
         ? (v as PortalToServer)
         : undefined;
     case "connect":

@@ -24,8 +24,10 @@ import { getLogger } from "../utils/logger.ts";
 import { describeError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
 import { loadGameCode } from "./game-loader.ts";
+import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
 import { findInputFunc, registerInputFunc } from "./inputfuncs.ts";
+import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { ServerConfig } from "./server-config.ts";
@@ -52,6 +54,8 @@ export class Server {
   private connectionScreenSource: string | (() => string) | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping: Promise<void> | null = null;
+  /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
+  private memory: MemoryServices | null = null;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** Resolves when the server has stopped, with why. */
   readonly stopped: Promise<ShutdownMode | "link-lost">;
@@ -82,6 +86,7 @@ export class Server {
       cmdsetAccount: this.settings.cmdsetAccount,
       cmdsetCharacter: this.settings.cmdsetCharacter,
     });
+    this.memory = await startMemoryServices(this.store, this.settings);
   }
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
@@ -123,6 +128,7 @@ export class Server {
       }
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.link?.flush();
+      await this.memory?.stop();
       await this.db?.close();
       setStore(null);
       this.link?.close("server stopped");
@@ -176,8 +182,10 @@ export class Server {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
       if (!session.loggedIn) {
+        // a session no server has seen yet (it connected while the server was away) has no data
+        const neverGreeted = !("uid" in snap.data);
+        if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
         this.saveSessionData(session);
-        if (mode === "reset" || mode === "start") session.msg(this.connectionScreen());
       }
     }
     this.link?.send({ t: "synced" });
@@ -186,6 +194,7 @@ export class Server {
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
     session.msg(this.connectionScreen());
+    this.saveSessionData(session);
   }
 
   private newSession(snap: SessionSnapshot): ServerSession {
@@ -234,6 +243,7 @@ export class Server {
     registerInputFunc("client_options", (session, _args, kwargs) => {
       Object.assign(session.clientOptions, kwargs);
     });
+    registerDefaultInputFuncs(this.services());
   }
 
   private connectionScreen(): string {
