@@ -4,6 +4,7 @@
 import type { CliCommand } from "../command.ts";
 import { demoCommand } from "./demo.ts";
 import { initCommand } from "./init.ts";
+import { migrateCommand } from "./migrate.ts";
 import { reloadCommand } from "./reload.ts";
 import { resetCommand } from "./reset.ts";
 import { startCommand } from "./start.ts";
@@ -18,5 +19,6 @@ export const cliCommands: readonly CliCommand[] = [
   reloadCommand,
   resetCommand,
   statusCommand,
+  migrateCommand,
   demoCommand,
 ];
