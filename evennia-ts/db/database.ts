@@ -40,6 +40,8 @@ export interface DatabaseOptions {
   migrations?: (new () => MigrationInterface)[];
   /** PostgreSQL schema to use (tests isolate themselves in one). */
   schema?: string;
+  /** Run pending migrations when opening (default true). */
+  autoMigrate?: boolean;
 }
 
 /** A write batch waiting for the writer. */
@@ -73,7 +75,7 @@ export class Database {
       throw new EvenniaError("EV_ERR_DB_UNAVAILABLE", `cannot open database ${redact(options.url)}: ${(err as Error).message}`, { cause: err });
     }
     const db = new Database(dataSource, dialect);
-    await db.migrate();
+    if (options.autoMigrate !== false) await db.migrate();
     return db;
   }
 
@@ -103,7 +105,7 @@ export class Database {
    * statement returned (use `RETURNING` to get generated ids).
    */
   write(statements: Statement[]): Promise<unknown[][]> {
-    this.assertOpen();
+    if (this.closed) return Promise.reject(new EvenniaError("EV_ERR_DB_UNAVAILABLE", "the database is closed"));
     if (statements.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ statements, resolve, reject });

@@ -62,17 +62,21 @@ export class UnitOfWork {
   /** Commit staged writes in one transaction, then run after-commit callbacks. */
   async commit(): Promise<void> {
     this.assertOpen();
-    const statements: Statement[] = [];
-    for (const build of this.writes.values()) statements.push(...build());
-    this.writes.clear();
     try {
+      // a builder that throws (a value that cannot be encoded) fails the unit like a failed write
+      const statements: Statement[] = [];
+      for (const build of this.writes.values()) statements.push(...build());
+      this.writes.clear();
       if (statements.length > 0) await this.db.write(statements);
     } catch (err) {
       this.rollback();
       throw err;
     }
     this.finished = true;
-    for (const fn of this.afterCommitCallbacks) {
+    // drop what this unit held: a finished unit may stay reachable (async contexts, undo bookkeeping)
+    this.undoLog.length = 0;
+    const callbacks = this.afterCommitCallbacks.splice(0);
+    for (const fn of callbacks) {
       try {
         fn();
       } catch (err) {
@@ -87,9 +91,10 @@ export class UnitOfWork {
     this.finished = true;
     this.writes.clear();
     this.afterCommitCallbacks.length = 0;
-    for (let i = this.undoLog.length - 1; i >= 0; i--) {
+    const undo = this.undoLog.splice(0);
+    for (let i = undo.length - 1; i >= 0; i--) {
       try {
-        this.undoLog[i]!();
+        undo[i]!();
       } catch (err) {
         log.error("undo step failed", err);
       }
@@ -122,6 +127,7 @@ export function unitOfWorkFor(db: Database): UnitOfWork {
   implicit = uow;
   setImmediate(() => {
     if (implicit === uow) implicit = null;
+    if (uow.isFinished) return; // committed already by flushImplicitWrites
     uow.commit().catch((err) => log.error("implicit unit of work failed to commit; its changes were undone", err));
   });
   return uow;

@@ -53,6 +53,8 @@ interface Entry {
   epoch: number;
   /** Unit of work that already recorded an undo for nested changes. */
   undoFor: UnitOfWork | null;
+  /** Unit of work that changed this entry last (its undo applies only while it still is). */
+  lastWriter: UnitOfWork | null;
 }
 
 const SEP = "\u0000";
@@ -87,13 +89,16 @@ export class AttributeHandler {
     const json = encodeValue(untrack(value), `${this.owner.dbref}.attributes.${k}`);
     const previous = this.entries.get(id);
     const entry = this.buildEntry(k, category, json, options.lockstring ?? previous?.lockstring ?? "");
-    this.entries.set(id, entry);
     const uow = this.owner._store.unitOfWork();
+    entry.lastWriter = uow;
+    this.entries.set(id, entry);
     uow.recordUndo(() => {
+      // another unit of work changed it since: its value stands (and is what it commits)
+      if (this.entries.get(id) !== entry || entry.lastWriter !== uow) return;
       if (previous) this.entries.set(id, previous);
       else this.entries.delete(id);
     });
-    this.stage(entry, uow);
+    this.stage(k, category, uow);
   }
 
   /** Remove `key`; returns whether it existed. */
@@ -103,17 +108,10 @@ export class AttributeHandler {
     if (!previous) return false;
     this.entries.delete(id);
     const uow = this.owner._store.unitOfWork();
-    uow.recordUndo(() => this.entries.set(id, previous));
-    const owner = this.owner;
-    uow.stage(writeKey(owner, previous), () => {
-      announce(uow, owner, previous.key, previous.category);
-      return [
-        {
-          sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
-          params: [owner.kind, owner.id, previous.key, previous.category],
-        },
-      ];
+    uow.recordUndo(() => {
+      if (!this.entries.has(id)) this.entries.set(id, previous);
     });
+    this.stage(previous.key, previous.category, uow);
     return true;
   }
 
@@ -176,6 +174,7 @@ export class AttributeHandler {
       hasRefs: json.includes('"$t":"ref"'),
       epoch: this.owner._store.deletionEpoch,
       undoFor: null,
+      lastWriter: null,
     };
     entry.value = this.trackedDecode(entry, json);
     return entry;
@@ -195,26 +194,61 @@ export class AttributeHandler {
     entry.epoch = this.owner._store.deletionEpoch;
   }
 
-  /** A tracked value was mutated in place: stage its write (encoded at commit). */
+  /**
+   * A tracked value was mutated in place: check it can still be stored, then stage
+   * its write. A mutation that makes it unstorable (a function, a class instance, a
+   * cycle) raises `EV_ERR_SERIALIZE` at the assignment and the value goes back to
+   * what it was before (containers read before keep the refused change: read again).
+   */
   private nestedChange(entry: Entry): void {
     if (this.entries.get(entry.key + SEP + entry.category) !== entry) return; // replaced or removed since
+    let json: string;
+    try {
+      json = encodeValue(untrack(entry.value), `${this.owner.dbref}.attributes.${entry.key}`);
+    } catch (err) {
+      entry.value = this.trackedDecode(entry, entry.json);
+      throw err;
+    }
     const uow = this.owner._store.unitOfWork();
     if (entry.undoFor !== uow) {
       entry.undoFor = uow;
       const before = entry.json;
+      const writerBefore = entry.lastWriter;
       uow.recordUndo(() => {
+        if (entry.lastWriter !== uow) return; // changed since by another unit of work: its value stands
         entry.json = before;
+        entry.hasRefs = before.includes('"$t":"ref"');
         entry.value = this.trackedDecode(entry, before);
+        entry.lastWriter = writerBefore;
       });
     }
-    this.stage(entry, uow);
+    entry.json = json;
+    entry.lastWriter = uow;
+    // a reference may have come in (or gone): reads re-check deleted targets only when there is one
+    entry.hasRefs = json.includes('"$t":"ref"');
+    this.stage(entry.key, entry.category, uow);
   }
 
-  private stage(entry: Entry, uow: UnitOfWork): void {
+  /**
+   * Stage writing attribute `key`/`category` as memory has it at commit time (its
+   * value, or its absence), so that whichever unit of work commits last writes what
+   * memory holds, never an older value of its own.
+   */
+  private stage(key: string, category: string, uow: UnitOfWork): void {
     const owner = this.owner;
-    uow.stage(writeKey(owner, entry), () => {
-      entry.json = encodeValue(untrack(entry.value), `${owner.dbref}.attributes.${entry.key}`);
-      announce(uow, owner, entry.key, entry.category);
+    uow.stage(writeKey(owner, { key, category }), () => {
+      if (owner.isDeleted) return [];
+      announce(uow, owner, key, category);
+      const entry = this.entries.get(key + SEP + category);
+      if (!entry) {
+        return [
+          {
+            sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
+            params: [owner.kind, owner.id, key, category],
+          },
+        ];
+      }
+      // entry.json is kept current: encoded at every assignment and nested change
       return [
         {
           sql:

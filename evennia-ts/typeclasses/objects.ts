@@ -196,7 +196,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this._setField(column, target ? target.id : null);
     this[field] = target;
     this._store.unitOfWork().recordUndo(() => {
-      this[field] = old;
+      if (this[field] === target) this[field] = old;
     });
   }
 }

@@ -31,7 +31,7 @@ export class TagHandler {
     this.entries.set(id, tag);
     const uow = this.owner._store.unitOfWork();
     uow.recordUndo(() => this.entries.delete(id));
-    this.stageWrite(tag, true);
+    this.stageWrite(tag);
   }
 
   /** Remove a tag; returns whether it was there. */
@@ -40,7 +40,7 @@ export class TagHandler {
     const id = tag.key + SEP + tag.category;
     if (!this.entries.delete(id)) return false;
     this.owner._store.unitOfWork().recordUndo(() => this.entries.set(id, tag));
-    this.stageWrite(tag, false);
+    this.stageWrite(tag);
     return true;
   }
 
@@ -76,20 +76,23 @@ export class TagHandler {
     for (const t of tags) this.entries.set(t.key + SEP + t.category, { key: t.key, category: t.category });
   }
 
-  private stageWrite(tag: TagInfo, present: boolean): void {
+  /** Stage writing the tag as memory has it at commit time (present or not), so the last commit writes what memory holds. */
+  private stageWrite(tag: TagInfo): void {
     const owner = this.owner;
     const kind = this.tagKind;
-    owner._store.unitOfWork().stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => [
-      present
-        ? {
-            sql: "INSERT INTO tags (owner_kind, owner_id, key, category, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_kind, owner_id, key, category, kind) DO NOTHING",
-            params: [owner.kind, owner.id, tag.key, tag.category, kind],
-          }
-        : {
-            sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ? AND kind = ?",
-            params: [owner.kind, owner.id, tag.key, tag.category, kind],
-          },
-    ]);
+    const id = tag.key + SEP + tag.category;
+    owner._store.unitOfWork().stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
+      if (owner.isDeleted) return [];
+      const params = [owner.kind, owner.id, tag.key, tag.category, kind];
+      return [
+        this.entries.has(id)
+          ? {
+              sql: "INSERT INTO tags (owner_kind, owner_id, key, category, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_kind, owner_id, key, category, kind) DO NOTHING",
+              params,
+            }
+          : { sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ? AND kind = ?", params },
+      ];
+    });
   }
 }
 

@@ -115,7 +115,9 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
     if (newPath !== path) throw new EvenniaError("EV_ERR_TYPECLASS", `no ${this.kind} typeclass is registered as "${path}"`);
     const oldProto = Object.getPrototypeOf(this) as object;
     Object.setPrototypeOf(this, cls.prototype);
-    this._store.unitOfWork().recordUndo(() => Object.setPrototypeOf(this, oldProto));
+    this._store.unitOfWork().recordUndo(() => {
+      if (Object.getPrototypeOf(this) === cls.prototype) Object.setPrototypeOf(this, oldProto);
+    });
     this._setField("typeclass_path" as keyof R, path as R[keyof R]);
     this.atInit();
   }
@@ -141,7 +143,8 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
     this._row[field] = value;
     const uow = this._store.unitOfWork();
     uow.recordUndo(() => {
-      this._row[field] = old;
+      // changed again since (by another unit of work): that value stands
+      if (this._row[field] === value) this._row[field] = old;
     });
     this._store.stageRow(this, uow);
   }
