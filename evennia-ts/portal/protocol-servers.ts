@@ -1,6 +1,7 @@
 /**
- * Creates the portal's player-facing listeners from settings: telnet, and telnet
- * over TLS. Errors name the port and the setting that chose it.
+ * Creates the portal's player-facing listeners from settings: telnet, telnet over
+ * TLS, and the web front (websocket on `/ws`). Errors name the port and the setting
+ * that chose it.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -8,10 +9,16 @@ import type { Settings } from "../conf/settings.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import type { SessionRegistry } from "./session-transport.ts";
 import { TelnetServer } from "./telnet/telnet-server.ts";
+import { DEFAULT_MAX_FRAME_BYTES, PortalWebServer } from "./websocket/portal-web-server.ts";
 
 /** Anything that listens for players. */
 export interface ProtocolServer {
   close(): Promise<void>;
+}
+
+/** Something that can listen on a port. */
+interface Listener extends ProtocolServer {
+  listen(port: number, host: string): Promise<number>;
 }
 
 /** The listeners and the ports they bound. */
@@ -50,6 +57,14 @@ export async function createProtocolServers(
         result.sslPorts.push(await listenNamed(server, port, settings.telnetInterface, "telnet/TLS", "sslPorts"));
       }
     }
+    const web = new PortalWebServer(registry, {
+      maxLineLength: settings.maxLineLength,
+      maxOutputBuffer: settings.maxOutputBuffer,
+      // room for a maximal text line even if every character is JSON-escaped
+      maxFrameBytes: Math.max(DEFAULT_MAX_FRAME_BYTES, settings.maxLineLength * 8),
+    });
+    result.servers.push(web);
+    result.webPort = await listenNamed(web, settings.webPort, settings.webInterface, "web", "webPort");
   } catch (err) {
     await Promise.all(result.servers.map((s) => s.close()));
     throw err;
@@ -57,7 +72,7 @@ export async function createProtocolServers(
   return result;
 }
 
-async function listenNamed(server: TelnetServer, port: number, host: string, what: string, setting: string): Promise<number> {
+async function listenNamed(server: Listener, port: number, host: string, what: string, setting: string): Promise<number> {
   try {
     return await server.listen(port, host);
   } catch (err) {

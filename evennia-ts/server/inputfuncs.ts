@@ -1,6 +1,9 @@
 /**
  * Inputfuncs: handlers of incoming messages by cmdname. `text` goes to the command
- * handler; `client_options` updates the session; game code registers its own
+ * handler; every other cmdname is looked up here. The server registers Evennia's
+ * defaults (`client_options`, GMCP `core_hello`/`core_supports_*`/`core_ping`, MSDP
+ * `msdp_list`/`msdp_report`/... — see `server/oob/`) before the game's code loads,
+ * so a game replaces any of them by registering the same name
  * (`registerInputFunc("get_inventory", async (session, args, kwargs) => ...)`).
  * Each runs in a unit of work. Unknown cmdnames are logged and ignored.
  */
@@ -12,9 +15,14 @@ export type InputFunc = (session: ServerSession, args: unknown[], kwargs: Messag
 
 const registry = new Map<string, InputFunc>();
 
-/** Register (or replace) the handler of `cmdname`. */
+/** Register (or replace) the handler of `cmdname` (case-insensitive). */
 export function registerInputFunc(cmdname: string, fn: InputFunc): void {
   registry.set(cmdname.toLowerCase(), fn);
+}
+
+/** Remove the handler of `cmdname`; true when there was one. */
+export function unregisterInputFunc(cmdname: string): boolean {
+  return registry.delete(cmdname.toLowerCase());
 }
 
 /** The handler of `cmdname`, if any. */

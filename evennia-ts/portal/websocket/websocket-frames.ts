@@ -1,0 +1,65 @@
+/**
+ * Websocket frames ⇄ message triples. Every frame, both ways, is one JSON triple
+ * `[cmdname, args, kwargs]` (the webclient speaks the message contract as it is).
+ *
+ * In: the frame must be JSON and pass `parseOobMessage` (`["text", ["look"], {}]`;
+ * `args` and `kwargs` may be left out).
+ *
+ * Out: out-of-band triples go as they are. `text` and `prompt` carry HTML: the
+ * markup in `args[0]` rendered by `renderHtml` (colour classes of Evennia's webclient,
+ * escaped text, `<br>` for line feeds), and `kwargs.raw_text` holds the same text
+ * with markup stripped, for clients that want plain text. With
+ * `kwargs.options.raw` the text is not parsed as markup (only escaped); with
+ * `kwargs.options.nocolor` it is stripped of markup before escaping. `kwargs.options`
+ * itself (rendering instructions for the portal) is not sent.
+ */
+import type { OobMessage } from "../../protocol/message.ts";
+import { isPlainObject, parseOobMessage } from "../../protocol/message.ts";
+import { escapeHtml, renderHtml } from "../text/html.ts";
+import { sanitizeControlChars, stripMarkup } from "../text/render.ts";
+
+/** A decoded client frame, or why it was refused. */
+export type DecodedFrame = { ok: true; message: OobMessage } | { ok: false; reason: string };
+
+/** Decode one text frame from a client. */
+export function decodeClientFrame(text: string): DecodedFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "a frame must be JSON: [cmdname, args, kwargs]" };
+  }
+  const parsed = parseOobMessage(value);
+  return parsed.ok ? parsed : { ok: false, reason: parsed.reason };
+}
+
+/** Plain text as HTML: escaped, line feeds as `<br>`. */
+function plainHtml(text: string): string {
+  return escapeHtml(text).replace(/\r/g, "").replace(/\n/g, "<br>");
+}
+
+/** The triple a websocket client receives for `message` (text rendered as HTML). */
+export function renderForWebSocket(message: OobMessage): OobMessage {
+  const [cmdname, args, kwargs] = message;
+  if (cmdname !== "text" && cmdname !== "prompt") return message;
+  const value = args[0];
+  if (value === undefined || value === null) return message;
+  const text = typeof value === "string" ? value : String(value);
+  const { options, ...rest } = kwargs;
+  const opts = isPlainObject(options) ? options : {};
+  let html: string;
+  let plain: string;
+  if (opts.raw === true) {
+    plain = sanitizeControlChars(text);
+    html = plainHtml(plain);
+  } else {
+    plain = stripMarkup(text);
+    html = opts.nocolor === true ? plainHtml(plain) : renderHtml(text);
+  }
+  return [cmdname, [html, ...args.slice(1)], { ...rest, raw_text: plain }];
+}
+
+/** Encode a triple as a frame. */
+export function encodeServerFrame(message: OobMessage): string {
+  return JSON.stringify(renderForWebSocket(message));
+}

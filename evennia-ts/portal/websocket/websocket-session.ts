@@ -1,0 +1,237 @@
+/**
+ * One websocket connection (protocol key `websocket`): JSON triples in and out (see
+ * `websocket-frames.ts`). Implements the portal's {@link SessionTransport}.
+ *
+ * - A frame that is not a valid triple is answered `["error", [reason], {}]`; the
+ *   connection stays up. Binary frames are refused the same way.
+ * - A frame larger than the limit closes the connection with code 1009 (done by `ws`).
+ * - Output of one event-loop turn leaves in one socket write (one triple per frame,
+ *   the frames corked together).
+ * - Unsent output above `maxOutputBuffer` bytes drops the connection.
+ * - A `text` line longer than `maxLineLength` is cut, with a notice, as on telnet.
+ */
+import type { Socket } from "node:net";
+import type { RawData, WebSocket } from "ws";
+import type { MessageKwargs, OobMessage } from "../../protocol/message.ts";
+import { describeError } from "../../utils/errors.ts";
+import { getLogger, type Logger } from "../../utils/logger.ts";
+import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
+import { decodeClientFrame, encodeServerFrame } from "./websocket-frames.ts";
+
+/** How a {@link WebSocketSession} is set up. */
+export interface WebSocketSessionConfig {
+  /** Longest `text` input, in characters; longer input is cut with a notice. */
+  maxLineLength: number;
+  /** Bytes of unsent output allowed before the connection is dropped. */
+  maxOutputBuffer: number;
+}
+
+/** Client options a websocket connection starts with (a browser shows every colour). */
+export const WEBSOCKET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
+  ansi: true,
+  xterm256: true,
+  truecolor: true,
+  screenreader: false,
+  encoding: "utf-8",
+  screenwidth: 78,
+  screenheight: 45,
+  webclient: true,
+});
+
+/** Ms to wait for the client to answer our close frame before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+/** Most client options one `client_options` frame may set on the portal. */
+const MAX_OPTIONS = 64;
+
+/** A websocket player connection. */
+export class WebSocketSession implements SessionTransport {
+  readonly protocolKey = "websocket";
+  readonly address: string;
+  private readonly log: Logger;
+  private sink: PortalSessionSink | null = null;
+  private queue: string[] = [];
+  private queuedBytes = 0;
+  private scheduled = false;
+  private closing = false;
+  private finished = false;
+  private closeReason: string | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly socket: Socket,
+    private readonly config: WebSocketSessionConfig,
+  ) {
+    this.address = normalizeAddress(socket.remoteAddress);
+    this.log = getLogger(`portal.websocket ${this.address}:${socket.remotePort ?? "?"}`);
+  }
+
+  /** Start the session: listen to the connection and report to `sink`. Call once. */
+  start(sink: PortalSessionSink): void {
+    this.sink = sink;
+    this.ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on("error", (err) => {
+      this.closeReason ??= `websocket error: ${err.message}`;
+    });
+    this.ws.on("close", (code) => this.finish(this.closeReason ?? `connection closed (code ${code})`));
+  }
+
+  /** True once the connection is gone. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** Queue messages; everything sent within one event-loop turn leaves together. */
+  send(messages: OobMessage[]): void {
+    if (this.closing || this.finished) return;
+    for (const message of messages) {
+      if (!Array.isArray(message)) continue;
+      const [cmdname, args = [], kwargs = {}] = message;
+      let frame: string;
+      try {
+        frame = encodeServerFrame([cmdname, args, kwargs]);
+      } catch (err) {
+        this.log.error(`cannot encode "${String(cmdname)}" for the client: ${describeError(err)}`);
+        continue;
+      }
+      if (!this.enqueue(frame)) return;
+    }
+  }
+
+  /** Close the connection, sending `reason` as text first when given. */
+  close(reason?: string): void {
+    if (this.closing || this.finished) return;
+    if (reason) this.send([["text", [reason], {}]]);
+    this.flush();
+    this.closing = true;
+    this.closeReason ??= reason || "closed by server";
+    try {
+      this.ws.close(1000);
+    } catch {
+      this.ws.terminate();
+    }
+    this.graceTimer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    this.graceTimer.unref();
+  }
+
+  // ---- input ----
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closing || this.finished || !this.sink) return;
+    if (isBinary) {
+      this.sendError("binary frames are not accepted; send JSON text frames [cmdname, args, kwargs]");
+      return;
+    }
+    const decoded = decodeClientFrame(rawToString(data));
+    if (!decoded.ok) {
+      this.sendError(decoded.reason);
+      return;
+    }
+    const [cmdname, args, kwargs] = decoded.message;
+    if (cmdname === "text") {
+      if (typeof args[0] !== "string") {
+        this.sendError("text needs a string: [\"text\", [\"look\"], {}]");
+        return;
+      }
+      const max = this.config.maxLineLength;
+      if (args[0].length > max) {
+        this.send([["text", [`Your input was too long and was cut to ${max} characters.`], {}]]);
+        args[0] = args[0].slice(0, max);
+      }
+    } else if (cmdname === "client_options") {
+      const options = portalClientOptions(kwargs);
+      if (Object.keys(options).length > 0) this.sink.updateClientOptions(options);
+    }
+    this.sink.input([[cmdname, args, kwargs]]);
+  }
+
+  private sendError(reason: string): void {
+    this.send([["error", [reason], {}]]);
+  }
+
+  // ---- output ----
+
+  /** Queue a frame; false when the connection was dropped for overflow. */
+  private enqueue(frame: string): boolean {
+    this.queue.push(frame);
+    this.queuedBytes += Buffer.byteLength(frame);
+    if (this.queuedBytes + this.ws.bufferedAmount > this.config.maxOutputBuffer) {
+      this.abort("output buffer overflow");
+      return false;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return true;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.finished || this.closing || this.queue.length === 0) return;
+    const frames = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.socket.cork();
+    try {
+      for (const frame of frames) this.ws.send(frame);
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  // ---- lifecycle ----
+
+  /** Destroy the connection at once. */
+  private abort(reason: string): void {
+    if (this.finished) return;
+    this.log.warn(`dropping connection: ${reason}`);
+    this.closeReason = reason;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.ws.terminate();
+    this.finish(reason);
+  }
+
+  private finish(reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.closing = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    try {
+      this.sink?.disconnected(reason);
+    } catch (err) {
+      this.log.error("error reporting a disconnection", err);
+    }
+  }
+}
+
+/** Scalar client options a `client_options` frame sets, for the portal's copy (names lower-cased). */
+function portalClientOptions(kwargs: MessageKwargs): ClientOptions {
+  const out: ClientOptions = {};
+  let n = 0;
+  for (const [rawKey, value] of Object.entries(kwargs)) {
+    if (n >= MAX_OPTIONS) break;
+    const key = rawKey.trim().toLowerCase();
+    if (!key || key.length > 64 || key === "__proto__" || key === "get" || key === "cmdid" || key === "options") continue;
+    if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) {
+      out[key] = typeof value === "string" ? value.slice(0, 256) : value;
+      n++;
+    }
+  }
+  return out;
+}
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString("utf8");
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.from(data).toString("utf8");
+}
+
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}

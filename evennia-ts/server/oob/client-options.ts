@@ -1,0 +1,53 @@
+/**
+ * `client_options` (GMCP `Core.Supports.Get`) and `get_client_options`: a client
+ * tells its capabilities and preferences (`{screenwidth: 120, screenreader: true}`),
+ * merged into `session.clientOptions`; sent with no options (or `get: true`) it is a
+ * question, answered with `["client_options", [], {...current options}]` (as Evennia).
+ */
+import type { MessageKwargs } from "../../protocol/message.ts";
+import type { InputFunc } from "../inputfuncs.ts";
+import type { ServerSession } from "../server-session.ts";
+import { toOobValue } from "./oob-value.ts";
+
+/** Keys that steer the call rather than set an option. */
+const CONTROL_KEYS = new Set(["get", "cmdid", "options"]);
+/** Most options one call may set. */
+const MAX_OPTIONS = 64;
+/** Longest option name accepted. */
+const MAX_KEY_LENGTH = 64;
+
+/** Send `session` its current client options. */
+export function sendClientOptions(session: ServerSession): void {
+  session.msg({ client_options: [[], toOobValue({ ...session.clientOptions }) as MessageKwargs] });
+}
+
+/**
+ * Merge options into `session.clientOptions`: names lower-cased, at most 64 of them, values
+ * made JSON-safe. Returns the names set.
+ */
+export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs): string[] {
+  const set: string[] = [];
+  for (const [rawKey, value] of Object.entries(kwargs)) {
+    if (set.length >= MAX_OPTIONS) break;
+    const key = rawKey.trim().toLowerCase();
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH || key === "__proto__" || CONTROL_KEYS.has(key)) continue;
+    session.clientOptions[key] = toOobValue(value);
+    set.push(key);
+  }
+  return set;
+}
+
+/** `client_options`: set options, or send them back when asked with none. */
+export const clientOptionsInputFunc: InputFunc = (session, _args, kwargs) => {
+  const settable = Object.keys(kwargs).filter((k) => !CONTROL_KEYS.has(k.trim().toLowerCase()));
+  if (settable.length === 0 || kwargs.get === true) {
+    sendClientOptions(session);
+    return;
+  }
+  mergeClientOptions(session, kwargs);
+};
+
+/** `get_client_options`: send the current options. */
+export const getClientOptionsInputFunc: InputFunc = (session) => {
+  sendClientOptions(session);
+};
