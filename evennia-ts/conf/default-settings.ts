@@ -43,20 +43,38 @@ export interface Settings {
   heldInputLimit: number;
   /** Longest input line accepted, in characters; longer lines are cut with a notice. */
   maxLineLength: number;
-  /** Seconds a connection may take to log in before it is closed (0 = never). */
+  /**
+   * Seconds a connection may take to log in before it is closed with a message
+   * (0 = never). The clock restarts when a session is logged out without
+   * disconnecting (a reset).
+   */
   loginTimeout: number;
-  /** Seconds without input before a connection is closed (0 = never). */
+  /**
+   * Seconds without input before a connection is closed with a message (0 = never).
+   * Applies to every session, logged in or not; any input counts (a command or an
+   * out-of-band message such as GMCP `Core.Ping`), telnet NOPs do not.
+   */
   idleTimeout: number;
-  /** Bytes of unsent output a session may queue before it is dropped. */
+  /** Bytes of unsent output a session may queue before it is dropped (a client that does not read). */
   maxOutputBuffer: number;
-  /** Commands a session may send per second (sustained); excess is refused. */
+  /** Commands (lines of text) a session may send per second, sustained; excess is refused with a notice (0 = unlimited). */
   commandRatePerSecond: number;
   /** Burst of commands allowed above the sustained rate. */
   commandBurst: number;
-  /** New connections accepted per IP per minute. */
+  /** Out-of-band messages (GMCP, MSDP, webclient OOB) a session may send per second; excess is dropped (0 = unlimited). */
+  oobRatePerSecond: number;
+  /** Burst of out-of-band messages allowed (clients send a handful at connect: hello, supports, reports). */
+  oobBurst: number;
+  /** New connections accepted per IP in any sliding minute; more are refused with a one-line reason (0 = unlimited). */
   connectionsPerIpPerMinute: number;
-  /** Simultaneous connections per IP. */
+  /** Simultaneous connections per IP; more are refused with a one-line reason (0 = unlimited). */
   maxConnectionsPerIp: number;
+  /**
+   * Client addresses exempt from the two per-IP connection limits (exact match,
+   * e.g. `["127.0.0.1", "::1"]`). Empty by default: loopback is limited too.
+   * List a trusted proxy or a load-test host here.
+   */
+  connectionLimitExemptIps: string[];
   /** Failed logins allowed per IP within {@link Settings.loginThrottleWindow}. */
   loginAttemptsPerIp: number;
   /** Failed logins allowed per account within {@link Settings.loginThrottleWindow}. */
@@ -100,6 +118,14 @@ export interface Settings {
 
   /** Extra game modules (relative to the game folder) the server imports at start. */
   gameModules: string[];
+
+  /** Seconds between heap checks for {@link Settings.identityMapFlushHeapMb} (fractions allowed). */
+  identityMapFlushCheckInterval: number;
+  /**
+   * Whether the server listens on its local control socket (`server/logs/server.sock`,
+   * owner-only) that `evennia-ts memory` and `evennia-ts heapdump` talk to.
+   */
+  controlSocket: boolean;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -126,8 +152,11 @@ export const defaultSettings: Settings = {
   maxOutputBuffer: 4 * 1024 * 1024,
   commandRatePerSecond: 10,
   commandBurst: 30,
+  oobRatePerSecond: 20,
+  oobBurst: 100,
   connectionsPerIpPerMinute: 30,
   maxConnectionsPerIp: 20,
+  connectionLimitExemptIps: [],
   loginAttemptsPerIp: 15,
   loginAttemptsPerAccount: 5,
   loginThrottleWindow: 300,
@@ -147,6 +176,8 @@ export const defaultSettings: Settings = {
   identityMapLruSize: 10_000,
   identityMapFlushHeapMb: 0,
   gameModules: [],
+  identityMapFlushCheckInterval: 5,
+  controlSocket: true,
 };
 
 /** What a game's settings file may set. */

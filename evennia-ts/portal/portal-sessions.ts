@@ -3,9 +3,10 @@
  * outlive server reloads: input typed while the server is away is held and
  * replayed, and the server's per-session state is kept here for the re-sync.
  */
-import type { MessageKwargs, OobMessage } from "../protocol/message.ts";
+import { parseOobMessage, type MessageKwargs, type OobMessage } from "../protocol/message.ts";
 import type { SessionSnapshot } from "../protocol/link-messages.ts";
 import { getLogger } from "../utils/logger.ts";
+import { NO_LIMITS, PortalLimits, type LimitedSession, type PortalLimitSettings } from "./limits/portal-limits.ts";
 import type { ClientOptions, PortalSessionSink, SessionRegistry, SessionTransport } from "./session-transport.ts";
 
 const log = getLogger("portal.sessions");
@@ -23,16 +24,16 @@ export interface PortalSessionEvents {
 }
 
 /** One player connection in the portal. */
-export class PortalSession implements PortalSessionSink {
+export class PortalSession implements PortalSessionSink, LimitedSession {
   /** Options the client reported (screen size, colour support ...). */
   readonly clientOptions: ClientOptions;
-  /** State the server stored for this session (account, puppet ...). */
-  data: Record<string, unknown> = {};
   /** Input held while the server was away, oldest first. */
   held: OobMessage[][] = [];
   readonly connectedAt = Date.now();
   /** Time of the last input, ms since the epoch. */
   lastInputAt = Date.now();
+  private serverData: Record<string, unknown> = {};
+  private loginClock: number | null = this.connectedAt;
   private gone = false;
 
   constructor(
@@ -47,6 +48,32 @@ export class PortalSession implements PortalSessionSink {
   /** True once the connection has closed. */
   get isDisconnected(): boolean {
     return this.gone;
+  }
+
+  /** The client's address. */
+  get address(): string {
+    return this.transport.address;
+  }
+
+  /** State the server stored for this session (`uid` once an account is logged in, `puid` ...). */
+  get data(): Record<string, unknown> {
+    return this.serverData;
+  }
+
+  set data(data: Record<string, unknown>) {
+    this.serverData = data;
+    if (this.loggedIn) this.loginClock = null;
+    else this.loginClock ??= Date.now();
+  }
+
+  /** True when the server says an account is logged in on this session (`data.uid` set). */
+  get loggedIn(): boolean {
+    return this.serverData.uid !== undefined && this.serverData.uid !== null;
+  }
+
+  /** Since when (ms) the session has been waiting to log in, or null while logged in (login timeout). */
+  get awaitingLoginSince(): number | null {
+    return this.loginClock;
   }
 
   input(messages: OobMessage[]): void {
@@ -99,17 +126,32 @@ export class PortalSession implements PortalSessionSink {
 
 /** All sessions of this portal; the registry every protocol server connects through. */
 export class PortalSessions implements SessionRegistry {
+  /** Per-IP admission, input rate limits and login/idle timeouts. */
+  readonly limits: PortalLimits;
   private readonly sessions = new Map<number, PortalSession>();
   private nextSessid = 1;
 
+  /**
+   * @param limitSettings the portal's limits (settings of the same names); all off when omitted
+   */
   constructor(
     readonly events: PortalSessionEvents,
     private readonly heldInputLimit: number,
-  ) {}
+    limitSettings: PortalLimitSettings = NO_LIMITS,
+  ) {
+    this.limits = new PortalLimits(limitSettings);
+  }
+
+  admit(address: string, protocolKey: string): string | null {
+    const refusal = this.limits.admit(address);
+    if (refusal) log.debug(`refused a ${protocolKey} connection from ${address}: ${refusal}`);
+    return refusal;
+  }
 
   connect(transport: SessionTransport, clientOptions: ClientOptions = {}): PortalSessionSink {
     const session = new PortalSession(this.nextSessid++, transport, clientOptions, this);
     this.sessions.set(session.sessid, session);
+    this.limits.opened(session);
     log.info(`session ${session.sessid} connected (${transport.protocolKey} from ${transport.address})`);
     this.events.connected(session);
     return session;
@@ -135,8 +177,20 @@ export class PortalSessions implements SessionRegistry {
     for (const session of this.sessions.values()) session.sendText(text);
   }
 
-  /** @internal called by a session with client input. */
-  onInput(session: PortalSession, messages: OobMessage[]): void {
+  /**
+   * @internal called by a session with client input. Messages that would not
+   * pass the link's validation (a cmdname over 128 characters from a hostile GMCP
+   * package name ...) are dropped here: one of them would close the whole link.
+   */
+  onInput(session: PortalSession, input: OobMessage[]): void {
+    const valid: OobMessage[] = [];
+    for (const message of input) {
+      const parsed = parseOobMessage(message);
+      if (parsed.ok) valid.push(parsed.message);
+      else log.debug(`session ${session.sessid}: dropped malformed input (${parsed.reason})`);
+    }
+    const messages = this.limits.filterInput(session, valid);
+    if (messages.length === 0) return;
     if (session.held.length === 0 && this.events.input(session, messages)) return;
     this.hold(session, messages);
   }
@@ -153,6 +207,7 @@ export class PortalSessions implements SessionRegistry {
   /** @internal called by a session when its connection is gone. */
   remove(session: PortalSession, reason: string): void {
     this.sessions.delete(session.sessid);
+    this.limits.closed(session);
     log.info(`session ${session.sessid} disconnected: ${reason}`);
     this.events.disconnected(session, reason);
   }

@@ -57,6 +57,8 @@ export class Portal {
   private link: ServerLink | null = null;
   private synced = false;
   private shuttingDown = false;
+  /** The server we asked to exit: its exit is not a crash. */
+  private expectedExit: ServerHandle | null = null;
   private server: ServerHandle | null = null;
   private state: ServerState = "starting";
   private startMode: StartMode = "start";
@@ -85,6 +87,7 @@ export class Portal {
         disconnected: (s, reason) => this.sendToServer({ t: "disconnect", sessid: s.sessid, reason }),
       },
       settings.heldInputLimit,
+      settings,
     );
     this.linkServer = new LinkServer(
       { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes },
@@ -157,6 +160,7 @@ export class Portal {
     this.firstSync = null;
     await this.bringServerDown("shutdown");
     for (const session of this.sessions.all()) session.close(PORTAL_TEXTS.shutdown);
+    this.sessions.limits.stop();
     await Promise.all(this.protocolServers.map((server) => server.close()));
     await this.linkServer.close();
     this.setState("stopped");
@@ -180,6 +184,7 @@ export class Portal {
   private async bringServerDown(mode: ShutdownMode): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.expectedExit = server;
     this.synced = false;
     this.shuttingDown = true;
     if (this.link && !this.link.isClosed) this.link.send({ t: "shutdown", mode });
@@ -208,6 +213,9 @@ export class Portal {
       handle = this.options.launcher(this.linkPort, this.token);
     } catch (err) {
       log.error("could not launch the server", err);
+      if (this.failFirstStart(`the server could not be launched: ${(err as Error).message}`)) return;
+      this.crashCount++;
+      this.setState("restarting");
       this.scheduleRestart();
       return;
     }
@@ -223,15 +231,29 @@ export class Portal {
     if (this.link) this.link.close("server exited");
     this.link = null;
     log.info(`server exited (code ${exit.code}, signal ${exit.signal})`);
-    if (this.state === "stopping" || this.state === "stopped" || this.state === "reloading" || this.state === "resetting") {
+    const expected = this.expectedExit === handle;
+    if (expected) this.expectedExit = null;
+    if (this.state === "stopping" || this.state === "stopped" || expected) {
       this.emitStatus();
       return;
     }
-    // anything else is a crash
+    if (this.failFirstStart(`the server exited during startup (code ${exit.code}, signal ${exit.signal}); its log is server/logs/server.log`)) return;
+    // anything else is a crash (including a server started by a reload that could not start)
     this.crashCount = Date.now() - this.lastStartAt > 60_000 ? 1 : this.crashCount + 1;
-    if (this.state === "running") this.sessions.broadcast(PORTAL_TEXTS.crashed);
+    if (this.state === "running" || this.state === "reloading" || this.state === "resetting") this.sessions.broadcast(PORTAL_TEXTS.crashed);
     this.setState("restarting");
     this.scheduleRestart();
+  }
+
+  /**
+   * When the very first server fails before it synced, `start()` fails with
+   * `message` (nobody is connected yet; the operator should see why at once).
+   */
+  private failFirstStart(message: string): boolean {
+    if (this.state !== "starting" || !this.firstSync) return false;
+    this.firstSync.reject(new EvenniaError("EV_ERR_INTERNAL", message));
+    this.firstSync = null;
+    return true;
   }
 
   private scheduleRestart(): void {

@@ -32,6 +32,13 @@ export interface PortalSessionSink {
 
 /** Registers new connections with the portal; a protocol server is given one. */
 export interface SessionRegistry {
+  /**
+   * Ask, before accepting a connection from `address`, whether the portal admits
+   * it (per-IP limits). Returns null to accept, else a one-line reason: the
+   * protocol server sends it to the client, closes the connection and does not
+   * call {@link connect}. Every protocol server should ask.
+   */
+  admit?(address: string, protocolKey: string): string | null;
   /** Register a transport; returns the sink the transport reports to. */
   connect(transport: SessionTransport, clientOptions?: ClientOptions): PortalSessionSink;
 }

@@ -103,6 +103,11 @@ export class TelnetServer {
     socket.on("error", () => {
       // reported by the session; an unhandled 'error' would crash the process
     });
+    const refusal = this.registry.admit?.(clientAddress(socket), protocolKey);
+    if (refusal) {
+      refuse(socket, refusal);
+      return;
+    }
     const info = this.serverInfo();
     const session = new TelnetSession(socket, {
       protocolKey,
@@ -142,4 +147,22 @@ export class TelnetServer {
       connectionCount: { get: () => this.sessions.size, enumerable: true },
     }) as TelnetServerInfo;
   }
+}
+
+/** Ms a refused client gets to read its reason before the socket is destroyed. */
+const REFUSE_GRACE_MS = 2000;
+
+/** The client's IP, IPv4-mapped IPv6 addresses as plain IPv4. */
+function clientAddress(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/** Send a refused client its one-line reason and close; destroy it if it does not close. */
+function refuse(socket: net.Socket, reason: string): void {
+  socket.end(`${reason}\r\n`);
+  const timer = setTimeout(() => socket.destroy(), REFUSE_GRACE_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  socket.resume();
 }
