@@ -31,3 +31,13 @@ export { registerInputFunc, type InputFunc } from "./server/inputfuncs.ts";
 export type { ServerSession } from "./server/server-session.ts";
 export { runInUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";
 export { registerGameSchema, type GameSchema } from "./db/game-schema.ts";
+export { unregisterInputFunc } from "./server/inputfuncs.ts";
+export {
+  registerReportableVariable,
+  unregisterReportableVariable,
+  type ReportableVariableSpec,
+  type ReportableAttribute,
+} from "./server/oob/reportable-variables.ts";
+export { notifyReportableChanged, reportedVariableNames } from "./server/oob/report-tracker.ts";
+export { enableGmcpLogin } from "./server/oob/char-login.ts";
+export { clientSupportsGmcp } from "./server/oob/core-supports.ts";

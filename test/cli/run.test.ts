@@ -16,7 +16,7 @@ async function run(argv: string[], cwd = makeTempDir()): Promise<{ code: number;
 
 describe("runCli", () => {
   it("prints usage and exits 2 for an unknown command, no command, or a bad option", async () => {
-    for (const argv of [["frobnicate"], [], ["start", "--nope"], ["migrate"], ["stop", "--foreground"], ["init"]]) {
+    for (const argv of [["frobnicate"], [], ["start", "--nope"], ["createsuperuser-nope"], ["stop", "--foreground"], ["init"]]) {
       const { code, io } = await run(argv);
       expect(code, argv.join(" ")).toBe(2);
       expect(io.stderr.join("\n"), argv.join(" ")).toContain("Usage: npx evennia-ts");
