@@ -41,3 +41,4 @@ export {
 export { notifyReportableChanged, reportedVariableNames } from "./server/oob/report-tracker.ts";
 export { enableGmcpLogin } from "./server/oob/char-login.ts";
 export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
+export { registerGmcpName } from "./protocol/oob-names.ts";

@@ -57,8 +57,24 @@ export class ServerSession implements CommandSession {
     else this.output(this.sessid, msgs);
   }
 
+  /**
+   * Extra state kept across server reloads (the portal holds it): OOB reports and
+   * the like. Change it with {@link setSaved}.
+   */
+  saved: Record<string, unknown> = {};
+  /** @internal set by the server: sends {@link data} to the portal */
+  persist: () => void = () => {};
+
+  /** Keep `value` under `key` across reloads (JSON-compatible values only). */
+  setSaved(key: string, value: unknown): void {
+    if (key === "uid" || key === "puid") throw new Error(`"${key}" is reserved`);
+    if (value === undefined) delete this.saved[key];
+    else this.saved[key] = value;
+    this.persist();
+  }
+
   /** The state the portal keeps for this session across reloads. */
   data(): Record<string, unknown> {
-    return { uid: this.account?.id ?? null, puid: this.puppet?.id ?? null };
+    return { ...this.saved, uid: this.account?.id ?? null, puid: this.puppet?.id ?? null };
   }
 }

@@ -28,6 +28,7 @@ import { startMemoryServices, type MemoryServices } from "./memory/memory-servic
 import { runInitialSetup } from "./initial-setup.ts";
 import { findInputFunc, registerInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
+import { restoreReports } from "./oob/report-tracker.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { ServerConfig } from "./server-config.ts";
@@ -177,7 +178,12 @@ export class Server {
     for (const snap of snapshots) {
       const session = this.newSession(snap);
       try {
-        if (mode !== "reset") await this.restoreSession(session, snap.data);
+        if (mode !== "reset") {
+          const { uid: _uid, puid: _puid, ...saved } = snap.data;
+          session.saved = saved;
+          await this.restoreSession(session, snap.data);
+          restoreReports(session);
+        }
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
@@ -199,6 +205,7 @@ export class Server {
 
   private newSession(snap: SessionSnapshot): ServerSession {
     const session = new ServerSession(snap, (sessid, msgs) => this.sendOutput(sessid, msgs));
+    session.persist = () => this.saveSessionData(session);
     this.sessions.set(session.sessid, session);
     return session;
   }
@@ -240,9 +247,6 @@ export class Server {
   }
 
   private registerCoreInputFuncs(): void {
-    registerInputFunc("client_options", (session, _args, kwargs) => {
-      Object.assign(session.clientOptions, kwargs);
-    });
     registerDefaultInputFuncs(this.services());
   }
 

@@ -71,6 +71,7 @@ export class TelnetSession implements SessionTransport {
   private inflateInput: Buffer[] = [];
   private inflateTrimmed = 0;
   private closing = false;
+  private discardWarned = false;
   private finished = false;
   private closeReason: string | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
@@ -102,8 +103,15 @@ export class TelnetSession implements SessionTransport {
         command: (code) => this.onCommand(code),
         negotiation: (verb, option) => this.onNegotiation(verb, option),
         subnegotiation: (option, payload) => this.onSubnegotiation(option, payload),
-        subnegotiationDiscarded: (option, size, why) =>
-          this.log.warn(`discarded ${why} sub-negotiation for option ${option} (${size} bytes)`),
+        subnegotiationDiscarded: (option, size, why) => {
+          // warn once per connection; a hostile client must not be able to flood the log
+          const line = `discarded ${why} sub-negotiation for option ${option} (${size} bytes)`;
+          if (this.discardWarned) this.log.debug(line);
+          else {
+            this.discardWarned = true;
+            this.log.warn(`${line}; further discards on this connection are logged at debug level`);
+          }
+        },
       },
       config.maxSubnegotiation ?? 64 * 1024,
     );
@@ -323,7 +331,9 @@ export class TelnetSession implements SessionTransport {
   }
 
   private sendOob(message: OobMessage): void {
-    for (const code of [TelnetOption.GMCP, TelnetOption.MSDP]) {
+    // raw MSDP variables prefer MSDP; everything else prefers GMCP
+    const order = message[0] === "msdp" ? [TelnetOption.MSDP, TelnetOption.GMCP] : [TelnetOption.GMCP, TelnetOption.MSDP];
+    for (const code of order) {
       const handler = this.handlers.get(code);
       if (!handler?.sendOob) continue;
       let sent = false;

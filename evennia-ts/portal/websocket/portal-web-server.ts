@@ -124,6 +124,13 @@ export class PortalWebServer {
       socket.destroy();
       return;
     }
+    const refusal = this.registry.admit?.((socket as Socket).remoteAddress ?? "unknown", "websocket");
+    if (refusal) {
+      const body = `${refusal}\n`;
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
     (socket as Socket).setNoDelay?.(true);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket as Socket));
   }

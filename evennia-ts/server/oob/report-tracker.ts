@@ -47,6 +47,7 @@ export function reportVariables(session: ServerSession, names: readonly string[]
     accepted.push(variable.name);
   }
   if (set && set.size > 0) reports.set(session, set);
+  remember(session);
   return accepted;
 }
 
@@ -56,11 +57,29 @@ export function unreportVariables(session: ServerSession, names: readonly string
   if (!set) return;
   for (const name of names) set.delete(String(name).trim().toUpperCase());
   if (set.size === 0) reports.delete(session);
+  remember(session);
 }
 
 /** Stop every report of `session`. */
 export function clearReports(session: ServerSession): void {
   reports.delete(session);
+  remember(session);
+}
+
+const SAVED_KEY = "msdp_reports";
+
+/** Keep the session's reports across server reloads (in the portal's copy of its data). */
+function remember(session: ServerSession): void {
+  const names = reportedVariableNames(session);
+  const before = session.saved[SAVED_KEY];
+  if (names.length === 0 && before === undefined) return;
+  session.setSaved(SAVED_KEY, names.length > 0 ? names : undefined);
+}
+
+/** After a reload: report again what the session had asked for before it. */
+export function restoreReports(session: ServerSession): void {
+  const names = session.saved[SAVED_KEY];
+  if (Array.isArray(names)) reportVariables(session, names.map(String));
 }
 
 /** Variables reported to `session`, sorted. */

@@ -102,6 +102,20 @@ describe("MSDP REPORT", () => {
     expect(c.msdpValues("HEALTH")).toEqual(["", "42", "41"]);
   });
 
+  it("keeps reporting after a server reload", async () => {
+    const c = await msdpClient();
+    await c.login("Anna");
+    c.msdp("REPORT", "HEALTH");
+    await c.waitForMsdp("HEALTH");
+    const before = game.server();
+    game.portal.reload();
+    await waitUntil(() => game.server() !== before && game.server() !== null && game.portal.status().serverState === "running", "the reloaded server");
+    await waitUntil(() => reportedVariableNames(c.session()).includes("HEALTH"), "HEALTH reported again after the reload");
+    const n = c.msdpValues("HEALTH").length;
+    await onPuppet(c, (p) => (p.db.hp = 33));
+    expect(await c.waitForMsdp("HEALTH", n)).toBe("33");
+  });
+
   it("reports changes made by another player's action, only to the sessions puppeting the object", async () => {
     const anna = await msdpClient();
     await anna.login("Anna");
