@@ -42,3 +42,4 @@ export { notifyReportableChanged, reportedVariableNames } from "./server/oob/rep
 export { enableGmcpLogin } from "./server/oob/char-login.ts";
 export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";
+export { CmdMemory } from "./commands/default/memory.ts";

@@ -11,6 +11,10 @@ export interface CliOptions {
   foreground: boolean;
   /** `--help` / `-h`. */
   help: boolean;
+  /** `--flush`: `memory` flushes the identity map first. */
+  flush: boolean;
+  /** `--retainers <#id|typeclass>`: `heapdump` reports what keeps that object alive. */
+  retainers?: string;
 }
 
 /** Names of the options in {@link CliOptions}. */
@@ -42,6 +46,8 @@ export function parseCliArgs(argv: string[]): ParseResult {
         game: { type: "string" },
         foreground: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        flush: { type: "boolean" },
+        retainers: { type: "string" },
       },
     });
   } catch (err) {
@@ -58,6 +64,8 @@ export function parseCliArgs(argv: string[]): ParseResult {
         game: values.game,
         foreground: values.foreground ?? false,
         help: values.help ?? false,
+        flush: values.flush ?? false,
+        retainers: values.retainers,
       },
       given,
     },

@@ -15,6 +15,8 @@ export function usageText(commands: readonly CliCommand[]): string {
     "Options:",
     "  --game DIR    the game folder (default: the current directory); every command but init and demo",
     "  -h, --help    show this help (or a command's: evennia-ts <command> --help)",
+    "  --flush       memory: flush the identity map first",
+    "  --retainers X heapdump: report what keeps object X (#id or typeclass) alive",
   ];
   return lines.join("\n");
 }

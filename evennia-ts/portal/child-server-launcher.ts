@@ -26,7 +26,8 @@ export interface ChildLauncherOptions {
 export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
   return (linkPort, token) => {
     const log = createWriteStream(options.logFile, { flags: "a" });
-    const child = spawn(process.execPath, tsxNodeArgs(serverEntry, ["--game", options.gameDir]), {
+    // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
+    const child = spawn(process.execPath, ["--expose-gc", ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
       env: { ...process.env, EVENNIA_LINK_HOST: options.linkHost, EVENNIA_LINK_PORT: String(linkPort), EVENNIA_LINK_TOKEN: token },
       stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,7 @@ describe("parseCliArgs", () => {
       args: {
         command: "start",
         positionals: [],
-        options: { game: "/g", foreground: true, help: false },
+        options: { game: "/g", foreground: true, help: false, flush: false, retainers: undefined },
         given: ["game", "foreground"],
       },
     });

@@ -3,7 +3,9 @@
  */
 import type { CliCommand } from "../command.ts";
 import { demoCommand } from "./demo.ts";
+import { heapdumpCommand } from "./heapdump.ts";
 import { initCommand } from "./init.ts";
+import { memoryCommand } from "./memory.ts";
 import { migrateCommand } from "./migrate.ts";
 import { reloadCommand } from "./reload.ts";
 import { resetCommand } from "./reset.ts";
@@ -20,5 +22,7 @@ export const cliCommands: readonly CliCommand[] = [
   resetCommand,
   statusCommand,
   migrateCommand,
+  memoryCommand,
+  heapdumpCommand,
   demoCommand,
 ];

@@ -6,6 +6,7 @@ import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdQuit } from "./account.ts";
 import { CmdLook, CmdSay } from "./general.ts";
+import { CmdMemory } from "./memory.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import {
   CmdUnconnectedConnect,
@@ -31,7 +32,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
   }
 }
 

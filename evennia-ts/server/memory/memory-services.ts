@@ -1,0 +1,48 @@
+/**
+ * What the server starts for its memory tools: the heap watcher (automatic flush) and
+ * the control channel `evennia-ts memory` and `heapdump` talk to. Neither is allowed to
+ * stop the server from running: a control socket that cannot listen is logged and
+ * left out.
+ */
+import type { Settings } from "../../conf/settings.ts";
+import type { HeapWatcher } from "../../db/identity-map.ts";
+import type { Store } from "../../typeclasses/store.ts";
+import { getLogger } from "../../utils/logger.ts";
+import { controlSocketPath } from "../control/control-paths.ts";
+import { ControlServer } from "../control/control-server.ts";
+import { memoryControlHandlers } from "./memory-control.ts";
+import { startStoreHeapWatcher } from "./store-heap-watcher.ts";
+
+const log = getLogger("memory");
+
+/** The running memory services. */
+export interface MemoryServices {
+  /** The heap watcher, or null when `identityMapFlushHeapMb` is 0. */
+  readonly heapWatcher: HeapWatcher | null;
+  /** The control channel, or null when off (`controlSocket: false`) or it could not listen. */
+  readonly control: ControlServer | null;
+  /** Stop both (idempotent). */
+  stop(): Promise<void>;
+}
+
+/** Start the heap watcher and the control channel for `store`. */
+export async function startMemoryServices(store: Store, settings: Settings): Promise<MemoryServices> {
+  const heapWatcher = startStoreHeapWatcher(store, settings);
+  let control: ControlServer | null = null;
+  if (settings.controlSocket) {
+    const socketPath = controlSocketPath(settings.gameDir);
+    try {
+      control = await ControlServer.start({ socketPath, handlers: memoryControlHandlers(store, settings) });
+    } catch (err) {
+      log.error(`control channel not available: cannot listen on ${socketPath}`, err);
+    }
+  }
+  return {
+    heapWatcher,
+    control,
+    stop: async () => {
+      heapWatcher?.stop();
+      await control?.stop();
+    },
+  };
+}
