@@ -13,6 +13,10 @@ export interface Settings {
   telnetPorts: number[];
   /** Interface telnet (and TLS telnet) bind to. */
   telnetInterface: string;
+  /** Offer MXP (MUD eXtension Protocol) to telnet clients; off by default, as most games do not use it. */
+  telnetMxp: boolean;
+  /** Seconds between telnet IAC NOP keep-alives on idle connections (0 = none). */
+  telnetKeepAlive: number;
   /** Telnet-over-TLS ports (empty disables TLS telnet). */
   sslPorts: number[];
   /** PEM certificate file for TLS telnet (relative to the game folder). */
@@ -134,6 +138,8 @@ export const defaultSettings: Settings = {
   gameDir: process.cwd(),
   telnetPorts: [4000],
   telnetInterface: "0.0.0.0",
+  telnetMxp: false,
+  telnetKeepAlive: 0,
   sslPorts: [],
   sslCertificate: "server/ssl.cert",
   sslKey: "server/ssl.key",

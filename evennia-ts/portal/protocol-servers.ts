@@ -42,6 +42,8 @@ export async function createProtocolServers(
     maxOutputBuffer: settings.maxOutputBuffer,
     serverName: settings.serverName,
     msspData,
+    telnetOptions: { mxp: settings.telnetMxp },
+    keepAliveMs: settings.telnetKeepAlive * 1000,
   };
   try {
     for (const port of settings.telnetPorts) {

@@ -19,6 +19,7 @@ import { TelnetCommand, TelnetOption, negotiationBytes, subnegotiationBytes, ver
 import type { TelnetOptionContext, TelnetOptionFactory, TelnetOptionHandler, TelnetServerInfo } from "./telnet-option.ts";
 import { encodeTelnetText } from "./text-encoding.ts";
 import { capsFromClientOptions, renderTelnetText, type TextCaps } from "./text-output.ts";
+import { wrapText } from "../text/wrap.ts";
 
 const { IAC, GA, EOR, NOP, AYT } = TelnetCommand;
 
@@ -306,6 +307,11 @@ export class TelnetSession implements SessionTransport {
     if (value === undefined || value === null) return;
     let text = typeof value === "string" ? value : String(value);
     const opts = isPlainObject(kwargs.options) ? kwargs.options : {};
+    if (opts.raw !== true && (opts.wrap === true || kwargs.wrap === true)) {
+      // the game asked for wrapping: to the client's NAWS width (markup does not count)
+      const width = Number(this.clientOptions.screenwidth);
+      text = wrapText(text, Number.isInteger(width) && width > 0 ? width : 78);
+    }
     if (opts.raw !== true) {
       // raw text goes out as given; everything else is rendered for the client
       for (const handler of this.handlers.values()) {
