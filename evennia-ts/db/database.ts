@@ -109,7 +109,11 @@ export class Database {
     if (statements.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ statements, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (!this.writing) {
+        // wait one turn, so that units finishing together commit in one transaction
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -128,7 +132,6 @@ export class Database {
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     try {
       while (this.queue.length > 0) {
         const group = this.queue;
@@ -144,10 +147,12 @@ export class Database {
   private commitSqlite(group: PendingBatch[]): void {
     const db = this.sqlite!;
     const results: (unknown[][] | Error)[] = [];
+    // one batch alone needs no savepoint: if it fails, the whole transaction is its own
+    const savepoints = group.length > 1;
     try {
-      db.exec("BEGIN IMMEDIATE");
+      this.prepare("BEGIN IMMEDIATE").run();
       for (const batch of group) {
-        db.exec("SAVEPOINT batch");
+        if (savepoints) this.prepare("SAVEPOINT batch").run();
         try {
           const rows = batch.statements.map(({ sql, params = [] }) => {
             const stmt = this.prepare(sql);
@@ -155,18 +160,19 @@ export class Database {
             stmt.run(...params.map(toSqlite));
             return [];
           });
-          db.exec("RELEASE batch");
+          if (savepoints) this.prepare("RELEASE batch").run();
           results.push(rows);
         } catch (err) {
-          db.exec("ROLLBACK TO batch");
-          db.exec("RELEASE batch");
+          if (!savepoints) throw err;
+          this.prepare("ROLLBACK TO batch").run();
+          this.prepare("RELEASE batch").run();
           results.push(wrapDbError(err, batch.statements[0]?.sql ?? ""));
         }
       }
-      db.exec("COMMIT");
+      this.prepare("COMMIT").run();
     } catch (err) {
       if (db.inTransaction) db.exec("ROLLBACK");
-      const error = wrapDbError(err, "COMMIT");
+      const error = wrapDbError(err, group.length === 1 ? (group[0]!.statements[0]?.sql ?? "COMMIT") : "COMMIT");
       for (const batch of group) batch.reject(error);
       return;
     }
@@ -183,14 +189,16 @@ export class Database {
     try {
       await runner.connect();
       await runner.query("BEGIN");
+      const savepoints = group.length > 1;
       for (const batch of group) {
-        await runner.query("SAVEPOINT batch");
+        if (savepoints) await runner.query("SAVEPOINT batch");
         try {
           const rows: unknown[][] = [];
           for (const { sql, params = [] } of batch.statements) rows.push(await runner.query(toPostgres(sql), params));
-          await runner.query("RELEASE SAVEPOINT batch");
+          if (savepoints) await runner.query("RELEASE SAVEPOINT batch");
           results.push(rows);
         } catch (err) {
+          if (!savepoints) throw err;
           await runner.query("ROLLBACK TO SAVEPOINT batch");
           results.push(wrapDbError(err, batch.statements[0]?.sql ?? ""));
         }
@@ -202,7 +210,7 @@ export class Database {
       } catch {
         // the connection is gone; nothing was committed
       }
-      const error = wrapDbError(err, "COMMIT");
+      const error = wrapDbError(err, group.length === 1 ? (group[0]!.statements[0]?.sql ?? "COMMIT") : "COMMIT");
       for (const batch of group) batch.reject(error);
       return;
     } finally {

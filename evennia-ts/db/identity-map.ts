@@ -2,8 +2,8 @@
  * The identity map: one live instance per database row, so that loading the same row twice
  * gives the same object (`===`).
  *
- * Instances are held weakly (`Map<id, WeakRef>`); a `FinalizationRegistry` removes the entries
- * of collected ones. Two kinds of strong reference keep instances alive:
+ * Instances are held weakly (`Map<id, entry with a WeakRef>`); a `FinalizationRegistry` removes
+ * the entries of collected ones. Two kinds of strong reference keep instances alive:
  *
  * - **pins**, each with one or more reasons (`"ndb"`, `"puppet"`, `"script"`, `"location"` ...);
  *   an instance stays pinned while any reason remains;
@@ -22,11 +22,16 @@ import { getLogger } from "../utils/logger.ts";
 const log = getLogger("identity-map");
 
 /** Options of an {@link IdentityMap}. */
-export interface IdentityMapOptions {
+export interface IdentityMapOptions<T extends object = object> {
   /** How many recently used unpinned instances are held strongly (0: none). */
   lruSize: number;
   /** Names an instance's type for {@link IdentityMap.stats} (e.g. its typeclass path); default: class name. */
   describe?: (obj: object) => string;
+  /**
+   * The row id of an instance. When given, the map needs no side table from instance to id
+   * (less memory per instance); without it, a WeakMap is kept.
+   */
+  idOf?: (obj: T) => number;
 }
 
 /** Counts of one type (or of the whole map) in {@link IdentityMap.stats}. */
@@ -45,47 +50,60 @@ export interface IdentityMapStats extends IdentityMapCounts {
   byType: Record<string, IdentityMapCounts>;
 }
 
-/** What the finalization registry remembers of an entry: it may only delete that very entry. */
-interface Registration {
+/**
+ * One row's entry. It is also a node of the LRU list (most recent at the head) while
+ * `strong` holds the instance, and it is what the finalization registry remembers, so a
+ * finalizer only ever removes the very entry it was registered for.
+ */
+interface Entry<T extends object> {
   readonly id: number;
-  readonly ref: WeakRef<object>;
+  readonly ref: WeakRef<T>;
+  /** The instance, while the LRU holds it. */
+  strong: T | null;
+  prev: Entry<T> | null;
+  next: Entry<T> | null;
+  pinned: boolean;
 }
 
 /** One live instance per row id, held weakly, with pins and an LRU of strong references. */
 export class IdentityMap<T extends object> {
-  readonly #refs = new Map<number, WeakRef<T>>();
-  /** instance → its id, for pin/unpin and LRU bookkeeping. */
-  readonly #ids = new WeakMap<T, number>();
-  /** Most recently used last; holds only unpinned instances. */
-  readonly #lru = new Map<number, T>();
+  readonly #entries = new Map<number, Entry<T>>();
+  /** instance → its id, only when no `idOf` was given. */
+  readonly #ids: WeakMap<T, number> | null;
+  readonly #idOf: ((obj: T) => number) | null;
   readonly #pins = new Map<T, Set<string>>();
   readonly #lruSize: number;
   readonly #describe: (obj: object) => string;
-  readonly #registry: FinalizationRegistry<Registration>;
+  readonly #registry: FinalizationRegistry<Entry<T>>;
+  #head: Entry<T> | null = null;
+  #tail: Entry<T> | null = null;
+  #lruCount = 0;
 
-  constructor(options: IdentityMapOptions) {
+  constructor(options: IdentityMapOptions<T>) {
     if (!Number.isInteger(options.lruSize) || options.lruSize < 0) {
       throw new EvenniaError("EV_ERR_CONFIG", `identity map lruSize must be an integer >= 0, got ${options.lruSize}`);
     }
     this.#lruSize = options.lruSize;
     this.#describe = options.describe ?? defaultDescribe;
-    const refs = this.#refs;
-    this.#registry = new FinalizationRegistry<Registration>(({ id, ref }) => {
+    this.#idOf = options.idOf ?? null;
+    this.#ids = options.idOf ? null : new WeakMap();
+    const entries = this.#entries;
+    this.#registry = new FinalizationRegistry<Entry<T>>((entry) => {
       // Only the entry this registration was made for: the id may have been re-added since.
-      if (refs.get(id) === ref) refs.delete(id);
+      if (entries.get(entry.id) === entry) entries.delete(entry.id);
     });
   }
 
   /** The live instance for `id`, or undefined (never loaded, removed, or collected). Marks it recently used. */
   get(id: number): T | undefined {
-    const ref = this.#refs.get(id);
-    if (ref === undefined) return undefined;
-    const obj = ref.deref();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return undefined;
+    const obj = entry.strong ?? entry.ref.deref();
     if (obj === undefined) {
-      this.#refs.delete(id);
+      this.#entries.delete(id);
       return undefined;
     }
-    this.#touch(id, obj);
+    this.#touch(entry, obj);
     return obj;
   }
 
@@ -96,35 +114,39 @@ export class IdentityMap<T extends object> {
    * @throws EvenniaError `EV_ERR_INTERNAL` if `obj` is already registered under another id.
    */
   add(id: number, obj: T): T {
-    const existing = this.#refs.get(id)?.deref();
+    const existing = this.#entries.get(id);
     if (existing !== undefined) {
-      this.#touch(id, existing);
-      return existing;
+      const live = existing.strong ?? existing.ref.deref();
+      if (live !== undefined) {
+        this.#touch(existing, live);
+        return live;
+      }
+      this.#unlink(existing);
     }
-    const otherId = this.#ids.get(obj);
-    if (otherId !== undefined && otherId !== id && this.#refs.get(otherId)?.deref() === obj) {
+    const otherId = this.#ids ? this.#ids.get(obj) : undefined;
+    if (otherId !== undefined && otherId !== id && this.#entries.get(otherId)?.ref.deref() === obj) {
       throw new EvenniaError("EV_ERR_INTERNAL", `identity map: instance of #${otherId} cannot also be added as #${id}`);
     }
-    const ref = new WeakRef(obj);
-    this.#refs.set(id, ref);
-    this.#ids.set(obj, id);
-    this.#registry.register(obj, { id, ref }, ref);
-    this.#touch(id, obj);
+    const entry: Entry<T> = { id, ref: new WeakRef(obj), strong: null, prev: null, next: null, pinned: this.#pins.has(obj) };
+    this.#entries.set(id, entry);
+    this.#ids?.set(obj, id);
+    this.#registry.register(obj, entry);
+    this.#touch(entry, obj);
     return obj;
   }
 
   /** Forget row `id` (e.g. the row was deleted): its entry, its LRU slot and its pins. */
   remove(id: number): void {
-    const ref = this.#refs.get(id);
-    if (ref === undefined) return;
-    this.#refs.delete(id);
-    this.#lru.delete(id);
-    this.#registry.unregister(ref);
-    const obj = ref.deref();
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return;
+    this.#entries.delete(id);
+    this.#unlink(entry);
+    const obj = entry.ref.deref();
     if (obj !== undefined) {
-      this.#ids.delete(obj);
+      this.#ids?.delete(obj);
       this.#pins.delete(obj);
     }
+    entry.pinned = false;
   }
 
   /** Hold `obj` strongly for `reason` (reasons are a set: pinning twice for one reason needs one unpin). */
@@ -135,8 +157,11 @@ export class IdentityMap<T extends object> {
       return;
     }
     this.#pins.set(obj, new Set([reason]));
-    const id = this.#ids.get(obj);
-    if (id !== undefined && this.#lru.get(id) === obj) this.#lru.delete(id);
+    const entry = this.#entryOf(obj);
+    if (entry) {
+      entry.pinned = true;
+      this.#unlink(entry);
+    }
   }
 
   /** Drop `reason`; when no reason remains `obj` is unpinned and goes to the front of the LRU. */
@@ -145,8 +170,11 @@ export class IdentityMap<T extends object> {
     if (!reasons || !reasons.delete(reason)) return;
     if (reasons.size > 0) return;
     this.#pins.delete(obj);
-    const id = this.#ids.get(obj);
-    if (id !== undefined && this.#refs.get(id)?.deref() === obj) this.#touch(id, obj);
+    const entry = this.#entryOf(obj);
+    if (entry) {
+      entry.pinned = false;
+      this.#touch(entry, obj);
+    }
   }
 
   /** True while `obj` is pinned for any reason. */
@@ -161,8 +189,17 @@ export class IdentityMap<T extends object> {
 
   /** Drop every LRU (unpinned strong) reference; returns how many were dropped. Pins are kept. */
   flush(): number {
-    const dropped = this.#lru.size;
-    this.#lru.clear();
+    const dropped = this.#lruCount;
+    for (let e = this.#head; e !== null; ) {
+      const next = e.next;
+      e.strong = null;
+      e.prev = null;
+      e.next = null;
+      e = next;
+    }
+    this.#head = null;
+    this.#tail = null;
+    this.#lruCount = 0;
     return dropped;
   }
 
@@ -182,18 +219,18 @@ export class IdentityMap<T extends object> {
       total.pinned++;
       countOf(obj).pinned++;
     }
-    for (const obj of this.#lru.values()) {
+    for (let e = this.#head; e !== null; e = e.next) {
       total.strong++;
-      countOf(obj).strong++;
+      countOf(e.strong!).strong++;
     }
     return { ...total, byType };
   }
 
   /** The live instances (entries of collected ones are dropped on the way). */
   *[Symbol.iterator](): IterableIterator<T> {
-    for (const [id, ref] of this.#refs) {
-      const obj = ref.deref();
-      if (obj === undefined) this.#refs.delete(id);
+    for (const [id, entry] of this.#entries) {
+      const obj = entry.strong ?? entry.ref.deref();
+      if (obj === undefined) this.#entries.delete(id);
       else yield obj;
     }
   }
@@ -204,18 +241,48 @@ export class IdentityMap<T extends object> {
    * read the weak references. {@link IdentityMap.stats} counts the instances actually alive.
    */
   get size(): number {
-    return this.#refs.size;
+    return this.#entries.size;
   }
 
-  /** Move `obj` to the LRU front (unless pinned, or the LRU is disabled), evicting the oldest. */
-  #touch(id: number, obj: T): void {
-    if (this.#lruSize === 0 || this.#pins.has(obj)) return;
-    this.#lru.delete(id);
-    this.#lru.set(id, obj);
-    if (this.#lru.size > this.#lruSize) {
-      const oldest = this.#lru.keys().next().value as number;
-      this.#lru.delete(oldest);
+  #entryOf(obj: T): Entry<T> | undefined {
+    const id = this.#idOf ? this.#idOf(obj) : this.#ids!.get(obj);
+    if (id === undefined) return undefined;
+    const entry = this.#entries.get(id);
+    return entry !== undefined && (entry.strong ?? entry.ref.deref()) === obj ? entry : undefined;
+  }
+
+  /** Move an entry to the LRU front (unless pinned, or the LRU is disabled), evicting the oldest. O(1). */
+  #touch(entry: Entry<T>, obj: T): void {
+    if (this.#lruSize === 0 || entry.pinned) return;
+    if (this.#head === entry) return;
+    if (entry.strong !== null) {
+      // already in the list: unhook it
+      entry.prev!.next = entry.next;
+      if (entry.next) entry.next.prev = entry.prev;
+      else this.#tail = entry.prev;
+    } else {
+      entry.strong = obj;
+      this.#lruCount++;
     }
+    entry.prev = null;
+    entry.next = this.#head;
+    if (this.#head) this.#head.prev = entry;
+    this.#head = entry;
+    this.#tail ??= entry;
+    if (this.#lruCount > this.#lruSize) this.#unlink(this.#tail!);
+  }
+
+  /** Take an entry out of the LRU (dropping its strong reference). */
+  #unlink(entry: Entry<T>): void {
+    if (entry.strong === null) return;
+    if (entry.prev) entry.prev.next = entry.next;
+    else this.#head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else this.#tail = entry.prev;
+    entry.prev = null;
+    entry.next = null;
+    entry.strong = null;
+    this.#lruCount--;
   }
 }
 

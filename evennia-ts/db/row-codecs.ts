@@ -134,17 +134,26 @@ export function decodeRow<R extends TypedRow>(codec: RowCodec<R>, raw: Record<st
 
 /** `INSERT ... ON CONFLICT (id) DO UPDATE` writing the whole row. */
 export function upsertRow<R extends TypedRow>(codec: RowCodec<R>, row: R): Statement {
-  const names = Object.keys(codec.columns);
-  const params = names.map((n) => {
-    const v = (row as unknown as Record<string, unknown>)[n];
+  let shape = upsertShapes.get(codec);
+  if (!shape) {
+    const names = Object.keys(codec.columns);
+    const updates = names.filter((n) => n !== "id").map((n) => `${quote(n)} = excluded.${quote(n)}`);
+    shape = {
+      names,
+      sql: `INSERT INTO ${codec.table} (${names.map(quote).join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT (id) DO UPDATE SET ${updates.join(", ")}`,
+    };
+    upsertShapes.set(codec, shape);
+  }
+  const values = row as unknown as Record<string, unknown>;
+  const params = shape.names.map((n) => {
+    const v = values[n];
     return typeof v === "boolean" ? (v ? 1 : 0) : v;
   });
-  const updates = names.filter((n) => n !== "id").map((n) => `${quote(n)} = excluded.${quote(n)}`);
-  return {
-    sql: `INSERT INTO ${codec.table} (${names.map(quote).join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT (id) DO UPDATE SET ${updates.join(", ")}`,
-    params,
-  };
+  return { sql: shape.sql, params };
 }
+
+/** The upsert SQL of each codec, built once. */
+const upsertShapes = new WeakMap<object, { names: string[]; sql: string }>();
 
 /** `DELETE` of one row by id. */
 export function deleteRow(codec: RowCodec<TypedRow>, id: number): Statement {

@@ -26,7 +26,7 @@ import { defaultConnectionScreen } from "./connection-screen.ts";
 import { loadGameCode } from "./game-loader.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
-import { findInputFunc, registerInputFunc } from "./inputfuncs.ts";
+import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { restoreReports } from "./oob/report-tracker.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";

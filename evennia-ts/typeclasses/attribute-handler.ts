@@ -45,8 +45,10 @@ interface Entry {
   category: string;
   /** The value as last encoded (what the database has, or will have at commit). */
   json: string;
-  /** The decoded, tracked value handed to game code. */
+  /** The decoded, tracked value handed to game code (once {@link Entry.decoded}). */
   value: unknown;
+  /** False until the value is first read (values without references decode lazily). */
+  decoded: boolean;
   lockstring: string;
   hasRefs: boolean;
   /** Store deletion epoch when `value` was decoded; re-decoded when deletions happen. */
@@ -69,7 +71,8 @@ export class AttributeHandler {
   get<T = any>(key: string, options: AttributeOptions & { default?: T } = {}): T | undefined {
     const entry = this.entries.get(entryId(key, options.category));
     if (!entry) return options.default;
-    if (entry.hasRefs && entry.epoch !== this.owner._store.deletionEpoch) this.redecode(entry);
+    if (!entry.decoded) this.decode(entry);
+    else if (entry.hasRefs && entry.epoch !== this.owner._store.deletionEpoch) this.redecode(entry);
     return entry.value as T;
   }
 
@@ -170,22 +173,30 @@ export class AttributeHandler {
       category,
       json,
       value: undefined,
+      decoded: false,
       lockstring,
       hasRefs: json.includes('"$t":"ref"'),
       epoch: this.owner._store.deletionEpoch,
       undoFor: null,
       lastWriter: null,
     };
-    entry.value = this.trackedDecode(entry, json);
+    // values holding references are decoded at once, so the objects they refer to stay in
+    // memory with their owner; the others are decoded on first read (most never are)
+    if (entry.hasRefs) this.decode(entry);
     return entry;
+  }
+
+  private decode(entry: Entry): void {
+    entry.value = this.trackedDecode(entry, entry.json);
+    entry.decoded = true;
+    entry.epoch = this.owner._store.deletionEpoch;
   }
 
   private trackedDecode(entry: Entry, json: string): unknown {
     const store = this.owner._store;
-    return track(
-      decodeValue(json, (ref) => store.peek(ref)),
-      () => this.nestedChange(entry),
-    );
+    const value = decodeValue(json, (ref) => store.peek(ref));
+    if (typeof value !== "object" || value === null) return value;
+    return track(value, () => this.nestedChange(entry));
   }
 
   private redecode(entry: Entry): void {
@@ -219,6 +230,7 @@ export class AttributeHandler {
         entry.json = before;
         entry.hasRefs = before.includes('"$t":"ref"');
         entry.value = this.trackedDecode(entry, before);
+        entry.decoded = true;
         entry.lastWriter = writerBefore;
       });
     }
@@ -283,35 +295,43 @@ function writeKey(owner: TypedObject, entry: { key: string; category: string }):
 }
 
 const HANDLER_PROPS = new Set(["then", "toJSON", "constructor"]);
+const HANDLER = Symbol("attributes");
+
+type DbTarget = { [HANDLER]: AttributeHandler };
+
+/** One trap object shared by every `obj.db` proxy (no closures per object). */
+const dbTraps: ProxyHandler<DbTarget> = {
+  get(t, prop) {
+    if (typeof prop !== "string" || HANDLER_PROPS.has(prop)) return undefined;
+    return t[HANDLER].get(prop);
+  },
+  set(t, prop, value) {
+    if (typeof prop !== "string") return false;
+    t[HANDLER].add(prop, value);
+    return true;
+  },
+  deleteProperty(t, prop) {
+    if (typeof prop === "string") t[HANDLER].remove(prop);
+    return true;
+  },
+  has(t, prop) {
+    return typeof prop === "string" && t[HANDLER].has(prop);
+  },
+  ownKeys(t) {
+    return t[HANDLER].keys({ category: "" });
+  },
+  getOwnPropertyDescriptor(t, prop) {
+    if (typeof prop !== "string" || !t[HANDLER].has(prop)) return undefined;
+    return { value: t[HANDLER].get(prop), writable: true, enumerable: true, configurable: true };
+  },
+};
 
 /**
  * `obj.db`: attributes without a category as properties. `obj.db.hp = 10`,
  * `obj.db.hp`, `delete obj.db.hp`, `"hp" in obj.db`.
  */
 export function createDbProxy(handler: AttributeHandler): Record<string, any> {
-  return new Proxy(Object.create(null) as Record<string, any>, {
-    get(_t, prop) {
-      if (typeof prop !== "string" || HANDLER_PROPS.has(prop)) return undefined;
-      return handler.get(prop);
-    },
-    set(_t, prop, value) {
-      if (typeof prop !== "string") return false;
-      handler.add(prop, value);
-      return true;
-    },
-    deleteProperty(_t, prop) {
-      if (typeof prop === "string") handler.remove(prop);
-      return true;
-    },
-    has(_t, prop) {
-      return typeof prop === "string" && handler.has(prop);
-    },
-    ownKeys() {
-      return handler.keys({ category: "" });
-    },
-    getOwnPropertyDescriptor(_t, prop) {
-      if (typeof prop !== "string" || !handler.has(prop)) return undefined;
-      return { value: handler.get(prop), writable: true, enumerable: true, configurable: true };
-    },
-  });
+  const target = Object.create(null) as DbTarget;
+  Object.defineProperty(target, HANDLER, { value: handler, configurable: true });
+  return new Proxy(target, dbTraps) as unknown as Record<string, any>;
 }

@@ -32,8 +32,12 @@ export interface MoveOptions {
 export class DefaultObject extends TypedObject<ObjectRow> {
   static override readonly kind = "object" as const;
 
+  private sessionSet: Set<ObjectSession> | undefined;
+
   /** Sessions puppeting this object (empty for things nobody controls). Not persistent. */
-  readonly sessions = new Set<ObjectSession>();
+  get sessions(): Set<ObjectSession> {
+    return (this.sessionSet ??= new Set());
+  }
   // strong references so that what `location` etc. return stays in memory with us
   private locationRef: DefaultObject | null = null;
   private homeRef: DefaultObject | null = null;
@@ -90,7 +94,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** True while one or more sessions puppet this object. */
   get hasSessions(): boolean {
-    return this.sessions.size > 0;
+    return (this.sessionSet?.size ?? 0) > 0;
   }
 
   /** Objects inside this one, in creation order (may read the database). */
@@ -105,7 +109,8 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Send output to every session puppeting this object. */
   msg(spec: string | OutputSpec): void {
-    for (const session of this.sessions) session.msg(spec);
+    if (!this.sessionSet) return;
+    for (const session of this.sessionSet) session.msg(spec);
   }
 
   /** Send output to everything inside this object (a room's occupants), except `exclude`. */

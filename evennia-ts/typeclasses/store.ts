@@ -70,11 +70,12 @@ export class Store {
     options: StoreOptions,
   ) {
     const describe = (obj: object) => (obj as TypedObject).typeclassPath;
+    const idOf = (obj: TypedObject) => obj.id;
     this.maps = {
-      object: new IdentityMap({ lruSize: options.lruSize, describe }),
-      account: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe }),
-      script: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe }),
-      channel: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe }),
+      object: new IdentityMap({ lruSize: options.lruSize, describe, idOf }),
+      account: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe, idOf }),
+      script: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe, idOf }),
+      channel: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe, idOf }),
     };
     this.ids = new IdAllocator(db);
   }
@@ -272,12 +273,12 @@ export class Store {
     const isNew = new Set(published);
     for (const { obj, attrs, tags } of staged.values()) {
       if (!isNew.has(obj)) continue;
-      obj.attributes._load(attrs);
+      if (attrs.length > 0) obj.attributes._load(attrs);
       const byTagKind: Record<TagKind, TagInfo[]> = { tag: [], alias: [], permission: [] };
       for (const t of tags) byTagKind[t.kind]?.push({ key: t.key, category: t.category });
-      obj.tags._load(byTagKind.tag);
-      obj.aliases._load(byTagKind.alias);
-      obj.permissions._load(byTagKind.permission);
+      if (byTagKind.tag.length > 0) obj.tags._load(byTagKind.tag);
+      if (byTagKind.alias.length > 0) obj.aliases._load(byTagKind.alias);
+      if (byTagKind.permission.length > 0) obj.permissions._load(byTagKind.permission);
     }
     for (const obj of published) (obj as Linkable)._linkRelations?.();
     for (const obj of published) {

@@ -26,30 +26,50 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   _row: R;
   /** @internal */
   readonly _store: Store;
-  /** Persistent attributes: `obj.attributes.add("hp", 10, {category: "stats"})`. */
-  readonly attributes: AttributeHandler;
-  /** Tags (key and category). */
-  readonly tags: TagHandler;
-  /** Alternative names the object can be found by. */
-  readonly aliases: TagHandler;
-  /** Permission strings (`Builder`, `Admin` ...). */
-  readonly permissions: TagHandler;
-  /** Shortcut to attributes without category: `obj.db.hp = 10`. */
-  readonly db: Record<string, any>;
-  /** Non-persistent data: `obj.ndb.target = other` (lost on reload; pins the object in memory). */
-  readonly ndb: Record<string, any>;
+  private attributesHandler: AttributeHandler | undefined;
+  private tagsHandler: TagHandler | undefined;
+  private aliasesHandler: TagHandler | undefined;
+  private permissionsHandler: TagHandler | undefined;
+  private dbProxy: Record<string, any> | undefined;
+  private ndbProxy: Record<string, any> | undefined;
   private deletedFlag = false;
 
   /** @internal built by the store; game code uses `create...()` and `search...()` */
   constructor(store: Store, row: R) {
     this._store = store;
     this._row = row;
-    this.attributes = new AttributeHandler(this);
-    this.tags = new TagHandler(this, "tag");
-    this.aliases = new TagHandler(this, "alias");
-    this.permissions = new TagHandler(this, "permission");
-    this.db = createDbProxy(this.attributes);
-    this.ndb = createNdbProxy(this);
+  }
+
+  // The handlers are made on first use: most objects in memory never touch most of them.
+
+  /** Persistent attributes: `obj.attributes.add("hp", 10, {category: "stats"})`. */
+  get attributes(): AttributeHandler {
+    return (this.attributesHandler ??= new AttributeHandler(this));
+  }
+
+  /** Tags (key and category). */
+  get tags(): TagHandler {
+    return (this.tagsHandler ??= new TagHandler(this, "tag"));
+  }
+
+  /** Alternative names the object can be found by. */
+  get aliases(): TagHandler {
+    return (this.aliasesHandler ??= new TagHandler(this, "alias"));
+  }
+
+  /** Permission strings (`Builder`, `Admin` ...). */
+  get permissions(): TagHandler {
+    return (this.permissionsHandler ??= new TagHandler(this, "permission"));
+  }
+
+  /** Shortcut to attributes without category: `obj.db.hp = 10`. */
+  get db(): Record<string, any> {
+    return (this.dbProxy ??= createDbProxy(this.attributes));
+  }
+
+  /** Non-persistent data: `obj.ndb.target = other` (lost on reload; pins the object in memory). */
+  get ndb(): Record<string, any> {
+    return (this.ndbProxy ??= createNdbProxy(this));
   }
 
   /** Which table this object lives in. */
