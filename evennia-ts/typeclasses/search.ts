@@ -12,10 +12,16 @@ import { getStore } from "./store-context.ts";
 import type { TypedObject } from "./typed-object.ts";
 
 /** Load one object by id (`#12` or 12); null when there is none. */
-export async function getById<T extends TypedObject = DefaultObject>(id: number | string, kind: TypedKind = "object"): Promise<T | null> {
+export function getById<T extends TypedObject = DefaultObject>(id: number | string, kind: TypedKind = "object"): Promise<T | null> {
   const n = typeof id === "string" ? Number(id.replace(/^#/, "")) : id;
-  if (!Number.isInteger(n) || n <= 0) return null;
-  return (await getStore().get(kind, n)) as T | null;
+  if (!Number.isInteger(n) || n <= 0) return Promise.resolve(null);
+  // not `async`: an object already in memory costs one resolved promise, no extra hops
+  return getStore().get(kind, n) as Promise<T | null>;
+}
+
+/** The object with `id` if it is in memory now, else null. Synchronous; never reads the database. */
+export function peekById<T extends TypedObject = DefaultObject>(id: number, kind: TypedKind = "object"): T | null {
+  return getStore().peek({ kind, id }) as T | null;
 }
 
 /** What to search for; every given criterion must match. */

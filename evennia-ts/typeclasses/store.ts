@@ -105,10 +105,10 @@ export class Store {
   }
 
   /** Load one row; null when there is no such row. */
-  async get(kind: TypedKind, id: number): Promise<TypedObject | null> {
+  get(kind: TypedKind, id: number): Promise<TypedObject | null> {
     const hit = this.peek({ kind, id });
-    if (hit) return hit;
-    return (await this.load(kind, [id]))[0] ?? null;
+    if (hit) return Promise.resolve(hit);
+    return this.load(kind, [id]).then((found) => found[0] ?? null);
   }
 
   /**
