@@ -12,4 +12,19 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "off",
     },
   },
+  {
+    // the webclient: plain browser ES modules served as they are
+    files: ["evennia-ts/portal/webclient/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        [
+          "window", "document", "location", "navigator", "console", "WebSocket", "getComputedStyle",
+          "setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame",
+          "localStorage", "sessionStorage", "Element", "HTMLElement", "HTMLInputElement", "Event",
+          "KeyboardEvent", "MouseEvent", "CustomEvent", "URL", "ResizeObserver",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
 );

@@ -64,6 +64,7 @@ export async function createProtocolServers(
       maxOutputBuffer: settings.maxOutputBuffer,
       // room for a maximal text line even if every character is JSON-escaped
       maxFrameBytes: Math.max(DEFAULT_MAX_FRAME_BYTES, settings.maxLineLength * 8),
+      gameDir: settings.gameDir,
     });
     result.servers.push(web);
     result.webPort = await listenNamed(web, settings.webPort, settings.webInterface, "web", "webPort");

@@ -1,11 +1,21 @@
 /**
  * The portal's web front: one HTTP server (settings `webPort` / `webInterface`)
  * whose path `/ws` takes websocket connections, each a {@link WebSocketSession}
- * registered with the portal's session registry. For now every other request is
- * answered with a small plain-text 404 (the webclient and the proxy to the
- * server's web app come later); `/ws` without an upgrade gets 426.
+ * registered with the portal's session registry; `/ws` without an upgrade gets 426.
+ *
+ * It also serves the webclient: `/` and `/webclient` redirect (302) to `/webclient/`,
+ * which is `index.html`, and `/webclient/<file>` is a file of the webclient folder
+ * (`evennia-ts/portal/webclient/`), or of the game's `web/webclient/` when the game
+ * has a file of that name (an override). Only plain file names of one folder level
+ * are served (no `..`, no hidden files, no sub-folders), with `Cache-Control: no-cache`.
+ * Every other request gets a small plain-text 404 (the proxy to the server's web app
+ * comes later).
  */
+import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
 import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -19,6 +29,39 @@ const log = getLogger("portal.web");
 /** Path of the websocket endpoint. */
 export const WEBSOCKET_PATH = "/ws";
 
+/** Path under which the webclient is served (with a trailing slash). */
+export const WEBCLIENT_PATH = "/webclient/";
+
+/** The webclient's own files. */
+export const WEBCLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "webclient");
+
+/** Content types of the files the webclient folder may hold, by extension. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".ttf": "font/ttf",
+  ".mp3": "audio/mpeg",
+  ".ogg": "audio/ogg",
+  ".wav": "audio/wav",
+};
+
+/** A file name the webclient route serves: one path segment, no leading dot. */
+const SAFE_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 /** Default largest websocket frame accepted, in bytes. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
@@ -30,6 +73,10 @@ export interface PortalWebServerOptions {
   maxOutputBuffer: number;
   /** Largest frame accepted (default 64 KiB); a larger one closes the connection with 1009. */
   maxFrameBytes?: number;
+  /** The game folder: a file in its `web/webclient/` replaces the webclient's file of that name. */
+  gameDir?: string;
+  /** Folder of the webclient's own files (default {@link WEBCLIENT_DIR}). */
+  webclientDir?: string;
 }
 
 /** The HTTP + websocket listener of the portal. */
@@ -79,7 +126,7 @@ export class PortalWebServer {
         this.server.off("error", onError);
         const address = this.server.address();
         this.port = typeof address === "object" && address ? address.port : port;
-        log.info(`web (websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
+        log.info(`web (webclient ${WEBCLIENT_PATH}, websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
         resolve(this.port);
       };
       this.server.once("error", onError);
@@ -104,15 +151,75 @@ export class PortalWebServer {
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const isWs = pathOf(req.url) === WEBSOCKET_PATH;
-    const status = isWs ? 426 : 404;
-    const body = isWs ? "This address takes websocket connections only.\n" : "Not found.\n";
-    res.writeHead(status, {
-      "content-type": "text/plain; charset=utf-8",
-      "content-length": Buffer.byteLength(body),
-      ...(isWs ? { upgrade: "websocket" } : {}),
-    });
+    const urlPath = pathOf(req.url);
+    if (urlPath === WEBSOCKET_PATH) {
+      plainResponse(req, res, 426, "This address takes websocket connections only.\n", { upgrade: "websocket" });
+      return;
+    }
+    if (urlPath === "/" || urlPath === WEBCLIENT_PATH.slice(0, -1)) {
+      res.writeHead(302, { location: WEBCLIENT_PATH, "content-length": 0, "cache-control": "no-cache" });
+      res.end();
+      return;
+    }
+    if (urlPath.startsWith(WEBCLIENT_PATH)) {
+      this.serveWebclientFile(req, res, urlPath.slice(WEBCLIENT_PATH.length) || "index.html").catch((err: unknown) => {
+        log.error(`cannot serve ${urlPath}: ${(err as Error).message}`);
+        if (!res.headersSent) plainResponse(req, res, 500, "Internal error.\n");
+        else res.destroy();
+      });
+      return;
+    }
+    plainResponse(req, res, 404, "Not found.\n");
+  }
+
+  /** Serve one webclient file (`rawName` still URL-encoded), from the game's folder first. */
+  private async serveWebclientFile(req: http.IncomingMessage, res: http.ServerResponse, rawName: string): Promise<void> {
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      plainResponse(req, res, 405, "Method not allowed.\n", { allow: "GET, HEAD" });
+      return;
+    }
+    const file = await this.findWebclientFile(rawName);
+    if (!file) {
+      plainResponse(req, res, 404, "Not found.\n");
+      return;
+    }
+    const body = await fs.readFile(file);
+    const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
+    const headers: http.OutgoingHttpHeaders = {
+      "content-type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+      etag,
+      "x-content-type-options": "nosniff",
+    };
+    if (req.headers["if-none-match"] === etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { ...headers, "content-length": body.length });
     res.end(req.method === "HEAD" ? undefined : body);
+  }
+
+  /** The file to serve for a requested name, or null (bad name, or no such regular file). */
+  private async findWebclientFile(rawName: string): Promise<string | null> {
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      return null;
+    }
+    if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return null;
+    const folders = [
+      ...(this.options.gameDir ? [path.resolve(this.options.gameDir, "web", "webclient")] : []),
+      path.resolve(this.options.webclientDir ?? WEBCLIENT_DIR),
+    ];
+    for (const folder of folders) {
+      const file = path.join(folder, name);
+      if (path.dirname(file) !== folder) continue;
+      const stat = await fs.stat(file).catch(() => null);
+      if (stat?.isFile()) return file;
+    }
+    return null;
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -160,6 +267,22 @@ export class PortalWebServer {
       ws.terminate();
     }
   }
+}
+
+/** Answer with a short plain-text body (none for HEAD). */
+function plainResponse(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  extra: http.OutgoingHttpHeaders = {},
+): void {
+  res.writeHead(status, {
+    "content-type": "text/plain; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    ...extra,
+  });
+  res.end(req.method === "HEAD" ? undefined : body);
 }
 
 function pathOf(url: string | undefined): string {

@@ -43,12 +43,12 @@ afterEach(async () => {
 });
 
 describe("HTTP", () => {
-  it("answers / and other paths with a plain 404, and /ws without upgrade with 426", async () => {
+  it("redirects / to the webclient, answers unknown paths with a plain 404, and /ws without upgrade with 426", async () => {
     const { port } = await start();
-    const root = await get(port, "/");
-    expect(root.status).toBe(404);
-    expect(root.body).toBe("Not found.\n");
-    expect((await get(port, "/webclient")).status).toBe(404);
+    expect((await get(port, "/")).status).toBe(302);
+    const other = await get(port, "/elsewhere");
+    expect(other.status).toBe(404);
+    expect(other.body).toBe("Not found.\n");
     expect((await get(port, "/ws")).status).toBe(426);
   });
 
