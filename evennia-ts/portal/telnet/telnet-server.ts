@@ -2,9 +2,9 @@
  * The telnet listener (plain TCP, or TLS for telnet/ssl). Each accepted connection
  * becomes a {@link TelnetSession} registered with the portal's session registry.
  */
+import { listenOn } from "../listen.ts";
 import net from "node:net";
 import tls from "node:tls";
-import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { defaultTelnetOptionFactories, type TelnetOptionToggles } from "./telnet-options.ts";
@@ -64,27 +64,10 @@ export class TelnetServer {
   }
 
   /** Start listening; resolves with the bound port (useful with port 0). */
-  listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        this.server.off("listening", onListening);
-        if (err.code === "EADDRINUSE") {
-          reject(new EvenniaError("EV_ERR_PORT_IN_USE", `telnet port ${port} on ${host} is already in use`, { cause: err }));
-        } else {
-          reject(new EvenniaError("EV_ERR_TELNET", `cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
-        }
-      };
-      const onListening = (): void => {
-        this.server.off("error", onError);
-        const address = this.server.address();
-        this.port = typeof address === "object" && address ? address.port : port;
-        log.info(`${this.options.tls ? "telnet/ssl" : "telnet"} listening on ${host}:${this.port}`);
-        resolve(this.port);
-      };
-      this.server.once("error", onError);
-      this.server.once("listening", onListening);
-      this.server.listen({ port, host });
-    });
+  async listen(port: number, host: string): Promise<number> {
+    this.port = await listenOn(this.server, port, host, "telnet", "EV_ERR_TELNET");
+    log.info(`${this.options.tls ? "telnet/ssl" : "telnet"} listening on ${host}:${this.port}`);
+    return this.port;
   }
 
   /** Stop listening and close every connection; resolves once all are gone. */

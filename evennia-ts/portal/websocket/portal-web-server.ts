@@ -11,6 +11,7 @@
  * Every other request gets a small plain-text 404 (the proxy to the server's web app
  * comes later).
  */
+import { listenOn } from "../listen.ts";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import http from "node:http";
@@ -19,7 +20,6 @@ import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
 import type { Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { WEBSOCKET_INITIAL_CLIENT_OPTIONS, WebSocketSession } from "./websocket-session.ts";
@@ -112,27 +112,10 @@ export class PortalWebServer {
   }
 
   /** Start listening; resolves with the bound port (useful with port 0). */
-  listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        this.server.off("listening", onListening);
-        if (err.code === "EADDRINUSE") {
-          reject(new EvenniaError("EV_ERR_PORT_IN_USE", `web port ${port} on ${host} is already in use`, { cause: err }));
-        } else {
-          reject(new EvenniaError("EV_ERR_CONFIG", `cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
-        }
-      };
-      const onListening = (): void => {
-        this.server.off("error", onError);
-        const address = this.server.address();
-        this.port = typeof address === "object" && address ? address.port : port;
-        log.info(`web (webclient ${WEBCLIENT_PATH}, websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
-        resolve(this.port);
-      };
-      this.server.once("error", onError);
-      this.server.once("listening", onListening);
-      this.server.listen({ port, host });
-    });
+  async listen(port: number, host: string): Promise<number> {
+    this.port = await listenOn(this.server, port, host, "web", "EV_ERR_CONFIG");
+    log.info(`web (webclient ${WEBCLIENT_PATH}, websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
+    return this.port;
   }
 
   /** Stop listening and close every connection; resolves once all are gone. */
