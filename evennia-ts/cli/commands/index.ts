@@ -2,6 +2,7 @@
  * Every launcher command, in the order usage lists them.
  */
 import type { CliCommand } from "../command.ts";
+import { certCommand } from "./cert.ts";
 import { demoCommand } from "./demo.ts";
 import { heapdumpCommand } from "./heapdump.ts";
 import { initCommand } from "./init.ts";
@@ -24,5 +25,6 @@ export const cliCommands: readonly CliCommand[] = [
   migrateCommand,
   memoryCommand,
   heapdumpCommand,
+  certCommand,
   demoCommand,
 ];
