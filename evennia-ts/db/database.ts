@@ -6,7 +6,8 @@
  * Writes go through one queue. Batches that wait in it together are committed in
  * one transaction (group commit), each inside its own savepoint, so one failing
  * batch never takes another's writes with it and no caller joins another's
- * transaction by accident.
+ * transaction by accident. Within a batch, single-row upserts of one shape are
+ * merged into multi-row statements (`statement-merger.ts`; option `mergeInserts`).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -16,6 +17,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { frameworkEntities } from "./entities/schemas.ts";
 import { frameworkMigrations } from "./migrations/0001-initial-schema.ts";
+import { mergeStatements, type MergedBatch } from "./statement-merger.ts";
 
 const log = getLogger("db");
 
@@ -42,6 +44,13 @@ export interface DatabaseOptions {
   schema?: string;
   /** Run pending migrations when opening (default true). */
   autoMigrate?: boolean;
+  /**
+   * Merge each write batch's single-row upserts of one shape into multi-row
+   * statements (default true; see `statement-merger.ts` for when that is safe).
+   * Turn it off if a game adds triggers, foreign keys or views that make writes to
+   * one table observe writes to another.
+   */
+  mergeInserts?: boolean;
 }
 
 /** A write batch waiting for the writer. */
@@ -62,6 +71,8 @@ export class Database {
   private constructor(
     readonly dataSource: DataSource,
     readonly dialect: Dialect,
+    /** Whether write batches have their single-row upserts merged (see {@link DatabaseOptions.mergeInserts}). */
+    readonly mergeInserts: boolean,
   ) {
     this.sqlite = dialect === "sqlite" ? (dataSource.driver as unknown as { databaseConnection: BetterSqlite3.Database }).databaseConnection : null;
   }
@@ -74,7 +85,7 @@ export class Database {
     } catch (err) {
       throw new EvenniaError("EV_ERR_DB_UNAVAILABLE", `cannot open database ${redact(options.url)}: ${(err as Error).message}`, { cause: err });
     }
-    const db = new Database(dataSource, dialect);
+    const db = new Database(dataSource, dialect, options.mergeInserts !== false);
     if (options.autoMigrate !== false) await db.migrate();
     return db;
   }
@@ -154,11 +165,15 @@ export class Database {
       for (const batch of group) {
         if (savepoints) this.prepare("SAVEPOINT batch").run();
         try {
-          const rows = batch.statements.map(({ sql, params = [] }) => {
+          const plan = this.plan(batch.statements);
+          const rows = emptyResults(batch.statements.length);
+          plan.statements.forEach(({ sql, params = [] }, i) => {
             const stmt = this.prepare(sql);
-            if (stmt.reader) return stmt.all(...params.map(toSqlite));
-            stmt.run(...params.map(toSqlite));
-            return [];
+            const origin = plan.origins[i]!;
+            if (stmt.reader) {
+              const got = stmt.all(...params.map(toSqlite));
+              if (origin >= 0) rows[origin] = got;
+            } else stmt.run(...params.map(toSqlite));
           });
           if (savepoints) this.prepare("RELEASE batch").run();
           results.push(rows);
@@ -193,8 +208,14 @@ export class Database {
       for (const batch of group) {
         if (savepoints) await runner.query("SAVEPOINT batch");
         try {
-          const rows: unknown[][] = [];
-          for (const { sql, params = [] } of batch.statements) rows.push(await runner.query(toPostgres(sql), params));
+          const plan = this.plan(batch.statements);
+          const rows = emptyResults(batch.statements.length);
+          for (let i = 0; i < plan.statements.length; i++) {
+            const { sql, params = [] } = plan.statements[i]!;
+            const got = (await runner.query(toPostgres(sql), params)) as unknown[];
+            const origin = plan.origins[i]!;
+            if (origin >= 0) rows[origin] = got;
+          }
           if (savepoints) await runner.query("RELEASE SAVEPOINT batch");
           results.push(rows);
         } catch (err) {
@@ -221,6 +242,13 @@ export class Database {
       if (r instanceof Error) batch.reject(r);
       else batch.resolve(r);
     });
+  }
+
+  /** The statements to run for a batch: merged upserts (when on), or the batch as it is. */
+  private plan(statements: Statement[]): MergedBatch {
+    if (!this.mergeInserts) return { statements, origins: statements.map((_, i) => i), mergedAway: 0 };
+    // SQLite caches prepared statements by SQL: power-of-two row counts keep the distinct SQL few
+    return mergeStatements(statements, { chunking: this.sqlite ? "power-of-two" : "exact" });
   }
 
   private prepare(sql: string): BetterSqlite3.Statement {
@@ -276,6 +304,13 @@ function buildDataSource(options: DatabaseOptions): { dataSource: DataSource; di
     return { dataSource, dialect: "postgres" };
   }
   throw new EvenniaError("EV_ERR_CONFIG", `unsupported database URL ${redact(options.url)} (use sqlite:<file> or postgres://...)`);
+}
+
+/** One empty row list per statement. */
+function emptyResults(count: number): unknown[][] {
+  const rows: unknown[][] = new Array<unknown[]>(count);
+  for (let i = 0; i < count; i++) rows[i] = [];
+  return rows;
 }
 
 /** `?` placeholders → `$1, $2, ...` (our SQL never has `?` inside string literals). */
