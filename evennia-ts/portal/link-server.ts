@@ -8,8 +8,8 @@ import net from "node:net";
 import { timingSafeEqual } from "node:crypto";
 import { LinkConnection } from "../protocol/link-connection.ts";
 import { parseServerMessage, type PortalToServer, type ServerToPortal } from "../protocol/link-messages.ts";
-import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { listenOn } from "./listen.ts";
 
 const log = getLogger("portal.link");
 
@@ -36,25 +36,16 @@ export class LinkServer {
   constructor(
     private readonly options: LinkServerOptions,
     private readonly onServer: (link: ServerLink, pid: number) => void,
-  ) {}
+  ) {
+    this.server.on("error", (err) => {
+      // errors while starting to listen are reported by listen()
+      if (this.server.listening) log.error("link listener error", err);
+    });
+  }
 
   /** Listen; resolves with the bound port. */
   listen(port: number, host: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        reject(
-          err.code === "EADDRINUSE"
-            ? new EvenniaError("EV_ERR_PORT_IN_USE", `link port ${port} is already in use (setting linkPort)`)
-            : err,
-        );
-      };
-      this.server.once("error", onError);
-      this.server.listen(port, host, () => {
-        this.server.off("error", onError);
-        this.server.on("error", (err) => log.error("link listener error", err));
-        resolve((this.server.address() as net.AddressInfo).port);
-      });
-    });
+    return listenOn(this.server, port, host, "link", "EV_ERR_CONFIG", "linkPort");
   }
 
   /** Stop listening and drop connections that never authenticated. */

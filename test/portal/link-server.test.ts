@@ -182,6 +182,22 @@ describe("LinkServer", () => {
     expect(closedReason).toMatch(/malformed link message/);
   });
 
+  it("refuses a link port that is taken with an error naming the port and the setting", async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const other = new LinkServer({ token: "x", maxFrameBytes: 1024 }, () => undefined);
+    try {
+      await expect(other.listen(taken, "127.0.0.1")).rejects.toMatchObject({
+        code: "EV_ERR_PORT_IN_USE",
+        message: expect.stringContaining(`link port ${taken}`) as string,
+      });
+      await expect(other.listen(taken, "127.0.0.1")).rejects.toThrow(/setting linkPort/);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
   it("drops unauthenticated connections when it closes", async () => {
     const s = await rawSocket();
     await new Promise((r) => setTimeout(r, 20));
