@@ -13,23 +13,13 @@ import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
 import { setLogSink, type LogSink } from "../../evennia-ts/utils/logger.ts";
 import { TelnetCommand as C, TelnetOption as O } from "../../evennia-ts/portal/telnet/telnet-codes.ts";
+import { prng } from "../seeded-random.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_f00d);
 const FUZZ_MS = Math.min(15_000, Number(process.env.FUZZ_MS ?? 6_000));
 const WORKERS = 16;
 const SCREEN = "create <username> <password>";
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

@@ -9,18 +9,8 @@ import { parseMarkup, parseUntrustedMarkup } from "../../../evennia-ts/portal/te
 import { applyStyleToken, defaultStyle } from "../../../evennia-ts/portal/text/style-state.ts";
 import { renderText, stripMarkup } from "../../../evennia-ts/portal/text/render.ts";
 import { wrapText } from "../../../evennia-ts/portal/text/wrap.ts";
+import { prng } from "../../seeded-random.ts";
 
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MARKUP_PIECES = [
   "|", "|", "|", "[", "#", "=", "!", "/", "-", "_", ">", "*", "^", "0", "1", "5", "6", "9",
