@@ -195,6 +195,23 @@ function arrayMutator(t: Tracker, name: string): AnyFn {
 }
 
 /** Shared fallback for Map/Set/Date: bind unknown methods to the real receiver. */
+/** `delete` and `clear` of a tracked Map or Set: report a change only when something went. */
+function collectionRemover(t: Tracker, target: Map<unknown, unknown> | Set<unknown>, prop: "delete" | "clear"): AnyFn {
+  return method(t, prop, () =>
+    prop === "delete"
+      ? (k: unknown) => {
+          const removed = target.delete(unwrap(k));
+          if (removed) t.ctx.onChange();
+          return removed;
+        }
+      : () => {
+          if (target.size === 0) return;
+          target.clear();
+          t.ctx.onChange();
+        },
+  );
+}
+
 function bound(t: Tracker, prop: PropertyKey, fn: AnyFn, mutates: boolean): AnyFn {
   return method(t, prop, () =>
     mutates
@@ -233,17 +250,8 @@ class MapTraps implements ProxyHandler<Map<unknown, unknown>> {
           return t.proxy;
         });
       case "delete":
-        return method(t, prop, () => (k: unknown) => {
-          const removed = target.delete(unwrap(k));
-          if (removed) ctx.onChange();
-          return removed;
-        });
       case "clear":
-        return method(t, prop, () => () => {
-          if (target.size === 0) return;
-          target.clear();
-          ctx.onChange();
-        });
+        return collectionRemover(t, target, prop);
       case "forEach":
         return method(t, prop, () => (cb: AnyFn, thisArg?: unknown) => {
           target.forEach((v, k) => cb.call(thisArg, wrap(v, ctx), wrap(k, ctx), t.proxy));
@@ -290,17 +298,8 @@ class SetTraps implements ProxyHandler<Set<unknown>> {
           return t.proxy;
         });
       case "delete":
-        return method(t, prop, () => (v: unknown) => {
-          const removed = target.delete(unwrap(v));
-          if (removed) ctx.onChange();
-          return removed;
-        });
       case "clear":
-        return method(t, prop, () => () => {
-          if (target.size === 0) return;
-          target.clear();
-          ctx.onChange();
-        });
+        return collectionRemover(t, target, prop);
       case "forEach":
         return method(t, prop, () => (cb: AnyFn, thisArg?: unknown) => {
           target.forEach((v) => {
