@@ -23,18 +23,21 @@ export interface InProcessGame {
   stop(): Promise<void>;
 }
 
+/** Hears when an in-process server starts and ends. */
+export interface ServerTracker {
+  started(server: Server): void;
+  ended(server: Server): void;
+}
+
 /**
- * Start portal and server in this process in a fresh game folder; `prepare` may
- * change the folder's files before anything loads.
+ * A launcher that runs the server inside this process (a fresh `Server` per start,
+ * connected to the portal over the real link). A server that fails to start ends
+ * with code 1, as a crashed process would.
  */
-export async function startInProcessGame(settings: GameSettings = {}, prepare?: (dir: string) => void): Promise<InProcessGame> {
-  const folder = createTestGameFolder(settings);
-  prepare?.(folder.dir);
-  const loaded = await loadSettings(folder.dir);
-  let current: Server | null = null;
-  const launcher: ServerLauncher = (linkPort, token) => {
-    const server = new Server(loaded);
-    current = server;
+export function inProcessServerLauncher(settings: Settings, tracker?: ServerTracker): ServerLauncher {
+  return (linkPort, token) => {
+    const server = new Server(settings);
+    tracker?.started(server);
     const exited = (async (): Promise<ServerExit> => {
       try {
         await server.init();
@@ -45,11 +48,28 @@ export async function startInProcessGame(settings: GameSettings = {}, prepare?: 
         await server.stop("link-lost").catch(() => undefined);
         return { code: 1, signal: null };
       } finally {
-        if (current === server) current = null;
+        tracker?.ended(server);
       }
     })();
     return { pid: null, exited, kill: () => void server.stop("link-lost") };
   };
+}
+
+/**
+ * Start portal and server in this process in a fresh game folder; `prepare` may
+ * change the folder's files before anything loads.
+ */
+export async function startInProcessGame(settings: GameSettings = {}, prepare?: (dir: string) => void): Promise<InProcessGame> {
+  const folder = createTestGameFolder(settings);
+  prepare?.(folder.dir);
+  const loaded = await loadSettings(folder.dir);
+  let current: Server | null = null;
+  const launcher = inProcessServerLauncher(loaded, {
+    started: (server) => (current = server),
+    ended: (server) => {
+      if (current === server) current = null;
+    },
+  });
   const portal = new Portal(loaded, { launcher, shutdownTimeoutMs: 10_000 });
   let status: PortalStatus;
   try {

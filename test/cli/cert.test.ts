@@ -6,7 +6,7 @@ import { CapturingIo } from "../../evennia-ts/cli/io.ts";
 import { runCli } from "../../evennia-ts/cli/run.ts";
 import { Portal } from "../../evennia-ts/portal/portal.ts";
 import { loadSettings } from "../../evennia-ts/conf/settings.ts";
-import { Server } from "../../evennia-ts/server/server.ts";
+import { inProcessServerLauncher } from "../../evennia-ts/testing/in-process-game.ts";
 import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
 
 let folder: TestGameFolder | undefined;
@@ -30,18 +30,7 @@ describe("evennia-ts cert", () => {
     expect(again.stderr.join("\n")).toContain("exists already");
 
     const settings = await loadSettings(folder.dir);
-    portal = new Portal(settings, {
-      launcher: (linkPort, token) => {
-        const server = new Server(settings);
-        const exited = (async () => {
-          await server.init();
-          await server.connect({ host: "127.0.0.1", port: linkPort, token });
-          await server.stopped;
-          return { code: 0, signal: null };
-        })();
-        return { pid: null, exited, kill: () => void server.stop("link-lost") };
-      },
-    });
+    portal = new Portal(settings, { launcher: inProcessServerLauncher(settings) });
     const status = await portal.start();
     const port = status.sslPorts[0]!;
     expect(status.sslPorts).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
+import { inProcessServerLauncher, startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
 
 let game: InProcessGame;
@@ -62,21 +62,10 @@ describe("login, look, say, quit", () => {
     await game.portal.stop();
     // start again on the same folder and database
     const { Portal } = await import("../../evennia-ts/portal/portal.ts");
-    const { Server } = await import("../../evennia-ts/server/server.ts");
     const settings = game.settings;
-    let server: InstanceType<typeof Server> | null = null;
+    let started = 0;
     const portal = new Portal(settings, {
-      launcher: (linkPort, token) => {
-        server = new Server(settings);
-        const s = server;
-        const exited = (async () => {
-          await s.init();
-          await s.connect({ host: "127.0.0.1", port: linkPort, token });
-          await s.stopped;
-          return { code: 0, signal: null };
-        })();
-        return { pid: null, exited, kill: () => void s.stop("link-lost") };
-      },
+      launcher: inProcessServerLauncher(settings, { started: () => started++, ended: () => undefined }),
     });
     const status = await portal.start();
     game.portal = portal;
@@ -86,7 +75,7 @@ describe("login, look, say, quit", () => {
     await again.waitFor(/You become/);
     await again.waitFor("Limbo");
     expect(dir).toBe(game.folder.dir);
-    expect(server).not.toBeNull();
+    expect(started).toBe(1);
   });
 });
 
