@@ -10,16 +10,12 @@
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { argValue } from "../utils/process-args.ts";
 import { childServerLauncher } from "./child-server-launcher.ts";
 import { Portal } from "./portal.ts";
 import { RuntimeFiles } from "./runtime-files.ts";
 
 const log = getLogger("portal");
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 function report(message: Record<string, unknown>): void {
   if (process.send) process.send(message);

@@ -6,14 +6,10 @@
  */
 import { loadSettings } from "../conf/settings.ts";
 import { getLogger } from "../utils/logger.ts";
+import { argValue } from "../utils/process-args.ts";
 import { startServer } from "./server.ts";
 
 const log = getLogger("server");
-
-function argValue(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 async function main(): Promise<void> {
   const gameDir = argValue("--game") ?? process.cwd();
