@@ -83,7 +83,7 @@ export async function createAccount<T extends DefaultAccount = DefaultAccount>(
   const store = getStore();
   const taken = await store.db.query("SELECT id FROM accounts WHERE username_lower = ?", [username.toLowerCase()]);
   const pendingTaken = store.pendingChanges("account").some((a) => (a as DefaultAccount).username.toLowerCase() === username.toLowerCase());
-  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `the name "${username}" is already taken`);
+  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `Sorry, there is already an account with the name '${username}'.`);
   const cls = resolve(typeclass, DefaultAccount as unknown as TypeclassConstructor<T>);
   const account = await store.create(cls, {
     username,

@@ -55,11 +55,8 @@ export class CmdUnconnectedCreate extends Command {
       this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
       return;
     }
-    if (await findAccount(name)) {
-      this.msg(`|rSorry, there is already an account with the name '${name}'.|n`);
-      return;
-    }
     try {
+      // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
       await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
     } catch (err) {
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
