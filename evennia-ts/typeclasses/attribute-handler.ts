@@ -139,7 +139,11 @@ export class AttributeHandler {
 
   /** Keys of every attribute (of one category, when given). */
   keys(options: AttributeOptions = {}): string[] {
-    return this.all(options).map((a) => a.key);
+    // straight from the entries: listing keys must not decode every value
+    const category = options.category === undefined ? undefined : normCategory(options.category);
+    const out: string[] = [];
+    for (const entry of this.entries.values()) if (category === undefined || entry.category === category) out.push(entry.key);
+    return out;
   }
 
   /** The lock string of an attribute ("" when none or absent). */
