@@ -331,7 +331,7 @@ export class Server {
     session.msg(`|gYou become |c${character.key}|g.|n`);
     if (character instanceof DefaultCharacter) await character.atPostPuppet();
     const location = character.location;
-    if (location) session.msg({ text: [await location.returnAppearance(character), { type: "look" }] });
+    if (location) session.msg({ text: [location.returnAppearance(character), { type: "look" }] });
     this.saveSessionData(session);
   }
 

@@ -1,12 +1,12 @@
 /**
  * `DefaultExit`: a link from its location to its destination.
  */
-import { DefaultObject } from "./objects.ts";
+import { DefaultObject, type ContentType } from "./objects.ts";
 import { registerTypeclass } from "./registry.ts";
 
 /** An exit. */
 export class DefaultExit extends DefaultObject {
-  override appearanceGroup(): "exit" | "character" | "thing" {
+  override get contentType(): ContentType {
     return "exit";
   }
 }

@@ -8,6 +8,7 @@ import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
+import { ContentsList } from "./contents-list.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 
@@ -19,6 +20,9 @@ export interface ObjectSession {
   /** Send output (`"text"` or `{text: ..., prompt: ..., oob_name: [[args], {kwargs}]}`). */
   msg(spec: string | OutputSpec): void;
 }
+
+/** Evennia's content types: how an object is sorted when its location lists its contents. */
+export type ContentType = "exit" | "character" | "room" | "object";
 
 /** Options of {@link DefaultObject.moveTo}. */
 export interface MoveOptions {
@@ -43,6 +47,10 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   private homeRef: DefaultObject | null = null;
   private destinationRef: DefaultObject | null = null;
   private accountRef: DefaultAccount | null = null;
+  /** The objects located here that are in memory (complete once loaded; see {@link contents}). */
+  private contentsList: ContentsList<DefaultObject> | undefined;
+  /** The location whose contents list holds this object. */
+  private memberOf: DefaultObject | null = null;
 
   override get key(): string {
     return this._row.key;
@@ -58,9 +66,25 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   get location(): DefaultObject | null {
     return this.related("location_id", "locationRef");
   }
-  /** Move without hooks; use {@link moveTo} for game moves. */
+  /**
+   * Move without hooks or announcements; use {@link moveTo} for game moves. Refuses
+   * (`EV_ERR_BAD_INPUT`) to put an object inside itself or inside its own contents.
+   */
   set location(target: DefaultObject | null) {
+    this.assertNotInside(target);
+    // recorded first, so on rollback it runs after the row is restored and follows it
+    this._store.unitOfWork().recordUndo(() => this._syncMembership());
     this.setRelation("location_id", "locationRef", target);
+    this._syncMembership();
+  }
+
+  /** Throw when `target` is this object or inside it (a location loop). */
+  private assertNotInside(target: DefaultObject | null): void {
+    for (let d = target, depth = 0; d; d = d.location, depth++) {
+      if (d === this || depth > 10_000) {
+        throw new EvenniaError("EV_ERR_BAD_INPUT", `${this.key} cannot be moved into ${d === target ? "itself" : `${target!.key}, which is inside it`}.`);
+      }
+    }
   }
 
   /** Where this object returns to ("home"). */
@@ -97,14 +121,85 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     return (this.sessionSet?.size ?? 0) > 0;
   }
 
-  /** Objects inside this one, in creation order (may read the database). */
-  async contents(): Promise<DefaultObject[]> {
-    const store = this._store;
-    const fromDb = (await store.where("object", "location_id = ?", [this.id], "ORDER BY id")) as DefaultObject[];
-    const all = new Map<number, DefaultObject>();
-    for (const o of fromDb) all.set(o.id, o);
-    for (const o of store.pendingChanges("object") as DefaultObject[]) all.set(o.id, o);
-    return [...all.values()].filter((o) => o._row.location_id === this.id && !o.isDeleted).sort((a, b) => a.id - b.id);
+  /**
+   * Objects inside this one, in id order. Synchronous: it answers from memory. The
+   * store loads a location's contents with it (the location of anything loaded, and
+   * anything loaded by id or search); a room reached only through a reference (an
+   * exit's destination, a home, an attribute) has them loaded on first request or by
+   * `await obj.loadContents()`. Reading them before that throws `EV_ERR_NOT_LOADED`.
+   */
+  get contents(): DefaultObject[] {
+    return [...this.completeContents()];
+  }
+
+  /** The contents without `exclude`, optionally only those of one {@link contentType}. */
+  contentsGet(options: { exclude?: DefaultObject | Iterable<DefaultObject>; contentType?: ContentType } = {}): DefaultObject[] {
+    const exclude = options.exclude instanceof DefaultObject ? new Set([options.exclude]) : new Set(options.exclude ?? []);
+    const type = options.contentType;
+    return this.completeContents().filter((o) => !exclude.has(o) && (type === undefined || o.contentType === type));
+  }
+
+  /** Exits in this location (objects with a destination). */
+  get exits(): DefaultObject[] {
+    return this.completeContents().filter((o) => o._row.destination_id !== null);
+  }
+
+  /** Characters in this location. */
+  get characters(): DefaultObject[] {
+    return this.contentsGet({ contentType: "character" });
+  }
+
+  /** Things in this location: neither exits nor characters (nor rooms). */
+  get things(): DefaultObject[] {
+    return this.contentsGet({ contentType: "object" });
+  }
+
+  /** True when {@link contents} can be read (everything located here is in memory). */
+  get contentsLoaded(): boolean {
+    return this.contentsList?.complete ?? false;
+  }
+
+  /** Make sure the contents are in memory (a query only the first time); returns them. */
+  async loadContents(): Promise<DefaultObject[]> {
+    if (!this.contentsLoaded) await this._store.loadContents(this);
+    return this.contents;
+  }
+
+  /**
+   * What kind of content this is, as Evennia's `content_types`: "exit" for objects with a
+   * destination, "character", "room" or "object". Subclasses override it.
+   */
+  get contentType(): ContentType {
+    return this._row.destination_id !== null ? "exit" : "object";
+  }
+
+  private completeContents(): readonly DefaultObject[] {
+    const list = this.contentsList;
+    if (list?.complete) return list.list().filter((o) => !o.isDeleted);
+    if (this.isDeleted) return [];
+    throw new EvenniaError(
+      "EV_ERR_NOT_LOADED",
+      `the contents of ${this.key} (${this.dbref}) are not in memory yet: await obj.loadContents() first (a room reached only through a reference loads them on first request)`,
+    );
+  }
+
+  /** @internal the store loaded every row located here (or the object is new) */
+  _markContentsComplete(): void {
+    (this.contentsList ??= new ContentsList()).complete = true;
+  }
+
+  /** @internal true when the contents list is complete */
+  _hasCompleteContents(): boolean {
+    return this.contentsList?.complete ?? false;
+  }
+
+  /** @internal put this object in the contents list of the location its row names (none when deleted) */
+  _syncMembership(): void {
+    const target = this.isDeleted ? null : this.location;
+    if (target === this.memberOf) return;
+    this.memberOf?.contentsList?.delete(this);
+    this.memberOf = target;
+    if (target) (target.contentsList ??= new ContentsList()).add(this);
   }
 
   /** Send output to every session puppeting this object. */
@@ -114,9 +209,9 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   }
 
   /** Send output to everything inside this object (a room's occupants), except `exclude`. */
-  async msgContents(spec: string | OutputSpec, options: { exclude?: DefaultObject[] } = {}): Promise<void> {
+  msgContents(spec: string | OutputSpec, options: { exclude?: DefaultObject[] } = {}): void {
     const exclude = new Set(options.exclude ?? []);
-    for (const obj of await this.contents()) if (!exclude.has(obj)) obj.msg(spec);
+    for (const obj of this.contents) if (!exclude.has(obj)) obj.msg(spec);
   }
 
   /** Hook: may this object move to `destination`? Return false to veto. */
@@ -136,16 +231,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
         return false;
       }
     }
+    if (destination && !destination.contentsLoaded) await destination.loadContents();
     if (!options.force && (await this.atPreMove(destination, options)) === false) return false;
     const source = this.location;
     this.location = destination;
     await this.atPostMove(source, options);
     return true;
-  }
-
-  /** How this object is listed when someone looks at its location. */
-  appearanceGroup(): "exit" | "character" | "thing" {
-    return this._row.destination_id !== null ? "exit" : "thing";
   }
 
   /** The name `looker` sees. */
@@ -163,16 +254,16 @@ export class DefaultObject extends TypedObject<ObjectRow> {
    * The text shown when `looker` looks at this object: name, description, then the
    * exits, characters and things inside (the looker left out), as Evennia shows them.
    */
-  async returnAppearance(looker: DefaultObject): Promise<string> {
-    const groups: Record<"exit" | "character" | "thing", string[]> = { exit: [], character: [], thing: [] };
-    for (const obj of await this.contents()) {
+  returnAppearance(looker: DefaultObject): string {
+    const groups: Record<ContentType, string[]> = { exit: [], character: [], object: [], room: [] };
+    for (const obj of this.contents) {
       if (obj === looker) continue;
-      groups[obj.appearanceGroup()].push(obj.getDisplayName(looker));
+      groups[obj.contentType].push(obj.getDisplayName(looker));
     }
     const lines = [`|c${this.getDisplayName(looker)}|n`, this.getDisplayDesc(looker)];
     if (groups.exit.length) lines.push(`|wExits:|n ${groups.exit.join(", ")}`);
     if (groups.character.length) lines.push(`|wCharacters:|n ${groups.character.join(", ")}`);
-    if (groups.thing.length) lines.push(`|wYou see:|n ${groups.thing.join(", ")}`);
+    if (groups.object.length) lines.push(`|wYou see:|n ${groups.object.join(", ")}`);
     return lines.join("\n");
   }
 
@@ -182,6 +273,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     void this.home;
     void this.destination;
     void this.account;
+    this._syncMembership();
   }
 
   private related(column: "location_id" | "home_id" | "destination_id", field: "locationRef" | "homeRef" | "destinationRef"): DefaultObject | null {

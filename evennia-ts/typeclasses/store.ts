@@ -48,9 +48,21 @@ function rowRefs(kind: TypedKind, row: Record<string, unknown>): DbRef[] {
   return refs;
 }
 
-/** Hooks a typeclass may implement to link itself to related objects after loading. */
+/**
+ * Hooks a typeclass may implement: linking itself to related objects after loading
+ * (and after a delete or create is undone), and, for objects that can hold others,
+ * its contents list.
+ */
 interface Linkable {
   _linkRelations?(): void;
+  _hasCompleteContents?(): boolean;
+  _markContentsComplete?(): void;
+}
+
+/** True for an object whose contents list is not complete yet. */
+function lacksContents(obj: TypedObject | null): boolean {
+  const l = obj as Linkable | null;
+  return l !== null && l._hasCompleteContents !== undefined && !l._hasCompleteContents();
 }
 
 /** The store of typeclassed objects. */
@@ -100,14 +112,17 @@ export class Store {
   /** Load rows (and everything they need) into memory; returns the instances, null where missing. */
   async load(kind: TypedKind, ids: number[]): Promise<(TypedObject | null)[]> {
     const refs = ids.map((id) => ({ kind, id }));
-    if (refs.some((r) => !this.peek(r))) await this.ensureLoaded(refs);
+    if (refs.some((r) => lacksContents(this.peek(r)) || !this.peek(r))) await this.ensureLoaded(refs, kind === "object" ? ids : []);
     return refs.map((r) => this.peek(r));
   }
 
-  /** Load one row; null when there is no such row. */
+  /**
+   * Load one row; null when there is no such row. An object comes with its contents
+   * (and its location's), so `obj.contents` and `obj.location.contents` are synchronous.
+   */
   get(kind: TypedKind, id: number): Promise<TypedObject | null> {
     const hit = this.peek({ kind, id });
-    if (hit) return Promise.resolve(hit);
+    if (hit && !lacksContents(hit)) return Promise.resolve(hit);
     return this.load(kind, [id]).then((found) => found[0] ?? null);
   }
 
@@ -138,11 +153,14 @@ export class Store {
     const Cls = cls as unknown as new (store: Store, row: TypedRow) => T;
     const obj = new Cls(this, row as unknown as TypedRow);
     this.maps[kind].add(id, obj);
+    // nothing can be inside a new object yet: its contents list is complete from the start
+    (obj as Linkable)._markContentsComplete?.();
     (obj as Linkable)._linkRelations?.();
     const uow = this.unitOfWork();
     uow.recordUndo(() => {
       this.maps[kind].remove(id);
       obj._markDeleted(true);
+      (obj as Linkable)._linkRelations?.();
     });
     this.stageRow(obj, uow);
     obj.atInit();
@@ -177,6 +195,7 @@ export class Store {
     const id = obj.id;
     const uow = this.unitOfWork();
     obj._markDeleted(true);
+    (obj as Linkable)._linkRelations?.();
     this.deletionEpoch++;
     this.deleted.add(dbRefKey({ kind, id }));
     const pins = this.maps[kind].pinReasons(obj);
@@ -186,6 +205,7 @@ export class Store {
       this.deleted.delete(dbRefKey({ kind, id }));
       this.maps[kind].add(id, obj);
       for (const reason of pins) this.maps[kind].pin(obj, reason);
+      (obj as Linkable)._linkRelations?.();
       this.deletionEpoch++;
     });
     const statements: Statement[] = [
@@ -228,19 +248,35 @@ export class Store {
     for (const obj of this.maps[kind]) if (!obj.isDeleted) yield obj;
   }
 
-  private ensureLoaded(refs: DbRef[]): Promise<void> {
+  /** Load every object located in `obj` (and what they need), so `obj.contents` is synchronous. */
+  async loadContents(obj: TypedObject): Promise<void> {
+    if (obj.kind !== "object" || !lacksContents(obj) || obj.isDeleted) return;
+    await this.ensureLoaded([], [obj.id]);
+  }
+
+  private ensureLoaded(refs: DbRef[], contentsOf: number[] = []): Promise<void> {
     // Loads run one after another, so two loads never wait on each other's half-loaded rows.
-    const run = this.loadChain.then(() => this.loadClosure(refs));
+    const run = this.loadChain.then(() => this.loadClosure(refs, contentsOf));
     this.loadChain = run.catch(() => undefined);
     return run;
   }
 
-  /** Load `refs` and everything they reach that is not in memory yet, then publish them at once. */
-  private async loadClosure(refs: DbRef[]): Promise<void> {
+  /**
+   * Load `refs` and everything they reach that is not in memory yet, then publish them at once.
+   *
+   * Contents come along: the contents of `contentsOf`, of the location of every object
+   * loaded, and of every object found inside those (the whole containment tree of a
+   * room, one query per level). Objects reached only through a reference (a home, a
+   * destination, an attribute) whose location is null (rooms) are loaded without.
+   */
+  private async loadClosure(refs: DbRef[], contentsOf: number[]): Promise<void> {
     const staged = new Map<string, { obj: TypedObject; attrs: AttributeData[]; tags: TagRow[] }>();
     const seen = new Set<string>();
+    /** object id → the ids the contents query found located there */
+    const contentsFound = new Map<number, number[]>();
+    let wanted = new Set<number>(contentsOf);
     let frontier = refs.filter((r) => !this.peek(r));
-    while (frontier.length > 0) {
+    while (frontier.length > 0 || wanted.size > 0) {
       const byKind = new Map<TypedKind, number[]>();
       for (const ref of frontier) {
         const key = dbRefKey(ref);
@@ -259,7 +295,32 @@ export class Store {
             staged.set(dbRefKey({ kind, id: item.obj.id }), item);
             next.push(...rowRefs(kind, item.obj._row as unknown as Record<string, unknown>));
             next.push(...AttributeHandler._refsOf(item.attrs, collectRefs));
+            const locationId = (item.obj._row as unknown as Record<string, unknown>).location_id;
+            if (kind === "object" && typeof locationId === "number") wanted.add(locationId);
           }
+        }
+      }
+      // contents of the wanted locations not queried yet (and not complete in memory)
+      const queryIds = [...wanted].filter((id) => {
+        if (contentsFound.has(id) || this.deleted.has(dbRefKey({ kind: "object", id }))) return false;
+        const inMemory = this.peek({ kind: "object", id });
+        return inMemory === null || lacksContents(inMemory);
+      });
+      wanted = new Set();
+      for (let i = 0; i < queryIds.length; i += CHUNK) {
+        const chunk = queryIds.slice(i, i + CHUNK);
+        for (const id of chunk) contentsFound.set(id, []);
+        const marks = chunk.map(() => "?").join(", ");
+        const rows = await this.db.query<{ id: number | string; location_id: number | string }>(
+          `SELECT id, location_id FROM objects WHERE location_id IN (${marks})`,
+          chunk,
+        );
+        for (const row of rows) {
+          const id = Number(row.id);
+          contentsFound.get(Number(row.location_id))?.push(id);
+          next.push({ kind: "object", id });
+          // the containment tree: what is inside a content comes too
+          wanted.add(id);
         }
       }
       frontier = next.filter((r) => !seen.has(dbRefKey(r)) && !this.peek(r));
@@ -281,6 +342,15 @@ export class Store {
       if (byTagKind.permission.length > 0) obj.permissions._load(byTagKind.permission);
     }
     for (const obj of published) (obj as Linkable)._linkRelations?.();
+    // a contents list is complete once every row found located there is in memory (a
+    // concurrent load may still hold one: then it stays incomplete and loads again later)
+    for (const [id, found] of contentsFound) {
+      const holder = this.peek({ kind: "object", id });
+      if (!holder || !lacksContents(holder)) continue;
+      if (found.every((c) => this.peek({ kind: "object", id: c }) !== null || this.deleted.has(dbRefKey({ kind: "object", id: c })))) {
+        (holder as Linkable)._markContentsComplete?.();
+      }
+    }
     for (const obj of published) {
       try {
         obj.atInit();

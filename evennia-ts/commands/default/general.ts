@@ -17,7 +17,7 @@ export class CmdLook extends Command {
       this.msg("You have no location to look at!");
       return;
     }
-    this.msg({ text: [await location.returnAppearance(caller), { type: "look" }] });
+    this.msg({ text: [location.returnAppearance(caller), { type: "look" }] });
   }
 }
 
@@ -35,6 +35,6 @@ export class CmdSay extends Command {
     }
     if (!(caller instanceof DefaultObject)) return;
     this.msg({ text: [`You say, "${speech}|n"`, { type: "say" }] });
-    await caller.location?.msgContents({ text: [`${caller.key} says, "${speech}|n"`, { type: "say" }] }, { exclude: [caller] });
+    caller.location?.msgContents({ text: [`${caller.key} says, "${speech}|n"`, { type: "say" }] }, { exclude: [caller] });
   }
 }
