@@ -19,7 +19,7 @@ import { TelnetCommand, TelnetOption, negotiationBytes, subnegotiationBytes, ver
 import type { TelnetOptionContext, TelnetOptionFactory, TelnetOptionHandler, TelnetServerInfo } from "./telnet-option.ts";
 import { encodeTelnetText } from "./text-encoding.ts";
 import { capsFromClientOptions, renderTelnetText, type TextCaps } from "./text-output.ts";
-import { wrapText } from "../text/wrap.ts";
+import { wrapText } from "../../utils/text/wrap.ts";
 
 const { IAC, GA, EOR, NOP, AYT } = TelnetCommand;
 

@@ -7,8 +7,8 @@
  * Attributes are the classes `underline`, `italic`, `strikethrough` and `blink`; inverse
  * swaps the colours. The default colours (light grey on black) get no class.
  */
-import { rgbToHex } from "./colors.ts";
-import { parseUntrustedMarkup } from "./markup-parser.ts";
+import { rgbToHex } from "../../utils/text/colors.ts";
+import { parseUntrustedMarkup } from "../../utils/text/markup-parser.ts";
 import { applyStyleToken, defaultStyle, type StyleState } from "./style-state.ts";
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {

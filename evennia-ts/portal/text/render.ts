@@ -2,7 +2,7 @@
  * Renders Evennia markup (see {@link parseMarkup}) as terminal text for a client of a
  * given colour depth, or as plain text.
  */
-import { parseUntrustedMarkup, type MarkupToken } from "./markup-parser.ts";
+import { parseUntrustedMarkup, type MarkupToken } from "../../utils/text/markup-parser.ts";
 import {
   applyStyleToken,
   copyStyle,
@@ -12,7 +12,7 @@ import {
   type ColorDepth,
 } from "./style-state.ts";
 
-export { sanitizeControlChars } from "./sanitize.ts";
+export { sanitizeControlChars } from "../../utils/text/sanitize.ts";
 export type { ColorDepth } from "./style-state.ts";
 
 /** What a client can show. `screenReader` wins over `color`: no colour, no decoration. */

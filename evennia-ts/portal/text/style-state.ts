@@ -9,8 +9,8 @@ import {
   xtermToAnsi16,
   xtermToAnsi8,
   type Color,
-} from "./colors.ts";
-import type { MarkupToken, TextAttribute } from "./markup-parser.ts";
+} from "../../utils/text/colors.ts";
+import type { MarkupToken, TextAttribute } from "../../utils/text/markup-parser.ts";
 
 /** How many colours a client shows: none, the 16 ANSI colours, xterm's 256, or 24-bit. */
 export type ColorDepth = "none" | "ansi" | "xterm256" | "truecolor";

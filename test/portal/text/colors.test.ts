@@ -10,7 +10,7 @@ import {
   xtermToAnsi16,
   xtermToAnsi8,
   xtermToRgb,
-} from "../../../evennia-ts/portal/text/colors.ts";
+} from "../../../evennia-ts/utils/text/colors.ts";
 
 describe("xterm palette", () => {
   it("maps cube levels and greyscale letters to indexes like Evennia", () => {

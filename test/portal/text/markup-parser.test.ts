@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMarkup } from "../../../evennia-ts/portal/text/markup-parser.ts";
+import { parseMarkup } from "../../../evennia-ts/utils/text/markup-parser.ts";
 
 /** Tokens without their source spans, for compact comparisons. */
 function shapes(text: string): unknown[] {

@@ -3,12 +3,12 @@
  * made of (and hostile ones), checked against invariants that must hold for any input.
  */
 import { describe, expect, it } from "vitest";
-import { charWidth } from "../../../evennia-ts/portal/text/char-width.ts";
+import { charWidth } from "../../../evennia-ts/utils/text/char-width.ts";
 import { renderHtml } from "../../../evennia-ts/portal/text/html.ts";
-import { parseMarkup, parseUntrustedMarkup } from "../../../evennia-ts/portal/text/markup-parser.ts";
+import { parseMarkup, parseUntrustedMarkup } from "../../../evennia-ts/utils/text/markup-parser.ts";
 import { applyStyleToken, defaultStyle } from "../../../evennia-ts/portal/text/style-state.ts";
 import { renderText, stripMarkup } from "../../../evennia-ts/portal/text/render.ts";
-import { wrapText } from "../../../evennia-ts/portal/text/wrap.ts";
+import { wrapText } from "../../../evennia-ts/utils/text/wrap.ts";
 import { prng } from "../../seeded-random.ts";
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sanitizeControlChars } from "../../../evennia-ts/portal/text/sanitize.ts";
+import { sanitizeControlChars } from "../../../evennia-ts/utils/text/sanitize.ts";
 import { sanitizeControlChars as reExported } from "../../../evennia-ts/portal/text/render.ts";
 
 describe("sanitizeControlChars", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wrapText } from "../../../evennia-ts/portal/text/wrap.ts";
+import { wrapText } from "../../../evennia-ts/utils/text/wrap.ts";
 
 describe("wrapText", () => {
   it.each([
