@@ -14,6 +14,7 @@ import { getLogger } from "../utils/logger.ts";
 import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
 import { cmdSetFor } from "./cmdset-registry.ts";
 import type { Command, CommandServices, CommandSession } from "./command.ts";
+import { directionFallbackFor, exitCmdSetFor } from "./exit-cmdset.ts";
 import { commandIndex, matchCommand } from "./parse-input.ts";
 
 const log = getLogger("commands");
@@ -36,6 +37,8 @@ export const DEFAULT_CMDSET_PATHS: CmdSetPaths = {
 export class CommandHandler {
   private readonly indexCache = new Map<string, { cmdset: CmdSet; index: Map<string, CommandClass> }>();
   private readonly queues = new WeakMap<CommandSession, Promise<void>>();
+  /** Merged sets with a room's exits, by the room's exit (or fallback) set, then by base key. */
+  private readonly roomIndexCache = new WeakMap<CmdSet, Map<string, { cmdset: CmdSet; index: Map<string, CommandClass> }>>();
 
   constructor(
     private readonly db: Database,
@@ -110,6 +113,20 @@ export class CommandHandler {
       cached = { cmdset, index: commandIndex(cmdset) };
       this.indexCache.set(cacheKey, cached);
     }
-    return cached;
+    if (!session.account || !session.puppet) return cached;
+    // the puppet's room adds its exits (and "You can't go that way." for other directions)
+    const location = session.puppet.location;
+    const exits = exitCmdSetFor(location);
+    const fallback = directionFallbackFor(location);
+    const roomKey = exits ?? fallback;
+    let byBase = this.roomIndexCache.get(roomKey);
+    if (!byBase) this.roomIndexCache.set(roomKey, (byBase = new Map()));
+    let merged = byBase.get(cacheKey);
+    if (!merged) {
+      const cmdset = mergeAll([fallback, cached.cmdset, ...(exits ? [exits] : [])]);
+      merged = { cmdset, index: commandIndex(cmdset) };
+      byBase.set(cacheKey, merged);
+    }
+    return merged;
   }
 }

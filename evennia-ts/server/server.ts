@@ -326,7 +326,7 @@ export class Server {
     if (!character.location) {
       const back = character.db.prelogout_location;
       const target = back instanceof DefaultObject ? back : (character.home ?? (await this.startLocation()));
-      await character.moveTo(target, { quiet: true, force: true });
+      if (target) await character.moveTo(target, { quiet: true, moveHooks: false, moveType: "teleport" });
     }
     session.msg(`|gYou become |c${character.key}|g.|n`);
     if (character instanceof DefaultCharacter) await character.atPostPuppet();

@@ -4,11 +4,14 @@
  * and, when puppeted, an account and sessions.
  */
 import type { ObjectRow } from "../db/entities/rows.ts";
-import type { OutputSpec } from "../protocol/message.ts";
+import { hasPermission } from "../locks/permissions.ts";
+import type { MessageKwargs, OutputSpec } from "../protocol/message.ts";
+import { joinList, numberedName } from "../utils/inflect.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
 import { ContentsList } from "./contents-list.ts";
+import { canAccess } from "./object-access.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 
@@ -19,17 +22,93 @@ export interface ObjectSession {
   readonly sessid: number;
   /** Send output (`"text"` or `{text: ..., prompt: ..., oob_name: [[args], {kwargs}]}`). */
   msg(spec: string | OutputSpec): void;
+  /** The object the session puppets (server sessions have it). */
+  puppet?: DefaultObject | null;
+  /** Save the session's data for reloads (server sessions have it). */
+  persist?(): void;
 }
 
 /** Evennia's content types: how an object is sorted when its location lists its contents. */
 export type ContentType = "exit" | "character" | "room" | "object";
 
+/** What every move hook is told. */
+export interface MoveHookOptions {
+  /** What kind of move: "move" (default), "traverse", "teleport", "give", "get", "drop" ... */
+  moveType?: string;
+  /** The exit traversed, for moves through one. */
+  exitObj?: DefaultObject | null;
+  /** Anything else a game passes along to its hooks. */
+  [extra: string]: unknown;
+}
+
 /** Options of {@link DefaultObject.moveTo}. */
-export interface MoveOptions {
+export interface MoveOptions extends MoveHookOptions {
   /** Do not announce the move. */
   quiet?: boolean;
-  /** Move even if hooks would veto. */
+  /** Skip the veto hooks (`atPreMove`, `atPreObjectLeave`, `atPreObjectReceive`). */
   force?: boolean;
+  /** Run no hooks at all (announcements still follow `quiet`). */
+  moveHooks?: boolean;
+  /** Moving into an exit moves to where it leads (default true). */
+  useDestination?: boolean;
+  /** Allow `null` as the destination (no hooks then). */
+  toNone?: boolean;
+}
+
+/** Values for `{key}` placeholders: objects are shown by `getDisplayName(receiver)`. */
+export type Mapping = Record<string, unknown>;
+
+/** Options of {@link DefaultObject.msg}. */
+export interface MsgOptions {
+  /** Who sends it (their `atMsgSend` runs). */
+  fromObj?: DefaultObject | DefaultObject[] | null;
+  /** Only this session (default: every session puppeting the object). */
+  session?: ObjectSession | null;
+  /** Kwargs of the text (`{type: "say"}`). */
+  options?: MessageKwargs;
+}
+
+/** Options of {@link DefaultObject.msgContents}. */
+export interface MsgContentsOptions {
+  /** Receivers left out. */
+  exclude?: DefaultObject | DefaultObject[];
+  /** Who sends it. */
+  fromObj?: DefaultObject | null;
+  /** Values for `{key}` placeholders, shown per receiver. */
+  mapping?: Mapping;
+  /** Kwargs of the text (`{type: "say"}`). */
+  options?: MessageKwargs;
+}
+
+/** Fill `{key}` placeholders of `text` for `receiver` (unknown keys are left as they are). */
+export function formatForReceiver(text: string | OutputSpec, mapping: Mapping, receiver: DefaultObject): string | OutputSpec {
+  const fill = (template: string): string =>
+    template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+      if (!(key in mapping)) return whole;
+      const value = mapping[key];
+      if (value instanceof DefaultObject) return value.getDisplayName(receiver);
+      return String(value);
+    });
+  if (typeof text === "string") return fill(text);
+  const value = text.text;
+  if (typeof value === "string") return { ...text, text: fill(value) };
+  if (Array.isArray(value) && typeof value[0] === "string") return { ...text, text: [fill(value[0]), ...value.slice(1)] as never };
+  return text;
+}
+
+/** The default home (server setting `default_home`), if it exists. */
+async function defaultHome(of: DefaultObject): Promise<DefaultObject | null> {
+  const [row] = await of._store.db.query<{ value: string }>("SELECT value FROM server_config WHERE key = ?", ["default_home"]);
+  const id = Number(row?.value);
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const home = await of._store.get("object", id);
+  return home instanceof DefaultObject && !home.isDeleted ? home : null;
+}
+
+/** True when `looker` (or its account) may build: Evennia shows dbrefs to Builders. */
+function canSeeDbrefs(looker: DefaultObject): boolean {
+  const holder = looker.account ?? looker;
+  return Boolean((holder as { isSuperuser?: boolean }).isSuperuser) || hasPermission(holder, "Builder");
 }
 
 /** The base of every in-world object. */
@@ -202,69 +281,321 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     if (target) (target.contentsList ??= new ContentsList()).add(this);
   }
 
-  /** Send output to every session puppeting this object. */
-  msg(spec: string | OutputSpec): void {
+  // ---- messages ------------------------------------------------------------
+
+  /**
+   * Send output to every session puppeting this object (or only `session`).
+   * `fromObj.atMsgSend` hears of it first, then this object's `atMsgReceive`, which
+   * may return false to drop it. `options` become the text's kwargs (`{type: "say"}`).
+   */
+  msg(text: string | OutputSpec, options: MsgOptions = {}): void {
+    let spec: OutputSpec = typeof text === "string" ? { text } : text;
+    if (options.options && typeof spec.text === "string") spec = { ...spec, text: [spec.text, { ...options.options }] as [string, MessageKwargs] as never };
+    const senders = options.fromObj === undefined || options.fromObj === null ? [] : Array.isArray(options.fromObj) ? options.fromObj : [options.fromObj];
+    for (const sender of senders) {
+      try {
+        sender.atMsgSend(spec, this);
+      } catch (err) {
+        log.error(`atMsgSend of ${sender.dbref} failed`, err);
+      }
+    }
+    try {
+      if (this.atMsgReceive(spec, senders[0] ?? null) === false) return;
+    } catch (err) {
+      log.error(`atMsgReceive of ${this.dbref} failed`, err);
+    }
+    if (options.session) {
+      options.session.msg(spec);
+      return;
+    }
     if (!this.sessionSet) return;
     for (const session of this.sessionSet) session.msg(spec);
   }
 
-  /** Send output to everything inside this object (a room's occupants), except `exclude`. */
-  msgContents(spec: string | OutputSpec, options: { exclude?: DefaultObject[] } = {}): void {
-    const exclude = new Set(options.exclude ?? []);
-    for (const obj of this.contents) if (!exclude.has(obj)) obj.msg(spec);
-  }
-
-  /** Hook: may this object move to `destination`? Return false to veto. */
-  async atPreMove(_destination: DefaultObject | null, _options: MoveOptions): Promise<boolean | void> {}
-
-  /** Hook: this object has moved from `source`. */
-  async atPostMove(_source: DefaultObject | null, _options: MoveOptions): Promise<void> {}
-
-  /**
-   * Move into `destination`, running the move hooks; returns false if a hook vetoed
-   * or the move would put the object inside itself.
-   */
-  async moveTo(destination: DefaultObject | null, options: MoveOptions = {}): Promise<boolean> {
-    for (let d = destination; d; d = d.location) {
-      if (d === this) {
-        log.warn(`refused to move ${this.dbref} into itself (via ${destination?.dbref})`);
-        return false;
-      }
-    }
-    if (destination && !destination.contentsLoaded) await destination.loadContents();
-    if (!options.force && (await this.atPreMove(destination, options)) === false) return false;
-    const source = this.location;
-    this.location = destination;
-    await this.atPostMove(source, options);
+  /** Hook: `text` is about to reach this object's sessions; return false to drop it. */
+  atMsgReceive(_text: OutputSpec, _fromObj: DefaultObject | null): boolean | void {
     return true;
   }
 
+  /** Hook: this object is sending `text` to `toObj` (it was named as `fromObj`). */
+  atMsgSend(_text: OutputSpec, _toObj: DefaultObject): void {}
+
+  /**
+   * Send output to everything inside this object (a room's occupants), except `exclude`.
+   * `{key}` placeholders are filled from `mapping` for each receiver: an object value
+   * is shown as its `getDisplayName(receiver)`, anything else as text.
+   */
+  msgContents(text: string | OutputSpec, options: MsgContentsOptions = {}): void {
+    const excluded = options.exclude instanceof DefaultObject ? [options.exclude] : (options.exclude ?? []);
+    const exclude = new Set(excluded);
+    const mapping = options.mapping;
+    for (const receiver of this.contents) {
+      if (exclude.has(receiver)) continue;
+      const out = mapping ? formatForReceiver(text, mapping, receiver) : text;
+      receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
+    }
+  }
+
+  // ---- movement ------------------------------------------------------------
+
+  /** Hook: may this object move to `destination`? Return false to veto. */
+  async atPreMove(_destination: DefaultObject | null, _options: MoveHookOptions): Promise<boolean | void> {}
+
+  /** Hook on the old location: may `movingObj` leave for `destination`? Return false to veto. */
+  async atPreObjectLeave(_movingObj: DefaultObject, _destination: DefaultObject | null, _options: MoveHookOptions): Promise<boolean | void> {}
+
+  /** Hook on the new location: may `movingObj` come in from `source`? Return false to veto. */
+  async atPreObjectReceive(_movingObj: DefaultObject, _source: DefaultObject | null, _options: MoveHookOptions): Promise<boolean | void> {}
+
+  /** Hook on the old location: `movingObj` has left for `destination`. */
+  async atObjectLeave(_movingObj: DefaultObject, _destination: DefaultObject | null, _options: MoveHookOptions): Promise<void> {}
+
+  /** Hook: this object has moved from `source`. */
+  async atPostMove(_source: DefaultObject | null, _options: MoveHookOptions): Promise<void> {}
+
+  /** Hook on the new location: `movingObj` has arrived from `source`. */
+  async atObjectReceive(_movingObj: DefaultObject, _source: DefaultObject | null, _options: MoveHookOptions): Promise<void> {}
+
+  /**
+   * Tell the room being left (called while still in it). Through an exit: "Anna leaves
+   * north."; otherwise Evennia's "Anna is leaving Hall, heading for Yard." Placeholders:
+   * `{object}`, `{exit}`, `{origin}`, `{destination}`.
+   */
+  announceMoveFrom(destination: DefaultObject | null, options: MoveHookOptions & { msg?: string; mapping?: Mapping } = {}): void {
+    const location = this.location;
+    if (!location) return;
+    const exit = options.exitObj ?? location.exits.find((e) => e.destination === destination) ?? null;
+    const template = options.msg ?? (exit && options.moveType === "traverse" ? "{object} leaves {exit}." : "{object} is leaving {origin}, heading for {destination}.");
+    const mapping: Mapping = { ...options.mapping, object: this, exit: exit ?? "somewhere", origin: location, destination: destination ?? "nowhere" };
+    location.msgContents(template, { exclude: [this], fromObj: this, mapping, options: { type: options.moveType ?? "move" } });
+  }
+
+  /**
+   * Tell the room arrived in (called once there). Through an exit: "Anna arrives from
+   * the south." (naming the exit back); otherwise Evennia's "Anna arrives to Yard from
+   * Hall." An object created into a character's hands tells its holder instead.
+   */
+  announceMoveTo(source: DefaultObject | null, options: MoveHookOptions & { msg?: string; mapping?: Mapping } = {}): void {
+    const destination = this.location;
+    if (!destination) return;
+    if (!source && destination.hasSessions) {
+      destination.msg(`You now have ${this.getDisplayName(destination)} in your possession.`);
+      return;
+    }
+    const back = source ? (destination.exits.find((e) => e.destination === source) ?? null) : null;
+    let template: string;
+    if (options.msg) template = options.msg;
+    else if (!source) template = "{object} arrives to {destination}.";
+    else if (options.moveType === "traverse") template = back ? "{object} arrives from the {exit}." : "{object} arrives from {origin}.";
+    else template = "{object} arrives to {destination} from {origin}.";
+    const mapping: Mapping = { ...options.mapping, object: this, exit: back ?? "somewhere", origin: source ?? "nowhere", destination };
+    destination.msgContents(template, { exclude: [this], fromObj: this, mapping, options: { type: options.moveType ?? "move" } });
+  }
+
+  /**
+   * Move into `destination` with Evennia's hooks, in this order: `atPreMove`,
+   * the old location's `atPreObjectLeave`, the new one's `atPreObjectReceive` (each
+   * may veto by returning false), `announceMoveFrom`, the move, `announceMoveTo`,
+   * then the old location's `atObjectLeave`, `atPostMove` and the new location's
+   * `atObjectReceive`. `moveType` reaches every hook. Returns false when vetoed.
+   *
+   * Moving into itself or its own contents throws `EV_ERR_BAD_INPUT`; a missing
+   * destination throws `EV_ERR_NOT_FOUND` (unless `toNone`). A hook that throws
+   * undoes the move and the error goes on (the command fails with its error id).
+   */
+  async moveTo(target: DefaultObject | null, options: MoveOptions = {}): Promise<boolean> {
+    const hookOptions: MoveHookOptions = { ...options, moveType: options.moveType ?? "move" };
+    let destination = target;
+    if (!destination || destination.isDeleted) {
+      if (options.toNone && !destination) {
+        this.location = null;
+        return true;
+      }
+      throw new EvenniaError("EV_ERR_NOT_FOUND", "The destination doesn't exist.");
+    }
+    if (destination.destination && options.useDestination !== false) destination = destination.destination;
+    this.assertNotInside(destination);
+    if (!destination.contentsLoaded) await destination.loadContents();
+    const source = this.location;
+    const runHooks = options.moveHooks !== false;
+    if (runHooks && !options.force) {
+      if ((await this.atPreMove(destination, hookOptions)) === false) return false;
+      if (source && (await source.atPreObjectLeave(this, destination, hookOptions)) === false) return false;
+      if ((await destination.atPreObjectReceive(this, source, hookOptions)) === false) return false;
+    }
+    if (!options.quiet) this.announceMoveFrom(destination, hookOptions);
+    this.location = destination;
+    try {
+      if (!options.quiet) this.announceMoveTo(source, hookOptions);
+      if (runHooks) {
+        if (source) await source.atObjectLeave(this, destination, hookOptions);
+        await this.atPostMove(source, hookOptions);
+        await destination.atObjectReceive(this, source, hookOptions);
+      }
+    } catch (err) {
+      // put it back where it was before the error goes on
+      if (this.location === destination && !this.isDeleted && (!source || !source.isDeleted)) this.location = source;
+      throw err;
+    }
+    return true;
+  }
+
+  // ---- get, drop, delete ------------------------------------------------------
+
+  /** Hook before `getter` picks this up (`get`); return false to stop it (say why yourself). */
+  async atPreGet(_getter: DefaultObject): Promise<boolean | void> {}
+
+  /** Hook: `getter` picked this up. */
+  async atGet(_getter: DefaultObject): Promise<void> {}
+
+  /** Hook before `dropper` drops this (`drop`); return false to stop it. */
+  async atPreDrop(_dropper: DefaultObject): Promise<boolean | void> {}
+
+  /** Hook: `dropper` dropped this. */
+  async atDrop(_dropper: DefaultObject): Promise<void> {}
+
+  /**
+   * Delete this object as Evennia does: `atObjectDelete` may refuse; sessions
+   * puppeting it are told and let go; its exits and every exit leading to it are
+   * deleted; what is inside goes home (or to the default home, or nowhere with a
+   * logged error when there is none); then the row, attributes and tags go.
+   * Attributes elsewhere that referred to it read null from then on.
+   */
+  override async delete(): Promise<boolean> {
+    if (this.isDeleted) return false;
+    if ((await this.atObjectDelete()) === false) return false;
+    for (const session of [...this.sessions]) {
+      session.msg(`Your character ${this.key} has been destroyed.`);
+      this.releaseSession(session);
+    }
+    await this.loadContents();
+    for (const exit of this.exits) await exit.delete();
+    const incoming = (await this._store.where("object", "destination_id = ?", [this.id])) as DefaultObject[];
+    for (const obj of this._store.live("object") as IterableIterator<DefaultObject>) if (obj.destination === this && !incoming.includes(obj)) incoming.push(obj);
+    for (const exit of incoming) if (!exit.isDeleted && exit._row.destination_id === this.id) await exit.delete();
+    await this.clearContents();
+    if (this.location) this.location = null;
+    await this._store.deleteObject(this);
+    return true;
+  }
+
+  /** Send everything inside this object to its home (or the default home). */
+  async clearContents(): Promise<void> {
+    const contents = await this.loadContents();
+    if (contents.length === 0) return;
+    let fallback = await defaultHome(this);
+    if (fallback === this) fallback = null;
+    for (const obj of contents) {
+      let home = obj.home;
+      if (!home || home === this || home.isDeleted) home = fallback;
+      let moved = false;
+      if (home) {
+        if (obj.hasSessions) obj.msg(`Your current location has ceased to exist, moving you to (${home.dbref}).`);
+        try {
+          moved = await obj.moveTo(home, { moveType: "teleport", force: true });
+        } catch (err) {
+          log.error(`could not send ${obj.dbref} home to ${home.dbref}`, err);
+        }
+      }
+      if (!moved) {
+        obj.location = null;
+        obj.msg("Something went wrong! You are dumped into nowhere. Contact an admin.");
+        log.error(`Missing default home - '${obj.key}(${obj.dbref})' now has a null location.`);
+      }
+    }
+  }
+
+  /** Stop `session` puppeting this object (used when it is deleted). */
+  private releaseSession(session: ObjectSession): void {
+    this.sessions.delete(session);
+    if (session.puppet === this) session.puppet = null;
+    session.persist?.();
+    if (this.sessions.size === 0) this._store.unpin(this, "puppet");
+  }
+
+  // ---- appearance ------------------------------------------------------------
+
   /** The name `looker` sees. */
-  getDisplayName(_looker?: DefaultObject): string {
+  getDisplayName(_looker?: DefaultObject | null): string {
     return this.key;
   }
 
+  /** Extra text after the name in the appearance: the dbref, for lookers who may build. */
+  getExtraDisplayNameInfo(looker?: DefaultObject | null): string {
+    return looker && looker !== this && canSeeDbrefs(looker) ? `(${this.dbref})` : "";
+  }
+
+  /** The first part of the appearance (empty by default). */
+  getDisplayHeader(_looker: DefaultObject): string {
+    return "";
+  }
+
   /** The description `looker` sees. */
-  getDisplayDesc(_looker?: DefaultObject): string {
+  getDisplayDesc(_looker?: DefaultObject | null): string {
     const desc = this.db.desc;
     return typeof desc === "string" && desc ? desc : "You see nothing special.";
   }
 
+  /** The objects of `objects` that `looker` may see (`view` lock), the looker left out. */
+  filterVisible(objects: Iterable<DefaultObject>, looker: DefaultObject): DefaultObject[] {
+    const out: DefaultObject[] = [];
+    for (const o of objects) if (o !== looker && canAccess(o, looker, "view", true)) out.push(o);
+    return out;
+  }
+
+  /** "Exits: north, south, and west" (empty when there are none). */
+  getDisplayExits(looker: DefaultObject): string {
+    const names = this.filterVisible(this.contentsGet({ contentType: "exit" }), looker).map((e) => e.getDisplayName(looker));
+    return names.length ? `|wExits:|n ${joinList(names)}` : "";
+  }
+
+  /** "Characters: Anna and Bob" (the looker left out). */
+  getDisplayCharacters(looker: DefaultObject): string {
+    const names = this.filterVisible(this.contentsGet({ contentType: "character" }), looker).map((c) => c.getDisplayName(looker));
+    return names.length ? `|wCharacters:|n ${joinList(names)}` : "";
+  }
+
+  /** "You see: a lamp and three swords": things grouped by the name the looker sees. */
+  getDisplayThings(looker: DefaultObject): string {
+    const groups = new Map<string, number>();
+    for (const thing of this.filterVisible(this.contentsGet({ contentType: "object" }), looker)) {
+      const name = thing.getDisplayName(looker);
+      groups.set(name, (groups.get(name) ?? 0) + 1);
+    }
+    const names = [...groups.keys()].sort().map((name) => numberedName(name, groups.get(name)!));
+    return names.length ? `|wYou see:|n ${joinList(names)}` : "";
+  }
+
+  /** The last part of the appearance (empty by default). */
+  getDisplayFooter(_looker: DefaultObject): string {
+    return "";
+  }
+
+  /** Final touch on the whole appearance: empty lines and trailing spaces go. */
+  formatAppearance(appearance: string, _looker: DefaultObject): string {
+    return appearance
+      .split("\n")
+      .map((line) => line.replace(/\s+$/, ""))
+      .filter((line) => line.trim() !== "")
+      .join("\n");
+  }
+
   /**
-   * The text shown when `looker` looks at this object: name, description, then the
-   * exits, characters and things inside (the looker left out), as Evennia shows them.
+   * The text shown when `looker` looks at this object: header, name, description,
+   * exits, characters, things and footer, each from its `getDisplay...` method, put
+   * together by `formatAppearance`. Synchronous: it reads nothing from the database.
    */
   returnAppearance(looker: DefaultObject): string {
-    const groups: Record<ContentType, string[]> = { exit: [], character: [], object: [], room: [] };
-    for (const obj of this.contents) {
-      if (obj === looker) continue;
-      groups[obj.contentType].push(obj.getDisplayName(looker));
-    }
-    const lines = [`|c${this.getDisplayName(looker)}|n`, this.getDisplayDesc(looker)];
-    if (groups.exit.length) lines.push(`|wExits:|n ${groups.exit.join(", ")}`);
-    if (groups.character.length) lines.push(`|wCharacters:|n ${groups.character.join(", ")}`);
-    if (groups.object.length) lines.push(`|wYou see:|n ${groups.object.join(", ")}`);
-    return lines.join("\n");
+    const parts = [
+      this.getDisplayHeader(looker),
+      `|c${this.getDisplayName(looker)}${this.getExtraDisplayNameInfo(looker)}|n`,
+      this.getDisplayDesc(looker),
+      this.getDisplayExits(looker),
+      this.getDisplayCharacters(looker),
+      this.getDisplayThings(looker),
+      this.getDisplayFooter(looker),
+    ];
+    return this.formatAppearance(parts.join("\n"), looker);
   }
 
   /** @internal pick up related objects after loading */

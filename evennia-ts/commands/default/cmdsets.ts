@@ -5,7 +5,7 @@
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdQuit } from "./account.ts";
-import { CmdLook, CmdSay } from "./general.ts";
+import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import {
@@ -42,7 +42,7 @@ export class CharacterCmdSet extends CmdSet {
   override priority = 0;
 
   override atCmdsetCreation(): void {
-    this.add(CmdLook).add(CmdSay);
+    this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory);
   }
 }
 

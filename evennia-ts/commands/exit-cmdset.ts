@@ -1,0 +1,163 @@
+/**
+ * The exit cmdset: each exit in a room is a command named by its key and aliases
+ * (`north`, `n`), so typing it walks through. The set is built from the room's
+ * exits in memory (no query), cached per room, and rebuilt when the exits change
+ * (added, removed, renamed, re-aliased or re-pointed). It has Evennia's exit
+ * priority (101), so an exit named like a command wins in its room.
+ *
+ * {@link DirectionFallbackCmdSet} answers "You can't go that way." for words that
+ * look like directions but match no exit (priority below every default set).
+ */
+import { canAccess } from "../typeclasses/object-access.ts";
+import { DefaultExit } from "../typeclasses/exits.ts";
+import { DefaultObject } from "../typeclasses/objects.ts";
+import { CmdSet, type CommandClass } from "./cmdset.ts";
+import { Command } from "./command.ts";
+
+/** Evennia's priority of exit cmdsets. */
+export const EXIT_CMDSET_PRIORITY = 101;
+
+/** Words that look like a direction. */
+export const DIRECTION_WORDS = [
+  "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "up", "down", "in", "out",
+  "n", "s", "e", "w", "ne", "nw", "se", "sw", "u", "d",
+] as const;
+
+/** Base of the command each exit becomes. */
+export class CmdExit extends Command {
+  /** The exit this command walks through. */
+  exit!: DefaultObject;
+  override helpCategory = "exits";
+  override autoHelp = false;
+
+  override async func(): Promise<void> {
+    const caller = this.caller;
+    const exit = this.exit;
+    if (!(caller instanceof DefaultObject) || exit.isDeleted || exit.location !== caller.location) {
+      this.msg("You can't go that way.");
+      return;
+    }
+    const destination = exit.destination;
+    if (!destination) {
+      // the room it led to is gone: the exit goes too
+      await exit.delete();
+      this.msg(`The ${exit.key} exit led nowhere and has been removed.`);
+      return;
+    }
+    if (!canAccess(exit, caller, "traverse")) {
+      const custom = exit.db.err_traverse;
+      if (typeof custom === "string" && custom) caller.msg(custom);
+      else if (exit instanceof DefaultExit) await exit.atFailedTraverse(caller);
+      else caller.msg("You cannot go there.");
+      return;
+    }
+    if (exit instanceof DefaultExit) await exit.atTraverse(caller, destination);
+    else await caller.moveTo(destination, { moveType: "traverse", exitObj: exit });
+  }
+}
+
+/** The command class for one exit. */
+function exitCommand(exit: DefaultObject): CommandClass {
+  const key = exit.key;
+  const aliases = exit.aliases.get();
+  return class extends CmdExit {
+    override key = key;
+    override aliases = aliases;
+    override exit = exit;
+  };
+}
+
+/** A room's exits as commands. */
+export class ExitCmdSet extends CmdSet {
+  override key = "ExitCmdSet";
+  override priority = EXIT_CMDSET_PRIORITY;
+  override mergeType = "Union" as const;
+}
+
+/** The sets built for one location, with what they were built from. */
+interface CachedSets {
+  signature: string;
+  exits: ExitCmdSet | null;
+  fallback: CmdSet;
+}
+
+const cache = new WeakMap<DefaultObject, CachedSets>();
+
+/** What the exit cmdset of a room depends on. */
+function signatureOf(exits: DefaultObject[]): string {
+  return exits.map((e) => `${e.id}:${e.key}:${e.aliases.get().join(",")}:${e._row.destination_id}`).join("|");
+}
+
+function setsFor(location: DefaultObject): CachedSets {
+  const exits = location.exits;
+  const signature = signatureOf(exits);
+  const hit = cache.get(location);
+  if (hit && hit.signature === signature) return hit;
+  let exitSet: ExitCmdSet | null = null;
+  const taken = new Set<string>();
+  if (exits.length > 0) {
+    exitSet = new ExitCmdSet();
+    for (const exit of exits) {
+      const cls = exitCommand(exit);
+      exitSet.add(cls);
+      for (const name of new cls().names) taken.add(name);
+    }
+  }
+  const fallback = directionFallback(taken);
+  const sets = { signature, exits: exitSet, fallback };
+  cache.set(location, sets);
+  return sets;
+}
+
+/**
+ * The exit cmdset of `location` (built from its exits in memory, cached until they
+ * change); null when the location has no exits or its contents are not loaded.
+ */
+export function exitCmdSetFor(location: DefaultObject | null): ExitCmdSet | null {
+  if (!location || location.isDeleted || !location.contentsLoaded) return null;
+  return setsFor(location).exits;
+}
+
+/**
+ * "You can't go that way." commands for the direction words no exit of `location`
+ * answers to (all of them when there is no location).
+ */
+export function directionFallbackFor(location: DefaultObject | null): CmdSet {
+  if (!location || location.isDeleted || !location.contentsLoaded) return directionFallback(new Set());
+  return setsFor(location).fallback;
+}
+
+/** "You can't go that way." for a direction word no exit here answers to. */
+export class CmdNoExit extends Command {
+  override helpCategory = "exits";
+  override autoHelp = false;
+
+  override async func(): Promise<void> {
+    this.msg("You can't go that way.");
+  }
+}
+
+const noExitClasses = new Map<string, CommandClass>(
+  DIRECTION_WORDS.map((word) => [
+    word,
+    class extends CmdNoExit {
+      override key = word;
+    },
+  ]),
+);
+const fallbackCache = new Map<string, CmdSet>();
+
+/** A set of the direction words not in `taken`, at the lowest priority (every real command wins). */
+function directionFallback(taken: Set<string>): CmdSet {
+  const words = DIRECTION_WORDS.filter((w) => !taken.has(w));
+  const cacheKey = words.join(",");
+  let set = fallbackCache.get(cacheKey);
+  if (!set) {
+    set = new CmdSet();
+    set.key = "DirectionFallback";
+    set.priority = -100;
+    for (const word of words) set.add(noExitClasses.get(word)!);
+    fallbackCache.set(cacheKey, set);
+  }
+  return set;
+}
