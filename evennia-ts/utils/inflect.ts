@@ -75,9 +75,11 @@ export function pluralize(name: string, count = 2): string {
   if (joiner > 0) head = joiner - 1;
   // skip trailing markup-only tokens
   while (head > 0 && !/[a-z0-9]/i.test(words[head]!.replace(/\|[a-z]/gi, ""))) head--;
-  const match = /^(.*?)([A-Za-z]+)([^A-Za-z]*)$/.exec(words[head]!);
+  const token = words[head]!;
+  const markupTail = /(?:\|[a-zA-Z])*$/.exec(token)![0];
+  const match = /^(.*?)([A-Za-z]+)([^A-Za-z]*)$/.exec(token.slice(0, token.length - markupTail.length));
   if (!match) return name;
-  words[head] = `${match[1]}${pluralWord(match[2]!)}${match[3]}`;
+  words[head] = `${match[1]}${pluralWord(match[2]!)}${match[3]}${markupTail}`;
   return words.join(" ");
 }
 

@@ -138,7 +138,10 @@ export class CmdInventory extends Command {
       return { shown, cropped };
     });
     const width = Math.max(...rows.map((r) => r.shown.replace(/\|[a-zA-Z]/g, "").length));
-    const lines = rows.map((r) => ` |C${r.shown}|n${" ".repeat(width - r.shown.replace(/\|[a-zA-Z]/g, "").length)}   ${r.cropped}|n`.trimEnd());
+    const lines = rows.map((r) => {
+      const pad = " ".repeat(width - r.shown.replace(/\|[a-zA-Z]/g, "").length);
+      return ` |C${r.shown}|n${r.cropped ? `${pad}   ${r.cropped}|n` : ""}`;
+    });
     this.msg(`|wYou are carrying:|n\n${lines.join("\n")}`);
   }
 }

@@ -1,0 +1,212 @@
+/**
+ * Exits and item commands through the real command handler (issue 11 points 2 and
+ * 4), on both databases: exit names and aliases are commands in their room, the
+ * traverse lock and its hooks, "You can't go that way.", the exit cmdset following
+ * changes, an exit to a deleted room removed; `look <thing>`, `get`, `drop` and
+ * `inventory` with Evennia's wording, and none of them reading the database.
+ */
+import { expect, it, vi } from "vitest";
+import "../../evennia-ts/commands/default/cmdsets.ts";
+import type { CommandServices, CommandSession } from "../../evennia-ts/commands/command.ts";
+import { exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
+import { CommandHandler, DEFAULT_CMDSET_PATHS } from "../../evennia-ts/commands/handler.ts";
+import type { OutputSpec } from "../../evennia-ts/protocol/message.ts";
+import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
+import {
+  DefaultAccount,
+  DefaultCharacter,
+  DefaultExit,
+  DefaultObject,
+  DefaultRoom,
+  createAccount,
+  createObject,
+  registerTypeclass,
+} from "../../evennia-ts/typeclasses/index.ts";
+import { uniqueName } from "../typeclasses/store-helpers.ts";
+
+/** A player's session: it keeps what it is sent, without markup. */
+class TestSession implements CommandSession {
+  readonly address = "127.0.0.1";
+  readonly protocolKey = "telnet";
+  readonly clientOptions = {};
+  readonly got: string[] = [];
+  constructor(
+    readonly sessid: number,
+    public account: DefaultAccount | null,
+    public puppet: DefaultObject | null,
+  ) {}
+  msg(spec: string | OutputSpec): void {
+    const text = typeof spec === "string" ? spec : spec.text;
+    const plain = typeof text === "string" ? text : String((text as unknown[])[0]);
+    this.got.push(plain.replace(/\|[a-zA-Z]/g, ""));
+  }
+  /** What arrived since the last call. */
+  take(): string[] {
+    return this.got.splice(0);
+  }
+}
+
+const traversed: string[] = [];
+class NotingExit extends DefaultExit {
+  override async atPostTraverse(traveller: DefaultObject, source: DefaultObject | null): Promise<void> {
+    traversed.push(`post:${traveller.key}:${source?.key}`);
+  }
+  override async atFailedTraverse(traveller: DefaultObject): Promise<void> {
+    traversed.push(`failed:${traveller.key}`);
+    await super.atFailedTraverse(traveller);
+  }
+}
+registerTypeclass("test.exits.NotingExit", NotingExit);
+
+describeEachDatabase("exits and item commands", (ctx) => {
+  let sessid = 0;
+  const world = () =>
+    ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: "Hall", attributes: { desc: "A long hall." } });
+      const garden = await createObject(DefaultRoom, { key: "Garden" });
+      const vault = await createObject(DefaultRoom, { key: "Vault" });
+      const north = await createObject(NotingExit, { key: "north", aliases: ["n"], location: hall, destination: garden });
+      const south = await createObject(NotingExit, { key: "south", aliases: ["s"], location: garden, destination: hall });
+      const down = await createObject(NotingExit, { key: "down", aliases: ["d"], location: hall, destination: vault, locks: "traverse:perm(Builder)" });
+      const account = await createAccount(undefined, { username: uniqueName("anna"), password: "secret-pass-1" });
+      const anna = await createObject(DefaultCharacter, { key: "Anna", location: hall, account });
+      const bob = await createObject(DefaultCharacter, { key: "Bob", location: hall });
+      const session = new TestSession(++sessid, account, anna);
+      anna.sessions.add(session);
+      const bobHears: string[] = [];
+      bob.sessions.add({
+        sessid: 9999,
+        msg: (spec) => {
+          const text = typeof spec === "string" ? spec : spec.text;
+          bobHears.push(String(typeof text === "string" ? text : (text as unknown[])[0]));
+        },
+      });
+      return { hall, garden, vault, north, south, down, anna, bob, session, bobHears };
+    });
+  const handler = () => new CommandHandler(ctx.db, { sessions: () => [] } as unknown as CommandServices, DEFAULT_CMDSET_PATHS);
+
+  it("walks through exits by key and alias, with the traverse hooks", async () => {
+    const w = await world();
+    const commands = handler();
+    traversed.length = 0;
+    await commands.execute(w.session, "north");
+    expect(w.anna.location).toBe(w.garden);
+    expect(w.session.take().join("\n")).toContain("Garden");
+    expect(w.bobHears).toEqual(["Anna leaves north."]);
+    await commands.execute(w.session, "s");
+    expect(w.anna.location).toBe(w.hall);
+    expect(traversed).toEqual(["post:Anna:Hall", "post:Anna:Garden"]);
+    expect(w.bobHears.at(-1)).toBe("Anna arrives from the north.");
+  });
+
+  it("guards exits with the traverse lock and says err_traverse or calls atFailedTraverse", async () => {
+    const w = await world();
+    const commands = handler();
+    traversed.length = 0;
+    w.session.take();
+    await commands.execute(w.session, "down");
+    expect(w.anna.location).toBe(w.hall);
+    expect(traversed).toEqual(["failed:Anna"]);
+    expect(w.session.take()).toEqual(["You cannot go there."]);
+    await ctx.unit(() => {
+      w.down.db.err_traverse = "The trapdoor is bolted.";
+    });
+    await commands.execute(w.session, "d");
+    expect(w.session.take()).toEqual(["The trapdoor is bolted."]);
+    await ctx.unit(() => w.anna.account!.permissions.add("Builder"));
+    await commands.execute(w.session, "down");
+    expect(w.anna.location).toBe(w.vault);
+  });
+
+  it("says 'You can't go that way.' for directions without an exit, and rebuilds the exit commands when exits change", async () => {
+    const w = await world();
+    const commands = handler();
+    w.session.take();
+    await commands.execute(w.session, "west");
+    await commands.execute(w.session, "sw");
+    expect(w.session.take()).toEqual(["You can't go that way.", "You can't go that way."]);
+    expect(w.anna.location).toBe(w.hall);
+    const before = exitCmdSetFor(w.hall);
+    await ctx.unit(async () => {
+      await createObject(DefaultExit, { key: "west", aliases: ["w"], location: w.hall, destination: w.garden });
+    });
+    expect(exitCmdSetFor(w.hall)).not.toBe(before);
+    await commands.execute(w.session, "w");
+    expect(w.anna.location).toBe(w.garden);
+    await commands.execute(w.session, "south");
+    // renaming an exit renames its command
+    await ctx.unit(() => {
+      w.north.key = "up";
+      w.north.aliases.remove("n");
+    });
+    w.session.take();
+    await commands.execute(w.session, "north");
+    expect(w.session.take()).toEqual(["You can't go that way."]);
+    await commands.execute(w.session, "up");
+    expect(w.anna.location).toBe(w.garden);
+    // an exit named like a command wins in its room; elsewhere the command is the command
+    await commands.execute(w.session, "zzz");
+    expect(w.session.take().at(-1)).toMatch(/Command 'zzz' is not available/);
+  });
+
+  it("removes an exit whose room is gone, and deleting a room removes the exits leading to it", async () => {
+    const w = await world();
+    const commands = handler();
+    await ctx.unit(() => w.garden.delete());
+    expect(w.north.isDeleted).toBe(true);
+    expect(w.south.isDeleted).toBe(true);
+    expect(w.hall.exits).toEqual([w.down]);
+    await commands.execute(w.session, "north");
+    expect(w.session.take().at(-1)).toBe("You can't go that way.");
+    // an exit left dangling (its room removed behind its back) removes itself when used
+    const dangling = await ctx.unit(() => createObject(DefaultExit, { key: "east", location: w.hall, destination: w.vault }));
+    await ctx.db.write([{ sql: "DELETE FROM objects WHERE id = ?", params: [w.vault.id] }]);
+    await ctx.unit(() => ctx.store.deleteObject(w.vault));
+    await commands.execute(w.session, "east");
+    expect(w.session.take().at(-1)).toBe("The east exit led nowhere and has been removed.");
+    expect(dangling.isDeleted).toBe(true);
+  });
+
+  it("looks at things, gets, drops and lists the inventory as Evennia words it, without a SELECT", async () => {
+    const w = await world();
+    const commands = handler();
+    await ctx.unit(async () => {
+      await createObject(DefaultObject, { key: "sword", location: w.hall, attributes: { desc: "Sharp." } });
+      await createObject(DefaultObject, { key: "sword", location: w.hall });
+      await createObject(DefaultObject, { key: "apple", location: w.hall });
+      await createObject(DefaultObject, { key: "statue", location: w.hall, locks: "get:false()" });
+    });
+    w.session.take();
+    const spy = vi.spyOn(ctx.db, "query");
+    try {
+      await commands.execute(w.session, "look");
+      expect(w.session.take()[0]).toBe(
+        "Hall\nA long hall.\nExits: north and down\nCharacters: Bob\nYou see: an apple, a statue, and two swords",
+      );
+      await commands.execute(w.session, "look apple");
+      expect(w.session.take()).toEqual(["apple\nYou see nothing special."]);
+      await commands.execute(w.session, "get sword");
+      expect(w.session.take()[0]).toMatch(/^More than one match for 'sword' \(please narrow target\): 1-sword \(here\), 2-sword \(here\)$/);
+      await commands.execute(w.session, "get 1-sword");
+      expect(w.session.take()).toEqual(["You pick up a sword."]);
+      expect(w.bobHears.at(-1)).toBe("Anna picks up a sword.");
+      await commands.execute(w.session, "get statue");
+      await commands.execute(w.session, "get unicorn");
+      expect(w.session.take()).toEqual(["You can't get that.", "Could not find 'unicorn'."]);
+      await commands.execute(w.session, "get apple");
+      await commands.execute(w.session, "inventory");
+      expect(w.session.take().at(-1)).toBe("You are carrying:\n sword   Sharp.\n apple");
+      await commands.execute(w.session, "drop sword");
+      expect(w.session.take()).toEqual(["You drop a sword."]);
+      expect(w.bobHears.at(-1)).toBe("Anna drops a sword.");
+      await commands.execute(w.session, "drop lamp");
+      expect(w.session.take()).toEqual(["You aren't carrying lamp."]);
+      await commands.execute(w.session, "look me");
+      expect(w.session.take()[0]).toContain("You see: an apple");
+    } finally {
+      const selects = spy.mock.calls.map((c) => String(c[0])).filter((sql) => /^\s*select/i.test(sql));
+      spy.mockRestore();
+      expect(selects).toEqual([]);
+    }
+  });
+});
