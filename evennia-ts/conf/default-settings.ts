@@ -107,6 +107,12 @@ export interface Settings {
   baseScriptTypeclass: string;
   /** Typeclass path of channels. */
   baseChannelTypeclass: string;
+  /**
+   * Build the demo world (six rooms, exits, things to pick up, a locked door, a
+   * Builders-only room) at the first start, next to Limbo. `npm start` turns it on
+   * for the package's demo game.
+   */
+  demoWorld: boolean;
 
   /** Cmdset of sessions that are not logged in. */
   cmdsetUnloggedin: string;
@@ -176,6 +182,7 @@ export const defaultSettings: Settings = {
   baseAccountTypeclass: "typeclasses.accounts.Account",
   baseScriptTypeclass: "typeclasses.scripts.Script",
   baseChannelTypeclass: "typeclasses.channels.Channel",
+  demoWorld: false,
   cmdsetUnloggedin: "commands.default_cmdsets.UnloggedinCmdSet",
   cmdsetAccount: "commands.default_cmdsets.AccountCmdSet",
   cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",

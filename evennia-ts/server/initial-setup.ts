@@ -1,12 +1,14 @@
 /**
  * First-start setup: create Limbo, the room new characters start in, and remember
- * it as the default home and start location.
+ * it as the default home and start location; with the `demoWorld` setting, build
+ * the demo world around it.
  */
 import type { Database } from "../db/database.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { Settings } from "../conf/settings.ts";
 import { createObject } from "../typeclasses/create.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
+import { buildDemoWorld } from "./demo-world.ts";
 import { getLogger } from "../utils/logger.ts";
 import { ServerConfig } from "./server-config.ts";
 
@@ -27,6 +29,10 @@ export async function runInitialSetup(db: Database, config: ServerConfig, settin
     limbo.db.desc = LIMBO_DESC;
     config.stage("start_location", String(limbo.id));
     config.stage("default_home", String(limbo.id));
+    if (settings.demoWorld) {
+      log.info("first start: building the demo world");
+      await buildDemoWorld(limbo, settings);
+    }
     config.stage("initial_setup_done", "1");
   });
 }

@@ -2,7 +2,9 @@
  * `evennia-ts demo`: create `<repo>/mygame` if needed and run it in the foreground
  * (what `npm start` does).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { settingsFile } from "../../conf/settings.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 import type { CliCommand } from "../command.ts";
 import type { CliIo } from "../io.ts";
 import { demoGameDir } from "../paths.ts";
@@ -11,8 +13,21 @@ import { startGame } from "./start.ts";
 
 /** Start the package's demo game (`<repo>/mygame`) in the foreground, creating it first when missing. */
 export async function runDemo(io: CliIo, gameDir: string = demoGameDir): Promise<number> {
-  if (!existsSync(gameDir)) initGame(gameDir, io);
+  if (!existsSync(gameDir)) {
+    initGame(gameDir, io);
+    turnOnDemoWorld(gameDir);
+  }
   return startGame({ gameDir, foreground: true, io });
+}
+
+/** Switch the demo world on in a freshly made game's settings (built at its first start). */
+export function turnOnDemoWorld(gameDir: string): void {
+  const file = settingsFile(gameDir);
+  const text = readFileSync(file, "utf8");
+  if (/\bdemoWorld\s*:/.test(text)) return;
+  const marker = "export default {";
+  if (!text.includes(marker)) throw new EvenniaError("EV_ERR_CONFIG", `cannot turn the demo world on: ${file} has no "${marker}"`);
+  writeFileSync(file, text.replace(marker, `${marker}\n  demoWorld: true, // six rooms, a locked door and a Builders-only archive, built at the first start`));
 }
 
 /** The `demo` command. */
