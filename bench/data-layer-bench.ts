@@ -12,6 +12,7 @@ import { runInUnitOfWork } from "../evennia-ts/db/unit-of-work.ts";
 import { setLogLevel } from "../evennia-ts/utils/logger.ts";
 import { createObject, getById, setStore, Store, type DefaultObject } from "../evennia-ts/typeclasses/index.ts";
 import { heapUsed, now, progress, randomIds, settle } from "./measure.ts";
+import { runLookBench, type LookResult } from "./look-bench.ts";
 import { openRawBaseline } from "./raw-baseline.ts";
 import { attributesOf, CREATE_UNIT_SIZE, keyOf } from "./workload.ts";
 
@@ -74,6 +75,8 @@ export interface DialectResult {
     sequential: RateFigure & { transactions: number };
     concurrent: (RateFigure & { concurrency: number; transactions: number; unitsPerTransaction: number })[];
   };
+  /** `look` and `say` in a room with 50 things and 20 exits (issue 11). */
+  look: LookResult;
   heap: {
     /** heapUsed with the store open and empty (after GC). */
     before: number;
@@ -202,6 +205,10 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
   const loadedAfterFlush = heapUsed();
   const liveAfterFlush2 = store.stats().object.live;
 
+  // ---- look in a room with 50 things and 20 exits: time and queries per command
+  progress(`${dialect}: look in a room with 50 things and 20 exits`);
+  const look = await runLookBench(db, store, quick ? 500 : 2_000);
+
   setStore(null);
   await raw.close();
   await db.close();
@@ -234,6 +241,7 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
       coldVsRaw: coldGetByIdNs / rawColdNs,
       bulkLoadNsPerObject: (bulkMs * 1e6) / n,
     },
+    look,
     writes: {
       sequential: { ...rate(seq.count, seq.ms, rawWrites, counts.seqWrites, "raw upsert, one transaction each"), transactions: seq.transactions },
       concurrent,

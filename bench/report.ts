@@ -18,6 +18,7 @@ export const TARGETS = {
   cachedGetNs: 1000,
   sqliteWritesPerSecond: 20_000,
   flushReturnFraction: 0.1,
+  lookQueriesPerCommand: 0,
 } as const;
 
 /** Check a run against the targets. */
@@ -52,6 +53,12 @@ export function checkTargets(r: DialectResult): TargetCheck[] {
       target: "heap after flush + GC within 10% of before (loaded objects)",
       measured: pct(r.heap.loaded.afterFlushVsBefore),
       pass: Math.abs(r.heap.loaded.afterFlushVsBefore) <= TARGETS.flushReturnFraction,
+    },
+    {
+      dialect: r.dialect,
+      target: "look with 50 things and 20 exits: 0 queries per command",
+      measured: `${r.look.lookQueriesPerCommand} queries/look, ${r.look.sayQueriesPerCommand} queries/say`,
+      pass: r.look.lookQueriesPerCommand <= TARGETS.lookQueriesPerCommand && r.look.sayQueriesPerCommand <= TARGETS.lookQueriesPerCommand,
     },
   ];
   if (r.dialect === "sqlite") {
@@ -152,6 +159,13 @@ export function formatRun(r: DialectResult): string {
     `before ${mb(r.heap.loaded.before)}`,
     "",
     verdict("heap after flush + GC within 10% of before (loaded objects)"),
+  );
+  add(
+    `look, ${r.look.things} things + ${r.look.exits} exits (${fmt(r.look.commands)})`,
+    `${fmt(r.look.lookUs, 1)} µs/cmd`,
+    `${fmt(r.look.lookBytes)} B of output`,
+    "",
+    `${r.look.lookQueriesPerCommand} queries/look, ${r.look.sayQueriesPerCommand}/say; ${verdict("look with 50 things and 20 exits: 0 queries per command")}`,
   );
   add("  live objects after flush+GC", `${fmt(r.heap.liveAfterFlush)} / ${fmt(r.heap.loaded.liveAfterFlush)}`, "", "", "created / loaded");
 
