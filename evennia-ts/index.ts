@@ -13,7 +13,10 @@ export { CmdSet, mergeCmdSets, mergeAll, type MergeType, type CommandClass } fro
 export { registerCmdSet, type CmdSetClass } from "./commands/cmdset-registry.ts";
 export { splitQuoted } from "./commands/parse-input.ts";
 export { UnloggedinCmdSet, AccountCmdSet, CharacterCmdSet } from "./commands/default/cmdsets.ts";
-export { CmdLook, CmdSay } from "./commands/default/general.ts";
+export { CmdLook, CmdSay, CmdGet, CmdDrop, CmdInventory } from "./commands/default/general.ts";
+export { searchNearby, type NearbySearchOptions } from "./commands/default/nearby-search.ts";
+export { CmdExit, ExitCmdSet, exitCmdSetFor, directionFallbackFor, DIRECTION_WORDS, EXIT_CMDSET_PRIORITY } from "./commands/exit-cmdset.ts";
+export { pluralize, withArticle, numberToWords, numberedName, joinList } from "./utils/inflect.ts";
 export { CmdQuit } from "./commands/default/account.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export {

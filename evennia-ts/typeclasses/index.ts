@@ -9,6 +9,7 @@ export * from "./tag-handler.ts";
 export * from "./store.ts";
 export * from "./store-context.ts";
 export * from "./objects.ts";
+export { canAccess } from "./object-access.ts";
 export * from "./characters.ts";
 export * from "./rooms.ts";
 export * from "./exits.ts";
