@@ -58,6 +58,13 @@ class NotingExit extends DefaultExit {
 }
 registerTypeclass("test.exits.NotingExit", NotingExit);
 
+class BrokenRoom extends DefaultRoom {
+  override async atObjectReceive(): Promise<void> {
+    throw new Error("the floor gave way");
+  }
+}
+registerTypeclass("test.exits.BrokenRoom", BrokenRoom);
+
 describeEachDatabase("exits and item commands", (ctx) => {
   let sessid = 0;
   const world = () =>
@@ -165,6 +172,22 @@ describeEachDatabase("exits and item commands", (ctx) => {
     await commands.execute(w.session, "east");
     expect(w.session.take().at(-1)).toBe("The east exit led nowhere and has been removed.");
     expect(dangling.isDeleted).toBe(true);
+  });
+
+  it("contains a move hook that throws: the command fails with an error id, the move is undone, the next command works", async () => {
+    const w = await world();
+    const commands = handler();
+    await ctx.unit(async () => {
+      const pit = await createObject(BrokenRoom, { key: "Pit" });
+      await createObject(DefaultExit, { key: "pit", location: w.hall, destination: pit });
+    });
+    w.session.take();
+    await commands.execute(w.session, "pit");
+    expect(w.session.take().at(-1)).toMatch(/^An error occurred; nothing was changed \(error id [0-9a-f]{8}\)/);
+    expect(w.anna.location).toBe(w.hall);
+    expect(w.hall.characters).toContain(w.anna);
+    await commands.execute(w.session, "north");
+    expect(w.anna.location).toBe(w.garden);
   });
 
   it("looks at things, gets, drops and lists the inventory as Evennia words it, without a SELECT", async () => {
