@@ -77,6 +77,26 @@ it("is a small world to walk, with a door locked by a key and a room only Builde
   await anna.waitFor(/Library[\s\S]*dusty book/);
   anna.send("down");
   await anna.waitFor("only Builders may enter the archive");
+
+  // after a reload the new server rebuilds every list from the database
+  anna.send("west");
+  await anna.waitFor("Courtyard");
+  anna.send("west");
+  await anna.waitFor(/Garden[\s\S]*You see:.*two apples and a stone bench/);
+  game.portal.reload();
+  await anna.waitFor("... done.");
+  anna.send("look");
+  await anna.waitFor(/Garden[\s\S]*You see:.*two apples and a stone bench/);
+  anna.send("inventory");
+  await anna.waitFor(/You are carrying:[\s\S]*apple/);
+  anna.send("drop apple");
+  await anna.waitFor("You drop an apple.");
+  anna.send("look");
+  await anna.waitFor(/You see:.*three apples and a stone bench/);
+  anna.send("east");
+  await anna.waitFor("Courtyard");
+  anna.send("north");
+  await anna.waitFor("The oak door is locked."); // the key is still up in the tower
 });
 
 it("is switched on by `evennia-ts demo` for the game it creates", () => {
