@@ -94,7 +94,14 @@ describeEachDatabase("appearance, messages and deleting", (ctx) => {
       const loud = await createObject(Loud, { key: "horn", location: hall });
       const heard = listen(anna);
       const second: string[] = [];
-      const other = { sessid: 77, msg: (spec: string | OutputSpec) => second.push(String(typeof spec === "string" ? spec : spec.text)) };
+      const raw: (string | OutputSpec)[] = [];
+      const other = {
+        sessid: 77,
+        msg: (spec: string | OutputSpec) => {
+          raw.push(spec);
+          second.push(String(typeof spec === "string" ? spec : spec.text));
+        },
+      };
       anna.sessions.add(other);
       sent.length = 0;
       anna.msg("hello", { fromObj: loud });
@@ -107,7 +114,7 @@ describeEachDatabase("appearance, messages and deleting", (ctx) => {
       expect(second.at(-1)).toBe("only you");
       expect(heard).toHaveLength(1);
       anna.msg("typed", { options: { type: "say" } });
-      expect(second.at(-1)).toBe("typed,[object Object]");
+      expect(raw.at(-1)).toEqual({ text: ["typed", { type: "say" }] });
     });
   });
 
