@@ -213,6 +213,11 @@ describeEachDatabase("exits and item commands", (ctx) => {
       await commands.execute(w.session, "get 1-sword");
       expect(w.session.take()).toEqual(["You pick up a sword."]);
       expect(w.bobHears.at(-1)).toBe("Anna picks up a sword.");
+      await commands.execute(w.session, "get north");
+      await commands.execute(w.session, "get bob");
+      expect(w.session.take()).toEqual(["You can't get that.", "You can't get that."]);
+      expect(w.hall.exits).toContain(w.north);
+      expect(w.bob.location).toBe(w.hall);
       await commands.execute(w.session, "get statue");
       await commands.execute(w.session, "get unicorn");
       expect(w.session.take()).toEqual(["You can't get that.", "Could not find 'unicorn'."]);

@@ -56,7 +56,9 @@ export class CmdGet extends Command {
       this.msg("You can't get yourself.");
       return;
     }
-    if (obj === location || !canAccess(obj, caller, "get", true)) {
+    // without a get lock, only things may be taken (Evennia's default locks give exits,
+    // characters and rooms "get:false()")
+    if (obj === location || !canAccess(obj, caller, "get", obj.contentType === "object")) {
       const custom = obj.db.get_err_msg;
       this.msg(typeof custom === "string" && custom ? custom : "You can't get that.");
       return;
