@@ -17,6 +17,8 @@ export interface PortalStatus {
   sslPorts?: number[];
   webPort: number | null;
   linkPort: number;
+  /** The last reload/reset the portal refused because the new game code does not load (absent from older portals). */
+  refusedRestart?: { mode: "reload" | "reset"; at: string; details: string } | null;
   updatedAt: string;
 }
 

@@ -19,6 +19,11 @@ export function registerCmdSet(path: string, cls: CmdSetClass): void {
   byPath.set(path, cls);
 }
 
+/** True when a cmdset class is registered under `path`. */
+export function isCmdSetRegistered(path: string): boolean {
+  return byPath.has(path);
+}
+
 /** Instantiate the cmdset registered under `path`, else the one under `fallback` (logging once). */
 export function cmdSetFor(path: string, fallback: string): CmdSet | null {
   const cls = byPath.get(path) ?? byPath.get(fallback);

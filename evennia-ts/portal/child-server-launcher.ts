@@ -1,14 +1,17 @@
 /**
  * Launches the server as a child process running `server/main.ts` with the tsx
  * loader, so every start loads the game's code afresh. Its output is appended to
- * `server/logs/server.log` (and echoed when the portal runs in a terminal).
+ * `server/logs/server.log` (and echoed when the portal runs in a terminal); a server
+ * that cannot start says why over an IPC channel. The same entry point with
+ * `--check-code` checks the game's code in a separate process before a reload.
  */
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { tsxNodeArgs } from "../utils/node-command.ts";
-import type { ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
 
 const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "server", "main.ts");
 
@@ -22,6 +25,11 @@ export interface ChildLauncherOptions {
   echo: boolean;
 }
 
+function isFatalMessage(v: unknown): v is { type: "fatal"; code: string; message: string } {
+  const m = v as Record<string, unknown> | null;
+  return typeof m === "object" && m !== null && m.type === "fatal" && typeof m.code === "string" && typeof m.message === "string";
+}
+
 /** A launcher that runs the server as a child process. */
 export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
   return (linkPort, token) => {
@@ -30,18 +38,25 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
     const child = spawn(process.execPath, ["--expose-gc", ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
       env: { ...process.env, EVENNIA_LINK_HOST: options.linkHost, EVENNIA_LINK_PORT: String(linkPort), EVENNIA_LINK_TOKEN: token },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
+    let failure: ServerExit["failure"];
+    child.on("message", (message: unknown) => {
+      if (isFatalMessage(message)) failure = { code: message.code, message: message.message };
+    });
+    // with an IPC channel in `stdio` the types lose track of the two pipes
+    const stdout = child.stdout as Readable;
+    const stderr = child.stderr as Readable;
+    stdout.pipe(log, { end: false });
+    stderr.pipe(log, { end: false });
     if (options.echo) {
-      child.stdout.pipe(process.stdout, { end: false });
-      child.stderr.pipe(process.stderr, { end: false });
+      stdout.pipe(process.stdout, { end: false });
+      stderr.pipe(process.stderr, { end: false });
     }
     const exited = new Promise<ServerExit>((resolve) => {
       child.once("exit", (code, signal) => {
         log.end();
-        resolve({ code, signal });
+        resolve(failure ? { code, signal, failure } : { code, signal });
       });
       child.once("error", (err) => {
         log.write(`could not start the server process: ${err.message}\n`);
@@ -58,4 +73,73 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
     };
     return handle;
   };
+}
+
+/** The line of `server/main.ts --check-code` output that carries the report. */
+const REPORT_PREFIX = "EVENNIA_GAME_CODE_REPORT ";
+
+interface CheckReport {
+  loaded: string[];
+  problems: { where: string; error: string; hint: string }[];
+}
+
+function parseCheckReport(stdout: string): CheckReport | null {
+  const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
+  if (!line) return null;
+  try {
+    const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as CheckReport;
+    return Array.isArray(report.loaded) && Array.isArray(report.problems) ? report : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Options of {@link childGameCodeChecker}. */
+export interface ChildCheckerOptions {
+  gameDir: string;
+  /** Where the check's own output goes (the server log). */
+  logFile: string;
+  /** Give up (and report a failure) after this many ms. */
+  timeoutMs?: number;
+}
+
+/** A checker that loads the game's code in a fresh `server/main.ts --check-code` process. */
+export function childGameCodeChecker(options: ChildCheckerOptions): GameCodeChecker {
+  return () =>
+    new Promise<GameCodeCheck>((resolve) => {
+      const child = spawn(process.execPath, tsxNodeArgs(serverEntry, ["--game", options.gameDir, "--check-code"]), {
+        cwd: options.gameDir,
+        env: process.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const log = createWriteStream(options.logFile, { flags: "a" });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+        log.write(chunk);
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+      const finish = (result: GameCodeCheck): void => {
+        clearTimeout(timer);
+        log.end();
+        resolve(result);
+      };
+      child.once("error", (err) => finish({ ok: false, summary: "the code check could not run", details: err.message }));
+      child.once("exit", (code, signal) => {
+        const report = parseCheckReport(stdout);
+        if (code === 0 && report && report.problems.length === 0) return finish({ ok: true });
+        if (report && report.problems.length > 0) {
+          const details = report.problems.map((p) => `${p.where}: ${p.error.split("\n")[0]}\n  hint: ${p.hint}`).join("\n");
+          return finish({ ok: false, summary: report.problems.map((p) => p.where).join(", "), details });
+        }
+        const tail = stderr.trim().split("\n").slice(-5).join("\n");
+        finish({
+          ok: false,
+          summary: "the game's code could not be checked",
+          details: `the check exited (${signal ?? `code ${code}`}) without a report${tail ? `:\n${tail}` : ""}`,
+        });
+      });
+    });
 }

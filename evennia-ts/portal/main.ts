@@ -9,9 +9,10 @@
  */
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
+import { useRunningFramework } from "../utils/framework-resolution.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
-import { childServerLauncher } from "./child-server-launcher.ts";
+import { childGameCodeChecker, childServerLauncher } from "./child-server-launcher.ts";
 import { Portal } from "./portal.ts";
 import { RuntimeFiles } from "./runtime-files.ts";
 
@@ -22,12 +23,15 @@ function report(message: Record<string, unknown>): void {
 }
 
 async function main(): Promise<void> {
+  // a settings file's `import "evennia-ts"` lands in this process's framework
+  useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
   const settings = await loadSettings(gameDir);
   const files = new RuntimeFiles(settings.gameDir);
   const linkHost = ["0.0.0.0", "::"].includes(settings.linkInterface) ? "127.0.0.1" : settings.linkInterface;
   const portal = new Portal(settings, {
     launcher: childServerLauncher({ gameDir: settings.gameDir, linkHost, logFile: files.serverLog, echo: Boolean(process.stdout.isTTY) }),
+    checkGameCode: childGameCodeChecker({ gameDir: settings.gameDir, logFile: files.serverLog }),
     onStatus: (status) => files.writeStatus(status),
   });
   files.writePortalPid();

@@ -7,11 +7,11 @@ import { randomBytes } from "node:crypto";
 import type { OobMessage } from "../protocol/message.ts";
 import type { ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import type { Settings } from "../conf/settings.ts";
-import { EvenniaError } from "../utils/errors.ts";
+import { EvenniaError, type EvenniaErrorCode } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { LinkServer, type ServerLink } from "./link-server.ts";
 import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
-import type { ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+import type { GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
 import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
 
 const log = getLogger("portal");
@@ -26,7 +26,18 @@ export const PORTAL_TEXTS = {
   resetting: "Server resetting: you will be logged out...",
   crashed: "The server went down unexpectedly. Restarting it...",
   shutdown: "Server shutting down. Goodbye!",
+  /** Followed by the modules at fault. */
+  restartRefused: "The new game code does not load, so the server was not restarted; it goes on with the current code. At fault:",
 } as const;
+
+/** A reload or reset the portal refused because the game's new code does not load. */
+export interface RefusedRestart {
+  mode: "reload" | "reset";
+  /** When, as an ISO date. */
+  at: string;
+  /** Every problem with its error and hint. */
+  details: string;
+}
 
 /** What the portal reports to its host process (pid/status files, IPC). */
 export interface PortalStatus {
@@ -36,6 +47,8 @@ export interface PortalStatus {
   sslPorts: number[];
   webPort: number | null;
   linkPort: number;
+  /** The last reload/reset refused because the new code does not load, if any. */
+  refusedRestart: RefusedRestart | null;
 }
 
 /** Options beyond settings. */
@@ -46,6 +59,11 @@ export interface PortalOptions {
   onStatus?: (status: PortalStatus) => void;
   /** Milliseconds a server gets to exit after being asked to (then it is killed). */
   shutdownTimeoutMs?: number;
+  /**
+   * Checks the game's current code before a reload or reset; when it does not load,
+   * the running server is kept and the players are told. Without it, restarts are not checked.
+   */
+  checkGameCode?: GameCodeChecker;
 }
 
 /** The portal service. */
@@ -73,6 +91,9 @@ export class Portal {
   private stopping: Promise<void> | null = null;
   private pendingRequest: ShutdownMode | null = null;
   private stopHandler: (() => void) | null = null;
+  /** A restart waiting for its code check. */
+  private checkingRestart = false;
+  private refusedRestart: RefusedRestart | null = null;
 
   constructor(
     readonly settings: Settings,
@@ -104,6 +125,7 @@ export class Portal {
       sslPorts: [...this.sslPorts],
       webPort: this.webPort,
       linkPort: this.linkPort,
+      refusedRestart: this.refusedRestart,
     };
   }
 
@@ -167,11 +189,36 @@ export class Portal {
   }
 
   private restartServer(mode: "reload" | "reset"): void {
-    if (this.state !== "running") {
-      log.warn(`${mode} requested while the server is ${this.state}; it will run when the server is up`);
+    if (this.state !== "running" || this.checkingRestart) {
+      log.warn(`${mode} requested while the server is ${this.checkingRestart ? "checking new code" : this.state}; it will run when the server is up`);
       this.pendingRequest = mode;
       return;
     }
+    const check = this.options.checkGameCode;
+    if (!check) {
+      this.bringDownAndRelaunch(mode);
+      return;
+    }
+    this.checkingRestart = true;
+    log.info(`${mode} requested: checking the game's code first`);
+    void check()
+      .catch((err: unknown) => ({ ok: false as const, summary: "the code check failed", details: (err as Error).message }))
+      .then((result) => {
+        this.checkingRestart = false;
+        if (this.state !== "running") return;
+        if (result.ok) {
+          this.bringDownAndRelaunch(mode);
+          return;
+        }
+        log.error(`${mode} refused: the game's new code does not load; the server keeps running the current code\n${result.details}`);
+        this.refusedRestart = { mode, at: new Date().toISOString(), details: result.details };
+        this.sessions.broadcast(`${PORTAL_TEXTS.restartRefused} ${result.summary}.`);
+        this.emitStatus();
+        this.runPendingRequest();
+      });
+  }
+
+  private bringDownAndRelaunch(mode: "reload" | "reset"): void {
     this.setState(mode === "reload" ? "reloading" : "resetting");
     this.sessions.broadcast(mode === "reload" ? PORTAL_TEXTS.reloading : PORTAL_TEXTS.resetting);
     if (mode === "reset") for (const session of this.sessions.all()) session.data = {};
@@ -213,7 +260,7 @@ export class Portal {
       handle = this.options.launcher(this.linkPort, this.token);
     } catch (err) {
       log.error("could not launch the server", err);
-      if (this.failFirstStart(`the server could not be launched: ${(err as Error).message}`)) return;
+      if (this.failFirstStart(new EvenniaError("EV_ERR_INTERNAL", `the server could not be launched: ${(err as Error).message}`))) return;
       this.crashCount++;
       this.setState("restarting");
       this.scheduleRestart();
@@ -237,7 +284,10 @@ export class Portal {
       this.emitStatus();
       return;
     }
-    if (this.failFirstStart(`the server exited during startup (code ${exit.code}, signal ${exit.signal}); its log is server/logs/server.log`)) return;
+    const why = exit.failure
+      ? new EvenniaError(exit.failure.code as EvenniaErrorCode, exit.failure.message)
+      : new EvenniaError("EV_ERR_INTERNAL", `the server exited during startup (code ${exit.code}, signal ${exit.signal}); its log is server/logs/server.log`);
+    if (this.failFirstStart(why)) return;
     // anything else is a crash (including a server started by a reload that could not start)
     this.crashCount = Date.now() - this.lastStartAt > 60_000 ? 1 : this.crashCount + 1;
     if (this.state === "running" || this.state === "reloading" || this.state === "resetting") this.sessions.broadcast(PORTAL_TEXTS.crashed);
@@ -247,11 +297,11 @@ export class Portal {
 
   /**
    * When the very first server fails before it synced, `start()` fails with
-   * `message` (nobody is connected yet; the operator should see why at once).
+   * `error` (nobody is connected yet; the operator should see why at once).
    */
-  private failFirstStart(message: string): boolean {
+  private failFirstStart(error: EvenniaError): boolean {
     if (this.state !== "starting" || !this.firstSync) return false;
-    this.firstSync.reject(new EvenniaError("EV_ERR_INTERNAL", message));
+    this.firstSync.reject(error);
     this.firstSync = null;
     return true;
   }
@@ -319,6 +369,10 @@ export class Portal {
     this.sessions.releaseHeld((session, msgs) => this.sendToServer({ t: "msg", sessid: session.sessid, msgs }));
     this.firstSync?.resolve();
     this.firstSync = null;
+    this.runPendingRequest();
+  }
+
+  private runPendingRequest(): void {
     const pending = this.pendingRequest;
     this.pendingRequest = null;
     if (pending === "reload" || pending === "reset") this.restartServer(pending);

@@ -60,6 +60,7 @@ export class RuntimeFiles {
           sslPorts: status.sslPorts,
           webPort: status.webPort,
           linkPort: status.linkPort,
+          refusedRestart: status.refusedRestart,
           updatedAt: new Date().toISOString(),
         },
         null,

@@ -7,6 +7,8 @@
 export interface ServerExit {
   code: number | null;
   signal: string | null;
+  /** Why the server could not start, when it said so before exiting. */
+  failure?: { code: string; message: string };
 }
 
 /** A running server the portal supervises. */
@@ -21,3 +23,17 @@ export interface ServerHandle {
 
 /** Starts a server that will connect to the link on `linkPort` with `token`. */
 export type ServerLauncher = (linkPort: number, token: string) => ServerHandle;
+
+/** What checking the game's code before a reload found. */
+export type GameCodeCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      /** One line for players: which modules are at fault. */
+      summary: string;
+      /** Every problem with its error and hint, for the operator. */
+      details: string;
+    };
+
+/** Loads the game's current code apart from the running server and says whether it is fit to run. */
+export type GameCodeChecker = () => Promise<GameCodeCheck>;

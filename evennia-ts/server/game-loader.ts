@@ -1,10 +1,10 @@
 /**
  * Loading a game's code into the server: every module in the game folder's
- * `typeclasses/`, `commands/` and `world/` folders, and `server/conf/` (but the
- * settings), plus `settings.gameModules`. Modules register their typeclasses,
- * cmdsets and inputfuncs as they load. A module that fails to load is logged with
- * its trace; the server carries on (rows of a broken typeclass load as the
- * default class).
+ * `typeclasses/`, `commands/` and `server/conf/` folders (but the settings), plus
+ * `settings.gameModules`. Modules register their typeclasses, cmdsets and
+ * inputfuncs as they load. A module that fails to load is logged with its trace
+ * and reported with a hint; the caller decides what a failure means (the server
+ * refuses to start, see `game-code-check.ts`).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -22,10 +22,19 @@ export interface GameModuleExports {
   default?: unknown;
 }
 
+/** A game module that could not be loaded. */
+export interface GameModuleFailure {
+  /** Absolute path of the module. */
+  file: string;
+  error: Error;
+  /** What to do about it, in one sentence. */
+  hint: string;
+}
+
 /** Result of loading a game's code. */
 export interface LoadedGame {
   modules: string[];
-  failures: { file: string; error: Error }[];
+  failures: GameModuleFailure[];
   connectionScreen?: string | (() => string);
 }
 
@@ -40,14 +49,38 @@ function moduleFiles(dir: string): string[] {
   return out;
 }
 
-/** Import the game's modules. */
-export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
-  const result: LoadedGame = { modules: [], failures: [] };
-  const files = [
+/** The game modules the server loads, in load order (absolute paths). */
+export function gameModuleFiles(settings: Settings): string[] {
+  return [
     ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
     ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
   ];
-  for (const file of files) {
+}
+
+/** A one-sentence hint for a module that failed to load with `error`. */
+export function loadFailureHint(error: unknown): string {
+  const err = error as { code?: unknown; name?: unknown; message?: unknown };
+  const message = typeof err?.message === "string" ? err.message : String(error);
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  if (err?.code === "ERR_MODULE_NOT_FOUND" || missing !== undefined) {
+    if (missing && !missing.startsWith(".") && !path.isAbsolute(missing) && !missing.startsWith("file:")) {
+      return `install the package "${missing}" in the game folder (npm install ${missing}), or fix the import.`;
+    }
+    return "fix the import path: relative imports name the file with its extension (\"./rooms.ts\").";
+  }
+  if (err?.name === "SyntaxError" || /Transform failed|Expected|Unexpected/.test(message)) {
+    return "fix the syntax error at the place the message gives.";
+  }
+  if (/require is not defined|exports is not defined|Cannot use import statement/.test(message)) {
+    return 'the game folder must be an ES module package: its package.json needs "type": "module".';
+  }
+  return "the module threw while it was loading; fix the error (its stack trace is in server/logs/server.log).";
+}
+
+/** Import the game's modules; failures are collected, not thrown. */
+export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
+  const result: LoadedGame = { modules: [], failures: [] };
+  for (const file of gameModuleFiles(settings)) {
     try {
       const mod = (await import(pathToFileURL(file).href)) as GameModuleExports;
       result.modules.push(file);
@@ -56,7 +89,8 @@ export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
       }
     } catch (err) {
       log.error(`could not load game module ${path.relative(settings.gameDir, file)}`, err);
-      result.failures.push({ file, error: err as Error });
+      const error = err instanceof Error ? err : new Error(String(err));
+      result.failures.push({ file, error, hint: loadFailureHint(err) });
     }
   }
   log.info(`loaded ${result.modules.length} game module(s)${result.failures.length ? `, ${result.failures.length} failed` : ""}`);

@@ -2,22 +2,63 @@
  * The server process, started by the portal:
  * `node --import tsx server/main.ts --game <dir>` with the link's port and token in
  * `EVENNIA_LINK_PORT` / `EVENNIA_LINK_TOKEN`. It exits 0 after a requested stop
- * (reload, reset, shutdown) and 1 when it fails or loses the portal.
+ * (reload, reset, shutdown) and 1 when it fails or loses the portal. A server that
+ * cannot start tells its parent why over the IPC channel, when there is one
+ * (`{type: "fatal", code, message}`).
+ *
+ * `--check-code` only loads the game's code and checks it (the portal does this
+ * before a reload): it prints {@link CHECK_REPORT_PREFIX} and the JSON report on one
+ * line, and exits 0 when the code is fit to run, 3 when it is not.
  */
 import { loadSettings } from "../conf/settings.ts";
+import { isEvenniaError } from "../utils/errors.ts";
+import { useRunningFramework } from "../utils/framework-resolution.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
+import { checkGameCode } from "./game-code-check.ts";
+import { writeGameCodeFile } from "./game-code-file.ts";
 import { startServer } from "./server.ts";
 
 const log = getLogger("server");
 
+/** Starts the line of `--check-code` output that carries the report. */
+export const CHECK_REPORT_PREFIX = "EVENNIA_GAME_CODE_REPORT ";
+
+/** Exit code of `--check-code` when the game's code is not fit to run. */
+export const CHECK_FAILED_EXIT_CODE = 3;
+
+/** Send `message` to the parent process (if any) and wait until it has left. */
+function tellParent(message: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function checkOnly(gameDir: string): Promise<number> {
+  const settings = await loadSettings(gameDir);
+  const { report } = await checkGameCode(settings);
+  process.stdout.write(`${CHECK_REPORT_PREFIX}${JSON.stringify(report)}\n`);
+  return report.problems.length === 0 ? 0 : CHECK_FAILED_EXIT_CODE;
+}
+
 async function main(): Promise<void> {
+  // the IPC channel (when the portal opened one) must not keep the process alive
+  process.channel?.unref();
+  // game code's `import "evennia-ts"` must land in this process's framework
+  useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
+  if (process.argv.includes("--check-code")) {
+    const code = await checkOnly(gameDir);
+    process.exit(code);
+  }
   const port = Number(process.env.EVENNIA_LINK_PORT);
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
   if (!Number.isInteger(port) || port <= 0) throw new Error("EVENNIA_LINK_PORT is not set: the server is started by the portal");
   const settings = await loadSettings(gameDir);
-  const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, token });
+  const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, token }, (report) =>
+    writeGameCodeFile(settings.gameDir, report),
+  );
   log.info(`server running (pid ${process.pid})`);
   const how = await server.stopped;
   log.info(`server stopped (${how})`);
@@ -30,7 +71,9 @@ process.on("uncaughtException", (err) => {
   process.exit(1);
 });
 
-main().catch((err) => {
-  log.error(`server failed to start: ${(err as Error).message}`, err);
+main().catch(async (err) => {
+  const message = (err as Error).message;
+  log.error(`server failed to start: ${message}`, err);
+  await tellParent({ type: "fatal", code: isEvenniaError(err) ? err.code : "EV_ERR_INTERNAL", message });
   process.exit(1);
 });

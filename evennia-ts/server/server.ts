@@ -21,9 +21,9 @@ import "../commands/default/cmdsets.ts";
 import type { CommandServices, CommandSession } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
 import { getLogger } from "../utils/logger.ts";
-import { describeError } from "../utils/errors.ts";
+import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
-import { loadGameCode } from "./game-loader.ts";
+import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
 import { findInputFunc } from "./inputfuncs.ts";
@@ -58,6 +58,10 @@ export class Server {
   /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
   private memory: MemoryServices | null = null;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
+  /** What loading the game's code found (set by {@link init}, also when it fails). */
+  gameCode: GameCodeReport | null = null;
+  /** Called by {@link init} once the game's code is loaded, before it fails on problems. */
+  onGameCodeLoaded: ((report: GameCodeReport) => void) | null = null;
   /** Resolves when the server has stopped, with why. */
   readonly stopped: Promise<ShutdownMode | "link-lost">;
 
@@ -70,11 +74,18 @@ export class Server {
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
-  /** Open the database, load game code, run first-start setup. */
+  /**
+   * Load game code, open the database, run first-start setup. Fails with
+   * EV_ERR_GAME_CODE (naming each module, its error and a hint) when a game module
+   * does not load or a cmdset the settings name is not registered.
+   */
   async init(): Promise<void> {
     // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
     this.registerCoreInputFuncs();
-    const game = await loadGameCode(this.settings);
+    const { game, report } = await checkGameCode(this.settings);
+    this.gameCode = report;
+    this.onGameCodeLoaded?.(report);
+    if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
@@ -396,9 +407,14 @@ export class Server {
   }
 }
 
-/** Start a server: init, then join the portal. */
-export async function startServer(settings: Settings, target: LinkTarget): Promise<Server> {
+/** Start a server: init, then join the portal; `onGameCode` hears what loading the game's code found. */
+export async function startServer(
+  settings: Settings,
+  target: LinkTarget,
+  onGameCode?: (report: GameCodeReport) => void,
+): Promise<Server> {
   const server = new Server(settings);
+  server.onGameCodeLoaded = onGameCode ?? null;
   try {
     await server.init();
     await server.connect(target);

@@ -22,6 +22,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_BAD_INPUT"
   | "EV_ERR_TELNET"
   | "EV_ERR_LIMIT"
+  | "EV_ERR_GAME_CODE"
   | "EV_ERR_INTERNAL";
 
 /** An error with a stable {@link EvenniaErrorCode}. */

@@ -7,8 +7,7 @@
 import { loadSettings } from "../../conf/settings.ts";
 import { Database } from "../../db/database.ts";
 import { registeredGameSchema } from "../../db/game-schema.ts";
-import { loadGameCode } from "../../server/game-loader.ts";
-import "../../typeclasses/index.ts";
+import { checkGameCode, describeGameCodeProblems } from "../../server/game-code-check.ts";
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
@@ -17,9 +16,12 @@ import type { CliIo } from "../io.ts";
 export async function migrateGame(gameDir: string, io: CliIo): Promise<number> {
   requireGameDir(gameDir);
   const settings = await loadSettings(gameDir);
-  const game = await loadGameCode(settings);
-  if (game.failures.length > 0) {
-    io.err(`${game.failures.length} game module(s) failed to load; their tables (if any) are not migrated.`);
+  const { report } = await checkGameCode(settings);
+  if (report.problems.length > 0) {
+    // a module that does not load may declare tables: migrating without it would miss them
+    io.err(`Error: ${describeGameCodeProblems(report)}`);
+    io.err("Nothing was migrated: fix the game's code first.");
+    return 1;
   }
   const db = await Database.open({ url: settings.databaseUrl, baseDir: settings.gameDir, autoMigrate: false, ...registeredGameSchema() });
   try {

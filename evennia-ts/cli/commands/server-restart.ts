@@ -41,12 +41,15 @@ export async function restartServer(options: RestartOptions): Promise<number> {
   }
   const before = readStatusFile(paths.status)?.serverPid ?? null;
   io.out(`${kind === "reload" ? "Reloading" : "Resetting"} the server ...`);
+  const requestedAt = Date.now();
   process.kill(pid, SIGNALS[kind]);
   const timeoutMs = options.timeoutMs ?? DEFAULT_RESTART_TIMEOUT_MS;
-  const result = await waitUntil<PortalStatus | "portal-gone">(
+  const result = await waitUntil<PortalStatus | "portal-gone" | { refused: string }>(
     () => {
       if (!isProcessAlive(pid)) return "portal-gone";
       const status = readStatusFile(paths.status);
+      const refused = status?.refusedRestart;
+      if (refused && Date.parse(refused.at) >= requestedAt) return { refused: refused.details };
       if (status?.serverState === "running" && status.serverPid !== null && status.serverPid !== before) return status;
       return undefined;
     },
@@ -61,6 +64,11 @@ export async function restartServer(options: RestartOptions): Promise<number> {
       `Error: no new server was running within ${Math.round(timeoutMs / 1000)} s after the ${kind}; ` +
         `see ${paths.serverLog} and ${paths.portalLog}, and "npx evennia-ts status".`,
     );
+    return 1;
+  }
+  if ("refused" in result) {
+    io.err(`Error: the ${kind} was refused: the game's new code does not load. The server goes on with the code it runs.`);
+    for (const line of result.refused.split("\n")) io.err(`  ${line}`);
     return 1;
   }
   io.out(`${DONE[kind]} (server pid ${result.serverPid})`);

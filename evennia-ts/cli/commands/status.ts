@@ -7,6 +7,7 @@ import { requireGameDir, resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
 import { gamePaths } from "../paths.ts";
 import { describeStale, inspectPidFile, type PidFileState } from "../pid-files.ts";
+import { readGameCodeFile } from "../../server/game-code-file.ts";
 import { readStatusFile } from "../status-file.ts";
 
 function describeProcess(name: string, state: PidFileState, file: string): string {
@@ -20,6 +21,18 @@ function describeProcess(name: string, state: PidFileState, file: string): strin
   }
 }
 
+/** Print what the last server found when it loaded the game's code (`server/logs/game-code.json`). */
+function showGameCode(gameDir: string, serverRuns: boolean, io: CliIo): void {
+  const report = readGameCodeFile(gameDir);
+  if (report === null) return;
+  const whose = serverRuns ? `server pid ${report.serverPid}` : `last server, pid ${report.serverPid}, at ${report.at}`;
+  io.out(`Game modules: ${report.loaded.length} loaded, ${report.problems.length} problem(s) (${whose})`);
+  for (const problem of report.problems) {
+    io.out(`  FAILED ${problem.where}: ${problem.error.split("\n")[0]}`);
+    io.out(`    hint: ${problem.hint}`);
+  }
+}
+
 /** Print the status of the game in `gameDir`; resolves to 0. */
 export function showStatus(gameDir: string, io: CliIo): number {
   requireGameDir(gameDir);
@@ -29,6 +42,7 @@ export function showStatus(gameDir: string, io: CliIo): number {
   io.out(`Game: ${paths.gameDir}`);
   io.out(describeProcess("Portal", portal, paths.portalPid));
   io.out(describeProcess("Server", server, paths.serverPid));
+  showGameCode(paths.gameDir, server.kind === "alive", io);
   if (portal.kind !== "alive") {
     if (server.kind === "alive") io.out(`  Warning: the server (pid ${server.pid}) runs without a portal.`);
     return 0;
@@ -44,6 +58,10 @@ export function showStatus(gameDir: string, io: CliIo): number {
   io.out(`Web port: ${status.webPort ?? "none"}`);
   io.out(`Link port: ${status.linkPort}`);
   io.out(`Updated: ${status.updatedAt}`);
+  if (status.refusedRestart) {
+    io.out(`Last refused ${status.refusedRestart.mode} (${status.refusedRestart.at}): the new game code did not load`);
+    for (const line of status.refusedRestart.details.split("\n")) io.out(`  ${line}`);
+  }
   return 0;
 }
 
@@ -51,7 +69,7 @@ export function showStatus(gameDir: string, io: CliIo): number {
 export const statusCommand: CliCommand = {
   name: "status",
   synopsis: "",
-  summary: "show whether the portal and server are running, their state and ports",
+  summary: "show whether the portal and server are running, their state, ports and game modules",
   options: ["game"],
   minArgs: 0,
   maxArgs: 0,
