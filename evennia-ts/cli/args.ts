@@ -15,6 +15,8 @@ export interface CliOptions {
   flush: boolean;
   /** `--retainers <#id|typeclass>`: `heapdump` reports what keeps that object alive. */
   retainers?: string;
+  /** `--framework SPEC`: `init` makes the game depend on the framework by this npm spec. */
+  framework?: string;
 }
 
 /** Names of the options in {@link CliOptions}. */
@@ -48,6 +50,7 @@ export function parseCliArgs(argv: string[]): ParseResult {
         help: { type: "boolean", short: "h" },
         flush: { type: "boolean" },
         retainers: { type: "string" },
+        framework: { type: "string" },
       },
     });
   } catch (err) {
@@ -66,6 +69,7 @@ export function parseCliArgs(argv: string[]): ParseResult {
         help: values.help ?? false,
         flush: values.flush ?? false,
         retainers: values.retainers,
+        framework: values.framework,
       },
       given,
     },

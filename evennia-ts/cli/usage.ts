@@ -17,6 +17,7 @@ export function usageText(commands: readonly CliCommand[]): string {
     "  -h, --help    show this help (or a command's: evennia-ts <command> --help)",
     "  --flush       memory: flush the identity map first",
     "  --retainers X heapdump: report what keeps object X (#id or typeclass) alive",
+    "  --framework S init: depend on the framework by npm spec S (default: file: path to a clone, else ^version)",
   ];
   return lines.join("\n");
 }

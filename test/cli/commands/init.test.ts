@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { isGameDir } from "../../../evennia-ts/conf/settings.ts";
-import { initGame } from "../../../evennia-ts/cli/commands/init.ts";
+import { defaultFrameworkSpec, initGame } from "../../../evennia-ts/cli/commands/init.ts";
+import { repoRoot } from "../../../evennia-ts/cli/paths.ts";
 import { CapturingIo } from "../../../evennia-ts/cli/io.ts";
 import { isEvenniaError } from "../../../evennia-ts/utils/errors.ts";
 import { makeTempDir, removeTempDirs } from "../temp-dirs.ts";
@@ -84,5 +85,61 @@ describe("init", () => {
     initGame(target, new CapturingIo());
     expect(isGameDir(target)).toBe(true);
     expect(existsSync(path.join(target, "server/logs"))).toBe(true);
+  });
+
+  it("writes an ES module package.json depending on the framework, a tsconfig.json and a .gitignore", () => {
+    const target = path.join(makeTempDir(), "My Game");
+    initGame(target, new CapturingIo());
+    const manifest = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    expect(manifest.name).toBe("my-game");
+    expect(manifest.type).toBe("module");
+    expect(manifest.private).toBe(true);
+    expect(manifest.dependencies["evennia-ts"]).toBe(defaultFrameworkSpec(target));
+    expect(manifest.scripts).toMatchObject({
+      start: "evennia-ts start",
+      stop: "evennia-ts stop",
+      reload: "evennia-ts reload",
+      test: "vitest run",
+    });
+    const framework = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8"));
+    expect(manifest.devDependencies.vitest).toBe(framework.devDependencies.vitest);
+    expect(manifest.devDependencies.typescript).toBe(framework.devDependencies.typescript);
+    expect(JSON.parse(readFileSync(path.join(target, "tsconfig.json"), "utf8")).compilerOptions.module).toBe("NodeNext");
+    expect(readFileSync(path.join(target, ".gitignore"), "utf8")).toMatch(/^server\/logs\/$/m);
+    expect(existsSync(path.join(target, "gitignore"))).toBe(false);
+    expect(existsSync(path.join(target, "tests", "game.test.ts"))).toBe(true);
+  });
+
+  it("depends on a clone by a relative file: path and on an installed framework by version", () => {
+    const parent = makeTempDir();
+    const clone = path.join(parent, "evennia-ts");
+    mkdirSync(clone);
+    writeFileSync(path.join(clone, "package.json"), JSON.stringify({ name: "evennia-ts", version: "1.2.3" }));
+    expect(defaultFrameworkSpec(path.join(parent, "games", "mine"), clone)).toBe("file:../../evennia-ts");
+    const installed = path.join(parent, "app", "node_modules", "evennia-ts");
+    mkdirSync(installed, { recursive: true });
+    writeFileSync(path.join(installed, "package.json"), JSON.stringify({ name: "evennia-ts", version: "1.2.3" }));
+    expect(defaultFrameworkSpec(path.join(parent, "app"), installed)).toBe("^1.2.3");
+    const target = path.join(parent, "pinned");
+    initGame(target, new CapturingIo(), undefined, { frameworkSpec: "~1.2.0" });
+    expect(JSON.parse(readFileSync(path.join(target, "package.json"), "utf8")).dependencies["evennia-ts"]).toBe("~1.2.0");
+  });
+
+  it("adds a game to a folder that only holds an npm project, keeping what its package.json had", () => {
+    const target = makeTempDir();
+    writeFileSync(
+      path.join(target, "package.json"),
+      JSON.stringify({ name: "keep-me", dependencies: { "evennia-ts": "file:../evennia-ts-0.1.0.tgz", lodash: "^4" }, scripts: { test: "mine" } }),
+    );
+    mkdirSync(path.join(target, "node_modules"));
+    writeFileSync(path.join(target, "package-lock.json"), "{}");
+    initGame(target, new CapturingIo(), makeTemplate());
+    const manifest = JSON.parse(readFileSync(path.join(target, "package.json"), "utf8"));
+    expect(manifest.name).toBe("keep-me");
+    expect(manifest.type).toBe("module");
+    expect(manifest.dependencies).toEqual({ "evennia-ts": "file:../evennia-ts-0.1.0.tgz", lodash: "^4" });
+    expect(manifest.scripts.test).toBe("mine");
+    expect(manifest.scripts.start).toBe("evennia-ts start");
+    expect(isGameDir(target)).toBe(true);
   });
 });
