@@ -30,6 +30,9 @@ const PASSWORD = "secret123";
 /** Generous bound for a server (re)start: a new node process loading TypeScript. */
 const RESTART_MS = 20_000;
 
+/** Bound for the restart notice: the portal first loads the new code in a separate process. */
+const CHECKED_RESTART_MS = 20_000;
+
 interface StatusJson {
   portalPid: number;
   serverPid: number | null;
@@ -311,8 +314,8 @@ describe("portal and server processes", () => {
 
     writeFileSync(path.join(portal.dir, "commands", "ping.ts"), PING_MODULE);
     portal.signal("SIGHUP");
-    await anna.waitFor(RESTARTING, 5_000);
-    await bob.waitFor(RESTARTING, 5_000);
+    await anna.waitFor(RESTARTING, CHECKED_RESTART_MS);
+    await bob.waitFor(RESTARTING, CHECKED_RESTART_MS);
     anna.send("say typed during the reload");
     await anna.waitFor(DONE, RESTART_MS);
     await bob.waitFor(DONE, RESTART_MS);
@@ -346,8 +349,8 @@ describe("portal and server processes", () => {
 
     anna.send("reload");
     await anna.waitFor("Reloading the server...");
-    await anna.waitFor(RESTARTING, 5_000);
-    await bob.waitFor(RESTARTING, 5_000);
+    await anna.waitFor(RESTARTING, CHECKED_RESTART_MS);
+    await bob.waitFor(RESTARTING, CHECKED_RESTART_MS);
     bob.send("say bob was quick");
     await anna.waitFor(DONE, RESTART_MS);
     await bob.waitFor(DONE, RESTART_MS);
@@ -420,12 +423,12 @@ describe("portal and server processes", () => {
   // Bug (portal.ts onServerExit): a server launched by a reload that exits before it has
   // synced is not treated as a crash — the state is still "reloading", so the portal
   // returns early, never restarts it, and players wait forever with their input held.
-  it("restarts the server when the code loaded by a reload cannot start", { timeout: 40_000 }, async () => {
+  it("restarts the server when the code loaded by a reload cannot start", { timeout: 60_000 }, async () => {
     const portal = await startPortal({ serverRestartBackoff: 0.1, serverRestartBackoffMax: 0.4 });
     const anna = await loggedIn(portal, "Anna");
     writeSettings(portal.dir, { ...TEST_SETTINGS, databaseUrl: UNOPENABLE_DB });
     portal.signal("SIGHUP");
-    await anna.waitFor(RESTARTING, 5_000);
+    await anna.waitFor(RESTARTING, CHECKED_RESTART_MS);
     await until(() => /server failed to start/.test(portal.serverLog()), "the reloaded server to fail", RESTART_MS, () => portal.describe());
     // the portal must treat this like a crash and schedule a restart
     await until(() => /restarting the server in/.test(portal.stderr), "the portal to schedule a restart", 3_000, () => portal.describe());
@@ -435,7 +438,7 @@ describe("portal and server processes", () => {
     await anna.waitFor("Limbo", 10_000);
   });
 
-  it("closes link connections that send garbage, an oversized frame or a wrong token, and the game keeps working", { timeout: 40_000 }, async () => {
+  it("closes link connections that send garbage, an oversized frame or a wrong token, and the game keeps working", { timeout: 60_000 }, async () => {
     const portal = await startPortal();
     const { anna, bob } = await twoPlayers(portal);
     const pidBefore = portal.serverPid();
@@ -472,7 +475,7 @@ describe("portal and server processes", () => {
     expect(anna.unread() + bob.unread()).not.toContain(RESTARTING);
   });
 
-  it("an oversized frame from the real server closes its link; the portal survives and restarts the server", { timeout: 40_000 }, async () => {
+  it("an oversized frame from the real server closes its link; the portal survives and restarts the server", { timeout: 60_000 }, async () => {
     const portal = await startPortal({ linkMaxFrameBytes: 64 * 1024 }, (dir) =>
       writeFileSync(path.join(dir, "commands", "shout.ts"), SHOUT_MODULE),
     );
@@ -493,7 +496,7 @@ describe("portal and server processes", () => {
   // Bug (server.ts onWelcome): a session the server has never seen (it connected while the
   // server was down or reloading) gets no connection screen when the server comes back,
   // because the screen is only sent for welcome modes "start" and "reset".
-  it("a player who connects while the server is down sees the connection screen when it is back", { timeout: 40_000 }, async () => {
+  it("a player who connects while the server is down sees the connection screen when it is back", { timeout: 60_000 }, async () => {
     const portal = await startPortal();
     const anna = await loggedIn(portal, "Anna");
     process.kill(portal.serverPid(), "SIGKILL");
@@ -506,14 +509,14 @@ describe("portal and server processes", () => {
     await newcomer.waitFor(CONNECTION_SCREEN, 2_000);
   });
 
-  it("SIGUSR2 resets: players are logged out but stay connected and see the connection screen", { timeout: 40_000 }, async () => {
+  it("SIGUSR2 resets: players are logged out but stay connected and see the connection screen", { timeout: 60_000 }, async () => {
     const portal = await startPortal();
     const { anna, bob } = await twoPlayers(portal);
     const pidBefore = portal.serverPid();
 
     portal.signal("SIGUSR2");
-    await anna.waitFor(RESETTING, 5_000);
-    await bob.waitFor(RESETTING, 5_000);
+    await anna.waitFor(RESETTING, CHECKED_RESTART_MS);
+    await bob.waitFor(RESETTING, CHECKED_RESTART_MS);
     await anna.waitFor(CONNECTION_SCREEN, RESTART_MS);
     await bob.waitFor(CONNECTION_SCREEN, RESTART_MS);
     serverPids.add(portal.serverPid());
@@ -530,7 +533,7 @@ describe("portal and server processes", () => {
     await anna.waitFor("Limbo");
   });
 
-  it("SIGTERM stops everything: players are told and disconnected, the portal exits 0 and removes its files", { timeout: 40_000 }, async () => {
+  it("SIGTERM stops everything: players are told and disconnected, the portal exits 0 and removes its files", { timeout: 60_000 }, async () => {
     const portal = await startPortal();
     const { anna, bob } = await twoPlayers(portal);
     const serverPid = portal.serverPid();
@@ -550,7 +553,7 @@ describe("portal and server processes", () => {
     }
   });
 
-  it("bytes that are not UTF-8 from a client break nothing", { timeout: 40_000 }, async () => {
+  it("bytes that are not UTF-8 from a client break nothing", { timeout: 60_000 }, async () => {
     const portal = await startPortal();
     const { anna, bob } = await twoPlayers(portal);
     const pidBefore = portal.serverPid();
