@@ -13,12 +13,13 @@ const shim = path.join(repoRoot, "bin", "evennia-ts.js");
 function runShim(args: string[], cwd = makeTempDir()): { status: number | null; stdout: string; stderr: string } {
   const env = { ...process.env };
   delete env.EVENNIA_TS_LOCAL;
-  const result = spawnSync(process.execPath, [shim, ...args], { cwd, env, encoding: "utf8", timeout: 20_000 });
+  const result = spawnSync(process.execPath, [shim, ...args], { cwd, env, encoding: "utf8", timeout: 90_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe("bin/evennia-ts.js", () => {
-  it("runs the launcher from any folder and passes the exit code through", () => {
+  // each run starts two Node processes and compiles the launcher: generous bounds for a busy machine
+  it("runs the launcher from any folder and passes the exit code through", { timeout: 300_000 }, () => {
     const unknown = runShim(["frobnicate"]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
@@ -30,7 +31,7 @@ describe("bin/evennia-ts.js", () => {
     expect(notGame.stderr).toContain("is not a game folder");
   });
 
-  it("hands a game's commands to the framework copy the game has in its node_modules", () => {
+  it("hands a game's commands to the framework copy the game has in its node_modules", { timeout: 300_000 }, () => {
     const game = makeTempDir("evennia-delegating-");
     writeFileSync(path.join(game, "package.json"), JSON.stringify({ type: "module", dependencies: { "evennia-ts": "*" } }));
     const local = path.join(game, "node_modules", "evennia-ts");
