@@ -125,6 +125,11 @@ export interface Settings {
   identityMapLruSize: number;
   /** Heap used (MB) above which the identity map flushes by itself (0 = never). */
   identityMapFlushHeapMb: number;
+  /**
+   * Objects one load brings in by following attribute references; references beyond it load
+   * in the background and on access (see docs/architecture.md, "Store and identity map").
+   */
+  loadClosureLimit: number;
 
   /** Extra game modules (relative to the game folder) the server imports at start. */
   gameModules: string[];
@@ -188,6 +193,7 @@ export const defaultSettings: Settings = {
   cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",
   identityMapLruSize: 10_000,
   identityMapFlushHeapMb: 0,
+  loadClosureLimit: 2000,
   gameModules: [],
   identityMapFlushCheckInterval: 5,
   controlSocket: true,

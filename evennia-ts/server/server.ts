@@ -77,7 +77,7 @@ export class Server {
     const game = await loadGameCode(this.settings);
     this.connectionScreenSource = game.connectionScreen;
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
-    this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
+    this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize, closureLimit: this.settings.loadClosureLimit });
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
