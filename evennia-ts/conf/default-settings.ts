@@ -39,6 +39,11 @@ export interface Settings {
   linkToken: string;
   /** Largest link frame accepted, in bytes; a larger one closes the link. */
   linkMaxFrameBytes: number;
+  /**
+   * Bytes allowed to wait on the link for the other process to read them; past this the
+   * other side is taken as stuck: logged and disconnected (the portal then restarts the server).
+   */
+  linkMaxBufferedBytes: number;
 
   /** Database URL: `sqlite:server/evennia.db3` (relative to the game folder) or `postgres://...`. */
   databaseUrl: string;
@@ -161,6 +166,7 @@ export const defaultSettings: Settings = {
   linkInterface: "127.0.0.1",
   linkToken: "",
   linkMaxFrameBytes: 16 * 1024 * 1024,
+  linkMaxBufferedBytes: 64 * 1024 * 1024,
   databaseUrl: "sqlite:server/evennia.db3",
   heldInputLimit: 50,
   maxLineLength: 8192,

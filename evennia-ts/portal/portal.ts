@@ -4,6 +4,7 @@
  * while the server reloads, restarts after a crash, or resets.
  */
 import { randomBytes } from "node:crypto";
+import { PEER_NOT_READING } from "../protocol/link-connection.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import type { Settings } from "../conf/settings.ts";
@@ -90,7 +91,7 @@ export class Portal {
       settings,
     );
     this.linkServer = new LinkServer(
-      { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes },
+      { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes, maxBufferedBytes: settings.linkMaxBufferedBytes },
       (link, pid) => this.onServerLink(link, pid),
     );
   }
@@ -283,6 +284,11 @@ export class Portal {
       this.link = null;
       this.synced = false;
       log.warn(`server link closed: ${reason}`);
+      // a server that stopped reading is stuck (or swamped): it cannot be trusted to exit by itself
+      if (reason === PEER_NOT_READING && this.server?.pid === pid) {
+        log.error(`killing the server (pid ${pid}): it stopped reading the link`);
+        this.server.kill();
+      }
     });
     link.onMessage((msg) => {
       switch (msg.t) {

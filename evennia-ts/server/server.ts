@@ -92,7 +92,11 @@ export class Server {
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
   async connect(target: LinkTarget): Promise<void> {
-    const link = await connectToPortal({ ...target, maxFrameBytes: this.settings.linkMaxFrameBytes });
+    const link = await connectToPortal({
+      ...target,
+      maxFrameBytes: this.settings.linkMaxFrameBytes,
+      maxBufferedBytes: this.settings.linkMaxBufferedBytes,
+    });
     this.link = link;
     link.onMessage((msg) => this.onPortalMessage(msg));
     link.onClose((reason) => {

@@ -12,6 +12,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_NOT_RUNNING"
   | "EV_ERR_LINK_FRAME"
   | "EV_ERR_LINK_AUTH"
+  | "EV_ERR_LINK_SLOW"
   | "EV_ERR_DB"
   | "EV_ERR_DB_UNAVAILABLE"
   | "EV_ERR_SERIALIZE"
