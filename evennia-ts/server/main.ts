@@ -8,6 +8,7 @@ import { loadSettings } from "../conf/settings.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
 import { startServer } from "./server.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("server");
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const gameDir = argValue("--game") ?? process.cwd();
   const port = Number(process.env.EVENNIA_LINK_PORT);
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
-  if (!Number.isInteger(port) || port <= 0) throw new Error("EVENNIA_LINK_PORT is not set: the server is started by the portal");
+  if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
   const settings = await loadSettings(gameDir);
   const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, token });
   log.info(`server running (pid ${process.pid})`);

@@ -23,6 +23,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_BAD_INPUT"
   | "EV_ERR_TELNET"
   | "EV_ERR_LIMIT"
+  | "EV_ERR_TEST_WAIT"
   | "EV_ERR_INTERNAL";
 
 /** An error with a stable {@link EvenniaErrorCode}. */
