@@ -571,8 +571,3 @@ function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
   }
   return out;
 }
-
-/** @internal raise when the store is used before the server set it up */
-export function noStore(): never {
-  throw new EvenniaError("EV_ERR_INTERNAL", "the store is not initialised: is the server (or a test fixture) running?");
-}
