@@ -27,6 +27,7 @@ export const PORTAL_TEXTS = {
   resetting: "Server resetting: you will be logged out...",
   crashed: "The server went down unexpectedly. Restarting it...",
   shutdown: "Server shutting down. Goodbye!",
+  portalCrashed: "The game hit an internal error and restarts. Please reconnect in a moment.",
 } as const;
 
 /** What the portal reports to its host process (pid/status files, IPC). */
@@ -94,6 +95,20 @@ export class Portal {
       { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes, maxBufferedBytes: settings.linkMaxBufferedBytes },
       (link, pid) => this.onServerLink(link, pid),
     );
+  }
+
+  /**
+   * The portal is going down after an internal error (an uncaught exception): tell every
+   * player and close their connections (what was sent goes out first). The caller exits.
+   */
+  crash(): void {
+    for (const session of this.sessions.all()) {
+      try {
+        session.close(PORTAL_TEXTS.portalCrashed);
+      } catch (err) {
+        log.error(`could not tell session ${session.sessid} about the crash`, err);
+      }
+    }
   }
 
   /** Current status. */

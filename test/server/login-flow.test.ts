@@ -169,3 +169,15 @@ describe("in-process reload", () => {
     expect(anna.closed).toBe(false);
   });
 });
+
+describe("portal crash", () => {
+  it("tells every player, logged in or not, and closes their connections (portal/main.ts then exits for the supervisor)", async () => {
+    const anna = await loggedIn("Anna");
+    const guest = await client();
+    game.portal.crash();
+    for (const c of [anna, guest]) {
+      await c.waitFor("The game hit an internal error and restarts. Please reconnect in a moment.");
+      await c.waitForClose();
+    }
+  });
+});
