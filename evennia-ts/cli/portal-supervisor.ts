@@ -8,15 +8,17 @@
  *
  * It relays the portal's IPC messages (ready, fatal) to the launcher, adding the portal's
  * pid, and passes SIGTERM, SIGINT, SIGHUP and SIGUSR2 on to the portal. The launcher's
- * other commands signal the portal directly through its pid file.
+ * other commands signal the portal directly through its pid file; during a back-off the
+ * supervisor puts its own pid there, so that `stop` then ends it instead.
  *
  * Run as `node --import tsx portal-supervisor.ts --game <dir> [--portal-entry <file>]`.
  */
 import type { ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
-import { portalEntry } from "./paths.ts";
+import { gamePaths, portalEntry } from "./paths.ts";
 import { exitCodeOf, spawnPortal } from "./portal-process.ts";
 
 const log = getLogger("supervisor");
@@ -56,6 +58,12 @@ function startPortal(): void {
     }
     const delay = Math.min(FIRST_BACKOFF_MS * 2 ** (crashes.length - 1), MAX_BACKOFF_MS);
     log.error(`the portal crashed (uncaught exception); starting it again in ${delay} ms`);
+    // until then `stop` finds this process in the portal's pid file (the new portal overwrites it)
+    try {
+      writeFileSync(gamePaths(gameDir).portalPid, `${process.pid}\n`);
+    } catch (err) {
+      log.error(`could not write the portal pid file: ${(err as Error).message}`);
+    }
     setTimeout(() => {
       if (stopping) process.exit(code);
       startPortal();

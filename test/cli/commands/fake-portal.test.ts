@@ -148,4 +148,20 @@ describe("launcher against a stand-in portal", () => {
     expect(await waitUntil(() => !isProcessAlive(first.supervisor) || undefined, { timeoutMs: 5_000, intervalMs: 50 })).toBe(true);
     expect(runs()).toHaveLength(2);
   });
+
+  it("a stop during the back-off after a crash ends the supervisor, and no portal is started again", { timeout: 30_000 }, async () => {
+    const game = gameWithMode("crash-always");
+    const paths = gamePaths(game);
+    expect(await startGame({ gameDir: game, foreground: false, io: new CapturingIo(), portalEntry: fakePortal })).toBe(0);
+    const runsFile = path.join(game, "fake-portal-runs");
+    const [firstPid, supervisor] = readFileSync(runsFile, "utf8").split("\n")[0]!.split(" ").map(Number);
+    leftovers.push(supervisor!, firstPid!);
+    // while the supervisor waits to start the portal again, the pid file names it
+    expect(await waitUntil(() => readPidFile(paths.portalPid) === supervisor || undefined, { timeoutMs: 10_000, intervalMs: 20 })).toBe(true);
+    expect(await stopGame({ gameDir: game, io: new CapturingIo(), timeoutMs: 10_000 })).toBe(0);
+    expect(isProcessAlive(supervisor!)).toBe(false);
+    expect(existsSync(paths.portalPid)).toBe(false);
+    const runs = readFileSync(runsFile, "utf8").split("\n").filter(Boolean);
+    for (const line of runs) expect(isProcessAlive(Number(line.split(" ")[0]))).toBe(false);
+  });
 });
