@@ -68,9 +68,10 @@ interface Entry {
 const SEP = "\u0000";
 
 /**
- * Raised when an attribute is read whose value refers to objects not loaded yet (they lay
- * beyond a load's closure bound and are being loaded). `ready` settles once they are in
- * memory; `await obj.attributes.fetch(key)` waits for them instead of raising.
+ * Raised when something read synchronously is not in memory yet: an attribute whose value
+ * refers to objects beyond a load's closure bound (`await obj.attributes.fetch(key)` waits
+ * for them instead of raising), or the contents of a room reached only through a reference
+ * (`await obj.loadContents()`). `ready` settles once they are loaded.
  */
 export class NotLoadedError extends EvenniaError {
   constructor(

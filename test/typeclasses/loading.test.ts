@@ -263,4 +263,56 @@ describeEachDatabase("store loading", (ctx) => {
     expect(hub.db.visits).toBe(1);
     expect(await storedAttribute(ctx.db, hubId, "visits")).toBe(1);
   });
+
+  it("runs a command again when it read the contents of a room that were not loaded yet", async () => {
+    const { exitId } = await ctx.unit(async () => {
+      const here = await createObject(undefined, { key: "porch" });
+      const there = await createObject(undefined, { key: "garden" });
+      await createObject(undefined, { key: "rose", location: there });
+      const exit = await createObject(undefined, { key: "door", location: here, destination: there });
+      return { exitId: exit.id };
+    });
+    ctx.store.flush();
+    await collectGarbage();
+    const bounded = new Store(ctx.db, { lruSize: 0 });
+    await bounded.init();
+    const exit = (await bounded.get("object", exitId)) as DefaultObject;
+    // the destination came with the exit (a row reference), its contents did not
+    expect(exit.destination?.contentsLoaded).toBe(false);
+    let runs = 0;
+    class CmdPeek extends Command {
+      override key = "peek";
+      override async func(): Promise<void> {
+        runs++;
+        this.msg(exit.destination!.contents.map((o) => o.key).join(", "));
+      }
+    }
+    const path = `test.loading.PeekCmdSet${ctx.dialect}`;
+    registerCmdSet(
+      path,
+      class extends CmdSet {
+        override atCmdsetCreation(): void {
+          this.add(CmdPeek);
+        }
+      },
+    );
+    const seen: string[] = [];
+    const session: CommandSession = {
+      sessid: 2,
+      address: "127.0.0.1",
+      protocolKey: "telnet",
+      clientOptions: {},
+      account: null,
+      puppet: null,
+      msg(spec) {
+        const uow = currentUnitOfWork();
+        if (uow) uow.afterCommit(() => seen.push(String(spec)));
+        else seen.push(String(spec));
+      },
+    };
+    const handler = new CommandHandler(ctx.db, {} as CommandServices, { cmdsetUnloggedin: path, cmdsetAccount: path, cmdsetCharacter: path });
+    await handler.execute(session, "peek");
+    expect(runs).toBe(2);
+    expect(seen).toEqual(["rose"]);
+  });
 });
