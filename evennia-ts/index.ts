@@ -14,6 +14,7 @@ export * from "./typeclasses/attribute-handler.ts";
 export * from "./typeclasses/attribute-monitor.ts";
 export * from "./typeclasses/tag-handler.ts";
 export * from "./typeclasses/objects.ts";
+export { canAccess } from "./typeclasses/object-access.ts";
 export * from "./typeclasses/characters.ts";
 export * from "./typeclasses/rooms.ts";
 export * from "./typeclasses/exits.ts";
