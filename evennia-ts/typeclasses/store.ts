@@ -455,6 +455,8 @@ export class Store {
     const pending = this.publish(staged, contentsFound);
     const later = beyond.filter((r) => !this.peek(r) && !this.isGone(r));
     if (later.length > 0) this.loadInBackground(later, pending);
+    // what they wait for came in meanwhile (another load): decode now, so it stays with them
+    else for (const obj of pending) obj.attributes._resolvePending();
   }
 
   /** Fetch one batch of rows, registering each as in flight until it is published (or missing). */
