@@ -6,7 +6,23 @@ export { getLogger, type Logger } from "./utils/logger.ts";
 export type { GameSettings, Settings } from "./conf/settings.ts";
 export type { OobMessage, OutputSpec, MessageKwargs } from "./protocol/message.ts";
 
-export * from "./typeclasses/index.ts";
+// the typeclasses, without the store's internals (Store, setStore, getStore): game code reaches the
+// store through create...() and search...(); tests use evennia-ts/testing and internal paths
+export * from "./typeclasses/registry.ts";
+export * from "./typeclasses/typed-object.ts";
+export * from "./typeclasses/attribute-handler.ts";
+export * from "./typeclasses/attribute-monitor.ts";
+export * from "./typeclasses/tag-handler.ts";
+export * from "./typeclasses/objects.ts";
+export { canAccess } from "./typeclasses/object-access.ts";
+export * from "./typeclasses/characters.ts";
+export * from "./typeclasses/rooms.ts";
+export * from "./typeclasses/exits.ts";
+export * from "./typeclasses/accounts.ts";
+export * from "./typeclasses/scripts.ts";
+export * from "./typeclasses/channels.ts";
+export * from "./typeclasses/create.ts";
+export * from "./typeclasses/search.ts";
 
 export { Command, type CommandSession, type CommandServices } from "./commands/command.ts";
 export { CmdSet, mergeCmdSets, mergeAll, type MergeType, type CommandClass } from "./commands/cmdset.ts";

@@ -14,6 +14,9 @@ export const gameTemplateDir: string = path.join(repoRoot, "game_template");
 /** The portal process's entry point. */
 export const portalEntry: string = path.join(repoRoot, "evennia-ts", "portal", "main.ts");
 
+/** The entry point of the process that runs (and restarts) the portal. */
+export const portalSupervisorEntry: string = path.join(repoRoot, "evennia-ts", "cli", "portal-supervisor.ts");
+
 /** The game folder `npm start` / `evennia-ts demo` uses. */
 export const demoGameDir: string = path.join(repoRoot, "mygame");
 

@@ -10,6 +10,8 @@ export interface PortalReadyMessage {
   sslPorts?: number[];
   webPort: number | null;
   linkPort: number;
+  /** The portal's pid, added by its supervisor (the launcher's child is the supervisor). */
+  pid?: number;
 }
 
 /** The portal could not start (it exits non-zero after sending this). */

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { constants } from "node:os";
 import { tsxNodeArgs } from "../utils/node-command.ts";
-import { portalEntry } from "./paths.ts";
+import { portalEntry, portalSupervisorEntry } from "./paths.ts";
 import { isPortalMessage, type PortalFatalMessage, type PortalReadyMessage } from "./portal-messages.ts";
 
 /** How to run the portal. */
@@ -18,15 +18,29 @@ export interface SpawnPortalOptions {
   detached: boolean;
   /** Entry point to run (default: the real portal). */
   entry?: string;
+  /** More arguments after `--game <dir>`. */
+  args?: string[];
 }
 
-/** Start the portal for `gameDir`. */
+/** Start the portal for `gameDir` (`start` runs it under {@link spawnSupervisedPortal}). */
 export function spawnPortal(options: SpawnPortalOptions): ChildProcess {
-  return spawn(process.execPath, tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir]), {
+  return spawn(process.execPath, tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir, ...(options.args ?? [])]), {
     cwd: options.gameDir,
     stdio: options.stdio,
     detached: options.detached,
     env: process.env,
+  });
+}
+
+/**
+ * Start the portal's supervisor (`portal-supervisor.ts`), which runs the portal given as
+ * `entry` and starts it again after a crash; it relays the portal's messages.
+ */
+export function spawnSupervisedPortal(options: SpawnPortalOptions): ChildProcess {
+  return spawnPortal({
+    ...options,
+    entry: portalSupervisorEntry,
+    args: ["--portal-entry", options.entry ?? portalEntry, ...(options.args ?? [])],
   });
 }
 

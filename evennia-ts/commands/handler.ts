@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import { checkLock } from "../locks/lock-string.ts";
+import { NotLoadedError } from "../typeclasses/attribute-handler.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
@@ -18,6 +19,8 @@ import { directionFallbackFor, exitCmdSetFor } from "./exit-cmdset.ts";
 import { commandIndex, matchCommand } from "./parse-input.ts";
 
 const log = getLogger("commands");
+/** Runs of one command when it reads attributes whose references are still loading (see `Store.load`). */
+const MAX_ATTEMPTS = 3;
 
 /** Paths of the cmdsets the handler uses (settings). */
 export interface CmdSetPaths {
@@ -59,12 +62,36 @@ export class CommandHandler {
     if (!line) return;
     const { cmdset, index } = this.cmdsetFor(session);
     const match = matchCommand(line, index);
-    const cmd = match ? new match.cls() : undefined;
-    if (!match || !cmd || !this.allowed(cmd, session)) {
+    if (!match || !this.allowed(new match.cls(), session)) {
       const word = line.split(/\s+/)[0] ?? line;
       session.msg(`Command '${word}' is not available. Type "help" for help.`);
       return;
     }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.runOnce(session, rawLine, match.cls, match, cmdset);
+        return;
+      } catch (err) {
+        // It read an attribute whose references were still loading: it has been rolled back
+        // (its output was never sent); wait for them and run it again.
+        if (err instanceof NotLoadedError && attempt < MAX_ATTEMPTS) {
+          await err.ready;
+          continue;
+        }
+        this.reportFailure(session, line, err);
+        return;
+      }
+    }
+  }
+
+  private async runOnce(
+    session: CommandSession,
+    rawLine: string,
+    cls: CommandClass,
+    match: { cmdstring: string; args: string },
+    cmdset: CmdSet,
+  ): Promise<void> {
+    const cmd = new cls();
     cmd.session = session;
     cmd.account = session.account;
     cmd.caller = session.puppet ?? session.account ?? session;
@@ -73,16 +100,12 @@ export class CommandHandler {
     cmd.raw = rawLine;
     cmd.cmdset = cmdset;
     cmd.services = this.services;
-    try {
-      await runInUnitOfWork(this.db, async () => {
-        if ((await cmd.atPreCmd()) === false) return;
-        await cmd.parse();
-        await cmd.func();
-        await cmd.atPostCmd();
-      });
-    } catch (err) {
-      this.reportFailure(session, line, err);
-    }
+    await runInUnitOfWork(this.db, async () => {
+      if ((await cmd.atPreCmd()) === false) return;
+      await cmd.parse();
+      await cmd.func();
+      await cmd.atPostCmd();
+    });
   }
 
   private allowed(cmd: Command, session: CommandSession): boolean {

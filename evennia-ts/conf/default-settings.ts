@@ -39,6 +39,11 @@ export interface Settings {
   linkToken: string;
   /** Largest link frame accepted, in bytes; a larger one closes the link. */
   linkMaxFrameBytes: number;
+  /**
+   * Bytes allowed to wait on the link for the other process to read them; past this the
+   * other side is taken as stuck: logged and disconnected (the portal then restarts the server).
+   */
+  linkMaxBufferedBytes: number;
 
   /** Database URL: `sqlite:server/evennia.db3` (relative to the game folder) or `postgres://...`. */
   databaseUrl: string;
@@ -125,6 +130,11 @@ export interface Settings {
   identityMapLruSize: number;
   /** Heap used (MB) above which the identity map flushes by itself (0 = never). */
   identityMapFlushHeapMb: number;
+  /**
+   * Objects one load brings in by following attribute references; references beyond it load
+   * in the background and on access (see docs/architecture.md, "Store and identity map").
+   */
+  loadClosureLimit: number;
 
   /** Extra game modules (relative to the game folder) the server imports at start. */
   gameModules: string[];
@@ -156,6 +166,7 @@ export const defaultSettings: Settings = {
   linkInterface: "127.0.0.1",
   linkToken: "",
   linkMaxFrameBytes: 16 * 1024 * 1024,
+  linkMaxBufferedBytes: 64 * 1024 * 1024,
   databaseUrl: "sqlite:server/evennia.db3",
   heldInputLimit: 50,
   maxLineLength: 8192,
@@ -188,6 +199,7 @@ export const defaultSettings: Settings = {
   cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",
   identityMapLruSize: 10_000,
   identityMapFlushHeapMb: 0,
+  loadClosureLimit: 2000,
   gameModules: [],
   identityMapFlushCheckInterval: 5,
   controlSocket: true,

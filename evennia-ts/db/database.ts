@@ -324,7 +324,7 @@ function toSqlite(value: unknown): unknown {
   return value;
 }
 
-function wrapDbError(err: unknown, sql: string): Error {
+function wrapDbError(err: unknown, sql: string): EvenniaError {
   if (err instanceof EvenniaError) return err;
   const message = (err as Error)?.message ?? String(err);
   const unavailable = /ECONNREFUSED|ECONNRESET|terminat|Connection terminated|not connected|timeout|the database system is/i.test(message);

@@ -4,6 +4,7 @@
  * game's tables; it reads each table's highest id once at start.
  */
 import type { Database } from "./database.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 /** Hands out increasing ids per table. */
 export class IdAllocator {
@@ -22,7 +23,7 @@ export class IdAllocator {
   /** A fresh id for `table`. */
   allocate(table: string): number {
     const id = this.next.get(table);
-    if (id === undefined) throw new Error(`IdAllocator: table ${table} was not initialised`);
+    if (id === undefined) throw new EvenniaError("EV_ERR_INTERNAL", `IdAllocator: table ${table} was not initialised`);
     this.next.set(table, id + 1);
     return id;
   }

@@ -11,6 +11,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getLogger } from "../utils/logger.ts";
 import type { Database, Statement } from "./database.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("db.uow");
 
@@ -102,7 +103,7 @@ export class UnitOfWork {
   }
 
   private assertOpen(): void {
-    if (this.finished) throw new Error("this unit of work has already finished");
+    if (this.finished) throw new EvenniaError("EV_ERR_INTERNAL", "this unit of work has already finished");
   }
 }
 

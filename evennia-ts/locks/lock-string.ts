@@ -6,6 +6,7 @@
  */
 import { getLogger } from "../utils/logger.ts";
 import { hasPermission, type PermissionHolder } from "./permissions.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("locks");
 
@@ -77,7 +78,7 @@ class LockParser {
 
   parse(): boolean {
     const value = this.expr();
-    if (this.pos !== this.tokens.length) throw new Error(`unexpected "${this.tokens[this.pos]}"`);
+    if (this.pos !== this.tokens.length) throw new EvenniaError("EV_ERR_BAD_INPUT", `unexpected "${this.tokens[this.pos]}"`);
     return value;
   }
 
@@ -103,17 +104,17 @@ class LockParser {
 
   private factor(): boolean {
     const token = this.tokens[this.pos++];
-    if (token === undefined) throw new Error("unexpected end of lock");
+    if (token === undefined) throw new EvenniaError("EV_ERR_BAD_INPUT", "unexpected end of lock");
     if (token.toUpperCase() === "NOT") return !this.factor();
     if (token === "(") {
       const value = this.expr();
-      if (this.tokens[this.pos++] !== ")") throw new Error("missing )");
+      if (this.tokens[this.pos++] !== ")") throw new EvenniaError("EV_ERR_BAD_INPUT", "missing )");
       return value;
     }
     const m = /^([A-Za-z_]\w*)\((.*)\)$/.exec(token);
-    if (!m) throw new Error(`"${token}" is not a lock function call`);
+    if (!m) throw new EvenniaError("EV_ERR_BAD_INPUT", `"${token}" is not a lock function call`);
     const fn = lockFuncs.get(m[1]!.toLowerCase());
-    if (!fn) throw new Error(`unknown lock function ${m[1]}()`);
+    if (!fn) throw new EvenniaError("EV_ERR_BAD_INPUT", `unknown lock function ${m[1]}()`);
     const args = m[2]!.split(",").map((a) => a.trim()).filter(Boolean);
     return fn(this.ctx, ...args);
   }

@@ -20,6 +20,8 @@ export type ServerLink = LinkConnection<ServerToPortal, PortalToServer>;
 export interface LinkServerOptions {
   token: string;
   maxFrameBytes: number;
+  /** Bytes allowed to wait for the server to read them (see `LinkConnection`). */
+  maxBufferedBytes?: number;
   /** Milliseconds a new connection has to say hello. */
   helloTimeoutMs?: number;
 }
@@ -56,7 +58,11 @@ export class LinkServer {
 
   private accept(socket: net.Socket): void {
     this.pendingSockets.add(socket);
-    const link: ServerLink = new LinkConnection(socket, parseServerMessage, this.options.maxFrameBytes);
+    const link: ServerLink = new LinkConnection(socket, parseServerMessage, {
+      maxFrameBytes: this.options.maxFrameBytes,
+      maxBufferedBytes: this.options.maxBufferedBytes,
+      peer: "server",
+    });
     const timer = setTimeout(() => {
       log.error(`link connection from ${socket.remoteAddress} said no hello in time; closing it`);
       link.close("hello timeout");

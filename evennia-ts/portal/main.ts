@@ -10,6 +10,7 @@
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { useRunningFramework } from "../utils/framework-resolution.ts";
+import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
 import { childGameCodeChecker, childServerLauncher } from "./child-server-launcher.ts";
@@ -49,7 +50,20 @@ async function main(): Promise<void> {
   process.on("SIGHUP", () => portal.reload());
   process.on("SIGUSR2", () => portal.reset());
   process.on("disconnect", () => log.info("launcher detached"));
-  process.on("uncaughtException", (err) => log.error("uncaught exception in the portal (it keeps running)", err));
+  // After an uncaught exception the portal's state is unknown: tell the players, exit, and let
+  // the launcher's supervisor start a fresh portal (which starts a fresh server).
+  process.on("uncaughtException", (err) => {
+    if (exiting) return;
+    exiting = true;
+    log.error(`uncaught exception in the portal: telling players and exiting (code ${EXIT_PORTAL_CRASHED}); the launcher restarts it`, err);
+    try {
+      portal.crash();
+    } finally {
+      // give the goodbye a moment to leave; the server sees its link go and stops by itself
+      setTimeout(() => process.exit(EXIT_PORTAL_CRASHED), 300);
+    }
+  });
+  // a rejected promise nobody awaited is a lost result, not a broken portal: logged, it keeps running
   process.on("unhandledRejection", (err) => log.error("unhandled rejection in the portal (it keeps running)", err));
   portal.onStopRequested(() => void stop("shutdown requested by the server"));
 

@@ -4,6 +4,7 @@
  * while the server reloads, restarts after a crash, or resets.
  */
 import { randomBytes } from "node:crypto";
+import { PEER_NOT_READING } from "../protocol/link-connection.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import type { Settings } from "../conf/settings.ts";
@@ -28,6 +29,7 @@ export const PORTAL_TEXTS = {
   shutdown: "Server shutting down. Goodbye!",
   /** Followed by the modules at fault. */
   restartRefused: "The new game code does not load, so the server was not restarted; it goes on with the current code. At fault:",
+  portalCrashed: "The game hit an internal error and restarts. Please reconnect in a moment.",
 } as const;
 
 /** A reload or reset the portal refused because the game's new code does not load. */
@@ -111,9 +113,23 @@ export class Portal {
       settings,
     );
     this.linkServer = new LinkServer(
-      { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes },
+      { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes, maxBufferedBytes: settings.linkMaxBufferedBytes },
       (link, pid) => this.onServerLink(link, pid),
     );
+  }
+
+  /**
+   * The portal is going down after an internal error (an uncaught exception): tell every
+   * player and close their connections (what was sent goes out first). The caller exits.
+   */
+  crash(): void {
+    for (const session of this.sessions.all()) {
+      try {
+        session.close(PORTAL_TEXTS.portalCrashed);
+      } catch (err) {
+        log.error(`could not tell session ${session.sessid} about the crash`, err);
+      }
+    }
   }
 
   /** Current status. */
@@ -333,6 +349,11 @@ export class Portal {
       this.link = null;
       this.synced = false;
       log.warn(`server link closed: ${reason}`);
+      // a server that stopped reading is stuck (or swamped): it cannot be trusted to exit by itself
+      if (reason === PEER_NOT_READING && this.server?.pid === pid) {
+        log.error(`killing the server (pid ${pid}): it stopped reading the link`);
+        this.server.kill();
+      }
     });
     link.onMessage((msg) => {
       switch (msg.t) {

@@ -1,6 +1,11 @@
 /**
  * One end of the portal ⇄ server link over a TCP socket: frames in, frames out,
  * with every message sent within one event-loop turn batched into one frame.
+ *
+ * Writes respect backpressure: once `socket.write()` returns false, frames wait in
+ * a queue of our own until the socket drains. What waits (the socket's buffer and
+ * that queue) is bounded by `maxBufferedBytes`; a peer that stops reading and lets it
+ * grow past that is logged and disconnected rather than filling memory.
  */
 import type { Socket } from "node:net";
 import { EvenniaError } from "../utils/errors.ts";
@@ -8,6 +13,22 @@ import { getLogger } from "../utils/logger.ts";
 import { encodeFrame, FrameDecoder } from "./framing.ts";
 
 const log = getLogger("link");
+
+/** Default of {@link LinkConnectionOptions.maxBufferedBytes}: 64 MiB. */
+export const DEFAULT_LINK_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+/** The close reason given when the peer stopped reading and the buffer bound was reached. */
+export const PEER_NOT_READING = "the other side stopped reading";
+
+/** Options of a {@link LinkConnection}. */
+export interface LinkConnectionOptions {
+  /** The largest frame accepted. */
+  maxFrameBytes: number;
+  /** Bytes allowed to wait for the peer to read (socket buffer plus our queue); more disconnects it. */
+  maxBufferedBytes?: number;
+  /** Names the peer in logs ("server", "portal"). */
+  peer?: string;
+}
 
 /** A framed, batched message channel over one socket. */
 export class LinkConnection<In, Out> {
@@ -17,19 +38,30 @@ export class LinkConnection<In, Out> {
   private closed = false;
   private onMessageHandler: (msg: In) => void = () => {};
   private onCloseHandlers: ((reason: string) => void)[] = [];
+  /** Frames waiting for the socket to drain (written in order once it does). */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  /** True from a `write()` that returned false until 'drain'. */
+  private blocked = false;
+  private readonly maxBufferedBytes: number;
+  private readonly peer: string;
 
   /**
    * @param socket connected socket
    * @param parse validates one decoded message; `undefined` means malformed (closes the link)
-   * @param maxFrameBytes the largest frame accepted
+   * @param options frame and buffer limits (a number: the largest frame accepted)
    */
   constructor(
     readonly socket: Socket,
     private readonly parse: (value: unknown) => In | undefined,
-    maxFrameBytes: number,
+    options: LinkConnectionOptions | number,
   ) {
-    this.decoder = new FrameDecoder(maxFrameBytes);
+    const opts = typeof options === "number" ? { maxFrameBytes: options } : options;
+    this.decoder = new FrameDecoder(opts.maxFrameBytes);
+    this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_LINK_MAX_BUFFERED_BYTES;
+    this.peer = opts.peer ?? "peer";
     socket.setNoDelay(true);
+    socket.on("drain", () => this.drain());
     socket.on("data", (data: Buffer) => this.receive(data));
     socket.on("error", (err) => this.close(`socket error: ${err.message}`));
     socket.on("close", () => this.close("connection closed"));
@@ -50,6 +82,17 @@ export class LinkConnection<In, Out> {
     return this.closed;
   }
 
+  /** Bytes written but not yet taken by the peer: the socket's buffer plus frames queued behind it. */
+  get bufferedBytes(): number {
+    // a destroyed socket's buffer is dropped, whatever writableLength still says
+    return (this.socket.destroyed ? 0 : this.socket.writableLength) + this.queuedBytes;
+  }
+
+  /** True while the socket has refused more (`write()` returned false) and has not drained yet. */
+  get isBlocked(): boolean {
+    return this.blocked;
+  }
+
   /** Queue a message; everything queued in this turn goes out as one frame. */
   send(msg: Out): void {
     if (this.closed) return;
@@ -60,13 +103,20 @@ export class LinkConnection<In, Out> {
     }
   }
 
-  /** Write queued messages now. */
+  /** Write queued messages now (or queue their frame while the socket is full). */
   flush(): void {
     this.flushScheduled = false;
     if (this.closed || this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.socket.write(encodeFrame(batch));
+    const frame = encodeFrame(batch);
+    if (this.blocked) {
+      this.queued.push(frame);
+      this.queuedBytes += frame.length;
+    } else if (!this.socket.write(frame)) {
+      this.blocked = true;
+    }
+    if (this.blocked && this.bufferedBytes > this.maxBufferedBytes) this.dropSlowPeer();
   }
 
   /** Flush, then close the socket and notify handlers (once). */
@@ -74,10 +124,49 @@ export class LinkConnection<In, Out> {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    // what waits behind a full socket goes out before the end, as far as the peer reads it
+    if (!this.socket.destroyed) for (const frame of this.queued) this.socket.write(frame);
+    this.queued = [];
+    this.queuedBytes = 0;
     this.socket.end();
     this.socket.destroySoon?.();
-    for (const handler of this.onCloseHandlers) handler(reason);
+    this.notifyClosed(reason);
+  }
+
+  /** The socket took what it had: write the queued frames until it is full again. */
+  private drain(): void {
+    if (this.closed) return;
+    this.blocked = false;
+    while (this.queued.length > 0) {
+      const frame = this.queued.shift()!;
+      this.queuedBytes -= frame.length;
+      if (!this.socket.write(frame)) {
+        this.blocked = true;
+        return;
+      }
+    }
+  }
+
+  /** The peer let more than `maxBufferedBytes` wait: log, drop what waits, disconnect it. */
+  private dropSlowPeer(): void {
+    const err = new EvenniaError(
+      "EV_ERR_LINK_SLOW",
+      `the ${this.peer} stopped reading the link: ${this.bufferedBytes} bytes wait for it, over the limit of ` +
+        `${this.maxBufferedBytes} (setting linkMaxBufferedBytes); disconnecting it`,
+    );
+    log.error(`[${err.code}] ${err.message}`);
+    this.closed = true;
+    this.pending = [];
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.socket.destroy();
+    this.notifyClosed(PEER_NOT_READING);
+  }
+
+  private notifyClosed(reason: string): void {
+    const handlers = this.onCloseHandlers;
     this.onCloseHandlers = [];
+    for (const handler of handlers) handler(reason);
   }
 
   private receive(data: Buffer): void {

@@ -6,6 +6,7 @@
  * and reported with a hint; the caller decides what a failure means (the server
  * refuses to start, see `game-code-check.ts`).
  */
+import { EvenniaError } from "../utils/errors.ts";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -89,7 +90,7 @@ export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
       }
     } catch (err) {
       log.error(`could not load game module ${path.relative(settings.gameDir, file)}`, err);
-      const error = err instanceof Error ? err : new Error(String(err));
+      const error = err instanceof Error ? err : new EvenniaError("EV_ERR_GAME_CODE", String(err));
       result.failures.push({ file, error, hint: loadFailureHint(err) });
     }
   }

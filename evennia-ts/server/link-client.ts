@@ -16,6 +16,8 @@ export async function connectToPortal(options: {
   port: number;
   token: string;
   maxFrameBytes: number;
+  /** Bytes allowed to wait for the portal to read them (see `LinkConnection`). */
+  maxBufferedBytes?: number;
   timeoutMs?: number;
 }): Promise<PortalLink> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -30,7 +32,11 @@ export async function connectToPortal(options: {
         });
         s.once("error", reject);
       });
-      const link: PortalLink = new LinkConnection(socket, parsePortalMessage, options.maxFrameBytes);
+      const link: PortalLink = new LinkConnection(socket, parsePortalMessage, {
+        maxFrameBytes: options.maxFrameBytes,
+        maxBufferedBytes: options.maxBufferedBytes,
+        peer: "portal",
+      });
       link.send({ t: "hello", token: options.token, pid: process.pid });
       return link;
     } catch (err) {

@@ -18,6 +18,7 @@ import { argValue } from "../utils/process-args.ts";
 import { checkGameCode } from "./game-code-check.ts";
 import { writeGameCodeFile } from "./game-code-file.ts";
 import { startServer } from "./server.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("server");
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.EVENNIA_LINK_PORT);
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
-  if (!Number.isInteger(port) || port <= 0) throw new Error("EVENNIA_LINK_PORT is not set: the server is started by the portal");
+  if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
   const settings = await loadSettings(gameDir);
   const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, token }, (report) =>
     writeGameCodeFile(settings.gameDir, report),

@@ -9,6 +9,7 @@ import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import type { DefaultAccount } from "../typeclasses/accounts.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { CommandSession } from "../commands/command.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
@@ -67,7 +68,7 @@ export class ServerSession implements CommandSession {
 
   /** Keep `value` under `key` across reloads (JSON-compatible values only). */
   setSaved(key: string, value: unknown): void {
-    if (key === "uid" || key === "puid") throw new Error(`"${key}" is reserved`);
+    if (key === "uid" || key === "puid") throw new EvenniaError("EV_ERR_BAD_INPUT", `"${key}" is reserved`);
     if (value === undefined) delete this.saved[key];
     else this.saved[key] = value;
     this.persist();

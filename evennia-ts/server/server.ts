@@ -88,7 +88,7 @@ export class Server {
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
-    this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
+    this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize, closureLimit: this.settings.loadClosureLimit });
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
@@ -103,7 +103,11 @@ export class Server {
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
   async connect(target: LinkTarget): Promise<void> {
-    const link = await connectToPortal({ ...target, maxFrameBytes: this.settings.linkMaxFrameBytes });
+    const link = await connectToPortal({
+      ...target,
+      maxFrameBytes: this.settings.linkMaxFrameBytes,
+      maxBufferedBytes: this.settings.linkMaxBufferedBytes,
+    });
     this.link = link;
     link.onMessage((msg) => this.onPortalMessage(msg));
     link.onClose((reason) => {

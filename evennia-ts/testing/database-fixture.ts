@@ -26,6 +26,7 @@ import "../typeclasses/index.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
 import { packageRoot } from "./game-folder.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 /** The environment variable that selects the PostgreSQL server for tests. */
 export const POSTGRES_URL_ENV = "EVENNIA_TEST_POSTGRES_URL";
@@ -84,7 +85,7 @@ export async function createScratchDatabase(dialect: Dialect, options: { memory?
       },
     };
   }
-  if (!postgresTestUrl) throw new Error(`${POSTGRES_URL_ENV} is not set: PostgreSQL tests cannot run`);
+  if (!postgresTestUrl) throw new EvenniaError("EV_ERR_CONFIG", `${POSTGRES_URL_ENV} is not set: PostgreSQL tests cannot run`);
   const name = `evts_${suffix}`;
   await maintenance(`CREATE DATABASE ${name}`);
   return {
@@ -208,7 +209,7 @@ export function describeOnDatabases(
     describe.skipIf(skip)(`${name} [${dialect}]`, () => {
       let fixture: DatabaseFixture | null = null;
       const need = (): DatabaseFixture => {
-        if (!fixture) throw new Error("the database fixture is not open (used outside a test?)");
+        if (!fixture) throw new EvenniaError("EV_ERR_INTERNAL", "the database fixture is not open (used outside a test?)");
         return fixture;
       };
       const ctx: DatabaseSuiteContext = {

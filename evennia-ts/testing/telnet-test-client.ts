@@ -4,6 +4,7 @@
  * receives, and waits for text to appear.
  */
 import net from "node:net";
+import { EvenniaError } from "../utils/errors.ts";
 
 const IAC = 0xff;
 const SB = 0xfa;
@@ -70,9 +71,9 @@ export class TelnetTestClient {
         this.cursor += match.end;
         return rest.slice(0, match.end);
       }
-      if (this.closedFlag) throw new Error(`connection closed while waiting for ${String(pattern)}; got: ${JSON.stringify(rest)}`);
+      if (this.closedFlag) throw new EvenniaError("EV_ERR_TEST_WAIT", `connection closed while waiting for ${String(pattern)}; got: ${JSON.stringify(rest)}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${String(pattern)}; got: ${JSON.stringify(rest)}`);
+      if (left <= 0) throw new EvenniaError("EV_ERR_TEST_WAIT", `timed out waiting for ${String(pattern)}; got: ${JSON.stringify(rest)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -87,7 +88,7 @@ export class TelnetTestClient {
   async waitForClose(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closedFlag) {
-      if (Date.now() > deadline) throw new Error("timed out waiting for the connection to close");
+      if (Date.now() > deadline) throw new EvenniaError("EV_ERR_TEST_WAIT", "timed out waiting for the connection to close");
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -9,6 +9,7 @@ import type { DbRef } from "../db/db-ref.ts";
 import { decodeValue, encodeValue } from "../db/tagged-json.ts";
 import { track, untrack } from "../db/tracked-value.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
+import { EvenniaError } from "../utils/errors.ts";
 import { hasAttributeListeners, notifyAttributeChange } from "./attribute-monitor.ts";
 import type { TypedObject } from "./typed-object.ts";
 
@@ -51,6 +52,11 @@ interface Entry {
   decoded: boolean;
   lockstring: string;
   hasRefs: boolean;
+  /**
+   * References in the value that are not in memory yet (beyond a load's closure bound):
+   * the value stays undecoded until they are loaded, so that nothing is written back without them.
+   */
+  missing: DbRef[] | null;
   /** Store deletion epoch when `value` was decoded; re-decoded when deletions happen. */
   epoch: number;
   /** Unit of work that already recorded an undo for nested changes. */
@@ -61,19 +67,66 @@ interface Entry {
 
 const SEP = "\u0000";
 
+/**
+ * Raised when something read synchronously is not in memory yet: an attribute whose value
+ * refers to objects beyond a load's closure bound (`await obj.attributes.fetch(key)` waits
+ * for them instead of raising), or the contents of a room reached only through a reference
+ * (`await obj.loadContents()`). `ready` settles once they are loaded.
+ */
+export class NotLoadedError extends EvenniaError {
+  constructor(
+    message: string,
+    /** Settles when the referenced objects have been loaded (never rejects). */
+    readonly ready: Promise<void>,
+  ) {
+    super("EV_ERR_NOT_LOADED", message);
+  }
+}
+
 /** The attributes of one object. */
 export class AttributeHandler {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly owner: TypedObject) {}
 
-  /** The value of `key`, or `defaultValue` when there is none. */
+  /**
+   * The value of `key`, or `defaultValue` when there is none.
+   *
+   * @throws NotLoadedError (`EV_ERR_NOT_LOADED`) when the value refers to objects still
+   * loading; {@link fetch} waits for them instead.
+   */
   get<T = any>(key: string, options: AttributeOptions & { default?: T } = {}): T | undefined {
     const entry = this.entries.get(entryId(key, options.category));
     if (!entry) return options.default;
-    if (!entry.decoded) this.decode(entry);
-    else if (entry.hasRefs && entry.epoch !== this.owner._store.deletionEpoch) this.redecode(entry);
+    if (!entry.decoded) {
+      const missing = this.decode(entry);
+      if (missing) {
+        const store = this.owner._store;
+        const ready = store.loadRefs(missing).catch(() => undefined);
+        const names = missing.slice(0, 3).map((r) => `${r.kind}#${r.id}`).join(", ");
+        throw new NotLoadedError(
+          `${this.owner.dbref}.attributes "${entry.key}" refers to ${names}${missing.length > 3 ? " ..." : ""}, not loaded yet: ` +
+            `await ${this.owner.dbref}.attributes.fetch("${entry.key}") to wait for it`,
+          ready,
+        );
+      }
+    } else if (entry.hasRefs && entry.epoch !== this.owner._store.deletionEpoch) this.redecode(entry);
     return entry.value as T;
+  }
+
+  /**
+   * The value of `key` like {@link get}, first loading the objects it refers to when
+   * they are not in memory yet (references beyond a load's closure bound).
+   */
+  async fetch<T = any>(key: string, options: AttributeOptions & { default?: T } = {}): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const entry = this.entries.get(entryId(key, options.category));
+      if (!entry || entry.decoded) return this.get<T>(key, options);
+      const missing = this.decode(entry);
+      if (!missing) return entry.value as T;
+      if (attempt >= 3) return this.get<T>(key, options); // raises, naming what is missing
+      await this.owner._store.loadRefs(missing);
+    }
   }
 
   /** True when `key` has a value. */
@@ -158,12 +211,29 @@ export class AttributeHandler {
     return refs;
   }
 
-  /** @internal fill from loaded rows (replaces what is in memory) */
-  _load(rows: AttributeData[]): void {
+  /**
+   * @internal fill from loaded rows (replaces what is in memory); returns true when some
+   * value refers to objects not in memory yet (see {@link _resolvePending})
+   */
+  _load(rows: AttributeData[]): boolean {
     this.entries.clear();
+    let pending = false;
     for (const row of rows) {
-      this.entries.set(row.key + SEP + row.category, this.buildEntry(row.key, row.category, row.value, row.lock_string));
+      const entry = this.buildEntry(row.key, row.category, row.value, row.lock_string);
+      if (entry.missing) pending = true;
+      this.entries.set(row.key + SEP + row.category, entry);
     }
+    return pending;
+  }
+
+  /**
+   * @internal decode the values whose references were not loaded, now that they may be
+   * (so the objects they refer to stay in memory with their owner); returns true while some remain
+   */
+  _resolvePending(): boolean {
+    let pending = false;
+    for (const entry of this.entries.values()) if (!entry.decoded && entry.missing && this.decode(entry)) pending = true;
+    return pending;
   }
 
   /** @internal forget everything (object deleted) */
@@ -180,6 +250,7 @@ export class AttributeHandler {
       decoded: false,
       lockstring,
       hasRefs: json.includes('"$t":"ref"'),
+      missing: null,
       epoch: this.owner._store.deletionEpoch,
       undoFor: null,
       lastWriter: null,
@@ -190,15 +261,32 @@ export class AttributeHandler {
     return entry;
   }
 
-  private decode(entry: Entry): void {
-    entry.value = this.trackedDecode(entry, entry.json);
+  /**
+   * Decode an entry's stored text. When it refers to objects that are neither in memory nor
+   * gone, the entry stays undecoded and those references are returned.
+   */
+  private decode(entry: Entry): DbRef[] | null {
+    const missing: DbRef[] = [];
+    const value = this.trackedDecode(entry, entry.json, missing);
+    if (missing.length > 0) {
+      entry.missing = missing;
+      return missing;
+    }
+    entry.value = value;
+    entry.missing = null;
     entry.decoded = true;
     entry.epoch = this.owner._store.deletionEpoch;
+    return null;
   }
 
-  private trackedDecode(entry: Entry, json: string): unknown {
+  private trackedDecode(entry: Entry, json: string, missing?: DbRef[]): unknown {
     const store = this.owner._store;
-    const value = decodeValue(json, (ref) => store.peek(ref));
+    const value = decodeValue(json, (ref) => {
+      const found = store.peek(ref);
+      if (found === null && missing && !store.isGone(ref)) missing.push(ref);
+      return found;
+    });
+    if (missing && missing.length > 0) return undefined;
     if (typeof value !== "object" || value === null) return value;
     return track(value, () => this.nestedChange(entry));
   }

@@ -10,6 +10,7 @@ import { joinList, numberedName } from "../utils/inflect.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
+import { NotLoadedError } from "./attribute-handler.ts";
 import { ContentsList } from "./contents-list.ts";
 import { canAccess } from "./object-access.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
@@ -256,9 +257,10 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const list = this.contentsList;
     if (list?.complete) return list.list().filter((o) => !o.isDeleted);
     if (this.isDeleted) return [];
-    throw new EvenniaError(
-      "EV_ERR_NOT_LOADED",
+    // they start loading now; a command that read them runs again once they are in (see CommandHandler)
+    throw new NotLoadedError(
       `the contents of ${this.key} (${this.dbref}) are not in memory yet: await obj.loadContents() first (a room reached only through a reference loads them on first request)`,
+      this._store.loadContents(this).catch(() => undefined),
     );
   }
 

@@ -1,9 +1,14 @@
 /**
  * The store: the one place typeclassed objects are loaded, created and deleted.
  * It keeps one live instance per row (the identity map), loads related rows
- * together (an object's location, home, destination and account, and every object
- * its attributes refer to) so that reading them stays synchronous, and stages
- * writes in units of work.
+ * together (an object's location, home, destination and account, and the objects
+ * its attributes refer to, up to a bound) so that reading them stays synchronous,
+ * and stages writes in units of work.
+ *
+ * Loads run concurrently: two loads of disjoint rows never wait on each other, and
+ * two loads of the same row share one fetch (one promise per row in flight). A load
+ * yields to the event loop between its batched queries, so a large load never
+ * holds up the commands of other players.
  */
 import type { Database, Statement } from "../db/database.ts";
 import { dbRefKey, type DbRef } from "../db/db-ref.ts";
@@ -22,13 +27,37 @@ import type { TypedObject } from "./typed-object.ts";
 
 const log = getLogger("store");
 const KINDS: TypedKind[] = ["object", "account", "script", "channel"];
-const CHUNK = 500;
+const CHUNK = 100;
+/** Default of {@link StoreOptions.closureLimit}. */
+export const DEFAULT_CLOSURE_LIMIT = 2000;
 
 /** Options of the store. */
 export interface StoreOptions {
   /** Recently used objects kept in memory per kind. */
   lruSize: number;
+  /**
+   * How many objects one load brings in by following attribute references (the
+   * objects asked for and their row references always load). References beyond it
+   * are loaded in the background right after, and on access; see {@link Store.load}.
+   */
+  closureLimit?: number;
 }
+
+/** One row fetched from the database, shared by every load waiting for it. */
+interface Fetched {
+  obj: TypedObject;
+  attrs: AttributeData[];
+  tags: TagRow[];
+  /** References of the row itself (location, home ...): always loaded with it. */
+  rowRefs: DbRef[];
+  /** References inside its attributes: loaded up to the closure bound. */
+  attrRefs: DbRef[];
+  /** Set once some load has put it in the identity map (it is published once). */
+  published: boolean;
+}
+
+/** Let timers and I/O run (a SQLite query is synchronous: a load must yield between batches). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Anything a kind's row points at that must be in memory with it. */
 function rowRefs(kind: TypedKind, row: Record<string, unknown>): DbRef[] {
@@ -69,7 +98,14 @@ function lacksContents(obj: TypedObject | null): boolean {
 export class Store {
   private readonly maps: Record<TypedKind, IdentityMap<TypedObject>>;
   private readonly ids: IdAllocator;
-  private loadChain: Promise<unknown> = Promise.resolve();
+  /** Rows being fetched now, by {@link dbRefKey}: a second load of one waits for the same fetch. */
+  private readonly inflight = new Map<string, Promise<Fetched | null>>();
+  /** Background loads of references beyond a closure bound, still running. */
+  private readonly backgroundLoads = new Set<Promise<void>>();
+  /** Rows asked for and not found (ids are never reused): reading a reference to one gives null. */
+  private readonly absent = new Set<string>();
+  /** See {@link StoreOptions.closureLimit}. */
+  readonly closureLimit: number;
   /** Grows by one on every delete; attribute values holding references re-check then. */
   deletionEpoch = 0;
   /** Rows deleted in memory (perhaps not committed yet): never loaded again. */
@@ -90,6 +126,10 @@ export class Store {
       channel: new IdentityMap({ lruSize: Math.min(options.lruSize, 1000), describe, idOf }),
     };
     this.ids = new IdAllocator(db);
+    this.closureLimit = options.closureLimit ?? DEFAULT_CLOSURE_LIMIT;
+    if (!Number.isInteger(this.closureLimit) || this.closureLimit < 0) {
+      throw new EvenniaError("EV_ERR_CONFIG", `closureLimit must be an integer >= 0, got ${options.closureLimit}`);
+    }
   }
 
   /** Read id counters; call once before use. */
@@ -109,7 +149,27 @@ export class Store {
     return obj && !obj.isDeleted ? obj : null;
   }
 
-  /** Load rows (and everything they need) into memory; returns the instances, null where missing. */
+  /**
+   * True when a reference can never resolve: its row was deleted, or was asked for and
+   * does not exist. A reference that is neither live ({@link peek}) nor gone is simply not
+   * loaded yet.
+   */
+  isGone(ref: DbRef): boolean {
+    const key = dbRefKey(ref);
+    return this.deleted.has(key) || this.absent.has(key);
+  }
+
+  /**
+   * Load rows into memory; returns the instances, null where missing.
+   *
+   * With each row come its row references (an object's location, home, destination and
+   * account; a script's object and account) and, breadth first, the objects its attributes
+   * refer to until {@link closureLimit} objects are staged; all of them are published at
+   * once, so reading them is synchronous. References beyond the bound are loaded in the
+   * background right after (in bounded steps of their own), and an attribute that holds one
+   * not loaded yet raises `EV_ERR_NOT_LOADED` when read: `await obj.attributes.fetch(key)`
+   * waits for it (the command handler does so and runs the command again).
+   */
   async load(kind: TypedKind, ids: number[]): Promise<(TypedObject | null)[]> {
     const refs = ids.map((id) => ({ kind, id }));
     if (refs.some((r) => lacksContents(this.peek(r)) || !this.peek(r))) await this.ensureLoaded(refs, kind === "object" ? ids : []);
@@ -150,6 +210,7 @@ export class Store {
       row[name] = type === "ref" || type === "ntext" || type === "ntime" ? null : type === "bool" ? false : type === "text" ? "" : 0;
     }
     Object.assign(row, fields, { id, typeclass_path: typeclassPathOf(cls), date_created: Date.now() });
+    this.absent.delete(dbRefKey({ kind, id }));
     const Cls = cls as unknown as new (store: Store, row: TypedRow) => T;
     const obj = new Cls(this, row as unknown as TypedRow);
     this.maps[kind].add(id, obj);
@@ -248,6 +309,23 @@ export class Store {
     for (const obj of this.maps[kind]) if (!obj.isDeleted) yield obj;
   }
 
+  /**
+   * Wait for loads in the background (references beyond a closure bound) to finish,
+   * including those they start in turn.
+   */
+  async settled(): Promise<void> {
+    while (this.backgroundLoads.size > 0) await Promise.allSettled([...this.backgroundLoads]);
+  }
+
+  /**
+   * Load the objects `refs` point at that are neither in memory nor gone (bounded like
+   * {@link load}); used to read an attribute whose references are not loaded yet.
+   */
+  async loadRefs(refs: DbRef[]): Promise<void> {
+    const missing = refs.filter((r) => r.kind in rowCodecs && !this.peek(r) && !this.isGone(r));
+    if (missing.length > 0) await this.ensureLoaded(missing);
+  }
+
   /** Load every object located in `obj` (and what they need), so `obj.contents` is synchronous. */
   async loadContents(obj: TypedObject): Promise<void> {
     if (obj.kind !== "object" || !lacksContents(obj) || obj.isDeleted) return;
@@ -255,51 +333,98 @@ export class Store {
   }
 
   private ensureLoaded(refs: DbRef[], contentsOf: number[] = []): Promise<void> {
-    // Loads run one after another, so two loads never wait on each other's half-loaded rows.
-    const run = this.loadChain.then(() => this.loadClosure(refs, contentsOf));
-    this.loadChain = run.catch(() => undefined);
-    return run;
+    return this.loadClosure(refs, contentsOf);
   }
 
   /**
-   * Load `refs` and everything they reach that is not in memory yet, then publish them at once.
+   * Start loading `refs` without waiting (references beyond a closure bound); then decode the
+   * attributes of `waiting` that refer to them, so those objects stay in memory with their owners.
+   */
+  private loadInBackground(refs: DbRef[], waiting: TypedObject[]): void {
+    const run: Promise<void> = this.loadClosure(refs)
+      .then(() => {
+        for (const obj of waiting) if (!obj.isDeleted) obj.attributes._resolvePending();
+      })
+      .catch((err: unknown) => log.error(`loading ${refs.length} referenced object(s) in the background failed`, err))
+      .finally(() => this.backgroundLoads.delete(run));
+    this.backgroundLoads.add(run);
+  }
+
+  /**
+   * Load `refs` and, within the closure bound, what they reach that is not in memory
+   * yet, then publish them at once. Rows another load is fetching are awaited, not
+   * fetched again, and published by whichever load gets there first.
+   */
+  private async loadClosure(refs: DbRef[], contentsOf: number[] = []): Promise<void> {
+    const staged = new Map<string, Fetched>();
+    try {
+      await this.walk(refs, contentsOf, staged);
+    } catch (err) {
+      // what this load fetched and cannot publish must not stay "in flight" for later loads
+      for (const [key, item] of staged) if (!item.published) this.inflight.delete(key);
+      throw err;
+    }
+  }
+
+  /**
+   * The breadth-first walk of {@link loadClosure}: fetch, stage, publish.
    *
    * Contents come along: the contents of `contentsOf`, of the location of every object
    * loaded, and of every object found inside those (the whole containment tree of a
-   * room, one query per level). Objects reached only through a reference (a home, a
-   * destination, an attribute) whose location is null (rooms) are loaded without.
+   * room, one query per level); like row references they do not count against the
+   * closure bound. Objects reached only through a reference (a home, a destination, an
+   * attribute) whose location is null (rooms) are loaded without.
    */
-  private async loadClosure(refs: DbRef[], contentsOf: number[]): Promise<void> {
-    const staged = new Map<string, { obj: TypedObject; attrs: AttributeData[]; tags: TagRow[] }>();
+  private async walk(refs: DbRef[], contentsOf: number[], staged: Map<string, Fetched>): Promise<void> {
     const seen = new Set<string>();
+    const beyond: DbRef[] = [];
+    /** Objects the attribute walk may still add (row references do not count against it). */
+    let budget = this.closureLimit;
+    let frontier: { ref: DbRef; viaAttribute: boolean }[] = refs.map((ref) => ({ ref, viaAttribute: false }));
     /** object id → the ids the contents query found located there */
     const contentsFound = new Map<number, number[]>();
     let wanted = new Set<number>(contentsOf);
-    let frontier = refs.filter((r) => !this.peek(r));
+    let first = true;
     while (frontier.length > 0 || wanted.size > 0) {
+      const waits: Promise<Fetched | null>[] = [];
       const byKind = new Map<TypedKind, number[]>();
-      for (const ref of frontier) {
+      for (const { ref, viaAttribute } of frontier) {
         const key = dbRefKey(ref);
-        if (seen.has(key) || this.deleted.has(key) || this.peek(ref) || !(ref.kind in rowCodecs)) continue;
+        if (seen.has(key) || this.isGone(ref) || this.peek(ref) || !(ref.kind in rowCodecs)) continue;
+        if (viaAttribute) {
+          if (budget <= 0) {
+            beyond.push(ref);
+            continue;
+          }
+          budget--;
+        }
         seen.add(key);
+        const pending = this.inflight.get(key);
+        if (pending) {
+          waits.push(pending);
+          continue;
+        }
         const list = byKind.get(ref.kind as TypedKind) ?? [];
         list.push(ref.id);
         byKind.set(ref.kind as TypedKind, list);
       }
-      const next: DbRef[] = [];
+      const next: { ref: DbRef; viaAttribute: boolean }[] = [];
+      const take = (item: Fetched | null) => {
+        if (item === null) return;
+        staged.set(dbRefKey(item.obj), item);
+        for (const ref of item.rowRefs) next.push({ ref, viaAttribute: false });
+        for (const ref of item.attrRefs) next.push({ ref, viaAttribute: true });
+        const locationId = (item.obj._row as unknown as Record<string, unknown>).location_id;
+        if (item.obj.kind === "object" && typeof locationId === "number") wanted.add(locationId);
+      };
       for (const [kind, ids] of byKind) {
         for (let i = 0; i < ids.length; i += CHUNK) {
-          const chunk = ids.slice(i, i + CHUNK);
-          const loaded = await this.fetchRows(kind, chunk);
-          for (const item of loaded) {
-            staged.set(dbRefKey({ kind, id: item.obj.id }), item);
-            next.push(...rowRefs(kind, item.obj._row as unknown as Record<string, unknown>));
-            next.push(...AttributeHandler._refsOf(item.attrs, collectRefs));
-            const locationId = (item.obj._row as unknown as Record<string, unknown>).location_id;
-            if (kind === "object" && typeof locationId === "number") wanted.add(locationId);
-          }
+          if (!first) await yieldToEventLoop();
+          first = false;
+          for (const item of await this.fetchShared(kind, ids.slice(i, i + CHUNK))) take(item);
         }
       }
+      for (const item of await Promise.all(waits)) take(item);
       // contents of the wanted locations not queried yet (and not complete in memory)
       const queryIds = [...wanted].filter((id) => {
         if (contentsFound.has(id) || this.deleted.has(dbRefKey({ kind: "object", id }))) return false;
@@ -308,6 +433,8 @@ export class Store {
       });
       wanted = new Set();
       for (let i = 0; i < queryIds.length; i += CHUNK) {
+        if (!first) await yieldToEventLoop();
+        first = false;
         const chunk = queryIds.slice(i, i + CHUNK);
         for (const id of chunk) contentsFound.set(id, []);
         const marks = chunk.map(() => "?").join(", ");
@@ -318,23 +445,65 @@ export class Store {
         for (const row of rows) {
           const id = Number(row.id);
           contentsFound.get(Number(row.location_id))?.push(id);
-          next.push({ kind: "object", id });
+          next.push({ ref: { kind: "object", id }, viaAttribute: false });
           // the containment tree: what is inside a content comes too
           wanted.add(id);
         }
       }
-      frontier = next.filter((r) => !seen.has(dbRefKey(r)) && !this.peek(r));
+      frontier = next;
     }
-    // publish: identity maps first (so references resolve), then attributes, tags and links
+    const pending = this.publish(staged, contentsFound);
+    const later = beyond.filter((r) => !this.peek(r) && !this.isGone(r));
+    if (later.length > 0) this.loadInBackground(later, pending);
+    // what they wait for came in meanwhile (another load): decode now, so it stays with them
+    else for (const obj of pending) obj.attributes._resolvePending();
+  }
+
+  /** Fetch one batch of rows, registering each as in flight until it is published (or missing). */
+  private async fetchShared(kind: TypedKind, ids: number[]): Promise<(Fetched | null)[]> {
+    const batch = this.fetchRows(kind, ids);
+    const keys = ids.map((id) => dbRefKey({ kind, id }));
+    const perRow = ids.map((id, i) => {
+      const p = batch.then((items) => items.find((it) => it.obj.id === id) ?? null);
+      const key = keys[i]!;
+      this.inflight.set(key, p);
+      // a failed or missing fetch stops being in flight at once; a found row once it is published
+      const forget = () => {
+        if (this.inflight.get(key) === p) this.inflight.delete(key);
+      };
+      p.then((item) => {
+        if (item === null) {
+          this.absent.add(key);
+          forget();
+        }
+      }, forget);
+      return p;
+    });
+    return Promise.all(perRow);
+  }
+
+  /**
+   * Put staged rows in the identity maps and fill them; each row is published by one load
+   * only. Returns the objects with attribute values whose references are not loaded yet.
+   */
+  private publish(staged: Map<string, Fetched>, contentsFound: Map<number, number[]>): TypedObject[] {
+    const pending: TypedObject[] = [];
+    // identity maps first (so references resolve), then attributes, tags and links
     const published: TypedObject[] = [];
-    for (const { obj } of staged.values()) {
+    const fresh: Fetched[] = [];
+    for (const [key, item] of staged) {
+      if (item.published) continue;
+      item.published = true;
+      this.inflight.delete(key);
+      const { obj } = item;
+      if (this.isGone(obj)) continue; // deleted while it was loading
       const winner = this.maps[obj.kind].add(obj.id, obj);
-      if (winner === obj) published.push(obj);
+      if (winner !== obj) continue;
+      published.push(obj);
+      fresh.push(item);
     }
-    const isNew = new Set(published);
-    for (const { obj, attrs, tags } of staged.values()) {
-      if (!isNew.has(obj)) continue;
-      if (attrs.length > 0) obj.attributes._load(attrs);
+    for (const { obj, attrs, tags } of fresh) {
+      if (attrs.length > 0 && obj.attributes._load(attrs)) pending.push(obj);
       const byTagKind: Record<TagKind, TagInfo[]> = { tag: [], alias: [], permission: [] };
       for (const t of tags) byTagKind[t.kind]?.push({ key: t.key, category: t.category });
       if (byTagKind.tag.length > 0) obj.tags._load(byTagKind.tag);
@@ -347,7 +516,7 @@ export class Store {
     for (const [id, found] of contentsFound) {
       const holder = this.peek({ kind: "object", id });
       if (!holder || !lacksContents(holder)) continue;
-      if (found.every((c) => this.peek({ kind: "object", id: c }) !== null || this.deleted.has(dbRefKey({ kind: "object", id: c })))) {
+      if (found.every((c) => this.peek({ kind: "object", id: c }) !== null || this.isGone({ kind: "object", id: c }))) {
         (holder as Linkable)._markContentsComplete?.();
       }
     }
@@ -358,9 +527,10 @@ export class Store {
         log.error(`atInit of ${obj.dbref} (${obj.typeclassPath}) failed`, err);
       }
     }
+    return pending;
   }
 
-  private async fetchRows(kind: TypedKind, ids: number[]): Promise<{ obj: TypedObject; attrs: AttributeData[]; tags: TagRow[] }[]> {
+  private async fetchRows(kind: TypedKind, ids: number[]): Promise<Fetched[]> {
     const codec = rowCodecs[kind];
     const marks = ids.map(() => "?").join(", ");
     const rows = await this.db.query<Record<string, unknown>>(`SELECT ${selectColumns(codec)} FROM ${codec.table} WHERE id IN (${marks})`, ids);
@@ -380,7 +550,15 @@ export class Store {
     return rows.map((raw) => {
       const row = decodeRow(codec as RowCodec<TypedRow>, raw);
       const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as new (store: Store, row: TypedRow) => TypedObject;
-      return { obj: new cls(this, row), attrs: attrsBy.get(row.id) ?? [], tags: tagsBy.get(row.id) ?? [] };
+      const attrs = attrsBy.get(row.id) ?? [];
+      return {
+        obj: new cls(this, row),
+        attrs,
+        tags: tagsBy.get(row.id) ?? [],
+        rowRefs: rowRefs(kind, raw),
+        attrRefs: AttributeHandler._refsOf(attrs, collectRefs),
+        published: false,
+      };
     });
   }
 }
@@ -394,9 +572,4 @@ function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
     else out.set(k, [item]);
   }
   return out;
-}
-
-/** @internal raise when the store is used before the server set it up */
-export function noStore(): never {
-  throw new EvenniaError("EV_ERR_INTERNAL", "the store is not initialised: is the server (or a test fixture) running?");
 }

@@ -12,6 +12,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_NOT_RUNNING"
   | "EV_ERR_LINK_FRAME"
   | "EV_ERR_LINK_AUTH"
+  | "EV_ERR_LINK_SLOW"
   | "EV_ERR_DB"
   | "EV_ERR_DB_UNAVAILABLE"
   | "EV_ERR_SERIALIZE"
@@ -23,6 +24,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_TELNET"
   | "EV_ERR_LIMIT"
   | "EV_ERR_GAME_CODE"
+  | "EV_ERR_TEST_WAIT"
   | "EV_ERR_INTERNAL";
 
 /** An error with a stable {@link EvenniaErrorCode}. */

@@ -98,15 +98,24 @@ describe("IdentityMap: pins and LRU bookkeeping", () => {
     expect(map.pinReasons(row)).toEqual([]);
   });
 
-  it("holds at most lruSize unpinned instances, evicting the least recently used", () => {
+  it("holds at most lruSize unpinned instances, evicting the least recently used", async () => {
     const map = new IdentityMap<Row>({ lruSize: 3 });
-    const rows = [1, 2, 3, 4].map((id) => new Row(id));
-    for (const r of rows.slice(0, 3)) map.add(r.id, r);
+    const weak = new Map<number, WeakRef<Row>>();
+    // only the map holds the rows: which ones survive a GC shows which ones the LRU kept
+    const add = (id: number): void => {
+      const row = new Row(id);
+      weak.set(id, new WeakRef(row));
+      map.add(id, row);
+    };
+    for (const id of [1, 2, 3]) add(id);
     expect(map.stats().strong).toBe(3);
     map.get(1); // 1 becomes the most recent; 2 is now the oldest
-    map.add(4, rows[3]!);
+    add(4);
     expect(map.stats().strong).toBe(3);
-    // flush reports what was held; 2 was evicted, so the LRU held 3, 1, 4
+    await collect();
+    expect(weak.get(2)!.deref(), "#2, the least recently used, was evicted").toBeUndefined();
+    for (const id of [1, 3, 4]) expect(weak.get(id)!.deref(), `#${id} is still held`).toBeDefined();
+    expect(map.get(2)).toBeUndefined();
     expect(map.flush()).toBe(3);
     expect(map.flush()).toBe(0);
   });

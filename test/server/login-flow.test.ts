@@ -54,11 +54,10 @@ describe("login, look, say, quit", () => {
     expect(bob.unread() + after).not.toContain("Anna");
   });
 
-  it("the account and character survive a restart of both processes", async () => {
+  it("the account and character survive stopping the portal and server and starting new ones on the same database (in this test process)", async () => {
     const anna = await loggedIn("Anna");
     anna.send("quit");
     await anna.waitForClose();
-    const dir = game.folder.dir;
     await game.portal.stop();
     // start again on the same folder and database
     const { Portal } = await import("../../evennia-ts/portal/portal.ts");
@@ -72,9 +71,9 @@ describe("login, look, say, quit", () => {
     game.telnetPort = status.telnetPorts[0]!;
     const again = await client();
     again.send("connect anna secret123");
-    await again.waitFor(/You become/);
+    await again.waitFor(/You become Anna/);
     await again.waitFor("Limbo");
-    expect(dir).toBe(game.folder.dir);
+    // a new server (with a new store, nothing in memory) read them from the database
     expect(started).toBe(1);
   });
 });
@@ -168,5 +167,17 @@ describe("in-process reload", () => {
     anna.send("connect Anna secret123");
     await anna.waitFor("You become");
     expect(anna.closed).toBe(false);
+  });
+});
+
+describe("portal crash", () => {
+  it("tells every player, logged in or not, and closes their connections (portal/main.ts then exits for the supervisor)", async () => {
+    const anna = await loggedIn("Anna");
+    const guest = await client();
+    game.portal.crash();
+    for (const c of [anna, guest]) {
+      await c.waitFor("The game hit an internal error and restarts. Please reconnect in a moment.");
+      await c.waitForClose();
+    }
   });
 });

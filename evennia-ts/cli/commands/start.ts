@@ -12,7 +12,7 @@ import type { CliIo } from "../io.ts";
 import { fileSize, tailLines } from "../log-tail.ts";
 import { gamePaths, type GamePaths } from "../paths.ts";
 import { isPortalMessage, type PortalReadyMessage } from "../portal-messages.ts";
-import { exitCodeOf, spawnPortal, waitForPortal } from "../portal-process.ts";
+import { exitCodeOf, spawnSupervisedPortal, waitForPortal } from "../portal-process.ts";
 import { findRunningPortal } from "../portal-state.ts";
 import { isProcessAlive } from "../pid-files.ts";
 import { waitUntil } from "../wait.ts";
@@ -49,7 +49,7 @@ export async function startGame(options: StartOptions): Promise<number> {
 }
 
 function printReady(io: CliIo, pid: number | undefined, ready: PortalReadyMessage): void {
-  io.out(`Game started (portal pid ${pid ?? "?"}). Connect with:`);
+  io.out(`Game started (portal pid ${ready.pid ?? pid ?? "?"}). Connect with:`);
   for (const line of formatAddresses(ready)) io.out(line);
 }
 
@@ -58,7 +58,7 @@ async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, 
   const logFd = openSync(paths.portalLog, "a");
   let child: ChildProcess;
   try {
-    child = spawnPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, entry });
+    child = spawnSupervisedPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, entry });
   } finally {
     closeSync(logFd);
   }
@@ -112,7 +112,7 @@ async function reapFailedPortal(child: ChildProcess): Promise<void> {
 }
 
 function startForeground(paths: GamePaths, io: CliIo, entry?: string): Promise<number> {
-  const child = spawnPortal({
+  const child = spawnSupervisedPortal({
     gameDir: paths.gameDir,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     detached: false,

@@ -24,6 +24,7 @@
  */
 import type { ServerSession } from "../server-session.ts";
 import { oobServices } from "./oob-context.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** An attribute on the puppet that holds (and triggers reports of) a variable. */
 export interface ReportableAttribute {
@@ -68,12 +69,12 @@ const defaultVariables = new Map<string, ReportableVariable>();
 function build(name: string, spec: ReportableVariableSpec): ReportableVariable {
   const upper = name.trim().toUpperCase();
   if (!/^[A-Z0-9_.-]{1,64}$/.test(upper)) {
-    throw new TypeError(`invalid MSDP variable name "${name}" (letters, digits, _ . - only, at most 64)`);
+    throw new EvenniaError("EV_ERR_CONFIG", `invalid MSDP variable name "${name}" (letters, digits, _ . - only, at most 64)`);
   }
   const attr = typeof spec.attribute === "string" ? { key: spec.attribute } : spec.attribute;
   // attribute keys and categories are case-insensitive, as the attribute handler stores them
   const attribute = attr ? { key: attr.key.trim().toLowerCase(), category: (attr.category ?? "").trim().toLowerCase() } : null;
-  if (!spec.get && !attribute) throw new TypeError(`MSDP variable ${upper} needs a getter or an attribute`);
+  if (!spec.get && !attribute) throw new EvenniaError("EV_ERR_CONFIG", `MSDP variable ${upper} needs a getter or an attribute`);
   const get =
     spec.get ??
     ((session: ServerSession) => {

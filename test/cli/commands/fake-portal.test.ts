@@ -3,7 +3,7 @@
  * the process contract; covers the outcomes the real portal rarely shows (crash, silence,
  * refusing to stop). The real portal is exercised in test/cli/e2e.test.ts.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { stopGame } from "../../../evennia-ts/cli/commands/stop.ts";
 import { CapturingIo } from "../../../evennia-ts/cli/io.ts";
 import { gamePaths } from "../../../evennia-ts/cli/paths.ts";
 import { isProcessAlive, readPidFile } from "../../../evennia-ts/cli/pid-files.ts";
+import { waitUntil } from "../../../evennia-ts/cli/wait.ts";
 import { makeFakeGameDir, removeTempDirs } from "../temp-dirs.ts";
 
 const fakePortal = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "fake-portal.ts");
@@ -113,5 +114,54 @@ describe("launcher against a stand-in portal", () => {
     expect(code).toBe(7);
     expect(io.stdout).toContain("  telnet 127.0.0.1 4321");
     expect(io.stdout.join("\n")).not.toContain("http://");
+  });
+
+  it("starts the portal again when it exits after an uncaught exception, then stops cleanly", { timeout: 30_000 }, async () => {
+    const game = gameWithMode("crash-once");
+    const paths = gamePaths(game);
+    const io = new CapturingIo();
+    expect(await startGame({ gameDir: game, foreground: false, io, portalEntry: fakePortal })).toBe(0);
+    const runsFile = path.join(game, "fake-portal-runs");
+    const runs = (): { pid: number; supervisor: number }[] =>
+      (existsSync(runsFile) ? readFileSync(runsFile, "utf8") : "")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => {
+          const [pid, supervisor] = line.split(" ").map(Number);
+          return { pid: pid!, supervisor: supervisor! };
+        });
+    const first = runs()[0]!;
+    leftovers.push(first.supervisor);
+    expect(io.stdout.join("\n")).toContain(`portal pid ${first.pid}`);
+    // the first portal exits with code 70; the supervisor starts a second one after 1 s
+    const second = await waitUntil(() => runs()[1], { timeoutMs: 15_000, intervalMs: 50 });
+    expect(second, "the portal was started again").toBeDefined();
+    leftovers.push(second!.pid);
+    expect(isProcessAlive(first.pid)).toBe(false);
+    expect(second!.supervisor).toBe(first.supervisor);
+    await waitUntil(() => readPidFile(paths.portalPid) === second!.pid || undefined, { timeoutMs: 5_000, intervalMs: 50 });
+
+    const stop = new CapturingIo();
+    expect(await stopGame({ gameDir: game, io: stop, timeoutMs: 10_000 })).toBe(0);
+    expect(isProcessAlive(second!.pid)).toBe(false);
+    // the supervisor ends with the portal it runs, and starts no other
+    expect(await waitUntil(() => !isProcessAlive(first.supervisor) || undefined, { timeoutMs: 5_000, intervalMs: 50 })).toBe(true);
+    expect(runs()).toHaveLength(2);
+  });
+
+  it("a stop during the back-off after a crash ends the supervisor, and no portal is started again", { timeout: 30_000 }, async () => {
+    const game = gameWithMode("crash-always");
+    const paths = gamePaths(game);
+    expect(await startGame({ gameDir: game, foreground: false, io: new CapturingIo(), portalEntry: fakePortal })).toBe(0);
+    const runsFile = path.join(game, "fake-portal-runs");
+    const [firstPid, supervisor] = readFileSync(runsFile, "utf8").split("\n")[0]!.split(" ").map(Number);
+    leftovers.push(supervisor!, firstPid!);
+    // while the supervisor waits to start the portal again, the pid file names it
+    expect(await waitUntil(() => readPidFile(paths.portalPid) === supervisor || undefined, { timeoutMs: 10_000, intervalMs: 20 })).toBe(true);
+    expect(await stopGame({ gameDir: game, io: new CapturingIo(), timeoutMs: 10_000 })).toBe(0);
+    expect(isProcessAlive(supervisor!)).toBe(false);
+    expect(existsSync(paths.portalPid)).toBe(false);
+    const runs = readFileSync(runsFile, "utf8").split("\n").filter(Boolean);
+    for (const line of runs) expect(isProcessAlive(Number(line.split(" ")[0]))).toBe(false);
   });
 });

@@ -58,7 +58,7 @@ describe("telnet negotiation with every option on", () => {
     // answer everything a second time: a Q-method server stays silent
     for (const opt of [24, 31, 39]) s.client.send([IAC, WILL, opt]);
     for (const opt of [25, 42, 70, 87, 201, 69]) s.client.send([IAC, DO, opt]);
-    await settle(150);
+    await s.client.roundTrip();
     expect(answers()).toBeGreaterThan(5);
     expect(s.client.received.length).toBe(size);
     expect(s.rec.merged).toMatchObject({ eor: true, gmcp: true, msdp: true, mccp3: true });
@@ -70,7 +70,7 @@ describe("telnet negotiation with every option on", () => {
     const answers = answerAll(s, false);
     await settle(150);
     const size = s.client.received.length;
-    await settle(100);
+    await s.client.roundTrip();
     expect(answers()).toBeGreaterThan(5);
     expect(s.client.received.length).toBe(size);
     expect(countOf(s.client.received, [IAC, WONT])).toBe(0);
@@ -82,9 +82,9 @@ describe("telnet negotiation with every option on", () => {
     s.session.keepAlive(20);
     await waitUntil(() => countOf(s.client.received, [IAC, NOP]) >= 2, "two NOPs");
     s.session.keepAlive(0);
-    await settle(30);
+    await s.client.roundTrip(); // every NOP written before keepAlive(0) has arrived
     const n = countOf(s.client.received, [IAC, NOP]);
-    await settle(80);
+    await settle(80); // a timer that still ran would have fired four times by now
     expect(countOf(s.client.received, [IAC, NOP])).toBe(n);
   });
 

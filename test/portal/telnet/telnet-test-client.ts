@@ -23,6 +23,9 @@ export const WILL = 251;
 export const SB = 250;
 export const GA = 249;
 export const NOP = 241;
+export const AYT = 246;
+/** The answer to IAC AYT. */
+const YES = Buffer.from("[Yes]");
 export const SE = 240;
 export const EOR = 239;
 
@@ -128,6 +131,27 @@ export class RawClient {
   async waitFor(needle: Array<number[] | string | Buffer> | Buffer | string, timeoutMs = 3000): Promise<void> {
     const n = Buffer.isBuffer(needle) ? needle : typeof needle === "string" ? Buffer.from(needle) : bytes(...needle);
     await waitUntil(() => this.received.includes(n), `bytes ${JSON.stringify([...n])} (got ${JSON.stringify([...this.received])})`, timeoutMs);
+  }
+
+  /**
+   * A round trip through the server: send `IAC AYT` and wait for its "[Yes]" answer. The
+   * server handles its input in order and writes its output in order, so once the answer is
+   * here it has handled everything sent before, and whatever it wrote in reply has arrived.
+   * Assert that something did NOT happen after this, not after a fixed wait. The answer is
+   * taken out of {@link received}, so byte-exact assertions still hold. One AYT per call (a
+   * server may rate-limit AYT to a few a second).
+   */
+  async roundTrip(timeoutMs = 3000): Promise<void> {
+    const before = countOf(this.received, YES);
+    this.send([IAC, AYT]);
+    await waitUntil(() => countOf(this.received, YES) > before, "the answer to IAC AYT", timeoutMs);
+    // take out the (before+1)-th answer and its line end
+    let at = -1;
+    for (let i = 0; i <= before; i++) at = this.received.indexOf(YES, at + 1);
+    let end = at + YES.length;
+    if (this.received[end] === 0x0d) end++;
+    if (this.received[end] === 0x0a) end++;
+    this.received = Buffer.concat([this.received.subarray(0, at), this.received.subarray(end)]);
   }
 
   /** True when `needle` was received. */

@@ -40,8 +40,8 @@ describe("reportable variables", () => {
   });
 
   it("refuses bad names and variables with nothing behind them", () => {
-    expect(() => registerReportableVariable("has space", { get: () => 1 })).toThrow(TypeError);
-    expect(() => registerReportableVariable("", { get: () => 1 })).toThrow(TypeError);
+    expect(() => registerReportableVariable("has space", { get: () => 1 })).toThrow(/invalid MSDP variable name/);
+    expect(() => registerReportableVariable("", { get: () => 1 })).toThrow(/invalid MSDP variable name/);
     expect(() => registerReportableVariable("EMPTY", {})).toThrow(/getter or an attribute/);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { charsetFromName } from "../../../../evennia-ts/portal/telnet/options/charset.ts";
-import { DO, IAC, SB, SE, WILL, bytes, openSession, settle, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, IAC, SB, SE, WILL, bytes, openSession, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const CHARSET = 42;
 const sb = (...parts: Array<number[] | string>) => bytes([IAC, SB, CHARSET], ...parts, [IAC, SE]);
@@ -56,7 +56,7 @@ describe("CHARSET option", () => {
     await waitUntil(() => subnegotiations(s.client.received, CHARSET).length >= 3, "answers");
     const answers = subnegotiations(s.client.received, CHARSET).map((p) => [...p]);
     expect(answers).toEqual([[3], [5], [3]]);
-    await settle();
+    await s.client.roundTrip();
     expect(s.session.encoding).toBe("utf-8");
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DO, DONT, IAC, WILL, WONT, countOf, openSession, settle, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, DONT, IAC, WILL, WONT, countOf, openSession, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const ECHO = 1;
 let s: OpenSession;
@@ -8,7 +8,7 @@ afterEach(() => s.cleanup());
 describe("ECHO option", () => {
   it("is not offered at connect, and a client WILL ECHO or unasked DO ECHO is refused", async () => {
     s = await openSession({ telnetOptions: { all: false, echo: true } });
-    await settle();
+    await s.client.roundTrip();
     expect(s.client.has([IAC, WILL, ECHO])).toBe(false);
     s.client.send([IAC, WILL, ECHO], [IAC, DO, ECHO]);
     await s.client.waitFor([[IAC, DONT, ECHO]]);
@@ -27,7 +27,7 @@ describe("ECHO option", () => {
     s.session.setEcho(false);
     await s.client.waitFor([[IAC, WONT, ECHO]]);
     s.client.send([IAC, DONT, ECHO]);
-    await settle(50);
+    await s.client.roundTrip();
     expect(countOf(s.client.received, [IAC, WILL, ECHO])).toBe(1);
     expect(countOf(s.client.received, [IAC, WONT, ECHO])).toBe(1);
     expect(s.session.isOptionEnabled(ECHO, "local")).toBe(false);
@@ -38,7 +38,7 @@ describe("ECHO option", () => {
     s.session.setEcho(true);
     await s.client.waitFor([[IAC, WILL, ECHO]]);
     s.client.send([IAC, DONT, ECHO]);
-    await settle(50);
+    await s.client.roundTrip();
     expect(s.session.isOptionEnabled(ECHO, "local")).toBe(false);
     expect(countOf(s.client.received, [IAC, WONT, ECHO])).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DO, DONT, EOR, GA, IAC, WILL, WONT, bytes, openSession, settle, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, DONT, EOR, GA, IAC, WILL, WONT, bytes, openSession, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const OPT_EOR = 25;
 let s: OpenSession;
@@ -21,7 +21,7 @@ describe("EOR option and prompt marking", () => {
     s.client.clear();
     s.session.send([["text", ["hello"], {}]]);
     await s.client.waitFor("hello\r\n");
-    await settle();
+    await s.client.roundTrip();
     expect(s.client.received.toString("latin1")).toBe("hello\r\n");
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { registerGmcpName, resetGmcpNames } from "../../../../evennia-ts/protocol/oob-names.ts";
-import { DO, IAC, SB, SE, WILL, bytes, openSession, settle, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, IAC, SB, SE, WILL, bytes, openSession, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const GMCP = 201;
 const MSDP = 69;
@@ -67,7 +67,7 @@ describe("GMCP option", () => {
     s.client.clear();
     s.session.send([["char_vitals", [], { hp: 1 }], ["text", ["after"], {}]]);
     await s.client.waitFor("after\r\n");
-    await settle();
+    await s.client.roundTrip();
     expect(s.client.received.toString()).toBe("after\r\n");
   });
 });

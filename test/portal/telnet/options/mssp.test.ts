@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DO, DONT, IAC, WILL, openSession, settle, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, DONT, IAC, WILL, openSession, subnegotiations, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const MSSP = 70;
 let s: OpenSession;
@@ -45,7 +45,7 @@ describe("MSSP option", () => {
     s = await openSession({ telnetOptions: { all: false, mssp: true } });
     await s.client.waitFor([[IAC, WILL, MSSP]]);
     s.client.send([IAC, DONT, MSSP]);
-    await settle(50);
+    await s.client.roundTrip();
     expect(subnegotiations(s.client.received, MSSP)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mxpAfterRender, mxpBeforeRender } from "../../../../evennia-ts/portal/telnet/options/mxp.ts";
-import { DO, IAC, SB, SE, WILL, WONT, bytes, openSession, settle, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, IAC, SB, SE, WILL, WONT, bytes, openSession, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const MXP = 91;
 let s: OpenSession;
@@ -9,7 +9,7 @@ afterEach(() => s.cleanup());
 describe("MXP option", () => {
   it("is off by default: not offered, and refused", async () => {
     s = await openSession({});
-    await settle(50);
+    await s.client.roundTrip();
     expect(s.client.has([IAC, WILL, MXP])).toBe(false);
     s.client.send([IAC, DO, MXP]);
     await s.client.waitFor([[IAC, WONT, MXP]]);

@@ -13,7 +13,7 @@ describe("NAWS option", () => {
     s.client.send([IAC, WILL, NAWS], [IAC, SB, NAWS, 0, 120, 0, 40, IAC, SE]);
     await waitUntil(() => s.rec.merged.screenwidth === 120, "width");
     expect(s.rec.merged.screenheight).toBe(40);
-    await settle();
+    await s.client.roundTrip();
     expect(s.client.received.length).toBe(0);
   });
 

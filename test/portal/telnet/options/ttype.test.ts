@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { DO, DONT, IAC, SB, SE, WILL, WONT, bytes, countOf, openSession, settle, waitUntil, type OpenSession } from "../telnet-test-client.ts";
+import { DO, DONT, IAC, SB, SE, WILL, WONT, bytes, countOf, openSession, waitUntil, type OpenSession } from "../telnet-test-client.ts";
 
 const TTYPE = 24;
 const SEND = [IAC, SB, TTYPE, 1, IAC, SE];
@@ -24,7 +24,7 @@ describe("TTYPE option with MTTS", () => {
     const mtts = 1 + 2 + 4 + 8 + 64 + 256 + 2048;
     s.client.send(is(`MTTS ${mtts}`));
     await waitUntil(() => s.rec.merged.mtts === mtts, "mtts");
-    await settle(50);
+    await s.client.roundTrip();
     expect(countOf(s.client.received, SEND)).toBe(3);
     expect(s.rec.merged).toMatchObject({
       ansi: true,
@@ -46,7 +46,7 @@ describe("TTYPE option with MTTS", () => {
     await s.client.waitFor([SEND]);
     await answer("ANSI", 2);
     s.client.send(is("ANSI"));
-    await settle(80);
+    await s.client.roundTrip();
     expect(countOf(s.client.received, SEND)).toBe(2);
     expect(s.rec.merged.ansi).toBe(true);
     expect(s.rec.merged.xterm256).toBe(false);
@@ -69,7 +69,7 @@ describe("TTYPE option with MTTS", () => {
     s = await openSession({ telnetOptions: { all: false, ttype: true } });
     await s.client.waitFor([[IAC, DO, TTYPE]]);
     s.client.send([IAC, WONT, TTYPE]);
-    await settle(50);
+    await s.client.roundTrip();
     expect(s.client.has([IAC, DONT, TTYPE])).toBe(false);
     expect(countOf(s.client.received, SEND)).toBe(0);
   });

@@ -1,0 +1,111 @@
+/**
+ * Backpressure on the link, over real loopback sockets: the server's end of the link
+ * (`connectToPortal`) writes to a portal end (`LinkServer`) that stops reading. It stops
+ * writing when the socket is full and resumes on 'drain' without losing or reordering
+ * anything; when the portal does not read again, what waits stays bounded and the
+ * portal is logged and disconnected.
+ */
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { PEER_NOT_READING } from "../../evennia-ts/protocol/link-connection.ts";
+import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
+import { LinkServer, type ServerLink } from "../../evennia-ts/portal/link-server.ts";
+import { connectToPortal, type PortalLink } from "../../evennia-ts/server/link-client.ts";
+import { setLogSink, type LogLevel, type LogSink } from "../../evennia-ts/utils/logger.ts";
+
+const TOKEN = "backpressure-token";
+const MAX_FRAME = 1024 * 1024;
+/** One message of about 16 KiB: one per event-loop turn, one frame each. */
+const PAYLOAD = "x".repeat(16 * 1024);
+
+let linkServer: LinkServer | null = null;
+let logs: { level: LogLevel; line: string }[];
+let previousSink: LogSink;
+const links: { close(reason: string): void }[] = [];
+
+beforeEach(() => {
+  logs = [];
+  previousSink = setLogSink((level, line) => logs.push({ level, line }));
+});
+
+afterEach(async () => {
+  for (const l of links.splice(0)) l.close("test over");
+  await linkServer?.close();
+  linkServer = null;
+  setLogSink(previousSink);
+});
+
+/** A portal end and a server end joined on a loopback port; the server end buffers at most `maxBufferedBytes`. */
+async function linkPair(maxBufferedBytes: number): Promise<{ portalEnd: ServerLink; serverEnd: PortalLink; received: ServerToPortal[] }> {
+  const received: ServerToPortal[] = [];
+  let accept!: (link: ServerLink) => void;
+  const accepted = new Promise<ServerLink>((resolve) => (accept = resolve));
+  linkServer = new LinkServer({ token: TOKEN, maxFrameBytes: MAX_FRAME }, (link) => {
+    link.onMessage((msg) => received.push(msg));
+    accept(link);
+  });
+  const port = await linkServer.listen(0, "127.0.0.1");
+  const serverEnd = await connectToPortal({ host: "127.0.0.1", port, token: TOKEN, maxFrameBytes: MAX_FRAME, maxBufferedBytes, timeoutMs: 2000 });
+  const portalEnd = await accepted;
+  links.push(serverEnd, portalEnd);
+  return { portalEnd, serverEnd, received };
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function message(i: number): ServerToPortal {
+  return { t: "msg", sessid: 1, msgs: [["text", [`${i}:${PAYLOAD}`], {}]] };
+}
+
+it("stops writing while the portal does not read, and delivers everything in order once it reads again", { timeout: 60_000 }, async () => {
+  const { portalEnd, serverEnd, received } = await linkPair(256 * 1024 * 1024);
+  portalEnd.socket.pause();
+  let sent = 0;
+  let largestSocketBuffer = 0;
+  // write until the socket refuses more, then a good deal more (bounded: 64 MiB at most)
+  for (let turns = 0; turns < 4096; turns++) {
+    serverEnd.send(message(sent++));
+    await nextTurn();
+    largestSocketBuffer = Math.max(largestSocketBuffer, serverEnd.socket.writableLength);
+    if (serverEnd.isBlocked && serverEnd.bufferedBytes > 8 * 1024 * 1024) break;
+  }
+  expect(serverEnd.isBlocked).toBe(true);
+  // once write() said false, frames waited in the link's queue, not in the socket's buffer
+  expect(largestSocketBuffer).toBeLessThanOrEqual(serverEnd.socket.writableHighWaterMark + PAYLOAD.length + 1024);
+  expect(serverEnd.bufferedBytes).toBeGreaterThan(serverEnd.socket.writableLength);
+
+  portalEnd.socket.resume();
+  for (let waited = 0; received.length < sent && waited < 30_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  expect(received).toHaveLength(sent);
+  received.forEach((msg, i) => {
+    expect(msg.t === "msg" && String(msg.msgs[0]![1][0]).startsWith(`${i}:`)).toBe(true);
+  });
+  expect(serverEnd.isBlocked).toBe(false);
+  expect(serverEnd.bufferedBytes).toBe(0);
+  expect(serverEnd.isClosed).toBe(false);
+});
+
+it("disconnects a portal that stops reading once the bound is reached, logging why, with bounded memory", { timeout: 60_000 }, async () => {
+  const limit = 2 * 1024 * 1024;
+  const { portalEnd, serverEnd } = await linkPair(limit);
+  let closedWith = "";
+  serverEnd.onClose((reason) => (closedWith = reason));
+  portalEnd.socket.pause();
+  let largest = 0;
+  // bounded: at most 4096 turns (64 MiB) before giving up
+  for (let turns = 0; turns < 4096 && !serverEnd.isClosed; turns++) {
+    serverEnd.send(message(turns));
+    await nextTurn();
+    largest = Math.max(largest, serverEnd.bufferedBytes);
+  }
+  expect(serverEnd.isClosed).toBe(true);
+  expect(closedWith).toBe(PEER_NOT_READING);
+  // never more than the bound plus the one frame that crossed it
+  expect(largest).toBeLessThanOrEqual(limit + PAYLOAD.length + 1024);
+  expect(serverEnd.bufferedBytes).toBe(0);
+  const line = logs.find((l) => l.level === "error" && l.line.includes("EV_ERR_LINK_SLOW"));
+  expect(line?.line).toMatch(/the portal stopped reading the link: \d+ bytes wait for it, over the limit of 2097152 \(setting linkMaxBufferedBytes\); disconnecting it/);
+  // sending on the closed link is a no-op, not growth
+  serverEnd.send(message(-1));
+  await nextTurn();
+  expect(serverEnd.bufferedBytes).toBe(0);
+});
