@@ -78,7 +78,7 @@ export class Database {
   static async open(options: DatabaseOptions): Promise<Database> {
     const entities = [...frameworkEntities, ...(options.entities ?? [])];
     const migrations = [...frameworkMigrations, ...(options.migrations ?? [])];
-    const stats: WriterStats = { transactions: 0, statements: 0, roundTrips: 0 };
+    const stats: WriterStats = { transactions: 0, batches: 0, statements: 0, roundTrips: 0 };
     let dataSource: DataSource;
     let connection: Connection;
     let dialect: Dialect;
@@ -121,8 +121,8 @@ export class Database {
         migrations,
         synchronize: false,
         logging: false,
-        // TypeORM only runs migrations (and a game's own repositories): a small pool
-        extra: { max: 2, connectionTimeoutMillis: 5000 },
+        // TypeORM runs migrations and a game's own repositories (connections are opened on demand)
+        extra: { max: 10, connectionTimeoutMillis: 5000 },
       });
       await initialize(dataSource, options.url);
       connection = new PostgresConnection({ url: options.url, schema: options.schema }, stats);

@@ -45,6 +45,8 @@ export interface CommitDriver {
 export interface WriterStats {
   /** Transactions attempted (a retry after a failed batch counts again). */
   transactions: number;
+  /** Batches (units of work) in those transactions, summed. */
+  batches: number;
   /** Statements sent, `BEGIN` and `COMMIT` included. */
   statements: number;
   /** Waits for the database server (PostgreSQL: one per pipelined script; SQLite: none). */
@@ -85,6 +87,7 @@ export async function commitGroup(
     }
     script.push({ sql: "COMMIT", params: [] });
     stats.transactions++;
+    stats.batches += pending.length;
     stats.statements += script.length;
     let outcome: ScriptOutcome;
     try {
