@@ -12,6 +12,7 @@
  * cannot bind would be skipped while the statements behind it still run.
  */
 import pg from "pg";
+import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { CommitDriver, ScriptOutcome, WriterStats } from "./group-commit.ts";
 import type { RenderedStatement } from "./writes.ts";
@@ -105,7 +106,7 @@ export class PostgresConnection implements CommitDriver {
       .then(() => {
         if (this.closed) {
           void client.end();
-          throw new Error("the database is closed");
+          throw new EvenniaError("EV_ERR_DB_UNAVAILABLE", "the database is closed");
         }
         this.writer = client;
         return client;
