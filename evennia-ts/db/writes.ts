@@ -124,12 +124,18 @@ function listKey(list: readonly string[]): string {
 }
 
 const upsertSql = new Map<string, string>();
-const MAX_CACHED_SQL = 2000;
+const MAX_CACHED_SQL = 1000;
 
-/** The SQL of an upsert of `rows` rows of `w`'s shape. */
+/**
+ * The SQL of an upsert of `rows` rows of `w`'s shape. Row counts of one and of powers
+ * of two are kept (a few per shape: SQLite's chunks, whose prepared statements are
+ * cached too); other counts are built each time, since keeping every size seen
+ * would hold on to many large strings.
+ */
 export function renderUpsert(dialect: Dialect, w: UpsertWrite, rows = 1): string {
-  const cacheKey = `${dialect}\u0000${rows}\u0000${upsertShapeKey(w)}`;
-  const cached = upsertSql.get(cacheKey);
+  const keep = (rows & (rows - 1)) === 0;
+  const cacheKey = keep ? `${dialect}\u0000${rows}\u0000${upsertShapeKey(w)}` : "";
+  const cached = keep ? upsertSql.get(cacheKey) : undefined;
   if (cached) return cached;
   const n = w.columns.length;
   const tuples: string[] = [];
@@ -144,8 +150,10 @@ export function renderUpsert(dialect: Dialect, w: UpsertWrite, rows = 1): string
   const sql =
     `INSERT INTO ${quoteIdent(w.table)} (${w.columns.map(quoteIdent).join(", ")}) VALUES ${tuples.join(", ")} ` +
     `ON CONFLICT (${w.conflictKey.map(quoteIdent).join(", ")}) ${action}`;
-  if (upsertSql.size >= MAX_CACHED_SQL) upsertSql.clear();
-  upsertSql.set(cacheKey, sql);
+  if (keep) {
+    if (upsertSql.size >= MAX_CACHED_SQL) upsertSql.clear();
+    upsertSql.set(cacheKey, sql);
+  }
   return sql;
 }
 
