@@ -6,7 +6,7 @@
  * `store.flush()` + GC. Every timing has a baseline measured in the same process.
  */
 import os from "node:os";
-import { Database, type Dialect } from "../evennia-ts/db/database.ts";
+import { Database, type Dialect, type WriterStats } from "../evennia-ts/db/database.ts";
 import { IdentityMap } from "../evennia-ts/db/identity-map.ts";
 import { runInUnitOfWork } from "../evennia-ts/db/unit-of-work.ts";
 import { setLogLevel } from "../evennia-ts/utils/logger.ts";
@@ -45,6 +45,8 @@ export interface DialectResult {
   /** 1-minute load average when the run started and ended (other processes compete on a small machine). */
   loadAverage: { start: number; end: number; cores: number };
   create: RateFigure & { unitSize: number; attributesPerObject: number; rowsPerSecond: number };
+  /** Writer counters of the create and attribute-write phases (round trips saved by pipelining). */
+  roundTrips: RoundTripFigure[];
   get: {
     /** `store.peek({kind, id})`: the synchronous cached get (best of 3 runs of 1,000,000 random ids). */
     warmPeek: LoopTime;
@@ -99,10 +101,17 @@ export interface DialectResult {
 }
 
 /** Counts of the write queue's transactions, read by wrapping its commit methods. */
-interface CommitCounter {
+/** The write queue's counters (`Database.writerStats`). */
+type CommitCounter = WriterStats;
+
+/** Writer counters over one phase of the run. */
+export interface RoundTripFigure {
+  phase: string;
   transactions: number;
-  batches: number;
-  instrumented: boolean;
+  /** Statements sent, `BEGIN` and `COMMIT` included: the round trips one statement at a time would take. */
+  statements: number;
+  /** Round trips actually waited for (PostgreSQL: one per pipelined transaction; SQLite: none). */
+  roundTrips: number;
 }
 
 /** Run every benchmark on one database. */
@@ -126,7 +135,7 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
   const store = new Store(db, { lruSize: n + 1_000 });
   await store.init();
   setStore(store);
-  const commits = instrumentCommits(db);
+  const commits = db.writerStats;
   const raw = openRawBaseline(dialect, url);
   await raw.prepareTables();
 
@@ -141,7 +150,20 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
   await settle();
   const heapBefore = heapUsed();
   progress(`${dialect}: creating ${n} objects x 5 attributes (${CREATE_UNIT_SIZE} per unit of work)`);
-  const createMs = await timedMs(() => createObjects(db, n));
+  const roundTrips: RoundTripFigure[] = [];
+  const measureWriter = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const before = { ...db.writerStats };
+    const result = await fn();
+    const after = db.writerStats;
+    roundTrips.push({
+      phase,
+      transactions: after.transactions - before.transactions,
+      statements: after.statements - before.statements,
+      roundTrips: after.roundTrips - before.roundTrips,
+    });
+    return result;
+  };
+  const createMs = await measureWriter("create", () => timedMs(() => createObjects(db, n)));
   checkCreated(store, n);
 
   await settle();
@@ -158,11 +180,11 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
   // ---- attribute writes through units of work
   progress(`${dialect}: attribute writes (sequential)`);
   await sequentialWrites(store, db, counts.warmupWrites, n, commits); // warm-up (JIT, WAL checkpoint after the bulk create), untimed
-  const seq = await sequentialWrites(store, db, counts.seqWrites, n, commits);
+  const seq = await measureWriter("attribute writes, sequential", () => sequentialWrites(store, db, counts.seqWrites, n, commits));
   const concurrent: DialectResult["writes"]["concurrent"] = [];
   for (const concurrency of [10, 100]) {
     progress(`${dialect}: attribute writes (${concurrency} concurrent units)`);
-    const r = await concurrentWrites(store, db, counts.concurrentWrites, n, concurrency, commits);
+    const r = await measureWriter(`attribute writes, ${concurrency} concurrent`, () => concurrentWrites(store, db, counts.concurrentWrites, n, concurrency, commits));
     concurrent.push({ ...rate(r.count, r.ms, rawWrites, counts.seqWrites, "raw upsert, one transaction each"), concurrency, transactions: r.transactions, unitsPerTransaction: r.unitsPerTx });
   }
 
@@ -227,6 +249,7 @@ export async function runDataLayerBench(config: BenchConfig): Promise<DialectRes
       attributesPerObject: 5,
       rowsPerSecond: (n * 6) / (createMs / 1000),
     },
+    roundTrips,
     get: {
       warmPeek,
       warmGetById,
@@ -285,23 +308,6 @@ function rate(count: number, ms: number, baseMs: number, baseCount: number, what
   const perSecond = count / (ms / 1000);
   const basePerSecond = baseCount / (baseMs / 1000);
   return { count, ms, perSecond, baseline: { what, count: baseCount, ms: baseMs, perSecond: basePerSecond }, ratio: perSecond / basePerSecond };
-}
-
-/** Wrap the write queue's (private) commit methods to count transactions and the batches in each. */
-function instrumentCommits(db: Database): CommitCounter {
-  const counter: CommitCounter = { transactions: 0, batches: 0, instrumented: false };
-  const target = db as unknown as Record<string, unknown>;
-  for (const name of ["commitSqlite", "commitPostgres"]) {
-    const original = target[name];
-    if (typeof original !== "function") continue;
-    counter.instrumented = true;
-    target[name] = function (this: unknown, group: unknown[]) {
-      counter.transactions++;
-      counter.batches += group.length;
-      return (original as (g: unknown[]) => unknown).call(this, group);
-    };
-  }
-  return counter;
 }
 
 async function createObjects(db: Database, n: number): Promise<void> {

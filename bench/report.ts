@@ -137,6 +137,16 @@ export function formatRun(r: DialectResult): string {
       `${Number.isFinite(c.unitsPerTransaction) ? c.unitsPerTransaction.toFixed(1) : "?"} units/transaction`,
     );
   }
+  for (const t of r.roundTrips ?? []) {
+    if (t.transactions === 0) continue;
+    add(
+      `  round trips per transaction: ${t.phase}`,
+      (t.roundTrips / t.transactions).toFixed(1),
+      `one at a time ${(t.statements / t.transactions).toFixed(1)}`,
+      "",
+      r.dialect === "postgres" ? `${fmt(t.statements - t.roundTrips)} round trips saved (${fmt(t.transactions)} transactions)` : "(SQLite: in process)",
+    );
+  }
   add("heap per resident object (created)", `${fmt(r.heap.perObject)} B`, `plain ${fmt(r.heap.plainPerObject)} B`, x(r.heap.perObjectVsPlain));
   add("heap per resident object (loaded)", `${fmt(r.heap.loaded.perObject)} B`, `plain ${fmt(r.heap.plainPerObject)} B`, x(r.heap.loaded.perObject / r.heap.plainPerObject));
   add(

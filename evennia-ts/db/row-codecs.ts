@@ -1,14 +1,14 @@
 /**
  * How each typeclassed table's rows are read and written with plain SQL on both
- * databases: column types, conversion of what the driver returns (PostgreSQL
- * returns bigint as text, SQLite returns booleans as 0/1), and the upsert that
- * writes a whole row.
+ * databases, derived from the table declarations (`entities/schemas.ts`): raw
+ * driver values converted by column kind (PostgreSQL returns bigint as text, SQLite
+ * returns booleans as 0/1), the whole-row upsert, the delete, and new-row defaults.
  */
 import type { DbRefKind } from "./db-ref.ts";
-import type { Statement } from "./database.ts";
+import { emptyValue, readValue } from "./entities/columns.ts";
 import type { AccountRow, ChannelRow, ObjectRow, ScriptRow } from "./entities/rows.ts";
-
-type ColumnType = "int" | "ref" | "text" | "ntext" | "bool" | "time" | "ntime";
+import { AccountTable, ChannelTable, ObjectTable, ScriptTable, type ColumnMap, type TableDef } from "./entities/schemas.ts";
+import { deleteWhere, quoteIdent, upsertRow as upsertWholeRow, type DeleteWrite, type UpsertWrite } from "./writes.ts";
 
 /** A row of any typeclassed table. */
 export interface TypedRow {
@@ -18,79 +18,25 @@ export interface TypedRow {
   date_created: number;
 }
 
-/** The SQL shape of one typeclassed table. */
-export interface RowCodec<R extends TypedRow> {
+/** One typeclassed table: its reference kind and declaration. */
+export interface RowCodec<R extends TypedRow = TypedRow> {
   kind: DbRefKind;
   table: string;
-  columns: Record<keyof R & string, ColumnType>;
+  def: TableDef<ColumnMap>;
+  /** @internal carries `R`; never set */
+  readonly __row?: R;
 }
 
-const objectCodec: RowCodec<ObjectRow> = {
-  kind: "object",
-  table: "objects",
-  columns: {
-    id: "int",
-    key: "text",
-    key_lower: "text",
-    typeclass_path: "text",
-    location_id: "ref",
-    home_id: "ref",
-    destination_id: "ref",
-    account_id: "ref",
-    lock_storage: "text",
-    date_created: "time",
-  },
-};
-
-const accountCodec: RowCodec<AccountRow> = {
-  kind: "account",
-  table: "accounts",
-  columns: {
-    id: "int",
-    username: "text",
-    username_lower: "text",
-    password_hash: "text",
-    email: "ntext",
-    typeclass_path: "text",
-    is_superuser: "bool",
-    lock_storage: "text",
-    date_created: "time",
-    last_login: "ntime",
-  },
-};
-
-const scriptCodec: RowCodec<ScriptRow> = {
-  kind: "script",
-  table: "scripts",
-  columns: {
-    id: "int",
-    key: "text",
-    typeclass_path: "text",
-    obj_id: "ref",
-    account_id: "ref",
-    description: "text",
-    interval: "int",
-    start_delay: "bool",
-    repeats: "int",
-    persistent: "bool",
-    is_active: "bool",
-    lock_storage: "text",
-    date_created: "time",
-  },
-};
-
-const channelCodec: RowCodec<ChannelRow> = {
-  kind: "channel",
-  table: "channels",
-  columns: { id: "int", key: "text", key_lower: "text", typeclass_path: "text", lock_storage: "text", date_created: "time" },
-};
+function codec<R extends TypedRow>(kind: DbRefKind, def: TableDef<any>): RowCodec<R> {
+  return { kind, table: def.table, def };
+}
 
 /** Codecs by kind. */
 export const rowCodecs = {
-  object: objectCodec,
-  account: accountCodec,
-  script: scriptCodec,
-  channel: channelCodec,
+  object: codec<ObjectRow>("object", ObjectTable),
+  account: codec<AccountRow>("account", AccountTable),
+  script: codec<ScriptRow>("script", ScriptTable),
+  channel: codec<ChannelRow>("channel", ChannelTable),
 } as const;
 
 /** The typeclassed kinds. */
@@ -107,64 +53,36 @@ export interface RowOfKind {
 /** Convert a raw driver row to a typed row. */
 export function decodeRow<R extends TypedRow>(codec: RowCodec<R>, raw: Record<string, unknown>): R {
   const row: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(codec.columns) as [string, ColumnType][]) {
-    const v = raw[name];
-    switch (type) {
-      case "int":
-      case "time":
-        row[name] = Number(v);
-        break;
-      case "ref":
-      case "ntime":
-        row[name] = v === null || v === undefined ? null : Number(v);
-        break;
-      case "bool":
-        row[name] = v === true || v === 1 || v === "1";
-        break;
-      case "text":
-        row[name] = v === null || v === undefined ? "" : String(v);
-        break;
-      case "ntext":
-        row[name] = v === null || v === undefined ? null : String(v);
-        break;
-    }
-  }
+  const { columns, columnNames } = codec.def;
+  for (const name of columnNames) row[name] = readValue(columns[name]!, raw[name]);
   return row as R;
 }
 
-/** `INSERT ... ON CONFLICT (id) DO UPDATE` writing the whole row. */
-export function upsertRow<R extends TypedRow>(codec: RowCodec<R>, row: R): Statement {
-  let shape = upsertShapes.get(codec);
-  if (!shape) {
-    const names = Object.keys(codec.columns);
-    const updates = names.filter((n) => n !== "id").map((n) => `${quote(n)} = excluded.${quote(n)}`);
-    shape = {
-      names,
-      sql: `INSERT INTO ${codec.table} (${names.map(quote).join(", ")}) VALUES (${names.map(() => "?").join(", ")}) ON CONFLICT (id) DO UPDATE SET ${updates.join(", ")}`,
-    };
-    upsertShapes.set(codec, shape);
-  }
-  const values = row as unknown as Record<string, unknown>;
-  const params = shape.names.map((n) => {
-    const v = values[n];
-    return typeof v === "boolean" ? (v ? 1 : 0) : v;
-  });
-  return { sql: shape.sql, params };
+/** A new row: every column at its declared default (or the empty value of its kind). */
+export function newRow(codec: RowCodec): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const { columns, columnNames } = codec.def;
+  for (const name of columnNames) row[name] = emptyValue(columns[name]!);
+  return row;
 }
 
-/** The upsert SQL of each codec, built once. */
-const upsertShapes = new WeakMap<object, { names: string[]; sql: string }>();
+/** Upsert of the whole row, keyed by id. */
+export function upsertRow<R extends TypedRow>(codec: RowCodec<R>, row: R): UpsertWrite {
+  return upsertWholeRow(codec.def, row as never);
+}
 
-/** `DELETE` of one row by id. */
-export function deleteRow(codec: RowCodec<TypedRow>, id: number): Statement {
-  return { sql: `DELETE FROM ${codec.table} WHERE id = ?`, params: [id] };
+/** Delete of one row by id. */
+export function deleteRow(codec: RowCodec, id: number): DeleteWrite {
+  return deleteWhere(codec.def, ["id"], [id]);
 }
 
 /** The column list for SELECTs. */
-export function selectColumns(codec: RowCodec<TypedRow>): string {
-  return Object.keys(codec.columns).map(quote).join(", ");
+export function selectColumns(codec: RowCodec): string {
+  let list = selectLists.get(codec);
+  if (list === undefined) {
+    list = codec.def.columnNames.map(quoteIdent).join(", ");
+    selectLists.set(codec, list);
+  }
+  return list;
 }
-
-function quote(name: string): string {
-  return `"${name}"`;
-}
+const selectLists = new WeakMap<RowCodec, string>();

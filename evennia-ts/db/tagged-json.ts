@@ -13,7 +13,7 @@
  * | Date                         | `{"$t":"date","v":"2024-01-01T00:00:00.000Z"}` (`v` null: invalid Date) |
  * | Map                          | `{"$t":"map","v":[[key,value],...]}` (any keys)  |
  * | Set                          | `{"$t":"set","v":[...]}`                         |
- * | a {@link Referenceable}      | `{"$t":"ref","kind":"object","id":12}`           |
+ * | a {@link Referenceable}      | `{"$t":"ref","kind":"object","id":12,"created":1700000000000}` |
  * | plain object with a `$t` key | `{"$t":"obj","v":{...}}` (escaped, so no collision) |
  *
  * Decisions: array holes read back as `undefined` (arrays come back dense; non-index array
@@ -29,7 +29,7 @@
  * {@link decodeValue} decodes synchronously with a `resolve` callback.
  */
 import { EvenniaError } from "../utils/errors.ts";
-import { DB_REF, dbRefKey, isValidDbRef, type DbRef, type Referenceable } from "./db-ref.ts";
+import { DB_REF, dbRefKey, isValidDbRef, refMatches, type DbRef, type Referenceable } from "./db-ref.ts";
 
 /** The key that marks a tagged value. */
 const TAG = "$t";
@@ -128,7 +128,8 @@ function encodeRef(v: Referenceable): string {
   if (!isValidDbRef(ref)) {
     throw new EncodeFailure(`a reference to an unsaved ${describeClass(v)} cannot be stored (it has no id yet)`);
   }
-  return `{"$t":"ref","kind":${JSON.stringify(ref.kind)},"id":${ref.id}}`;
+  const created = ref.created === undefined ? "" : `,"created":${ref.created}`;
+  return `{"$t":"ref","kind":${JSON.stringify(ref.kind)},"id":${ref.id}${created}}`;
 }
 
 function encodeArray(a: unknown[], stack: object[]): string {
@@ -263,6 +264,13 @@ function parse(json: string): unknown {
   }
 }
 
+/** The reference a `{"$t":"ref"}` object holds (`created` is absent in references stored before it existed). */
+function readRef(o: Record<string, unknown>): DbRef {
+  const ref = o.created === undefined ? { kind: o.kind, id: o.id } : { kind: o.kind, id: o.id, created: o.created };
+  if (!isValidDbRef(ref)) throw malformed("reference");
+  return ref;
+}
+
 function malformed(what: string): EvenniaError {
   return new EvenniaError("EV_ERR_SERIALIZE", `cannot decode stored value: malformed ${what}`);
 }
@@ -288,9 +296,7 @@ function walkRefs(v: unknown, found: Map<string, DbRef>, plain: boolean): void {
   if (!plain && Object.hasOwn(o, TAG)) {
     switch (o[TAG]) {
       case "ref": {
-        const ref = { kind: o.kind, id: o.id };
-        if (!isValidDbRef(ref)) throw malformed("reference");
-        found.set(dbRefKey(ref), { kind: ref.kind, id: ref.id });
+        found.set(dbRefKey(readRef(o)), readRef(o));
         return;
       }
       case "obj":
@@ -310,7 +316,8 @@ function walkRefs(v: unknown, found: Map<string, DbRef>, plain: boolean): void {
 /**
  * Decode stored text synchronously. References are handed to `resolve`, which returns the live
  * object (usually fetched beforehand through {@link collectRefs}) or null when the row is gone;
- * a reference that resolves to null reads as `null`.
+ * a reference that resolves to null, or to a row created at another time than the reference
+ * says, reads as `null`.
  *
  * @throws EvenniaError `EV_ERR_SERIALIZE` when the text is not valid tagged JSON.
  */
@@ -387,9 +394,10 @@ function decodeTagged(o: Record<string, unknown>, resolve: (ref: DbRef) => objec
       return s;
     }
     case "ref": {
-      const ref = { kind: o.kind, id: o.id };
-      if (!isValidDbRef(ref)) throw malformed("reference");
-      return resolve({ kind: ref.kind, id: ref.id }) ?? null;
+      const ref = readRef(o);
+      const target = resolve(ref);
+      // a row created at another time than the one referred to is not it (the referred one is gone)
+      return target && refMatches(ref, target) ? target : null;
     }
     case "obj":
       if (typeof v !== "object" || v === null || Array.isArray(v)) throw malformed("escaped object");

@@ -10,13 +10,14 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { getLogger } from "../utils/logger.ts";
-import type { Database, Statement } from "./database.ts";
+import type { Database } from "./database.ts";
+import type { Write } from "./writes.ts";
 import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("db.uow");
 
-/** A write staged under a key; a later write under the same key replaces it. */
-type StagedWrite = () => Statement[];
+/** A write staged under a key; a later write under the same key replaces it. Built at commit. */
+type StagedWrite = () => Write[];
 
 /** One unit of work. */
 export class UnitOfWork {
@@ -65,10 +66,10 @@ export class UnitOfWork {
     this.assertOpen();
     try {
       // a builder that throws (a value that cannot be encoded) fails the unit like a failed write
-      const statements: Statement[] = [];
-      for (const build of this.writes.values()) statements.push(...build());
+      const writes: Write[] = [];
+      for (const build of this.writes.values()) for (const w of build()) writes.push(w);
       this.writes.clear();
-      if (statements.length > 0) await this.db.write(statements);
+      if (writes.length > 0) await this.db.write(writes);
     } catch (err) {
       this.rollback();
       throw err;

@@ -3,7 +3,9 @@
  * strings the server keeps between runs (start location, setup flags).
  */
 import type { Database } from "../db/database.ts";
+import { ServerConfigTable } from "../db/entities/schemas.ts";
 import { unitOfWorkFor } from "../db/unit-of-work.ts";
+import { upsertRow } from "../db/writes.ts";
 
 /** Access to `server_config`. */
 export class ServerConfig {
@@ -26,8 +28,6 @@ export class ServerConfig {
     const previous = this.cache.get(key);
     this.cache.set(key, value);
     uow.recordUndo(() => (previous === undefined ? this.cache.delete(key) : this.cache.set(key, previous)));
-    uow.stage(`config:${key}`, () => [
-      { sql: "INSERT INTO server_config (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params: [key, value] },
-    ]);
+    uow.stage(`config:${key}`, () => [upsertRow(ServerConfigTable, { key, value })]);
   }
 }

@@ -6,10 +6,12 @@
  * Nested changes (`obj.db.inventory.push(x)`) are saved without reassigning.
  */
 import type { DbRef } from "../db/db-ref.ts";
+import { AttributeTable } from "../db/entities/schemas.ts";
 import { decodeValue, encodeValue } from "../db/tagged-json.ts";
 import { track, untrack } from "../db/tracked-value.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { deleteWhere, upsert } from "../db/writes.ts";
 import { hasAttributeListeners, notifyAttributeChange } from "./attribute-monitor.ts";
 import type { TypedObject } from "./typed-object.ts";
 
@@ -82,6 +84,14 @@ export class NotLoadedError extends EvenniaError {
     super("EV_ERR_NOT_LOADED", message);
   }
 }
+/** The columns that identify one attribute (its unique constraint). */
+const ATTRIBUTE_KEY = ["owner_kind", "owner_id", "key", "category"] as const;
+/** Writing one attribute: its value and lock string change, its creation date stays. */
+const ATTRIBUTE_UPSERT = {
+  columns: [...ATTRIBUTE_KEY, "value", "lock_string", "date_created"],
+  conflictKey: ATTRIBUTE_KEY,
+  update: ["value", "lock_string"],
+} as const;
 
 /** The attributes of one object. */
 export class AttributeHandler {
@@ -344,23 +354,9 @@ export class AttributeHandler {
       if (owner.isDeleted) return [];
       announce(uow, owner, key, category);
       const entry = this.entries.get(key + SEP + category);
-      if (!entry) {
-        return [
-          {
-            sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?",
-            params: [owner.kind, owner.id, key, category],
-          },
-        ];
-      }
+      if (!entry) return [deleteWhere(AttributeTable, ATTRIBUTE_KEY, [owner.kind, owner.id, key, category])];
       // entry.json is kept current: encoded at every assignment and nested change
-      return [
-        {
-          sql:
-            "INSERT INTO attributes (owner_kind, owner_id, key, category, value, lock_string, date_created) VALUES (?, ?, ?, ?, ?, ?, ?) " +
-            "ON CONFLICT (owner_kind, owner_id, key, category) DO UPDATE SET value = excluded.value, lock_string = excluded.lock_string",
-          params: [owner.kind, owner.id, entry.key, entry.category, entry.json, entry.lockstring, Date.now()],
-        },
-      ];
+      return [upsert(AttributeTable, ATTRIBUTE_UPSERT, [owner.kind, owner.id, entry.key, entry.category, entry.json, entry.lockstring, Date.now()])];
     });
   }
 }

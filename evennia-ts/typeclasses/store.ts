@@ -10,14 +10,16 @@
  * yields to the event loop between its batched queries, so a large load never
  * holds up the commands of other players.
  */
-import type { Database, Statement } from "../db/database.ts";
+import type { Database } from "../db/database.ts";
 import { dbRefKey, type DbRef } from "../db/db-ref.ts";
 import type { AttributeRow, TagKind, TagRow } from "../db/entities/rows.ts";
+import { AttributeTable, TagTable } from "../db/entities/schemas.ts";
 import { IdAllocator } from "../db/id-allocator.ts";
 import { IdentityMap, type IdentityMapStats } from "../db/identity-map.ts";
-import { decodeRow, deleteRow, rowCodecs, selectColumns, upsertRow, type RowCodec, type TypedKind, type TypedRow } from "../db/row-codecs.ts";
+import { decodeRow, deleteRow, newRow, rowCodecs, selectColumns, upsertRow, type RowCodec, type TypedKind, type TypedRow } from "../db/row-codecs.ts";
 import { collectRefs } from "../db/tagged-json.ts";
 import { unitOfWorkFor, type UnitOfWork } from "../db/unit-of-work.ts";
+import { deleteWhere, type Write } from "../db/writes.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
@@ -205,10 +207,7 @@ export class Store {
     const kind = cls.kind;
     const codec = rowCodecs[kind];
     const id = this.ids.allocate(codec.table);
-    const row: Record<string, unknown> = {};
-    for (const [name, type] of Object.entries(codec.columns)) {
-      row[name] = type === "ref" || type === "ntext" || type === "ntime" ? null : type === "bool" ? false : type === "text" ? "" : 0;
-    }
+    const row = newRow(codec);
     Object.assign(row, fields, { id, typeclass_path: typeclassPathOf(cls), date_created: Date.now() });
     this.absent.delete(dbRefKey({ kind, id }));
     const Cls = cls as unknown as new (store: Store, row: TypedRow) => T;
@@ -224,6 +223,8 @@ export class Store {
       (obj as Linkable)._linkRelations?.();
     });
     this.stageRow(obj, uow);
+    // the id's high-water mark commits with the row: the id is never handed out again
+    uow.stage(`ids:${codec.table}`, () => [this.ids.highWaterWrite(codec.table)]);
     obj.atInit();
     await obj.atObjectCreation();
     return obj;
@@ -269,12 +270,12 @@ export class Store {
       (obj as Linkable)._linkRelations?.();
       this.deletionEpoch++;
     });
-    const statements: Statement[] = [
+    const writes: Write[] = [
       deleteRow(rowCodecs[kind], id),
-      { sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ?", params: [kind, id] },
-      { sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ?", params: [kind, id] },
+      deleteWhere(AttributeTable, ["owner_kind", "owner_id"], [kind, id]),
+      deleteWhere(TagTable, ["owner_kind", "owner_id"], [kind, id]),
     ];
-    uow.stage(`row:${kind}:${id}`, () => statements);
+    uow.stage(`row:${kind}:${id}`, () => writes);
   }
 
   /** Keep an object in memory for a reason ("puppet", "script", "ndb" ...). */

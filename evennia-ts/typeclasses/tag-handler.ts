@@ -3,6 +3,8 @@
  * to an object, stored in one table with a kind column. Keys are case-insensitive.
  */
 import type { TagKind } from "../db/entities/rows.ts";
+import { TagTable } from "../db/entities/schemas.ts";
+import { deleteWhere, upsert } from "../db/writes.ts";
 import type { TypedObject } from "./typed-object.ts";
 
 /** A tag as listed by {@link TagHandler.all}. */
@@ -12,6 +14,11 @@ export interface TagInfo {
 }
 
 const SEP = "\u0000";
+
+/** The columns that identify one tag (its unique constraint). */
+const TAG_KEY = ["owner_kind", "owner_id", "key", "category", "kind"] as const;
+/** Adding a tag: a row already there is left as it is. */
+const TAG_INSERT = { columns: TAG_KEY, conflictKey: TAG_KEY, update: [] } as const;
 
 /** The tags of one kind on one object. */
 export class TagHandler {
@@ -83,15 +90,8 @@ export class TagHandler {
     const id = tag.key + SEP + tag.category;
     owner._store.unitOfWork().stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
       if (owner.isDeleted) return [];
-      const params = [owner.kind, owner.id, tag.key, tag.category, kind];
-      return [
-        this.entries.has(id)
-          ? {
-              sql: "INSERT INTO tags (owner_kind, owner_id, key, category, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_kind, owner_id, key, category, kind) DO NOTHING",
-              params,
-            }
-          : { sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ? AND kind = ?", params },
-      ];
+      const values = [owner.kind, owner.id, tag.key, tag.category, kind];
+      return [this.entries.has(id) ? upsert(TagTable, TAG_INSERT, values) : deleteWhere(TagTable, TAG_KEY, values)];
     });
   }
 }

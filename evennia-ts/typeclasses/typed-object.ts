@@ -113,7 +113,7 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   }
 
   [DB_REF](): DbRef {
-    return { kind: this.kind, id: this._row.id };
+    return { kind: this.kind, id: this._row.id, created: this._row.date_created };
   }
 
   /** Hook: the object was loaded into memory (also after every reload). */

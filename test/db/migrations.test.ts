@@ -70,12 +70,12 @@ describeEachDatabase(
   "migrations",
   (ctx) => {
     it("runs the framework's migrations, then the game's, once", async () => {
-      expect(await appliedNames(ctx.db)).toEqual(["InitialSchema1700000000001", "CreateGameWidgets1710000000000"]);
+      expect(await appliedNames(ctx.db)).toEqual(["InitialSchema1700000000001", "IdHighWater1700000000002", "CreateGameWidgets1710000000000"]);
       const [seen] = await ctx.db.query<{ value: string }>("SELECT value FROM server_config WHERE key = 'widgets_seen_objects'");
       expect(seen?.value).toBe("0");
       expect(await ctx.db.migrate()).toEqual([]);
       expect(await ctx.db.migrate()).toEqual([]);
-      expect(await appliedNames(ctx.db)).toHaveLength(2);
+      expect(await appliedNames(ctx.db)).toHaveLength(3);
     });
 
     it("lets game code use its entity through TypeORM next to the framework's tables", async () => {
@@ -90,14 +90,19 @@ describeEachDatabase(
       const again = await Database.open({ url, entities: [WidgetEntity], migrations: [CreateGameWidgets1710000000000] });
       try {
         expect(await again.migrate()).toEqual([]);
-        expect(await appliedNames(again)).toHaveLength(2);
+        expect(await appliedNames(again)).toHaveLength(3);
         expect((await again.query<{ name: string }>("SELECT name FROM game_widgets")).map((r) => r.name)).toEqual(["cog"]);
       } finally {
         await again.close();
       }
       const upgraded = await Database.open({ url, entities: [WidgetEntityV2], migrations: [CreateGameWidgets1710000000000, AddWidgetColour1720000000000] });
       try {
-        expect(await appliedNames(upgraded)).toEqual(["InitialSchema1700000000001", "CreateGameWidgets1710000000000", "AddWidgetColour1720000000000"]);
+        expect(await appliedNames(upgraded)).toEqual([
+          "InitialSchema1700000000001",
+          "IdHighWater1700000000002",
+          "CreateGameWidgets1710000000000",
+          "AddWidgetColour1720000000000",
+        ]);
         expect(await upgraded.migrate()).toEqual([]);
         await upgraded.write([{ sql: "UPDATE game_widgets SET colour = ? WHERE name = ?", params: ["brass", "cog"] }]);
         const repo = upgraded.dataSource.getRepository(WidgetEntityV2);

@@ -90,7 +90,7 @@ describeEachDatabase("attributes", (ctx) => {
       return [owner.id, friend, new WeakRef(owner), far.id];
     };
     const [ownerId, friend, weakOwner, farId] = await make();
-    expect(await storedAttribute(ctx.db, ownerId, "friend")).toEqual({ kind: "object", id: friend.id });
+    expect(await storedAttribute(ctx.db, ownerId, "friend")).toEqual({ kind: "object", id: friend.id, created: friend.dateCreated.getTime() });
     await forget(ctx.store, weakOwner); // "far away" is unreferenced and goes too
     expect(ctx.store.peek({ kind: "object", id: farId })).toBeNull();
     const owner = await getById(ownerId);

@@ -164,7 +164,7 @@ describeEachDatabase("store loading", (ctx) => {
     await ctx.unit(() => {
       hub.db.weight = 2;
     });
-    expect(await storedAttribute(ctx.db, hubId, "pans")).toEqual(itemIds.map((id) => ({ kind: "object", id })));
+    expect(await storedAttribute(ctx.db, hubId, "pans")).toMatchObject(itemIds.map((id) => ({ kind: "object", id })));
     const pans = untrack(await hub.attributes.fetch("pans")) as DefaultObject[];
     expect(pans.map((o) => o.key)).toEqual(["left", "right"]);
   });

@@ -1,41 +1,86 @@
 /**
- * TypeORM entity schemas of the framework's tables. A game may add its own
- * schemas through `gameEntities` of the data source options.
+ * The framework's tables, declared once. Each declaration gives the TypeORM entity
+ * schema (migrations are checked against it by `test/db/schema-sync.test.ts`), the
+ * row type (`entities/rows.ts`), how raw rows are read (`row-codecs.ts`) and the
+ * upserts that write them (`writes.ts`). Adding a column is a change here plus a
+ * migration. A game may add its own entity schemas through `registerGameSchema`.
  */
 import { EntitySchema } from "typeorm";
-import { flag, idColumn, ref, text, timestamp } from "./columns.ts";
-import type {
-  AccountRow,
-  AttributeRow,
-  ChannelRow,
-  HelpEntryRow,
-  MessageRow,
-  ObjectRow,
-  ScriptRow,
-  ServerConfigRow,
-  TagRow,
-} from "./rows.ts";
+import { flag, idColumn, integer, nullableText, nullableTimestamp, ref, text, textKey, timestamp, typeormColumn, type ColumnSpec, type ColumnValue } from "./columns.ts";
 
-export const AccountEntity = new EntitySchema<AccountRow>({
-  name: "Account",
-  tableName: "accounts",
+/** The columns of a table, by name. */
+export type ColumnMap = Record<string, ColumnSpec>;
+
+/** A row of a table with columns `C`. */
+export type RowOf<C extends ColumnMap> = { -readonly [K in keyof C]: ColumnValue<C[K]> };
+
+/** A named list of columns (an index or a unique constraint). */
+export interface ColumnGroup {
+  name: string;
+  columns: string[];
+}
+
+/** One table: its columns and constraints, and the TypeORM entity schema made from them. */
+export interface TableDef<C extends ColumnMap = ColumnMap> {
+  /** The TypeORM entity name. */
+  readonly entityName: string;
+  readonly table: string;
+  readonly columns: C;
+  /** Column names in declaration order. */
+  readonly columnNames: readonly (keyof C & string)[];
+  /** The primary-key columns. */
+  readonly primaryKey: readonly (keyof C & string)[];
+  readonly uniques: readonly ColumnGroup[];
+  readonly indices: readonly ColumnGroup[];
+  readonly entitySchema: EntitySchema<RowOf<C>>;
+}
+
+/** Declare a table. */
+export function defineTable<C extends ColumnMap>(spec: { entityName: string; table: string; columns: C; uniques?: ColumnGroup[]; indices?: ColumnGroup[] }): TableDef<C> {
+  const columnNames = Object.keys(spec.columns) as (keyof C & string)[];
+  const uniques = spec.uniques ?? [];
+  const indices = spec.indices ?? [];
+  const entitySchema = new EntitySchema<RowOf<C>>({
+    name: spec.entityName,
+    tableName: spec.table,
+    columns: Object.fromEntries(columnNames.map((n) => [n, typeormColumn(spec.columns[n]!)])) as never,
+    uniques: uniques.length > 0 ? uniques.map((u) => ({ name: u.name, columns: u.columns })) : undefined,
+    indices: indices.length > 0 ? indices.map((i) => ({ name: i.name, columns: i.columns })) : undefined,
+  });
+  return {
+    entityName: spec.entityName,
+    table: spec.table,
+    columns: spec.columns,
+    columnNames,
+    primaryKey: columnNames.filter((n) => spec.columns[n]!.primary),
+    uniques,
+    indices,
+    entitySchema,
+  };
+}
+
+/** `accounts` */
+export const AccountTable = defineTable({
+  entityName: "Account",
+  table: "accounts",
   columns: {
     id: idColumn,
     username: text(),
     username_lower: text({ unique: true }),
     password_hash: text(),
-    email: text({ nullable: true }),
+    email: nullableText(),
     typeclass_path: text(),
     is_superuser: flag(false),
     lock_storage: text({ default: "" }),
     date_created: timestamp(),
-    last_login: timestamp({ nullable: true }),
+    last_login: nullableTimestamp(),
   },
 });
 
-export const ObjectEntity = new EntitySchema<ObjectRow>({
-  name: "Object",
-  tableName: "objects",
+/** `objects`: rooms, characters, exits and things. */
+export const ObjectTable = defineTable({
+  entityName: "Object",
+  table: "objects",
   columns: {
     id: idColumn,
     key: text(),
@@ -56,9 +101,10 @@ export const ObjectEntity = new EntitySchema<ObjectRow>({
   ],
 });
 
-export const ScriptEntity = new EntitySchema<ScriptRow>({
-  name: "Script",
-  tableName: "scripts",
+/** `scripts` */
+export const ScriptTable = defineTable({
+  entityName: "Script",
+  table: "scripts",
   columns: {
     id: idColumn,
     key: text(),
@@ -66,9 +112,9 @@ export const ScriptEntity = new EntitySchema<ScriptRow>({
     obj_id: ref(),
     account_id: ref(),
     description: text({ default: "" }),
-    interval: { type: "integer", default: 0 },
+    interval: integer({ default: 0 }),
     start_delay: flag(false),
-    repeats: { type: "integer", default: 0 },
+    repeats: integer({ default: 0 }),
     persistent: flag(true),
     is_active: flag(false),
     lock_storage: text({ default: "" }),
@@ -77,9 +123,10 @@ export const ScriptEntity = new EntitySchema<ScriptRow>({
   indices: [{ name: "idx_scripts_obj", columns: ["obj_id"] }],
 });
 
-export const ChannelEntity = new EntitySchema<ChannelRow>({
-  name: "Channel",
-  tableName: "channels",
+/** `channels` */
+export const ChannelTable = defineTable({
+  entityName: "Channel",
+  table: "channels",
   columns: {
     id: idColumn,
     key: text(),
@@ -90,9 +137,10 @@ export const ChannelEntity = new EntitySchema<ChannelRow>({
   },
 });
 
-export const MessageEntity = new EntitySchema<MessageRow>({
-  name: "Message",
-  tableName: "messages",
+/** `messages`: channel history and other stored messages. */
+export const MessageTable = defineTable({
+  entityName: "Message",
+  table: "messages",
   columns: {
     id: idColumn,
     senders: text({ default: "[]" }),
@@ -105,9 +153,10 @@ export const MessageEntity = new EntitySchema<MessageRow>({
   indices: [{ name: "idx_messages_channel", columns: ["channel_id", "date_created"] }],
 });
 
-export const HelpEntryEntity = new EntitySchema<HelpEntryRow>({
-  name: "HelpEntry",
-  tableName: "help_entries",
+/** `help_entries` */
+export const HelpEntryTable = defineTable({
+  entityName: "HelpEntry",
+  table: "help_entries",
   columns: {
     id: idColumn,
     key: text(),
@@ -119,13 +168,14 @@ export const HelpEntryEntity = new EntitySchema<HelpEntryRow>({
   },
 });
 
-export const AttributeEntity = new EntitySchema<AttributeRow>({
-  name: "Attribute",
-  tableName: "attributes",
+/** `attributes`: typed values attached to any typeclassed row. */
+export const AttributeTable = defineTable({
+  entityName: "Attribute",
+  table: "attributes",
   columns: {
     id: idColumn,
     owner_kind: text(),
-    owner_id: { type: "integer" },
+    owner_id: integer(),
     key: text(),
     category: text({ default: "" }),
     value: text(),
@@ -136,39 +186,62 @@ export const AttributeEntity = new EntitySchema<AttributeRow>({
   indices: [{ name: "idx_attributes_key", columns: ["key", "category"] }],
 });
 
-export const TagEntity = new EntitySchema<TagRow>({
-  name: "Tag",
-  tableName: "tags",
+/** Tag kinds: plain tags, aliases and permissions share one table. */
+export type TagKind = "tag" | "alias" | "permission";
+
+/** `tags` */
+export const TagTable = defineTable({
+  entityName: "Tag",
+  table: "tags",
   columns: {
     id: idColumn,
     owner_kind: text(),
-    owner_id: { type: "integer" },
+    owner_id: integer(),
     key: text(),
     category: text({ default: "" }),
-    kind: text({ default: "tag" }),
+    kind: text<TagKind>({ default: "tag" }),
   },
   uniques: [{ name: "uq_tags_owner_key", columns: ["owner_kind", "owner_id", "key", "category", "kind"] }],
   indices: [{ name: "idx_tags_lookup", columns: ["key", "category", "kind"] }],
 });
 
-export const ServerConfigEntity = new EntitySchema<ServerConfigRow>({
-  name: "ServerConfig",
-  tableName: "server_config",
+/** `server_config`: key/value settings the server persists. */
+export const ServerConfigTable = defineTable({
+  entityName: "ServerConfig",
+  table: "server_config",
   columns: {
-    key: { type: "text", primary: true },
+    key: textKey,
     value: text(),
   },
 });
 
-/** Every framework entity. */
-export const frameworkEntities = [
-  AccountEntity,
-  ObjectEntity,
-  ScriptEntity,
-  ChannelEntity,
-  MessageEntity,
-  HelpEntryEntity,
-  AttributeEntity,
-  TagEntity,
-  ServerConfigEntity,
-];
+/**
+ * `id_high_water`: the highest id ever handed out per table. It is advanced in the
+ * same transaction as the insert, so an id is never handed out twice, even after the
+ * newest row is deleted and the server restarts (`id-allocator.ts`).
+ */
+export const IdHighWaterTable = defineTable({
+  entityName: "IdHighWater",
+  table: "id_high_water",
+  columns: {
+    table_name: textKey,
+    high_water: integer(),
+  },
+});
+
+/** Every framework table. */
+export const frameworkTables = [
+  AccountTable,
+  ObjectTable,
+  ScriptTable,
+  ChannelTable,
+  MessageTable,
+  HelpEntryTable,
+  AttributeTable,
+  TagTable,
+  ServerConfigTable,
+  IdHighWaterTable,
+] as const;
+
+/** Every framework entity schema (what TypeORM is given). */
+export const frameworkEntities = frameworkTables.map((t) => t.entitySchema as EntitySchema<any>);

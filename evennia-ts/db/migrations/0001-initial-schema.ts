@@ -161,6 +161,3 @@ export class InitialSchema1700000000001 implements MigrationInterface {
     for (const { table } of [...tables].reverse()) await queryRunner.dropTable(table.name, true);
   }
 }
-
-/** The framework's migrations, oldest first. */
-export const frameworkMigrations = [InitialSchema1700000000001];

@@ -1,48 +1,63 @@
 /**
- * Merging of a batch's single-row upserts: which statements merge, where the merged
- * statement runs, what stops a merge (a statement on the same table, a duplicate
- * conflict key, RETURNING, a different shape), chunking under the parameter limit,
- * and — on a real SQLite database — that a merged batch leaves exactly the same rows
- * as the batch run one statement at a time. Then the same through `Database` on
- * SQLite and PostgreSQL, merging on against merging off.
+ * Merging of a batch's single-row upserts, on the structured writes: which writes
+ * merge, where the merged statement runs, what stops a merge (a delete of the same
+ * table, raw SQL, a duplicate conflict key, another shape on the same table),
+ * chunking under the parameter limit, the SQL rendered per dialect, and — on a real
+ * SQLite database — that a merged batch leaves exactly the same rows as the batch
+ * run one write at a time. Then the same through `Database` on SQLite and
+ * PostgreSQL, merging on against merging off.
  */
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Database, type Statement } from "../../evennia-ts/db/database.ts";
+import { Database } from "../../evennia-ts/db/database.ts";
 import { rowCodecs, upsertRow } from "../../evennia-ts/db/row-codecs.ts";
-import { DEFAULT_MAX_PARAMS, mergeStatements, type MergeableStatement } from "../../evennia-ts/db/statement-merger.ts";
+import { DEFAULT_MAX_PARAMS, planWrites, type PlanOptions } from "../../evennia-ts/db/write-merger.ts";
+import { renderWrite, type DeleteWrite, type RenderedStatement, type UpsertWrite, type Write } from "../../evennia-ts/db/writes.ts";
 import { createScratchDatabase, describeEachDatabase, type ScratchDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 
-const OBJ = "INSERT INTO objs (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name";
-const ATTR = "INSERT INTO attrs (owner, key, value) VALUES (?, ?, ?) ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value";
-const TAG = "INSERT INTO tagz (owner, tag) VALUES (?, ?) ON CONFLICT (owner, tag) DO NOTHING";
-const DEL_ATTR = "DELETE FROM attrs WHERE owner = ? AND key = ?";
+const OBJ_COLUMNS = ["id", "name"];
+const OBJ_KEY = ["id"];
+const OBJ_UPDATE = ["name"];
+const ATTR_COLUMNS = ["owner", "key", "value"];
+const ATTR_KEY = ["owner", "key"];
+const ATTR_UPDATE = ["value"];
+const TAG_COLUMNS = ["owner", "tag"];
+const NOTHING: string[] = [];
 
-const obj = (id: number, name: string): Statement => ({ sql: OBJ, params: [id, name] });
-const attr = (owner: number, key: string, value: string): Statement => ({ sql: ATTR, params: [owner, key, value] });
+const obj = (id: number, name: string): UpsertWrite => ({ type: "upsert", table: "objs", columns: OBJ_COLUMNS, conflictKey: OBJ_KEY, update: OBJ_UPDATE, values: [id, name] });
+const attr = (owner: number, key: string, value: string): UpsertWrite => ({
+  type: "upsert",
+  table: "attrs",
+  columns: ATTR_COLUMNS,
+  conflictKey: ATTR_KEY,
+  update: ATTR_UPDATE,
+  values: [owner, key, value],
+});
+const tag = (owner: number, t: string): UpsertWrite => ({ type: "upsert", table: "tagz", columns: TAG_COLUMNS, conflictKey: TAG_COLUMNS, update: NOTHING, values: [owner, t] });
+const delAttr = (owner: number, key: string): DeleteWrite => ({ type: "delete", table: "attrs", where: ATTR_KEY, values: [owner, key] });
+
+const plan = (writes: Write[], options: PlanOptions = {}) => planWrites(writes, "sqlite", options);
 
 /** Rows of a multi-row statement, as arrays of its parameters. */
-function rowsOf(s: MergeableStatement, columns: number): unknown[][] {
+function rowsOf(s: RenderedStatement, columns: number): unknown[][] {
   const out: unknown[][] = [];
-  for (let i = 0; i < s.params!.length; i += columns) out.push(s.params!.slice(i, i + columns));
+  for (let i = 0; i < s.params.length; i += columns) out.push(s.params.slice(i, i + columns));
   return out;
 }
 
-describe("mergeStatements", () => {
+describe("planWrites", () => {
   it("merges interleaved object and attribute upserts into one statement per shape, at the first member's place", () => {
-    const batch: Statement[] = [];
+    const batch: Write[] = [];
     for (let id = 1; id <= 3; id++) {
       batch.push(obj(id, `o${id}`));
       for (const k of ["a", "b"]) batch.push(attr(id, k, `${id}${k}`));
     }
-    const merged = mergeStatements(batch);
+    const merged = plan(batch);
     expect(merged.statements).toHaveLength(2);
     expect(merged.origins).toEqual([-1, -1]);
     expect(merged.mergedAway).toBe(7);
     const [objs, attrs] = merged.statements;
-    expect(objs!.sql).toBe(
-      "INSERT INTO objs (id, name) VALUES (?, ?), (?, ?), (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-    );
+    expect(objs!.sql).toBe('INSERT INTO "objs" ("id", "name") VALUES (?, ?), (?, ?), (?, ?) ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name"');
     expect(rowsOf(objs!, 2)).toEqual([
       [1, "o1"],
       [2, "o2"],
@@ -52,26 +67,35 @@ describe("mergeStatements", () => {
     expect(rowsOf(attrs!, 3).map((r) => r.join(""))).toEqual(["1a1a", "1b1b", "2a2a", "2b2b", "3a3a", "3b3b"]);
   });
 
-  it("closes a table's bucket at a DELETE of that table, but not at one of another table", () => {
-    const batch: Statement[] = [
+  it("renders PostgreSQL placeholders numbered across the rows", () => {
+    const merged = planWrites([obj(1, "a"), obj(2, "b"), tag(1, "x")], "postgres");
+    expect(merged.statements.map((s) => s.sql)).toEqual([
+      'INSERT INTO "objs" ("id", "name") VALUES ($1, $2), ($3, $4) ON CONFLICT ("id") DO UPDATE SET "name" = excluded."name"',
+      'INSERT INTO "tagz" ("owner", "tag") VALUES ($1, $2) ON CONFLICT ("owner", "tag") DO NOTHING',
+    ]);
+    expect(renderWrite("postgres", delAttr(1, "a")).sql).toBe('DELETE FROM "attrs" WHERE "owner" = $1 AND "key" = $2');
+    expect(renderWrite("postgres", { sql: "SELECT ? + ?", params: [1, 2] }).sql).toBe("SELECT $1 + $2");
+  });
+
+  it("closes a table's bucket at a delete of that table, but not at one of another table", () => {
+    const batch: Write[] = [
       attr(1, "a", "x"),
       obj(1, "o1"),
-      { sql: "DELETE FROM objs_archive WHERE id = ?", params: [9] }, // another table: no barrier
-      { sql: DEL_ATTR, params: [1, "a"] },
+      { type: "delete", table: "objs_archive", where: ["id"], values: [9] }, // another table: no barrier
+      delAttr(1, "a"),
       attr(2, "a", "y"),
       obj(2, "o2"),
       attr(1, "a", "z"), // after the delete: must stay after it
     ];
-    const merged = mergeStatements(batch);
+    const merged = plan(batch);
     expect(merged.statements.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual([
-      "INSERT INTO attrs", // attr(1,a,x) alone: passed through
-      "INSERT INTO objs", // o1 + o2 merged, moved across the deletes (other tables)
-      "DELETE FROM objs_archive",
-      "DELETE FROM attrs",
-      "INSERT INTO attrs", // attr(2,a) + attr(1,a,z), a new bucket after the delete
+      'INSERT INTO "attrs"', // attr(1,a,x) alone
+      'INSERT INTO "objs"', // o1 + o2 merged, moved across the deletes (other tables)
+      'DELETE FROM "objs_archive"',
+      'DELETE FROM "attrs"',
+      'INSERT INTO "attrs"', // attr(2,a) + attr(1,a,z), a new bucket after the delete
     ]);
     expect(merged.origins).toEqual([0, -1, 2, 3, -1]);
-    expect(merged.statements[0]).toBe(batch[0]);
     expect(rowsOf(merged.statements[1]!, 2)).toEqual([
       [1, "o1"],
       [2, "o2"],
@@ -82,39 +106,22 @@ describe("mergeStatements", () => {
     ]);
   });
 
-  it("treats any statement naming the table (a sub-query, a read, quoted or qualified) as a barrier", () => {
-    const barriers = [
-      'UPDATE counters SET n = (SELECT count(*) FROM "attrs")',
-      "SELECT count(*) AS n FROM public.attrs",
-      "update ATTRS set value = 'v'",
-      "INSERT INTO attrs (owner, key, value) VALUES (?, ?, ?) ON CONFLICT (owner, key) DO UPDATE SET value = excluded.value RETURNING owner",
-    ];
-    for (const sql of barriers) {
-      const params = sql.includes("?") ? [5, "k", "v"] : [];
-      const merged = mergeStatements([attr(1, "a", "1"), { sql, params }, attr(2, "a", "2")]);
-      expect(merged.statements.map((s) => s.sql), sql).toEqual([ATTR, sql, ATTR]);
-      expect(merged.origins).toEqual([0, 1, 2]);
-    }
-    // a name that only contains the table's name is not a mention
-    const merged = mergeStatements([attr(1, "a", "1"), { sql: "DELETE FROM attrs_log WHERE my_attrs = 1" }, attr(2, "a", "2")]);
-    expect(merged.statements).toHaveLength(2);
-    expect(merged.origins).toEqual([-1, 1]);
-  });
-
-  it("never merges a statement with RETURNING, and returns its rows slot", () => {
-    const ret = "INSERT INTO objs (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id";
-    const merged = mergeStatements([
-      { sql: ret, params: [1, "a"] },
-      { sql: ret, params: [2, "b"] },
-      { sql: ret, params: [3, "c"] },
+  it("treats raw SQL as a barrier for every table, and returns its rows slot", () => {
+    const raw = { sql: "SELECT count(*) AS n FROM elsewhere" };
+    const merged = plan([attr(1, "a", "1"), obj(1, "x"), raw, attr(2, "a", "2"), obj(2, "y")]);
+    expect(merged.statements.map((s) => s.sql.split(" ").slice(0, 3).join(" "))).toEqual([
+      'INSERT INTO "attrs"',
+      'INSERT INTO "objs"',
+      "SELECT count(*) AS",
+      'INSERT INTO "attrs"',
+      'INSERT INTO "objs"',
     ]);
-    expect(merged.statements.map((s) => s.sql)).toEqual([ret, ret, ret]);
-    expect(merged.origins).toEqual([0, 1, 2]);
+    expect(merged.origins).toEqual([0, 1, 2, 3, 4]);
     expect(merged.mergedAway).toBe(0);
   });
 
   it("starts a new bucket instead of putting one conflict key twice in a statement", () => {
-    const merged = mergeStatements([attr(1, "a", "first"), attr(1, "b", "b"), attr(1, "a", "second"), attr(2, "a", "c")]);
+    const merged = plan([attr(1, "a", "first"), attr(1, "b", "b"), attr(1, "a", "second"), attr(2, "a", "c")]);
     expect(merged.statements).toHaveLength(2);
     expect(rowsOf(merged.statements[0]!, 3)).toEqual([
       [1, "a", "first"],
@@ -124,69 +131,56 @@ describe("mergeStatements", () => {
       [1, "a", "second"],
       [2, "a", "c"],
     ]);
-    // the key is read by parameter position of the conflict target, not the whole row
-    const tags = mergeStatements([
-      { sql: TAG, params: [1, "x"] },
-      { sql: TAG, params: [1, "y"] },
-      { sql: TAG, params: [1, "x"] },
-    ]);
-    expect(tags.statements.map((s) => s.params)).toEqual([[1, "x", 1, "y"], [1, "x"]]);
-    expect(tags.origins).toEqual([-1, 2]);
+    // the key is read from the conflict key's columns, not the whole row
+    const other = (owner: number, key: string, value: string): UpsertWrite => ({ ...attr(owner, key, value), columns: ["value", "key", "owner"], values: [value, key, owner] });
+    const reordered = plan([other(1, "x", "1"), other(1, "y", "1"), other(1, "x", "2")]);
+    expect(reordered.statements.map((s) => s.params)).toEqual([["1", "x", 1, "1", "y", 1], ["2", "x", 1]]);
+    expect(reordered.origins).toEqual([-1, 2]);
   });
 
   it("orders a different upsert shape on the same table against the table's bucket", () => {
-    const other = "INSERT INTO attrs (owner, key, value, extra) VALUES (?, ?, ?, ?) ON CONFLICT (owner, key) DO NOTHING";
-    const merged = mergeStatements([attr(1, "a", "1"), attr(2, "a", "2"), { sql: other, params: [1, "a", "v", 0] }, attr(3, "a", "3"), attr(4, "a", "4")]);
-    expect(merged.statements.map((s) => s.sql === other || s.params!.length)).toEqual([6, true, 6]);
+    const other: UpsertWrite = { type: "upsert", table: "attrs", columns: ["owner", "key", "value", "extra"], conflictKey: ATTR_KEY, update: NOTHING, values: [1, "a", "v", 0] };
+    const merged = plan([attr(1, "a", "1"), attr(2, "a", "2"), other, attr(3, "a", "3"), attr(4, "a", "4")]);
+    expect(merged.statements.map((s) => s.params.length)).toEqual([6, 4, 6]);
     expect(merged.origins).toEqual([-1, 2, -1]);
   });
 
-  it("passes through statements that are not exactly a single-row upsert of parameters", () => {
-    const notMergeable: Statement[] = [
-      { sql: "INSERT INTO objs (id, name) VALUES (?, ?)", params: [1, "a"] }, // no ON CONFLICT
-      { sql: "INSERT INTO objs (id, name) VALUES (?, 'x') ON CONFLICT (id) DO NOTHING", params: [1] }, // a literal
-      { sql: OBJ, params: [1] }, // wrong number of parameters
-      { sql: "INSERT INTO objs (id, name) VALUES (?, ?) ON CONFLICT (lower(name)) DO NOTHING", params: [1, "a"] }, // expression target
-      { sql: "INSERT INTO objs (id, name) VALUES (?, ?) ON CONFLICT (other) DO NOTHING", params: [1, "a"] }, // target not a column
-      { sql: "INSERT INTO objs (id, name) SELECT ?, ? ON CONFLICT (id) DO NOTHING", params: [1, "a"] },
-      { sql: "INSERT INTO objs (id, name) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET name = (SELECT max(v) FROM t)", params: [1, "a"] },
-    ];
-    for (const s of notMergeable) {
-      const merged = mergeStatements([s, s, s]);
-      expect(merged.statements, s.sql).toEqual([s, s, s]);
-      expect(merged.origins).toEqual([0, 1, 2]);
-    }
+  it("renders every write alone when merging is off", () => {
+    const batch = [obj(1, "a"), obj(2, "b"), attr(1, "a", "x")];
+    const merged = plan(batch, { merge: false });
+    expect(merged.statements).toEqual(batch.map((w) => renderWrite("sqlite", w)));
+    expect(merged.origins).toEqual([0, 1, 2]);
   });
 
   it("keeps each statement under the parameter limit, in exact or power-of-two chunks, rows in order", () => {
     const batch = Array.from({ length: 1000 }, (_, i) => attr(i, "k", `v${i}`));
-    const exact = mergeStatements(batch, { maxParams: 900 }); // 300 rows a statement
-    expect(exact.statements.map((s) => s.params!.length / 3)).toEqual([300, 300, 300, 100]);
-    const pow = mergeStatements(batch, { maxParams: 900, chunking: "power-of-two" }); // 256 a statement at most
-    expect(pow.statements.map((s) => s.params!.length / 3)).toEqual([256, 256, 256, 128, 64, 32, 8]);
+    const exact = plan(batch, { maxParams: 900 }); // 300 rows a statement
+    expect(exact.statements.map((s) => s.params.length / 3)).toEqual([300, 300, 300, 100]);
+    const pow = plan(batch, { maxParams: 900, chunking: "power-of-two" }); // 256 a statement at most
+    expect(pow.statements.map((s) => s.params.length / 3)).toEqual([256, 256, 256, 128, 64, 32, 8]);
     for (const merged of [exact, pow]) {
-      expect(merged.statements.flatMap((s) => rowsOf(s, 3))).toEqual(batch.map((s) => s.params));
-      for (const s of merged.statements) expect(s.sql.split("?").length - 1).toBe(s.params!.length);
+      expect(merged.statements.flatMap((s) => rowsOf(s, 3))).toEqual(batch.map((s) => s.values));
+      for (const s of merged.statements) expect(s.sql.split("?").length - 1).toBe(s.params.length);
     }
-    // a chunk of one row is the original statement itself
-    const odd = mergeStatements(batch.slice(0, 7), { maxParams: 9, chunking: "power-of-two" });
-    expect(odd.statements.map((s) => s.params!.length / 3)).toEqual([2, 2, 2, 1]);
-    expect(odd.statements[3]).toBe(batch[6]);
+    // a chunk of one row is the write alone
+    const odd = plan(batch.slice(0, 7), { maxParams: 9, chunking: "power-of-two" });
+    expect(odd.statements.map((s) => s.params.length / 3)).toEqual([2, 2, 2, 1]);
+    expect(odd.statements[3]).toEqual(renderWrite("sqlite", batch[6]!));
     expect(odd.origins).toEqual([-1, -1, -1, 6]);
     // the default stays under both databases' limits
-    const big = mergeStatements(Array.from({ length: 20_000 }, (_, i) => attr(i, "k", "v")));
-    expect(Math.max(...big.statements.map((s) => s.params!.length))).toBeLessThanOrEqual(DEFAULT_MAX_PARAMS);
+    const big = plan(Array.from({ length: 20_000 }, (_, i) => attr(i, "k", "v")));
+    expect(Math.max(...big.statements.map((s) => s.params.length))).toBeLessThanOrEqual(DEFAULT_MAX_PARAMS);
     expect(DEFAULT_MAX_PARAMS).toBeLessThan(32_766);
   });
 
   it("does not change its input", () => {
     const batch = [obj(1, "a"), obj(2, "b")];
     const copy = structuredClone(batch);
-    mergeStatements(batch);
+    plan(batch);
     expect(batch).toEqual(copy);
   });
 
-  it("leaves the same rows as running the batch one statement at a time (random batches on SQLite)", () => {
+  it("leaves the same rows as running the batch one write at a time (random batches on SQLite)", () => {
     let seed = 12345;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -208,26 +202,23 @@ describe("mergeStatements", () => {
       );
     let mergedAway = 0;
     for (let round = 0; round < 40; round++) {
-      const batch: Statement[] = [];
+      const batch: Write[] = [];
       for (let i = 0; i < 200; i++) {
         const r = rand(100);
         const owner = rand(8);
         const key = "abc"[rand(3)]!;
         if (r < 30) batch.push(attr(owner, key, `v${i}`));
         else if (r < 50) batch.push(obj(owner, `n${i}`));
-        else if (r < 62) batch.push({ sql: TAG, params: [owner, key] });
-        else if (r < 70) batch.push({ sql: DEL_ATTR, params: [owner, key] });
-        else if (r < 75) batch.push({ sql: "DELETE FROM tagz WHERE owner = ?", params: [owner] });
+        else if (r < 62) batch.push(tag(owner, key));
+        else if (r < 70) batch.push(delAttr(owner, key));
+        else if (r < 75) batch.push({ type: "delete", table: "tagz", where: ["owner"], values: [owner] });
         else if (r < 80) batch.push({ sql: "UPDATE objs SET name = name || '+' WHERE id = ?", params: [owner] });
         else if (r < 85) batch.push({ sql: "INSERT INTO counters (n) SELECT count(*) FROM attrs" });
         else if (r < 90)
-          batch.push({
-            sql: "INSERT INTO attrs (owner, key, value, extra) VALUES (?, ?, ?, ?) ON CONFLICT (owner, key) DO UPDATE SET extra = excluded.extra",
-            params: [owner, key, `w${i}`, i],
-          });
+          batch.push({ type: "upsert", table: "attrs", columns: ["owner", "key", "value", "extra"], conflictKey: ATTR_KEY, update: ["extra"], values: [owner, key, `w${i}`, i] });
         else batch.push(attr(owner + 100, key, `far${i}`));
       }
-      const merged = mergeStatements(batch, { maxParams: 3 * (1 + rand(20)) });
+      const merged = plan(batch, { maxParams: 3 * (1 + rand(20)) });
       mergedAway += merged.mergedAway;
       const plain = new BetterSqlite3(":memory:");
       const fast = new BetterSqlite3(":memory:");
@@ -235,8 +226,11 @@ describe("mergeStatements", () => {
         plain.exec(sql);
         fast.exec(sql);
       }
-      for (const s of batch) plain.prepare(s.sql).run(...(s.params ?? []));
-      for (const s of merged.statements) fast.prepare(s.sql).run(...(s.params ?? []));
+      for (const w of batch) {
+        const s = renderWrite("sqlite", w);
+        plain.prepare(s.sql).run(...s.params);
+      }
+      for (const s of merged.statements) fast.prepare(s.sql).run(...s.params);
       expect(contents(fast), `round ${round}`).toEqual(contents(plain));
       plain.close();
       fast.close();
@@ -245,10 +239,12 @@ describe("mergeStatements", () => {
   });
 });
 
-const ATTR_SQL =
-  "INSERT INTO attributes (owner_kind, owner_id, key, category, value, lock_string, date_created) VALUES (?, ?, ?, ?, ?, ?, ?) " +
-  "ON CONFLICT (owner_kind, owner_id, key, category) DO UPDATE SET value = excluded.value, lock_string = excluded.lock_string";
-const TAG_SQL = "INSERT INTO tags (owner_kind, owner_id, key, category, kind) VALUES (?, ?, ?, ?, ?) ON CONFLICT (owner_kind, owner_id, key, category, kind) DO NOTHING";
+const ATTRIBUTE_KEY = ["owner_kind", "owner_id", "key", "category"];
+const ATTRIBUTE_COLUMNS = [...ATTRIBUTE_KEY, "value", "lock_string", "date_created"];
+const ATTRIBUTE_UPDATE = ["value", "lock_string"];
+const TAG_KEY = ["owner_kind", "owner_id", "key", "category", "kind"];
+
+const tagRow = (ownerId: number): UpsertWrite => ({ type: "upsert", table: "tags", columns: TAG_KEY, conflictKey: TAG_KEY, update: NOTHING, values: ["object", ownerId, "t", "", "tag"] });
 
 function objectRow(id: number, key = `thing-${id}`) {
   return upsertRow(rowCodecs.object, {
@@ -265,25 +261,32 @@ function objectRow(id: number, key = `thing-${id}`) {
   });
 }
 
-function attributeRow(ownerId: number, key: string, value: unknown): Statement {
-  return { sql: ATTR_SQL, params: ["object", ownerId, key, "", JSON.stringify(value), "", 1_700_000_000_000] };
+function attributeRow(ownerId: number, key: string, value: unknown, json: string | null = JSON.stringify(value)): UpsertWrite {
+  return {
+    type: "upsert",
+    table: "attributes",
+    columns: ATTRIBUTE_COLUMNS,
+    conflictKey: ATTRIBUTE_KEY,
+    update: ATTRIBUTE_UPDATE,
+    values: ["object", ownerId, key, "", json, "", 1_700_000_000_000],
+  };
 }
 
 /** A unit-of-work-like batch: objects with attributes and tags, deletes in between, rows written twice. */
-function bigBatch(base: number, objects: number): Statement[] {
-  const batch: Statement[] = [];
+function bigBatch(base: number, objects: number): Write[] {
+  const batch: Write[] = [];
   for (let i = 0; i < objects; i++) {
     const id = base + i;
     batch.push(objectRow(id));
     for (const k of ["hp", "desc", "visible", "stats", "inventory"]) batch.push(attributeRow(id, k, `${k}-${i}`));
-    batch.push({ sql: TAG_SQL, params: ["object", id, "t", "", "tag"] });
+    batch.push(tagRow(id));
     if (i % 50 === 7) {
       // delete an attribute written just before, then write another one: order matters
-      batch.push({ sql: "DELETE FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ? AND category = ?", params: ["object", id, "hp", ""] });
+      batch.push({ type: "delete", table: "attributes", where: ATTRIBUTE_KEY, values: ["object", id, "hp", ""] });
       batch.push(attributeRow(id, "after-delete", i));
-      batch.push({ sql: "DELETE FROM tags WHERE owner_kind = ? AND owner_id = ?", params: ["object", id - 1] });
+      batch.push({ type: "delete", table: "tags", where: ["owner_kind", "owner_id"], values: ["object", id - 1] });
     }
-    if (i % 97 === 3) batch.push({ sql: "DELETE FROM objects WHERE id = ?", params: [id - 2] });
+    if (i % 97 === 3) batch.push({ type: "delete", table: "objects", where: ["id"], values: [id - 2] });
   }
   // rows written again later in the batch: the later value wins
   batch.push(objectRow(base + 1, `renamed-${base + 1}`));
@@ -327,7 +330,7 @@ describeEachDatabase("Database write with merged upserts", (ctx) => {
     const offRows = await off!.write(batch);
     expect(onRows).toHaveLength(batch.length);
     expect(offRows).toHaveLength(batch.length);
-    const insertIndexes = batch.flatMap((s, i) => (s.sql.startsWith("INSERT") ? [i] : []));
+    const insertIndexes = batch.flatMap((w, i) => (w.type === "upsert" ? [i] : []));
     for (const i of insertIndexes) {
       expect(onRows[i]).toEqual([]);
       expect(offRows[i]).toEqual([]);
@@ -345,7 +348,7 @@ describeEachDatabase("Database write with merged upserts", (ctx) => {
 
   it("writes more rows than one statement may hold (several chunks)", async () => {
     const base = 2_000_000;
-    const batch: Statement[] = [];
+    const batch: Write[] = [];
     for (let i = 0; i < 1000; i++) {
       batch.push(objectRow(base + i));
       for (let k = 0; k < 5; k++) batch.push(attributeRow(base + i, `k${k}`, i * 10 + k)); // 5,000 x 7 params > 30,000
@@ -359,12 +362,12 @@ describeEachDatabase("Database write with merged upserts", (ctx) => {
 
   it("writes a batch that upserts one key several times (the last write wins)", async () => {
     const base = 3_000_000;
-    const batch: Statement[] = [];
+    const batch: Write[] = [];
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 5; i++) {
         batch.push(objectRow(base + i, `dup-${i}-${round}`));
         batch.push(attributeRow(base + i, "x", round));
-        batch.push({ sql: TAG_SQL, params: ["object", base + i, "t", "", "tag"] });
+        batch.push(tagRow(base + i));
       }
     }
     for (const db of [ctx.db, off!]) await db.write(batch);
@@ -378,7 +381,7 @@ describeEachDatabase("Database write with merged upserts", (ctx) => {
 
   it("returns rows of a statement that reads between merged upserts, as they are at that point", async () => {
     const base = 4_000_000;
-    const batch: Statement[] = [
+    const batch: Write[] = [
       attributeRow(base, "a", 1),
       attributeRow(base, "b", 2),
       { sql: "SELECT count(*) AS n FROM attributes WHERE owner_id = ?", params: [base] },
@@ -394,8 +397,8 @@ describeEachDatabase("Database write with merged upserts", (ctx) => {
     const base = 5_000_000;
     const good1 = bigBatch(base, 40);
     // a NOT NULL violation inside what becomes a merged statement
-    const bad: Statement[] = [...bigBatch(base + 100, 40), { sql: ATTR_SQL, params: ["object", base + 200, "broken", "", null, "", 0] }];
-    expect(mergeStatements(bad).statements.length).toBeLessThan(bad.length / 10);
+    const bad: Write[] = [...bigBatch(base + 100, 40), attributeRow(base + 200, "broken", null, null)];
+    expect(planWrites(bad, ctx.dialect).statements.length).toBeLessThan(bad.length / 10);
     const good2 = bigBatch(base + 300, 40);
     const results = await Promise.allSettled([ctx.db.write(good1), ctx.db.write(bad), ctx.db.write(good2)]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);

@@ -1,0 +1,10 @@
+/**
+ * The framework's migrations, oldest first. A schema change is a new migration
+ * here plus the change in `entities/schemas.ts`; `test/db/schema-sync.test.ts`
+ * checks that, after every migration, the database matches the declarations.
+ */
+import { InitialSchema1700000000001 } from "./0001-initial-schema.ts";
+import { IdHighWater1700000000002 } from "./0002-id-high-water.ts";
+
+/** The framework's migrations, oldest first. */
+export const frameworkMigrations = [InitialSchema1700000000001, IdHighWater1700000000002];
