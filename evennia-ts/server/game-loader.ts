@@ -10,6 +10,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Settings } from "../conf/settings.ts";
+import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
 
 const log = getLogger("game-loader");
@@ -40,16 +41,32 @@ function moduleFiles(dir: string): string[] {
   return out;
 }
 
+/** Every exported function of a lock-function module becomes a lock function under its export name. */
+function registerModuleLockFuncs(mod: Record<string, unknown>, where: string): void {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(mod)) {
+    if (name === "default" || typeof value !== "function") continue;
+    registerLockFunc(name, value as LockFunc);
+    names.push(name);
+  }
+  log.info(`lock functions from ${where}: ${names.join(", ") || "(none)"}`);
+}
+
 /** Import the game's modules. */
 export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
   const result: LoadedGame = { modules: [], failures: [] };
+  const lockFuncModules = new Set(settings.lockFuncModules.map((m) => path.resolve(settings.gameDir, m)));
   const files = [
-    ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
-    ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
+    ...new Set([
+      ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
+      ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
+      ...[...lockFuncModules].filter((f) => existsSync(f)),
+    ]),
   ];
   for (const file of files) {
     try {
       const mod = (await import(pathToFileURL(file).href)) as GameModuleExports;
+      if (lockFuncModules.has(file)) registerModuleLockFuncs(mod as Record<string, unknown>, path.relative(settings.gameDir, file));
       result.modules.push(file);
       if (path.basename(file).startsWith("connection-screen") && (typeof mod.default === "string" || typeof mod.default === "function")) {
         result.connectionScreen = mod.default as string | (() => string);
