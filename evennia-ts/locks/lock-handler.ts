@@ -16,7 +16,7 @@ import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
 import { findLockFunc, type LockCallContext } from "./lock-func-registry.ts";
 import { isAccount, isQuelled, isWorldObject } from "./lock-funcs.ts";
-import { parseLockDefinition, parseLockString, splitLockString, type LockDefinition, type LockNode } from "./lock-string.ts";
+import { parseLockDefinition, parseLockString, splitLockString, storedLocks, type LockDefinition, type LockNode } from "./lock-string.ts";
 
 const log = getLogger("locks");
 
@@ -107,7 +107,7 @@ export function checkLockString(
 /** `obj.locks`: the locks stored on one typeclassed object. */
 export class LockHandler {
   private parsedText: string | null = null;
-  private parsed: Map<string, LockDefinition> = new Map();
+  private parsed: ReadonlyMap<string, LockDefinition> = new Map();
 
   constructor(private readonly owner: TypedObject) {}
 
@@ -219,20 +219,21 @@ export class LockHandler {
     return this.all().join(";");
   }
 
-  private definitions(): Map<string, LockDefinition> {
+  private definitions(): ReadonlyMap<string, LockDefinition> {
     const text = this.owner._row.lock_storage ?? "";
     if (text !== this.parsedText) {
-      // stored locks parse leniently: a definition that no longer parses denies on its own
-      this.parsed = parseLockString(text, false);
+      // stored locks parse leniently (a definition that no longer parses denies on its own),
+      // once per distinct text: objects storing the same locks share the parsed form
+      this.parsed = storedLocks(text).definitions;
       this.parsedText = text;
     }
     return this.parsed;
   }
 
-  private save(next: Map<string, LockDefinition>): void {
-    const text = [...next.values()].map((d) => d.text).join(";");
-    this.owner._setField("lock_storage", text);
-    this.parsed = next;
-    this.parsedText = text;
+  private save(next: ReadonlyMap<string, LockDefinition>): void {
+    const stored = storedLocks([...next.values()].map((d) => d.text).join(";"));
+    this.owner._setField("lock_storage", stored.text);
+    this.parsed = stored.definitions;
+    this.parsedText = stored.text;
   }
 }

@@ -76,6 +76,38 @@ export function parseLockDefinition(text: string, strict: boolean): LockDefiniti
   return def;
 }
 
+/** A stored lock string parsed leniently, shared by every object storing the same text. */
+export interface StoredLocks {
+  /** The one instance of this text that objects share. */
+  readonly text: string;
+  /** Its definitions by access type (read-only: shared). */
+  readonly definitions: ReadonlyMap<string, LockDefinition>;
+}
+
+/** Parsed stored lock strings by their text: objects of one typeclass share one entry. */
+const storedCache = new Map<string, StoredLocks>();
+onLockFuncsChanged(() => storedCache.clear());
+
+/**
+ * The parsed form of a stored lock string (a definition that does not parse
+ * denies; see {@link parseLockDefinition}). Objects with the same text share the
+ * result, and the text itself, so a thousand swords hold one lock string.
+ */
+export function storedLocks(text: string): StoredLocks {
+  let entry = storedCache.get(text);
+  if (!entry) {
+    entry = { text, definitions: parseLockString(text, false) };
+    if (storedCache.size >= CACHE_LIMIT) storedCache.delete(storedCache.keys().next().value as string);
+    storedCache.set(text, entry);
+  }
+  return entry;
+}
+
+/** The shared instance of a stored lock string (rows loaded from the database use it instead of their own copy). */
+export function internLockString(text: string): string {
+  return text ? storedLocks(text).text : text;
+}
+
 /**
  * Parse a whole lock string into its definitions by access type; a later
  * definition of the same type replaces an earlier one, as in Evennia.

@@ -17,6 +17,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
+import { internLockString } from "../locks/lock-string.ts";
 import type { TagInfo } from "./tag-handler.ts";
 import type { TypedObject } from "./typed-object.ts";
 
@@ -403,6 +404,8 @@ export class Store {
     const tagsBy = groupBy(tagRows, (r) => Number(r.owner_id));
     return rows.map((raw) => {
       const row = decodeRow(codec as RowCodec<TypedRow>, raw);
+      // one shared instance of each lock string (most objects of a typeclass store the same one)
+      row.lock_storage = internLockString(row.lock_storage);
       const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as new (store: Store, row: TypedRow) => TypedObject;
       return { obj: new cls(this, row), attrs: attrsBy.get(row.id) ?? [], tags: tagsBy.get(row.id) ?? [] };
     });
