@@ -40,6 +40,12 @@ export interface LockDefinition {
 }
 
 const CACHE_LIMIT = 5000;
+/** Longest definition accepted (a real one is a few dozen characters; this bounds parse work and cache memory). */
+export const MAX_LOCK_DEFINITION_LENGTH = 2000;
+/** Deepest nesting of parentheses and NOTs accepted (checks recurse this deep). */
+const MAX_DEPTH = 50;
+/** Most lock-function calls in one definition (AND/OR chains are evaluated recursively). */
+const MAX_CALLS = 100;
 /** Parsed definitions by their text (the same definition on many objects is parsed once). */
 const cache = new Map<string, LockDefinition>();
 onLockFuncsChanged(() => cache.clear());
@@ -127,6 +133,7 @@ function parseUncached(text: string): LockDefinition {
   const accessType = colon < 0 ? "" : text.slice(0, colon).trim().toLowerCase();
   const expression = colon < 0 ? text : text.slice(colon + 1).trim();
   const broken = (error: string): LockDefinition => ({ accessType, expression, text: `${accessType}:${expression}`, root: null, error });
+  if (text.length > MAX_LOCK_DEFINITION_LENGTH) return broken(`it is longer than ${MAX_LOCK_DEFINITION_LENGTH} characters`);
   if (colon < 0) return broken("there is no colon (:) between the access type and the lock functions");
   if (!accessType) return broken("the access type (before the colon) is empty");
   if (!/^[\w-]+$/.test(accessType)) return broken(`"${accessType}" is not a valid access type (letters, digits, _ and -)`);
@@ -140,9 +147,12 @@ function parseUncached(text: string): LockDefinition {
 
 type Token = { kind: "open" | "close" | "and" | "or" | "not" } | { kind: "call"; name: string; inner: string; text: string };
 
+const WORD = /\w+/y;
+
 function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  let calls = 0;
   while (i < expr.length) {
     const ch = expr[i]!;
     if (/\s/.test(ch)) {
@@ -154,7 +164,8 @@ function tokenize(expr: string): Token[] {
       tokens.push({ kind: "close" });
       i++;
     } else {
-      const word = /^\w+/.exec(expr.slice(i))?.[0];
+      WORD.lastIndex = i;
+      const word = WORD.exec(expr)?.[0];
       if (!word) throw new Error(`unexpected "${ch}"`);
       i += word.length;
       if (expr[i] === "(") {
@@ -163,6 +174,7 @@ function tokenize(expr: string): Token[] {
         const inner = expr.slice(i + 1, end);
         tokens.push({ kind: "call", name: word, inner, text: `${word}(${inner})` });
         i = end + 1;
+        if (++calls > MAX_CALLS) throw new Error(`it calls more than ${MAX_CALLS} lock functions`);
       } else {
         const op = word.toLowerCase();
         if (op === "and" || op === "or" || op === "not") tokens.push({ kind: op });
@@ -177,6 +189,7 @@ function tokenize(expr: string): Token[] {
 class ExpressionParser {
   private readonly tokens: Token[];
   private pos = 0;
+  private depth = 0;
 
   constructor(expr: string) {
     this.tokens = tokenize(expr);
@@ -210,10 +223,16 @@ class ExpressionParser {
   private factor(): LockNode {
     const token = this.tokens[this.pos++];
     if (!token) throw new Error("the expression ends too early");
-    if (token.kind === "not") return { op: "not", operand: this.factor() };
-    if (token.kind === "open") {
-      const node = this.expr();
-      if (this.tokens[this.pos++]?.kind !== "close") throw new Error("a parenthesis is not closed");
+    if (token.kind === "not" || token.kind === "open") {
+      if (++this.depth > MAX_DEPTH) throw new Error(`it nests parentheses and NOTs more than ${MAX_DEPTH} deep`);
+      let node: LockNode;
+      if (token.kind === "not") {
+        node = { op: "not", operand: this.factor() };
+      } else {
+        node = this.expr();
+        if (this.tokens[this.pos++]?.kind !== "close") throw new Error("a parenthesis is not closed");
+      }
+      this.depth--;
       return node;
     }
     if (token.kind !== "call") throw new Error(`unexpected ${describe(token)}`);

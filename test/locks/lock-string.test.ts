@@ -100,3 +100,16 @@ describe("lock strings", () => {
     expect(checkLockString(null, "all() AND NOT none()")).toBe(true);
   });
 });
+
+describe("hostile lock strings", () => {
+  it("refuses very long, very deep or very wide definitions, without overflowing the stack", () => {
+    expectBadLock(`x:${"all() AND ".repeat(150)}all()`, /more than 100 lock functions/);
+    expectBadLock(`x:${"NOT ".repeat(10_000)}all()`, /longer than 2000 characters/);
+    expectBadLock(`x:${"NOT ".repeat(60)}all()`, /more than 50 deep/);
+    expectBadLock(`x:${"(".repeat(60)}all()${")".repeat(60)}`, /more than 50 deep/);
+    expectBadLock(`x:all(${"a,".repeat(5000)})`, /longer than 2000 characters/);
+    expect(checkLockString(null, `x:${"(".repeat(20_000)}`, "x")).toBe(false);
+    // a long chain within the limits still evaluates
+    expect(checkLockString(null, `x:${"none() OR ".repeat(99)}all()`, "x")).toBe(true);
+  });
+});
