@@ -29,7 +29,7 @@ export {
 
 export { parseLockString, parseLockDefinition, type LockDefinition, type LockNode } from "./locks/lock-string.ts";
 export { registerLockFunc, unregisterLockFunc, findLockFunc, lockFuncNames, type LockFunc, type LockCallContext } from "./locks/lock-func-registry.ts";
-export { LockHandler, checkLockString, bypassesLocks, type LockCheckOptions } from "./locks/lock-handler.ts";
+export { LockHandler, checkLock, checkLockString, bypassesLocks, type LockCheckOptions, type LockContext } from "./locks/lock-handler.ts";
 export { BUILTIN_LOCK_FUNCS, isQuelled } from "./locks/lock-funcs.ts";
 export { hasPermission, PERMISSION_HIERARCHY } from "./locks/permissions.ts";
 

@@ -104,6 +104,25 @@ export function checkLockString(
   return true;
 }
 
+/** Who is asking and about what, for {@link checkLock}. */
+export interface LockContext {
+  /** The one trying to access (an object, account or session). */
+  accessor: unknown;
+  /** What the lock is on (an object, a command ...). */
+  accessed?: unknown;
+  /** The session the check is for. */
+  session?: unknown;
+}
+
+/**
+ * Check `accessType` of a lock string for `ctx.accessor`; no definition of that
+ * type gives `defaultAllow`. The same as {@link checkLockString} in the argument
+ * order command code has used.
+ */
+export function checkLock(lockString: string, accessType: string, ctx: LockContext, defaultAllow = false): boolean {
+  return checkLockString(ctx.accessor, lockString, accessType, { accessed: ctx.accessed, session: ctx.session, default: defaultAllow });
+}
+
 /** `obj.locks`: the locks stored on one typeclassed object. */
 export class LockHandler {
   private parsedText: string | null = null;

@@ -17,6 +17,10 @@ import { findLockFunc, onLockFuncsChanged } from "./lock-func-registry.ts";
 // the built-in functions register themselves: lock strings may call them from the first parse
 import "./lock-funcs.ts";
 
+// checking a lock string lives with the handler; offered here too, where command code looks for it
+export { checkLock, checkLockString, type LockContext } from "./lock-handler.ts";
+export { registerLockFunc, type LockFunc } from "./lock-func-registry.ts";
+
 const log = getLogger("locks");
 
 /** One node of a parsed lock expression. */

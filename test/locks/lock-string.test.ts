@@ -113,3 +113,15 @@ describe("hostile lock strings", () => {
     expect(checkLockString(null, `x:${"none() OR ".repeat(99)}all()`, "x")).toBe(true);
   });
 });
+
+describe("checkLock", () => {
+  it("checks one access type of a lock string for an accessor, with a default", async () => {
+    const { checkLock } = await import("../../evennia-ts/locks/lock-string.ts");
+    const accessor = { vip: true };
+    expect(checkLock("enter:attr(vip);leave:none()", "enter", { accessor })).toBe(true);
+    expect(checkLock("enter:attr(vip);leave:none()", "leave", { accessor })).toBe(false);
+    expect(checkLock("enter:attr(vip)", "sing", { accessor })).toBe(false);
+    expect(checkLock("enter:attr(vip)", "sing", { accessor }, true)).toBe(true);
+    expect(checkLock("enter:objattr(open)", "enter", { accessor, accessed: { open: true } })).toBe(true);
+  });
+});
