@@ -49,3 +49,4 @@ export { enableGmcpLogin } from "./server/oob/char-login.ts";
 export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";
 export { CmdMemory } from "./commands/default/memory.ts";
+export { CmdQuell } from "./commands/default/quell.ts";

@@ -7,6 +7,7 @@ import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { registerCmdSet } from "../../evennia-ts/commands/cmdset-registry.ts";
 import { Command, type CommandServices, type CommandSession } from "../../evennia-ts/commands/command.ts";
 import { CommandHandler } from "../../evennia-ts/commands/handler.ts";
+import { CmdQuell } from "../../evennia-ts/commands/default/quell.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import { DefaultAccount, DefaultCharacter, DefaultObject, createAccount, createObject } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
@@ -38,7 +39,7 @@ class CmdBuild extends Command {
 
 class TestAccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
-    this.add(CmdPuppetOnly).add(CmdOoc).add(CmdBuild);
+    this.add(CmdPuppetOnly).add(CmdOoc).add(CmdBuild).add(CmdQuell);
   }
 }
 
@@ -105,5 +106,26 @@ describeEachDatabase("command locks", (ctx) => {
     } finally {
       await ctx.unit(() => (account.quelled = false));
     }
+  });
+
+  it("quell and unquell switch the puppet to the lower permissions and back, and say so", async () => {
+    const ic = session(account, char);
+    expect(await run(ic, "unquell")).toBe("Already using normal Account permissions (developer).");
+    expect(await run(ic, "quell")).toBe(
+      [
+        "Quelling to current puppet's permissions (player).",
+        "(Note: If this is higher than Account permissions (developer), the lowest of the two will be used.)",
+        "Use unquell to return to normal permission usage.",
+      ].join("\n"),
+    );
+    expect(account.quelled).toBe(true);
+    expect(await run(ic, "build")).toMatch(/not available/);
+    expect(await run(ic, "quell")).toBe("Already quelling Account (developer) permissions.");
+    expect(await run(ic, "unquell")).toBe("Account permissions (developer) restored.");
+    expect(await run(ic, "build")).toBe("build ran");
+    const ooc = session(account, null);
+    expect(await run(ooc, "quell")).toBe("Quelling Account permissions (developer). Use unquell to get them back.");
+    expect(await run(ooc, "unquell")).toBe("Account permissions (developer) restored.");
+    expect(account.quelled).toBe(false);
   });
 });
