@@ -43,7 +43,10 @@ export {
   CmdUnconnectedQuit,
 } from "./commands/default/unloggedin.ts";
 
-export { checkLock, registerLockFunc, parseLockString, type LockFunc, type LockContext } from "./locks/lock-string.ts";
+export { parseLockString, parseLockDefinition, type LockDefinition, type LockNode } from "./locks/lock-string.ts";
+export { registerLockFunc, unregisterLockFunc, findLockFunc, lockFuncNames, type LockFunc, type LockCallContext } from "./locks/lock-func-registry.ts";
+export { LockHandler, checkLock, checkLockString, bypassesLocks, type LockCheckOptions, type LockContext } from "./locks/lock-handler.ts";
+export { BUILTIN_LOCK_FUNCS, isQuelled } from "./locks/lock-funcs.ts";
 export { hasPermission, PERMISSION_HIERARCHY } from "./locks/permissions.ts";
 
 export { registerInputFunc, type InputFunc } from "./server/inputfuncs.ts";
@@ -62,3 +65,4 @@ export { enableGmcpLogin } from "./server/oob/char-login.ts";
 export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";
 export { CmdMemory } from "./commands/default/memory.ts";
+export { CmdQuell } from "./commands/default/quell.ts";

@@ -8,8 +8,8 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
-import { checkLock } from "../locks/lock-string.ts";
 import { NotLoadedError } from "../typeclasses/attribute-handler.ts";
+import { checkLockString } from "../locks/lock-handler.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
@@ -108,8 +108,10 @@ export class CommandHandler {
     });
   }
 
+  /** The `cmd` lock, checked against the puppet when there is one, else the account (else the session), as Evennia. */
   private allowed(cmd: Command, session: CommandSession): boolean {
-    return checkLock(cmd.locks, "cmd", { accessor: session.account }, true);
+    const accessor = session.puppet ?? session.account ?? session;
+    return checkLockString(accessor, cmd.locks, "cmd", { accessed: cmd, default: true, session });
   }
 
   private reportFailure(session: CommandSession, line: string, err: unknown): void {

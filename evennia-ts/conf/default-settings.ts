@@ -138,6 +138,17 @@ export interface Settings {
 
   /** Extra game modules (relative to the game folder) the server imports at start. */
   gameModules: string[];
+  /**
+   * Modules (relative to the game folder) whose exported functions become lock
+   * functions under their export names (Evennia: LOCK_FUNC_MODULES).
+   */
+  lockFuncModules: string[];
+  /**
+   * What joins a name and a number to pick one of several matches: `sword-2`
+   * (Evennia's form) and `2-sword` both pick the second sword; multi-match lists
+   * show `sword-1`, `sword-2`. Evennia: SEARCH_MULTIMATCH_REGEX.
+   */
+  searchMultimatchSeparator: string;
 
   /** Seconds between heap checks for {@link Settings.identityMapFlushHeapMb} (fractions allowed). */
   identityMapFlushCheckInterval: number;
@@ -201,6 +212,8 @@ export const defaultSettings: Settings = {
   identityMapFlushHeapMb: 0,
   loadClosureLimit: 2000,
   gameModules: [],
+  lockFuncModules: ["server/conf/lockfuncs.ts"],
+  searchMultimatchSeparator: "-",
   identityMapFlushCheckInterval: 5,
   controlSocket: true,
 };

@@ -75,4 +75,8 @@ function validateSettings(s: Settings): void {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(s.databaseUrl)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting databaseUrl: "${s.databaseUrl}" is neither sqlite:<file> nor postgres://...`);
   }
+  const sep = s.searchMultimatchSeparator;
+  if (typeof sep !== "string" || sep.length === 0 || /[\s\w#]/.test(sep)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting searchMultimatchSeparator: ${JSON.stringify(sep)} must be non-empty, without spaces, letters, digits or #`);
+  }
 }

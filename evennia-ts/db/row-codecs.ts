@@ -15,6 +15,8 @@ export interface TypedRow {
   id: number;
   key?: string;
   typeclass_path: string;
+  /** Lock definitions (`access_type:func(args) ...;...`). */
+  lock_storage: string;
   date_created: number;
 }
 

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Settings } from "../conf/settings.ts";
+import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
 
 const log = getLogger("game-loader");
@@ -50,12 +51,30 @@ function moduleFiles(dir: string): string[] {
   return out;
 }
 
-/** The game modules the server loads, in load order (absolute paths). */
+/** The game modules the server loads, in load order (absolute paths); lock-function modules included. */
 export function gameModuleFiles(settings: Settings): string[] {
   return [
-    ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
-    ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
+    ...new Set([
+      ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
+      ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
+      ...lockFuncModuleFiles(settings).filter((f) => existsSync(f)),
+    ]),
   ];
+}
+
+function lockFuncModuleFiles(settings: Settings): string[] {
+  return settings.lockFuncModules.map((m) => path.resolve(settings.gameDir, m));
+}
+
+/** Every exported function of a lock-function module becomes a lock function under its export name. */
+function registerModuleLockFuncs(mod: Record<string, unknown>, where: string): void {
+  const names: string[] = [];
+  for (const [name, value] of Object.entries(mod)) {
+    if (name === "default" || typeof value !== "function") continue;
+    registerLockFunc(name, value as LockFunc);
+    names.push(name);
+  }
+  log.info(`lock functions from ${where}: ${names.join(", ") || "(none)"}`);
 }
 
 /** A one-sentence hint for a module that failed to load with `error`. */
@@ -81,9 +100,11 @@ export function loadFailureHint(error: unknown): string {
 /** Import the game's modules; failures are collected, not thrown. */
 export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
   const result: LoadedGame = { modules: [], failures: [] };
+  const lockFuncModules = new Set(lockFuncModuleFiles(settings));
   for (const file of gameModuleFiles(settings)) {
     try {
       const mod = (await import(pathToFileURL(file).href)) as GameModuleExports;
+      if (lockFuncModules.has(file)) registerModuleLockFuncs(mod as Record<string, unknown>, path.relative(settings.gameDir, file));
       result.modules.push(file);
       if (path.basename(file).startsWith("connection-screen") && (typeof mod.default === "string" || typeof mod.default === "function")) {
         result.connectionScreen = mod.default as string | (() => string);

@@ -17,6 +17,7 @@ import { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
+import { setActiveSettings } from "../conf/active-settings.ts";
 import "../commands/default/cmdsets.ts";
 import type { CommandServices, CommandSession } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
@@ -82,6 +83,7 @@ export class Server {
   async init(): Promise<void> {
     // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
     this.registerCoreInputFuncs();
+    setActiveSettings(this.settings);
     const { game, report } = await checkGameCode(this.settings);
     this.gameCode = report;
     this.onGameCodeLoaded?.(report);

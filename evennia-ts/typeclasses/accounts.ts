@@ -66,6 +66,27 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     this._setField("is_superuser", Boolean(value));
   }
 
+  /**
+   * True while the account has quelled its permissions: its puppet is judged by the
+   * lower of the account's and the puppet's permissions, and a superuser loses the
+   * lock bypass in character (Evennia's `_quell` attribute).
+   */
+  get quelled(): boolean {
+    return Boolean(this.attributes.get("_quell"));
+  }
+  set quelled(value: boolean) {
+    if (value) this.attributes.add("_quell", true);
+    else this.attributes.remove("_quell");
+  }
+
+  /** Admins examine, edit, delete and boot an account; anyone may message it (Evennia's locks). */
+  override basetypeSetup(): void {
+    super.basetypeSetup();
+    this.locks.add(
+      "examine:perm(Admin);edit:perm(Admin);delete:perm(Admin);boot:perm(Admin);msg:all();noidletimeout:perm(Builder) or perm(noidletimeout)",
+    );
+  }
+
   /** Last successful login, if any. */
   get lastLogin(): Date | null {
     return this._row.last_login === null ? null : new Date(this._row.last_login);

@@ -14,6 +14,8 @@ import { EvenniaError } from "../utils/errors.ts";
 import { deleteWhere, upsert } from "../db/writes.ts";
 import { hasAttributeListeners, notifyAttributeChange } from "./attribute-monitor.ts";
 import type { TypedObject } from "./typed-object.ts";
+import { bypassesLocks, checkLockString } from "../locks/lock-handler.ts";
+import { parseLockDefinition, splitLockString } from "../locks/lock-string.ts";
 
 /** Options of attribute calls. */
 export interface AttributeOptions {
@@ -21,8 +23,20 @@ export interface AttributeOptions {
   category?: string;
 }
 
+/**
+ * Checked access: given an `accessor`, reading needs the attribute's `attrread`
+ * lock, changing it its `attredit` lock, and making a new one the owner's
+ * `attrcreate` lock. Without an accessor nothing is checked (game code trusts itself).
+ */
+export interface AttributeAccessOptions {
+  /** Who reads or writes (an object, account or session); omit for unchecked access. */
+  accessor?: unknown;
+  /** The answer when the lock has no definition of the access type (default true, as Evennia). */
+  defaultAccess?: boolean;
+}
+
 /** Options of {@link AttributeHandler.add}. */
-export interface AddAttributeOptions extends AttributeOptions {
+export interface AddAttributeOptions extends AttributeOptions, AttributeAccessOptions {
   /** Lock string controlling access to this attribute (`attrread:...;attredit:...`). */
   lockstring?: string;
 }
@@ -100,14 +114,16 @@ export class AttributeHandler {
   constructor(private readonly owner: TypedObject) {}
 
   /**
-   * The value of `key`, or `defaultValue` when there is none.
+   * The value of `key`, or `options.default` when there is none (or when
+   * `options.accessor` may not read it: its `attrread` lock).
    *
    * @throws NotLoadedError (`EV_ERR_NOT_LOADED`) when the value refers to objects still
    * loading; {@link fetch} waits for them instead.
    */
-  get<T = any>(key: string, options: AttributeOptions & { default?: T } = {}): T | undefined {
+  get<T = any>(key: string, options: AttributeOptions & AttributeAccessOptions & { default?: T } = {}): T | undefined {
     const entry = this.entries.get(entryId(key, options.category));
     if (!entry) return options.default;
+    if (options.accessor !== undefined && !this.entryAccess(entry, options.accessor, "attrread", options.defaultAccess)) return options.default;
     if (!entry.decoded) {
       const missing = this.decode(entry);
       if (missing) {
@@ -152,8 +168,10 @@ export class AttributeHandler {
     const category = normCategory(options.category);
     const k = normKey(key);
     const id = k + SEP + category;
-    const json = encodeValue(untrack(value), `${this.owner.dbref}.attributes.${k}`);
     const previous = this.entries.get(id);
+    if (options.accessor !== undefined) this.assertWriteAccess(k, previous, options);
+    if (options.lockstring) for (const part of splitLockString(options.lockstring)) parseLockDefinition(part, true);
+    const json = encodeValue(untrack(value), `${this.owner.dbref}.attributes.${k}`);
     const entry = this.buildEntry(k, category, json, options.lockstring ?? previous?.lockstring ?? "");
     const uow = this.owner._store.unitOfWork();
     entry.lastWriter = uow;
@@ -167,11 +185,12 @@ export class AttributeHandler {
     this.stage(k, category, uow);
   }
 
-  /** Remove `key`; returns whether it existed. */
-  remove(key: string, options: AttributeOptions = {}): boolean {
+  /** Remove `key`; returns whether it existed. With `accessor`, needs its `attredit` lock. */
+  remove(key: string, options: AttributeOptions & AttributeAccessOptions = {}): boolean {
     const id = entryId(key, options.category);
     const previous = this.entries.get(id);
     if (!previous) return false;
+    if (options.accessor !== undefined) this.assertWriteAccess(previous.key, previous, options);
     this.entries.delete(id);
     const uow = this.owner._store.unitOfWork();
     uow.recordUndo(() => {
@@ -190,11 +209,12 @@ export class AttributeHandler {
     }
   }
 
-  /** Every attribute (of one category, when given). */
-  all(options: AttributeOptions = {}): AttributeInfo[] {
+  /** Every attribute (of one category, when given; those `options.accessor` may read, when given). */
+  all(options: AttributeOptions & AttributeAccessOptions = {}): AttributeInfo[] {
     const out: AttributeInfo[] = [];
     for (const entry of this.entries.values()) {
       if (options.category !== undefined && entry.category !== normCategory(options.category)) continue;
+      if (options.accessor !== undefined && !this.entryAccess(entry, options.accessor, "attrread", options.defaultAccess)) continue;
       out.push({ key: entry.key, category: entry.category, value: this.get(entry.key, { category: entry.category }), lockstring: entry.lockstring });
     }
     return out;
@@ -207,6 +227,27 @@ export class AttributeHandler {
     const out: string[] = [];
     for (const entry of this.entries.values()) if (category === undefined || entry.category === category) out.push(entry.key);
     return out;
+  }
+
+  /**
+   * May `accessor` have `accessType` (`attrread`, `attredit`) access to attribute
+   * `key`? No such attribute: false. No lock of that type: `defaultAccess` (true).
+   */
+  access(key: string, accessor: unknown, accessType: "attrread" | "attredit", options: AttributeOptions & { defaultAccess?: boolean } = {}): boolean {
+    const entry = this.entries.get(entryId(key, options.category));
+    return entry ? this.entryAccess(entry, accessor, accessType, options.defaultAccess) : false;
+  }
+
+  private entryAccess(entry: Entry, accessor: unknown, accessType: string, defaultAccess = true): boolean {
+    if (!entry.lockstring) return defaultAccess || bypassesLocks(accessor);
+    return checkLockString(accessor, entry.lockstring, accessType, { accessed: this.owner, default: defaultAccess });
+  }
+
+  private assertWriteAccess(key: string, existing: Entry | undefined, options: AttributeAccessOptions): void {
+    const allowed = existing
+      ? this.entryAccess(existing, options.accessor, "attredit", options.defaultAccess)
+      : this.owner.access(options.accessor, "attrcreate", { default: options.defaultAccess ?? true });
+    if (!allowed) throw new EvenniaError("EV_ERR_LOCK_DENIED", `You are not allowed to ${existing ? "change" : "create"} the attribute '${key}' on ${this.owner.key}.`);
   }
 
   /** The lock string of an attribute ("" when none or absent). */
@@ -350,6 +391,7 @@ export class AttributeHandler {
    */
   private stage(key: string, category: string, uow: UnitOfWork): void {
     const owner = this.owner;
+    owner._store.markUncommitted(owner, uow);
     uow.stage(writeKey(owner, { key, category }), () => {
       if (owner.isDeleted) return [];
       announce(uow, owner, key, category);

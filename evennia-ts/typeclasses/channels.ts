@@ -11,6 +11,12 @@ import { TypedObject } from "./typed-object.ts";
 export class DefaultChannel extends TypedObject<ChannelRow> {
   static override readonly kind = "channel" as const;
 
+  /** Anyone may send and listen; Admins control the channel (Evennia's locks). */
+  override basetypeSetup(): void {
+    super.basetypeSetup();
+    this.locks.add("send:all();listen:all();control:perm(Admin)");
+  }
+
   override get key(): string {
     return this._row.key;
   }

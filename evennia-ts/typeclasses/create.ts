@@ -2,6 +2,7 @@
  * Creating typeclassed objects: `createObject`, `createAccount`, `createScript`,
  * `createChannel`. Each accepts a class or a registered typeclass path.
  */
+import { parseLockDefinition, splitLockString } from "../locks/lock-string.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { DefaultAccount } from "./accounts.ts";
 import { DefaultChannel } from "./channels.ts";
@@ -10,6 +11,11 @@ import { findTypeclass, type TypeclassConstructor } from "./registry.ts";
 import { DefaultScript } from "./scripts.ts";
 import { getStore } from "./store-context.ts";
 import type { TypedObject } from "./typed-object.ts";
+
+/** Raise `EV_ERR_BAD_LOCK` unless every definition of `locks` parses. */
+function validateLocks(locks: string): void {
+  for (const part of splitLockString(locks)) parseLockDefinition(part, true);
+}
 
 /** A class, or the path it is registered under. */
 export type TypeclassRef<T extends TypedObject> = TypeclassConstructor<T> | string;
@@ -34,7 +40,14 @@ export interface CreateObjectOptions {
   aliases?: string[];
   tags?: (string | [string, string])[];
   attributes?: Record<string, unknown>;
+  /**
+   * Lock definitions added on top of the typeclass's defaults (after
+   * `atObjectCreation`, as Evennia). Checked before anything is created: a bad
+   * one raises `EV_ERR_BAD_LOCK`.
+   */
   locks?: string;
+  /** Who creates it: with `account`, gives the object its class's `getDefaultLockstring` when `locks` is not given. */
+  caller?: DefaultObject | null;
 }
 
 /** Create an object (room, character, exit, thing). */
@@ -45,6 +58,7 @@ export async function createObject<T extends DefaultObject = DefaultObject>(
   const key = String(options.key ?? "").trim();
   if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "an object needs a key");
   const cls = resolve(typeclass, DefaultObject as unknown as TypeclassConstructor<T>);
+  if (options.locks !== undefined) validateLocks(options.locks);
   const obj = await getStore().create(cls, {
     key,
     key_lower: key.toLowerCase(),
@@ -52,9 +66,13 @@ export async function createObject<T extends DefaultObject = DefaultObject>(
     home_id: options.home?.id ?? null,
     destination_id: options.destination?.id ?? null,
     account_id: options.account?.id ?? null,
-    lock_storage: options.locks ?? "",
   });
   obj._linkRelations();
+  const account = options.account ?? null;
+  const caller = options.caller ?? null;
+  const defaults = cls as unknown as typeof DefaultObject;
+  const locks = options.locks ?? (account || caller ? defaults.getDefaultLockstring({ account, caller, obj }) : "");
+  if (locks.trim()) obj.locks.add(locks);
   for (const alias of options.aliases ?? []) obj.aliases.add(alias);
   for (const tag of options.tags ?? []) {
     if (typeof tag === "string") obj.tags.add(tag);
@@ -122,7 +140,9 @@ export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   const taken = await store.db.query("SELECT id FROM channels WHERE key_lower = ?", [key.toLowerCase()]);
   if (taken.length > 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
   const cls = resolve(typeclass, DefaultChannel as unknown as TypeclassConstructor<T>);
-  const channel = await store.create(cls, { key, key_lower: key.toLowerCase(), lock_storage: options.locks ?? "" });
+  if (options.locks !== undefined) validateLocks(options.locks);
+  const channel = await store.create(cls, { key, key_lower: key.toLowerCase() });
+  if (options.locks?.trim()) channel.locks.add(options.locks);
   for (const alias of options.aliases ?? []) channel.aliases.add(alias);
   return channel;
 }

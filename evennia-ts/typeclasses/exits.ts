@@ -9,6 +9,12 @@ import { registerTypeclass } from "./registry.ts";
 
 /** An exit. */
 export class DefaultExit extends DefaultObject {
+  /** Anyone may traverse; nobody picks up, puppets or teleports an exit (Evennia's locks). */
+  override basetypeSetup(): void {
+    super.basetypeSetup();
+    this.locks.add("puppet:false();traverse:all();get:false();teleport:false();teleport_here:false()");
+  }
+
   override get contentType(): ContentType {
     return "exit";
   }

@@ -18,3 +18,4 @@ export * from "./scripts.ts";
 export * from "./channels.ts";
 export * from "./create.ts";
 export * from "./search.ts";
+export * from "./object-search.ts";

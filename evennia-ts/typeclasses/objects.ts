@@ -15,6 +15,8 @@ import { ContentsList } from "./contents-list.ts";
 import { canAccess } from "./object-access.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
+import type { LockCheckOptions } from "../locks/lock-handler.ts";
+import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
 
 const log = getLogger("objects");
 
@@ -336,6 +338,86 @@ export class DefaultObject extends TypedObject<ObjectRow> {
       const out = mapping ? formatForReceiver(text, mapping, receiver) : text;
       receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
     }
+  }
+
+  // ---- locks and search ----------------------------------------------------
+
+  /**
+   * Default locks of every object, as Evennia's: only Developers control it,
+   * Builders examine, Admins edit, delete and emit to it; anyone sees it, picks it
+   * up and calls its commands; only its holder drops it; only Developer accounts
+   * puppet it.
+   */
+  override basetypeSetup(): void {
+    super.basetypeSetup();
+    this.locks.add(
+      "control:perm(Developer);examine:perm(Builder);view:all();edit:perm(Admin);delete:perm(Admin);" +
+        "get:all();drop:holds();call:true();tell:perm(Admin);puppet:pperm(Developer);teleport:true();teleport_here:true()",
+    );
+  }
+
+  /**
+   * The locks an object gets when it is created on behalf of someone (`createObject`
+   * with `account` or `caller` and no `locks`): that account, that caller and
+   * Admins control, edit and delete it (Evennia's `get_default_lockstring`).
+   */
+  static getDefaultLockstring(who: { account?: DefaultAccount | null; caller?: DefaultObject | null; obj: DefaultObject }): string {
+    const trio = [who.account ? `pid(${who.account.id})` : null, who.caller ? `id(${who.caller.id})` : null, "perm(Admin)"].filter(Boolean).join(" or ");
+    return ["control", "delete", "edit"].map((type) => `${type}:${trio}`).join(";");
+  }
+
+  /** True when a superuser account puppets this object and has not quelled. */
+  get isSuperuser(): boolean {
+    const account = this.account;
+    return Boolean(account?.isSuperuser) && !account!.quelled;
+  }
+
+  /**
+   * May `accessor` have `accessType` access to this object? As
+   * {@link TypedObject.access}, then the {@link atAccess} hook hears the result.
+   */
+  override access(accessor: unknown, accessType = "read", options: LockCheckOptions = {}): boolean {
+    const result = super.access(accessor, accessType, options);
+    this.atAccess(result, accessor, accessType, options);
+    return result;
+  }
+
+  /** Hook: an access check on this object was made (for logging or side effects; it cannot change the result). */
+  atAccess(_result: boolean, _accessor: unknown, _accessType: string, _options: LockCheckOptions): void {}
+
+  /**
+   * Find an object the way a player names it: see {@link searchFor}. Unless
+   * `quiet`, tells this object "Could not find 'x'." or lists the matches and
+   * returns null; with `quiet`, returns every match.
+   */
+  search(query: string, options: ObjectSearchOptions & { quiet: true }): Promise<DefaultObject[]>;
+  search(query: string, options?: ObjectSearchOptions & { quiet?: false }): Promise<DefaultObject | null>;
+  search(query: string, options: ObjectSearchOptions = {}): Promise<DefaultObject[] | DefaultObject | null> {
+    return searchFor(this, query, options);
+  }
+
+  /**
+   * Hook: rewrite a search query before it is used (`search` calls it unless
+   * `useNicks` is false). The default returns the query unchanged: nicks arrive
+   * with the comms work; override to expand your own shorthands.
+   */
+  getSearchQueryReplacement(query: string, _options: ObjectSearchOptions): string {
+    return query;
+  }
+
+  /**
+   * Hook: the words after this object's name in a multi-match list, with a leading
+   * space: " (carried)" for what `looker` carries, " (here)" for what is in its
+   * room, " (in Anna's inventory)" for what a character carries, " (in chest)"
+   * for what is inside something else.
+   */
+  getExtraInfo(looker: DefaultObject): string {
+    const where = this.location;
+    if (!where) return "";
+    if (where === looker) return " (carried)";
+    if (where === looker.location) return " (here)";
+    const name = where.getDisplayName(looker);
+    return where.contentType === "character" ? ` (in ${name}'s inventory)` : ` (in ${name})`;
   }
 
   // ---- movement ------------------------------------------------------------

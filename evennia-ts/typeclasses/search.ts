@@ -73,12 +73,19 @@ export async function search<T extends TypedObject = DefaultObject>(query: Searc
     where.push("location_id = ?");
     params.push(query.location.id);
   }
-  const suffix = `ORDER BY id${query.limit ? ` LIMIT ${Math.max(1, Math.floor(query.limit))}` : ""}`;
+  const limit = query.limit === undefined ? undefined : Math.max(1, Math.floor(query.limit));
+  // Each object changed in memory but not committed (row, tags, attributes, deletion)
+  // can push at most one row that matches in the database but no longer in memory
+  // ahead of a true match: fetching `limit + pending` rows and re-checking them in
+  // memory finds the first `limit` true matches.
+  const fetch = limit === undefined ? undefined : limit + store.pendingCount(kind);
+  const suffix = `ORDER BY id${fetch !== undefined ? ` LIMIT ${fetch}` : ""}`;
   const found = await store.where(kind, where.length ? where.join(" AND ") : "1 = 1", params, suffix);
-  // objects changed in memory but not committed yet: re-check them against the criteria
-  return mergePending(found, kind, query) as T[];
+  const merged = mergePending(found, kind, query);
+  return (limit === undefined ? merged : merged.slice(0, limit)) as T[];
 }
 
+/** Database results and this moment's uncommitted objects, each re-checked against the query in memory, in id order. */
 function mergePending(found: TypedObject[], kind: TypedKind, query: SearchQuery): TypedObject[] {
   const store = getStore();
   const byId = new Map(found.map((o) => [o.id, o]));

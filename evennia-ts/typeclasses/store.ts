@@ -24,6 +24,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
+import { internLockString } from "../locks/lock-string.ts";
 import type { TagInfo } from "./tag-handler.ts";
 import type { TypedObject } from "./typed-object.ts";
 
@@ -112,8 +113,8 @@ export class Store {
   deletionEpoch = 0;
   /** Rows deleted in memory (perhaps not committed yet): never loaded again. */
   private readonly deleted = new Set<string>();
-  /** Objects with row changes not committed yet (so queries can see them). */
-  private readonly uncommitted = new Set<TypedObject>();
+  /** Objects with row, tag or attribute changes not committed yet (so queries can see them), with the units that made them. */
+  private readonly uncommitted = new Map<TypedObject, Set<UnitOfWork>>();
 
   constructor(
     readonly db: Database,
@@ -225,6 +226,7 @@ export class Store {
     this.stageRow(obj, uow);
     // the id's high-water mark commits with the row: the id is never handed out again
     uow.stage(`ids:${codec.table}`, () => [this.ids.highWaterWrite(codec.table)]);
+    obj.basetypeSetup();
     obj.atInit();
     await obj.atObjectCreation();
     return obj;
@@ -233,22 +235,44 @@ export class Store {
   /** Stage writing an object's whole row. */
   stageRow(obj: TypedObject, uow: UnitOfWork = this.unitOfWork()): void {
     const codec = rowCodecs[obj.kind];
-    if (!this.uncommitted.has(obj)) {
-      this.uncommitted.add(obj);
-      const settle = () => this.uncommitted.delete(obj);
-      uow.afterCommit(settle);
-      uow.recordUndo(settle);
-    }
+    this.markUncommitted(obj, uow);
     uow.stage(`row:${obj.kind}:${obj.id}`, () => (obj.isDeleted ? [] : [upsertRow(codec, obj._row)]));
   }
 
   /**
-   * Objects in memory whose row changes are not committed yet. Queries that filter
+   * Note that `obj` (its row, tags or attributes) differs from the database until
+   * `uow` commits or rolls back, so that queries re-check it in memory.
+   */
+  markUncommitted(obj: TypedObject, uow: UnitOfWork = this.unitOfWork()): void {
+    // a set per unit of work: the object stays pending until every unit that changed it has settled
+    let units = this.uncommitted.get(obj);
+    if (!units) this.uncommitted.set(obj, (units = new Set()));
+    if (units.has(uow)) return;
+    units.add(uow);
+    const settle = () => {
+      const left = this.uncommitted.get(obj);
+      if (!left) return;
+      left.delete(uow);
+      if (left.size === 0) this.uncommitted.delete(obj);
+    };
+    uow.afterCommit(settle);
+    uow.recordUndo(settle);
+  }
+
+  /** How many objects of `kind` differ from the database now (deleted ones included). */
+  pendingCount(kind: TypedKind): number {
+    let n = 0;
+    for (const o of this.uncommitted.keys()) if (o.kind === kind) n++;
+    return n;
+  }
+
+  /**
+   * Objects in memory whose row, tag or attribute changes are not committed yet. Queries that filter
    * on a column (contents by location ...) merge these so they see this unit of
    * work's own changes.
    */
   pendingChanges(kind: TypedKind): TypedObject[] {
-    return [...this.uncommitted].filter((o) => o.kind === kind && !o.isDeleted);
+    return [...this.uncommitted.keys()].filter((o) => o.kind === kind && !o.isDeleted);
   }
 
   /** Delete an object's row, attributes and tags (staged). */
@@ -260,6 +284,7 @@ export class Store {
     (obj as Linkable)._linkRelations?.();
     this.deletionEpoch++;
     this.deleted.add(dbRefKey({ kind, id }));
+    this.markUncommitted(obj, uow);
     const pins = this.maps[kind].pinReasons(obj);
     this.maps[kind].remove(id);
     uow.recordUndo(() => {
@@ -550,6 +575,8 @@ export class Store {
     const tagsBy = groupBy(tagRows, (r) => Number(r.owner_id));
     return rows.map((raw) => {
       const row = decodeRow(codec as RowCodec<TypedRow>, raw);
+      // one shared instance of each lock string (most objects of a typeclass store the same one)
+      row.lock_storage = internLockString(row.lock_storage);
       const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as new (store: Store, row: TypedRow) => TypedObject;
       const attrs = attrsBy.get(row.id) ?? [];
       return {

@@ -88,7 +88,9 @@ export class TagHandler {
     const owner = this.owner;
     const kind = this.tagKind;
     const id = tag.key + SEP + tag.category;
-    owner._store.unitOfWork().stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
+    const uow = owner._store.unitOfWork();
+    owner._store.markUncommitted(owner, uow);
+    uow.stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
       if (owner.isDeleted) return [];
       const values = [owner.kind, owner.id, tag.key, tag.category, kind];
       return [this.entries.has(id) ? upsert(TagTable, TAG_INSERT, values) : deleteWhere(TagTable, TAG_KEY, values)];

@@ -11,6 +11,7 @@ import { createNdbProxy } from "./ndb.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import type { Store } from "./store.ts";
 import { TagHandler } from "./tag-handler.ts";
+import { LockHandler, type LockCheckOptions } from "../locks/lock-handler.ts";
 
 /** Something that can receive output: a session, or anything that forwards to sessions. */
 export interface MessageReceiver {
@@ -30,6 +31,7 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   private tagsHandler: TagHandler | undefined;
   private aliasesHandler: TagHandler | undefined;
   private permissionsHandler: TagHandler | undefined;
+  private locksHandler: LockHandler | undefined;
   private dbProxy: Record<string, any> | undefined;
   private ndbProxy: Record<string, any> | undefined;
   private deletedFlag = false;
@@ -61,6 +63,27 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   get permissions(): TagHandler {
     return (this.permissionsHandler ??= new TagHandler(this, "permission"));
   }
+
+  /** Locks: `obj.locks.add("get:perm(Builder)")`, `obj.locks.check(caller, "get")`. */
+  get locks(): LockHandler {
+    return (this.locksHandler ??= new LockHandler(this));
+  }
+
+  /**
+   * May `accessor` (an object, account or session) have `accessType` access to this
+   * object? Checks this object's lock of that type; with no such lock the answer
+   * is `options.default` (false). Superusers pass unless `noSuperuserBypass`.
+   */
+  access(accessor: unknown, accessType = "read", options: LockCheckOptions = {}): boolean {
+    return this.locks.check(accessor, accessType, options);
+  }
+
+  /**
+   * Hook: set the locks (and other basics) every object of this typeclass starts
+   * with. Runs once at creation, before {@link atObjectCreation}; subclasses call
+   * `super.basetypeSetup()` and add their own, as Evennia's `basetype_setup`.
+   */
+  basetypeSetup(): void {}
 
   /** Shortcut to attributes without category: `obj.db.hp = 10`. */
   get db(): Record<string, any> {

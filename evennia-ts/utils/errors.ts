@@ -20,6 +20,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_NOT_FOUND"
   | "EV_ERR_NOT_LOADED"
   | "EV_ERR_LOCK_DENIED"
+  | "EV_ERR_BAD_LOCK"
   | "EV_ERR_BAD_INPUT"
   | "EV_ERR_TELNET"
   | "EV_ERR_LIMIT"

@@ -7,6 +7,7 @@ import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdMemory } from "./memory.ts";
+import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import {
   CmdUnconnectedConnect,
@@ -32,7 +33,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell);
   }
 }
 
