@@ -186,9 +186,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   get account(): DefaultAccount | null {
     const id = this._row.account_id;
     if (id === null) return null;
-    if (this.accountRef?.id === id && !this.accountRef.isDeleted) return this.accountRef;
-    this.accountRef = this._store.peek({ kind: "account", id }) as DefaultAccount | null;
-    return this.accountRef;
+    const cached = this.accountRef;
+    // held while deleted, in case the delete is rolled back (see `related`)
+    if (cached?.id === id) return cached.isDeleted ? null : cached;
+    const found = this._store.peek({ kind: "account", id }) as DefaultAccount | null;
+    if (found) this.accountRef = found;
+    return found;
   }
   set account(account: DefaultAccount | null) {
     this._setField("account_id", account ? account.id : null);
@@ -611,9 +614,11 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const id = this._row[column];
     if (id === null) return null;
     const cached = this[field];
-    if (cached && cached.id === id && !cached.isDeleted) return cached;
+    // a deleted target stays held: its delete may still be rolled back, and then this
+    // reference must still keep it in memory (a flush would otherwise lose it)
+    if (cached && cached.id === id) return cached.isDeleted ? null : cached;
     const found = this._store.peek({ kind: "object", id }) as DefaultObject | null;
-    this[field] = found;
+    if (found) this[field] = found;
     return found;
   }
 

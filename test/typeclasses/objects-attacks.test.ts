@@ -1,0 +1,36 @@
+/**
+ * Attacks on the object model of issue 11 (contents in memory, movement, exits,
+ * deleting), on both databases: rolled-back units, deleted rows, identity-map
+ * flushes and objects reached only through a reference.
+ */
+import { expect, it } from "vitest";
+import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
+import { DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
+import { forget, uniqueName } from "./store-helpers.ts";
+
+describeEachDatabase("object model under attack", (ctx) => {
+  it("keeps a home when the delete of the home is rolled back, across a flush", async () => {
+    const { hallId, thingId, weak } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      const thing = await createObject(DefaultObject, { key: "thing", location: hall, home: yard });
+      return { hallId: hall.id, thingId: thing.id, weak: [new WeakRef(hall), new WeakRef(yard), new WeakRef(thing)] };
+    });
+    await forget(ctx.store, ...weak);
+    const hall = (await getById(hallId))!;
+    const thing = hall.contents.find((o) => o.id === thingId)!;
+    const yardId = thing.home!.id;
+    await expect(
+      ctx.unit(async () => {
+        const yard = (await getById(yardId))!;
+        await yard.delete();
+        // anything may look at the reference while the room is deleted
+        expect(thing.home).toBeNull();
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    // the yard is held only by the thing's home: a flush must not lose it
+    await forget(ctx.store);
+    expect(thing.home?.id).toBe(yardId);
+  });
+});
