@@ -420,6 +420,8 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this.assertNotInside(destination);
     if (!destination.contentsLoaded) await destination.loadContents();
     const source = this.location;
+    // the announcement and hooks read the room being left too (it may have been reached by reference)
+    if (source && !source.contentsLoaded) await source.loadContents();
     const runHooks = options.moveHooks !== false;
     if (runHooks && !options.force) {
       if ((await this.atPreMove(destination, hookOptions)) === false) return false;

@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
-import { DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
+import { DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
 import { forget, uniqueName } from "./store-helpers.ts";
 
 describeEachDatabase("object model under attack", (ctx) => {
@@ -32,5 +32,55 @@ describeEachDatabase("object model under attack", (ctx) => {
     // the yard is held only by the thing's home: a flush must not lose it
     await forget(ctx.store);
     expect(thing.home?.id).toBe(yardId);
+  });
+
+  it("moves an object out of a room reached only through a reference (contents not loaded yet)", async () => {
+    const { hallId, weak } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      await createObject(DefaultExit, { key: "out", location: hall, destination: yard });
+      await createObject(DefaultObject, { key: "well", location: yard });
+      return { hallId: hall.id, weak: [new WeakRef(hall), new WeakRef(yard)] };
+    });
+    await forget(ctx.store, ...weak);
+    const hall = (await getById(hallId))!;
+    const yard = hall.exits[0]!.destination!;
+    expect(yard.contentsLoaded).toBe(false);
+    await ctx.unit(async () => {
+      // put there by the raw setter, which cannot load anything
+      const stone = await createObject(DefaultObject, { key: "stone", location: hall });
+      stone.location = yard;
+      expect(yard.contentsLoaded).toBe(false);
+      expect(await stone.moveTo(hall)).toBe(true);
+      expect(stone.location).toBe(hall);
+      expect(yard.contents.map((o) => o.key)).toEqual(["well"]);
+    });
+  });
+
+  it("creates into a room reached only through a reference with its list complete, and refuses a deleted location", async () => {
+    const { hallId, weak } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      await createObject(DefaultExit, { key: "out", location: hall, destination: yard });
+      await createObject(DefaultObject, { key: "well", location: yard });
+      return { hallId: hall.id, weak: [new WeakRef(hall), new WeakRef(yard)] };
+    });
+    await forget(ctx.store, ...weak);
+    const hall = (await getById(hallId))!;
+    const yard = hall.exits[0]!.destination!;
+    expect(yard.contentsLoaded).toBe(false);
+    await ctx.unit(async () => {
+      const ball = await createObject(DefaultObject, { key: "ball", location: yard });
+      expect(ball.location!.contents.map((o) => o.key)).toEqual(["well", "ball"]);
+      expect(await ball.moveTo(hall)).toBe(true);
+      expect(yard.contents.map((o) => o.key)).toEqual(["well"]);
+    });
+    await expect(
+      ctx.unit(async () => {
+        const shed = await createObject(DefaultRoom, { key: uniqueName("Shed") });
+        await shed.delete();
+        await createObject(DefaultObject, { key: "ghost", location: shed });
+      }),
+    ).rejects.toThrow(expect.objectContaining({ code: "EV_ERR_NOT_FOUND" }));
   });
 });
