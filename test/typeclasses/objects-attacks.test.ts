@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import { DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
-import { forget, uniqueName } from "./store-helpers.ts";
+import { countRows, forget, uniqueName } from "./store-helpers.ts";
 
 describeEachDatabase("object model under attack", (ctx) => {
   it("keeps a home when the delete of the home is rolled back, across a flush", async () => {
@@ -82,5 +82,33 @@ describeEachDatabase("object model under attack", (ctx) => {
         await createObject(DefaultObject, { key: "ghost", location: shed });
       }),
     ).rejects.toThrow(expect.objectContaining({ code: "EV_ERR_NOT_FOUND" }));
+  });
+
+  it("leaves no row behind for an exit created and deleted in one unit", async () => {
+    const { exitId, hall } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      const exit = await createObject(DefaultExit, {
+        key: "north",
+        aliases: ["n"],
+        tags: ["door"],
+        locks: "traverse:all()",
+        location: hall,
+        destination: yard,
+        attributes: { err_traverse: "Locked." },
+      });
+      expect(hall.exits).toEqual([exit]);
+      await exit.delete();
+      expect(hall.exits).toEqual([]);
+      return { exitId: exit.id, hall };
+    });
+    for (const [table, where] of [
+      ["objects", "id = ?"],
+      ["attributes", "owner_kind = 'object' AND owner_id = ?"],
+      ["tags", "owner_kind = 'object' AND owner_id = ?"],
+    ] as const) {
+      expect(await countRows(ctx.db, table, where, [exitId]), table).toBe(0);
+    }
+    expect(hall.exits).toEqual([]);
   });
 });
