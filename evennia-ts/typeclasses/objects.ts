@@ -157,6 +157,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this._syncMembership();
   }
 
+  /** True when `target` is this object or inside it (at any depth). */
+  isAncestorOf(target: DefaultObject | null): boolean {
+    for (let d = target, depth = 0; d; d = d.location, depth++) if (d === this || depth > 10_000) return true;
+    return false;
+  }
+
   /** Throw when `target` is this object or inside it (a location loop). */
   private assertNotInside(target: DefaultObject | null): void {
     for (let d = target, depth = 0; d; d = d.location, depth++) {
@@ -492,7 +498,10 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     if (fallback === this) fallback = null;
     for (const obj of contents) {
       let home = obj.home;
-      if (!home || home === this || home.isDeleted) home = fallback;
+      // a home that is gone, is the object being deleted, or is the content itself (or
+      // inside it: a move there is refused) counts as none
+      if (!home || home === this || home.isDeleted || obj.isAncestorOf(home)) home = fallback;
+      if (home && obj.isAncestorOf(home)) home = null;
       let moved = false;
       if (home) {
         if (obj.hasSessions) obj.msg(`Your current location has ceased to exist, moving you to (${home.dbref}).`);
@@ -512,10 +521,19 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Stop `session` puppeting this object (used when it is deleted). */
   private releaseSession(session: ObjectSession): void {
+    const wasPuppet = session.puppet === this;
     this.sessions.delete(session);
-    if (session.puppet === this) session.puppet = null;
+    if (wasPuppet) session.puppet = null;
     session.persist?.();
     if (this.sessions.size === 0) this._store.unpin(this, "puppet");
+    // a rolled-back delete gives the session its puppet back
+    this._store.unitOfWork().recordUndo(() => {
+      if (this.isDeleted) return;
+      this.sessions.add(session);
+      if (wasPuppet && session.puppet === null) session.puppet = this;
+      this._store.pin(this, "puppet");
+      session.persist?.();
+    });
   }
 
   // ---- appearance ------------------------------------------------------------

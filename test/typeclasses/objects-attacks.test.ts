@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
-import { DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
+import { DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
 import { countRows, forget, uniqueName } from "./store-helpers.ts";
 
 describeEachDatabase("object model under attack", (ctx) => {
@@ -110,5 +110,63 @@ describeEachDatabase("object model under attack", (ctx) => {
       expect(await countRows(ctx.db, table, where, [exitId]), table).toBe(0);
     }
     expect(hall.exits).toEqual([]);
+  });
+
+  it("gives a puppet its sessions back when its delete is rolled back", async () => {
+    const { hall, anna } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const anna = await createObject(DefaultCharacter, { key: "Anna", location: hall });
+      return { hall, anna };
+    });
+    const persisted: (DefaultObject | null)[] = [];
+    const session = {
+      sessid: 77,
+      puppet: anna as DefaultObject | null,
+      msg() {},
+      persist() {
+        persisted.push(this.puppet);
+      },
+    };
+    anna.sessions.add(session);
+    ctx.store.pin(anna, "puppet");
+    await expect(
+      ctx.unit(async () => {
+        await anna.delete();
+        expect(session.puppet).toBeNull();
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(anna.isDeleted).toBe(false);
+    expect(anna.location).toBe(hall);
+    expect(session.puppet).toBe(anna);
+    expect([...anna.sessions]).toEqual([session]);
+    expect(ctx.store.isPinned(anna)).toBe(true);
+    expect(persisted.at(-1)).toBe(anna);
+  });
+
+  it("sends a thing whose home is itself (or inside itself) to the default home when its room is deleted", async () => {
+    const { limbo, hall, bag, pouch } = await ctx.unit(async () => {
+      const limbo = await createObject(DefaultRoom, { key: uniqueName("Limbo") });
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const bag = await createObject(DefaultObject, { key: "bag", location: hall });
+      bag.home = bag;
+      const pouch = await createObject(DefaultObject, { key: "pouch", location: hall });
+      const inner = await createObject(DefaultObject, { key: "inner", location: pouch });
+      pouch.home = inner;
+      return { limbo, hall, bag, pouch };
+    });
+    await ctx.db.write([
+      {
+        sql: "INSERT INTO server_config (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params: ["default_home", String(limbo.id)],
+      },
+    ]);
+    try {
+      await ctx.unit(() => hall.delete());
+      expect(bag.location).toBe(limbo);
+      expect(pouch.location).toBe(limbo);
+    } finally {
+      await ctx.db.write([{ sql: "DELETE FROM server_config WHERE key = ?", params: ["default_home"] }]);
+    }
   });
 });
