@@ -169,4 +169,30 @@ describeEachDatabase("object model under attack", (ctx) => {
       await ctx.db.write([{ sql: "DELETE FROM server_config WHERE key = ?", params: ["default_home"] }]);
     }
   });
+
+  it("keeps the later move of another unit when an earlier unit that moved the same object rolls back", async () => {
+    const { hall, yard, garden, ball } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      const garden = await createObject(DefaultRoom, { key: uniqueName("Garden") });
+      const ball = await createObject(DefaultObject, { key: "ball", location: hall });
+      return { hall, yard, garden, ball };
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = ctx.unit(async () => {
+      await ball.moveTo(yard, { quiet: true });
+      await gate;
+      throw new Error("first fails");
+    });
+    await ctx.unit(() => ball.moveTo(garden, { quiet: true }));
+    release();
+    await expect(first).rejects.toThrow("first fails");
+    expect(ball.location).toBe(garden);
+    expect(garden.contents).toEqual([ball]);
+    expect(yard.contents).toEqual([]);
+    expect(hall.contents).toEqual([]);
+    const [row] = await ctx.db.query<{ location_id: number | string }>("SELECT location_id FROM objects WHERE id = ?", [ball.id]);
+    expect(Number(row!.location_id)).toBe(garden.id);
+  });
 });
