@@ -195,4 +195,26 @@ describeEachDatabase("object model under attack", (ctx) => {
     const [row] = await ctx.db.query<{ location_id: number | string }>("SELECT location_id FROM objects WHERE id = ?", [ball.id]);
     expect(Number(row!.location_id)).toBe(garden.id);
   });
+
+  it("keeps an object referred to by an attribute when its delete is rolled back, across a flush", async () => {
+    const { hallId, noteId, weak } = await ctx.unit(async () => {
+      const hall = await createObject(DefaultRoom, { key: uniqueName("Hall") });
+      const yard = await createObject(DefaultRoom, { key: uniqueName("Yard") });
+      const note = await createObject(DefaultObject, { key: "note", location: hall, attributes: { about: yard } });
+      return { hallId: hall.id, noteId: note.id, weak: [new WeakRef(hall), new WeakRef(yard), new WeakRef(note)] };
+    });
+    await forget(ctx.store, ...weak);
+    const hall = (await getById(hallId))!;
+    const note = hall.contents.find((o) => o.id === noteId)!;
+    const yardId = (note.db.about as DefaultObject).id;
+    await expect(
+      ctx.unit(async () => {
+        await ((await getById(yardId)) as DefaultObject).delete();
+        expect(note.db.about).toBeNull();
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    await forget(ctx.store);
+    expect((note.db.about as DefaultObject | null)?.id).toBe(yardId);
+  });
 });
