@@ -56,14 +56,42 @@ export class CmdExit extends Command {
   }
 }
 
-/** The command class for one exit. */
-function exitCommand(exit: DefaultObject): CommandClass {
-  const key = exit.key;
-  const aliases = exit.aliases.get();
+/** The command class for one exit, answering to `names` (the first is its key). */
+function exitCommand(exit: DefaultObject, names: string[]): CommandClass {
+  const [key, ...aliases] = names;
   return class extends CmdExit {
-    override key = key;
+    override key = key!;
     override aliases = aliases;
     override exit = exit;
+  };
+}
+
+/** Every name an exit answers to: its key and aliases, lower-case, without repeats. */
+function exitNames(exit: DefaultObject): string[] {
+  return [...new Set([exit.key, ...exit.aliases.get()].map((n) => n.toLowerCase()))];
+}
+
+/**
+ * A name several exits of a room share: it walks through none of them but asks which
+ * one is meant; each answers to the name numbered (`north-1`, `north-2`).
+ */
+export class CmdExitChoice extends Command {
+  override helpCategory = "exits";
+  override autoHelp = false;
+  /** The exits that share this command's name, in id order. */
+  candidates: DefaultObject[] = [];
+
+  override async func(): Promise<void> {
+    const name = this.key;
+    const choices = this.candidates.map((exit, i) => `${name}-${i + 1} (to ${exit.destination?.key ?? "nowhere"})`);
+    this.msg(`More than one match for '${name}' (please narrow target): ${choices.join(", ")}`);
+  }
+}
+
+function choiceCommand(name: string, candidates: DefaultObject[]): CommandClass {
+  return class extends CmdExitChoice {
+    override key = name;
+    override candidates = candidates;
   };
 }
 
@@ -97,11 +125,17 @@ function setsFor(location: DefaultObject): CachedSets {
   const taken = new Set<string>();
   if (exits.length > 0) {
     exitSet = new ExitCmdSet();
+    // a name two exits share would silently pick one of them: it asks instead
+    const byName = new Map<string, DefaultObject[]>();
+    for (const exit of exits) for (const name of exitNames(exit)) byName.set(name, [...(byName.get(name) ?? []), exit]);
     for (const exit of exits) {
-      const cls = exitCommand(exit);
-      exitSet.add(cls);
-      for (const name of new cls().names) taken.add(name);
+      const names = exitNames(exit);
+      const own = names.filter((n) => byName.get(n)!.length === 1);
+      const numbered = names.filter((n) => byName.get(n)!.length > 1).map((n) => `${n}-${byName.get(n)!.indexOf(exit) + 1}`);
+      exitSet.add(exitCommand(exit, [...own, ...numbered]));
     }
+    for (const [name, candidates] of byName) if (candidates.length > 1) exitSet.add(choiceCommand(name, candidates));
+    for (const name of byName.keys()) taken.add(name);
   }
   const fallback = directionFallback(taken);
   const sets = { signature, exits: exitSet, fallback };

@@ -7,7 +7,7 @@
  */
 import type { DbRef } from "../db/db-ref.ts";
 import { AttributeTable } from "../db/entities/schemas.ts";
-import { decodeValue, encodeValue } from "../db/tagged-json.ts";
+import { collectRefs, decodeValue, encodeValue } from "../db/tagged-json.ts";
 import { track, untrack } from "../db/tracked-value.ts";
 import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
@@ -75,6 +75,12 @@ interface Entry {
   missing: DbRef[] | null;
   /** Store deletion epoch when `value` was decoded; re-decoded when deletions happen. */
   epoch: number;
+  /**
+   * The objects the value refers to, held strongly — deleted ones too, while the value
+   * still names them: a rolled-back delete brings them back, and a flush must not have
+   * lost them meanwhile.
+   */
+  held: object[] | null;
   /** Unit of work that already recorded an undo for nested changes. */
   undoFor: UnitOfWork | null;
   /** Unit of work that changed this entry last (its undo applies only while it still is). */
@@ -303,6 +309,7 @@ export class AttributeHandler {
       hasRefs: json.includes('"$t":"ref"'),
       missing: null,
       epoch: this.owner._store.deletionEpoch,
+      held: null,
       undoFor: null,
       lastWriter: null,
     };
@@ -332,19 +339,32 @@ export class AttributeHandler {
 
   private trackedDecode(entry: Entry, json: string, missing?: DbRef[]): unknown {
     const store = this.owner._store;
+    const found: object[] = [];
     const value = decodeValue(json, (ref) => {
-      const found = store.peek(ref);
-      if (found === null && missing && !store.isGone(ref)) missing.push(ref);
-      return found;
+      const obj = store.peek(ref);
+      if (obj) found.push(obj);
+      else if (missing && !store.isGone(ref)) missing.push(ref);
+      return obj;
     });
     if (missing && missing.length > 0) return undefined;
+    const before = entry.held;
+    let kept: object[] = [];
+    if (before) {
+      const named = new Set(collectRefs(json).map((r) => `${r.kind}:${r.id}`));
+      kept = before.filter((o) => {
+        const t = o as TypedObject;
+        return t.isDeleted && !found.includes(o) && named.has(`${t.kind}:${t.id}`);
+      });
+    }
+    entry.held = found.length > 0 || kept.length > 0 ? [...found, ...kept] : null;
     if (typeof value !== "object" || value === null) return value;
     return track(value, () => this.nestedChange(entry));
   }
 
   private redecode(entry: Entry): void {
-    const json = encodeValue(untrack(entry.value), `${this.owner.dbref}.attributes.${entry.key}`);
-    entry.value = this.trackedDecode(entry, json);
+    // from the encoded value: it keeps the references of deleted objects, so a rolled-back
+    // delete reads them again (re-encoding the decoded value would have turned them to null)
+    entry.value = this.trackedDecode(entry, entry.json);
     entry.epoch = this.owner._store.deletionEpoch;
   }
 

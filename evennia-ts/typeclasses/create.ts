@@ -59,6 +59,12 @@ export async function createObject<T extends DefaultObject = DefaultObject>(
   if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "an object needs a key");
   const cls = resolve(typeclass, DefaultObject as unknown as TypeclassConstructor<T>);
   if (options.locks !== undefined) validateLocks(options.locks);
+  for (const [field, target] of [["location", options.location], ["home", options.home], ["destination", options.destination]] as const) {
+    if (target?.isDeleted) throw new EvenniaError("EV_ERR_NOT_FOUND", `the ${field} ${target.dbref} has been deleted`);
+  }
+  // the new object's location lists it: that list must be complete (a room reached only
+  // through a reference is not yet), so obj.location.contents stays readable
+  if (options.location && !options.location.contentsLoaded) await options.location.loadContents();
   const obj = await getStore().create(cls, {
     key,
     key_lower: key.toLowerCase(),

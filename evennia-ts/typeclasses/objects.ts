@@ -160,6 +160,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this._syncMembership();
   }
 
+  /** True when `target` is this object or inside it (at any depth). */
+  isAncestorOf(target: DefaultObject | null): boolean {
+    for (let d = target, depth = 0; d; d = d.location, depth++) if (d === this || depth > 10_000) return true;
+    return false;
+  }
+
   /** Throw when `target` is this object or inside it (a location loop). */
   private assertNotInside(target: DefaultObject | null): void {
     for (let d = target, depth = 0; d; d = d.location, depth++) {
@@ -189,9 +195,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   get account(): DefaultAccount | null {
     const id = this._row.account_id;
     if (id === null) return null;
-    if (this.accountRef?.id === id && !this.accountRef.isDeleted) return this.accountRef;
-    this.accountRef = this._store.peek({ kind: "account", id }) as DefaultAccount | null;
-    return this.accountRef;
+    const cached = this.accountRef;
+    // held while deleted, in case the delete is rolled back (see `related`)
+    if (cached?.id === id) return cached.isDeleted ? null : cached;
+    const found = this._store.peek({ kind: "account", id }) as DefaultAccount | null;
+    if (found) this.accountRef = found;
+    return found;
   }
   set account(account: DefaultAccount | null) {
     this._setField("account_id", account ? account.id : null);
@@ -501,6 +510,8 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this.assertNotInside(destination);
     if (!destination.contentsLoaded) await destination.loadContents();
     const source = this.location;
+    // the announcement and hooks read the room being left too (it may have been reached by reference)
+    if (source && !source.contentsLoaded) await source.loadContents();
     const runHooks = options.moveHooks !== false;
     if (runHooks && !options.force) {
       if ((await this.atPreMove(destination, hookOptions)) === false) return false;
@@ -571,7 +582,10 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     if (fallback === this) fallback = null;
     for (const obj of contents) {
       let home = obj.home;
-      if (!home || home === this || home.isDeleted) home = fallback;
+      // a home that is gone, is the object being deleted, or is the content itself (or
+      // inside it: a move there is refused) counts as none
+      if (!home || home === this || home.isDeleted || obj.isAncestorOf(home)) home = fallback;
+      if (home && obj.isAncestorOf(home)) home = null;
       let moved = false;
       if (home) {
         if (obj.hasSessions) obj.msg(`Your current location has ceased to exist, moving you to (${home.dbref}).`);
@@ -591,10 +605,19 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Stop `session` puppeting this object (used when it is deleted). */
   private releaseSession(session: ObjectSession): void {
+    const wasPuppet = session.puppet === this;
     this.sessions.delete(session);
-    if (session.puppet === this) session.puppet = null;
+    if (wasPuppet) session.puppet = null;
     session.persist?.();
     if (this.sessions.size === 0) this._store.unpin(this, "puppet");
+    // a rolled-back delete gives the session its puppet back
+    this._store.unitOfWork().recordUndo(() => {
+      if (this.isDeleted) return;
+      this.sessions.add(session);
+      if (wasPuppet && session.puppet === null) session.puppet = this;
+      this._store.pin(this, "puppet");
+      session.persist?.();
+    });
   }
 
   // ---- appearance ------------------------------------------------------------
@@ -695,9 +718,11 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const id = this._row[column];
     if (id === null) return null;
     const cached = this[field];
-    if (cached && cached.id === id && !cached.isDeleted) return cached;
+    // a deleted target stays held: its delete may still be rolled back, and then this
+    // reference must still keep it in memory (a flush would otherwise lose it)
+    if (cached && cached.id === id) return cached.isDeleted ? null : cached;
     const found = this._store.peek({ kind: "object", id }) as DefaultObject | null;
-    this[field] = found;
+    if (found) this[field] = found;
     return found;
   }
 

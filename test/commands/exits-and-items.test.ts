@@ -174,6 +174,27 @@ describeEachDatabase("exits and item commands", (ctx) => {
     expect(dangling.isDeleted).toBe(true);
   });
 
+  it("asks which one when two exits share a name, and walks through either by its number", async () => {
+    const w = await world();
+    const commands = handler();
+    const other = await ctx.unit(() => createObject(DefaultExit, { key: "north", aliases: ["n"], location: w.hall, destination: w.vault }));
+    w.session.take();
+    await commands.execute(w.session, "north");
+    expect(w.anna.location).toBe(w.hall);
+    const said = w.session.take().join("\n");
+    expect(said).toBe("More than one match for 'north' (please narrow target): north-1 (to Garden), north-2 (to Vault)");
+    await commands.execute(w.session, "n-2");
+    expect(w.anna.location).toBe(w.vault);
+    await ctx.unit(() => w.anna.moveTo(w.hall, { quiet: true }));
+    // a shared alias asks too; once one exit is gone the name walks again
+    w.session.take();
+    await commands.execute(w.session, "n");
+    expect(w.session.take()).toEqual(["More than one match for 'n' (please narrow target): n-1 (to Garden), n-2 (to Vault)"]);
+    await ctx.unit(() => other.delete());
+    await commands.execute(w.session, "n");
+    expect(w.anna.location).toBe(w.garden);
+  });
+
   it("contains a move hook that throws: the command fails with an error id, the move is undone, the next command works", async () => {
     const w = await world();
     const commands = handler();
