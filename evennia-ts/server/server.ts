@@ -93,11 +93,17 @@ export class Server {
     setStore(this.store);
     this.config = new ServerConfig(this.db);
     await runInitialSetup(this.db, this.config, this.settings);
-    this.commands = new CommandHandler(this.db, this.services(), {
-      cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
-      cmdsetAccount: this.settings.cmdsetAccount,
-      cmdsetCharacter: this.settings.cmdsetCharacter,
-    });
+    this.commands = new CommandHandler(
+      this.db,
+      this.services(),
+      {
+        cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
+        cmdsetSession: this.settings.cmdsetSession,
+        cmdsetAccount: this.settings.cmdsetAccount,
+        cmdsetCharacter: this.settings.cmdsetCharacter,
+      },
+      { mergeCacheSize: this.settings.cmdsetMergeCacheSize, ignorePrefixes: this.settings.cmdIgnorePrefixes, maxCharLimit: this.settings.maxCharLimit },
+    );
     this.memory = await startMemoryServices(this.store, this.settings);
   }
 

@@ -36,6 +36,12 @@ export class AccountCmdSet extends CmdSet {
   }
 }
 
+/** Commands of every logged-in session (empty by default; Evennia's `SessionCmdSet`). */
+export class SessionCmdSet extends CmdSet {
+  override key = "DefaultSession";
+  override priority = -20;
+}
+
 /** Commands of a puppeted character. */
 export class CharacterCmdSet extends CmdSet {
   override key = "DefaultCharacter";
@@ -49,3 +55,4 @@ export class CharacterCmdSet extends CmdSet {
 registerCmdSet("evennia.commands.default.UnloggedinCmdSet", UnloggedinCmdSet);
 registerCmdSet("evennia.commands.default.AccountCmdSet", AccountCmdSet);
 registerCmdSet("evennia.commands.default.CharacterCmdSet", CharacterCmdSet);
+registerCmdSet("evennia.commands.default.SessionCmdSet", SessionCmdSet);

@@ -12,6 +12,7 @@ import { searchNearby } from "./nearby-search.ts";
 export class CmdLook extends Command {
   override key = "look";
   override aliases = ["l", "ls"];
+  override argRegex = "\\s|$";
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -152,6 +153,8 @@ export class CmdInventory extends Command {
 export class CmdSay extends Command {
   override key = "say";
   override aliases = ['"', "'"];
+  // `"hello` and `'hello` work: anything may follow the name
+  override argRegex = null;
 
   override async func(): Promise<void> {
     const caller = this.caller;

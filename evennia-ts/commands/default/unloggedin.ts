@@ -4,7 +4,7 @@
 import { findAccount } from "../../typeclasses/search.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 import { Command } from "../command.ts";
-import { splitQuoted } from "../parse-input.ts";
+import { splitQuoted } from "../command-parser.ts";
 
 const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 
@@ -12,6 +12,7 @@ const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 export class CmdUnconnectedConnect extends Command {
   override key = "connect";
   override aliases = ["conn", "con", "co"];
+  override argRegex = "\\s.*?|$";
 
   override async func(): Promise<void> {
     const parts = splitQuoted(this.args);
@@ -38,6 +39,7 @@ export class CmdUnconnectedConnect extends Command {
 export class CmdUnconnectedCreate extends Command {
   override key = "create";
   override aliases = ["cre", "cr"];
+  override argRegex = "\\s.*?|$";
 
   override async func(): Promise<void> {
     const parts = splitQuoted(this.args);
