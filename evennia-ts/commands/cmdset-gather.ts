@@ -55,9 +55,9 @@ function foldFlags(acc: Flags | null, set: CmdSet): Flags {
  * bypass); without one, characters refuse and everything else allows.
  */
 export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder | null): boolean {
-  const withLocks = obj as unknown as { locks?: unknown };
-  const lockString = typeof withLocks.locks === "string" ? withLocks.locks : null;
-  if (lockString !== null && /(^|;)\s*call\s*:/.test(lockString)) {
+  const row = obj._row as { lock_storage?: unknown };
+  const lockString = typeof row.lock_storage === "string" ? row.lock_storage : "";
+  if (/(^|;)\s*call\s*:/.test(lockString)) {
     return checkLock(lockString, "call", { accessor: accessor as (PermissionHolder & { id?: number }) | null, accessed: obj }, false);
   }
   return !(obj instanceof DefaultCharacter);
