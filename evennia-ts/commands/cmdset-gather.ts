@@ -67,8 +67,10 @@ export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder 
 async function objectsAround(puppet: DefaultObject): Promise<DefaultObject[]> {
   const location = puppet.location;
   if (!location) return [];
-  const [around, carried] = await Promise.all([location.contents(), puppet.contents()]);
-  return [...around.filter((o) => o !== puppet), ...carried, location];
+  // contents are in memory once loaded (no query); the first look at a place loads them
+  const around = location.contentsLoaded ? location.contentsGet({ exclude: puppet }) : (await location.loadContents()).filter((o) => o !== puppet);
+  const carried = puppet.contentsLoaded ? puppet.contents : await puppet.loadContents();
+  return [...around, ...carried, location];
 }
 
 /** Gather the cmdsets for a line from `session` (see the module comment). */
