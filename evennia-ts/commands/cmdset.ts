@@ -132,7 +132,10 @@ export class CmdSet {
   /** Every key and alias of the commands `accessor` may use (all, without one). */
   allNames(accessor?: Parameters<Command["access"]>[0]): string[] {
     const out: string[] = [];
-    for (const cmd of this.commands) if (accessor === undefined || cmd.access(accessor, "cmd")) out.push(...cmd.names);
+    for (const cmd of this.commands) {
+      if (accessor !== undefined && !cmd.access(accessor, "cmd")) continue;
+      for (const name of cmd.names) if (!name.startsWith("__")) out.push(name);
+    }
     return out;
   }
 

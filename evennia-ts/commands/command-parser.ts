@@ -62,7 +62,6 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
   const search = raw.toLowerCase();
   const out: CommandMatch[] = [];
   for (const cmd of cmdset.commands) {
-    if (cmd.key.startsWith("__")) continue;
     const pattern = cmd.argPattern;
     for (const rawName of cmd.names) {
       const name = includePrefixes ? rawName : stripPrefixes(rawName, prefixes);

@@ -145,6 +145,14 @@ export class Command {
     return checkLock(this.locks, accessType, { accessor: accessor as (PermissionHolder & { id?: number }) | null, accessed: this }, defaultAllow);
   }
 
+  /** @internal set by the handler: runs a line for this command's session */
+  _runLine: ((line: string) => Promise<void>) | null = null;
+
+  /** Run `line` as if the session had typed it, now (inside this command's unit of work). */
+  async execute(line: string): Promise<void> {
+    if (this._runLine) await this._runLine(line);
+  }
+
   /** Send output to the session that ran the command. */
   msg(spec: string | OutputSpec): void {
     this.session.msg(spec);

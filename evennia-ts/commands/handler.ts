@@ -162,6 +162,7 @@ export class CommandHandler {
     cmd.raw = call.raw;
     cmd.cmdset = call.cmdset;
     cmd.services = this.services;
+    cmd._runLine = (line) => this.runLine(session, line);
     if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
     else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
     try {

@@ -6,6 +6,7 @@ import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
+import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import {
@@ -32,7 +33,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdHelp);
   }
 }
 
@@ -48,7 +49,7 @@ export class CharacterCmdSet extends CmdSet {
   override priority = 0;
 
   override atCmdsetCreation(): void {
-    this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory);
+    this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
   }
 }
 

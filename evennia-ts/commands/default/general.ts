@@ -13,6 +13,18 @@ export class CmdLook extends Command {
   override key = "look";
   override aliases = ["l", "ls"];
   override argRegex = "\\s|$";
+  override help = `Look at location or object.
+
+Usage:
+  look
+  look <obj>
+  look *<account>
+
+Observes your location or objects in your vicinity.
+
+Examples:
+  look
+  l`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -155,6 +167,17 @@ export class CmdSay extends Command {
   override aliases = ['"', "'"];
   // `"hello` and `'hello` work: anything may follow the name
   override argRegex = null;
+  override help = `Speak as your character.
+
+Usage:
+  say <message>
+
+Talk to those in your current location.
+
+Examples:
+  say Hello!
+  "Hello!
+  'Hello!`;
 
   override async func(): Promise<void> {
     const caller = this.caller;

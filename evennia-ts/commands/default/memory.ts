@@ -189,6 +189,18 @@ export class CmdMemory extends Command {
   override aliases = ["mem", "memory/flush", "mem/flush"];
   override locks = "cmd:perm(Admin)";
   override helpCategory = "system";
+  override help = `Show memory figures: heap, and what the identity map holds.
+
+Usage:
+  memory
+  memory/flush
+
+With /flush, every unpinned cached object is dropped and the figures before
+and after are shown.
+
+Examples:
+  memory
+  mem/flush`;
 
   override async func(): Promise<void> {
     const args = this.args.trim().toLowerCase();
