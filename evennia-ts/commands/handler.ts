@@ -40,6 +40,9 @@ export interface CommandHandlerOptions {
   maxCharLimit?: number;
 }
 
+/** How deep a command may run other commands (Evennia's limit). */
+const COMMAND_RECURSION_LIMIT = 10;
+
 /** Evennia's `MAX_CHAR_LIMIT_WARNING`. */
 export const MAX_CHAR_LIMIT_WARNING = "You entered a string that was too long. Please break it up into multiple parts.";
 
@@ -58,6 +61,8 @@ function caretNotation(ch: string): string {
 /** Runs players' commands. */
 export class CommandHandler {
   private readonly queues = new WeakMap<CommandSession, Promise<void>>();
+  /** How deep commands run commands (`execute`) per session. */
+  private readonly nesting = new WeakMap<CommandSession, number>();
   private readonly cache: MergeCache | null;
   private readonly ignorePrefixes: string;
   private readonly maxCharLimit: number;
@@ -162,7 +167,19 @@ export class CommandHandler {
     cmd.raw = call.raw;
     cmd.cmdset = call.cmdset;
     cmd.services = this.services;
-    cmd._runLine = (line) => this.runLine(session, line);
+    cmd._runLine = async (line) => {
+      const depth = (this.nesting.get(session) ?? 0) + 1;
+      if (depth > COMMAND_RECURSION_LIMIT) {
+        session.msg(`Command recursion limit (${COMMAND_RECURSION_LIMIT}) reached for '${call.rawCmdname}'.`);
+        return;
+      }
+      this.nesting.set(session, depth);
+      try {
+        await this.runLine(session, line);
+      } finally {
+        this.nesting.set(session, depth - 1);
+      }
+    };
     if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
     else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
     try {

@@ -38,7 +38,7 @@ export class RecordingSession implements CommandSession {
 }
 
 /** Services that do nothing the tests look at. */
-export function testServices(): CommandServices {
+export function testServices(settings: Partial<CommandServices["settings"]> = {}): CommandServices {
   return {
     login: async () => undefined,
     createAccountWithCharacter: async () => {
@@ -49,16 +49,16 @@ export function testServices(): CommandServices {
     loginAllowed: () => true,
     loginFailed: () => undefined,
     connectionScreen: () => "Welcome",
-    settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "" },
+    settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "", ...settings },
     sessions: () => [],
   };
 }
 
 /** A handler with the framework's default cmdsets. */
-export function testHandler(db: Database, options: CommandHandlerOptions = {}): CommandHandler {
+export function testHandler(db: Database, options: CommandHandlerOptions = {}, services: CommandServices = testServices()): CommandHandler {
   return new CommandHandler(
     db,
-    testServices(),
+    services,
     {
       cmdsetUnloggedin: "evennia.commands.default.UnloggedinCmdSet",
       cmdsetAccount: "evennia.commands.default.AccountCmdSet",
