@@ -44,7 +44,7 @@ export function testServices(settings: Partial<CommandServices["settings"]> = {}
     createAccountWithCharacter: async () => {
       throw new Error("not in this test");
     },
-    disconnect: () => undefined,
+    disconnect: (session, reason) => session.msg(reason || "(disconnected)"),
     requestServer: () => undefined,
     loginAllowed: () => true,
     loginFailed: () => undefined,

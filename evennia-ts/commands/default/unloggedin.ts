@@ -4,7 +4,7 @@
 import { findAccount } from "../../typeclasses/search.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 import { Command } from "../command.ts";
-import { splitQuoted } from "../command-parser.ts";
+import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
 const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 
@@ -27,6 +27,10 @@ Examples:
   connect "Anna Smith" secret123`;
 
   override async func(): Promise<void> {
+    if (hasUnmatchedQuote(this.args)) {
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): connect <name> <password>');
+      return;
+    }
     const parts = splitQuoted(this.args);
     if (parts.length !== 2) {
       this.msg("Usage (without <>): connect <name> <password>");
@@ -66,6 +70,10 @@ Examples:
   create "Anna Smith" secret123`;
 
   override async func(): Promise<void> {
+    if (hasUnmatchedQuote(this.args)) {
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): create <name> <password>');
+      return;
+    }
     const parts = splitQuoted(this.args);
     if (parts.length !== 2) {
       this.msg("Usage (without <>): create <name> <password>\nIf <name> contains spaces, enclose it in double quotes.");
