@@ -57,27 +57,29 @@ function foldFlags(acc: Flags | null, set: CmdSet): Flags {
 export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder | null): boolean {
   const row = obj._row as { lock_storage?: unknown };
   const lockString = typeof row.lock_storage === "string" ? row.lock_storage : "";
-  if (/(^|;)\s*call\s*:/.test(lockString)) {
+  if (lockString.includes("call") && /(^|;)\s*call\s*:/.test(lockString)) {
     return checkLock(lockString, "call", { accessor: accessor as (PermissionHolder & { id?: number }) | null, accessed: obj }, false);
   }
   return !(obj instanceof DefaultCharacter);
 }
 
 /** The objects around `puppet` whose cmdsets may apply: the location's contents (not the puppet), its own contents, the location. */
-async function objectsAround(puppet: DefaultObject): Promise<DefaultObject[]> {
+function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<DefaultObject[]> {
   const location = puppet.location;
   if (!location) return [];
   // contents are in memory once loaded (no query); the first look at a place loads them
-  const around = location.contentsLoaded ? location.contentsGet({ exclude: puppet }) : (await location.loadContents()).filter((o) => o !== puppet);
-  const carried = puppet.contentsLoaded ? puppet.contents : await puppet.loadContents();
-  return [...around, ...carried, location];
+  if (location.contentsLoaded && puppet.contentsLoaded) return [...location.contentsGet({ exclude: puppet }), ...puppet.contents, location];
+  return (async () => {
+    const around = (await location.loadContents()).filter((o) => o !== puppet);
+    return [...around, ...(await puppet.loadContents()), location];
+  })();
 }
 
 /** Gather the cmdsets for a line from `session` (see the module comment). */
 export async function gatherCmdSets(session: CommandSession, accessor: PermissionHolder | null): Promise<GatheredCmdSets> {
   const entries: StackEntry[] = [];
   let flags: Flags | null = null;
-  const take = (sets: CmdSet[]) => {
+  const take = (sets: readonly CmdSet[]) => {
     for (const set of sets) {
       entries.push({ set });
       flags = foldFlags(flags, set);
@@ -93,9 +95,8 @@ export async function gatherCmdSets(session: CommandSession, accessor: Permissio
     const current = flags as Flags | null;
     if (!current?.noObjs) {
       for (const obj of await objectsAround(puppet)) {
-        if (obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
         const sets = obj.cmdset.all();
-        if (sets.length === 0) continue;
+        if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
         localObjects.push(obj);
         for (const set of sets) {
           if (current?.noExits && set.key === EXIT_CMDSET_KEY) continue;

@@ -84,6 +84,8 @@ export interface AddCmdSetOptions {
   persistent?: boolean;
 }
 
+const NONE: readonly CmdSet[] = Object.freeze([]);
+
 /** Stored marker of a default slot emptied with `removeDefault`. */
 const NO_DEFAULT = "_EMPTY_CMDSET";
 
@@ -95,6 +97,7 @@ export class CmdSetHandler {
   private explicitDefault: CmdSet | typeof NO_DEFAULT | null = null;
   private implicitDefault: { path: string; set: CmdSet | null } | null = null;
   private changes = 0;
+  private allCache: { version: number; base: CmdSet | null; sets: readonly CmdSet[] } | null = null;
 
   constructor(
     /** The object, account or session the cmdsets are on. */
@@ -107,14 +110,19 @@ export class CmdSetHandler {
     return this.changes;
   }
 
-  /** Every cmdset here, the default first. */
-  all(): CmdSet[] {
+  /** Every cmdset here, the default first (do not change the array). */
+  all(): readonly CmdSet[] {
+    const stack = this.loaded();
     const base = this.defaultSet();
-    return base ? [base, ...this.loaded()] : [...this.loaded()];
+    const cached = this.allCache;
+    if (cached && cached.version === this.changes && cached.base === base) return cached.sets;
+    const sets = base ? [base, ...stack] : stack.length ? [...stack] : NONE;
+    this.allCache = { version: this.changes, base, sets };
+    return sets;
   }
 
   /** Same as {@link all} (Evennia's name). */
-  get(): CmdSet[] {
+  get(): readonly CmdSet[] {
     return this.all();
   }
 
