@@ -13,7 +13,18 @@ export { MuxCommand } from "./commands/mux-command.ts";
 export { CmdSet, type MergeType, type CommandClass, type CmdSetOwner } from "./commands/cmdset.ts";
 export { mergeCmdSets, mergeAll, mergeStack, MergeCache } from "./commands/cmdset-merge.ts";
 export { CmdSetHandler, type CmdSetSpec, type AddCmdSetOptions } from "./commands/cmdset-handler.ts";
-export { gatherCmdSets, mayCallCmdsetsOf, EXIT_CMDSET_KEY, CHANNEL_CMDSET_KEY } from "./commands/cmdset-gather.ts";
+export {
+  gatherCmdSets,
+  mayCallCmdsetsOf,
+  registerLocationCmdSets,
+  EXIT_CMDSET_KEY,
+  CHANNEL_CMDSET_KEY,
+  type LocationCmdSetSource,
+} from "./commands/cmdset-gather.ts";
+export { EvMore, evmore, MoreCmdSet, type EvMoreOptions } from "./commands/evmore.ts";
+export { CmdHelp, CmdSetHelp } from "./commands/default/help.ts";
+export { searchHelp, parseSubtopics, parseHelpFile, commandsMissingHelp, type HelpEntry } from "./commands/help/help-entries.ts";
+export { allDbHelpEntries, findDbHelpEntry, saveDbHelpEntry, deleteDbHelpEntry, type DbHelpEntry } from "./commands/help/db-help-entries.ts";
 export { registerCmdSet, type CmdSetClass } from "./commands/cmdset-registry.ts";
 export { parseCommand, splitQuoted, type CommandMatch } from "./commands/command-parser.ts";
 export { CMD_NOINPUT, CMD_NOMATCH, CMD_MULTIMATCH, MultiMatchCommand } from "./commands/system-commands.ts";
@@ -55,3 +66,4 @@ export { CmdMemory } from "./commands/default/memory.ts";
 export { stripMarkup, visibleLength, padMarkup, cropMarkup, textWidth, type Align } from "./utils/text/markup.ts";
 export { crop, pad, wrap, justify, listToString, timeFormat, dedent, formatGrid } from "./utils/text/format.ts";
 export { stringSimilarity, stringSuggestions } from "./utils/text/suggestions.ts";
+export { EvTable, type EvTableOptions, type EvTableBorder, type ColumnOptions } from "./utils/text/evtable.ts";

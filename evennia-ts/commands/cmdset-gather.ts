@@ -23,6 +23,20 @@ export const EXIT_CMDSET_KEY = "ExitCmdSet";
 /** Key of cmdsets holding channel commands (filtered by `noChannels`). */
 export const CHANNEL_CMDSET_KEY = "ChannelCmdSet";
 
+/**
+ * Cmdsets a location gives whoever stands in it without being on any object's
+ * handler — the exits' commands, built from the room's exits. Gathered with the
+ * objects around the puppet (skipped with `noObjs`; sets keyed `ExitCmdSet` also with `noExits`).
+ */
+export type LocationCmdSetSource = (location: DefaultObject, puppet: DefaultObject) => readonly (CmdSet | null)[];
+
+const locationSources: LocationCmdSetSource[] = [];
+
+/** Add a {@link LocationCmdSetSource} (the exit cmdset registers itself here). */
+export function registerLocationCmdSets(source: LocationCmdSetSource): void {
+  if (!locationSources.includes(source)) locationSources.push(source);
+}
+
 /** What gathering found. */
 export interface GatheredCmdSets {
   /** The sets to merge, in gathering order. */
@@ -101,6 +115,15 @@ export async function gatherCmdSets(session: CommandSession, accessor: Permissio
         for (const set of sets) {
           if (current?.noExits && set.key === EXIT_CMDSET_KEY) continue;
           entries.push({ set, duplicates: set.duplicates ?? true });
+        }
+      }
+      const location = puppet.location;
+      if (location) {
+        for (const source of locationSources) {
+          for (const set of source(location, puppet)) {
+            if (!set || (current?.noExits && set.key === EXIT_CMDSET_KEY)) continue;
+            entries.push({ set, duplicates: set.duplicates ?? true });
+          }
         }
       }
     }

@@ -20,6 +20,7 @@ import { setStore } from "../typeclasses/store-context.ts";
 import "../commands/default/cmdsets.ts";
 import type { CommandServices, CommandSession } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
+import { helpWarnings } from "../commands/help/help-entries.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
@@ -104,6 +105,8 @@ export class Server {
       },
       { mergeCacheSize: this.settings.cmdsetMergeCacheSize, ignorePrefixes: this.settings.cmdIgnorePrefixes, maxCharLimit: this.settings.maxCharLimit },
     );
+    const s = this.settings;
+    for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
   }
 

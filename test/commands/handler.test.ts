@@ -5,6 +5,7 @@
  */
 import { beforeAll, expect, it } from "vitest";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
+import { registerLocationCmdSets } from "../../evennia-ts/commands/cmdset-gather.ts";
 import { registerCmdSet } from "../../evennia-ts/commands/cmdset-registry.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
@@ -195,6 +196,25 @@ describeEachDatabase("the command handler", (ctx) => {
     expect(await run("north")).toContain("not available");
     anna.cmdset.remove(NoExitsCmdSet);
     await ctx.unit(() => door.delete());
+  });
+
+  it("gathers cmdsets a location source gives (how the exit cmdset plugs in), filtered by noExits", async () => {
+    const exitSets = new WeakMap<object, CmdSet>();
+    registerLocationCmdSets((location) => {
+      if (location !== room) return [];
+      let set = exitSets.get(location);
+      if (!set) exitSets.set(location, (set = new ExitLikeCmdSet(location)));
+      return [set, null];
+    });
+    expect(await run("north")).toBe("You go north.");
+    const first = await handler.currentCmdSet(session);
+    expect(await handler.currentCmdSet(session)).toBe(first);
+    anna.cmdset.add(NoExitsCmdSet);
+    expect(await run("north")).toContain("not available");
+    anna.cmdset.remove(NoExitsCmdSet);
+    await ctx.unit(() => anna.moveTo(elsewhere));
+    expect(await run("north")).toContain("not available");
+    await ctx.unit(() => anna.moveTo(room));
   });
 
   it("caches the merged set for an unchanged situation, and merges again after a move or a cmdset change", async () => {

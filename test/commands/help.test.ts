@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AccountCmdSet, CharacterCmdSet, SessionCmdSet, UnloggedinCmdSet } from "../../evennia-ts/commands/default/cmdsets.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
 import { forgetDbHelpEntries, saveDbHelpEntry } from "../../evennia-ts/commands/help/db-help-entries.ts";
-import { commandsMissingHelp, forgetHelpFiles, parseHelpFile, parseSubtopics, searchHelp } from "../../evennia-ts/commands/help/help-entries.ts";
+import { commandsMissingHelp, forgetHelpFiles, helpWarnings, parseHelpFile, parseSubtopics, searchHelp } from "../../evennia-ts/commands/help/help-entries.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import { DefaultCharacter, DefaultRoom, createAccount, createObject } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
@@ -33,6 +33,10 @@ describe("help text of the default commands", () => {
     const bare = [...set][0]!;
     const copy = Object.assign(Object.create(Object.getPrototypeOf(bare) as object), bare, { help: "" });
     expect(commandsMissingHelp([copy])).toEqual([bare.key]);
+  });
+  it("the startup check finds nothing to warn about in the default cmdsets", () => {
+    const paths = ["Unloggedin", "Session", "Account", "Character"].map((k) => `evennia.commands.default.${k}CmdSet`);
+    expect(helpWarnings(paths)).toEqual([]);
   });
 });
 

@@ -19,6 +19,7 @@ import type { PermissionHolder } from "../../locks/permissions.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { stringSuggestions } from "../../utils/text/suggestions.ts";
 import type { Command } from "../command.ts";
+import { createCmdSet } from "../cmdset-registry.ts";
 import type { DbHelpEntry } from "./db-help-entries.ts";
 
 const log = getLogger("help");
@@ -207,5 +208,20 @@ export function findSubtopic(tree: SubtopicTree, query: string): [string, Subtop
 export function commandsMissingHelp(commands: Iterable<Command>): string[] {
   const out: string[] = [];
   for (const cmd of commands) if (cmd.autoHelp && !cmd.key.startsWith("__") && !cmd.help.trim()) out.push(cmd.key);
+  return out;
+}
+
+/**
+ * Check the cmdsets registered under `paths` for commands listed in help without a
+ * help text; returns one warning per set that has some (the server logs them at start).
+ */
+export function helpWarnings(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const path of paths) {
+    const set = createCmdSet(path);
+    if (!set) continue;
+    const missing = commandsMissingHelp(set);
+    if (missing.length) out.push(`cmdset ${path}: command(s) without help text: ${missing.join(", ")} (set their \`help\`)`);
+  }
   return out;
 }
