@@ -17,6 +17,7 @@ import { getLogger } from "../utils/logger.ts";
 import type { CmdSet } from "./cmdset.ts";
 import { configureDefaultCmdSets, FRAMEWORK_CMDSET_PATHS, type DefaultCmdSetPaths } from "./cmdset-handler.ts";
 import { gatherCmdSets } from "./cmdset-gather.ts";
+import "./exit-cmdset.ts";
 import { MergeCache, mergeStack } from "./cmdset-merge.ts";
 import { copyCommand, InterruptCommand, type Command, type CommandServices, type CommandSession } from "./command.ts";
 import { DEFAULT_IGNORE_PREFIXES, parseCommand, type CommandMatch } from "./command-parser.ts";

@@ -73,6 +73,7 @@ describeOnDatabases(["sqlite"], "fuzzing the command handler", (ctx) => {
       session.puppet = await createObject(DefaultCharacter, { key: "Fuzzer", location: room, account: session.account });
       for (const key of ["ball", "box"]) things.push(await createObject(DefaultObject, { key, location: room }));
     });
+    session.puppet!.sessions.add(session);
     session.puppet!.cmdset.add(EchoCmdSet);
     for (const thing of things) thing.cmdset.add(EchoCmdSet);
   });

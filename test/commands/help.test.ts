@@ -197,10 +197,10 @@ describeEachDatabase("help and sethelp", (ctx) => {
     expect(second).toContain("(Page [2/");
     expect(await run(admin, "back")).toContain("(Page [1/");
     expect(await run(admin, "q")).toBe("Exited pager.");
-    expect(await run(admin, "n")).toContain("Command 'n' is not available.");
+    expect(await run(admin, "next")).toContain("Command 'next' is not available.");
     await run(admin, "help longread");
     expect(await run(admin, "say still here")).toContain('You say, "still here"');
-    expect(await run(admin, "n")).toContain("not available");
+    expect(await run(admin, "next")).toContain("not available");
     delete admin.clientOptions.screenheight;
   });
 });

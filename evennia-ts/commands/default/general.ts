@@ -53,6 +53,17 @@ Examples:
 export class CmdGet extends Command {
   override key = "get";
   override aliases = ["grab"];
+  override argRegex = "\\s|$";
+  override help = `Pick up something.
+
+Usage:
+  get <obj>
+
+Picks up an object from your location and puts it in your inventory.
+
+Examples:
+  get sword
+  grab 2-coin`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -91,6 +102,17 @@ export class CmdGet extends Command {
 /** `drop <thing>`: put down something you carry. */
 export class CmdDrop extends Command {
   override key = "drop";
+  override argRegex = "\\s|$";
+  override help = `Drop something.
+
+Usage:
+  drop <obj>
+
+Lets you drop an object from your inventory into the location you are
+currently in.
+
+Examples:
+  drop sword`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -128,6 +150,18 @@ export class CmdDrop extends Command {
 export class CmdInventory extends Command {
   override key = "inventory";
   override aliases = ["inv", "i"];
+  override argRegex = "$";
+  override help = `View inventory.
+
+Usage:
+  inventory
+  inv
+
+Shows your inventory.
+
+Examples:
+  inventory
+  i`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
