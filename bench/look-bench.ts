@@ -4,6 +4,7 @@
  * command and the database queries each command issues (issue 11: target 0).
  */
 import "../evennia-ts/commands/default/cmdsets.ts";
+import { CmdSetHandler } from "../evennia-ts/commands/cmdset-handler.ts";
 import type { CommandServices, CommandSession } from "../evennia-ts/commands/command.ts";
 import { CommandHandler, DEFAULT_CMDSET_PATHS } from "../evennia-ts/commands/handler.ts";
 import type { Database } from "../evennia-ts/db/database.ts";
@@ -32,6 +33,7 @@ class CountingSession implements CommandSession {
   readonly protocolKey = "bench";
   readonly clientOptions = {};
   bytes = 0;
+  readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
   constructor(
     readonly sessid: number,
     public account: CommandSession["account"],

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import type { Dialect } from "../evennia-ts/db/database.ts";
+import { formatCommandBench, runCommandBench, type CommandBenchResult } from "./command-bench.ts";
 import { runDataLayerBench, type DialectResult } from "./data-layer-bench.ts";
 import { progress } from "./measure.ts";
 import { checkTargets, formatRun, TARGETS, type TargetCheck } from "./report.ts";
@@ -53,6 +54,8 @@ interface BenchReport {
   targets: typeof TARGETS;
   runs: Partial<Record<Dialect, DialectResult | { skipped: string }>>;
   checks: TargetCheck[];
+  /** Commands per second through the full handler (issue 12). */
+  commands?: CommandBenchResult;
 }
 
 let currentChild: ChildProcess | null = null;
@@ -141,6 +144,10 @@ async function main(): Promise<number> {
     }
   }
   if (interrupted) throw new Error("interrupted");
+
+  progress("commands: look and say through the command handler");
+  report.commands = await runCommandBench({ quick: args.quick });
+  console.log(`\n${formatCommandBench(report.commands)}\n`);
 
   console.log("Targets (issue 4 point 10):");
   for (const c of report.checks) console.log(`  ${c.pass ? "PASS" : "MISS"}  [${c.dialect}] ${c.target}: ${c.measured}`);

@@ -24,11 +24,27 @@ export * from "./typeclasses/channels.ts";
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
 
-export { Command, type CommandSession, type CommandServices } from "./commands/command.ts";
-export { CmdSet, mergeCmdSets, mergeAll, type MergeType, type CommandClass } from "./commands/cmdset.ts";
+export { Command, InterruptCommand, DEFAULT_ARG_REGEX, type CommandSession, type CommandServices } from "./commands/command.ts";
+export { MuxCommand } from "./commands/mux-command.ts";
+export { CmdSet, type MergeType, type CommandClass, type CmdSetOwner } from "./commands/cmdset.ts";
+export { mergeCmdSets, mergeAll, mergeStack, MergeCache } from "./commands/cmdset-merge.ts";
+export { CmdSetHandler, type CmdSetSpec, type AddCmdSetOptions } from "./commands/cmdset-handler.ts";
+export {
+  gatherCmdSets,
+  mayCallCmdsetsOf,
+  registerLocationCmdSets,
+  EXIT_CMDSET_KEY,
+  CHANNEL_CMDSET_KEY,
+  type LocationCmdSetSource,
+} from "./commands/cmdset-gather.ts";
+export { EvMore, evmore, MoreCmdSet, type EvMoreOptions } from "./commands/evmore.ts";
+export { CmdHelp, CmdSetHelp } from "./commands/default/help.ts";
+export { searchHelp, parseSubtopics, parseHelpFile, commandsMissingHelp, type HelpEntry } from "./commands/help/help-entries.ts";
+export { allDbHelpEntries, findDbHelpEntry, saveDbHelpEntry, deleteDbHelpEntry, type DbHelpEntry } from "./commands/help/db-help-entries.ts";
 export { registerCmdSet, type CmdSetClass } from "./commands/cmdset-registry.ts";
-export { splitQuoted } from "./commands/parse-input.ts";
-export { UnloggedinCmdSet, AccountCmdSet, CharacterCmdSet } from "./commands/default/cmdsets.ts";
+export { parseCommand, splitQuoted, type CommandMatch } from "./commands/command-parser.ts";
+export { CMD_NOINPUT, CMD_NOMATCH, CMD_MULTIMATCH, MultiMatchCommand } from "./commands/system-commands.ts";
+export { UnloggedinCmdSet, SessionCmdSet, AccountCmdSet, CharacterCmdSet } from "./commands/default/cmdsets.ts";
 export { CmdLook, CmdSay, CmdGet, CmdDrop, CmdInventory } from "./commands/default/general.ts";
 export { searchNearby, type NearbySearchOptions } from "./commands/default/nearby-search.ts";
 export { CmdExit, ExitCmdSet, exitCmdSetFor, directionFallbackFor, DIRECTION_WORDS, EXIT_CMDSET_PRIORITY } from "./commands/exit-cmdset.ts";
@@ -66,3 +82,8 @@ export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";
 export { CmdMemory } from "./commands/default/memory.ts";
 export { CmdQuell } from "./commands/default/quell.ts";
+
+export { stripMarkup, visibleLength, padMarkup, cropMarkup, textWidth, type Align } from "./utils/text/markup.ts";
+export { crop, pad, wrap, justify, listToString, timeFormat, dedent, formatGrid } from "./utils/text/format.ts";
+export { stringSimilarity, stringSuggestions } from "./utils/text/suggestions.ts";
+export { EvTable, type EvTableOptions, type EvTableBorder, type ColumnOptions } from "./utils/text/evtable.ts";

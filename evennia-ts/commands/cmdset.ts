@@ -1,98 +1,212 @@
 /**
  * `CmdSet`: a set of commands with a priority and a merge type. The command
- * handler merges the sets that apply to a player (session, account, puppet,
- * room...) into one, Evennia's way:
+ * handler merges the sets that apply to a player (session, account, puppet, what
+ * is around it) into one, Evennia's way (see `cmdset-merge.ts`):
  *
  * - `Union`: everything from both; on a name clash the higher priority wins.
  * - `Intersect`: only commands in both; the higher priority's version.
  * - `Replace`: the higher-priority set replaces the lower entirely.
  * - `Remove`: the higher set's commands are removed from the lower.
+ *
+ * Commands whose key starts with `__` are system commands (no-input, no-match,
+ * multi-match): they are kept through every merge, replaced only by same-named
+ * system commands.
  */
-import type { Command } from "./command.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import { Command, type CommandSession } from "./command.ts";
+import type { DefaultAccount } from "../typeclasses/accounts.ts";
+import type { DefaultObject } from "../typeclasses/objects.ts";
 
 /** How a set merges onto a lower-priority one. */
 export type MergeType = "Union" | "Intersect" | "Replace" | "Remove";
 
-/** A command class the set instantiates fresh for every use. */
+/** A command class. */
 export type CommandClass = new () => Command;
+
+/** What can hold cmdsets: an object, an account or a session. */
+export type CmdSetOwner = DefaultObject | DefaultAccount | CommandSession;
+
+/** What {@link CmdSet.add} takes. */
+export type CommandLike = CommandClass | Command | CmdSet | (new () => CmdSet) | readonly (CommandClass | Command)[];
+
+let nextUid = 1;
+
+const MERGE_TYPES: readonly MergeType[] = ["Union", "Intersect", "Replace", "Remove"];
 
 /** A set of commands. */
 export class CmdSet {
-  /** Name of the set. */
-  key = "cmdset";
+  /** Name of the set (defaults to the class name). */
+  key: string;
   /** Higher merges on top of lower. */
   priority = 0;
   /** How this set merges onto a lower-priority one. */
   mergeType: MergeType = "Union";
-  private readonly commands = new Map<string, CommandClass>();
+  /** Merge types for merging onto particular sets, by their key: `{ "DefaultCharacter": "Replace" }`. */
+  keyMergetypes: Record<string, MergeType> = {};
+  /** True: ignore exits when matching commands; false: include them; null: as the lower sets say. */
+  noExits: boolean | null = null;
+  /** True: ignore the cmdsets of objects around the caller; null: as the lower sets say. */
+  noObjs: boolean | null = null;
+  /** True: ignore channel commands; null: as the lower sets say. */
+  noChannels: boolean | null = null;
+  /**
+   * On merging with a set of the same priority: true keeps both sets' same-named
+   * commands (a multi-match the player resolves with `1-kick`, `2-kick`). Null
+   * (the default) means true for cmdsets on objects around the caller, false
+   * otherwise. Not inherited by the merge result.
+   */
+  duplicates: boolean | null = null;
+  /** Kept across reloads (set by the handler). */
+  persistent = false;
+  /** The path this set was registered under, if any (set by the registry). */
+  path = "";
+  /** The object, account or session the set is on. */
+  cmdsetObj: CmdSetOwner | null = null;
+  /** The merge type used to produce this set (for merged sets; diagnosis). */
+  actualMergeType: MergeType;
+  /** For merged sets: the sets merged into it. */
+  mergedFrom: CmdSet[] = [];
+  /** Unique per instance, for merge-cache keys. */
+  readonly uid = nextUid++;
+  /** Changes whenever the commands change, for merge-cache keys. */
+  version = 0;
+  /** Ordinary commands. */
+  commands: Command[] = [];
+  /** `__` commands (kept through merges). */
+  systemCommands: Command[] = [];
 
-  constructor() {
+  constructor(cmdsetObj: CmdSetOwner | null = null, key?: string) {
+    this.key = key ?? (this.constructor === CmdSet ? "Unnamed CmdSet" : this.constructor.name);
+    this.cmdsetObj = cmdsetObj;
+    this.actualMergeType = this.mergeType;
     this.atCmdsetCreation();
   }
 
   /** Hook: add commands here in subclasses. */
   atCmdsetCreation(): void {}
 
-  /** Add a command class (replacing one with the same key). */
-  add(cls: CommandClass): this {
-    const probe = new cls();
-    this.commands.set(probe.key.toLowerCase(), cls);
+  /**
+   * Add a command (class or instance), several, or every command of another set. A
+   * command sharing a name with one already here replaces it.
+   */
+  add(item: CommandLike, allowDuplicates = false): this {
+    for (const cmd of instantiateAll(item)) this.addOne(cmd, allowDuplicates);
+    this.version++;
     return this;
   }
 
-  /** Remove a command by key. */
-  remove(key: string): this {
-    this.commands.delete(key.toLowerCase());
+  /** Remove the command named `keyOrCommand` (a key, alias or command). */
+  remove(keyOrCommand: string | Command | CommandClass): this {
+    const probe = typeof keyOrCommand === "function" ? new keyOrCommand() : keyOrCommand;
+    const matches = (c: Command) => (typeof probe === "string" ? c.key.toLowerCase() === probe.toLowerCase() || c.sameAs(probe) : c.sameAs(probe));
+    this.commands = this.commands.filter((c) => !matches(c));
+    this.systemCommands = this.systemCommands.filter((c) => !matches(c));
+    this.version++;
     return this;
   }
 
-  /** Command classes by key. */
-  entries(): [string, CommandClass][] {
-    return [...this.commands.entries()];
+  /** The command named `keyOrCommand` (a key, alias or command), if here. */
+  get(keyOrCommand: string | Command): Command | undefined {
+    if (typeof keyOrCommand === "string") {
+      const lower = keyOrCommand.toLowerCase();
+      return this.commands.find((c) => c.key.toLowerCase() === lower) ?? this.commands.find((c) => c.sameAs(lower));
+    }
+    return this.commands.find((c) => c.sameAs(keyOrCommand));
   }
 
-  /** The command class with `key`, if any. */
-  get(key: string): CommandClass | undefined {
-    return this.commands.get(key.toLowerCase());
+  /** True when a command with a name of `cmd` is here. */
+  has(cmd: string | Command): boolean {
+    return this.get(cmd) !== undefined;
   }
 
   /** Number of commands. */
   get size(): number {
-    return this.commands.size;
+    return this.commands.length;
+  }
+
+  /** The commands. */
+  [Symbol.iterator](): Iterator<Command> {
+    return this.commands[Symbol.iterator]();
+  }
+
+  /** Every key and alias of the commands `accessor` may use (all, without one). */
+  allNames(accessor?: Parameters<Command["access"]>[0]): string[] {
+    const out: string[] = [];
+    for (const cmd of this.commands) {
+      if (accessor !== undefined && !cmd.access(accessor, "cmd")) continue;
+      for (const name of cmd.names) if (!name.startsWith("__")) out.push(name);
+    }
+    return out;
+  }
+
+  /**
+   * Keep one command per key: the one on `caller` when there is a choice, else the
+   * first (Evennia's `make_unique`, used by help).
+   */
+  makeUnique(caller?: unknown): this {
+    const unique = new Map<string, Command>();
+    for (const cmd of this.commands) {
+      const seen = unique.get(cmd.key);
+      if (!seen) unique.set(cmd.key, cmd);
+      else if (caller !== undefined && cmd.obj === caller && seen.obj !== caller) unique.set(cmd.key, cmd);
+    }
+    this.commands = [...unique.values()];
+    this.version++;
+    return this;
+  }
+
+  /** A set with this one's settings and no commands. */
+  duplicate(): CmdSet {
+    const out = new CmdSet(this.cmdsetObj, this.key);
+    out.priority = this.priority;
+    out.mergeType = this.mergeType;
+    out.keyMergetypes = { ...this.keyMergetypes };
+    out.noExits = this.noExits;
+    out.noObjs = this.noObjs;
+    out.noChannels = this.noChannels;
+    out.duplicates = this.duplicates;
+    out.persistent = this.persistent;
+    out.path = this.path;
+    return out;
+  }
+
+  toString(): string {
+    const flags = (["noExits", "noObjs", "noChannels", "duplicates"] as const)
+      .filter((f) => this[f] !== null)
+      .map((f) => `${f}:${this[f] ? "T" : "F"}`);
+    const names = this.commands.map((c) => c.key).sort();
+    return `<CmdSet ${this.key}, ${this.mergeType}, ${this.persistent ? "perm" : "non-perm"}, prio ${this.priority}${flags.length ? ", " + flags.join(", ") : ""}>: ${names.join(", ")}`;
+  }
+
+  private addOne(cmd: Command, allowDuplicates: boolean): void {
+    if (!cmd.obj) cmd.obj = this.cmdsetObj;
+    if (!allowDuplicates) this.commands = this.commands.filter((c) => !c.sameAs(cmd));
+    this.commands.push(cmd);
+    if (cmd.key.startsWith("__")) {
+      if (!allowDuplicates) this.systemCommands = this.systemCommands.filter((c) => !c.sameAs(cmd));
+      this.systemCommands.push(cmd);
+    }
   }
 }
 
-/** Merge `higher` onto `lower` as `mergeType` (default `higher.mergeType`) says; returns a new set. */
-export function mergeCmdSets(lower: CmdSet, higher: CmdSet, mergeType: MergeType = higher.mergeType): CmdSet {
-  const out = new CmdSet();
-  out.key = `${lower.key}+${higher.key}`;
-  out.priority = Math.max(lower.priority, higher.priority);
-  switch (mergeType) {
-    case "Union":
-      for (const [, cls] of lower.entries()) out.add(cls);
-      for (const [, cls] of higher.entries()) out.add(cls);
-      break;
-    case "Intersect":
-      for (const [key, cls] of higher.entries()) if (lower.get(key)) out.add(cls);
-      break;
-    case "Replace":
-      for (const [, cls] of higher.entries()) out.add(cls);
-      break;
-    case "Remove":
-      for (const [key, cls] of lower.entries()) if (!higher.get(key)) out.add(cls);
-      break;
-  }
-  return out;
+/** True for a valid merge type name. */
+export function isMergeType(value: unknown): value is MergeType {
+  return MERGE_TYPES.includes(value as MergeType);
 }
 
-/** Merge many sets in ascending priority (stable for equal priorities). */
-export function mergeAll(sets: CmdSet[]): CmdSet {
-  const sorted = [...sets].sort((a, b) => a.priority - b.priority);
-  let merged = new CmdSet();
-  merged.key = "empty";
-  sorted.forEach((set, i) => {
-    // the lowest set's own merge type has nothing to merge onto
-    merged = mergeCmdSets(merged, set, i === 0 ? "Union" : set.mergeType);
-  });
-  return merged;
+function instantiateAll(item: CommandLike): Command[] {
+  if (item instanceof CmdSet) return [...item.commands];
+  if (Array.isArray(item)) return item.flatMap((i: CommandClass | Command) => instantiateAll(i));
+  if (item instanceof Command) return [item];
+  if (typeof item === "function") {
+    const made: unknown = new (item as new () => unknown)();
+    if (made instanceof CmdSet) return [...made.commands];
+    if (made instanceof Command) return [made];
+  }
+  throw new EvenniaError("EV_ERR_BAD_INPUT", `only commands, command classes and cmdsets can be added to a cmdset (got ${describe(item)})`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "function") return `class ${value.name}`;
+  return typeof value;
 }

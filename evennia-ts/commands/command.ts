@@ -1,13 +1,19 @@
 /**
  * `Command`: one thing a player can type. Subclass it, set `key` (and `aliases`,
- * `locks`, `helpCategory`), and implement `func()`. The handler fills in the
- * caller, session and arguments, then runs `atPreCmd` → `parse` → `func` →
- * `atPostCmd` in one unit of work.
+ * `locks`, `helpCategory`, `help`), and implement `func()`. The handler copies the
+ * command out of the merged cmdset, fills in the caller, session and arguments, then
+ * runs `atPreCmd` → `parse` → `func` → `atPostCmd` in one unit of work.
+ *
+ * Two commands are "the same" to cmdset merging when their names overlap: a key or
+ * alias of one is a key or alias of the other (as in Evennia).
  */
+import { checkLock } from "../locks/lock-string.ts";
+import type { PermissionHolder } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import type { DefaultAccount } from "../typeclasses/accounts.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { CmdSet } from "./cmdset.ts";
+import type { CmdSetHandler } from "./cmdset-handler.ts";
 
 /** The session a command runs for, as commands see it. */
 export interface CommandSession {
@@ -17,6 +23,8 @@ export interface CommandSession {
   readonly clientOptions: Record<string, unknown>;
   account: DefaultAccount | null;
   puppet: DefaultObject | null;
+  /** The session's own cmdsets (unlogged-in commands, session commands). */
+  readonly cmdset: CmdSetHandler;
   msg(spec: string | OutputSpec): void;
 }
 
@@ -37,9 +45,27 @@ export interface CommandServices {
   /** The connection screen text. */
   connectionScreen(): string;
   /** Game settings. */
-  readonly settings: { serverName: string; passwordMinLength: number; baseCharacterTypeclass: string; baseAccountTypeclass: string };
+  readonly settings: {
+    serverName: string;
+    passwordMinLength: number;
+    baseCharacterTypeclass: string;
+    baseAccountTypeclass: string;
+    gameDir?: string;
+    cmdIgnorePrefixes?: string;
+  };
   /** Every logged-in session. */
   sessions(): CommandSession[];
+}
+
+/** Evennia's default `arg_regex`: the name must be followed by a space, a `/`, a newline or nothing. */
+export const DEFAULT_ARG_REGEX = "^[ /]|\\n|$";
+
+/** Thrown from `parse` or `func` to stop a command quietly (nothing is rolled back). */
+export class InterruptCommand extends Error {
+  constructor() {
+    super("command interrupted");
+    this.name = "InterruptCommand";
+  }
 }
 
 /** Base class of every command. */
@@ -48,21 +74,42 @@ export class Command {
   key = "";
   /** Other names for the command. */
   aliases: string[] = [];
-  /** Lock string; `cmd:` decides who may use the command. */
+  /** Lock string; `cmd:` decides who may use the command, `view:`/`read:` who sees its help. */
   locks = "cmd:all()";
-  /** Help category. */
+  /** Help category (lower-case, as Evennia stores it). */
   helpCategory = "general";
-  /** Auto-generate help from the TSDoc? (help system arrives later) */
+  /**
+   * The help text (`help <key>`). Write a summary line, `Usage:`, and examples. A
+   * default command without it fails the test suite.
+   */
+  help = "";
+  /** List this command in `help`? (It stays usable either way.) */
   autoHelp = true;
+  /**
+   * What must follow the command name for the name to match (a RegExp or its
+   * source; null: anything). The default wants a space, `/`, newline or the end,
+   * so `lookaround` does not call `look`.
+   */
+  argRegex: RegExp | string | null = DEFAULT_ARG_REGEX;
+  /** True for the commands that traverse exits. */
+  isExit = false;
+  /** True for channel commands. */
+  isChannel = false;
 
-  // filled in by the handler before running
+  // filled in when the command is put in a cmdset / by the handler before running
+  /** The object whose cmdset holds this command (null for session and account sets without one). */
+  obj: DefaultObject | DefaultAccount | CommandSession | null = null;
   /** Who runs the command: the puppet, or the account/session when there is none. */
   caller!: DefaultObject | DefaultAccount | CommandSession;
   /** The session that sent the command. */
   session!: CommandSession;
   /** The account of the session, if logged in. */
   account: DefaultAccount | null = null;
-  /** The name the command was called by (`l` for `look`). */
+  /** The name the command was called by, lower-case and without an ignored prefix (`l` for `look`). */
+  cmdname = "";
+  /** The name as typed, with its prefix (`@reload`). */
+  rawCmdname = "";
+  /** Same as {@link cmdname} (Evennia's older name). */
   cmdstring = "";
   /** Everything after the command name, raw (leading space kept). */
   args = "";
@@ -73,14 +120,70 @@ export class Command {
   /** Server services (login, disconnect, reload ...). */
   services!: CommandServices;
 
-  /** Every name this command answers to, lower-case. */
+  /** Every name this command answers to, lower-case, longest first. */
   get names(): string[] {
-    return [this.key, ...this.aliases].map((n) => n.toLowerCase());
+    const cache = this.namesCache;
+    if (cache && cache.key === this.key && cache.aliases === this.aliases && cache.count === this.aliases.length) return cache.names;
+    const all = [this.key, ...this.aliases].map((n) => String(n).toLowerCase()).filter((n) => n !== "");
+    const names = [...new Set(all)].sort((a, b) => b.length - a.length);
+    this.namesCache = { key: this.key, aliases: this.aliases, count: this.aliases.length, names, set: new Set(names) };
+    return names;
+  }
+
+  /** True when this command and `other` share a name (Evennia's command equality). */
+  sameAs(other: Command | string): boolean {
+    void this.names;
+    const mine = this.namesCache!.set;
+    if (typeof other === "string") return mine.has(other.toLowerCase());
+    for (const n of other.names) if (mine.has(n)) return true;
+    return false;
+  }
+
+  private namesCache: { key: string; aliases: string[]; count: number; names: string[]; set: Set<string> } | null = null;
+
+  /** The compiled {@link argRegex}, or null. */
+  get argPattern(): RegExp | null {
+    const re = this.argRegex;
+    if (re === null || re === undefined || re === "") return null;
+    return compileArgRegex(re instanceof RegExp ? re.source : re);
+  }
+
+  /**
+   * Does `accessor` pass this command's `accessType` lock? (`default` when there is no such lock.)
+   * `session` is the session the command would run for (`is_ooc()` reads it).
+   */
+  access(accessor: PermissionHolder | null, accessType = "cmd", defaultAllow = false, session?: unknown): boolean {
+    return checkLock(this.locks, accessType, { accessor: accessor as (PermissionHolder & { id?: number }) | null, accessed: this, session }, defaultAllow);
+  }
+
+  /** @internal set by the handler: runs a line for this command's session */
+  _runLine: ((line: string) => Promise<void>) | null = null;
+
+  /** Run `line` as if the session had typed it, now (inside this command's unit of work). */
+  async execute(line: string): Promise<void> {
+    if (this._runLine) await this._runLine(line);
   }
 
   /** Send output to the session that ran the command. */
   msg(spec: string | OutputSpec): void {
     this.session.msg(spec);
+  }
+
+  /** The client's screen width (NAWS), or the default 78. */
+  clientWidth(): number {
+    const width = Number(this.session?.clientOptions?.screenwidth);
+    return Number.isFinite(width) && width >= 20 ? Math.min(Math.floor(width), 400) : DEFAULT_CLIENT_WIDTH;
+  }
+
+  /** The client's screen height, or the default 45. */
+  clientHeight(): number {
+    const height = Number(this.session?.clientOptions?.screenheight);
+    return Number.isFinite(height) && height >= 5 ? Math.min(Math.floor(height), 400) : DEFAULT_CLIENT_HEIGHT;
+  }
+
+  /** The help text `help <key>` shows (override to make it depend on the caller). */
+  getHelp(_caller: unknown, _cmdset: CmdSet): string {
+    return this.help;
   }
 
   /** Hook before parsing; return false to abort the command quietly. */
@@ -94,4 +197,33 @@ export class Command {
 
   /** Hook after `func`. */
   async atPostCmd(): Promise<void> {}
+
+  toString(): string {
+    return this.key;
+  }
+}
+
+/** Evennia's `CLIENT_DEFAULT_WIDTH`. */
+export const DEFAULT_CLIENT_WIDTH = 78;
+/** Evennia's `CLIENT_DEFAULT_HEIGHT`. */
+export const DEFAULT_CLIENT_HEIGHT = 45;
+
+const compiled = new Map<string, RegExp>();
+
+function compileArgRegex(source: string): RegExp {
+  let re = compiled.get(source);
+  if (!re) {
+    // matched at the start of the rest only, as Python's re.match
+    re = new RegExp(`^(?:${source})`, "iu");
+    compiled.set(source, re);
+  }
+  return re;
+}
+
+/** A copy of `template` to run: same prototype and fields, its own per-run state. */
+export function copyCommand<T extends Command>(template: T): T {
+  const copy = Object.create(Object.getPrototypeOf(template) as object) as T;
+  Object.assign(copy, template);
+  copy.aliases = [...template.aliases];
+  return copy;
 }

@@ -12,6 +12,7 @@ import { canAccess } from "../typeclasses/object-access.ts";
 import { DefaultExit } from "../typeclasses/exits.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
 import { CmdSet, type CommandClass } from "./cmdset.ts";
+import { registerLocationCmdSets } from "./cmdset-gather.ts";
 import { Command } from "./command.ts";
 
 /** Evennia's priority of exit cmdsets. */
@@ -195,3 +196,6 @@ function directionFallback(taken: Set<string>): CmdSet {
   }
   return set;
 }
+
+// whoever stands in a room gets its exits as commands (and the direction fallback)
+registerLocationCmdSets((location) => [exitCmdSetFor(location), directionFallbackFor(location)]);

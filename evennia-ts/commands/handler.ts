@@ -1,53 +1,88 @@
 /**
- * The command handler: it takes a line a player typed, finds the command in the
- * cmdsets that apply (unlogged-in, account, puppet), checks its `cmd` lock, and
- * runs it in a unit of work. A session's commands run one at a time, in order.
- * A failing command is rolled back; the player gets a short message with an
- * error id and the log gets the trace.
+ * The command handler: it takes a line a player typed, gathers and merges the
+ * cmdsets that apply (`cmdset-gather.ts`, `cmdset-merge.ts`; the merge is cached
+ * for an unchanged situation), finds the command (`command-parser.ts`), and runs a
+ * copy of it in a unit of work: `atPreCmd` → `parse` → `func` → `atPostCmd`. Lines
+ * that call no command go to the system commands (`system-commands.ts`). A
+ * session's commands run one at a time, in order. A failing command is rolled
+ * back; the player gets a short message with an error id and the log gets the
+ * trace. Nothing a player types can throw out of {@link CommandHandler.execute}.
  */
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import { NotLoadedError } from "../typeclasses/attribute-handler.ts";
-import { checkLockString } from "../locks/lock-handler.ts";
+import type { PermissionHolder } from "../locks/permissions.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
-import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
-import { cmdSetFor } from "./cmdset-registry.ts";
-import type { Command, CommandServices, CommandSession } from "./command.ts";
-import { directionFallbackFor, exitCmdSetFor } from "./exit-cmdset.ts";
-import { commandIndex, matchCommand } from "./parse-input.ts";
+import type { CmdSet } from "./cmdset.ts";
+import { configureDefaultCmdSets, FRAMEWORK_CMDSET_PATHS, type DefaultCmdSetPaths } from "./cmdset-handler.ts";
+import { gatherCmdSets } from "./cmdset-gather.ts";
+import "./exit-cmdset.ts";
+import { MergeCache, mergeStack } from "./cmdset-merge.ts";
+import { copyCommand, InterruptCommand, type Command, type CommandServices, type CommandSession } from "./command.ts";
+import { DEFAULT_IGNORE_PREFIXES, parseCommand, type CommandMatch } from "./command-parser.ts";
+import { CMD_MULTIMATCH, CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand, multiMatchMessage, noMatchMessage, systemCommand } from "./system-commands.ts";
 
 const log = getLogger("commands");
 /** Runs of one command when it reads attributes whose references are still loading (see `Store.load`). */
 const MAX_ATTEMPTS = 3;
 
-/** Paths of the cmdsets the handler uses (settings). */
-export interface CmdSetPaths {
-  cmdsetUnloggedin: string;
-  cmdsetAccount: string;
-  cmdsetCharacter: string;
-}
+/** Paths of the default cmdsets (settings). */
+export type CmdSetPaths = Partial<DefaultCmdSetPaths> & Pick<DefaultCmdSetPaths, "cmdsetUnloggedin" | "cmdsetAccount" | "cmdsetCharacter">;
 
 /** Framework fallbacks when a game registers none. */
-export const DEFAULT_CMDSET_PATHS: CmdSetPaths = {
-  cmdsetUnloggedin: "evennia.commands.default.UnloggedinCmdSet",
-  cmdsetAccount: "evennia.commands.default.AccountCmdSet",
-  cmdsetCharacter: "evennia.commands.default.CharacterCmdSet",
-};
+export const DEFAULT_CMDSET_PATHS: DefaultCmdSetPaths = FRAMEWORK_CMDSET_PATHS;
+
+/** Options of {@link CommandHandler}. */
+export interface CommandHandlerOptions {
+  /** Merged cmdsets to remember (0: no cache). Default 1000. */
+  mergeCacheSize?: number;
+  /** Characters ignored at the start of command names (default `@&/+`). */
+  ignorePrefixes?: string;
+  /** Longest line accepted, in characters (0: no limit). Default 6000. */
+  maxCharLimit?: number;
+}
+
+/** How deep a command may run other commands (Evennia's limit). */
+const COMMAND_RECURSION_LIMIT = 10;
+
+/** Evennia's `MAX_CHAR_LIMIT_WARNING`. */
+export const MAX_CHAR_LIMIT_WARNING = "You entered a string that was too long. Please break it up into multiple parts.";
+
+/** Control characters a typed line may not contain (tab is allowed). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** How `^C`-style a control character is written. */
+function caretNotation(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code < 0x20) return `^${String.fromCharCode(code + 64)}`;
+  if (code === 0x7f) return "^?";
+  return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
 
 /** Runs players' commands. */
 export class CommandHandler {
-  private readonly indexCache = new Map<string, { cmdset: CmdSet; index: Map<string, CommandClass> }>();
   private readonly queues = new WeakMap<CommandSession, Promise<void>>();
-  /** Merged sets with a room's exits, by the room's exit (or fallback) set, then by base key. */
-  private readonly roomIndexCache = new WeakMap<CmdSet, Map<string, { cmdset: CmdSet; index: Map<string, CommandClass> }>>();
+  /** How deep commands run commands (`execute`) per session. */
+  private readonly nesting = new WeakMap<CommandSession, number>();
+  private readonly cache: MergeCache | null;
+  private readonly ignorePrefixes: string;
+  private readonly maxCharLimit: number;
 
   constructor(
     private readonly db: Database,
     private readonly services: CommandServices,
-    private readonly paths: CmdSetPaths,
-  ) {}
+    paths: CmdSetPaths,
+    options: CommandHandlerOptions = {},
+  ) {
+    configureDefaultCmdSets(paths);
+    const size = options.mergeCacheSize ?? 1000;
+    this.cache = size > 0 ? new MergeCache(size) : null;
+    this.ignorePrefixes = options.ignorePrefixes ?? DEFAULT_IGNORE_PREFIXES;
+    this.maxCharLimit = options.maxCharLimit ?? 6000;
+  }
 
   /** Queue a line from `session`; resolves when it has run. */
   execute(session: CommandSession, line: string): Promise<void> {
@@ -57,101 +92,147 @@ export class CommandHandler {
     return next;
   }
 
+  /** Merge-cache hits and misses (null when the cache is off). */
+  cacheStats(): ReturnType<MergeCache["stats"]> | null {
+    return this.cache?.stats() ?? null;
+  }
+
+  /** The merged cmdset that applies to `session` now. */
+  async currentCmdSet(session: CommandSession): Promise<CmdSet> {
+    const { entries } = await gatherCmdSets(session, this.accessor(session));
+    return this.cache ? this.cache.merged(entries) : mergeStack(entries);
+  }
+
+  /** Who command locks are checked against: the puppet when there is one, else the account (else the session), as Evennia. */
+  private accessor(session: CommandSession): PermissionHolder | null {
+    return (session.puppet ?? session.account ?? session) as PermissionHolder;
+  }
+
   private async run(session: CommandSession, rawLine: string): Promise<void> {
-    const line = rawLine.trim();
-    if (!line) return;
-    const { cmdset, index } = this.cmdsetFor(session);
-    const match = matchCommand(line, index);
-    if (!match || !this.allowed(new match.cls(), session)) {
-      const word = line.split(/\s+/)[0] ?? line;
-      session.msg(`Command '${word}' is not available. Type "help" for help.`);
+    try {
+      await this.runLine(session, typeof rawLine === "string" ? rawLine : String(rawLine));
+    } catch (err) {
+      this.reportFailure(session, String(rawLine).slice(0, 200), err);
+    }
+  }
+
+  private async runLine(session: CommandSession, rawLine: string): Promise<void> {
+    if (this.maxCharLimit > 0 && rawLine.length > this.maxCharLimit) {
+      session.msg(MAX_CHAR_LIMIT_WARNING);
       return;
     }
+    const control = CONTROL_CHARS.exec(rawLine);
+    if (control) {
+      session.msg(`Your input contained a control character (${caretNotation(control[0])}); it was not run.`);
+      return;
+    }
+    const cmdset = await this.currentCmdSet(session);
+    const line = rawLine.trim();
+    const caller = session.puppet ?? session.account ?? session;
+    const base = { session, cmdset, raw: rawLine };
+    if (!line) {
+      const syscmd = systemCommand(cmdset, CMD_NOINPUT);
+      if (syscmd) await this.runCommand(syscmd, { ...base, cmdname: CMD_NOINPUT, rawCmdname: CMD_NOINPUT, args: "" });
+      return;
+    }
+    const accessor = this.accessor(session);
+    const matches = parseCommand(line, cmdset, { ignorePrefixes: this.ignorePrefixes, caller: accessor, session });
+    if (matches.length > 1) {
+      const syscmd = systemCommand(cmdset, CMD_MULTIMATCH);
+      if (syscmd) {
+        await this.runCommand(syscmd, { ...base, cmdname: CMD_MULTIMATCH, rawCmdname: CMD_MULTIMATCH, args: "There were multiple matches." }, matches);
+      } else session.msg(multiMatchMessage(matches, caller));
+      return;
+    }
+    const match = matches[0];
+    if (!match) {
+      const syscmd = systemCommand(cmdset, CMD_NOMATCH);
+      if (syscmd) await this.runCommand(syscmd, { ...base, cmdname: CMD_NOMATCH, rawCmdname: CMD_NOMATCH, args: line });
+      else session.msg(noMatchMessage(line, cmdset.allNames(accessor)));
+      return;
+    }
+    await this.runCommand(match.cmd, { ...base, cmdname: match.cmdname, rawCmdname: match.rawCmdname, args: match.args });
+  }
+
+  private async runCommand(
+    template: Command,
+    call: { session: CommandSession; cmdset: CmdSet; raw: string; cmdname: string; rawCmdname: string; args: string },
+    matches?: CommandMatch[],
+  ): Promise<void> {
+    const { session } = call;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.runOnce(session, rawLine, match.cls, match, cmdset);
+        await this.runAttempt(template, call, matches);
         return;
       } catch (err) {
-        // It read an attribute whose references were still loading: it has been rolled back
-        // (its output was never sent); wait for them and run it again.
+        // It read an attribute or contents still loading: it has been rolled back (its output
+        // was never sent); wait for them and run it again, as a fresh copy.
         if (err instanceof NotLoadedError && attempt < MAX_ATTEMPTS) {
           await err.ready;
           continue;
         }
-        this.reportFailure(session, line, err);
+        this.reportFailure(session, call.raw.trim(), err);
         return;
       }
     }
   }
 
-  private async runOnce(
-    session: CommandSession,
-    rawLine: string,
-    cls: CommandClass,
-    match: { cmdstring: string; args: string },
-    cmdset: CmdSet,
+  private async runAttempt(
+    template: Command,
+    call: { session: CommandSession; cmdset: CmdSet; raw: string; cmdname: string; rawCmdname: string; args: string },
+    matches?: CommandMatch[],
   ): Promise<void> {
-    const cmd = new cls();
+    const { session } = call;
+    const cmd = copyCommand(template);
     cmd.session = session;
     cmd.account = session.account;
     cmd.caller = session.puppet ?? session.account ?? session;
-    cmd.cmdstring = match.cmdstring;
-    cmd.args = match.args;
-    cmd.raw = rawLine;
-    cmd.cmdset = cmdset;
+    cmd.cmdname = call.cmdname;
+    cmd.cmdstring = call.cmdname;
+    cmd.rawCmdname = call.rawCmdname;
+    cmd.args = call.args;
+    cmd.raw = call.raw;
+    cmd.cmdset = call.cmdset;
     cmd.services = this.services;
+    cmd._runLine = async (line) => {
+      const depth = (this.nesting.get(session) ?? 0) + 1;
+      if (depth > COMMAND_RECURSION_LIMIT) {
+        session.msg(`Command recursion limit (${COMMAND_RECURSION_LIMIT}) reached for '${call.rawCmdname}'.`);
+        return;
+      }
+      this.nesting.set(session, depth);
+      try {
+        await this.runLine(session, line);
+      } finally {
+        this.nesting.set(session, depth - 1);
+      }
+    };
+    if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
+    else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
     await runInUnitOfWork(this.db, async () => {
-      if ((await cmd.atPreCmd()) === false) return;
-      await cmd.parse();
-      await cmd.func();
-      await cmd.atPostCmd();
+      try {
+        if ((await cmd.atPreCmd()) === false) return;
+        await cmd.parse();
+        await cmd.func();
+        await cmd.atPostCmd();
+      } catch (err) {
+        if (!(err instanceof InterruptCommand)) throw err;
+      }
     });
   }
 
-  /** The `cmd` lock, checked against the puppet when there is one, else the account (else the session), as Evennia. */
-  private allowed(cmd: Command, session: CommandSession): boolean {
-    const accessor = session.puppet ?? session.account ?? session;
-    return checkLockString(accessor, cmd.locks, "cmd", { accessed: cmd, default: true, session });
-  }
-
   private reportFailure(session: CommandSession, line: string, err: unknown): void {
-    if (isEvenniaError(err, "EV_ERR_BAD_INPUT") || isEvenniaError(err, "EV_ERR_LOCK_DENIED") || isEvenniaError(err, "EV_ERR_SERIALIZE")) {
-      session.msg(`|r${err.message}|n`);
-      return;
+    try {
+      if (isEvenniaError(err, "EV_ERR_BAD_INPUT") || isEvenniaError(err, "EV_ERR_LOCK_DENIED") || isEvenniaError(err, "EV_ERR_SERIALIZE")) {
+        session.msg(`|r${err.message}|n`);
+        return;
+      }
+      const id = randomBytes(4).toString("hex");
+      log.error(`command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`, err);
+      const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
+      session.msg(`|r${what}; nothing was changed (error id ${id}). It has been logged.|n`);
+    } catch (reportErr) {
+      log.error("could not report a failed command", reportErr);
     }
-    const id = randomBytes(4).toString("hex");
-    log.error(`command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`, err);
-    const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
-    session.msg(`|r${what}; nothing was changed (error id ${id}). It has been logged.|n`);
-  }
-
-  private cmdsetFor(session: CommandSession): { cmdset: CmdSet; index: Map<string, CommandClass> } {
-    const parts: [string, string][] = session.account
-      ? [[this.paths.cmdsetAccount, DEFAULT_CMDSET_PATHS.cmdsetAccount]]
-      : [[this.paths.cmdsetUnloggedin, DEFAULT_CMDSET_PATHS.cmdsetUnloggedin]];
-    if (session.account && session.puppet) parts.push([this.paths.cmdsetCharacter, DEFAULT_CMDSET_PATHS.cmdsetCharacter]);
-    const cacheKey = parts.map(([p]) => p).join("|");
-    let cached = this.indexCache.get(cacheKey);
-    if (!cached) {
-      const sets = parts.map(([p, f]) => cmdSetFor(p, f)).filter((s): s is CmdSet => s !== null);
-      const cmdset = mergeAll(sets);
-      cached = { cmdset, index: commandIndex(cmdset) };
-      this.indexCache.set(cacheKey, cached);
-    }
-    if (!session.account || !session.puppet) return cached;
-    // the puppet's room adds its exits (and "You can't go that way." for other directions)
-    const location = session.puppet.location;
-    const exits = exitCmdSetFor(location);
-    const fallback = directionFallbackFor(location);
-    const roomKey = exits ?? fallback;
-    let byBase = this.roomIndexCache.get(roomKey);
-    if (!byBase) this.roomIndexCache.set(roomKey, (byBase = new Map()));
-    let merged = byBase.get(cacheKey);
-    if (!merged) {
-      const cmdset = mergeAll([fallback, cached.cmdset, ...(exits ? [exits] : [])]);
-      merged = { cmdset, index: commandIndex(cmdset) };
-      byBase.set(cacheKey, merged);
-    }
-    return merged;
   }
 }

@@ -125,6 +125,14 @@ export interface Settings {
   cmdsetAccount: string;
   /** Cmdset of puppeted characters. */
   cmdsetCharacter: string;
+  /** Cmdset of every logged-in session (Evennia's `CMDSET_SESSION`). */
+  cmdsetSession: string;
+  /** Characters ignored at the start of a command name (`@reload` is `reload`); "" turns it off. */
+  cmdIgnorePrefixes: string;
+  /** Merged cmdsets remembered for unchanged situations (0 turns the cache off). */
+  cmdsetMergeCacheSize: number;
+  /** Longest line a player may enter, in characters (Evennia's `MAX_CHAR_LIMIT`); 0 = no limit. */
+  maxCharLimit: number;
 
   /** Strong references the identity map keeps warm (LRU). */
   identityMapLruSize: number;
@@ -208,6 +216,10 @@ export const defaultSettings: Settings = {
   cmdsetUnloggedin: "commands.default_cmdsets.UnloggedinCmdSet",
   cmdsetAccount: "commands.default_cmdsets.AccountCmdSet",
   cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",
+  cmdsetSession: "commands.default_cmdsets.SessionCmdSet",
+  cmdIgnorePrefixes: "@&/+",
+  cmdsetMergeCacheSize: 1000,
+  maxCharLimit: 6000,
   identityMapLruSize: 10_000,
   identityMapFlushHeapMb: 0,
   loadClosureLimit: 2000,

@@ -10,6 +10,7 @@ import type { DefaultAccount } from "../typeclasses/accounts.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { CommandSession } from "../commands/command.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { CmdSetHandler } from "../commands/cmdset-handler.ts";
 
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
@@ -29,6 +30,11 @@ export class ServerSession implements CommandSession {
   commandCount = 0;
   /** When the last command arrived (ms since epoch). */
   lastCommandAt = Date.now();
+  /** This session's cmdsets; persistent ones are kept in the session data across reloads. */
+  readonly cmdset: CmdSetHandler = new CmdSetHandler(this, {
+    load: () => (Array.isArray(this.saved.cmdset_storage) ? this.saved.cmdset_storage.map((p) => String(p ?? "")) : []),
+    save: (paths) => this.setSaved("cmdset_storage", paths.length ? paths : undefined),
+  });
 
   constructor(
     snapshot: SessionSnapshot,

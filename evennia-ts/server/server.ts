@@ -21,6 +21,7 @@ import { setActiveSettings } from "../conf/active-settings.ts";
 import "../commands/default/cmdsets.ts";
 import type { CommandServices, CommandSession } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
+import { helpWarnings } from "../commands/help/help-entries.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
@@ -95,11 +96,19 @@ export class Server {
     setStore(this.store);
     this.config = new ServerConfig(this.db);
     await runInitialSetup(this.db, this.config, this.settings);
-    this.commands = new CommandHandler(this.db, this.services(), {
-      cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
-      cmdsetAccount: this.settings.cmdsetAccount,
-      cmdsetCharacter: this.settings.cmdsetCharacter,
-    });
+    this.commands = new CommandHandler(
+      this.db,
+      this.services(),
+      {
+        cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
+        cmdsetSession: this.settings.cmdsetSession,
+        cmdsetAccount: this.settings.cmdsetAccount,
+        cmdsetCharacter: this.settings.cmdsetCharacter,
+      },
+      { mergeCacheSize: this.settings.cmdsetMergeCacheSize, ignorePrefixes: this.settings.cmdIgnorePrefixes, maxCharLimit: this.settings.maxCharLimit },
+    );
+    const s = this.settings;
+    for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
   }
 

@@ -5,6 +5,7 @@
 import {
   AccountCmdSet as BaseAccountCmdSet,
   CharacterCmdSet as BaseCharacterCmdSet,
+  SessionCmdSet as BaseSessionCmdSet,
   UnloggedinCmdSet as BaseUnloggedinCmdSet,
   registerCmdSet,
 } from "evennia-ts";
@@ -24,6 +25,13 @@ export class AccountCmdSet extends BaseAccountCmdSet {
   }
 }
 
+/** Commands of every logged-in session. */
+export class SessionCmdSet extends BaseSessionCmdSet {
+  override atCmdsetCreation(): void {
+    super.atCmdsetCreation();
+  }
+}
+
 /** Commands before login. */
 export class UnloggedinCmdSet extends BaseUnloggedinCmdSet {
   override atCmdsetCreation(): void {
@@ -34,3 +42,4 @@ export class UnloggedinCmdSet extends BaseUnloggedinCmdSet {
 registerCmdSet("commands.default_cmdsets.CharacterCmdSet", CharacterCmdSet);
 registerCmdSet("commands.default_cmdsets.AccountCmdSet", AccountCmdSet);
 registerCmdSet("commands.default_cmdsets.UnloggedinCmdSet", UnloggedinCmdSet);
+registerCmdSet("commands.default_cmdsets.SessionCmdSet", SessionCmdSet);

@@ -23,6 +23,7 @@ import {
   registerTypeclass,
 } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
+import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
 
 /** A player's session: it keeps what it is sent, without markup. */
 class TestSession implements CommandSession {
@@ -30,6 +31,7 @@ class TestSession implements CommandSession {
   readonly protocolKey = "telnet";
   readonly clientOptions = {};
   readonly got: string[] = [];
+  readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
   constructor(
     readonly sessid: number,
     public account: DefaultAccount | null,

@@ -525,7 +525,7 @@ describe("portal and server processes", () => {
 
     // logged out: character commands are gone, the unlogged-in look shows the screen
     anna.send("say anyone?");
-    await anna.waitFor("Command 'say' is not available");
+    await anna.waitFor("Command 'say anyone?' is not available");
     anna.send("look");
     await anna.waitFor(CONNECTION_SCREEN);
     anna.send(`connect Anna ${PASSWORD}`);

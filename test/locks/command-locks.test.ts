@@ -11,6 +11,16 @@ import { CmdQuell } from "../../evennia-ts/commands/default/quell.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import { DefaultAccount, DefaultCharacter, DefaultObject, createAccount, createObject } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
+import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
+
+const sessionCmdsets = new WeakMap<object, CmdSetHandler>();
+/** A plain session object's cmdset handler (made on first use). */
+function cmdsetOf(s: CommandSession): CmdSetHandler {
+  let handler = sessionCmdsets.get(s);
+  if (!handler) sessionCmdsets.set(s, (handler = new CmdSetHandler(s, null)));
+  return handler;
+}
+
 
 class CmdPuppetOnly extends Command {
   override key = "puppetonly";
@@ -55,6 +65,9 @@ function session(account: DefaultAccount, puppet: DefaultObject | null): Command
     address: "127.0.0.1",
     protocolKey: "telnet",
     clientOptions: {},
+    get cmdset() {
+      return cmdsetOf(this);
+    },
     account,
     puppet,
     out,

@@ -18,6 +18,16 @@ import type { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import { getById } from "../../evennia-ts/typeclasses/search.ts";
 import { Store } from "../../evennia-ts/typeclasses/store.ts";
 import { storedAttribute } from "./store-helpers.ts";
+import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
+
+const sessionCmdsets = new WeakMap<object, CmdSetHandler>();
+/** A plain session object's cmdset handler (made on first use). */
+function cmdsetOf(s: CommandSession): CmdSetHandler {
+  let handler = sessionCmdsets.get(s);
+  if (!handler) sessionCmdsets.set(s, (handler = new CmdSetHandler(s, null)));
+  return handler;
+}
+
 
 const BIG = 10_000;
 
@@ -248,6 +258,9 @@ describeEachDatabase("store loading", (ctx) => {
       address: "127.0.0.1",
       protocolKey: "telnet",
       clientOptions: {},
+      get cmdset() {
+        return cmdsetOf(this);
+      },
       account: null,
       puppet: null,
       msg(spec) {
@@ -302,6 +315,9 @@ describeEachDatabase("store loading", (ctx) => {
       address: "127.0.0.1",
       protocolKey: "telnet",
       clientOptions: {},
+      get cmdset() {
+        return cmdsetOf(this);
+      },
       account: null,
       puppet: null,
       msg(spec) {

@@ -6,6 +6,7 @@ import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
+import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
@@ -33,8 +34,14 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell).add(CmdHelp);
   }
+}
+
+/** Commands of every logged-in session (empty by default; Evennia's `SessionCmdSet`). */
+export class SessionCmdSet extends CmdSet {
+  override key = "DefaultSession";
+  override priority = -20;
 }
 
 /** Commands of a puppeted character. */
@@ -43,10 +50,11 @@ export class CharacterCmdSet extends CmdSet {
   override priority = 0;
 
   override atCmdsetCreation(): void {
-    this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory);
+    this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
   }
 }
 
 registerCmdSet("evennia.commands.default.UnloggedinCmdSet", UnloggedinCmdSet);
 registerCmdSet("evennia.commands.default.AccountCmdSet", AccountCmdSet);
 registerCmdSet("evennia.commands.default.CharacterCmdSet", CharacterCmdSet);
+registerCmdSet("evennia.commands.default.SessionCmdSet", SessionCmdSet);

@@ -12,6 +12,19 @@ import { searchNearby } from "./nearby-search.ts";
 export class CmdLook extends Command {
   override key = "look";
   override aliases = ["l", "ls"];
+  override argRegex = "\\s|$";
+  override help = `Look at location or object.
+
+Usage:
+  look
+  look <obj>
+  look *<account>
+
+Observes your location or objects in your vicinity.
+
+Examples:
+  look
+  l`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -40,6 +53,17 @@ export class CmdLook extends Command {
 export class CmdGet extends Command {
   override key = "get";
   override aliases = ["grab"];
+  override argRegex = "\\s|$";
+  override help = `Pick up something.
+
+Usage:
+  get <obj>
+
+Picks up an object from your location and puts it in your inventory.
+
+Examples:
+  get sword
+  grab 2-coin`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -78,6 +102,17 @@ export class CmdGet extends Command {
 /** `drop <thing>`: put down something you carry. */
 export class CmdDrop extends Command {
   override key = "drop";
+  override argRegex = "\\s|$";
+  override help = `Drop something.
+
+Usage:
+  drop <obj>
+
+Lets you drop an object from your inventory into the location you are
+currently in.
+
+Examples:
+  drop sword`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -115,6 +150,18 @@ export class CmdDrop extends Command {
 export class CmdInventory extends Command {
   override key = "inventory";
   override aliases = ["inv", "i"];
+  override argRegex = "$";
+  override help = `View inventory.
+
+Usage:
+  inventory
+  inv
+
+Shows your inventory.
+
+Examples:
+  inventory
+  i`;
 
   override async func(): Promise<void> {
     const caller = this.caller;
@@ -152,6 +199,19 @@ export class CmdInventory extends Command {
 export class CmdSay extends Command {
   override key = "say";
   override aliases = ['"', "'"];
+  // `"hello` and `'hello` work: anything may follow the name
+  override argRegex = null;
+  override help = `Speak as your character.
+
+Usage:
+  say <message>
+
+Talk to those in your current location.
+
+Examples:
+  say Hello!
+  "Hello!
+  'Hello!`;
 
   override async func(): Promise<void> {
     const caller = this.caller;

@@ -185,14 +185,25 @@ export function formatFlushReport(f: FlushReport): string[] {
  */
 export class CmdMemory extends Command {
   override key = "memory";
-  // the parser does not split `/switches` off a command name yet: the switch form is an alias
-  override aliases = ["mem", "memory/flush", "mem/flush"];
+  override aliases = ["mem"];
   override locks = "cmd:perm(Admin)";
   override helpCategory = "system";
+  override help = `Show memory figures: heap, and what the identity map holds.
+
+Usage:
+  memory
+  memory/flush
+
+With /flush, every unpinned cached object is dropped and the figures before
+and after are shown.
+
+Examples:
+  memory
+  mem/flush`;
 
   override async func(): Promise<void> {
     const args = this.args.trim().toLowerCase();
-    const flush = this.cmdstring.toLowerCase().endsWith("/flush") || args === "flush" || args === "/flush";
+    const flush = args === "flush" || args === "/flush";
     if (args && !flush) {
       this.msg("Usage: memory, or memory/flush to drop cached objects");
       return;

@@ -12,6 +12,20 @@ export class CmdQuell extends Command {
   override aliases = ["unquell"];
   override locks = "cmd:pperm(Player)";
   override helpCategory = "general";
+  override help = `Act with your character's permissions instead of your account's.
+
+Usage:
+  quell
+  unquell
+
+While quelled, locks see the permissions of the character you puppet, not those
+of your account: handy to check what an ordinary player can do. It only ever
+lowers what you may do (the lower of the two ranks counts), and a superuser
+loses the lock bypass while quelled. unquell puts your account's permissions back.
+
+Examples:
+  quell
+  unquell`;
 
   override async func(): Promise<void> {
     const account = this.account;

@@ -9,6 +9,17 @@ export class CmdReload extends Command {
   override aliases = ["restart"];
   override locks = "cmd:perm(Developer)";
   override helpCategory = "system";
+  override help = `Reload the server.
+
+Usage:
+  reload
+
+This restarts the server with fresh game code. The portal is not affected:
+nobody is disconnected.
+
+Examples:
+  reload
+  @reload`;
 
   override async func(): Promise<void> {
     this.msg("Reloading the server...");
@@ -22,6 +33,16 @@ export class CmdReset extends Command {
   override aliases = ["reboot"];
   override locks = "cmd:perm(Developer)";
   override helpCategory = "system";
+  override help = `Reset and reboot the server.
+
+Usage:
+  reset
+
+A cold reboot: as a reload, but everyone is logged out (and stays connected),
+and puppets are put away as at a shutdown.
+
+Examples:
+  reset`;
 
   override async func(): Promise<void> {
     this.msg("Resetting the server...");
@@ -34,6 +55,16 @@ export class CmdShutdown extends Command {
   override key = "shutdown";
   override locks = "cmd:perm(Developer)";
   override helpCategory = "system";
+  override help = `Stop the server completely.
+
+Usage:
+  shutdown
+
+Gracefully shuts down both the server and the portal; everyone is
+disconnected.
+
+Examples:
+  shutdown`;
 
   override async func(): Promise<void> {
     this.msg("Shutting down the server...");

@@ -4,7 +4,7 @@
 import { findAccount } from "../../typeclasses/search.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 import { Command } from "../command.ts";
-import { splitQuoted } from "../parse-input.ts";
+import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
 const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 
@@ -12,8 +12,25 @@ const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 export class CmdUnconnectedConnect extends Command {
   override key = "connect";
   override aliases = ["conn", "con", "co"];
+  override argRegex = "\\s.*?|$";
+  override help = `Connect to the game.
+
+Usage (at login screen):
+  connect accountname password
+  connect "account name" "pass word"
+
+Use the create command to first create an account before logging in.
+If you have spaces in your name, enclose it in double quotes.
+
+Examples:
+  connect Anna secret123
+  connect "Anna Smith" secret123`;
 
   override async func(): Promise<void> {
+    if (hasUnmatchedQuote(this.args)) {
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): connect <name> <password>');
+      return;
+    }
     const parts = splitQuoted(this.args);
     if (parts.length !== 2) {
       this.msg("Usage (without <>): connect <name> <password>");
@@ -38,8 +55,25 @@ export class CmdUnconnectedConnect extends Command {
 export class CmdUnconnectedCreate extends Command {
   override key = "create";
   override aliases = ["cre", "cr"];
+  override argRegex = "\\s.*?|$";
+  override help = `Create a new account.
+
+Usage (at login screen):
+  create <accountname> <password>
+  create "account name" "pass word"
+
+This creates a new account. If you have spaces in your name, enclose it in
+double quotes.
+
+Examples:
+  create Anna secret123
+  create "Anna Smith" secret123`;
 
   override async func(): Promise<void> {
+    if (hasUnmatchedQuote(this.args)) {
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): create <name> <password>');
+      return;
+    }
     const parts = splitQuoted(this.args);
     if (parts.length !== 2) {
       this.msg("Usage (without <>): create <name> <password>\nIf <name> contains spaces, enclose it in double quotes.");
@@ -74,6 +108,16 @@ export class CmdUnconnectedCreate extends Command {
 export class CmdUnconnectedQuit extends Command {
   override key = "quit";
   override aliases = ["q", "qu"];
+  override help = `Quit when in unlogged-in state.
+
+Usage:
+  quit
+
+We maintain a different version of the quit command here for unconnected
+accounts for the sake of simplicity.
+
+Examples:
+  quit`;
 
   override async func(): Promise<void> {
     this.services.disconnect(this.session, "Good bye! Disconnecting.");
@@ -84,6 +128,16 @@ export class CmdUnconnectedQuit extends Command {
 export class CmdUnconnectedLook extends Command {
   override key = "look";
   override aliases = ["l"];
+  override help = `Look when in unlogged-in state.
+
+Usage:
+  look
+
+This is an unconnected version of the look command for simplicity: it shows
+the connection screen again.
+
+Examples:
+  look`;
 
   override async func(): Promise<void> {
     this.msg(this.services.connectionScreen());
@@ -94,6 +148,15 @@ export class CmdUnconnectedLook extends Command {
 export class CmdUnconnectedHelp extends Command {
   override key = "help";
   override aliases = ["h", "?"];
+  override help = `Get help when in unconnected-in state.
+
+Usage:
+  help
+
+This is an unconnected version of the help command, for simplicity.
+
+Examples:
+  help`;
 
   override async func(): Promise<void> {
     this.msg(

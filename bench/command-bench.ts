@@ -1,0 +1,175 @@
+/**
+ * Command throughput: `look` and `say` per second through the full command handler
+ * (gathering the cmdsets of a room with 50 things and 20 exits, merging, parsing,
+ * running in a unit of work), with the merged-cmdset cache on and off — Evennia's
+ * merge cost is a known complaint (evennia#3807).
+ *
+ *   node --import tsx bench/command-bench.ts [--quick]
+ *
+ * Runs on an in-memory SQLite database, in this process. `npm run bench` runs it after
+ * the data-layer benchmarks.
+ */
+import { fileURLToPath } from "node:url";
+import { CmdSet } from "../evennia-ts/commands/cmdset.ts";
+import { CmdSetHandler } from "../evennia-ts/commands/cmdset-handler.ts";
+import { Command, type CommandServices, type CommandSession } from "../evennia-ts/commands/command.ts";
+import "../evennia-ts/commands/default/cmdsets.ts";
+import { CommandHandler } from "../evennia-ts/commands/handler.ts";
+import { Database } from "../evennia-ts/db/database.ts";
+import { runInUnitOfWork } from "../evennia-ts/db/unit-of-work.ts";
+import "../evennia-ts/typeclasses/index.ts";
+import { createAccount, createObject, DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom, type DefaultAccount } from "../evennia-ts/typeclasses/index.ts";
+import { Store } from "../evennia-ts/typeclasses/store.ts";
+import { setStore } from "../evennia-ts/typeclasses/store-context.ts";
+import { fmt, now } from "./measure.ts";
+
+/** One measured command. */
+export interface CommandRate {
+  command: string;
+  cache: "on" | "off";
+  perSecond: number;
+  /** Mean microseconds per command. */
+  microseconds: number;
+  runs: number;
+}
+
+/** What the command benchmark reports. */
+export interface CommandBenchResult {
+  things: number;
+  exits: number;
+  rates: CommandRate[];
+  /** Microseconds to gather and merge the cmdsets once, cache off / on. */
+  mergeMicroseconds: { off: number; on: number };
+}
+
+class BenchSession implements CommandSession {
+  readonly sessid = 1;
+  readonly address = "127.0.0.1";
+  readonly protocolKey = "bench";
+  readonly clientOptions: Record<string, unknown> = {};
+  account: DefaultAccount | null = null;
+  puppet: DefaultObject | null = null;
+  readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
+  received = 0;
+  msg(): void {
+    this.received++;
+  }
+}
+
+/** An exit's traversal command, as an exit cmdset gives it (a stand-in until exits bring their own). */
+function exitCmdSet(exit: DefaultObject): CmdSet {
+  class CmdExit extends Command {
+    override key = exit.key;
+    override aliases = [exit.key.slice(0, 2)];
+    override isExit = true;
+    override help = "Go through the exit.";
+  }
+  const set = new CmdSet(exit, "ExitCmdSet");
+  set.priority = 101;
+  set.duplicates = true;
+  set.add(CmdExit);
+  return set;
+}
+
+const services: CommandServices = {
+  login: async () => undefined,
+  createAccountWithCharacter: async () => {
+    throw new Error("not in the benchmark");
+  },
+  disconnect: () => undefined,
+  requestServer: () => undefined,
+  loginAllowed: () => true,
+  loginFailed: () => undefined,
+  connectionScreen: () => "",
+  settings: { serverName: "bench", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "" },
+  sessions: () => [],
+};
+
+const PATHS = {
+  cmdsetUnloggedin: "evennia.commands.default.UnloggedinCmdSet",
+  cmdsetSession: "evennia.commands.default.SessionCmdSet",
+  cmdsetAccount: "evennia.commands.default.AccountCmdSet",
+  cmdsetCharacter: "evennia.commands.default.CharacterCmdSet",
+};
+
+/** Run the command benchmark. */
+export async function runCommandBench(options: { quick?: boolean } = {}): Promise<CommandBenchResult> {
+  const seconds = options.quick ? 0.5 : 2;
+  const db = await Database.open({ url: "sqlite::memory:" });
+  const store = new Store(db, { lruSize: 1000 });
+  await store.init();
+  setStore(store);
+  const session = new BenchSession();
+  try {
+    const things = 50;
+    const exits = 20;
+    await runInUnitOfWork(db, async () => {
+      const room = await createObject(DefaultRoom, { key: "Bazaar" });
+      const away = await createObject(DefaultRoom, { key: "Elsewhere" });
+      for (let i = 0; i < things; i++) await createObject(DefaultObject, { key: `trinket ${i}`, location: room });
+      for (let i = 0; i < exits; i++) {
+        const exit = await createObject(DefaultExit, { key: `passage${i}`, location: room, destination: away });
+        exit.cmdset.add(exitCmdSet(exit));
+      }
+      session.account = await createAccount(undefined, { username: "bencher", password: "secret123", permissions: ["Player"] });
+      session.puppet = await createObject(DefaultCharacter, { key: "Bencher", location: room, account: session.account });
+    });
+    // alternate cache off and on over a few rounds and keep each one's best (a busy machine only slows runs down)
+    const best = new Map<string, CommandRate>();
+    const mergeMicroseconds = { off: Infinity, on: Infinity };
+    const handlers = {
+      off: new CommandHandler(db, services, PATHS, { mergeCacheSize: 0 }),
+      on: new CommandHandler(db, services, PATHS, { mergeCacheSize: 1000 }),
+    };
+    const rounds = options.quick ? 2 : 3;
+    for (let round = 0; round < rounds; round++) {
+      for (const cache of ["off", "on"] as const) {
+        const handler = handlers[cache];
+        const merges = options.quick ? 200 : 1000;
+        await handler.currentCmdSet(session);
+        let t0 = now();
+        for (let i = 0; i < merges; i++) await handler.currentCmdSet(session);
+        mergeMicroseconds[cache] = Math.min(mergeMicroseconds[cache], ((now() - t0) * 1000) / merges);
+        for (const command of ["look", "say hello"]) {
+          for (let i = 0; i < 50; i++) await handler.execute(session, command); // warm up
+          let runs = 0;
+          t0 = now();
+          const until = t0 + seconds * 1000;
+          while (now() < until) {
+            for (let i = 0; i < 20; i++) await handler.execute(session, command);
+            runs += 20;
+          }
+          const ms = now() - t0;
+          const rate: CommandRate = { command: command.split(" ")[0]!, cache, perSecond: (runs * 1000) / ms, microseconds: (ms * 1000) / runs, runs };
+          const key = `${rate.command}/${cache}`;
+          if (!best.has(key) || best.get(key)!.perSecond < rate.perSecond) best.set(key, rate);
+        }
+      }
+    }
+    const rates = [...best.values()].sort((a, b) => a.command.localeCompare(b.command) || a.cache.localeCompare(b.cache));
+    if (session.received === 0) throw new Error("the commands produced no output");
+    return { things, exits, rates, mergeMicroseconds };
+  } finally {
+    setStore(null);
+    await db.close();
+  }
+}
+
+/** The result as a small table. */
+export function formatCommandBench(r: CommandBenchResult): string {
+  const lines = [`Commands through the full handler (room with ${r.things} things and ${r.exits} exits, SQLite in memory):`];
+  lines.push(`  ${"command".padEnd(8)}${"cache".padEnd(7)}${"per second".padStart(12)}${"µs each".padStart(10)}`);
+  for (const rate of r.rates) lines.push(`  ${rate.command.padEnd(8)}${rate.cache.padEnd(7)}${fmt(rate.perSecond).padStart(12)}${fmt(rate.microseconds, 1).padStart(10)}`);
+  lines.push(`  gather + merge cmdsets: ${fmt(r.mergeMicroseconds.off, 1)} µs with the cache off, ${fmt(r.mergeMicroseconds.on, 1)} µs with it on`);
+  return lines.join("\n");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runCommandBench({ quick: process.argv.includes("--quick") }).then(
+    (r) => console.log(formatCommandBench(r)),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

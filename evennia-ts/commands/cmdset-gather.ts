@@ -1,0 +1,128 @@
+/**
+ * Gathering the cmdsets that apply when a session types a line, in Evennia's
+ * order: the session's, the account's, the puppet's, then — unless the merged
+ * sets so far say `noObjs` — those of the objects around the puppet: what is in
+ * its location (exits included, unless `noExits`), what it carries, and the
+ * location itself. Objects whose `call` lock refuses the caller are skipped
+ * (characters refuse by default, so another player's commands are not yours).
+ *
+ * Cmdsets on objects around the caller merge with `duplicates` on unless they set
+ * it, so two balls' `kick` commands both stay and the player picks `kick-2`.
+ */
+import type { PermissionHolder } from "../locks/permissions.ts";
+import { DefaultCharacter } from "../typeclasses/characters.ts";
+import type { DefaultObject } from "../typeclasses/objects.ts";
+import type { CmdSet } from "./cmdset.ts";
+import type { StackEntry } from "./cmdset-merge.ts";
+import type { CommandSession } from "./command.ts";
+import "./cmdset-handler.ts";
+
+/** Key of the cmdsets exits provide (filtered by `noExits`). */
+export const EXIT_CMDSET_KEY = "ExitCmdSet";
+/** Key of cmdsets holding channel commands (filtered by `noChannels`). */
+export const CHANNEL_CMDSET_KEY = "ChannelCmdSet";
+
+/**
+ * Cmdsets a location gives whoever stands in it without being on any object's
+ * handler — the exits' commands, built from the room's exits. Gathered with the
+ * objects around the puppet (skipped with `noObjs`; sets keyed `ExitCmdSet` also with `noExits`).
+ */
+export type LocationCmdSetSource = (location: DefaultObject, puppet: DefaultObject) => readonly (CmdSet | null)[];
+
+const locationSources: LocationCmdSetSource[] = [];
+
+/** Add a {@link LocationCmdSetSource} (the exit cmdset registers itself here). */
+export function registerLocationCmdSets(source: LocationCmdSetSource): void {
+  if (!locationSources.includes(source)) locationSources.push(source);
+}
+
+/** What gathering found. */
+export interface GatheredCmdSets {
+  /** The sets to merge, in gathering order. */
+  entries: StackEntry[];
+  /** The objects (besides the session, account and puppet) whose sets were gathered. */
+  localObjects: DefaultObject[];
+}
+
+/** Merge-relevant flags of a stack, folded as merging would fold them. */
+interface Flags {
+  priority: number;
+  noObjs: boolean | null;
+  noExits: boolean | null;
+  noChannels: boolean | null;
+}
+
+function foldFlags(acc: Flags | null, set: CmdSet): Flags {
+  if (!acc) return { priority: set.priority, noObjs: set.noObjs, noExits: set.noExits, noChannels: set.noChannels };
+  const [high, low] = acc.priority <= set.priority ? [set, acc] : [acc, set];
+  return {
+    priority: high.priority,
+    noObjs: high.noObjs ?? low.noObjs,
+    noExits: high.noExits ?? low.noExits,
+    noChannels: high.noChannels ?? low.noChannels,
+  };
+}
+
+/**
+ * May `caller` use the cmdsets on `obj`? Its `call` lock decides (no superuser
+ * bypass); without one, characters refuse and everything else allows.
+ */
+export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder | null): boolean {
+  return obj.access(accessor, "call", { default: !(obj instanceof DefaultCharacter), noSuperuserBypass: true });
+}
+
+/** The objects around `puppet` whose cmdsets may apply: the location's contents (not the puppet), its own contents, the location. */
+function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<DefaultObject[]> {
+  const location = puppet.location;
+  if (!location) return [];
+  // contents are in memory once loaded (no query); the first look at a place loads them
+  if (location.contentsLoaded && puppet.contentsLoaded) return [...location.contentsGet({ exclude: puppet }), ...puppet.contents, location];
+  return (async () => {
+    const around = (await location.loadContents()).filter((o) => o !== puppet);
+    return [...around, ...(await puppet.loadContents()), location];
+  })();
+}
+
+/** Gather the cmdsets for a line from `session` (see the module comment). */
+export async function gatherCmdSets(session: CommandSession, accessor: PermissionHolder | null): Promise<GatheredCmdSets> {
+  const entries: StackEntry[] = [];
+  let flags: Flags | null = null;
+  const take = (sets: readonly CmdSet[]) => {
+    for (const set of sets) {
+      entries.push({ set });
+      flags = foldFlags(flags, set);
+    }
+  };
+  take(session.cmdset.all());
+  const account = session.account;
+  if (account) take(account.cmdset.all());
+  const puppet = account ? session.puppet : null;
+  const localObjects: DefaultObject[] = [];
+  if (puppet) {
+    take(puppet.cmdset.all());
+    const current = flags as Flags | null;
+    if (!current?.noObjs) {
+      for (const obj of await objectsAround(puppet)) {
+        const sets = obj.cmdset.all();
+        if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
+        localObjects.push(obj);
+        for (const set of sets) {
+          if (current?.noExits && set.key === EXIT_CMDSET_KEY) continue;
+          entries.push({ set, duplicates: set.duplicates ?? true });
+        }
+      }
+      const location = puppet.location;
+      if (location) {
+        for (const source of locationSources) {
+          for (const set of source(location, puppet)) {
+            if (!set || (current?.noExits && set.key === EXIT_CMDSET_KEY)) continue;
+            entries.push({ set, duplicates: set.duplicates ?? true });
+          }
+        }
+      }
+    }
+  }
+  const final = flags as Flags | null;
+  if (final?.noChannels) return { entries: entries.filter((e) => e.set.key !== CHANNEL_CMDSET_KEY), localObjects };
+  return { entries, localObjects };
+}

@@ -1,0 +1,175 @@
+/**
+ * Merging cmdsets, with Evennia's rules:
+ *
+ * - Two sets merge as "B + A": the one with the higher priority (A on a tie)
+ *   applies its merge type — or its `keyMergetypes[B.key]` — to the other.
+ * - Union keeps every command, the higher set's on a name clash (both, when the
+ *   higher set has `duplicates` and the priorities are equal); Intersect keeps the
+ *   names in both; Replace keeps the higher set; Remove keeps the lower set minus
+ *   the higher set's names.
+ * - `noExits`, `noObjs`, `noChannels` pass through unless the higher set sets them;
+ *   `duplicates` is not inherited.
+ * - System commands (`__noinput_command` ...) survive every merge.
+ * - A stack of sets is merged by first merging the sets of equal priority among
+ *   themselves, then the groups from the lowest priority up.
+ *
+ * {@link MergeCache} remembers merged results by the identity and version of the
+ * sets merged, so an unchanged situation is not merged again.
+ */
+import { CmdSet, type MergeType } from "./cmdset.ts";
+import type { Command } from "./command.ts";
+
+/** Options of {@link mergeCmdSets}. */
+export interface MergeOptions {
+  /** `duplicates` to use for the higher set instead of its own (object sets use true when unset). */
+  duplicates?: boolean | null;
+  /** Same for the lower set. */
+  lowerDuplicates?: boolean | null;
+}
+
+/**
+ * Merge `higherCandidate` onto `lower` ("lower + higher"), deciding which is
+ * higher by priority (the second on a tie). Returns a new set.
+ */
+export function mergeCmdSets(lower: CmdSet, higherCandidate: CmdSet, options: MergeOptions = {}): CmdSet {
+  const bDup = options.lowerDuplicates !== undefined ? options.lowerDuplicates : lower.duplicates;
+  const aDup = options.duplicates !== undefined ? options.duplicates : higherCandidate.duplicates;
+  let high: CmdSet, low: CmdSet, highDup: boolean | null;
+  if (lower.priority <= higherCandidate.priority) {
+    high = higherCandidate;
+    low = lower;
+    highDup = aDup;
+  } else {
+    high = lower;
+    low = higherCandidate;
+    highDup = bDup;
+  }
+  const mergeType: MergeType = high.keyMergetypes[low.key] ?? high.mergeType;
+  const out = high.duplicate();
+  const dupes = Boolean(highDup) && high.priority === low.priority;
+  switch (mergeType) {
+    case "Intersect":
+      out.commands = dupes
+        ? high.commands.filter((c) => inSet(c, low)).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
+        : high.commands.filter((c) => inSet(c, low));
+      break;
+    case "Replace":
+      out.commands = [...high.commands];
+      break;
+    case "Remove":
+      out.commands = low.commands.filter((c) => !inSet(c, high));
+      break;
+    default:
+      out.commands = dupes ? [...high.commands, ...low.commands] : [...high.commands, ...low.commands.filter((c) => !inSet(c, high))];
+  }
+  out.noChannels = high.noChannels ?? low.noChannels;
+  out.noExits = high.noExits ?? low.noExits;
+  out.noObjs = high.noObjs ?? low.noObjs;
+  out.duplicates = null;
+  out.actualMergeType = mergeType;
+  // system commands: the higher set's, then the lower set's not replaced by them
+  const system = [...high.systemCommands, ...low.systemCommands.filter((c) => !high.systemCommands.some((h) => h.sameAs(c)))];
+  out.commands = out.commands.filter((c) => !c.key.startsWith("__"));
+  out.commands.push(...system);
+  out.systemCommands = system;
+  out.version++;
+  return out;
+}
+
+function inSet(cmd: Command, set: CmdSet): boolean {
+  for (const c of set.commands) if (c.sameAs(cmd)) return true;
+  return false;
+}
+
+/** A set to merge and the `duplicates` value to merge it with. */
+export interface StackEntry {
+  set: CmdSet;
+  /** Overrides `set.duplicates` for this merge (object sets around the caller: true when unset). */
+  duplicates?: boolean | null;
+}
+
+/**
+ * Merge a gathered stack: equal priorities first (in gathering order), then from
+ * the lowest priority up. Returns an empty set for an empty stack.
+ */
+export function mergeStack(entries: readonly (StackEntry | CmdSet)[]): CmdSet {
+  const list = entries.map((e) => (e instanceof CmdSet ? { set: e } : e));
+  if (list.length === 0) return new CmdSet(null, "_EMPTY_CMDSET");
+  const groups = new Map<number, { set: CmdSet; duplicates: boolean | null }>();
+  for (const entry of list) {
+    const dup = entry.duplicates !== undefined ? entry.duplicates : entry.set.duplicates;
+    const group = groups.get(entry.set.priority);
+    if (!group) groups.set(entry.set.priority, { set: entry.set, duplicates: dup });
+    else groups.set(entry.set.priority, { set: mergeCmdSets(group.set, entry.set, { lowerDuplicates: group.duplicates, duplicates: dup }), duplicates: null });
+  }
+  const sorted = [...groups.values()].sort((a, b) => a.set.priority - b.set.priority);
+  let merged = sorted[0]!.set;
+  for (let i = 1; i < sorted.length; i++) merged = mergeCmdSets(merged, sorted[i]!.set, { lowerDuplicates: null, duplicates: sorted[i]!.duplicates });
+  if (merged === list[0]!.set && list.length === 1) {
+    // a lone set is used as it is; give callers a set of their own to keep
+    const copy = merged.duplicate();
+    copy.commands = [...merged.commands];
+    copy.systemCommands = [...merged.systemCommands];
+    merged = copy;
+  }
+  merged.mergedFrom = list.map((e) => e.set);
+  return merged;
+}
+
+/** Merge sets in ascending priority (a convenience for tests and game code). */
+export function mergeAll(sets: readonly CmdSet[]): CmdSet {
+  return mergeStack(sets);
+}
+
+/** Counters of a {@link MergeCache}. */
+export interface MergeCacheStats {
+  hits: number;
+  misses: number;
+  size: number;
+}
+
+/** Merged cmdsets by the sets that made them (least recently used dropped first). */
+export class MergeCache {
+  private readonly entries = new Map<string, CmdSet>();
+  private hits = 0;
+  private misses = 0;
+
+  constructor(private readonly maxSize = 1000) {}
+
+  /** The key for a stack: each set's identity, version, priority and `duplicates` as merged. */
+  static keyOf(entries: readonly StackEntry[]): string {
+    let key = "";
+    for (const e of entries) {
+      const dup = e.duplicates !== undefined ? e.duplicates : e.set.duplicates;
+      key += `${e.set.uid}.${e.set.version}.${e.set.priority}.${dup === null ? "n" : dup ? "t" : "f"}|`;
+    }
+    return key;
+  }
+
+  /** The merged set for `entries`, merging (and remembering) on a miss. */
+  merged(entries: readonly StackEntry[]): CmdSet {
+    const key = MergeCache.keyOf(entries);
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.hits++;
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    this.misses++;
+    const merged = mergeStack(entries);
+    this.entries.set(key, merged);
+    if (this.entries.size > this.maxSize) this.entries.delete(this.entries.keys().next().value!);
+    return merged;
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Hit and miss counts. */
+  stats(): MergeCacheStats {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+  }
+}

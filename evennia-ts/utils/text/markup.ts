@@ -1,0 +1,96 @@
+/**
+ * Helpers for text with Evennia `|`-markup: strip the codes, measure the columns the
+ * text takes on screen (wide East Asian characters count two), and pad or crop to a
+ * width while keeping every colour code intact.
+ */
+import { charWidth } from "./char-width.ts";
+import { parseMarkup } from "./markup-parser.ts";
+
+/** `text` without markup: what a player reads (`||` becomes `|`, `|/` a newline). */
+export function stripMarkup(text: string): string {
+  let out = "";
+  for (const t of parseMarkup(text)) if (t.type === "text") out += t.text;
+  return out;
+}
+
+/** Columns a plain string takes (tabs count one; see `wrapText` for tab stops). */
+export function textWidth(plain: string): number {
+  let w = 0;
+  for (const ch of plain) w += charWidth(ch.codePointAt(0)!);
+  return w;
+}
+
+/** Columns `text` takes once its markup is rendered. */
+export function visibleLength(text: string): number {
+  return textWidth(stripMarkup(text));
+}
+
+/** The width of the widest line of `text` (markup ignored). */
+export function maxLineWidth(text: string): number {
+  let widest = 0;
+  for (const line of stripMarkup(text).split("\n")) widest = Math.max(widest, textWidth(line));
+  return widest;
+}
+
+/** Horizontal alignment: left, right, centre. */
+export type Align = "l" | "r" | "c";
+
+/**
+ * Pad `text` with `fill` to `width` columns (markup kept). Text already wider is
+ * returned as it is (see {@link cropMarkup}).
+ */
+export function padMarkup(text: string, width: number, align: Align = "l", fill = " "): string {
+  const missing = width - visibleLength(text);
+  if (missing <= 0) return text;
+  const f = fill === "" ? " " : fill;
+  const repeat = (n: number) => f.repeat(Math.ceil(n / f.length)).slice(0, n);
+  if (align === "r") return repeat(missing) + text;
+  if (align === "c") {
+    const left = Math.floor(missing / 2);
+    return repeat(left) + text + repeat(missing - left);
+  }
+  return text + repeat(missing);
+}
+
+/**
+ * Crop `text` to at most `width` columns, ending in `suffix` when cut (Evennia's
+ * `crop`, `[...]` by default). Markup codes are kept whole and none is dropped, so
+ * a colour opened before the cut is still closed by a later `|n`; a wide character
+ * that would straddle the edge is left out.
+ */
+export function cropMarkup(text: string, width: number, suffix = "[...]"): string {
+  if (visibleLength(text) <= width) return text;
+  const suffixWidth = visibleLength(suffix);
+  const room = suffixWidth >= width ? width : width - suffixWidth;
+  let out = "";
+  let used = 0;
+  let cut = false;
+  for (const t of parseMarkup(text)) {
+    const source = text.slice(t.start, t.end);
+    if (t.type !== "text") {
+      out += source;
+      continue;
+    }
+    if (cut) continue;
+    if (t.escape) {
+      const w = textWidth(t.text === "\n" ? "" : t.text);
+      if (used + w > room) {
+        cut = true;
+        continue;
+      }
+      out += source;
+      used += w;
+      continue;
+    }
+    for (const ch of source) {
+      const w = charWidth(ch.codePointAt(0)!);
+      if (used + w > room) {
+        cut = true;
+        break;
+      }
+      out += ch;
+      used += w;
+    }
+  }
+  return suffixWidth >= width ? out : out + suffix;
+}

@@ -1,0 +1,70 @@
+/**
+ * A command session for tests: records what it is sent, has its own cmdsets, and
+ * runs lines through a real {@link CommandHandler}.
+ */
+import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
+import type { CommandServices, CommandSession } from "../../evennia-ts/commands/command.ts";
+import { CommandHandler, type CommandHandlerOptions } from "../../evennia-ts/commands/handler.ts";
+import "../../evennia-ts/commands/default/cmdsets.ts";
+import type { Database } from "../../evennia-ts/db/database.ts";
+import { stripMarkup } from "../../evennia-ts/utils/text/markup.ts";
+import type { OutputSpec } from "../../evennia-ts/protocol/message.ts";
+import type { DefaultAccount, DefaultObject } from "../../evennia-ts/typeclasses/index.ts";
+
+let nextSessid = 1000;
+
+/** A session that keeps its output. */
+export class RecordingSession implements CommandSession {
+  readonly sessid = nextSessid++;
+  readonly address = "127.0.0.1";
+  readonly protocolKey = "test";
+  readonly clientOptions: Record<string, unknown> = { screenwidth: 78 };
+  account: DefaultAccount | null = null;
+  puppet: DefaultObject | null = null;
+  readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
+  /** Every text sent, markup stripped. */
+  readonly texts: string[] = [];
+
+  msg(spec: string | OutputSpec): void {
+    const text = typeof spec === "string" ? spec : spec.text;
+    const value = Array.isArray(text) ? text[0] : text;
+    if (value !== undefined) this.texts.push(stripMarkup(String(value)));
+  }
+
+  /** Everything sent since the last call. */
+  take(): string {
+    return this.texts.splice(0).join("\n");
+  }
+}
+
+/** Services that do nothing the tests look at. */
+export function testServices(settings: Partial<CommandServices["settings"]> = {}): CommandServices {
+  return {
+    login: async () => undefined,
+    createAccountWithCharacter: async () => {
+      throw new Error("not in this test");
+    },
+    disconnect: (session, reason) => session.msg(reason || "(disconnected)"),
+    requestServer: () => undefined,
+    loginAllowed: () => true,
+    loginFailed: () => undefined,
+    connectionScreen: () => "Welcome",
+    settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "", ...settings },
+    sessions: () => [],
+  };
+}
+
+/** A handler with the framework's default cmdsets. */
+export function testHandler(db: Database, options: CommandHandlerOptions = {}, services: CommandServices = testServices()): CommandHandler {
+  return new CommandHandler(
+    db,
+    services,
+    {
+      cmdsetUnloggedin: "evennia.commands.default.UnloggedinCmdSet",
+      cmdsetAccount: "evennia.commands.default.AccountCmdSet",
+      cmdsetCharacter: "evennia.commands.default.CharacterCmdSet",
+      cmdsetSession: "evennia.commands.default.SessionCmdSet",
+    },
+    options,
+  );
+}
