@@ -44,6 +44,12 @@ export async function createProtocolServers(
     msspData,
     telnetOptions: { mxp: settings.telnetMxp },
     keepAliveMs: settings.telnetKeepAlive * 1000,
+    rateLimits: {
+      replyRatePerSecond: settings.replyRatePerSecond,
+      replyBurst: settings.replyBurst,
+      optionChangeRate: settings.telnetOptionChangeRate,
+      optionChangeBurst: settings.telnetOptionChangeBurst,
+    },
   };
   try {
     for (const port of settings.telnetPorts) {

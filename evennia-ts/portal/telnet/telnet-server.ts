@@ -8,7 +8,7 @@ import tls from "node:tls";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { defaultTelnetOptionFactories, type TelnetOptionToggles } from "./telnet-options.ts";
-import { TELNET_INITIAL_CLIENT_OPTIONS, TelnetSession } from "./telnet-session.ts";
+import { TELNET_INITIAL_CLIENT_OPTIONS, TelnetSession, type TelnetRateLimits } from "./telnet-session.ts";
 import type { TelnetServerInfo } from "./telnet-option.ts";
 
 const log = getLogger("portal.telnet");
@@ -31,6 +31,8 @@ export interface TelnetServerOptions {
   maxSubnegotiation?: number;
   /** Send IAC NOP to every connection this often, in ms (0 or unset: never). */
   keepAliveMs?: number;
+  /** Per-connection reply and option-change budgets (defaults: the settings' defaults). */
+  rateLimits?: Partial<TelnetRateLimits>;
 }
 
 /** Listens for telnet connections and hands them to the portal. */
@@ -99,6 +101,7 @@ export class TelnetServer {
       maxSubnegotiation: this.options.maxSubnegotiation,
       options: defaultTelnetOptionFactories(this.options.telnetOptions),
       server: info,
+      ...this.options.rateLimits,
     });
     const closed = new Promise<void>((resolve) => {
       socket.once("close", () => {
