@@ -8,6 +8,7 @@ import { CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
+import { CmdThrottles } from "./throttles.ts";
 import {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
@@ -32,7 +33,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdThrottles);
   }
 }
 

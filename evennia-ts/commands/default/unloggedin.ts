@@ -20,8 +20,9 @@ export class CmdUnconnectedConnect extends Command {
       return;
     }
     const [name, password] = parts as [string, string];
-    if (!this.services.loginAllowed(this.session, name)) {
-      this.msg("|rToo many failed login attempts. Please wait a while before trying again.|n");
+    const refused = await this.services.loginThrottleCheck(this.session, name);
+    if (refused) {
+      this.msg(`|r${refused}|n`);
       return;
     }
     const account = await findAccount(name);
@@ -30,6 +31,7 @@ export class CmdUnconnectedConnect extends Command {
       this.msg("|rUsername and/or password is incorrect.|n");
       return;
     }
+    this.services.loginSucceeded(this.session, name);
     await this.services.login(this.session, account);
   }
 }
@@ -55,10 +57,16 @@ export class CmdUnconnectedCreate extends Command {
       this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
       return;
     }
+    const throttled = this.services.accountCreationCheck(this.session);
+    if (throttled) {
+      this.msg(`|r${throttled}|n`);
+      return;
+    }
     try {
       // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
       await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
     } catch (err) {
+      this.services.accountCreationAborted(this.session);
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
         this.msg(`|r${err.message}|n`);
         return;
