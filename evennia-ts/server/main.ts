@@ -3,13 +3,22 @@
  * `node --import tsx server/main.ts --game <dir>` with the link's port and token in
  * `EVENNIA_LINK_PORT` / `EVENNIA_LINK_TOKEN`. It exits 0 after a requested stop
  * (reload, reset, shutdown) and 1 when it fails or loses the portal.
+ *
+ * With `EVENNIA_SERVER_LOG` set (the portal sets it to `server/logs/server.log`) the
+ * server writes its own log lines to that file, synchronously, so its last lines are
+ * kept even when the portal is gone; `EVENNIA_SERVER_ECHO=1` also copies them to stdout.
  */
 import { loadSettings } from "../conf/settings.ts";
-import { getLogger } from "../utils/logger.ts";
+import { getLogger, setLogSink } from "../utils/logger.ts";
+import { fileLogSink } from "../utils/file-log-sink.ts";
 import { argValue } from "../utils/process-args.ts";
 import { startServer } from "./server.ts";
 
 const log = getLogger("server");
+
+if (process.env.EVENNIA_SERVER_LOG) {
+  setLogSink(fileLogSink(process.env.EVENNIA_SERVER_LOG, process.env.EVENNIA_SERVER_ECHO === "1").sink);
+}
 
 async function main(): Promise<void> {
   const gameDir = argValue("--game") ?? process.cwd();

@@ -117,6 +117,9 @@ export class TelnetSession implements SessionTransport {
   private repliesDropped = 0;
   /** Option state changes so far (for the log line of a disconnected toggler). */
   private optionChangeCount = 0;
+  /** Client options as last reported to the portal (reports are coalesced per turn). */
+  private readonly reportedOptions: ClientOptions = { ...TELNET_INITIAL_CLIENT_OPTIONS };
+  private optionsReportScheduled = false;
   /** > 0 while input from the client is being handled: what is sent then is a reply. */
   private handlingInput = 0;
 
@@ -485,7 +488,23 @@ export class TelnetSession implements SessionTransport {
     }
     if (Object.keys(changed).length === 0) return;
     this.caps = capsFromClientOptions(this.clientOptions);
-    if (!this.finished) this.sink?.updateClientOptions(changed);
+    // reported once per event-loop turn, as the net change: a client toggling an option
+    // thousands of times in one packet costs the portal and the server one message, or none
+    if (this.optionsReportScheduled || this.finished) return;
+    this.optionsReportScheduled = true;
+    setImmediate(() => this.reportClientOptions());
+  }
+
+  private reportClientOptions(): void {
+    this.optionsReportScheduled = false;
+    if (this.finished) return;
+    const changed: ClientOptions = {};
+    for (const [key, value] of Object.entries(this.clientOptions)) {
+      if (this.reportedOptions[key] !== value) changed[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    Object.assign(this.reportedOptions, changed);
+    this.sink?.updateClientOptions(changed);
   }
 
   private optionContext(): TelnetOptionContext {
