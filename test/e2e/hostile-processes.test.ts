@@ -112,7 +112,7 @@ async function player(port: number, name: string): Promise<TelnetTestClient> {
 }
 
 /** The answer to `look` in the empty Limbo of a new game: its name, then its description line. */
-const LOOK_ANSWER = /Limbo\r\n[^\n]*\n/;
+const LOOK_ANSWER = /Limbo(\(#\d+\))?\r\n[^\n]*\n/;
 
 /** Time one `look`, from sending it to its answer's last line. */
 async function timedLook(c: TelnetTestClient): Promise<number> {
