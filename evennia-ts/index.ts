@@ -51,6 +51,7 @@ export { CmdExit, ExitCmdSet, exitCmdSetFor, directionFallbackFor, DIRECTION_WOR
 export { pluralize, withArticle, numberToWords, numberedName, joinList } from "./utils/inflect.ts";
 export { CmdQuit } from "./commands/default/account.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
+export { CmdThrottles } from "./commands/default/throttles.ts";
 export {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,

@@ -38,10 +38,26 @@ export interface CommandServices {
   disconnect(session: CommandSession, reason: string): void;
   /** Ask the portal to reload, reset or shut down the server. */
   requestServer(action: "reload" | "reset" | "shutdown"): void;
-  /** False when the login throttle refuses more attempts from this session's address or for this name. */
-  loginAllowed(session: CommandSession, username: string): boolean;
+  /**
+   * Ask the login throttle about an attempt from this session's address for `username`:
+   * resolves, after any delay the throttle imposes on a much-attacked account, with
+   * null (go on and check the password) or the reason the attempt is refused.
+   */
+  loginThrottleCheck(session: CommandSession, username: string): Promise<string | null>;
   /** Record a failed login attempt. */
   loginFailed(session: CommandSession, username: string): void;
+  /** Record a successful login (clears the account's throttle counts). */
+  loginSucceeded(session: CommandSession, username: string): void;
+  /**
+   * Per-IP account-creation throttle: null when this session's address may create an
+   * account now — and then the creation counts at once, so parallel sessions cannot
+   * all slip through — else the reason to tell the player.
+   */
+  accountCreationCheck(session: CommandSession): string | null;
+  /** The creation counted by {@link accountCreationCheck} did not happen (the name was taken ...): give it back. */
+  accountCreationAborted(session: CommandSession): void;
+  /** The login and account-creation throttles, for admins. */
+  readonly throttles: ThrottleAdmin;
   /** The connection screen text. */
   connectionScreen(): string;
   /** Game settings. */
@@ -66,6 +82,28 @@ export class InterruptCommand extends Error {
     super("command interrupted");
     this.name = "InterruptCommand";
   }
+}
+
+/** One throttle entry, as the admin command shows it. */
+export interface ThrottleRow {
+  /** What is throttled: `address`, `account`, `account@address` (logins) or `creation` (new accounts). */
+  kind: string;
+  /** The address, account name or `name@address`. */
+  key: string;
+  /** Failures (or creations) in the window. */
+  count: number;
+  /** What it does now (`refused`, `delayed 4 s`, `counting`). */
+  effect: string;
+  /** Seconds until the oldest count ages out. */
+  secondsLeft: number;
+}
+
+/** What admins may do with the server's throttles. */
+export interface ThrottleAdmin {
+  /** Every throttle with counts in its window. */
+  list(): ThrottleRow[];
+  /** Clear every throttle, or those of one address or account name; returns how many entries went. */
+  clear(target?: string): number;
 }
 
 /** Base class of every command. */

@@ -4,9 +4,12 @@
  * for an unchanged situation), finds the command (`command-parser.ts`), and runs a
  * copy of it in a unit of work: `atPreCmd` → `parse` → `func` → `atPostCmd`. Lines
  * that call no command go to the system commands (`system-commands.ts`). A
- * session's commands run one at a time, in order. A failing command is rolled
- * back; the player gets a short message with an error id and the log gets the
- * trace. Nothing a player types can throw out of {@link CommandHandler.execute}.
+ * session's commands run one at a time, in order, through a bounded per-session
+ * queue (`session-command-queue.ts`). A failing command — whether its constructor,
+ * a hook, `parse` or `func` throws — is rolled back; the player gets a short message
+ * with an error id, the log gets the trace (a database outage: one line, repeats
+ * summarised), and the session's next command runs as usual. Nothing a player types
+ * can throw out of {@link CommandHandler.execute}.
  */
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
@@ -23,6 +26,8 @@ import { MergeCache, mergeStack } from "./cmdset-merge.ts";
 import { copyCommand, InterruptCommand, type Command, type CommandServices, type CommandSession } from "./command.ts";
 import { DEFAULT_IGNORE_PREFIXES, parseCommand, type CommandMatch } from "./command-parser.ts";
 import { CMD_MULTIMATCH, CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand, multiMatchMessage, noMatchMessage, systemCommand } from "./system-commands.ts";
+import { SessionCommandQueue } from "./session-command-queue.ts";
+import { RepeatedErrorLog } from "../utils/repeated-error-log.ts";
 
 const log = getLogger("commands");
 /** Runs of one command when it reads attributes whose references are still loading (see `Store.load`). */
@@ -42,6 +47,8 @@ export interface CommandHandlerOptions {
   ignorePrefixes?: string;
   /** Longest line accepted, in characters (0: no limit). Default 6000. */
   maxCharLimit?: number;
+  /** Commands a session may have waiting behind the running one (setting `commandQueueLimit`; default 20). */
+  queueLimit?: number;
 }
 
 /** How deep a command may run other commands (Evennia's limit). */
@@ -64,7 +71,10 @@ function caretNotation(ch: string): string {
 
 /** Runs players' commands. */
 export class CommandHandler {
-  private readonly queues = new WeakMap<CommandSession, Promise<void>>();
+  /** Each session's commands, one at a time, bounded. */
+  readonly queue: SessionCommandQueue<CommandSession>;
+  /** Database-outage failures: one line each, repeats summarised. */
+  private readonly outageLog = new RepeatedErrorLog(log);
   /** How deep commands run commands (`execute`) per session. */
   private readonly nesting = new WeakMap<CommandSession, number>();
   private readonly cache: MergeCache | null;
@@ -82,14 +92,22 @@ export class CommandHandler {
     this.cache = size > 0 ? new MergeCache(size) : null;
     this.ignorePrefixes = options.ignorePrefixes ?? DEFAULT_IGNORE_PREFIXES;
     this.maxCharLimit = options.maxCharLimit ?? 6000;
+    this.queue = new SessionCommandQueue(options.queueLimit ?? 20, (session, line) => this.run(session, line));
   }
 
-  /** Queue a line from `session`; resolves when it has run. */
+  /** Queue a line from `session`; resolves when it has run (or was dropped: queue full, session gone). */
   execute(session: CommandSession, line: string): Promise<void> {
-    const previous = this.queues.get(session) ?? Promise.resolve();
-    const next = previous.then(() => this.run(session, line));
-    this.queues.set(session, next);
-    return next;
+    return this.queue.enqueue(session, line);
+  }
+
+  /** Write pending "... and N more like it" log summaries now (the server is stopping). */
+  flushLogSummaries(): void {
+    this.outageLog.flush();
+  }
+
+  /** Drop the commands `session` has waiting (it disconnected); returns how many. */
+  discard(session: CommandSession): number {
+    return this.queue.discard(session);
   }
 
   /** Merge-cache hits and misses (null when the cache is off). */
@@ -228,7 +246,9 @@ export class CommandHandler {
         return;
       }
       const id = randomBytes(4).toString("hex");
-      log.error(`command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`, err);
+      const where = `command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`;
+      if (isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE")) this.outageLog.report(err.code, `${where}: ${err.code}: ${err.message}`);
+      else log.error(where, err);
       const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
       session.msg(`|r${what}; nothing was changed (error id ${id}). It has been logged.|n`);
     } catch (reportErr) {

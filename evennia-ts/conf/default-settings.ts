@@ -84,14 +84,55 @@ export interface Settings {
    * List a trusted proxy or a load-test host here.
    */
   connectionLimitExemptIps: string[];
-  /** Failed logins allowed per IP within {@link Settings.loginThrottleWindow}. */
+  /**
+   * Most connections open at once on the portal, all ports and protocols together
+   * (plain HTTP included). `"auto"`: the process's open-file limit less a reserve
+   * for the link, log files and the database. Past it, a new connection gets a
+   * one-line (or HTTP 503) refusal, and an error is logged at most once a minute.
+   */
+  maxConnections: number | "auto";
+  /** Telnet replies the portal sends unasked-for per connection per second (AYT, refusals, ...); excess is not answered (0 = unlimited). */
+  replyRatePerSecond: number;
+  /** Burst of such replies allowed. Websocket error frames draw from the same budget. */
+  replyBurst: number;
+  /** Telnet option state changes (DO/DONT, WILL/WONT, MCCP3 starts) a client may cause per second, sustained (0 = unlimited). */
+  telnetOptionChangeRate: number;
+  /** Burst of option changes allowed; a client past it is disconnected and logged. */
+  telnetOptionChangeBurst: number;
+  /** Seconds an idle HTTP keep-alive connection on the web port stays open. */
+  webKeepAliveTimeout: number;
+  /** Seconds a client has to finish sending a request's headers on the web port (408 after). */
+  webHeadersTimeout: number;
+  /** Largest request header block on the web port, in bytes (431 above). */
+  webMaxHeaderBytes: number;
+  /** Commands one server session may have waiting; more are answered with a notice and dropped. */
+  commandQueueLimit: number;
+  /** Accounts that may be created from one IP within {@link Settings.accountCreationWindow} (0 = unlimited). */
+  accountCreationsPerIp: number;
+  /** Window of the account-creation throttle, in seconds. */
+  accountCreationWindow: number;
+  /** Failed logins allowed per IP within {@link Settings.loginThrottleWindow}; more from that IP are refused until the window passes. */
   loginAttemptsPerIp: number;
-  /** Failed logins allowed per account within {@link Settings.loginThrottleWindow}. */
+  /**
+   * Failed logins for one account from one IP within the window; more for that account
+   * from that IP are refused until the window passes (other addresses are not affected).
+   */
   loginAttemptsPerAccount: number;
   /** Window of the login throttle, in seconds. */
   loginThrottleWindow: number;
+  /**
+   * Failed logins for one account from all addresses together, within the window, after
+   * which every attempt for it is delayed (growing, see {@link Settings.loginDelayMax}).
+   * The right password is never refused for this: it only waits.
+   */
+  loginAccountDelayAfter: number;
+  /** Longest delay, in seconds, before a login attempt for a much-attacked account is answered. */
+  loginDelayMax: number;
 
-  /** Seconds the portal waits before restarting a crashed server the first time (doubles each time). */
+  /**
+   * Seconds the portal waits before restarting a crashed server the first time (doubles
+   * with each crash in a row; the count starts again once a restarted server has synced).
+   */
   serverRestartBackoff: number;
   /** Upper bound of the restart back-off, in seconds. */
   serverRestartBackoffMax: number;
@@ -199,9 +240,22 @@ export const defaultSettings: Settings = {
   connectionsPerIpPerMinute: 30,
   maxConnectionsPerIp: 20,
   connectionLimitExemptIps: [],
+  maxConnections: "auto",
+  replyRatePerSecond: 10,
+  replyBurst: 30,
+  telnetOptionChangeRate: 1,
+  telnetOptionChangeBurst: 50,
+  webKeepAliveTimeout: 5,
+  webHeadersTimeout: 10,
+  webMaxHeaderBytes: 8192,
+  commandQueueLimit: 20,
+  accountCreationsPerIp: 5,
+  accountCreationWindow: 600,
   loginAttemptsPerIp: 15,
   loginAttemptsPerAccount: 5,
   loginThrottleWindow: 300,
+  loginAccountDelayAfter: 10,
+  loginDelayMax: 30,
   serverRestartBackoff: 1,
   serverRestartBackoffMax: 30,
   passwordMinLength: 6,

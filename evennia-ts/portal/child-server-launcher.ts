@@ -1,12 +1,13 @@
 /**
  * Launches the server as a child process running `server/main.ts` with the tsx
- * loader, so every start loads the game's code afresh. Its output is appended to
- * `server/logs/server.log` (and echoed when the portal runs in a terminal); a server
- * that cannot start says why over an IPC channel. The same entry point with
- * `--check-code` checks the game's code in a separate process before a reload.
+ * loader, so every start loads the game's code afresh. The server writes its own log,
+ * `server/logs/server.log` (so its last lines survive the portal's death); in a
+ * terminal its output is echoed through the portal too. A server that cannot start
+ * says why over an IPC channel. The same entry point with `--check-code` checks the
+ * game's code in a separate process before a reload.
  */
 import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { appendFileSync, closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -33,34 +34,45 @@ function isFatalMessage(v: unknown): v is { type: "fatal"; code: string; message
 /** A launcher that runs the server as a child process. */
 export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
   return (linkPort, token) => {
-    const log = createWriteStream(options.logFile, { flags: "a" });
+    // the server writes its log lines to the file itself (EVENNIA_SERVER_LOG), so they
+    // survive the portal; raw stderr (a fatal V8 error ...) goes to the file directly too
+    const logFd = openSync(options.logFile, "a");
     // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
     const child = spawn(process.execPath, ["--expose-gc", ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
-      env: { ...process.env, EVENNIA_LINK_HOST: options.linkHost, EVENNIA_LINK_PORT: String(linkPort), EVENNIA_LINK_TOKEN: token },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: {
+        ...process.env,
+        EVENNIA_LINK_HOST: options.linkHost,
+        EVENNIA_LINK_PORT: String(linkPort),
+        EVENNIA_LINK_TOKEN: token,
+        EVENNIA_SERVER_LOG: options.logFile,
+        EVENNIA_SERVER_ECHO: options.echo ? "1" : "",
+      },
+      stdio: ["ignore", options.echo ? "pipe" : "ignore", options.echo ? "pipe" : logFd, "ipc"],
     });
+    closeSync(logFd); // the child has its own copy
     let failure: ServerExit["failure"];
     child.on("message", (message: unknown) => {
       if (isFatalMessage(message)) failure = { code: message.code, message: message.message };
     });
-    // with an IPC channel in `stdio` the types lose track of the two pipes
-    const stdout = child.stdout as Readable;
-    const stderr = child.stderr as Readable;
-    stdout.pipe(log, { end: false });
-    stderr.pipe(log, { end: false });
+    let log: WriteStream | null = null;
     if (options.echo) {
+      // with an IPC channel in `stdio` the types lose track of the two pipes
+      const stdout = child.stdout as Readable;
+      const stderr = child.stderr as Readable;
+      log = createWriteStream(options.logFile, { flags: "a" });
       stdout.pipe(process.stdout, { end: false });
       stderr.pipe(process.stderr, { end: false });
+      stderr.pipe(log, { end: false });
     }
     const exited = new Promise<ServerExit>((resolve) => {
       child.once("exit", (code, signal) => {
-        log.end();
+        log?.end();
         resolve(failure ? { code, signal, failure } : { code, signal });
       });
       child.once("error", (err) => {
-        log.write(`could not start the server process: ${err.message}\n`);
-        log.end();
+        appendFileSync(options.logFile, `could not start the server process: ${err.message}\n`);
+        log?.end();
         resolve({ code: null, signal: "spawn-error" });
       });
     });

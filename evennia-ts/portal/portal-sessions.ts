@@ -148,6 +148,10 @@ export class PortalSessions implements SessionRegistry {
     return refusal;
   }
 
+  released(address: string): void {
+    this.limits.released(address);
+  }
+
   connect(transport: SessionTransport, clientOptions: ClientOptions = {}): PortalSessionSink {
     const session = new PortalSession(this.nextSessid++, transport, clientOptions, this);
     this.sessions.set(session.sessid, session);

@@ -87,7 +87,6 @@ export class Portal {
   private sslPorts: number[] = [];
   private webPort: number | null = null;
   private crashCount = 0;
-  private lastStartAt = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private firstSync: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private stopping: Promise<void> | null = null;
@@ -269,7 +268,6 @@ export class Portal {
   private launch(mode: StartMode): void {
     this.startMode = mode;
     this.synced = false;
-    this.lastStartAt = Date.now();
     if (mode === "start") this.setState("starting");
     let handle: ServerHandle;
     try {
@@ -305,7 +303,8 @@ export class Portal {
       : new EvenniaError("EV_ERR_INTERNAL", `the server exited during startup (code ${exit.code}, signal ${exit.signal}); its log is server/logs/server.log`);
     if (this.failFirstStart(why)) return;
     // anything else is a crash (including a server started by a reload that could not start)
-    this.crashCount = Date.now() - this.lastStartAt > 60_000 ? 1 : this.crashCount + 1;
+    // crashes in a row (none synced in between) double the back-off; onSynced resets the count
+    this.crashCount++;
     if (this.state === "running" || this.state === "reloading" || this.state === "resetting") this.sessions.broadcast(PORTAL_TEXTS.crashed);
     this.setState("restarting");
     this.scheduleRestart();
@@ -385,6 +384,8 @@ export class Portal {
   private onSynced(): void {
     const mode = this.startMode;
     this.synced = true;
+    // a server that started and synced is healthy: the crash back-off starts again from its base
+    this.crashCount = 0;
     this.setState("running");
     if (mode === "reload" || mode === "restart") this.sessions.broadcast(PORTAL_TEXTS.reloaded);
     this.sessions.releaseHeld((session, msgs) => this.sendToServer({ t: "msg", sessid: session.sessid, msgs }));

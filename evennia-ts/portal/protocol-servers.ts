@@ -44,6 +44,12 @@ export async function createProtocolServers(
     msspData,
     telnetOptions: { mxp: settings.telnetMxp },
     keepAliveMs: settings.telnetKeepAlive * 1000,
+    rateLimits: {
+      replyRatePerSecond: settings.replyRatePerSecond,
+      replyBurst: settings.replyBurst,
+      optionChangeRate: settings.telnetOptionChangeRate,
+      optionChangeBurst: settings.telnetOptionChangeBurst,
+    },
   };
   try {
     for (const port of settings.telnetPorts) {
@@ -65,6 +71,11 @@ export async function createProtocolServers(
       // room for a maximal text line even if every character is JSON-escaped
       maxFrameBytes: Math.max(DEFAULT_MAX_FRAME_BYTES, settings.maxLineLength * 8),
       gameDir: settings.gameDir,
+      keepAliveTimeoutMs: settings.webKeepAliveTimeout * 1000,
+      headersTimeoutMs: settings.webHeadersTimeout * 1000,
+      maxHeaderBytes: settings.webMaxHeaderBytes,
+      replyRatePerSecond: settings.replyRatePerSecond,
+      replyBurst: settings.replyBurst,
     });
     result.servers.push(web);
     result.webPort = await listenNamed(web, settings.webPort, settings.webInterface, "web", "webPort");

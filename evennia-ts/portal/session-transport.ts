@@ -33,12 +33,15 @@ export interface PortalSessionSink {
 /** Registers new connections with the portal; a protocol server is given one. */
 export interface SessionRegistry {
   /**
-   * Ask, before accepting a connection from `address`, whether the portal admits
-   * it (per-IP limits). Returns null to accept, else a one-line reason: the
-   * protocol server sends it to the client, closes the connection and does not
-   * call {@link connect}. Every protocol server should ask.
+   * Ask, before accepting a connection (a socket) from `address`, whether the portal
+   * admits it (per-IP limits, the global connection cap). Returns null to accept —
+   * the socket then counts as open until {@link released} — else a one-line reason:
+   * the protocol server sends it to the client, closes the socket and does not call
+   * {@link connect}. Every protocol server asks for every socket, plain HTTP included.
    */
   admit?(address: string, protocolKey: string): string | null;
+  /** A socket admitted by {@link admit} has closed. */
+  released?(address: string): void;
   /** Register a transport; returns the sink the transport reports to. */
   connect(transport: SessionTransport, clientOptions?: ClientOptions): PortalSessionSink;
 }

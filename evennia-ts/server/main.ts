@@ -6,6 +6,10 @@
  * cannot start tells its parent why over the IPC channel, when there is one
  * (`{type: "fatal", code, message}`).
  *
+ * With `EVENNIA_SERVER_LOG` set (the portal sets it to `server/logs/server.log`) the
+ * server writes its own log lines to that file, synchronously, so its last lines are
+ * kept even when the portal is gone; `EVENNIA_SERVER_ECHO=1` also copies them to stdout.
+ *
  * `--check-code` only loads the game's code and checks it (the portal does this
  * before a reload): it prints {@link CHECK_REPORT_PREFIX} and the JSON report on one
  * line, and exits 0 when the code is fit to run, 3 when it is not.
@@ -13,7 +17,8 @@
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { useRunningFramework } from "../utils/framework-resolution.ts";
-import { getLogger } from "../utils/logger.ts";
+import { getLogger, setLogSink } from "../utils/logger.ts";
+import { fileLogSink } from "../utils/file-log-sink.ts";
 import { argValue } from "../utils/process-args.ts";
 import { checkGameCode } from "./game-code-check.ts";
 import { writeGameCodeFile } from "./game-code-file.ts";
@@ -21,6 +26,10 @@ import { startServer } from "./server.ts";
 import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("server");
+
+if (process.env.EVENNIA_SERVER_LOG) {
+  setLogSink(fileLogSink(process.env.EVENNIA_SERVER_LOG, process.env.EVENNIA_SERVER_ECHO === "1").sink);
+}
 
 /** Starts the line of `--check-code` output that carries the report. */
 export const CHECK_REPORT_PREFIX = "EVENNIA_GAME_CODE_REPORT ";

@@ -33,6 +33,8 @@ import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts"
 import { restoreReports } from "./oob/report-tracker.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
+import { AccountCreationThrottle } from "./account-creation-throttle.ts";
+import { serverThrottleAdmin } from "./throttle-admin.ts";
 import { ServerConfig } from "./server-config.ts";
 import { ServerSession } from "./server-session.ts";
 
@@ -54,6 +56,7 @@ export class Server {
   private link: PortalLink | null = null;
   private readonly sessions = new Map<number, ServerSession>();
   private readonly throttle: LoginThrottle;
+  private readonly creationThrottle: AccountCreationThrottle;
   private connectionScreenSource: string | (() => string) | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping: Promise<void> | null = null;
@@ -70,8 +73,14 @@ export class Server {
   constructor(readonly settings: Settings) {
     this.throttle = new LoginThrottle({
       perIp: settings.loginAttemptsPerIp,
-      perAccount: settings.loginAttemptsPerAccount,
+      perAccountPerIp: settings.loginAttemptsPerAccount,
+      accountDelayAfter: settings.loginAccountDelayAfter,
+      delayMaxSeconds: settings.loginDelayMax,
       windowSeconds: settings.loginThrottleWindow,
+    });
+    this.creationThrottle = new AccountCreationThrottle({
+      perIp: settings.accountCreationsPerIp,
+      windowSeconds: settings.accountCreationWindow,
     });
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
@@ -105,7 +114,12 @@ export class Server {
         cmdsetAccount: this.settings.cmdsetAccount,
         cmdsetCharacter: this.settings.cmdsetCharacter,
       },
-      { mergeCacheSize: this.settings.cmdsetMergeCacheSize, ignorePrefixes: this.settings.cmdIgnorePrefixes, maxCharLimit: this.settings.maxCharLimit },
+      {
+        mergeCacheSize: this.settings.cmdsetMergeCacheSize,
+        ignorePrefixes: this.settings.cmdIgnorePrefixes,
+        maxCharLimit: this.settings.maxCharLimit,
+        queueLimit: this.settings.commandQueueLimit,
+      },
     );
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
@@ -154,6 +168,7 @@ export class Server {
         }
       }
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
+      this.commands?.flushLogSummaries();
       this.link?.flush();
       await this.memory?.stop();
       await this.db?.close();
@@ -244,6 +259,9 @@ export class Server {
     const session = this.sessions.get(sessid);
     if (!session) return;
     this.sessions.delete(sessid);
+    // nobody works for a player who left: what it had queued is dropped (the running command finishes)
+    const dropped = this.commands?.discard(session) ?? 0;
+    if (dropped > 0) log.info(`session ${sessid} disconnected with ${dropped} command(s) waiting; dropped`);
     if (!session.puppet) return;
     try {
       await runInUnitOfWork(this.db, () => this.unpuppet(session, true));
@@ -413,8 +431,18 @@ export class Server {
       requestServer: (action) => {
         this.store.unitOfWork().afterCommit(() => this.link?.send({ t: "request", action }));
       },
-      loginAllowed: (session, name) => this.throttle.allowed(session.address, name),
+      loginThrottleCheck: async (session, name) => {
+        const { refused, delayMs } = this.throttle.check(session.address, name);
+        if (refused || delayMs <= 0) return refused;
+        // a much-attacked account: every attempt waits (growing, capped), none is refused for it
+        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+        return this.throttle.check(session.address, name).refused;
+      },
       loginFailed: (session, name) => this.throttle.failed(session.address, name),
+      loginSucceeded: (session, name) => this.throttle.succeeded(session.address, name),
+      accountCreationCheck: (session) => this.creationThrottle.reserve(session.address),
+      accountCreationAborted: (session) => this.creationThrottle.abort(session.address),
+      throttles: serverThrottleAdmin(this.throttle, this.creationThrottle),
       connectionScreen: () => this.connectionScreen(),
       settings: this.settings,
       sessions: () => this.allSessions().filter((s) => s.loggedIn),

@@ -34,10 +34,13 @@ export class TelnetTestClient {
     socket.on("error", () => undefined);
   }
 
-  /** Connect to `port` on 127.0.0.1. */
-  static connect(port: number, host = "127.0.0.1"): Promise<TelnetTestClient> {
+  /**
+   * Connect to `port` on 127.0.0.1; `localAddress` picks the client's own address
+   * (on Linux any of 127.0.0.0/8, to test per-address limits from several addresses).
+   */
+  static connect(port: number, host = "127.0.0.1", localAddress?: string): Promise<TelnetTestClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(port, host);
+      const socket = net.connect({ port, host, localAddress });
       socket.once("connect", () => resolve(new TelnetTestClient(socket)));
       socket.once("error", reject);
     });

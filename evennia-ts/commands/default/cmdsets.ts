@@ -10,6 +10,7 @@ import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
+import { CmdThrottles } from "./throttles.ts";
 import {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
@@ -34,7 +35,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell).add(CmdHelp);
+    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell).add(CmdHelp).add(CmdThrottles);
   }
 }
 

@@ -37,8 +37,9 @@ Examples:
       return;
     }
     const [name, password] = parts as [string, string];
-    if (!this.services.loginAllowed(this.session, name)) {
-      this.msg("|rToo many failed login attempts. Please wait a while before trying again.|n");
+    const refused = await this.services.loginThrottleCheck(this.session, name);
+    if (refused) {
+      this.msg(`|r${refused}|n`);
       return;
     }
     const account = await findAccount(name);
@@ -47,6 +48,7 @@ Examples:
       this.msg("|rUsername and/or password is incorrect.|n");
       return;
     }
+    this.services.loginSucceeded(this.session, name);
     await this.services.login(this.session, account);
   }
 }
@@ -89,10 +91,16 @@ Examples:
       this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
       return;
     }
+    const throttled = this.services.accountCreationCheck(this.session);
+    if (throttled) {
+      this.msg(`|r${throttled}|n`);
+      return;
+    }
     try {
       // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
       await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
     } catch (err) {
+      this.services.accountCreationAborted(this.session);
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
         this.msg(`|r${err.message}|n`);
         return;

@@ -8,19 +8,26 @@
 import type { OobMessage } from "../../protocol/message.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { ConnectionAdmission, type ConnectionAdmissionSettings } from "./connection-admission.ts";
+import { ConnectionCap } from "./connection-cap.ts";
 import { InputRateLimiter, type InputRateSettings } from "./input-rate-limiter.ts";
 import { SessionTimeouts, type SessionTimeoutSettings, type TimedSession } from "./session-timeouts.ts";
 
 const log = getLogger("portal.limits");
 
 /** Every setting the portal's limits read (all in `Settings`). */
-export type PortalLimitSettings = ConnectionAdmissionSettings & InputRateSettings & SessionTimeoutSettings;
+export type PortalLimitSettings = ConnectionAdmissionSettings &
+  InputRateSettings &
+  SessionTimeoutSettings & {
+    /** Connections open at once, all protocols (0 = no cap, `"auto"` = below the open-file limit). */
+    maxConnections: number | "auto";
+  };
 
 /** Limits that are all off: what a session handler built without settings uses. */
 export const NO_LIMITS: Readonly<PortalLimitSettings> = Object.freeze({
   connectionsPerIpPerMinute: 0,
   maxConnectionsPerIp: 0,
   connectionLimitExemptIps: [],
+  maxConnections: 0,
   commandRatePerSecond: 0,
   commandBurst: 0,
   oobRatePerSecond: 0,
@@ -41,24 +48,41 @@ export interface LimitedSession extends TimedSession {
 /** The portal's limits, one instance per portal. */
 export class PortalLimits {
   readonly admission: ConnectionAdmission;
+  /** The global cap on open connections. */
+  readonly cap: ConnectionCap;
   readonly timeouts: SessionTimeouts;
   private readonly rates = new Map<number, InputRateLimiter>();
   private readonly live = new Map<number, LimitedSession>();
 
   constructor(private readonly settings: PortalLimitSettings) {
     this.admission = new ConnectionAdmission(settings);
+    this.cap = new ConnectionCap(settings.maxConnections);
     this.timeouts = new SessionTimeouts(settings, () => this.live.values());
   }
 
-  /** Decide on a connection from `address` before it becomes a session: null = accept, else the reason. */
+  /**
+   * Decide on a new connection (a socket, of any protocol) from `address`: null =
+   * accepted, and it counts as open against the cap and the address's limit until
+   * {@link released} is called; else the reason to send the client.
+   */
   admit(address: string): string | null {
-    return this.admission.admit(address);
+    const refusal = this.admission.admit(address);
+    if (refusal) return refusal;
+    const full = this.cap.admit();
+    if (full) return full;
+    this.admission.opened(address);
+    return null;
+  }
+
+  /** A connection accepted by {@link admit} has closed. */
+  released(address: string): void {
+    this.admission.closed(address);
+    this.cap.release();
   }
 
   /** A session was registered. Starts the timeout sweep with the first one. */
   opened(session: LimitedSession): void {
     this.live.set(session.sessid, session);
-    this.admission.opened(session.address);
     this.rates.set(session.sessid, new InputRateLimiter(this.settings));
     this.timeouts.start();
   }
@@ -66,7 +90,6 @@ export class PortalLimits {
   /** A session is gone. Stops the sweep with the last one. */
   closed(session: LimitedSession): void {
     if (!this.live.delete(session.sessid)) return;
-    this.admission.closed(session.address);
     this.rates.delete(session.sessid);
     if (this.live.size === 0) this.timeouts.stop();
   }
@@ -84,5 +107,6 @@ export class PortalLimits {
   /** Stop the sweep (the portal is stopping). */
   stop(): void {
     this.timeouts.stop();
+    this.cap.stop();
   }
 }

@@ -22,8 +22,11 @@ export type OptionSide = "local" | "remote";
 
 /** Decisions and notifications the negotiator asks of its owner. */
 export interface OptionNegotiatorPolicy {
-  /** Send `IAC <verb> <option>`. */
-  send(verb: number, option: number): void;
+  /**
+   * Send `IAC <verb> <option>`. `refusal` is true for a refusal that changes no state
+   * (the client asked for an option we do not agree to): a reply that may be rate-limited.
+   */
+  send(verb: number, option: number, refusal?: boolean): void;
   /** The client asks for `option` on `side` (DO → local, WILL → remote): agree? */
   accept(option: number, side: OptionSide): boolean;
   /**
@@ -109,8 +112,8 @@ export class OptionNegotiator {
     this.policy.send(side === "local" ? WILL : DO, option);
   }
 
-  private sendNo(option: number, side: OptionSide): void {
-    this.policy.send(side === "local" ? WONT : DONT, option);
+  private sendNo(option: number, side: OptionSide, refusal = false): void {
+    this.policy.send(side === "local" ? WONT : DONT, option, refusal);
   }
 
   private receivePositive(option: number, side: OptionSide): void {
@@ -122,7 +125,7 @@ export class OptionNegotiator {
           this.sendYes(option, side);
           this.policy.changed(option, side, true);
         } else {
-          this.sendNo(option, side);
+          this.sendNo(option, side, true);
         }
         break;
       case "yes":

@@ -8,14 +8,24 @@
 import type { Socket } from "node:net";
 import zlib from "node:zlib";
 
+/** Queued buffers merged into one when this many pile up within one turn. */
+const COMPACT_AFTER = 256;
+
 /** Writes telnet output to a socket in coalesced batches. */
 export class TelnetOutputWriter {
   private queue: Buffer[] = [];
   private queued = 0;
   private scheduled = false;
+  /** The compressed stream in use, or null. */
   private deflate: zlib.Deflate | null = null;
+  /** A compressed stream that was told to end and has not finished yet (output waits for it). */
+  private retiring: zlib.Deflate | null = null;
+  /**
+   * Compression asked for while the previous stream is still ending: the marker sits in
+   * the queue, and what is queued before it leaves plain, what after it compressed.
+   */
+  private pendingStart: Buffer | null = null;
   private ending = false;
-  private paused = false;
   private dead = false;
 
   /**
@@ -31,14 +41,19 @@ export class TelnetOutputWriter {
     private readonly onError: (err: Error) => void,
   ) {}
 
-  /** True while outgoing data is MCCP2-compressed. */
+  /** True while outgoing data is MCCP2-compressed (or will be, once the previous stream ended). */
   get compressing(): boolean {
-    return this.deflate !== null;
+    return this.deflate !== null || this.pendingStart !== null;
+  }
+
+  /** Compression streams alive right now (the one in use and one still ending): never more than one. */
+  get compressionStreams(): number {
+    return (this.deflate ? 1 : 0) + (this.retiring ? 1 : 0);
   }
 
   /** Bytes not yet handed to the network (queued, being compressed, or in the socket buffer). */
   get unsentBytes(): number {
-    return this.queued + this.socket.writableLength + (this.deflate?.writableLength ?? 0);
+    return this.queued + this.socket.writableLength + (this.deflate?.writableLength ?? 0) + (this.retiring?.writableLength ?? 0);
   }
 
   /** Queue bytes; they are written at the end of this event-loop turn. */
@@ -46,6 +61,10 @@ export class TelnetOutputWriter {
     if (this.dead || this.ending || bytes.length === 0) return;
     this.queue.push(bytes);
     this.queued += bytes.length;
+    if (this.queue.length > COMPACT_AFTER && !this.pendingStart) {
+      // many small writes in one turn (negotiation answers): one buffer instead of thousands of objects
+      this.queue.push(Buffer.concat(this.queue.splice(-COMPACT_AFTER)));
+    }
     if (this.unsentBytes > this.maxOutputBuffer) {
       this.kill();
       this.onOverflow();
@@ -57,10 +76,10 @@ export class TelnetOutputWriter {
     }
   }
 
-  /** Write everything queued now. */
+  /** Write everything queued now (nothing while a compressed stream is still ending). */
   flush(): void {
     this.scheduled = false;
-    if (this.dead || this.paused || this.queued === 0) return;
+    if (this.dead || this.retiring || this.queued === 0) return;
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
     this.queue = [];
     this.queued = 0;
@@ -74,12 +93,77 @@ export class TelnetOutputWriter {
 
   /**
    * Send `marker` uncompressed (IAC SB MCCP2 IAC SE), then compress everything after.
-   * Output queued before the call leaves uncompressed, ahead of the marker.
+   * Output queued before the call leaves uncompressed, ahead of the marker. While an
+   * earlier stream is still ending, the start waits for it: at most one compression
+   * stream exists at any time, however fast a client toggles.
    */
   startCompression(marker: Buffer): void {
-    if (this.dead || this.ending || this.deflate) return;
+    if (this.dead || this.ending || this.deflate || this.pendingStart) return;
+    if (this.retiring) {
+      this.pendingStart = marker;
+      this.write(marker);
+      return;
+    }
     this.write(marker);
     this.flush();
+    this.openDeflate();
+  }
+
+  /** End the compressed stream (client sent DONT MCCP2); later output is plain again. */
+  stopCompression(): void {
+    if (this.pendingStart) {
+      // started and stopped while the previous stream was still ending: it never began
+      this.dropQueued(this.pendingStart);
+      this.pendingStart = null;
+      return;
+    }
+    const deflate = this.deflate;
+    if (!deflate) return;
+    this.flush();
+    this.deflate = null;
+    this.retire(deflate);
+  }
+
+  /** Flush, end the compressed stream if any, then end the socket. */
+  end(): void {
+    if (this.dead) {
+      if (!this.socket.destroyed) this.socket.end();
+      return;
+    }
+    if (this.ending) return;
+    if (this.pendingStart) {
+      this.dropQueued(this.pendingStart);
+      this.pendingStart = null;
+    }
+    this.flush();
+    this.ending = true;
+    if (this.retiring) return; // the retiring stream's end finishes the socket
+    const deflate = this.deflate;
+    if (deflate) {
+      this.deflate = null;
+      this.retire(deflate);
+    } else {
+      this.socket.end();
+    }
+  }
+
+  /** Drop everything and stop writing (the connection is being destroyed). */
+  kill(): void {
+    this.dead = true;
+    this.queue = [];
+    this.queued = 0;
+    this.pendingStart = null;
+    for (const stream of [this.deflate, this.retiring]) {
+      if (!stream) continue;
+      stream.removeAllListeners("data");
+      stream.removeAllListeners("end");
+      stream.destroy();
+    }
+    this.deflate = null;
+    this.retiring = null;
+  }
+
+  private openDeflate(): void {
     const deflate = zlib.createDeflate({ level: 6 });
     deflate.on("data", (chunk: Buffer) => {
       if (!this.socket.destroyed) this.socket.write(chunk);
@@ -91,16 +175,25 @@ export class TelnetOutputWriter {
     this.deflate = deflate;
   }
 
-  /** End the compressed stream (client sent DONT MCCP2); later output is plain again. */
-  stopCompression(): void {
-    const deflate = this.deflate;
-    if (!deflate) return;
-    this.flush();
-    this.deflate = null;
-    // hold later output until the compressed stream has ended
-    this.paused = true;
+  /** End `deflate`; output waits until its last bytes are out, then a pending start or the socket end follows. */
+  private retire(deflate: zlib.Deflate): void {
+    this.retiring = deflate;
     deflate.once("end", () => {
-      this.paused = false;
+      if (this.retiring !== deflate) return;
+      this.retiring = null;
+      deflate.destroy(); // free its zlib memory now, before a new stream is made
+      if (this.dead) return;
+      const marker = this.pendingStart;
+      if (marker) {
+        // plain output up to and including the marker, then a fresh stream for the rest
+        this.pendingStart = null;
+        const at = this.queue.lastIndexOf(marker);
+        const plain = this.queue.splice(0, at + 1);
+        const plainBytes = plain.reduce((n, b) => n + b.length, 0);
+        this.queued -= plainBytes;
+        if (!this.socket.destroyed && plainBytes > 0) this.socket.write(Buffer.concat(plain, plainBytes));
+        this.openDeflate();
+      }
       if (this.ending) {
         this.flush();
         if (!this.socket.destroyed) this.socket.end();
@@ -111,36 +204,11 @@ export class TelnetOutputWriter {
     deflate.end();
   }
 
-  /** Flush, end the compressed stream if any, then end the socket. */
-  end(): void {
-    if (this.dead) {
-      if (!this.socket.destroyed) this.socket.end();
-      return;
-    }
-    if (this.ending) return;
-    this.flush();
-    this.ending = true;
-    if (this.paused) return; // stopCompression ends the socket once the stream is done
-    const deflate = this.deflate;
-    if (deflate) {
-      deflate.once("end", () => {
-        if (!this.socket.destroyed) this.socket.end();
-      });
-      deflate.end();
-    } else {
-      this.socket.end();
-    }
-  }
-
-  /** Drop everything and stop writing (the connection is being destroyed). */
-  kill(): void {
-    this.dead = true;
-    this.queue = [];
-    this.queued = 0;
-    if (this.deflate) {
-      this.deflate.removeAllListeners("data");
-      this.deflate.destroy();
-      this.deflate = null;
-    }
+  /** Take one queued buffer (by identity) out of the queue. */
+  private dropQueued(buffer: Buffer): void {
+    const at = this.queue.lastIndexOf(buffer);
+    if (at < 0) return;
+    this.queue.splice(at, 1);
+    this.queued -= buffer.length;
   }
 }

@@ -8,7 +8,7 @@ import tls from "node:tls";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { defaultTelnetOptionFactories, type TelnetOptionToggles } from "./telnet-options.ts";
-import { TELNET_INITIAL_CLIENT_OPTIONS, TelnetSession } from "./telnet-session.ts";
+import { TELNET_INITIAL_CLIENT_OPTIONS, TelnetSession, type TelnetRateLimits } from "./telnet-session.ts";
 import type { TelnetServerInfo } from "./telnet-option.ts";
 
 const log = getLogger("portal.telnet");
@@ -31,6 +31,8 @@ export interface TelnetServerOptions {
   maxSubnegotiation?: number;
   /** Send IAC NOP to every connection this often, in ms (0 or unset: never). */
   keepAliveMs?: number;
+  /** Per-connection reply and option-change budgets (defaults: the settings' defaults). */
+  rateLimits?: Partial<TelnetRateLimits>;
 }
 
 /** Listens for telnet connections and hands them to the portal. */
@@ -45,7 +47,8 @@ export class TelnetServer {
     private readonly options: TelnetServerOptions,
   ) {
     if (options.tls) {
-      const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key });
+      // a client gets TLS_HANDSHAKE_TIMEOUT_MS to finish its handshake (it is admitted after it)
+      const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS });
       server.on("secureConnection", (socket) => this.accept(socket, "telnet/ssl"));
       server.on("tlsClientError", (err, socket) => {
         log.debug(`TLS handshake failed from ${socket.remoteAddress ?? "?"}: ${err.message}`);
@@ -86,11 +89,13 @@ export class TelnetServer {
     socket.on("error", () => {
       // reported by the session; an unhandled 'error' would crash the process
     });
-    const refusal = this.registry.admit?.(clientAddress(socket), protocolKey);
+    const address = clientAddress(socket);
+    const refusal = this.registry.admit?.(address, protocolKey);
     if (refusal) {
       refuse(socket, refusal);
       return;
     }
+    socket.once("close", () => this.registry.released?.(address));
     const info = this.serverInfo();
     const session = new TelnetSession(socket, {
       protocolKey,
@@ -99,6 +104,7 @@ export class TelnetServer {
       maxSubnegotiation: this.options.maxSubnegotiation,
       options: defaultTelnetOptionFactories(this.options.telnetOptions),
       server: info,
+      ...this.options.rateLimits,
     });
     const closed = new Promise<void>((resolve) => {
       socket.once("close", () => {
@@ -131,6 +137,9 @@ export class TelnetServer {
     }) as TelnetServerInfo;
   }
 }
+
+/** Ms a TLS client has to complete its handshake. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** Ms a refused client gets to read its reason before the socket is destroyed. */
 const REFUSE_GRACE_MS = 2000;

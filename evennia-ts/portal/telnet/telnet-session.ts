@@ -20,6 +20,7 @@ import type { TelnetOptionContext, TelnetOptionFactory, TelnetOptionHandler, Tel
 import { encodeTelnetText } from "./text-encoding.ts";
 import { capsFromClientOptions, renderTelnetText, type TextCaps } from "./text-output.ts";
 import { wrapText } from "../../utils/text/wrap.ts";
+import { TokenBucket } from "../limits/token-bucket.ts";
 
 const { IAC, GA, EOR, NOP, AYT } = TelnetCommand;
 
@@ -37,7 +38,38 @@ export interface TelnetSessionConfig {
   options: TelnetOptionFactory[];
   /** Server-wide facts for option handlers. */
   server: TelnetServerInfo;
+  /**
+   * Replies the client's input may provoke per second (AYT answers, refusals of
+   * options, answers to sub-negotiations); excess is not answered. Default
+   * {@link DEFAULT_TELNET_LIMITS}; 0 = unlimited.
+   */
+  replyRatePerSecond?: number;
+  /** Burst of such replies. */
+  replyBurst?: number;
+  /** Option state changes the client may cause per second; past the burst it is disconnected (0 = unlimited). */
+  optionChangeRate?: number;
+  /** Burst of option state changes. */
+  optionChangeBurst?: number;
 }
+
+/** The rate limits of one telnet connection. */
+export interface TelnetRateLimits {
+  replyRatePerSecond: number;
+  replyBurst: number;
+  optionChangeRate: number;
+  optionChangeBurst: number;
+}
+
+/** Rate limits a telnet connection uses when its config names none (the settings' defaults). */
+export const DEFAULT_TELNET_LIMITS: Readonly<TelnetRateLimits> = Object.freeze({
+  replyRatePerSecond: 10,
+  replyBurst: 30,
+  optionChangeRate: 1,
+  optionChangeBurst: 50,
+});
+
+/** The answer to `IAC AYT` (7 bytes for the 2 that asked). */
+const AYT_ANSWER = "[Yes]\n";
 
 /** Client options a telnet connection starts with, before negotiation tells more. */
 export const TELNET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
@@ -77,6 +109,19 @@ export class TelnetSession implements SessionTransport {
   private closeReason: string | null = null;
   private keepAliveTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** Budget of replies provoked by the client (AYT, refusals, sub-negotiation answers). */
+  private readonly replies: TokenBucket;
+  /** Budget of option state changes the client may cause. */
+  private readonly optionChanges: TokenBucket;
+  /** Replies not sent for lack of budget. */
+  private repliesDropped = 0;
+  /** Option state changes so far (for the log line of a disconnected toggler). */
+  private optionChangeCount = 0;
+  /** Client options as last reported to the portal (reports are coalesced per turn). */
+  private readonly reportedOptions: ClientOptions = { ...TELNET_INITIAL_CLIENT_OPTIONS };
+  private optionsReportScheduled = false;
+  /** > 0 while input from the client is being handled: what is sent then is a reply. */
+  private handlingInput = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -85,6 +130,9 @@ export class TelnetSession implements SessionTransport {
     this.protocolKey = config.protocolKey;
     this.address = normalizeAddress(socket.remoteAddress);
     this.log = getLogger(`portal.telnet ${this.address}:${socket.remotePort ?? "?"}`);
+    const limits = { ...DEFAULT_TELNET_LIMITS, ...definedOnly(config) };
+    this.replies = new TokenBucket(limits.replyRatePerSecond, limits.replyBurst);
+    this.optionChanges = new TokenBucket(limits.optionChangeRate, limits.optionChangeBurst);
     this.writer = new TelnetOutputWriter(
       socket,
       config.maxOutputBuffer,
@@ -93,9 +141,15 @@ export class TelnetSession implements SessionTransport {
     );
     this.lines = new LineDecoder(config.maxLineLength, ({ line, cut }) => this.onLine(line, cut));
     this.negotiator = new OptionNegotiator({
-      send: (verb, option) => this.writer.write(negotiationBytes(verb, option)),
+      send: (verb, option, refusal) => {
+        const bytes = negotiationBytes(verb, option);
+        if (refusal) this.reply(bytes);
+        else this.writer.write(bytes);
+      },
       accept: (option, side) => this.handlers.get(option)?.accept?.(side) ?? false,
-      changed: (option, side, enabled) => this.onOptionChanged(option, side, enabled),
+      changed: (option, side, enabled) => {
+        if (this.countOptionChange(`${side} option ${option} ${enabled ? "on" : "off"}`)) this.onOptionChanged(option, side, enabled);
+      },
       protocolError: (message) => this.log.debug(message),
     });
     this.parser = new IacParser(
@@ -217,6 +271,7 @@ export class TelnetSession implements SessionTransport {
   }
 
   private parse(chunk: Buffer): void {
+    this.handlingInput++;
     try {
       const rest = this.parser.feed(chunk);
       if (rest !== null && this.inflate) {
@@ -231,6 +286,8 @@ export class TelnetSession implements SessionTransport {
     } catch (err) {
       // a bug in an option handler must not take the portal down
       this.log.error(`error handling input: ${describeError(err)}`, err);
+    } finally {
+      this.handlingInput--;
     }
   }
 
@@ -269,6 +326,32 @@ export class TelnetSession implements SessionTransport {
     }
   }
 
+  /**
+   * Send a reply the client's input provoked, if the reply budget allows; a flood of
+   * AYT or refused options is answered a few times a second, never byte for byte.
+   */
+  private reply(bytes: Buffer): void {
+    if (this.replies.take()) {
+      this.writer.write(bytes);
+      return;
+    }
+    if (this.repliesDropped++ === 0) {
+      this.log.warn("client provokes replies faster than allowed (AYT or option flood); excess is not answered");
+    }
+  }
+
+  /**
+   * Count an option state change caused by the client; a client past the budget is
+   * disconnected with a log line, and false is returned (the change is not acted on).
+   */
+  private countOptionChange(what: string): boolean {
+    if (this.finished) return false;
+    this.optionChangeCount++;
+    if (this.handlingInput === 0 || this.optionChanges.take()) return true;
+    this.abort(`too many telnet option changes (${this.optionChangeCount}, the last ${what}); the client keeps toggling options`);
+    return false;
+  }
+
   private onLine(line: string, cut: boolean): void {
     if (this.closing || this.finished || !this.sink) return;
     if (cut) {
@@ -278,16 +361,19 @@ export class TelnetSession implements SessionTransport {
   }
 
   private onCommand(code: number): void {
-    if (code === AYT) this.writer.write(encodeTelnetText("[Yes]\n", this.charset));
+    if (this.finished) return;
+    if (code === AYT) this.reply(encodeTelnetText(AYT_ANSWER, this.charset));
     // NOP, GA, EOR, DM ... from the client carry nothing for us
   }
 
   private onNegotiation(verb: number, option: number): void {
+    if (this.finished) return;
     this.log.debug(`received ${verbName(verb)} ${option}`);
     this.negotiator.receive(verb, option);
   }
 
   private onSubnegotiation(option: number, payload: Buffer): void {
+    if (this.finished) return;
     const handler = this.handlers.get(option);
     if (!handler?.subnegotiation) {
       this.log.debug(`ignored sub-negotiation for unsupported option ${option}`);
@@ -402,7 +488,23 @@ export class TelnetSession implements SessionTransport {
     }
     if (Object.keys(changed).length === 0) return;
     this.caps = capsFromClientOptions(this.clientOptions);
-    if (!this.finished) this.sink?.updateClientOptions(changed);
+    // reported once per event-loop turn, as the net change: a client toggling an option
+    // thousands of times in one packet costs the portal and the server one message, or none
+    if (this.optionsReportScheduled || this.finished) return;
+    this.optionsReportScheduled = true;
+    setImmediate(() => this.reportClientOptions());
+  }
+
+  private reportClientOptions(): void {
+    this.optionsReportScheduled = false;
+    if (this.finished) return;
+    const changed: ClientOptions = {};
+    for (const [key, value] of Object.entries(this.clientOptions)) {
+      if (this.reportedOptions[key] !== value) changed[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    Object.assign(this.reportedOptions, changed);
+    this.sink?.updateClientOptions(changed);
   }
 
   private optionContext(): TelnetOptionContext {
@@ -410,9 +512,9 @@ export class TelnetSession implements SessionTransport {
       log: this.log,
       clientOptions: this.clientOptions,
       server: this.config.server,
-      sendRaw: (bytes) => this.writer.write(bytes),
+      sendRaw: (bytes) => this.sendFromOption(bytes),
       sendSubnegotiation: (option, payload) =>
-        this.writer.write(subnegotiationBytes(option, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload)),
+        this.sendFromOption(subnegotiationBytes(option, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload)),
       requestLocal: (option, enable) => (enable ? this.negotiator.enableLocal(option) : this.negotiator.disableLocal(option)),
       requestRemote: (option, enable) =>
         enable ? this.negotiator.enableRemote(option) : this.negotiator.disableRemote(option),
@@ -429,9 +531,27 @@ export class TelnetSession implements SessionTransport {
         if (on) this.writer.startCompression(marker ?? Buffer.alloc(0));
         else this.writer.stopCompression();
       },
-      startInputDecompression: () => this.parser.suspend(),
+      startInputDecompression: () => {
+        if (this.inflate || this.countOptionChange("MCCP3 start")) this.parser.suspend();
+      },
     };
   }
+
+  /** Bytes an option handler sends: a reply (rate-limited) while handling the client's input. */
+  private sendFromOption(bytes: Buffer): void {
+    if (this.handlingInput > 0) this.reply(bytes);
+    else this.writer.write(bytes);
+  }
+}
+
+/** The config's limit fields that are set. */
+function definedOnly(config: TelnetSessionConfig): Partial<TelnetRateLimits> {
+  const out: Partial<TelnetRateLimits> = {};
+  for (const key of Object.keys(DEFAULT_TELNET_LIMITS) as (keyof TelnetRateLimits)[]) {
+    const value = config[key];
+    if (typeof value === "number") out[key] = value;
+  }
+  return out;
 }
 
 function normalizeAddress(address: string | undefined): string {

@@ -10,18 +10,25 @@
  * are served (no `..`, no hidden files, no sub-folders), with `Cache-Control: no-cache`.
  * Every other request gets a small plain-text 404 (the proxy to the server's web app
  * comes later).
+ *
+ * Every TCP connection, plain HTTP or websocket, is admitted by the portal first
+ * (per-IP limits and the global connection cap); a refused one is answered 429 or
+ * 503 with its reason and closed. Idle keep-alive connections close after
+ * `keepAliveTimeoutMs`, a request's headers must arrive within `headersTimeoutMs`
+ * (408 after), and headers over `maxHeaderBytes` are answered 431.
  */
 import { listenOn } from "../listen.ts";
+import net from "node:net";
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Duplex } from "node:stream";
-import type { Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
+import { CAPACITY_REFUSAL } from "../limits/connection-cap.ts";
 import { WEBSOCKET_INITIAL_CLIENT_OPTIONS, WebSocketSession } from "./websocket-session.ts";
 
 const log = getLogger("portal.web");
@@ -77,10 +84,25 @@ export interface PortalWebServerOptions {
   gameDir?: string;
   /** Folder of the webclient's own files (default {@link WEBCLIENT_DIR}). */
   webclientDir?: string;
+  /** Ms an idle keep-alive connection stays open (default 5 s). */
+  keepAliveTimeoutMs?: number;
+  /** Ms a client has to send a request's headers (default 10 s). */
+  headersTimeoutMs?: number;
+  /** Largest request header block, in bytes (default 8 KiB); larger is answered 431. */
+  maxHeaderBytes?: number;
+  /** Websocket error replies per second per connection (bad and binary frames); 0 = unlimited. */
+  replyRatePerSecond?: number;
+  /** Burst of websocket error replies. */
+  replyBurst?: number;
 }
+
+/** Ms a refused client gets to read its answer before the socket is destroyed. */
+const REFUSE_GRACE_MS = 2000;
 
 /** The HTTP + websocket listener of the portal. */
 export class PortalWebServer {
+  /** Accepts TCP connections and admits them before HTTP sees them. */
+  private readonly listener: net.Server;
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<WebSocketSession, Promise<void>>();
@@ -91,12 +113,25 @@ export class PortalWebServer {
     private readonly registry: SessionRegistry,
     private readonly options: PortalWebServerOptions,
   ) {
-    this.server = http.createServer((req, res) => this.onRequest(req, res));
+    const headersTimeout = options.headersTimeoutMs ?? 10_000;
+    this.server = http.createServer(
+      {
+        maxHeaderSize: options.maxHeaderBytes ?? 8192,
+        headersTimeout,
+        // a whole request (our requests have no body to speak of) within twice the header deadline
+        requestTimeout: headersTimeout * 2,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 5000,
+        // how often deadlines are checked (Node's default, 30 s, would let them slip far)
+        connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+      },
+      (req, res) => this.onRequest(req, res),
+    );
     this.server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
-    this.server.on("clientError", (_err, socket) => socket.destroy());
-    this.server.on("error", (err) => {
+    this.server.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+    this.listener = net.createServer((socket) => this.onConnection(socket));
+    this.listener.on("error", (err) => {
       // errors while starting to listen are reported by listen()
-      if (this.server.listening) log.error(`web listener error: ${err.message}`);
+      if (this.listener.listening) log.error(`web listener error: ${err.message}`);
     });
     this.wss = new WebSocketServer({
       noServer: true,
@@ -113,7 +148,9 @@ export class PortalWebServer {
 
   /** Start listening; resolves with the bound port (useful with port 0). */
   async listen(port: number, host: string): Promise<number> {
-    this.port = await listenOn(this.server, port, host, "web", "EV_ERR_CONFIG");
+    this.port = await listenOn(this.listener, port, host, "web", "EV_ERR_CONFIG");
+    // HTTP never listens itself (it is handed admitted sockets): start its deadline checks
+    this.server.emit("listening");
     log.info(`web (webclient ${WEBCLIENT_PATH}, websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
     return this.port;
   }
@@ -122,15 +159,40 @@ export class PortalWebServer {
   async close(): Promise<void> {
     this.closing = true;
     const stopped = new Promise<void>((resolve) => {
-      if (!this.server.listening) resolve();
-      else this.server.close(() => resolve());
+      if (!this.listener.listening) resolve();
+      else this.listener.close(() => resolve());
     });
     const open = [...this.sessions.entries()];
     for (const [session] of open) session.close();
     await Promise.all(open.map(([, closed]) => closed));
     this.server.closeAllConnections();
+    this.server.close();
     await stopped;
     this.wss.close();
+  }
+
+  /** A new TCP connection: admitted (then handed to HTTP) or answered with why not. */
+  private onConnection(socket: net.Socket): void {
+    socket.on("error", () => {
+      // a reset by the client; nothing to report
+    });
+    const address = normalizeAddress(socket.remoteAddress);
+    const refusal = this.closing ? "The game is shutting down." : (this.registry.admit?.(address, "http") ?? null);
+    if (refusal) {
+      const status = refusal === CAPACITY_REFUSAL || this.closing ? "503 Service Unavailable" : "429 Too Many Requests";
+      const body = `${refusal}\n`;
+      socket.end(
+        `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+          `Retry-After: 60\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.resume(); // read and drop the request, so the answer is not lost to a reset
+      const timer = setTimeout(() => socket.destroy(), REFUSE_GRACE_MS);
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+      return;
+    }
+    socket.once("close", () => this.registry.released?.(address));
+    this.server.emit("connection", socket);
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -214,18 +276,12 @@ export class PortalWebServer {
       socket.destroy();
       return;
     }
-    const refusal = this.registry.admit?.((socket as Socket).remoteAddress ?? "unknown", "websocket");
-    if (refusal) {
-      const body = `${refusal}\n`;
-      socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-      setTimeout(() => socket.destroy(), 1000).unref();
-      return;
-    }
-    (socket as Socket).setNoDelay?.(true);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket as Socket));
+    // the connection was admitted when it was accepted (onConnection)
+    (socket as net.Socket).setNoDelay?.(true);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket as net.Socket));
   }
 
-  private accept(ws: WebSocket, socket: Socket): void {
+  private accept(ws: WebSocket, socket: net.Socket): void {
     if (this.closing) {
       ws.terminate();
       return;
@@ -233,6 +289,8 @@ export class PortalWebServer {
     const session = new WebSocketSession(ws, socket, {
       maxLineLength: this.options.maxLineLength,
       maxOutputBuffer: this.options.maxOutputBuffer,
+      replyRatePerSecond: this.options.replyRatePerSecond,
+      replyBurst: this.options.replyBurst,
     });
     const closed = new Promise<void>((resolve) => {
       ws.once("close", () => {
@@ -266,6 +324,30 @@ function plainResponse(
     ...extra,
   });
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** Answer a request HTTP could not take (headers too large, too slow, malformed), then close. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const status =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? "431 Request Header Fields Too Large"
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? "408 Request Timeout"
+        : "400 Bad Request";
+  if (socket.writable && !(socket as net.Socket).destroyed) {
+    const body = `${status.slice(4)}.\n`;
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    const timer = setTimeout(() => socket.destroy(), REFUSE_GRACE_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  } else {
+    socket.destroy();
+  }
+}
+
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return "";
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
 }
 
 function pathOf(url: string | undefined): string {

@@ -3,7 +3,9 @@
  * `websocket-frames.ts`). Implements the portal's {@link SessionTransport}.
  *
  * - A frame that is not a valid triple is answered `["error", [reason], {}]`; the
- *   connection stays up. Binary frames are refused the same way.
+ *   connection stays up. Binary frames are refused the same way. These answers draw
+ *   from a per-connection reply budget: a flood of bad frames is answered a few
+ *   times a second, never frame for frame.
  * - A frame larger than the limit closes the connection with code 1009 (done by `ws`).
  * - Output of one event-loop turn leaves in one socket write (one triple per frame,
  *   the frames corked together).
@@ -17,6 +19,7 @@ import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
 import { decodeClientFrame, encodeServerFrame } from "./websocket-frames.ts";
+import { TokenBucket } from "../limits/token-bucket.ts";
 
 /** How a {@link WebSocketSession} is set up. */
 export interface WebSocketSessionConfig {
@@ -24,6 +27,10 @@ export interface WebSocketSessionConfig {
   maxLineLength: number;
   /** Bytes of unsent output allowed before the connection is dropped. */
   maxOutputBuffer: number;
+  /** Error replies (to bad or binary frames) per second; excess frames get no answer (default 10; 0 = unlimited). */
+  replyRatePerSecond?: number;
+  /** Burst of error replies (default 30). */
+  replyBurst?: number;
 }
 
 /** Client options a websocket connection starts with (a browser shows every colour). */
@@ -56,6 +63,10 @@ export class WebSocketSession implements SessionTransport {
   private finished = false;
   private closeReason: string | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** Budget of error replies to bad frames. */
+  private readonly replies: TokenBucket;
+  /** Error replies not sent for lack of budget. */
+  private repliesDropped = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -64,6 +75,7 @@ export class WebSocketSession implements SessionTransport {
   ) {
     this.address = normalizeAddress(socket.remoteAddress);
     this.log = getLogger(`portal.websocket ${this.address}:${socket.remotePort ?? "?"}`);
+    this.replies = new TokenBucket(config.replyRatePerSecond ?? 10, config.replyBurst ?? 30);
   }
 
   /** Start the session: listen to the connection and report to `sink`. Call once. */
@@ -145,8 +157,13 @@ export class WebSocketSession implements SessionTransport {
     this.sink.input([[cmdname, args, kwargs]]);
   }
 
+  /** Answer a bad frame, if the reply budget allows (a flood of bad frames is not answered frame for frame). */
   private sendError(reason: string): void {
-    this.send([["error", [reason], {}]]);
+    if (this.replies.take()) {
+      this.send([["error", [reason], {}]]);
+      return;
+    }
+    if (this.repliesDropped++ === 0) this.log.warn("client sends bad frames faster than allowed; excess is not answered");
   }
 
   // ---- output ----

@@ -59,8 +59,9 @@ export const charLoginInputFunc: InputFunc = async (session, args, kwargs) => {
     answer(session, false, "Username and/or password is incorrect.");
     return;
   }
-  if (!services.loginAllowed(session, name)) {
-    answer(session, false, "Too many failed login attempts. Please wait a while before trying again.");
+  const refused = await services.loginThrottleCheck(session, name);
+  if (refused) {
+    answer(session, false, refused);
     return;
   }
   const account = await findAccount(name.trim());
@@ -69,6 +70,7 @@ export const charLoginInputFunc: InputFunc = async (session, args, kwargs) => {
     answer(session, false, "Username and/or password is incorrect.");
     return;
   }
+  services.loginSucceeded(session, name);
   await services.login(session, account);
   answer(session, true);
 };

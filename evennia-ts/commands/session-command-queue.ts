@@ -1,0 +1,113 @@
+/**
+ * The per-session command queue: a session's commands run one at a time, in order.
+ * It is bounded: a session may have at most `limit` commands waiting behind the one
+ * running; more are answered with a notice (at most one a second) and dropped. A
+ * session's waiting commands are discarded when it disconnects, so nobody works for
+ * a player who left, and a reload or shutdown never waits behind them.
+ *
+ * Whatever a command does — throw in its constructor, its hooks or `func`, or reject
+ * in a way the runner did not expect — the queue goes on with the next one.
+ */
+import { getLogger } from "../utils/logger.ts";
+
+const log = getLogger("commands");
+
+/** Runs one command line for a session; its failures are its own business (it should report them). */
+export type CommandRunner<S> = (session: S, line: string) => Promise<void>;
+
+/** Shortest time between two "too many commands waiting" notices to one session, in ms. */
+export const OVERFLOW_NOTICE_INTERVAL_MS = 1000;
+
+/** The notice a session gets when its queue is full. */
+export function queueOverflowNotice(line: string, limit: number): string {
+  const quoted = line.length > 40 ? `${line.slice(0, 40)}...` : line;
+  return `Too many commands waiting (at most ${limit}): "${quoted}" was dropped. Wait for the others to finish.`;
+}
+
+interface Waiting {
+  line: string;
+  done: () => void;
+}
+
+interface SessionQueue {
+  running: boolean;
+  waiting: Waiting[];
+  lastNoticeAt: number;
+}
+
+/** One bounded FIFO of commands per session. */
+export class SessionCommandQueue<S extends { msg(text: string): void }> {
+  private readonly queues = new Map<S, SessionQueue>();
+  /** Commands dropped because a queue was full, since start. */
+  droppedTotal = 0;
+  /** Commands discarded because their session disconnected, since start. */
+  discardedTotal = 0;
+
+  /**
+   * @param limit most commands waiting per session behind the running one (at least 1)
+   * @param runner runs one command
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly runner: CommandRunner<S>,
+  ) {}
+
+  /** Queue `line` for `session`; resolves when it has run, or was dropped or discarded. */
+  enqueue(session: S, line: string, now = Date.now()): Promise<void> {
+    let queue = this.queues.get(session);
+    if (!queue) {
+      queue = { running: false, waiting: [], lastNoticeAt: -Infinity };
+      this.queues.set(session, queue);
+    }
+    if (queue.running && queue.waiting.length >= Math.max(1, this.limit)) {
+      this.droppedTotal++;
+      if (now - queue.lastNoticeAt >= OVERFLOW_NOTICE_INTERVAL_MS) {
+        queue.lastNoticeAt = now;
+        session.msg(queueOverflowNotice(line, this.limit));
+      }
+      return Promise.resolve();
+    }
+    return new Promise<void>((done) => {
+      queue.waiting.push({ line, done });
+      if (!queue.running) void this.drain(session, queue);
+    });
+  }
+
+  /** Drop the commands `session` has waiting (it disconnected); the one running finishes. Returns how many. */
+  discard(session: S): number {
+    const queue = this.queues.get(session);
+    if (!queue) return 0;
+    const dropped = queue.waiting.splice(0);
+    for (const w of dropped) w.done();
+    this.discardedTotal += dropped.length;
+    if (!queue.running) this.queues.delete(session);
+    return dropped.length;
+  }
+
+  /** Commands waiting (not running) for `session`, or for every session. */
+  waiting(session?: S): number {
+    if (session) return this.queues.get(session)?.waiting.length ?? 0;
+    let n = 0;
+    for (const q of this.queues.values()) n += q.waiting.length;
+    return n;
+  }
+
+  private async drain(session: S, queue: SessionQueue): Promise<void> {
+    queue.running = true;
+    try {
+      for (let next = queue.waiting.shift(); next; next = queue.waiting.shift()) {
+        try {
+          await this.runner(session, next.line);
+        } catch (err) {
+          // the runner reports its own failures; this is the safety net that keeps the queue going
+          log.error(`a command failed outside the command handler: ${(err as Error)?.message ?? String(err)}`, err);
+        } finally {
+          next.done();
+        }
+      }
+    } finally {
+      queue.running = false;
+      if (this.queues.get(session) === queue && queue.waiting.length === 0) this.queues.delete(session);
+    }
+  }
+}
