@@ -15,6 +15,7 @@ import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
 import { cmdSetFor } from "./cmdset-registry.ts";
 import type { Command, CommandServices, CommandSession } from "./command.ts";
 import { directionFallbackFor, exitCmdSetFor } from "./exit-cmdset.ts";
+import { takePendingInput, type PendingInput } from "./input-prompt.ts";
 import { commandIndex, matchCommand } from "./parse-input.ts";
 
 const log = getLogger("commands");
@@ -55,6 +56,11 @@ export class CommandHandler {
   }
 
   private async run(session: CommandSession, rawLine: string): Promise<void> {
+    const question = takePendingInput(session);
+    if (question) {
+      await this.answer(session, rawLine, question);
+      return;
+    }
     const line = rawLine.trim();
     if (!line) return;
     const { cmdset, index } = this.cmdsetFor(session);
@@ -82,6 +88,16 @@ export class CommandHandler {
       });
     } catch (err) {
       this.reportFailure(session, line, err);
+    }
+  }
+
+  /** A line answers a question asked with `getInput`: echo comes back on, the callback runs. */
+  private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    if (question.hidden) session.msg({ echo: [[], { hidden: false }] });
+    try {
+      await runInUnitOfWork(this.db, () => question.callback(rawLine.replace(/\r?\n$/, "")));
+    } catch (err) {
+      this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
     }
   }
 

@@ -10,15 +10,14 @@ import { flushImplicitWrites, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import "../typeclasses/index.ts";
+import { setActiveSettings } from "../conf/active-settings.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
-import { DefaultCharacter } from "../typeclasses/characters.ts";
-import { createAccount, createObject } from "../typeclasses/create.ts";
-import { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
+import { setSessionRegistry } from "../typeclasses/sessions.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
 import "../commands/default/cmdsets.ts";
-import type { CommandServices, CommandSession } from "../commands/command.ts";
+import type { CommandServices } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
@@ -33,6 +32,7 @@ import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { ServerConfig } from "./server-config.ts";
 import { ServerSession } from "./server-session.ts";
+import { SessionHandler } from "./session-handler.ts";
 
 const log = getLogger("server");
 
@@ -50,7 +50,8 @@ export class Server {
   private config!: ServerConfig;
   private commands!: CommandHandler;
   private link: PortalLink | null = null;
-  private readonly sessions = new Map<number, ServerSession>();
+  /** The sessions (mirrors of the portal's connections); set up by {@link init}. */
+  sessions!: SessionHandler;
   private readonly throttle: LoginThrottle;
   private connectionScreenSource: string | (() => string) | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -92,6 +93,9 @@ export class Server {
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
+    setActiveSettings(this.settings);
+    this.sessions = new SessionHandler(this.store, (msg) => this.link?.send(msg), this.config);
+    setSessionRegistry(this.sessions);
     await runInitialSetup(this.db, this.config, this.settings);
     this.commands = new CommandHandler(this.db, this.services(), {
       cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
@@ -118,7 +122,7 @@ export class Server {
 
   /** Logged-in and unlogged sessions. */
   allSessions(): ServerSession[] {
-    return [...this.sessions.values()];
+    return this.sessions?.all() ?? [];
   }
 
   /**
@@ -129,13 +133,11 @@ export class Server {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
       await Promise.allSettled([...this.inFlight]);
-      if (mode === "reset" || mode === "shutdown") {
+      if ((mode === "reset" || mode === "shutdown") && this.sessions) {
         try {
-          await runInUnitOfWork(this.db, async () => {
-            for (const s of this.sessions.values()) if (s.puppet) this.putAway(s.puppet);
-          });
+          await runInUnitOfWork(this.db, () => this.sessions.logoutAll(mode));
         } catch (err) {
-          log.error("could not put puppets away at shutdown", err);
+          log.error("could not log players out at shutdown", err);
         }
       }
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
@@ -143,6 +145,7 @@ export class Server {
       await this.memory?.stop();
       await this.db?.close();
       setStore(null);
+      setSessionRegistry(null);
       this.link?.close("server stopped");
       this.link = null;
       this.resolveStopped(mode);
@@ -166,15 +169,15 @@ export class Server {
         this.onConnect(msg.session);
         break;
       case "disconnect":
-        void this.track(this.onDisconnect(msg.sessid));
+        void this.track(this.onDisconnect(msg.sessid, msg.reason));
         break;
       case "msg": {
-        const session = this.sessions.get(msg.sessid);
+        const session = this.sessions?.get(msg.sessid);
         if (session) for (const m of msg.msgs) void this.track(this.dispatch(session, m));
         break;
       }
       case "client-options": {
-        const session = this.sessions.get(msg.sessid);
+        const session = this.sessions?.get(msg.sessid);
         if (session) Object.assign(session.clientOptions, msg.options);
         break;
       }
@@ -192,7 +195,7 @@ export class Server {
         if (mode !== "reset") {
           const { uid: _uid, puid: _puid, ...saved } = snap.data;
           session.saved = saved;
-          await this.restoreSession(session, snap.data);
+          await runInUnitOfWork(this.db, () => this.sessions.restore(session, snap.data));
           restoreReports(session);
         }
       } catch (err) {
@@ -202,7 +205,9 @@ export class Server {
         // a session no server has seen yet (it connected while the server was away) has no data
         const neverGreeted = !("uid" in snap.data);
         if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
-        this.saveSessionData(session);
+        // a password prompt the old server left open is gone: show what is typed again
+        else session.msg({ echo: [[], { hidden: false }] });
+        this.sessions.sync(session);
       }
     }
     this.link?.send({ t: "synced" });
@@ -211,13 +216,12 @@ export class Server {
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
     session.msg(this.connectionScreen());
-    this.saveSessionData(session);
+    this.sessions.sync(session);
   }
 
   private newSession(snap: SessionSnapshot): ServerSession {
     const session = new ServerSession(snap, (sessid, msgs) => this.sendOutput(sessid, msgs));
-    session.persist = () => this.saveSessionData(session);
-    this.sessions.set(session.sessid, session);
+    this.sessions.add(session);
     return session;
   }
 
@@ -225,15 +229,11 @@ export class Server {
     this.link?.send({ t: "msg", sessid, msgs });
   }
 
-  private async onDisconnect(sessid: number): Promise<void> {
-    const session = this.sessions.get(sessid);
-    if (!session) return;
-    this.sessions.delete(sessid);
-    if (!session.puppet) return;
+  private async onDisconnect(sessid: number, reason: string): Promise<void> {
     try {
-      await runInUnitOfWork(this.db, () => this.unpuppet(session, true));
+      await runInUnitOfWork(this.db, () => this.sessions.closed(sessid, reason));
     } catch (err) {
-      log.error(`unpuppeting after session ${sessid} disconnected failed`, err);
+      log.error(`logging out session ${sessid} after it disconnected failed`, err);
     }
   }
 
@@ -273,128 +273,15 @@ export class Server {
     return defaultConnectionScreen(this.settings.serverName);
   }
 
-  // ---- login and puppeting --------------------------------------------------
-
-  private async restoreSession(session: ServerSession, data: Record<string, unknown>): Promise<void> {
-    if (typeof data.uid !== "number") return;
-    const account = await this.store.get("account", data.uid);
-    if (!(account instanceof DefaultAccount)) return;
-    session.account = account;
-    if (typeof data.puid === "number") {
-      const puppet = await this.store.get("object", data.puid);
-      if (puppet instanceof DefaultObject) this.attachPuppet(session, puppet);
-    }
-    this.saveSessionData(session);
-  }
-
-  private attachPuppet(session: ServerSession, puppet: DefaultObject): void {
-    session.puppet = puppet;
-    puppet.sessions.add(session);
-    this.store.pin(puppet, "puppet");
-  }
-
-  private async login(session: CommandSession, account: DefaultAccount): Promise<void> {
-    const s = session as ServerSession;
-    // one session per account (Evennia's MULTISESSION_MODE 0): a new login takes over
-    for (const other of this.sessions.values()) {
-      if (other !== s && other.account === account) {
-        await this.unpuppet(other, false);
-        other.account = null;
-        other.msg("|yYou have been logged in from elsewhere. Disconnecting.|n");
-        this.disconnect(other, "");
-      }
-    }
-    s.account = account;
-    account._touchLogin();
-    s.msg(`|gWelcome to ${this.settings.serverName}, ${account.username}!|n`);
-    const character = await this.characterOf(account);
-    await this.puppet(s, character);
-  }
-
-  private async characterOf(account: DefaultAccount): Promise<DefaultObject> {
-    const [own] = await this.store.where("object", "account_id = ?", [account.id], "ORDER BY id LIMIT 1");
-    if (own instanceof DefaultObject) return own;
-    return this.createCharacter(account, account.username);
-  }
-
-  private async createCharacter(account: DefaultAccount, name: string): Promise<DefaultObject> {
-    const start = await this.startLocation();
-    const typeclass = findTypeclass(this.settings.baseCharacterTypeclass) ? this.settings.baseCharacterTypeclass : "evennia.objects.DefaultCharacter";
-    const character = await createObject<DefaultObject>(typeclass, { key: name, location: null, home: start, account });
-    character.db.prelogout_location = start;
-    return character;
-  }
-
-  private async startLocation(): Promise<DefaultObject | null> {
-    const id = Number(await this.config.get("start_location"));
-    if (!id) return null;
-    const room = await this.store.get("object", id);
-    return room instanceof DefaultObject ? room : null;
-  }
-
-  private async puppet(session: ServerSession, character: DefaultObject): Promise<void> {
-    this.attachPuppet(session, character);
-    if (!character.location) {
-      const back = character.db.prelogout_location;
-      const target = back instanceof DefaultObject ? back : (character.home ?? (await this.startLocation()));
-      if (target) await character.moveTo(target, { quiet: true, moveHooks: false, moveType: "teleport" });
-    }
-    session.msg(`|gYou become |c${character.key}|g.|n`);
-    if (character instanceof DefaultCharacter) await character.atPostPuppet();
-    const location = character.location;
-    if (location) session.msg({ text: [location.returnAppearance(character), { type: "look" }] });
-    this.saveSessionData(session);
-  }
-
-  /** Stop puppeting; when the last session leaves, the character is put away. */
-  private async unpuppet(session: ServerSession, announce: boolean): Promise<void> {
-    const puppet = session.puppet;
-    if (!puppet) return;
-    session.puppet = null;
-    puppet.sessions.delete(session);
-    this.saveSessionData(session);
-    if (puppet.sessions.size > 0) return;
-    this.store.unpin(puppet, "puppet");
-    if (announce && puppet instanceof DefaultCharacter) await puppet.atPostUnpuppet();
-    this.putAway(puppet);
-  }
-
-  /** Take an unpuppeted character out of the world, remembering where it was. */
-  private putAway(puppet: DefaultObject): void {
-    if (!puppet.location) return;
-    puppet.db.prelogout_location = puppet.location;
-    puppet.location = null;
-  }
-
-  private saveSessionData(session: ServerSession): void {
-    const send = () => this.link?.send({ t: "session-data", sessid: session.sessid, data: session.data() });
-    const uow = this.store.unitOfWork();
-    uow.afterCommit(send);
-  }
-
-  private disconnect(session: CommandSession, reason: string): void {
-    const send = () => this.link?.send({ t: "disconnect", sessid: session.sessid, reason });
-    this.store.unitOfWork().afterCommit(send);
-  }
-
   private services(): CommandServices {
     return {
-      login: (session, account) => this.login(session, account),
-      createAccountWithCharacter: async (name, password, accountTypeclass) => {
-        const existing = await this.db.query("SELECT id FROM accounts LIMIT 1");
-        const first = existing.length === 0 && this.store.pendingChanges("account").length === 0;
-        const typeclass = findTypeclass(accountTypeclass) ? accountTypeclass : undefined;
-        const account = await createAccount(typeclass, {
-          username: name,
-          password,
-          isSuperuser: first,
-          permissions: [first ? "Developer" : "Player"],
-        });
-        await this.createCharacter(account, name);
-        if (first) log.info(`created the superuser account "${name}"`);
-        return account;
+      login: (session, account) => this.sessions.login(session as ServerSession, account),
+      createAccountWithCharacter: async (name, password, accountTypeclass, session) => {
+        const cls = findTypeclass(accountTypeclass);
+        const accountClass = cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+        return accountClass.create({ username: name, password, typeclass: accountTypeclass, ip: session?.address });
       },
-      disconnect: (session, reason) => this.disconnect(session, reason),
+      disconnect: (session, reason) => this.sessions.disconnect(session as ServerSession, reason),
       requestServer: (action) => {
         this.store.unitOfWork().afterCommit(() => this.link?.send({ t: "request", action }));
       },

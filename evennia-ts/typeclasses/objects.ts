@@ -195,6 +195,30 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this.accountRef = account;
   }
 
+  /** @internal a session starts puppeting this object (kept in memory while puppeted) */
+  _attachSession(session: ObjectSession): void {
+    this.sessions.add(session);
+    this._store.pin(this, "puppet");
+  }
+
+  /** @internal a session stops puppeting this object */
+  _detachSession(session: ObjectSession): void {
+    this.sessionSet?.delete(session);
+    if (!this.hasSessions) this._store.unpin(this, "puppet");
+  }
+
+  /** Hook: `account` is about to puppet this object on `session`. */
+  async atPrePuppet(_account: DefaultAccount, _session?: ObjectSession): Promise<void> {}
+
+  /** Hook: puppeting is done (`this.account` and `this.sessions` are set). */
+  async atPostPuppet(): Promise<void> {}
+
+  /** Hook: a session is about to stop puppeting this object. */
+  async atPreUnpuppet(): Promise<void> {}
+
+  /** Hook: `session` of `account` stopped puppeting this object (`this.sessions` no longer holds it). */
+  async atPostUnpuppet(_account: DefaultAccount | null, _session?: ObjectSession): Promise<void> {}
+
   /** True while one or more sessions puppet this object. */
   get hasSessions(): boolean {
     return (this.sessionSet?.size ?? 0) > 0;

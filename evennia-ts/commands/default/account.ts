@@ -9,6 +9,6 @@ export class CmdQuit extends Command {
   override aliases = ["q"];
 
   override async func(): Promise<void> {
-    this.services.disconnect(this.session, "Quitting. Hope to see you again, soon.");
+    await this.services.disconnect(this.session, "Quitting. Hope to see you again, soon.");
   }
 }

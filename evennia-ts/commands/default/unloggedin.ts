@@ -1,63 +1,84 @@
 /**
  * Commands available before login: `connect`, `create`, `quit`, `look`, `help`.
+ *
+ * `connect <name>` and `create <name>` without a password ask for it with echo
+ * off (telnet `IAC WILL ECHO`, the webclient's password field); `create` asks
+ * twice. The one-line forms `connect <name> <password>` and
+ * `create <name> <password>` work as before. With the setting `guestEnabled`,
+ * `connect guest` logs in a throw-away guest account.
  */
+import { activeSettings } from "../../conf/active-settings.ts";
+import { findTypeclass } from "../../typeclasses/registry.ts";
+import { DefaultAccount } from "../../typeclasses/accounts.ts";
+import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
+import type { Session } from "../../typeclasses/sessions.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
-import { Command } from "../command.ts";
+import { Command, type CommandServices, type CommandSession } from "../command.ts";
+import { getInput } from "../input-prompt.ts";
 import { splitQuoted } from "../parse-input.ts";
 
-const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
+/** The account class new accounts are made with (setting `baseAccountTypeclass`). */
+function accountClass(services: CommandServices): typeof DefaultAccount {
+  const cls = findTypeclass(services.settings.baseAccountTypeclass);
+  return cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+}
 
-/** `connect <name> <password>`: log in. */
+/** Check `password` for `name` and log in, or say why not (the throttle counts failures). */
+async function logIn(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+  if (!services.loginAllowed(session, name)) {
+    session.msg("|rToo many failed login attempts. Please wait a while before trying again.|n");
+    return;
+  }
+  const account = await findAccount(name);
+  if (!account || !(await account.checkPassword(password))) {
+    if (account) await account.atFailedLogin(session as Session);
+    services.loginFailed(session, name);
+    session.msg("|rUsername and/or password is incorrect.|n");
+    return;
+  }
+  await services.login(session, account);
+}
+
+/** `connect <name> [<password>]`: log in (asks for the password when it is left out). */
 export class CmdUnconnectedConnect extends Command {
   override key = "connect";
   override aliases = ["conn", "con", "co"];
 
   override async func(): Promise<void> {
     const parts = splitQuoted(this.args);
-    if (parts.length !== 2) {
-      this.msg("Usage (without <>): connect <name> <password>");
+    if (parts.length < 1 || parts.length > 2) {
+      this.msg("Usage (without <>): connect <name> [<password>]");
       return;
     }
-    const [name, password] = parts as [string, string];
-    if (!this.services.loginAllowed(this.session, name)) {
-      this.msg("|rToo many failed login attempts. Please wait a while before trying again.|n");
+    const [name, password] = parts as [string, string | undefined];
+    const { services, session } = this;
+    if (parts.length === 1 && name.toLowerCase() === "guest" && activeSettings().guestEnabled) {
+      await this.guestLogin();
       return;
     }
-    const account = await findAccount(name);
-    if (!account || !(await account.checkPassword(password))) {
-      this.services.loginFailed(this.session, name);
-      this.msg("|rUsername and/or password is incorrect.|n");
+    if (password !== undefined) {
+      await logIn(services, session, name, password);
       return;
     }
-    await this.services.login(this.session, account);
+    getInput(
+      session,
+      "Password: ",
+      async (answer) => {
+        if (!answer) {
+          session.msg("Login aborted.");
+          return;
+        }
+        await logIn(services, session, name, answer);
+      },
+      { hidden: true },
+    );
   }
-}
 
-/** `create <name> <password>`: make a new account (and its character). */
-export class CmdUnconnectedCreate extends Command {
-  override key = "create";
-  override aliases = ["cre", "cr"];
-
-  override async func(): Promise<void> {
-    const parts = splitQuoted(this.args);
-    if (parts.length !== 2) {
-      this.msg("Usage (without <>): create <name> <password>\nIf <name> contains spaces, enclose it in double quotes.");
-      return;
-    }
-    const [name, password] = parts as [string, string];
-    const { passwordMinLength, baseAccountTypeclass } = this.services.settings;
-    if (name.length < 3 || name.length > 30 || !NAME_RE.test(name)) {
-      this.msg("|rA name must be 3 to 30 characters: letters, digits, spaces and . @ + - _ ' only.|n");
-      return;
-    }
-    if (password.length < passwordMinLength) {
-      this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
-      return;
-    }
+  private async guestLogin(): Promise<void> {
     try {
-      // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
-      await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
+      const guest = await DefaultGuest.createGuest(this.session.address);
+      await this.services.login(this.session, guest);
     } catch (err) {
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
         this.msg(`|r${err.message}|n`);
@@ -65,9 +86,91 @@ export class CmdUnconnectedCreate extends Command {
       }
       throw err;
     }
-    const quoted = name.includes(" ") ? `"${name}"` : name;
-    this.msg(`A new account '${name}' was created. Welcome!\nYou can now log in with the command 'connect ${quoted} <your password>'.`);
   }
+}
+
+/** `create <name> [<password>]`: make a new account (asks for the password twice when it is left out). */
+export class CmdUnconnectedCreate extends Command {
+  override key = "create";
+  override aliases = ["cre", "cr"];
+
+  override async func(): Promise<void> {
+    const parts = splitQuoted(this.args);
+    if (parts.length < 1 || parts.length > 2) {
+      this.msg("Usage (without <>): create <name> [<password>]\nIf <name> contains spaces, enclose it in double quotes.");
+      return;
+    }
+    const [rawName, password] = parts as [string, string | undefined];
+    const cls = accountClass(this.services);
+    let name: string;
+    try {
+      name = cls.validateUsername(rawName);
+      if (password !== undefined) cls.validatePassword(password);
+    } catch (err) {
+      if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+        this.msg(`|r${err.message}|n`);
+        return;
+      }
+      throw err;
+    }
+    if (password !== undefined) {
+      await createAndWelcome(this.services, this.session, name, password);
+      return;
+    }
+    if (await findAccount(name)) {
+      this.msg(`|rSorry, there is already an account with the name '${name}'.|n`);
+      return;
+    }
+    const { services, session } = this;
+    getInput(
+      session,
+      "Password: ",
+      (first) => {
+        if (!first) {
+          session.msg("Account creation aborted.");
+          return;
+        }
+        try {
+          cls.validatePassword(first);
+        } catch (err) {
+          if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+            session.msg(`|r${err.message}|n`);
+            return;
+          }
+          throw err;
+        }
+        getInput(
+          session,
+          "Password again: ",
+          async (second) => {
+            if (second !== first) {
+              session.msg("|rThe passwords do not match. Nothing was created.|n");
+              return;
+            }
+            await createAndWelcome(services, session, name, first);
+          },
+          { hidden: true },
+        );
+      },
+      { hidden: true },
+    );
+  }
+}
+
+/** Create the account (and its character, as the settings say) and tell how to log in. */
+async function createAndWelcome(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+  try {
+    // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
+    await services.createAccountWithCharacter(name, password, services.settings.baseAccountTypeclass, session);
+  } catch (err) {
+    if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+      session.msg(`|r${err.message}|n`);
+      return;
+    }
+    throw err;
+  }
+  const quoted = name.includes(" ") ? `"${name}"` : name;
+  session.msg(`A new account '${name}' was created. Welcome!\nYou can now log in with the command 'connect ${quoted}'.`);
 }
 
 /** `quit`: disconnect. */
@@ -76,7 +179,7 @@ export class CmdUnconnectedQuit extends Command {
   override aliases = ["q", "qu"];
 
   override async func(): Promise<void> {
-    this.services.disconnect(this.session, "Good bye! Disconnecting.");
+    await this.services.disconnect(this.session, "Good bye! Disconnecting.");
   }
 }
 
@@ -100,12 +203,13 @@ export class CmdUnconnectedHelp extends Command {
       [
         `You are not yet logged into ${this.services.settings.serverName}.`,
         "Commands available now:",
-        "  |wcreate|n <name> <password>  - create a new account",
-        "  |wconnect|n <name> <password> - log in to an existing account",
+        "  |wcreate|n <name>             - create a new account (you are asked for a password)",
+        "  |wconnect|n <name>            - log in to an existing account (you are asked for the password)",
+        "  |wconnect|n <name> <password> - the same on one line",
         "  |wlook|n                      - show the connection screen again",
         "  |whelp|n                      - this help",
         "  |wquit|n                      - disconnect",
-        'Names with spaces go in double quotes: connect "Anna Smith" secret',
+        'Names with spaces go in double quotes: connect "Anna Smith"',
       ].join("\n"),
     );
   }
