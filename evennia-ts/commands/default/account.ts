@@ -1,6 +1,8 @@
 /**
- * Account commands, available whenever logged in: `quit`.
+ * Account commands, available whenever logged in: `quit`, `ic`, `ooc`, `charcreate`.
  */
+import type { Session } from "../../typeclasses/sessions.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
 import { Command } from "../command.ts";
 
 /** `quit`: log out and disconnect. */
@@ -10,5 +12,86 @@ export class CmdQuit extends Command {
 
   override async func(): Promise<void> {
     await this.services.disconnect(this.session, "Quitting. Hope to see you again, soon.");
+  }
+}
+
+/** `ic [<character>]`: play one of your characters (the last one played when none is named). */
+export class CmdIC extends Command {
+  override key = "ic";
+  override aliases = ["puppet"];
+
+  override async func(): Promise<void> {
+    const account = this.account;
+    if (!account) return;
+    const session = this.session as Session;
+    const name = this.args.trim();
+    let target = account.lastPuppet;
+    if (name) {
+      const wanted = name.toLowerCase();
+      const matches = account.characters.filter((c) => c.key.toLowerCase() === wanted);
+      const byPrefix = matches.length > 0 ? matches : account.characters.filter((c) => c.key.toLowerCase().startsWith(wanted));
+      if (byPrefix.length > 1) {
+        this.msg(`Multiple targets with the same name:\n${byPrefix.map((c) => ` ${c.key}(${c.dbref})`).join("\n")}`);
+        return;
+      }
+      target = byPrefix[0] ?? null;
+      if (!target) {
+        this.msg("That is not a valid character choice.");
+        return;
+      }
+    } else if (!target) {
+      this.msg("Usage: ic <character>");
+      return;
+    }
+    await account.puppetObject(session, target);
+  }
+}
+
+/** `ooc`: stop playing your character and go out of character. */
+export class CmdOOC extends Command {
+  override key = "ooc";
+  override aliases = ["unpuppet"];
+
+  override async func(): Promise<void> {
+    const account = this.account;
+    if (!account) return;
+    const session = this.session as Session;
+    const puppet = session.puppet;
+    if (!puppet) {
+      this.msg("You are already OOC.");
+      return;
+    }
+    await account.unpuppetObject(session);
+    this.msg(`\n|GYou go OOC.|n\n`);
+    this.msg(account.atLook(session));
+  }
+}
+
+/** `charcreate <name>`: create a new character (as many as the setting `maxNrCharacters` allows). */
+export class CmdCharCreate extends Command {
+  override key = "charcreate";
+
+  override async func(): Promise<void> {
+    const account = this.account;
+    if (!account) return;
+    const name = this.args.trim();
+    if (!name) {
+      this.msg("Usage: charcreate <charname>");
+      return;
+    }
+    if (account.characters.some((c) => c.key.toLowerCase() === name.toLowerCase())) {
+      this.msg(`|rA character named '|w${name}|r' already exists.|n`);
+      return;
+    }
+    try {
+      const character = await account.createCharacter({ key: name });
+      this.msg(`Created new character ${character.key}. Use |wic ${character.key}|n to enter the game as this character.`);
+    } catch (err) {
+      if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+        this.msg(`|r${err.message}|n`);
+        return;
+      }
+      throw err;
+    }
   }
 }

@@ -4,7 +4,7 @@
  */
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
-import { CmdQuit } from "./account.ts";
+import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
@@ -32,7 +32,7 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
+    this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
   }
 }
 
