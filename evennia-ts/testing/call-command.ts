@@ -118,9 +118,12 @@ export async function callCommand(
   const listened = new Map<Receiver, OobMessage[]>();
   const restore: (() => void)[] = [];
   const before = new Map<ServerSession, number>();
+  // a receiver's sessions before the command (an `ooc` leaves them) and after (an `ic` joins them)
+  const watched = new Map<Receiver, Set<ServerSession>>();
+  for (const s of world.sessions.all()) before.set(s, world.output(s).length);
   for (const r of receivers) {
     const sessions = sessionsOf(r);
-    for (const s of sessions) before.set(s, world.output(s).length);
+    watched.set(r, new Set(sessions));
     if (sessions.length === 0 && !(r instanceof ServerSession)) {
       const got: OobMessage[] = [];
       listened.set(r, got);
@@ -162,7 +165,9 @@ export async function callCommand(
       continue;
     }
     const got: OobMessage[] = [];
-    for (const s of sessionsOf(r)) got.push(...world.output(s).slice(before.get(s) ?? 0));
+    const sessions = watched.get(r)!;
+    for (const s of sessionsOf(r)) sessions.add(s);
+    for (const s of sessions) got.push(...world.output(s).slice(before.get(s) ?? 0));
     messages.set(r, got);
   }
   const received = new Map<Receiver, string>();
