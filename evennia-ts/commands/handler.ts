@@ -15,7 +15,8 @@ import { CmdSet, mergeAll, type CommandClass } from "./cmdset.ts";
 import { cmdSetFor } from "./cmdset-registry.ts";
 import type { Command, CommandServices, CommandSession } from "./command.ts";
 import { directionFallbackFor, exitCmdSetFor } from "./exit-cmdset.ts";
-import { takePendingInput, type PendingInput } from "./input-prompt.ts";
+import type { Session } from "../typeclasses/sessions.ts";
+import { answerInput, hasPendingInput, takePendingInput, type PendingInput } from "./input-prompt.ts";
 import { commandIndex, matchCommand } from "./parse-input.ts";
 
 const log = getLogger("commands");
@@ -50,7 +51,10 @@ export class CommandHandler {
   /** Queue a line from `session`; resolves when it has run. */
   execute(session: CommandSession, line: string): Promise<void> {
     const previous = this.queues.get(session) ?? Promise.resolve();
-    const next = previous.then(() => this.run(session, line));
+    const next = previous.then(async () => {
+      await this.run(session, line);
+      this.sendPrompt(session);
+    });
     this.queues.set(session, next);
     return next;
   }
@@ -91,11 +95,25 @@ export class CommandHandler {
     }
   }
 
-  /** A line answers a question asked with `getInput`: echo comes back on, the callback runs. */
-  private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
-    if (question.hidden) session.msg({ echo: [[], { hidden: false }] });
+  /**
+   * After each command, the account's prompt (`DefaultAccount.getPrompt`), if it
+   * has one and no question is waiting for an answer.
+   */
+  private sendPrompt(session: CommandSession): void {
+    const account = session.account;
+    if (!account || hasPendingInput(session)) return;
     try {
-      await runInUnitOfWork(this.db, () => question.callback(rawLine.replace(/\r?\n$/, "")));
+      const prompt = account.getPrompt(session as Session);
+      if (prompt) session.msg({ prompt });
+    } catch (err) {
+      log.error(`getPrompt of ${account.key} failed`, err);
+    }
+  }
+
+  /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
+  private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    try {
+      await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
     } catch (err) {
       this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
     }

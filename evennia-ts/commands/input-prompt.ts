@@ -6,6 +6,8 @@
  * password field) until that line arrives (`IAC WONT ECHO`); a hidden line is
  * never logged.
  */
+import type { Database } from "../db/database.ts";
+import { currentUnitOfWork, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { CommandSession } from "./command.ts";
 
 /** What runs with the answer. */
@@ -31,7 +33,12 @@ const pending = new WeakMap<CommandSession, PendingInput>();
  */
 export function getInput(session: CommandSession, prompt: string, callback: InputCallback, options: GetInputOptions = {}): void {
   const hidden = options.hidden === true;
-  pending.set(session, { callback, hidden });
+  const question = { callback, hidden };
+  pending.set(session, question);
+  // a unit of work that fails takes its question back
+  currentUnitOfWork()?.recordUndo(() => {
+    if (pending.get(session) === question) pending.delete(session);
+  });
   if (hidden) session.msg({ echo: [[], { hidden: true }] });
   session.msg({ prompt });
 }
@@ -46,4 +53,28 @@ export function takePendingInput(session: CommandSession): PendingInput | undefi
 /** True while `session` has a question waiting. */
 export function hasPendingInput(session: CommandSession): boolean {
   return pending.has(session);
+}
+
+/**
+ * Run the answer `line` to `question` in a unit of work on `db`. After a hidden
+ * question what is typed is shown again — first thing, before anything the
+ * callback says — unless the callback asked another hidden question (a password
+ * asked twice keeps echo off). Throws what the callback threw, echo restored.
+ */
+export async function answerInput(db: Database, session: CommandSession, line: string, question: PendingInput): Promise<void> {
+  let showAgain = question.hidden;
+  try {
+    await runInUnitOfWork(db, async (uow) => {
+      if (question.hidden) {
+        uow.afterCommit(() => {
+          if (showAgain) session.msg({ echo: [[], { hidden: false }] });
+        });
+      }
+      await question.callback(line);
+      if (pending.get(session)?.hidden) showAgain = false;
+    });
+  } catch (err) {
+    if (question.hidden) session.msg({ echo: [[], { hidden: false }] });
+    throw err;
+  }
 }

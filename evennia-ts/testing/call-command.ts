@@ -9,7 +9,7 @@
  * expect(out.of(world.char2)).toBe('Char says, "hello"');
  * ```
  */
-import { hasPendingInput, takePendingInput } from "../commands/input-prompt.ts";
+import { answerInput, hasPendingInput, takePendingInput } from "../commands/input-prompt.ts";
 import { CmdSet, type CommandClass } from "../commands/cmdset.ts";
 import type { CommandServices, CommandSession } from "../commands/command.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
@@ -149,9 +149,7 @@ export async function callCommand(
     });
     for (const line of options.inputs ?? []) {
       if (!hasPendingInput(session)) throw new Error(`callCommand: the command asked no question for the input "${line}"`);
-      const question = takePendingInput(session)!;
-      if (question.hidden) session.msg({ echo: [[], { hidden: false }] });
-      await runInUnitOfWork(world.fixture.db, () => question.callback(line));
+      await answerInput(world.fixture.db, session, line, takePendingInput(session)!);
     }
   } finally {
     for (const undo of restore) undo();

@@ -423,6 +423,15 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     await this.unpuppetObject(this.sessions);
   }
 
+  /**
+   * The prompt sent to `session` after each of its commands (telnet marks it with
+   * EOR or GA, as the client negotiated; the webclient shows it under the output),
+   * or null for none (the default). Override it to show hit points, a location...
+   */
+  getPrompt(_session: Session): string | null {
+    return null;
+  }
+
   // ---- login hooks ----------------------------------------------------------------
 
   /** Hook: the first login ever of this account (before `atPreLogin`). */
