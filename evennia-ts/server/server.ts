@@ -13,6 +13,7 @@ import "../typeclasses/index.ts";
 import { setActiveSettings } from "../conf/active-settings.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
+import { purgeGuests } from "../typeclasses/guests.ts";
 import { setSessionRegistry } from "../typeclasses/sessions.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
@@ -25,6 +26,7 @@ import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
+import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { restoreReports } from "./oob/report-tracker.ts";
@@ -54,6 +56,7 @@ export class Server {
   sessions!: SessionHandler;
   private readonly throttle: LoginThrottle;
   private connectionScreenSource: string | (() => string) | undefined;
+  private lifecycle: LifecycleHooks = {};
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping: Promise<void> | null = null;
   /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
@@ -88,6 +91,7 @@ export class Server {
     this.onGameCodeLoaded?.(report);
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
+    this.lifecycle = game.lifecycle;
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
     await this.store.init();
@@ -96,7 +100,8 @@ export class Server {
     setActiveSettings(this.settings);
     this.sessions = new SessionHandler(this.store, (msg) => this.link?.send(msg), this.config);
     setSessionRegistry(this.sessions);
-    await runInitialSetup(this.db, this.config, this.settings);
+    await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
+    await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
     this.commands = new CommandHandler(this.db, this.services(), {
       cmdsetUnloggedin: this.settings.cmdsetUnloggedin,
       cmdsetAccount: this.settings.cmdsetAccount,
@@ -133,6 +138,10 @@ export class Server {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
       await Promise.allSettled([...this.inFlight]);
+      if (this.db && this.sessions) {
+        if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
+        else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");
+      }
       if ((mode === "reset" || mode === "shutdown") && this.sessions) {
         try {
           await runInUnitOfWork(this.db, () => this.sessions.logoutAll(mode));
@@ -140,6 +149,7 @@ export class Server {
           log.error("could not log players out at shutdown", err);
         }
       }
+      if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.link?.flush();
       await this.memory?.stop();
@@ -210,6 +220,17 @@ export class Server {
         this.sessions.sync(session);
       }
     }
+    if (mode === "start" || mode === "reset") {
+      // a cold start: no guest can be logged in
+      try {
+        const purged = await runInUnitOfWork(this.db, () => purgeGuests());
+        if (purged > 0) log.info(`deleted ${purged} guest account(s) left from before`);
+      } catch (err) {
+        log.error("could not delete left-over guest accounts", err);
+      }
+    }
+    await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
+    await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
     this.link?.send({ t: "synced" });
   }
 
