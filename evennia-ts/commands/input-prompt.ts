@@ -27,6 +27,32 @@ export interface PendingInput {
 
 const pending = new WeakMap<CommandSession, PendingInput>();
 
+/** Key of the session data (kept by the portal across reloads) marking a hidden question. */
+const HIDDEN_KEY = "hidden_input";
+
+/** Tell the portal (through the session's saved data, when it has some) whether a hidden question is open. */
+function rememberHidden(session: CommandSession, open: boolean): void {
+  const s = session as CommandSession & { setSaved?: (key: string, value: unknown) => void; saved?: Record<string, unknown> };
+  if (typeof s.setSaved !== "function" || Boolean(s.saved?.[HIDDEN_KEY]) === open) return;
+  s.setSaved(HIDDEN_KEY, open ? true : undefined);
+}
+
+/**
+ * After a reload: a session whose hidden question (a password) the old server
+ * left open gets a stand-in, so that the line it types next — the password —
+ * is swallowed, not run as a command. Returns true when there was one.
+ */
+export function resumeLostHiddenInput(session: CommandSession & { saved: Record<string, unknown> }): boolean {
+  if (!session.saved[HIDDEN_KEY]) return false;
+  pending.set(session, {
+    hidden: true,
+    callback: () => {
+      session.msg("The server restarted while it waited for that; what you typed was not used. Please try again.");
+    },
+  });
+  return true;
+}
+
 /**
  * Ask `session` a question; its next line goes to `callback`. A second question
  * before the answer replaces the first.
@@ -35,6 +61,7 @@ export function getInput(session: CommandSession, prompt: string, callback: Inpu
   const hidden = options.hidden === true;
   const question = { callback, hidden };
   pending.set(session, question);
+  rememberHidden(session, hidden);
   // a unit of work that fails takes its question back
   currentUnitOfWork()?.recordUndo(() => {
     if (pending.get(session) === question) pending.delete(session);
@@ -47,6 +74,7 @@ export function getInput(session: CommandSession, prompt: string, callback: Inpu
 export function takePendingInput(session: CommandSession): PendingInput | undefined {
   const found = pending.get(session);
   if (found) pending.delete(session);
+  if (found?.hidden) rememberHidden(session, false);
   return found;
 }
 

@@ -20,6 +20,7 @@ import { setStore } from "../typeclasses/store-context.ts";
 import "../commands/default/cmdsets.ts";
 import type { CommandServices } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
+import { resumeLostHiddenInput } from "../commands/input-prompt.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
@@ -211,12 +212,13 @@ export class Server {
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
+      // a password prompt the old server left open: its answer is swallowed, not run as a command;
+      // anything else it may have hidden is shown again
+      if (mode === "reset" || !resumeLostHiddenInput(session)) session.msg({ echo: [[], { hidden: false }] });
       if (!session.loggedIn) {
         // a session no server has seen yet (it connected while the server was away) has no data
         const neverGreeted = !("uid" in snap.data);
         if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
-        // a password prompt the old server left open is gone: show what is typed again
-        else session.msg({ echo: [[], { hidden: false }] });
         this.sessions.sync(session);
       }
     }

@@ -11,7 +11,7 @@ import type { ServerToPortal } from "../protocol/link-messages.ts";
 import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
-import type { SessionRegistry } from "../typeclasses/sessions.ts";
+import { setSessionLink, type SessionRegistry } from "../typeclasses/sessions.ts";
 import type { Store } from "../typeclasses/store.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { ServerConfig } from "./server-config.ts";
@@ -66,7 +66,7 @@ export class SessionHandler implements SessionRegistry {
    */
   async login(session: ServerSession, account: DefaultAccount): Promise<void> {
     if (session.loggedIn) return;
-    session.account = account;
+    setSessionLink(session, "account", account);
     if (account.db.FIRST_LOGIN) {
       await account.atFirstLogin(session);
       account.attributes.remove("FIRST_LOGIN");
@@ -90,8 +90,11 @@ export class SessionHandler implements SessionRegistry {
   async disconnect(session: ServerSession, reason = ""): Promise<void> {
     if (this.sessions.get(session.sessid) !== session) return;
     await this.logout(session, reason);
-    this.sessions.delete(session.sessid);
     const sessid = session.sessid;
+    this.sessions.delete(sessid);
+    currentUnitOfWork()?.recordUndo(() => {
+      if (!this.sessions.has(sessid)) this.sessions.set(sessid, session);
+    });
     this.store.unitOfWork().afterCommit(() => this.send({ t: "disconnect", sessid, reason }));
   }
 
@@ -129,7 +132,7 @@ export class SessionHandler implements SessionRegistry {
     if (!account) return;
     if (session.puppet) await account.unpuppetObject(session);
     await account.atDisconnect(reason, session);
-    session.account = null;
+    setSessionLink(session, "account", null);
     this.sync(session);
     log.info(`logged out: ${account.key} from ${session.address}${reason ? ` (${reason})` : ""}`);
     if (!account.isDeleted) await account.atPostDisconnect(session);

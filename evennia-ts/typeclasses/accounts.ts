@@ -28,7 +28,7 @@ import { createAccount, createObject } from "./create.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { getStore } from "./store-context.ts";
-import { sessionRegistry, sessionsFromAccount, type Session } from "./sessions.ts";
+import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
 
 const log = getLogger("accounts");
@@ -391,7 +391,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     await obj.atPrePuppet(this, session);
     obj._attachSession(session);
     obj.account = this;
-    session.puppet = obj;
+    setSessionLink(session, "puppet", obj);
     sessionRegistry()?.sync(session);
     if (this.lastPuppet !== obj) this.db[LAST_PUPPET_ATTR] = obj;
     await obj.atPostPuppet();
@@ -410,10 +410,10 @@ export class DefaultAccount extends TypedObject<AccountRow> {
         await obj.atPreUnpuppet();
         obj._detachSession(s);
         if (!obj.hasSessions && obj.account === this) obj.account = null;
-        s.puppet = null;
+        setSessionLink(s, "puppet", null);
         await obj.atPostUnpuppet(this, s);
       }
-      s.puppet = null;
+      setSessionLink(s, "puppet", null);
       sessionRegistry()?.sync(s);
     }
   }

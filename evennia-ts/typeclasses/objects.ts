@@ -4,6 +4,7 @@
  * and, when puppeted, an account and sessions.
  */
 import type { ObjectRow } from "../db/entities/rows.ts";
+import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import { hasPermission } from "../locks/permissions.ts";
 import type { MessageKwargs, OutputSpec } from "../protocol/message.ts";
 import { joinList, numberedName } from "../utils/inflect.ts";
@@ -197,14 +198,17 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** @internal a session starts puppeting this object (kept in memory while puppeted) */
   _attachSession(session: ObjectSession): void {
+    if (this.sessions.has(session)) return;
     this.sessions.add(session);
     this._store.pin(this, "puppet");
+    currentUnitOfWork()?.recordUndo(() => this._detachSession(session));
   }
 
   /** @internal a session stops puppeting this object */
   _detachSession(session: ObjectSession): void {
-    this.sessionSet?.delete(session);
+    if (!this.sessionSet?.delete(session)) return;
     if (!this.hasSessions) this._store.unpin(this, "puppet");
+    currentUnitOfWork()?.recordUndo(() => this._attachSession(session));
   }
 
   /** Hook: `account` is about to puppet this object on `session`. */

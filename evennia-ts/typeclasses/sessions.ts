@@ -7,6 +7,7 @@
  * one without sockets. Typeclasses reach the sessions through this module only,
  * so they never import the server.
  */
+import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import type { DefaultAccount } from "./accounts.ts";
 import type { DefaultObject, ObjectSession } from "./objects.ts";
@@ -80,4 +81,17 @@ export function sessionsFromCharacter(character: DefaultObject): Session[] {
 /** Send `text` to every connected session, logged in or not (Evennia's `announce_all`). */
 export function announceAll(text: string | OutputSpec): void {
   for (const session of allSessions()) session.msg(text);
+}
+
+/**
+ * @internal set a session's `account` or `puppet` so that a failing unit of work
+ * puts the old value back (a login or puppeting that throws leaves no half-done link)
+ */
+export function setSessionLink<K extends "account" | "puppet">(session: Session, field: K, value: Session[K]): void {
+  const old = session[field];
+  if (old === value) return;
+  session[field] = value;
+  currentUnitOfWork()?.recordUndo(() => {
+    if (session[field] === value) session[field] = old;
+  });
 }

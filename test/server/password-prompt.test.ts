@@ -126,6 +126,26 @@ describe("password prompts over telnet", () => {
     expect(game.server()!.allSessions().some((s) => s.loggedIn)).toBe(false);
   });
 
+  it("a password asked for before a reload is not run as a command after it", async () => {
+    const c = await client();
+    c.send("create Dora secret123");
+    await c.waitFor("was created");
+    c.send("connect Dora");
+    await c.waitFor("Password: ");
+    c.sendRaw(Buffer.from([IAC, DO, ECHO]));
+    game.portal.reload();
+    await c.waitFor("... done.");
+    c.send("hunter2hunter2");
+    await c.waitFor("what you typed was not used. Please try again.");
+    expect(c.text).not.toContain("hunter2");
+    expect(at(c.raw, [IAC, WONT, ECHO])).toBeGreaterThan(at(c.raw, "... done."));
+    c.sendRaw(Buffer.from([IAC, DONT, ECHO]));
+    c.send("connect Dora");
+    await c.waitFor("Password: ");
+    c.send("secret123");
+    await c.waitFor("You become Dora.");
+  });
+
   it("the demo game's prompt follows each command, marked with GA, or EOR once the client agrees", async () => {
     const c = await client();
     c.send("create Cleo secret123");

@@ -143,6 +143,22 @@ describeWithWorld(
       Object.setPrototypeOf(char1, DefaultCharacter.prototype);
       expect(char1.location).toBeNull();
       expect(char1.account).toBeNull();
+      expect(session1.puppet).toBeNull();
+      expect(char1.sessions.size).toBe(0);
+      // and a login whose hook throws leaves the session logged out
+      const fresh = w.world.connectSession();
+      class BrokenLogin extends DefaultAccount {
+        override async atPostLogin(): Promise<void> {
+          throw new Error("broken login hook");
+        }
+      }
+      const account2 = w.world.account2;
+      Object.setPrototypeOf(account2, BrokenLogin.prototype);
+      await expect(w.world.unit(() => w.world.sessions.login(fresh, account2))).rejects.toThrow("broken login hook");
+      Object.setPrototypeOf(account2, RecordingAccount.prototype);
+      expect(fresh.account).toBeNull();
+      expect(w.world.sessions.get(w.world.session2.sessid)).toBe(w.world.session2);
+      expect(w.world.session2.account).toBe(account2);
     });
   },
   { accountTypeclass: "test.accounts.RecordingAccount" },
