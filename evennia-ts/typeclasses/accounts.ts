@@ -32,6 +32,8 @@ import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } fr
 import { TypedObject } from "./typed-object.ts";
 
 const log = getLogger("accounts");
+/** Unregistered character typeclasses already warned about (once each). */
+const warnedTypeclasses = new Set<string>();
 
 /** Letters, digits, spaces and `. @ + - _ '`. */
 const USERNAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
@@ -271,7 +273,10 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const settings = activeSettings();
     const wanted = options.typeclass ?? settings.baseCharacterTypeclass;
     const typeclass = findTypeclass(wanted) ? wanted : "evennia.objects.DefaultCharacter";
-    if (typeclass !== wanted) log.warn(`character typeclass "${wanted}" is not registered; using ${typeclass}`);
+    if (typeclass !== wanted && !warnedTypeclasses.has(wanted)) {
+      warnedTypeclasses.add(wanted);
+      log.warn(`character typeclass "${wanted}" is not registered; using ${typeclass}`);
+    }
     const registry = sessionRegistry();
     const start = options.location !== undefined ? options.location : ((await registry?.startLocation()) ?? null);
     const home = options.home !== undefined ? options.home : ((await registry?.defaultHome()) ?? start);
