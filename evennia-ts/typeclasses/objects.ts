@@ -535,10 +535,15 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Stop `session` puppeting this object (used when it is deleted). */
   private releaseSession(session: ObjectSession): void {
-    this.sessions.delete(session);
-    if (session.puppet === this) session.puppet = null;
+    this._detachSession(session);
+    if (session.puppet === this) {
+      session.puppet = null;
+      // a deletion that fails gives the session its puppet back
+      currentUnitOfWork()?.recordUndo(() => {
+        if (session.puppet === null) session.puppet = this;
+      });
+    }
     session.persist?.();
-    if (this.sessions.size === 0) this._store.unpin(this, "puppet");
   }
 
   // ---- appearance ------------------------------------------------------------
