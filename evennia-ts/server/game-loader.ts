@@ -38,7 +38,7 @@ export interface LoadedGame {
   failures: GameModuleFailure[];
   connectionScreen?: string | (() => string);
   /** Hooks of `server/conf/at-server-startstop.ts` and `server/conf/at-initial-setup.ts`. */
-  lifecycle: LifecycleHooks;
+  lifecycle?: LifecycleHooks;
 }
 
 function moduleFiles(dir: string): string[] {
@@ -92,7 +92,7 @@ export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
       }
       const base = path.basename(file).replace(/\.(ts|js|mjs)$/, "");
       if (base === "at-server-startstop" || base === "at-initial-setup") {
-        Object.assign(result.lifecycle, hooksFromModule(mod as Record<string, unknown>, base === "at-initial-setup" ? "atInitialSetup" : undefined));
+        result.lifecycle = Object.assign(result.lifecycle ?? {}, hooksFromModule(mod as Record<string, unknown>, base === "at-initial-setup" ? "atInitialSetup" : undefined));
       }
     } catch (err) {
       log.error(`could not load game module ${path.relative(settings.gameDir, file)}`, err);

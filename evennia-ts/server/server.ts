@@ -92,7 +92,7 @@ export class Server {
     this.onGameCodeLoaded?.(report);
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
-    this.lifecycle = game.lifecycle;
+    this.lifecycle = game.lifecycle ?? {};
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize });
     await this.store.init();
