@@ -76,7 +76,7 @@ const services: CommandServices = {
   createAccountWithCharacter: async () => {
     throw new Error("not in the benchmark");
   },
-  disconnect: () => undefined,
+  disconnect: async () => undefined,
   requestServer: () => undefined,
   loginThrottleCheck: async () => null,
   loginSucceeded: () => undefined,

@@ -19,6 +19,9 @@ export * from "./typeclasses/characters.ts";
 export * from "./typeclasses/rooms.ts";
 export * from "./typeclasses/exits.ts";
 export * from "./typeclasses/accounts.ts";
+export * from "./typeclasses/guests.ts";
+export * from "./typeclasses/sessions.ts";
+export * from "./typeclasses/object-search.ts";
 export * from "./typeclasses/scripts.ts";
 export * from "./typeclasses/channels.ts";
 export * from "./typeclasses/create.ts";
@@ -49,7 +52,8 @@ export { CmdLook, CmdSay, CmdGet, CmdDrop, CmdInventory } from "./commands/defau
 export { searchNearby, type NearbySearchOptions } from "./commands/default/nearby-search.ts";
 export { CmdExit, ExitCmdSet, exitCmdSetFor, directionFallbackFor, DIRECTION_WORDS, EXIT_CMDSET_PRIORITY } from "./commands/exit-cmdset.ts";
 export { pluralize, withArticle, numberToWords, numberedName, joinList } from "./utils/inflect.ts";
-export { CmdQuit } from "./commands/default/account.ts";
+export { CmdQuit, CmdIC, CmdOOC, CmdCharCreate } from "./commands/default/account.ts";
+export { getInput, hasPendingInput, type InputCallback, type GetInputOptions } from "./commands/input-prompt.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
 export {

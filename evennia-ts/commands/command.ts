@@ -30,12 +30,15 @@ export interface CommandSession {
 
 /** What runs commands and can be asked for things only the server can do. */
 export interface CommandServices {
-  /** Log `session` in as `account` (and puppet its character as the settings say). */
+  /** Log `session` in as `account`: the account's login hooks run (and puppet its character, by default). */
   login(session: CommandSession, account: DefaultAccount): Promise<void>;
-  /** Create an account and, as the settings say, its character (the first account is the superuser). */
-  createAccountWithCharacter(name: string, password: string, accountTypeclass: string): Promise<DefaultAccount>;
-  /** Disconnect a session with a last message. */
-  disconnect(session: CommandSession, reason: string): void;
+  /**
+   * Create an account with the account class's `create` (the first account is the
+   * superuser) and, as the settings say, its character; `session` is the creating one.
+   */
+  createAccountWithCharacter(name: string, password: string, accountTypeclass: string, session?: CommandSession): Promise<DefaultAccount>;
+  /** Log a session out (hooks run now) and close it with a last message after the commit. */
+  disconnect(session: CommandSession, reason: string): Promise<void>;
   /** Ask the portal to reload, reset or shut down the server. */
   requestServer(action: "reload" | "reset" | "shutdown"): void;
   /**

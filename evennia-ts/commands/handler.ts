@@ -28,6 +28,8 @@ import { DEFAULT_IGNORE_PREFIXES, parseCommand, type CommandMatch } from "./comm
 import { CMD_MULTIMATCH, CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand, multiMatchMessage, noMatchMessage, systemCommand } from "./system-commands.ts";
 import { SessionCommandQueue } from "./session-command-queue.ts";
 import { RepeatedErrorLog } from "../utils/repeated-error-log.ts";
+import type { Session } from "../typeclasses/sessions.ts";
+import { answerInput, hasPendingInput, takePendingInput, type PendingInput } from "./input-prompt.ts";
 
 const log = getLogger("commands");
 /** Runs of one command when it reads attributes whose references are still loading (see `Store.load`). */
@@ -127,10 +129,40 @@ export class CommandHandler {
   }
 
   private async run(session: CommandSession, rawLine: string): Promise<void> {
+    const question = takePendingInput(session);
+    if (question) {
+      await this.answer(session, String(rawLine), question);
+    } else {
+      try {
+        await this.runLine(session, typeof rawLine === "string" ? rawLine : String(rawLine));
+      } catch (err) {
+        this.reportFailure(session, String(rawLine).slice(0, 200), err);
+      }
+    }
+    this.sendPrompt(session);
+  }
+
+  /**
+   * After each command, the account's prompt (`DefaultAccount.getPrompt`), if it
+   * has one and no question is waiting for an answer.
+   */
+  private sendPrompt(session: CommandSession): void {
+    const account = session.account;
+    if (!account || hasPendingInput(session)) return;
     try {
-      await this.runLine(session, typeof rawLine === "string" ? rawLine : String(rawLine));
+      const prompt = account.getPrompt(session as unknown as Session);
+      if (prompt) session.msg({ prompt });
     } catch (err) {
-      this.reportFailure(session, String(rawLine).slice(0, 200), err);
+      log.error(`getPrompt of ${account.key} failed`, err);
+    }
+  }
+
+  /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
+  private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    try {
+      await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
+    } catch (err) {
+      this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
     }
   }
 

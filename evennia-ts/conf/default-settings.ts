@@ -139,6 +139,41 @@ export interface Settings {
 
   /** Minimum password length for new accounts. */
   passwordMinLength: number;
+
+  /**
+   * How accounts, sessions and characters relate (Evennia's MULTISESSION_MODE):
+   * - 0: one session per account; logging in again disconnects the older session;
+   *   the account plays one character at a time.
+   * - 1: many sessions per account, all of them playing the same character and
+   *   seeing the same output.
+   * - 2: many sessions per account, each playing its own character; puppeting a
+   *   character another session of the account plays takes it over.
+   * - 3: like 2, but sessions may share a character (and its output).
+   */
+  multisessionMode: 0 | 1 | 2 | 3;
+  /** Characters an account may own (`charcreate`); null for no limit. Superusers and Developers are not limited. */
+  maxNrCharacters: number | null;
+  /** Different characters an account may puppet at once (only matters in modes 2 and 3); null for no limit. */
+  maxNrSimultaneousPuppets: number | null;
+  /** Create a character named as the account when an account is created (a classic MUD login). */
+  autoCreateCharacterWithAccount: boolean;
+  /** Puppet the character played last when logging in; off, the player lands out of character (`ic <name>`). */
+  autoPuppetOnLogin: boolean;
+  /** Permission new accounts get. */
+  permissionAccountDefault: string;
+
+  /** Allow `connect guest`: a throw-away account and character, deleted when the guest logs out. */
+  guestEnabled: boolean;
+  /** Names of guest accounts; its length is how many guests may be on at once. */
+  guestList: string[];
+  /** Typeclass path of guest accounts. */
+  baseGuestTypeclass: string;
+  /** Permission guests get. */
+  permissionGuestDefault: string;
+  /** Home of guest characters as `#dbref` (empty: the default home). */
+  guestHome: string;
+  /** Where guest characters start, as `#dbref` (empty: the start location). */
+  guestStartLocation: string;
   /** Typeclass path of new accounts' characters. */
   baseCharacterTypeclass: string;
   /** Typeclass path of new rooms. */
@@ -259,6 +294,18 @@ export const defaultSettings: Settings = {
   serverRestartBackoff: 1,
   serverRestartBackoffMax: 30,
   passwordMinLength: 6,
+  multisessionMode: 0,
+  maxNrCharacters: 1,
+  maxNrSimultaneousPuppets: 1,
+  autoCreateCharacterWithAccount: true,
+  autoPuppetOnLogin: true,
+  permissionAccountDefault: "Player",
+  guestEnabled: false,
+  guestList: Array.from({ length: 9 }, (_, i) => `Guest${i + 1}`),
+  baseGuestTypeclass: "typeclasses.accounts.Guest",
+  permissionGuestDefault: "Guests",
+  guestHome: "",
+  guestStartLocation: "",
   baseCharacterTypeclass: "typeclasses.characters.Character",
   baseRoomTypeclass: "typeclasses.rooms.Room",
   baseExitTypeclass: "typeclasses.exits.Exit",

@@ -72,6 +72,17 @@ function validateSettings(s: Settings): void {
   if (!loopback && !s.linkToken) {
     throw new EvenniaError("EV_ERR_CONFIG", "setting linkToken is required when linkInterface is not loopback");
   }
+  if (![0, 1, 2, 3].includes(s.multisessionMode)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting multisessionMode: ${String(s.multisessionMode)} is not 0, 1, 2 or 3`);
+  }
+  for (const name of ["maxNrCharacters", "maxNrSimultaneousPuppets"] as const) {
+    const v = s[name];
+    if (v !== null && !(Number.isInteger(v) && v >= 0)) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${String(v)} is neither null nor a whole number >= 0`);
+  }
+  for (const name of ["guestHome", "guestStartLocation"] as const) {
+    if (s[name] !== "" && !/^#\d+$/.test(s[name])) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: "${s[name]}" is not a #dbref`);
+  }
+  if (s.guestEnabled && s.guestList.length === 0) throw new EvenniaError("EV_ERR_CONFIG", "setting guestList is empty while guestEnabled is true");
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(s.databaseUrl)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting databaseUrl: "${s.databaseUrl}" is neither sqlite:<file> nor postgres://...`);
   }

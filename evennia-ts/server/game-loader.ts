@@ -13,6 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { Settings } from "../conf/settings.ts";
 import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
+import { hooksFromModule, type LifecycleHooks } from "./lifecycle-hooks.ts";
 
 const log = getLogger("game-loader");
 const FOLDERS = ["typeclasses", "commands", "server/conf"];
@@ -38,6 +39,8 @@ export interface LoadedGame {
   modules: string[];
   failures: GameModuleFailure[];
   connectionScreen?: string | (() => string);
+  /** Hooks of `server/conf/at-server-startstop.ts` and `server/conf/at-initial-setup.ts`. */
+  lifecycle?: LifecycleHooks;
 }
 
 function moduleFiles(dir: string): string[] {
@@ -99,7 +102,7 @@ export function loadFailureHint(error: unknown): string {
 
 /** Import the game's modules; failures are collected, not thrown. */
 export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
-  const result: LoadedGame = { modules: [], failures: [] };
+  const result: LoadedGame = { modules: [], failures: [], lifecycle: {} };
   const lockFuncModules = new Set(lockFuncModuleFiles(settings));
   for (const file of gameModuleFiles(settings)) {
     try {
@@ -108,6 +111,10 @@ export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
       result.modules.push(file);
       if (path.basename(file).startsWith("connection-screen") && (typeof mod.default === "string" || typeof mod.default === "function")) {
         result.connectionScreen = mod.default as string | (() => string);
+      }
+      const base = path.basename(file).replace(/\.(ts|js|mjs)$/, "");
+      if (base === "at-server-startstop" || base === "at-initial-setup") {
+        result.lifecycle = Object.assign(result.lifecycle ?? {}, hooksFromModule(mod as Record<string, unknown>, base === "at-initial-setup" ? "atInitialSetup" : undefined));
       }
     } catch (err) {
       log.error(`could not load game module ${path.relative(settings.gameDir, file)}`, err);

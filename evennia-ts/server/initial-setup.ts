@@ -10,6 +10,7 @@ import { createObject } from "../typeclasses/create.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
 import { buildDemoWorld } from "./demo-world.ts";
 import { getLogger } from "../utils/logger.ts";
+import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { ServerConfig } from "./server-config.ts";
 
 const log = getLogger("initial-setup");
@@ -19,9 +20,23 @@ export const LIMBO_DESC =
   "Welcome to your new |wevennia-ts|n-based game! This is Limbo, the room every new character starts in. " +
   "Game developers change it, and everything else, in the game folder's code.";
 
-/** Run the initial setup unless it has been done. */
-export async function runInitialSetup(db: Database, config: ServerConfig, settings: Settings): Promise<void> {
-  if ((await config.get("initial_setup_done")) === "1") return;
+/**
+ * Run the initial setup unless it has been done, then the game's
+ * `atInitialSetup` hook unless it has run: a hook that fails is logged and
+ * tried again at the next start. Returns true when this was the first start.
+ */
+export async function runInitialSetup(db: Database, config: ServerConfig, settings: Settings, hooks: LifecycleHooks = {}): Promise<boolean> {
+  const first = (await config.get("initial_setup_done")) !== "1";
+  if (first) await createLimbo(db, config, settings);
+  // "0": the hook failed at an earlier start and is tried again
+  if (first || (await config.get("at_initial_setup_done")) === "0") {
+    const ok = await runLifecycleHook(db, hooks, "atInitialSetup");
+    await runInUnitOfWork(db, () => config.stage("at_initial_setup_done", ok ? "1" : "0"));
+  }
+  return first;
+}
+
+async function createLimbo(db: Database, config: ServerConfig, settings: Settings): Promise<void> {
   log.info("first start: creating Limbo");
   await runInUnitOfWork(db, async () => {
     const roomClass = findTypeclass(settings.baseRoomTypeclass) ? settings.baseRoomTypeclass : "evennia.objects.DefaultRoom";

@@ -11,12 +11,13 @@ import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { CommandSession } from "../commands/command.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { CmdSetHandler } from "../commands/cmdset-handler.ts";
+import type { Session } from "../typeclasses/sessions.ts";
 
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
 
 /** One connected player session. */
-export class ServerSession implements CommandSession {
+export class ServerSession implements CommandSession, Session {
   readonly sessid: number;
   readonly protocolKey: string;
   readonly address: string;
@@ -45,6 +46,21 @@ export class ServerSession implements CommandSession {
     this.address = snapshot.address;
     this.connectedAt = snapshot.connectedAt;
     this.clientOptions = { ...snapshot.clientOptions };
+  }
+
+  /** The protocol: `"telnet"`, `"telnet/ssl"` or `"websocket"` (same as `protocolKey`). */
+  get protocol(): string {
+    return this.protocolKey;
+  }
+
+  /** Screen width in characters the client reported (telnet NAWS, the webclient's size), else 78. */
+  get screenWidth(): number {
+    return positiveInt(this.clientOptions.screenwidth) ?? 78;
+  }
+
+  /** Screen height in lines the client reported, else 24. */
+  get screenHeight(): number {
+    return positiveInt(this.clientOptions.screenheight) ?? 24;
   }
 
   /** True once logged in. */
@@ -84,4 +100,9 @@ export class ServerSession implements CommandSession {
   data(): Record<string, unknown> {
     return { ...this.saved, uid: this.account?.id ?? null, puid: this.puppet?.id ?? null };
   }
+}
+
+function positiveInt(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : Array.isArray(value) && typeof value[0] === "number" ? value[0] : NaN;
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }

@@ -10,33 +10,35 @@ import { flushImplicitWrites, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import "../typeclasses/index.ts";
+import { setActiveSettings } from "../conf/active-settings.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
-import { DefaultCharacter } from "../typeclasses/characters.ts";
-import { createAccount, createObject } from "../typeclasses/create.ts";
-import { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
+import { purgeGuests } from "../typeclasses/guests.ts";
+import { setSessionRegistry } from "../typeclasses/sessions.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
-import { setActiveSettings } from "../conf/active-settings.ts";
 import "../commands/default/cmdsets.ts";
-import type { CommandServices, CommandSession } from "../commands/command.ts";
+import type { CommandServices } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
 import { helpWarnings } from "../commands/help/help-entries.ts";
+import { resumeLostHiddenInput } from "../commands/input-prompt.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
+import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { restoreReports } from "./oob/report-tracker.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { AccountCreationThrottle } from "./account-creation-throttle.ts";
-import { serverThrottleAdmin } from "./throttle-admin.ts";
+import { createThrottles, throttleServices } from "./throttle-services.ts";
 import { ServerConfig } from "./server-config.ts";
 import { ServerSession } from "./server-session.ts";
+import { SessionHandler } from "./session-handler.ts";
 
 const log = getLogger("server");
 
@@ -54,10 +56,12 @@ export class Server {
   private config!: ServerConfig;
   private commands!: CommandHandler;
   private link: PortalLink | null = null;
-  private readonly sessions = new Map<number, ServerSession>();
+  /** The sessions (mirrors of the portal's connections); set up by {@link init}. */
+  sessions!: SessionHandler;
   private readonly throttle: LoginThrottle;
   private readonly creationThrottle: AccountCreationThrottle;
   private connectionScreenSource: string | (() => string) | undefined;
+  private lifecycle: LifecycleHooks = {};
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping: Promise<void> | null = null;
   /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
@@ -71,17 +75,9 @@ export class Server {
   readonly stopped: Promise<ShutdownMode | "link-lost">;
 
   constructor(readonly settings: Settings) {
-    this.throttle = new LoginThrottle({
-      perIp: settings.loginAttemptsPerIp,
-      perAccountPerIp: settings.loginAttemptsPerAccount,
-      accountDelayAfter: settings.loginAccountDelayAfter,
-      delayMaxSeconds: settings.loginDelayMax,
-      windowSeconds: settings.loginThrottleWindow,
-    });
-    this.creationThrottle = new AccountCreationThrottle({
-      perIp: settings.accountCreationsPerIp,
-      windowSeconds: settings.accountCreationWindow,
-    });
+    const throttles = createThrottles(settings);
+    this.throttle = throttles.login;
+    this.creationThrottle = throttles.creation;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -99,12 +95,16 @@ export class Server {
     this.onGameCodeLoaded?.(report);
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
+    this.lifecycle = game.lifecycle ?? {};
     this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize, closureLimit: this.settings.loadClosureLimit });
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
-    await runInitialSetup(this.db, this.config, this.settings);
+    this.sessions = new SessionHandler(this.store, (msg) => this.link?.send(msg), this.config);
+    setSessionRegistry(this.sessions);
+    await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
+    await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
     this.commands = new CommandHandler(
       this.db,
       this.services(),
@@ -147,7 +147,7 @@ export class Server {
 
   /** Logged-in and unlogged sessions. */
   allSessions(): ServerSession[] {
-    return [...this.sessions.values()];
+    return this.sessions?.all() ?? [];
   }
 
   /**
@@ -158,21 +158,25 @@ export class Server {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
       await Promise.allSettled([...this.inFlight]);
-      if (mode === "reset" || mode === "shutdown") {
+      if (this.db && this.sessions) {
+        if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
+        else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");
+      }
+      if ((mode === "reset" || mode === "shutdown") && this.sessions) {
         try {
-          await runInUnitOfWork(this.db, async () => {
-            for (const s of this.sessions.values()) if (s.puppet) this.putAway(s.puppet);
-          });
+          await runInUnitOfWork(this.db, () => this.sessions.logoutAll(mode));
         } catch (err) {
-          log.error("could not put puppets away at shutdown", err);
+          log.error("could not log players out at shutdown", err);
         }
       }
+      if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.commands?.flushLogSummaries();
       this.link?.flush();
       await this.memory?.stop();
       await this.db?.close();
       setStore(null);
+      setSessionRegistry(null);
       this.link?.close("server stopped");
       this.link = null;
       this.resolveStopped(mode);
@@ -196,15 +200,15 @@ export class Server {
         this.onConnect(msg.session);
         break;
       case "disconnect":
-        void this.track(this.onDisconnect(msg.sessid));
+        void this.track(this.onDisconnect(msg.sessid, msg.reason));
         break;
       case "msg": {
-        const session = this.sessions.get(msg.sessid);
+        const session = this.sessions?.get(msg.sessid);
         if (session) for (const m of msg.msgs) void this.track(this.dispatch(session, m));
         break;
       }
       case "client-options": {
-        const session = this.sessions.get(msg.sessid);
+        const session = this.sessions?.get(msg.sessid);
         if (session) Object.assign(session.clientOptions, msg.options);
         break;
       }
@@ -222,32 +226,45 @@ export class Server {
         if (mode !== "reset") {
           const { uid: _uid, puid: _puid, ...saved } = snap.data;
           session.saved = saved;
-          await this.restoreSession(session, snap.data);
+          await runInUnitOfWork(this.db, () => this.sessions.restore(session, snap.data));
           restoreReports(session);
         }
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
+      // a password prompt the old server left open: its answer is swallowed, not run as a command;
+      // anything else it may have hidden is shown again
+      if (mode === "reset" || !resumeLostHiddenInput(session)) session.msg({ echo: [[], { hidden: false }] });
       if (!session.loggedIn) {
         // a session no server has seen yet (it connected while the server was away) has no data
         const neverGreeted = !("uid" in snap.data);
         if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
-        this.saveSessionData(session);
+        this.sessions.sync(session);
       }
     }
+    if (mode === "start" || mode === "reset") {
+      // a cold start: no guest can be logged in
+      try {
+        const purged = await runInUnitOfWork(this.db, () => purgeGuests());
+        if (purged > 0) log.info(`deleted ${purged} guest account(s) left from before`);
+      } catch (err) {
+        log.error("could not delete left-over guest accounts", err);
+      }
+    }
+    await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
+    await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
     this.link?.send({ t: "synced" });
   }
 
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
     session.msg(this.connectionScreen());
-    this.saveSessionData(session);
+    this.sessions.sync(session);
   }
 
   private newSession(snap: SessionSnapshot): ServerSession {
     const session = new ServerSession(snap, (sessid, msgs) => this.sendOutput(sessid, msgs));
-    session.persist = () => this.saveSessionData(session);
-    this.sessions.set(session.sessid, session);
+    this.sessions.add(session);
     return session;
   }
 
@@ -255,18 +272,15 @@ export class Server {
     this.link?.send({ t: "msg", sessid, msgs });
   }
 
-  private async onDisconnect(sessid: number): Promise<void> {
+  private async onDisconnect(sessid: number, reason: string): Promise<void> {
     const session = this.sessions.get(sessid);
-    if (!session) return;
-    this.sessions.delete(sessid);
     // nobody works for a player who left: what it had queued is dropped (the running command finishes)
-    const dropped = this.commands?.discard(session) ?? 0;
+    const dropped = session ? (this.commands?.discard(session) ?? 0) : 0;
     if (dropped > 0) log.info(`session ${sessid} disconnected with ${dropped} command(s) waiting; dropped`);
-    if (!session.puppet) return;
     try {
-      await runInUnitOfWork(this.db, () => this.unpuppet(session, true));
+      await runInUnitOfWork(this.db, () => this.sessions.closed(sessid, reason));
     } catch (err) {
-      log.error(`unpuppeting after session ${sessid} disconnected failed`, err);
+      log.error(`logging out session ${sessid} after it disconnected failed`, err);
     }
   }
 
@@ -306,143 +320,19 @@ export class Server {
     return defaultConnectionScreen(this.settings.serverName);
   }
 
-  // ---- login and puppeting --------------------------------------------------
-
-  private async restoreSession(session: ServerSession, data: Record<string, unknown>): Promise<void> {
-    if (typeof data.uid !== "number") return;
-    const account = await this.store.get("account", data.uid);
-    if (!(account instanceof DefaultAccount)) return;
-    session.account = account;
-    if (typeof data.puid === "number") {
-      const puppet = await this.store.get("object", data.puid);
-      if (puppet instanceof DefaultObject) this.attachPuppet(session, puppet);
-    }
-    this.saveSessionData(session);
-  }
-
-  private attachPuppet(session: ServerSession, puppet: DefaultObject): void {
-    session.puppet = puppet;
-    puppet.sessions.add(session);
-    this.store.pin(puppet, "puppet");
-  }
-
-  private async login(session: CommandSession, account: DefaultAccount): Promise<void> {
-    const s = session as ServerSession;
-    // one session per account (Evennia's MULTISESSION_MODE 0): a new login takes over
-    for (const other of this.sessions.values()) {
-      if (other !== s && other.account === account) {
-        await this.unpuppet(other, false);
-        other.account = null;
-        other.msg("|yYou have been logged in from elsewhere. Disconnecting.|n");
-        this.disconnect(other, "");
-      }
-    }
-    s.account = account;
-    account._touchLogin();
-    s.msg(`|gWelcome to ${this.settings.serverName}, ${account.username}!|n`);
-    const character = await this.characterOf(account);
-    await this.puppet(s, character);
-  }
-
-  private async characterOf(account: DefaultAccount): Promise<DefaultObject> {
-    const [own] = await this.store.where("object", "account_id = ?", [account.id], "ORDER BY id LIMIT 1");
-    if (own instanceof DefaultObject) return own;
-    return this.createCharacter(account, account.username);
-  }
-
-  private async createCharacter(account: DefaultAccount, name: string): Promise<DefaultObject> {
-    const start = await this.startLocation();
-    const typeclass = findTypeclass(this.settings.baseCharacterTypeclass) ? this.settings.baseCharacterTypeclass : "evennia.objects.DefaultCharacter";
-    const character = await createObject<DefaultObject>(typeclass, { key: name, location: null, home: start, account });
-    character.db.prelogout_location = start;
-    return character;
-  }
-
-  private async startLocation(): Promise<DefaultObject | null> {
-    const id = Number(await this.config.get("start_location"));
-    if (!id) return null;
-    const room = await this.store.get("object", id);
-    return room instanceof DefaultObject ? room : null;
-  }
-
-  private async puppet(session: ServerSession, character: DefaultObject): Promise<void> {
-    this.attachPuppet(session, character);
-    if (!character.location) {
-      const back = character.db.prelogout_location;
-      const target = back instanceof DefaultObject ? back : (character.home ?? (await this.startLocation()));
-      if (target) await character.moveTo(target, { quiet: true, moveHooks: false, moveType: "teleport" });
-    }
-    session.msg(`|gYou become |c${character.key}|g.|n`);
-    if (character instanceof DefaultCharacter) await character.atPostPuppet();
-    const location = character.location;
-    if (location) session.msg({ text: [location.returnAppearance(character), { type: "look" }] });
-    this.saveSessionData(session);
-  }
-
-  /** Stop puppeting; when the last session leaves, the character is put away. */
-  private async unpuppet(session: ServerSession, announce: boolean): Promise<void> {
-    const puppet = session.puppet;
-    if (!puppet) return;
-    session.puppet = null;
-    puppet.sessions.delete(session);
-    this.saveSessionData(session);
-    if (puppet.sessions.size > 0) return;
-    this.store.unpin(puppet, "puppet");
-    if (announce && puppet instanceof DefaultCharacter) await puppet.atPostUnpuppet();
-    this.putAway(puppet);
-  }
-
-  /** Take an unpuppeted character out of the world, remembering where it was. */
-  private putAway(puppet: DefaultObject): void {
-    if (!puppet.location) return;
-    puppet.db.prelogout_location = puppet.location;
-    puppet.location = null;
-  }
-
-  private saveSessionData(session: ServerSession): void {
-    const send = () => this.link?.send({ t: "session-data", sessid: session.sessid, data: session.data() });
-    const uow = this.store.unitOfWork();
-    uow.afterCommit(send);
-  }
-
-  private disconnect(session: CommandSession, reason: string): void {
-    const send = () => this.link?.send({ t: "disconnect", sessid: session.sessid, reason });
-    this.store.unitOfWork().afterCommit(send);
-  }
-
   private services(): CommandServices {
     return {
-      login: (session, account) => this.login(session, account),
-      createAccountWithCharacter: async (name, password, accountTypeclass) => {
-        const existing = await this.db.query("SELECT id FROM accounts LIMIT 1");
-        const first = existing.length === 0 && this.store.pendingChanges("account").length === 0;
-        const typeclass = findTypeclass(accountTypeclass) ? accountTypeclass : undefined;
-        const account = await createAccount(typeclass, {
-          username: name,
-          password,
-          isSuperuser: first,
-          permissions: [first ? "Developer" : "Player"],
-        });
-        await this.createCharacter(account, name);
-        if (first) log.info(`created the superuser account "${name}"`);
-        return account;
+      login: (session, account) => this.sessions.login(session as ServerSession, account),
+      createAccountWithCharacter: async (name, password, accountTypeclass, session) => {
+        const cls = findTypeclass(accountTypeclass);
+        const accountClass = cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+        return accountClass.create({ username: name, password, typeclass: accountTypeclass, ip: session?.address });
       },
-      disconnect: (session, reason) => this.disconnect(session, reason),
+      disconnect: (session, reason) => this.sessions.disconnect(session as ServerSession, reason),
       requestServer: (action) => {
         this.store.unitOfWork().afterCommit(() => this.link?.send({ t: "request", action }));
       },
-      loginThrottleCheck: async (session, name) => {
-        const { refused, delayMs } = this.throttle.check(session.address, name);
-        if (refused || delayMs <= 0) return refused;
-        // a much-attacked account: every attempt waits (growing, capped), none is refused for it
-        await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-        return this.throttle.check(session.address, name).refused;
-      },
-      loginFailed: (session, name) => this.throttle.failed(session.address, name),
-      loginSucceeded: (session, name) => this.throttle.succeeded(session.address, name),
-      accountCreationCheck: (session) => this.creationThrottle.reserve(session.address),
-      accountCreationAborted: (session) => this.creationThrottle.abort(session.address),
-      throttles: serverThrottleAdmin(this.throttle, this.creationThrottle),
+      ...throttleServices(this.throttle, this.creationThrottle),
       connectionScreen: () => this.connectionScreen(),
       settings: this.settings,
       sessions: () => this.allSessions().filter((s) => s.loggedIn),

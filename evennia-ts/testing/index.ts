@@ -1,7 +1,21 @@
 /**
  * `evennia-ts/testing`: fixtures for testing a game (and the framework) with vitest.
  * Import it from test files only: parts of it use vitest's `describe`.
+ *
+ * - a small world on an isolated database, and running commands without sockets
+ *   (`describeWithWorld`, `createTestWorld`, `callCommand`);
+ * - database fixtures for both databases; a game run in this process; a real-TCP telnet client.
  */
+export {
+  createTestWorld,
+  describeWithWorld,
+  textOf,
+  type TestWorld,
+  type TestWorldOptions,
+  type TestSessionOptions,
+  type WorldSuiteContext,
+} from "./world-fixture.ts";
+export { callCommand, worldServices, type CallCommandOptions, type CallCommandResult, type Receiver } from "./call-command.ts";
 export { startOwnGame } from "./own-game.ts";
 export { startInProcessGame, inProcessServerLauncher, type InProcessGame, type ServerTracker } from "./in-process-game.ts";
 export { createTestGameFolder, writeSettings, TEST_SETTINGS, type TestGameFolder } from "./game-folder.ts";
@@ -12,6 +26,7 @@ export {
   openDatabaseFixture,
   createScratchDatabase,
   postgresTestUrl,
+  POSTGRES_URL_ENV,
   type DatabaseFixture,
   type DatabaseFixtureOptions,
   type DatabaseSuiteContext,

@@ -1,13 +1,88 @@
 /**
- * `DefaultAccount`: a player's login. Passwords are hashed with scrypt; names are
- * unique case-insensitively.
+ * `DefaultAccount`: a player's login, and what happens around it. Passwords are
+ * hashed with scrypt; names are unique case-insensitively.
+ *
+ * Login, logout, puppeting and character creation are methods and hooks of the
+ * account (Evennia's names in camelCase), so a game changes them by overriding
+ * them in its own `typeclasses/accounts.ts`:
+ *
+ * - creation: `DefaultAccount.create()` → `atAccountCreation` → (setting
+ *   `autoCreateCharacterWithAccount`) `createCharacter()` → `atPostCreateCharacter`;
+ * - login: `atFirstLogin` (once) → `atPreLogin` → (mode 0: older sessions are
+ *   disconnected) → `atPostLogin`, which puppets the last character
+ *   (setting `autoPuppetOnLogin`) or shows the out-of-character screen;
+ * - a wrong password: `atFailedLogin`;
+ * - puppeting: `puppetObject(session, obj)` → the object's `atPrePuppet` and
+ *   `atPostPuppet`; `unpuppetObject(session)` → `atPreUnpuppet`, `atPostUnpuppet`;
+ * - logout: `unpuppetObject` → `atDisconnect(reason)` → `atPostDisconnect`.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { activeSettings } from "../conf/active-settings.ts";
 import type { AccountRow } from "../db/entities/rows.ts";
+import { hasPermission } from "../locks/permissions.ts";
+import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
-import { registerDefaultTypeclass } from "./registry.ts";
+import { getLogger } from "../utils/logger.ts";
+import { createAccount, createObject } from "./create.ts";
+import { DefaultObject } from "./objects.ts";
+import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
+import { getStore } from "./store-context.ts";
+import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
+
+const log = getLogger("accounts");
+/** Unregistered character typeclasses already warned about (once each). */
+const warnedTypeclasses = new Set<string>();
+
+/** Letters, digits, spaces and `. @ + - _ '`. */
+const USERNAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
+
+/** Attribute holding the characters an account owns (Evennia's `_playable_characters`). */
+const CHARACTERS_ATTR = "_playable_characters";
+/** Attribute holding the character puppeted last (Evennia's `_last_puppet`). */
+const LAST_PUPPET_ATTR = "_last_puppet";
+
+/** Options of {@link DefaultAccount.create}. */
+export interface AccountCreateOptions {
+  username: string;
+  password: string;
+  email?: string | null;
+  /** The creating client's address; kept as `db.creator_ip`. */
+  ip?: string;
+  /** Permissions (default: setting `permissionAccountDefault`; the first account is the superuser with `Developer`). */
+  permissions?: string[];
+  /** Typeclass path of the account (default: the class `create` is called on). */
+  typeclass?: string;
+  /** Typeclass path of the auto-created character (default: setting `baseCharacterTypeclass`). */
+  characterTypeclass?: string;
+  /** A guest account: no name rules, and a character regardless of `autoCreateCharacterWithAccount`. */
+  guest?: boolean;
+}
+
+/** Options of {@link DefaultAccount.createCharacter}. */
+export interface CharacterCreateOptions {
+  /** Name (default: the account's name). */
+  key?: string;
+  /** Typeclass path (default: setting `baseCharacterTypeclass`). */
+  typeclass?: string;
+  /** Home (default: the default home). */
+  home?: DefaultObject | null;
+  /** Where the character appears when first puppeted (default: the start location). */
+  location?: DefaultObject | null;
+  /** Permissions (default: the account's). */
+  permissions?: string[];
+}
+
+/**
+ * True when `account` may puppet `obj`: the `puppet` lock of the object as Evennia
+ * sets it (the owner, or a Developer). Kept in one place so the lock handler can
+ * take over.
+ */
+function mayPuppet(account: DefaultAccount, obj: DefaultObject): boolean {
+  if (account.isSuperuser || hasPermission(account, "Developer")) return true;
+  return account.characters.includes(obj);
+}
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -107,6 +182,349 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   _touchLogin(): void {
     this._setField("last_login", Date.now());
   }
+
+  // ---- creation -------------------------------------------------------------
+
+  /**
+   * A name new accounts may take, or throws `EV_ERR_BAD_INPUT` with the reason.
+   * Override to change the rules.
+   */
+  static validateUsername(username: string): string {
+    const name = String(username ?? "").trim().replace(/\s+/g, " ");
+    if (name.length < 3 || name.length > 30 || !USERNAME_RE.test(name)) {
+      throw new EvenniaError("EV_ERR_BAD_INPUT", "A name must be 3 to 30 characters: letters, digits, spaces and . @ + - _ ' only.");
+    }
+    return name;
+  }
+
+  /** Throws `EV_ERR_BAD_INPUT` when `password` is not acceptable. Override to change the rules. */
+  static validatePassword(password: string): void {
+    const min = activeSettings().passwordMinLength;
+    if (String(password ?? "").length < min) {
+      throw new EvenniaError("EV_ERR_BAD_INPUT", `A password must be at least ${min} characters long.`);
+    }
+  }
+
+  /**
+   * Create an account (Evennia's `DefaultAccount.create`): checks the name and
+   * password, makes the first account the superuser, runs `atAccountCreation`
+   * and, when the setting `autoCreateCharacterWithAccount` is on (or for guests),
+   * creates its character. Throws `EV_ERR_BAD_INPUT` with a message for the player.
+   */
+  static async create(options: AccountCreateOptions): Promise<DefaultAccount> {
+    const settings = activeSettings();
+    const username = options.guest ? String(options.username).trim() : this.validateUsername(options.username);
+    this.validatePassword(options.password);
+    const typeclass = options.typeclass && findTypeclass(options.typeclass) ? options.typeclass : this;
+    const store = getStore();
+    const existing = await store.db.query("SELECT id FROM accounts LIMIT 1");
+    const first = !options.guest && existing.length === 0 && store.pendingChanges("account").length === 0;
+    const account = await createAccount(typeclass, {
+      username,
+      password: options.password,
+      email: options.email ?? null,
+      isSuperuser: first,
+      permissions: options.permissions ?? [first ? "Developer" : settings.permissionAccountDefault],
+    });
+    account.db.FIRST_LOGIN = true;
+    if (options.ip) account.db.creator_ip = options.ip;
+    if (first) log.info(`created the superuser account "${username}"`);
+    if (settings.autoCreateCharacterWithAccount || options.guest) {
+      await account.createCharacter({ typeclass: options.characterTypeclass });
+    }
+    return account;
+  }
+
+  /** @internal Evennia's accounts run `atAccountCreation` when created */
+  override async atObjectCreation(): Promise<void> {
+    await this.atAccountCreation();
+  }
+
+  /** Hook: the account was just created (before its first save). */
+  async atAccountCreation(): Promise<void> {}
+
+  // ---- characters -----------------------------------------------------------
+
+  /** The characters this account owns and may play (`charcreate` adds to them). */
+  get characters(): DefaultObject[] {
+    const list: unknown = this.attributes.get(CHARACTERS_ATTR);
+    if (!Array.isArray(list)) return [];
+    return list.filter((o): o is DefaultObject => o instanceof DefaultObject && !o.isDeleted);
+  }
+
+  /** Add `character` to the characters this account may play. */
+  addCharacter(character: DefaultObject): void {
+    const current = this.characters;
+    if (!current.includes(character)) this.attributes.add(CHARACTERS_ATTR, [...current, character]);
+  }
+
+  /** Remove `character` from the characters this account may play. */
+  removeCharacter(character: DefaultObject): void {
+    const current = this.characters;
+    if (current.includes(character)) this.attributes.add(CHARACTERS_ATTR, current.filter((c) => c !== character));
+  }
+
+  /** Characters this account may own; null for no limit (default: setting `maxNrCharacters`). */
+  getCharacterSlots(): number | null {
+    return activeSettings().maxNrCharacters;
+  }
+
+  /** Character slots left, or null for no limit. */
+  getAvailableCharacterSlots(): number | null {
+    const slots = this.getCharacterSlots();
+    return slots === null ? null : Math.max(0, slots - this.characters.length);
+  }
+
+  /** Why this account may not create another character, or null when it may. */
+  checkAvailableSlots(): string | null {
+    const left = this.getAvailableCharacterSlots();
+    if (left === null || left > 0 || this.isSuperuser || hasPermission(this, "Developer")) return null;
+    const max = this.getCharacterSlots()!;
+    return `You may only have a maximum of ${max} character${max === 1 ? "" : "s"}.`;
+  }
+
+  /**
+   * Create a character this account owns: out of the world until first puppeted
+   * (it then appears in `location`, the start location by default). Throws
+   * `EV_ERR_BAD_INPUT` when no character slot is left.
+   */
+  async createCharacter(options: CharacterCreateOptions = {}): Promise<DefaultObject> {
+    const refused = this.checkAvailableSlots();
+    if (refused) throw new EvenniaError("EV_ERR_BAD_INPUT", refused);
+    const settings = activeSettings();
+    const wanted = options.typeclass ?? settings.baseCharacterTypeclass;
+    const typeclass = findTypeclass(wanted) ? wanted : "evennia.objects.DefaultCharacter";
+    if (typeclass !== wanted && !warnedTypeclasses.has(wanted)) {
+      warnedTypeclasses.add(wanted);
+      log.warn(`character typeclass "${wanted}" is not registered; using ${typeclass}`);
+    }
+    const registry = sessionRegistry();
+    const start = options.location !== undefined ? options.location : ((await registry?.startLocation()) ?? null);
+    const home = options.home !== undefined ? options.home : ((await registry?.defaultHome()) ?? start);
+    const key = options.key ?? this.key;
+    const character = await createObject(typeclass, { key, location: null, home });
+    // Evennia's locks of a player's character: its owner (and Developers) may puppet it
+    character._setField("lock_storage", `puppet:id(${character.id}) or pid(${this.id}) or perm(Developer) or pperm(Developer);delete:id(${this.id}) or perm(Admin)`);
+    for (const perm of options.permissions ?? this.permissions.get()) character.permissions.add(perm);
+    if (start) character.db.prelogout_location = start;
+    await this.atPostCreateCharacter(character);
+    return character;
+  }
+
+  /**
+   * Hook: `character` was just created for this account. By default it joins the
+   * account's characters and, if it is the only one, becomes the one to puppet at login.
+   */
+  async atPostCreateCharacter(character: DefaultObject): Promise<void> {
+    this.addCharacter(character);
+    if (this.characters.length === 1) this.db[LAST_PUPPET_ATTR] = character;
+    log.info(`character ${character.key} (${character.dbref}) created for account ${this.key}`);
+  }
+
+  // ---- sessions and output ----------------------------------------------------
+
+  /** The sessions this account is logged in on. */
+  get sessions(): Session[] {
+    return sessionsFromAccount(this);
+  }
+
+  /** True while logged in on at least one session. */
+  get isConnected(): boolean {
+    return this.sessions.length > 0;
+  }
+
+  /**
+   * Send output to this account's sessions (all of them, or `options.session`).
+   * Nothing happens when the account is not logged in.
+   */
+  msg(spec: string | OutputSpec, options: { session?: Session | Session[] | null } = {}): void {
+    const targets = options.session ? (Array.isArray(options.session) ? options.session : [options.session]) : this.sessions;
+    for (const session of targets) session.msg(spec);
+  }
+
+  /** Disconnect `session` (logout hooks run now, the connection closes after the commit). */
+  async disconnectSession(session: Session, reason?: string): Promise<void> {
+    await sessionRegistry()?.disconnect(session, reason);
+  }
+
+  // ---- puppeting ----------------------------------------------------------------
+
+  /** What `session` puppets through this account, if anything. */
+  getPuppet(session: Session): DefaultObject | null {
+    return session.account === this ? session.puppet : null;
+  }
+
+  /** Every object this account puppets, on any session. */
+  getAllPuppets(): DefaultObject[] {
+    return [...new Set(this.sessions.map((s) => s.puppet).filter((p): p is DefaultObject => p !== null))];
+  }
+
+  /** The puppet in modes 0 and 1 (where there is at most one); the first one otherwise. */
+  get puppet(): DefaultObject | null {
+    return this.getAllPuppets()[0] ?? null;
+  }
+
+  /** The character puppeted last (it is puppeted again at login). */
+  get lastPuppet(): DefaultObject | null {
+    const last: unknown = this.db[LAST_PUPPET_ATTR];
+    return last instanceof DefaultObject && !last.isDeleted ? last : null;
+  }
+
+  /**
+   * Make `session` control `obj` (Evennia's `puppet_object`). Refuses, with a
+   * message to the session, when the `puppet` lock does not allow it, when
+   * another connected account plays it, or when too many puppets are played at
+   * once. In modes 1 and 3 a character played on another session of this
+   * account is shared; in modes 0 and 2 it is taken over. Runs the object's
+   * `atPrePuppet` and `atPostPuppet`. Returns whether `session` now puppets `obj`.
+   */
+  async puppetObject(session: Session, obj: DefaultObject | null): Promise<boolean> {
+    if (!obj || obj.isDeleted) throw new EvenniaError("EV_ERR_NOT_FOUND", "Object not found");
+    if (session.account !== this) throw new EvenniaError("EV_ERR_BAD_INPUT", `session ${session.sessid} is not logged in as ${this.key}`);
+    const settings = activeSettings();
+    if (session.puppet === obj) {
+      this.msg("You are already puppeting this object.", { session });
+      return true;
+    }
+    if (!mayPuppet(this, obj)) {
+      this.msg(`You don't have permission to puppet '${obj.key}'.`, { session });
+      return false;
+    }
+    const controller = obj.account;
+    if (controller === this && obj.hasSessions) {
+      const others = [...obj.sessions] as Session[];
+      if (settings.multisessionMode === 1 || settings.multisessionMode === 3) {
+        this.msg(`Sharing |c${obj.key}|n with another of your sessions.`, { session });
+        this.msg(`|c${obj.key}|n|G is now shared from another of your sessions.|n`, { session: others });
+      } else {
+        this.msg(`Taking over |c${obj.key}|n from another of your sessions.`, { session });
+        this.msg(`|c${obj.key}|n|R is now acted from another of your sessions.|n`, { session: others });
+        await this.unpuppetObject(others);
+      }
+    } else if (controller && controller !== this && controller.isConnected) {
+      this.msg(`|c${obj.key}|R is already puppeted by another Account.`, { session });
+      return false;
+    }
+    const max = settings.maxNrSimultaneousPuppets;
+    if (max !== null && !this.isSuperuser && !hasPermission(this, "Developer")) {
+      const playing = this.getAllPuppets().filter((p) => p !== session.puppet);
+      if (!playing.includes(obj) && playing.length >= max) {
+        this.msg(`You cannot control any more puppets (max ${max})`, { session });
+        return false;
+      }
+    }
+    if (session.puppet) await this.unpuppetObject(session);
+    await obj.atPrePuppet(this, session);
+    obj._attachSession(session);
+    obj.account = this;
+    setSessionLink(session, "puppet", obj);
+    sessionRegistry()?.sync(session);
+    if (this.lastPuppet !== obj) this.db[LAST_PUPPET_ATTR] = obj;
+    await obj.atPostPuppet();
+    return true;
+  }
+
+  /**
+   * Stop `session` (or each of several) from controlling its puppet (Evennia's
+   * `unpuppet_object`): the object's `atPreUnpuppet`, then `atPostUnpuppet`.
+   * The object's `account` is cleared when its last session leaves.
+   */
+  async unpuppetObject(session: Session | Session[]): Promise<void> {
+    for (const s of Array.isArray(session) ? session : [session]) {
+      const obj = s.puppet;
+      if (obj) {
+        await obj.atPreUnpuppet();
+        obj._detachSession(s);
+        if (!obj.hasSessions && obj.account === this) obj.account = null;
+        setSessionLink(s, "puppet", null);
+        await obj.atPostUnpuppet(this, s);
+      }
+      setSessionLink(s, "puppet", null);
+      sessionRegistry()?.sync(s);
+    }
+  }
+
+  /** Unpuppet on every session (before a reset or shutdown). */
+  async unpuppetAll(): Promise<void> {
+    await this.unpuppetObject(this.sessions);
+  }
+
+  /**
+   * The prompt sent to `session` after each of its commands (telnet marks it with
+   * EOR or GA, as the client negotiated; the webclient shows it under the output),
+   * or null for none (the default). Override it to show hit points, a location...
+   */
+  getPrompt(_session: Session): string | null {
+    return null;
+  }
+
+  // ---- login hooks ----------------------------------------------------------------
+
+  /** Hook: the first login ever of this account (before `atPreLogin`). */
+  async atFirstLogin(_session?: Session): Promise<void> {}
+
+  /** Hook: a login is about to complete (the session is not yet counted as logged in elsewhere). */
+  async atPreLogin(_session?: Session): Promise<void> {}
+
+  /**
+   * Hook: `session` has logged in. By default: a welcome, then the character
+   * played last is puppeted (setting `autoPuppetOnLogin`), or the
+   * out-of-character screen is shown.
+   */
+  async atPostLogin(session?: Session): Promise<void> {
+    if (!session) return;
+    this.msg(`|gWelcome to ${activeSettings().serverName}, ${this.key}!|n`, { session });
+    if (activeSettings().autoPuppetOnLogin) {
+      const target = this.lastPuppet ?? this.characters[0] ?? null;
+      if (target) {
+        await this.puppetObject(session, target);
+        return;
+      }
+    }
+    this.msg(this.atLook(session), { session });
+  }
+
+  /** Hook: someone gave this account's name with a wrong password. */
+  async atFailedLogin(_session: Session): Promise<void> {}
+
+  /** Hook: `session` is logging out (its puppet is already put away). */
+  async atDisconnect(_reason?: string, _session?: Session): Promise<void> {}
+
+  /** Hook: the logout is complete; nothing can be sent to the session any more. */
+  async atPostDisconnect(_session?: Session): Promise<void> {}
+
+  /**
+   * The out-of-character screen: the account's sessions and the characters it may
+   * play (`ic <name>`).
+   */
+  atLook(session?: Session): string {
+    const lines = [`|wAccount |g${this.key}|n (you are Out-of-Character)`];
+    const sessions = this.sessions;
+    if (sessions.length > 0) {
+      lines.push(`|wConnected session(s):|n`);
+      for (const s of sessions) {
+        const mark = s === session ? "|g*|n" : " ";
+        lines.push(` ${mark} ${s.sessid} ${s.protocolKey} (${s.address})${s.puppet ? ` playing |c${s.puppet.key}|n` : ""}`);
+      }
+    }
+    const chars = this.characters;
+    const slots = this.getCharacterSlots();
+    const limit = slots === null || this.isSuperuser ? "unlimited" : String(slots);
+    if (chars.length === 0) {
+      lines.push(`You have no characters yet (${limit} allowed). Use |wcharcreate <name>|n to make one.`);
+    } else {
+      lines.push(`|wAvailable character(s) (${chars.length}/${limit}, |wic <name>|w to play):|n`);
+      for (const c of chars) {
+        const by = sessionsOfPuppet(c);
+        lines.push(` - |c${c.key}|n${by.length ? ` (played on session ${by.map((s) => s.sessid).join(", ")})` : ""}`);
+      }
+    }
+    return lines.join("\n");
+  }
+}
+
+function sessionsOfPuppet(obj: DefaultObject): Session[] {
+  return [...obj.sessions] as Session[];
 }
 
 registerDefaultTypeclass("evennia.accounts.DefaultAccount", DefaultAccount);

@@ -1,10 +1,13 @@
 /**
  * `DefaultCharacter`: an object a player puppets. It is kept in memory (pinned)
- * while puppeted, with the room it stands in.
+ * while puppeted, with the room it stands in. When its last session leaves it is
+ * taken out of the world (remembering where it was) and comes back there when
+ * puppeted again, as in Evennia.
  */
 import type { DefaultAccount } from "./accounts.ts";
-import { DefaultObject, type ContentType, type MoveHookOptions } from "./objects.ts";
+import { DefaultObject, type ContentType, type MoveHookOptions, type ObjectSession } from "./objects.ts";
 import { registerTypeclass } from "./registry.ts";
+import { sessionRegistry, type Session } from "./sessions.ts";
 
 /** A player-controlled object. */
 export class DefaultCharacter extends DefaultObject {
@@ -36,16 +39,41 @@ export class DefaultCharacter extends DefaultObject {
     if (location && this.hasSessions) this.msg({ text: [location.returnAppearance(this), { type: "look" }] });
   }
 
-  /** Hook: a session started puppeting this character. */
-  async atPostPuppet(): Promise<void> {
-    const location = this.location;
-    if (location) location.msgContents(`${this.key} has entered the game.`, { exclude: [this] });
+  /**
+   * Hook: before puppeting, a character out of the world comes back where it
+   * left (`db.prelogout_location`), else home, else the default home.
+   */
+  override async atPrePuppet(account: DefaultAccount, session?: ObjectSession): Promise<void> {
+    if (!this.location) {
+      const back = this.db.prelogout_location;
+      const target = back instanceof DefaultObject && !back.isDeleted ? back : (this.home ?? (await sessionRegistry()?.defaultHome()) ?? null);
+      // as Evennia sets the location directly: no move hooks, no announcement
+      if (target) await this.moveTo(target, { quiet: true, moveHooks: false, moveType: "teleport" });
+    }
+    if (this.location) this.db.prelogout_location = this.location;
+    else account.msg(`|r${this.key} has no location and no home is set.|n`, { session: (session as Session | undefined) ?? null });
   }
 
-  /** Hook: the last session stopped puppeting this character. */
-  async atPostUnpuppet(): Promise<void> {
+  /** Hook: after puppeting, "You become ...", a look around, and the room hears of it. */
+  override async atPostPuppet(): Promise<void> {
+    this.msg(`|gYou become |c${this.key}|g.|n`);
     const location = this.location;
-    if (location) location.msgContents(`${this.key} has left the game.`, { exclude: [this] });
+    if (!location) return;
+    this.msg({ text: [location.returnAppearance(this), { type: "look" }] });
+    location.msgContents(`${this.key} has entered the game.`, { exclude: [this] });
+  }
+
+  /**
+   * Hook: when the last session has left, the room hears of it and the character
+   * is taken out of the world, remembering where it was.
+   */
+  override async atPostUnpuppet(_account: DefaultAccount | null, _session?: ObjectSession): Promise<void> {
+    if (this.hasSessions) return;
+    const location = this.location;
+    if (!location) return;
+    location.msgContents(`${this.key} has left the game.`, { exclude: [this] });
+    this.db.prelogout_location = location;
+    this.location = null;
   }
 }
 

@@ -14,6 +14,8 @@ export * from "./characters.ts";
 export * from "./rooms.ts";
 export * from "./exits.ts";
 export * from "./accounts.ts";
+export * from "./guests.ts";
+export * from "./sessions.ts";
 export * from "./scripts.ts";
 export * from "./channels.ts";
 export * from "./create.ts";

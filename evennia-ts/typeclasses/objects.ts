@@ -4,6 +4,7 @@
  * and, when puppeted, an account and sessions.
  */
 import type { ObjectRow } from "../db/entities/rows.ts";
+import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import { hasPermission } from "../locks/permissions.ts";
 import type { MessageKwargs, OutputSpec } from "../protocol/message.ts";
 import { joinList, numberedName } from "../utils/inflect.ts";
@@ -206,6 +207,33 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     this._setField("account_id", account ? account.id : null);
     this.accountRef = account;
   }
+
+  /** @internal a session starts puppeting this object (kept in memory while puppeted) */
+  _attachSession(session: ObjectSession): void {
+    if (this.sessions.has(session)) return;
+    this.sessions.add(session);
+    this._store.pin(this, "puppet");
+    currentUnitOfWork()?.recordUndo(() => this._detachSession(session));
+  }
+
+  /** @internal a session stops puppeting this object */
+  _detachSession(session: ObjectSession): void {
+    if (!this.sessionSet?.delete(session)) return;
+    if (!this.hasSessions) this._store.unpin(this, "puppet");
+    currentUnitOfWork()?.recordUndo(() => this._attachSession(session));
+  }
+
+  /** Hook: `account` is about to puppet this object on `session`. */
+  async atPrePuppet(_account: DefaultAccount, _session?: ObjectSession): Promise<void> {}
+
+  /** Hook: puppeting is done (`this.account` and `this.sessions` are set). */
+  async atPostPuppet(): Promise<void> {}
+
+  /** Hook: a session is about to stop puppeting this object. */
+  async atPreUnpuppet(): Promise<void> {}
+
+  /** Hook: `session` of `account` stopped puppeting this object (`this.sessions` no longer holds it). */
+  async atPostUnpuppet(_account: DefaultAccount | null, _session?: ObjectSession): Promise<void> {}
 
   /** True while one or more sessions puppet this object. */
   get hasSessions(): boolean {
@@ -606,16 +634,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   /** Stop `session` puppeting this object (used when it is deleted). */
   private releaseSession(session: ObjectSession): void {
     const wasPuppet = session.puppet === this;
-    this.sessions.delete(session);
+    this._detachSession(session);
     if (wasPuppet) session.puppet = null;
     session.persist?.();
-    if (this.sessions.size === 0) this._store.unpin(this, "puppet");
-    // a rolled-back delete gives the session its puppet back
-    this._store.unitOfWork().recordUndo(() => {
-      if (this.isDeleted) return;
-      this.sessions.add(session);
+    // a rolled-back delete gives the session its puppet back (the detach undoes itself)
+    currentUnitOfWork()?.recordUndo(() => {
       if (wasPuppet && session.puppet === null) session.puppet = this;
-      this._store.pin(this, "puppet");
       session.persist?.();
     });
   }

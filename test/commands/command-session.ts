@@ -44,7 +44,7 @@ export function testServices(settings: Partial<CommandServices["settings"]> = {}
     createAccountWithCharacter: async () => {
       throw new Error("not in this test");
     },
-    disconnect: (session, reason) => session.msg(reason || "(disconnected)"),
+    disconnect: async (session, reason) => session.msg(reason || "(disconnected)"),
     requestServer: () => undefined,
     loginThrottleCheck: async () => null,
     loginSucceeded: () => undefined,

@@ -103,7 +103,7 @@ describeOnDatabases(["sqlite"], "fuzzing the command handler", (ctx) => {
     await handler.execute(session, "echo/zap a = b");
     expect(session.take()).toContain("Valid switches: /loud, /quiet.");
     await handler.execute(guest, 'connect "Anna secret');
-    expect(guest.take()).toBe('Your input has an unmatched quote (").\nUsage (without <>): connect <name> <password>');
+    expect(guest.take()).toBe('Your input has an unmatched quote (").\nUsage (without <>): connect <name> [<password>]');
     await handler.execute(guest, 'create "Anna Smith secret');
     expect(guest.take()).toContain("unmatched quote");
   });

@@ -114,8 +114,14 @@ async function player(port: number, name: string): Promise<TelnetTestClient> {
 /** The answer to `look` in the empty Limbo of a new game: its name, then its description line. */
 const LOOK_ANSWER = /Limbo(\(#\d+\))?\r\n[^\n]*\n/;
 
+/** When the last `look` was sent: looks are paced under the portal's command rate (10 a second). */
+let lastLookAt = 0;
+
 /** Time one `look`, from sending it to its answer's last line. */
 async function timedLook(c: TelnetTestClient): Promise<number> {
+  const wait = lastLookAt + 120 - performance.now();
+  if (wait > 0) await sleep(wait);
+  lastLookAt = performance.now();
   const started = performance.now();
   c.send("look");
   await c.waitFor(LOOK_ANSWER, 10_000);

@@ -100,7 +100,11 @@ describe("bad logins", () => {
   it("explains usage and password rules", async () => {
     const c = await client();
     c.send("connect onlyname");
-    await c.waitFor("Usage (without <>): connect <name> <password>");
+    await c.waitFor("Password: ");
+    c.send("");
+    await c.waitFor("Login aborted.");
+    c.send("connect");
+    await c.waitFor("Usage (without <>): connect <name> [<password>]");
     c.send("create Zed 123");
     await c.waitFor("A password must be at least 6 characters long.");
     c.send("xyzzy");

@@ -4,7 +4,7 @@
  */
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
-import { CmdQuit } from "./account.ts";
+import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
@@ -35,7 +35,8 @@ export class AccountCmdSet extends CmdSet {
   override priority = -10;
 
   override atCmdsetCreation(): void {
-    this.add(CmdQuit).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory).add(CmdQuell).add(CmdHelp).add(CmdThrottles);
+    this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
+    this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
   }
 }
 

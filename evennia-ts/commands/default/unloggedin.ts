@@ -1,14 +1,48 @@
 /**
  * Commands available before login: `connect`, `create`, `quit`, `look`, `help`.
+ *
+ * `connect <name>` and `create <name>` without a password ask for it with echo
+ * off (telnet `IAC WILL ECHO`, the webclient's password field); `create` asks
+ * twice. The one-line forms `connect <name> <password>` and
+ * `create <name> <password>` work as before. With the setting `guestEnabled`,
+ * `connect guest` logs in a throw-away guest account.
  */
+import { activeSettings } from "../../conf/active-settings.ts";
+import { findTypeclass } from "../../typeclasses/registry.ts";
+import { DefaultAccount } from "../../typeclasses/accounts.ts";
+import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
+import type { Session } from "../../typeclasses/sessions.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
-import { Command } from "../command.ts";
+import { Command, type CommandServices, type CommandSession } from "../command.ts";
+import { getInput } from "../input-prompt.ts";
 import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
-const NAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
+/** The account class new accounts are made with (setting `baseAccountTypeclass`). */
+function accountClass(services: CommandServices): typeof DefaultAccount {
+  const cls = findTypeclass(services.settings.baseAccountTypeclass);
+  return cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+}
 
-/** `connect <name> <password>`: log in. */
+/** Check `password` for `name` and log in, or say why not (the throttle counts failures). */
+async function logIn(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+  const refused = await services.loginThrottleCheck(session, name);
+  if (refused) {
+    session.msg(`|r${refused}|n`);
+    return;
+  }
+  const account = await findAccount(name);
+  if (!account || !(await account.checkPassword(password))) {
+    if (account) await account.atFailedLogin(session as unknown as Session);
+    services.loginFailed(session, name);
+    session.msg("|rUsername and/or password is incorrect.|n");
+    return;
+  }
+  services.loginSucceeded(session, name);
+  await services.login(session, account);
+}
+
+/** `connect <name> [<password>]`: log in (asks for the password when it is left out). */
 export class CmdUnconnectedConnect extends Command {
   override key = "connect";
   override aliases = ["conn", "con", "co"];
@@ -17,6 +51,7 @@ export class CmdUnconnectedConnect extends Command {
 
 Usage (at login screen):
   connect accountname password
+  connect accountname          (asks for the password, hidden)
   connect "account name" "pass word"
 
 Use the create command to first create an account before logging in.
@@ -28,32 +63,53 @@ Examples:
 
   override async func(): Promise<void> {
     if (hasUnmatchedQuote(this.args)) {
-      this.msg('Your input has an unmatched quote (").\nUsage (without <>): connect <name> <password>');
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): connect <name> [<password>]');
       return;
     }
     const parts = splitQuoted(this.args);
-    if (parts.length !== 2) {
-      this.msg("Usage (without <>): connect <name> <password>");
+    if (parts.length < 1 || parts.length > 2) {
+      this.msg("Usage (without <>): connect <name> [<password>]");
       return;
     }
-    const [name, password] = parts as [string, string];
-    const refused = await this.services.loginThrottleCheck(this.session, name);
-    if (refused) {
-      this.msg(`|r${refused}|n`);
+    const [name, password] = parts as [string, string | undefined];
+    const { services, session } = this;
+    if (parts.length === 1 && name.toLowerCase() === "guest" && activeSettings().guestEnabled) {
+      await this.guestLogin();
       return;
     }
-    const account = await findAccount(name);
-    if (!account || !(await account.checkPassword(password))) {
-      this.services.loginFailed(this.session, name);
-      this.msg("|rUsername and/or password is incorrect.|n");
+    if (password !== undefined) {
+      await logIn(services, session, name, password);
       return;
     }
-    this.services.loginSucceeded(this.session, name);
-    await this.services.login(this.session, account);
+    getInput(
+      session,
+      "Password: ",
+      async (answer) => {
+        if (!answer) {
+          session.msg("Login aborted.");
+          return;
+        }
+        await logIn(services, session, name, answer);
+      },
+      { hidden: true },
+    );
+  }
+
+  private async guestLogin(): Promise<void> {
+    try {
+      const guest = await DefaultGuest.createGuest(this.session.address);
+      await this.services.login(this.session, guest);
+    } catch (err) {
+      if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+        this.msg(`|r${err.message}|n`);
+        return;
+      }
+      throw err;
+    }
   }
 }
 
-/** `create <name> <password>`: make a new account (and its character). */
+/** `create <name> [<password>]`: make a new account (asks for the password twice when it is left out). */
 export class CmdUnconnectedCreate extends Command {
   override key = "create";
   override aliases = ["cre", "cr"];
@@ -62,6 +118,7 @@ export class CmdUnconnectedCreate extends Command {
 
 Usage (at login screen):
   create <accountname> <password>
+  create <accountname>              (asks for the password twice, hidden)
   create "account name" "pass word"
 
 This creates a new account. If you have spaces in your name, enclose it in
@@ -73,43 +130,91 @@ Examples:
 
   override async func(): Promise<void> {
     if (hasUnmatchedQuote(this.args)) {
-      this.msg('Your input has an unmatched quote (").\nUsage (without <>): create <name> <password>');
+      this.msg('Your input has an unmatched quote (").\nUsage (without <>): create <name> [<password>]');
       return;
     }
     const parts = splitQuoted(this.args);
-    if (parts.length !== 2) {
-      this.msg("Usage (without <>): create <name> <password>\nIf <name> contains spaces, enclose it in double quotes.");
+    if (parts.length < 1 || parts.length > 2) {
+      this.msg("Usage (without <>): create <name> [<password>]\nIf <name> contains spaces, enclose it in double quotes.");
       return;
     }
-    const [name, password] = parts as [string, string];
-    const { passwordMinLength, baseAccountTypeclass } = this.services.settings;
-    if (name.length < 3 || name.length > 30 || !NAME_RE.test(name)) {
-      this.msg("|rA name must be 3 to 30 characters: letters, digits, spaces and . @ + - _ ' only.|n");
-      return;
-    }
-    if (password.length < passwordMinLength) {
-      this.msg(`|rA password must be at least ${passwordMinLength} characters long.|n`);
-      return;
-    }
-    const throttled = this.services.accountCreationCheck(this.session);
-    if (throttled) {
-      this.msg(`|r${throttled}|n`);
-      return;
-    }
+    const [rawName, password] = parts as [string, string | undefined];
+    const cls = accountClass(this.services);
+    let name: string;
     try {
-      // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
-      await this.services.createAccountWithCharacter(name, password, baseAccountTypeclass);
+      name = cls.validateUsername(rawName);
+      if (password !== undefined) cls.validatePassword(password);
     } catch (err) {
-      this.services.accountCreationAborted(this.session);
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
         this.msg(`|r${err.message}|n`);
         return;
       }
       throw err;
     }
-    const quoted = name.includes(" ") ? `"${name}"` : name;
-    this.msg(`A new account '${name}' was created. Welcome!\nYou can now log in with the command 'connect ${quoted} <your password>'.`);
+    if (password !== undefined) {
+      await createAndWelcome(this.services, this.session, name, password);
+      return;
+    }
+    if (await findAccount(name)) {
+      this.msg(`|rSorry, there is already an account with the name '${name}'.|n`);
+      return;
+    }
+    const { services, session } = this;
+    getInput(
+      session,
+      "Password: ",
+      (first) => {
+        if (!first) {
+          session.msg("Account creation aborted.");
+          return;
+        }
+        try {
+          cls.validatePassword(first);
+        } catch (err) {
+          if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+            session.msg(`|r${err.message}|n`);
+            return;
+          }
+          throw err;
+        }
+        getInput(
+          session,
+          "Password again: ",
+          async (second) => {
+            if (second !== first) {
+              session.msg("|rThe passwords do not match. Nothing was created.|n");
+              return;
+            }
+            await createAndWelcome(services, session, name, first);
+          },
+          { hidden: true },
+        );
+      },
+      { hidden: true },
+    );
   }
+}
+
+/** Create the account (and its character, as the settings say) and tell how to log in. */
+async function createAndWelcome(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+  const throttled = services.accountCreationCheck(session);
+  if (throttled) {
+    session.msg(`|r${throttled}|n`);
+    return;
+  }
+  try {
+    // refuses a taken name (any case) with EV_ERR_BAD_INPUT, shown below
+    await services.createAccountWithCharacter(name, password, services.settings.baseAccountTypeclass, session);
+  } catch (err) {
+    services.accountCreationAborted(session);
+    if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+      session.msg(`|r${err.message}|n`);
+      return;
+    }
+    throw err;
+  }
+  const quoted = name.includes(" ") ? `"${name}"` : name;
+  session.msg(`A new account '${name}' was created. Welcome!\nYou can now log in with the command 'connect ${quoted}'.`);
 }
 
 /** `quit`: disconnect. */
@@ -128,7 +233,7 @@ Examples:
   quit`;
 
   override async func(): Promise<void> {
-    this.services.disconnect(this.session, "Good bye! Disconnecting.");
+    await this.services.disconnect(this.session, "Good bye! Disconnecting.");
   }
 }
 
@@ -171,12 +276,13 @@ Examples:
       [
         `You are not yet logged into ${this.services.settings.serverName}.`,
         "Commands available now:",
-        "  |wcreate|n <name> <password>  - create a new account",
-        "  |wconnect|n <name> <password> - log in to an existing account",
+        "  |wcreate|n <name>             - create a new account (you are asked for a password)",
+        "  |wconnect|n <name>            - log in to an existing account (you are asked for the password)",
+        "  |wconnect|n <name> <password> - the same on one line",
         "  |wlook|n                      - show the connection screen again",
         "  |whelp|n                      - this help",
         "  |wquit|n                      - disconnect",
-        'Names with spaces go in double quotes: connect "Anna Smith" secret',
+        'Names with spaces go in double quotes: connect "Anna Smith"',
       ].join("\n"),
     );
   }

@@ -231,8 +231,14 @@ export class TelnetSession implements SessionTransport {
   /** Hide (true) or show (false) what the client types, by WILL/WONT ECHO (for passwords). */
   setEcho(hidden: boolean): void {
     if (this.closing || this.finished) return;
-    if (hidden) this.negotiator.enableLocal(TelnetOption.ECHO);
-    else this.negotiator.disableLocal(TelnetOption.ECHO);
+    if (hidden) {
+      this.negotiator.enableLocal(TelnetOption.ECHO);
+      return;
+    }
+    const wasHidden = this.negotiator.isLocalEnabled(TelnetOption.ECHO);
+    this.negotiator.disableLocal(TelnetOption.ECHO);
+    // the client did not echo the Enter that ended the hidden line: end it for it
+    if (wasHidden) this.writer.write(encodeTelnetText("\n", this.charset));
   }
 
   /** Send IAC NOP every `intervalMs` to keep idle connections (and NAT entries) alive; 0 stops. */

@@ -7,7 +7,9 @@
  *   `<br>`, `a.mxplink` links); `kwargs.raw_text` is the same text plain and is never
  *   inserted as HTML.
  * - `echo` with `kwargs.hidden` (or `args[0] === true`) hides what is typed (passwords),
- *   as telnet's ECHO does.
+ *   as telnet's ECHO does: the input becomes a password field, and the line is
+ *   neither shown back nor kept in the history. A password typed on a
+ *   `connect`/`create` line is shown back masked and not kept in the history either.
  * - `error` (a frame the portal refused) is shown; every other message is logged to the
  *   console unless a handler was registered with `window.evenniaWebclient.on(cmdname, fn)`.
  * - Enter sends `["text", [line], {}]`; clicking a command link sends its `data-command`.
@@ -320,6 +322,24 @@ function setHidden(on) {
   input.placeholder = on ? "(hidden input)" : "Type a command and press Enter";
 }
 
+/** `connect`/`create` (and their aliases) followed by a name and a password. */
+const LOGIN_LINE = /^(\s*(?:connect|conn|con|co|create|cre|cr)\s+(?:"[^"]*"|'[^']*'|\S+))(\s+)(\S.*)$/i;
+
+/**
+ * The line as the webclient shows it back: a password typed on a `connect` or
+ * `create` line is masked (`connect Anna ********`).
+ * @param {string} line
+ */
+function maskLoginLine(line) {
+  const m = LOGIN_LINE.exec(line);
+  return m ? `${m[1]}${m[2]}${"*".repeat(8)}` : line;
+}
+
+/** True for a line that carries a password (never kept in the history). */
+function isLoginLine(line) {
+  return LOGIN_LINE.test(line);
+}
+
 /** Send a command line as the player typed it. */
 function sendCommand(line) {
   if (!send("text", [line], {})) {
@@ -327,7 +347,7 @@ function sendCommand(line) {
     if (state === "disconnected" || state === "reconnecting") connect();
     return false;
   }
-  if (!hidden) appendPlain(line, "echo");
+  if (!hidden) appendPlain(maskLoginLine(line), "echo");
   scrollToBottom();
   return true;
 }
@@ -336,7 +356,7 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   const line = input.value;
   if (!sendCommand(line)) return;
-  if (!hidden && line.trim() !== "" && history[history.length - 1] !== line) {
+  if (!hidden && !isLoginLine(line) && line.trim() !== "" && history[history.length - 1] !== line) {
     history.push(line);
     if (history.length > MAX_HISTORY) history.shift();
   }

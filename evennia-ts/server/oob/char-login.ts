@@ -66,6 +66,7 @@ export const charLoginInputFunc: InputFunc = async (session, args, kwargs) => {
   }
   const account = await findAccount(name.trim());
   if (!account || !(await account.checkPassword(password))) {
+    if (account) await account.atFailedLogin(session);
     services.loginFailed(session, name);
     answer(session, false, "Username and/or password is incorrect.");
     return;

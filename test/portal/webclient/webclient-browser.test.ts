@@ -113,10 +113,20 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     const wide = webSession().clientOptions.screenwidth as number;
     expect(wide).toBeGreaterThan(90);
 
+    // a password on a create line is shown back masked, and kept out of the history
     await command(page, "create Anna secret123");
     await waitForOutput(page, "A new account 'Anna' was created");
-    await command(page, "connect Anna secret123");
+    await waitForOutput(page, "create Anna ********");
+    // connect without the password: the server asks, the input turns into a password field
+    await command(page, "connect Anna");
+    await page.locator("#input[type=password]").waitFor({ timeout: WAIT_MS });
+    await command(page, "secret123");
     await waitForOutput(page, "You become");
+    await page.locator("#input[type=text]").waitFor({ timeout: WAIT_MS });
+    expect(await page.locator("#output").textContent()).not.toContain("secret123");
+    await page.locator("#input").press("ArrowUp");
+    expect(await page.locator("#input").inputValue()).toBe("connect Anna");
+    await page.locator("#input").fill("");
     await command(page, "look");
     await waitForOutput(page, "Limbo");
 

@@ -1,0 +1,183 @@
+/**
+ * The server's sessions: mirrors of the portal's connections, and the login and
+ * logout sequences around them (Evennia's server session handler). What happens
+ * to the account and its characters on login and logout is in `DefaultAccount`'s
+ * hooks; this module keeps the sessions, runs the hooks in order, and tells the
+ * portal (after the unit of work commits) what it must remember across reloads
+ * and which connections to close.
+ */
+import { activeSettings } from "../conf/active-settings.ts";
+import type { ServerToPortal } from "../protocol/link-messages.ts";
+import { currentUnitOfWork } from "../db/unit-of-work.ts";
+import { DefaultAccount } from "../typeclasses/accounts.ts";
+import { DefaultObject } from "../typeclasses/objects.ts";
+import { setSessionLink, type SessionRegistry } from "../typeclasses/sessions.ts";
+import type { Store } from "../typeclasses/store.ts";
+import { getLogger } from "../utils/logger.ts";
+import type { ServerConfig } from "./server-config.ts";
+import type { ServerSession } from "./server-session.ts";
+
+const log = getLogger("sessions");
+
+/** Where the session handler sends what the portal must hear. */
+export type PortalSend = (msg: ServerToPortal) => void;
+
+/** Message to sessions logged out because the account logged in elsewhere (mode 0). */
+export const DUPLICATE_LOGIN_REASON = "Logged in from elsewhere. Disconnecting.";
+
+/** The sessions of one server, and login/logout. */
+export class SessionHandler implements SessionRegistry {
+  private readonly sessions = new Map<number, ServerSession>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly send: PortalSend,
+    private readonly config: Pick<ServerConfig, "get"> | null = null,
+  ) {}
+
+  /** Every session, logged in or not. */
+  all(): ServerSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /** The session with `sessid`, if connected. */
+  get(sessid: number): ServerSession | undefined {
+    return this.sessions.get(sessid);
+  }
+
+  /** Start mirroring a portal connection. */
+  add(session: ServerSession): void {
+    this.sessions.set(session.sessid, session);
+    session.persist = () => this.sync(session);
+  }
+
+  /** Tell the portal what it keeps for `session` (account, puppet, saved data), after the commit. */
+  sync(session: ServerSession): void {
+    const send = () => this.send({ t: "session-data", sessid: session.sessid, data: session.data() });
+    const uow = currentUnitOfWork();
+    if (uow) uow.afterCommit(send);
+    else this.store.unitOfWork().afterCommit(send);
+  }
+
+  /**
+   * Log `session` in as `account` (Evennia's order): `atFirstLogin` on the first
+   * login ever, `atPreLogin`, then in multisession mode 0 the account's other
+   * sessions are disconnected, then `atPostLogin` (which puppets, by default).
+   */
+  async login(session: ServerSession, account: DefaultAccount): Promise<void> {
+    if (session.loggedIn) return;
+    setSessionLink(session, "account", account);
+    if (account.db.FIRST_LOGIN) {
+      await account.atFirstLogin(session);
+      account.attributes.remove("FIRST_LOGIN");
+    }
+    await account.atPreLogin(session);
+    if (activeSettings().multisessionMode === 0) {
+      for (const other of this.all()) {
+        if (other !== session && other.account === account) await this.disconnect(other, DUPLICATE_LOGIN_REASON);
+      }
+    }
+    account._touchLogin();
+    this.sync(session);
+    log.info(`logged in: ${account.key} from ${session.address} (${this.sessionsOf(account).length} session(s))`);
+    await account.atPostLogin(session);
+  }
+
+  /**
+   * Log `session` out and close its connection: the logout hooks run now, the
+   * portal closes it (after showing `reason`) when the unit of work commits.
+   */
+  async disconnect(session: ServerSession, reason = ""): Promise<void> {
+    if (this.sessions.get(session.sessid) !== session) return;
+    await this.logout(session, reason);
+    const sessid = session.sessid;
+    this.sessions.delete(sessid);
+    currentUnitOfWork()?.recordUndo(() => {
+      if (!this.sessions.has(sessid)) this.sessions.set(sessid, session);
+    });
+    this.store.unitOfWork().afterCommit(() => this.send({ t: "disconnect", sessid, reason }));
+  }
+
+  /** The portal says a connection closed: forget it, logging it out first. */
+  async closed(sessid: number, reason = ""): Promise<void> {
+    const session = this.sessions.get(sessid);
+    if (!session) return;
+    try {
+      await this.logout(session, reason);
+    } finally {
+      if (this.sessions.get(sessid) === session) this.sessions.delete(sessid);
+    }
+  }
+
+  /**
+   * Log every session out without closing it (a reset or shutdown): puppets are
+   * put away and the logout hooks run.
+   */
+  async logoutAll(reason: string): Promise<void> {
+    for (const session of this.all()) {
+      try {
+        await this.logout(session, reason);
+      } catch (err) {
+        log.error(`logging out session ${session.sessid} failed`, err);
+      }
+    }
+  }
+
+  /**
+   * Evennia's session logout: unpuppet, `atDisconnect`, the session counts as
+   * logged out, `atPostDisconnect` (a guest account deletes itself there).
+   */
+  private async logout(session: ServerSession, reason: string): Promise<void> {
+    const account = session.account;
+    if (!account) return;
+    if (session.puppet) await account.unpuppetObject(session);
+    await account.atDisconnect(reason, session);
+    setSessionLink(session, "account", null);
+    this.sync(session);
+    log.info(`logged out: ${account.key} from ${session.address}${reason ? ` (${reason})` : ""}`);
+    if (!account.isDeleted) await account.atPostDisconnect(session);
+  }
+
+  /**
+   * After a reload: the session is logged in again as the portal remembers it,
+   * and re-attached to its puppet, without any hook (nothing happened for the
+   * player).
+   */
+  async restore(session: ServerSession, data: Record<string, unknown>): Promise<void> {
+    if (typeof data.uid !== "number") return;
+    const account = await this.store.get("account", data.uid);
+    if (!(account instanceof DefaultAccount)) return;
+    session.account = account;
+    if (typeof data.puid === "number") {
+      const puppet = await this.store.get("object", data.puid);
+      if (puppet instanceof DefaultObject) {
+        puppet._attachSession(session);
+        session.puppet = puppet;
+      }
+    }
+    this.sync(session);
+  }
+
+  /** Sessions `account` is logged in on. */
+  sessionsOf(account: DefaultAccount): ServerSession[] {
+    return this.all().filter((s) => s.account === account);
+  }
+
+  /** The room new characters start in (server config `start_location`). */
+  async startLocation(): Promise<DefaultObject | null> {
+    return this.configuredObject("start_location");
+  }
+
+  /** The home of objects without one (server config `default_home`). */
+  async defaultHome(): Promise<DefaultObject | null> {
+    return (await this.configuredObject("default_home")) ?? this.startLocation();
+  }
+
+  private async configuredObject(key: string): Promise<DefaultObject | null> {
+    if (!this.config) return null;
+    const id = Number(await this.config.get(key));
+    if (!id) return null;
+    const obj = await this.store.get("object", id);
+    return obj instanceof DefaultObject && !obj.isDeleted ? obj : null;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * `callCommand`: run one command the way the command handler would — in a unit of
+ * work, with caller, session, account and arguments filled in — without sockets,
+ * and return what each receiver was sent, markup stripped (Evennia's
+ * `EvenniaCommandTest.call`).
+ *
+ * ```ts
+ * const out = await callCommand(world, CmdSay, "hello", "You say, \"hello\"", { receivers: [world.char1, world.char2] });
+ * expect(out.of(world.char2)).toBe('Char says, "hello"');
+ * ```
+ */
+import { EvenniaError } from "../utils/errors.ts";
+import { answerInput, hasPendingInput, takePendingInput } from "../commands/input-prompt.ts";
+import { CmdSet, type CommandClass } from "../commands/cmdset.ts";
+import type { CommandServices, CommandSession } from "../commands/command.ts";
+import { runInUnitOfWork } from "../db/unit-of-work.ts";
+import type { OobMessage, OutputSpec } from "../protocol/message.ts";
+import { stripMarkup } from "../portal/text/render.ts";
+import { defaultConnectionScreen } from "../server/connection-screen.ts";
+import { createThrottles, throttleServices } from "../server/throttle-services.ts";
+import { ServerSession } from "../server/server-session.ts";
+import { DefaultAccount } from "../typeclasses/accounts.ts";
+import { DefaultObject } from "../typeclasses/objects.ts";
+import { findTypeclass } from "../typeclasses/registry.ts";
+import { textOf, type TestWorld } from "./world-fixture.ts";
+
+/** Something that is sent messages: a session, an object or an account. */
+export type Receiver = ServerSession | DefaultObject | DefaultAccount;
+
+/** Options of {@link callCommand}. */
+export interface CallCommandOptions {
+  /** Who runs the command (default: `world.char1`). */
+  caller?: DefaultObject | DefaultAccount | ServerSession;
+  /** The session it runs on (default: the caller's first session, else `world.session1`). */
+  session?: ServerSession;
+  /** Whose output to collect (default: the caller). */
+  receivers?: Receiver[];
+  /** The name the command is called by (default: its key). */
+  cmdstring?: string;
+  /** Lines answering questions the command asks with `getInput` (a password...), in order. */
+  inputs?: string[];
+}
+
+/** What {@link callCommand} returns. */
+export interface CallCommandResult {
+  /** The caller's text (the first receiver's when the caller is not among them). */
+  readonly text: string;
+  /** Each receiver's text, markup stripped, one message a line. */
+  readonly received: Map<Receiver, string>;
+  /** Each receiver's raw messages (`[cmdname, args, kwargs]`). */
+  readonly messages: Map<Receiver, OobMessage[]>;
+  /** The text `receiver` got ("" when it is not a receiver or got nothing). */
+  of(receiver: Receiver): string;
+}
+
+/** The sessions a receiver's output reaches. */
+function sessionsOf(receiver: Receiver): ServerSession[] {
+  if (receiver instanceof ServerSession) return [receiver];
+  if (receiver instanceof DefaultAccount) return receiver.sessions.filter((s): s is ServerSession => s instanceof ServerSession);
+  return [...receiver.sessions].filter((s): s is ServerSession => s instanceof ServerSession);
+}
+
+/** Services as the server gives them to commands, on the test world. */
+export function worldServices(world: TestWorld): CommandServices {
+  const throttles = createThrottles(world.settings);
+  return {
+    login: (session, account) => world.sessions.login(session as ServerSession, account),
+    createAccountWithCharacter: async (name, password, accountTypeclass, session) => {
+      const cls = findTypeclass(accountTypeclass);
+      const accountClass = cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+      return accountClass.create({ username: name, password, typeclass: accountTypeclass, ip: session?.address });
+    },
+    disconnect: (session, reason) => world.sessions.disconnect(session as ServerSession, reason),
+    requestServer: (action) => {
+      world.store.unitOfWork().afterCommit(() => world.portalMessages.push({ t: "request", action }));
+    },
+    ...throttleServices(throttles.login, throttles.creation),
+    connectionScreen: () => defaultConnectionScreen(world.settings.serverName),
+    settings: world.settings,
+    sessions: () => world.sessions.all().filter((s) => s.loggedIn),
+  };
+}
+
+/**
+ * Run `cmdClass` with `args` (as typed after the command name) in `world`.
+ * When `expectedStart` is given, the caller's text (trimmed, markup stripped)
+ * must start with it (or match it, for a RegExp), else this throws with both texts.
+ * An error thrown by the command is not caught: the test sees it.
+ */
+export async function callCommand(
+  world: TestWorld,
+  cmdClass: CommandClass,
+  args: string,
+  expectedStart?: string | RegExp,
+  options: CallCommandOptions = {},
+): Promise<CallCommandResult> {
+  const caller = options.caller ?? world.char1;
+  const session = options.session ?? sessionsOf(caller)[0] ?? world.session1;
+  const receivers = options.receivers ?? [caller];
+  const cmd = new cmdClass();
+  const cmdset = new CmdSet();
+  cmdset.key = "callCommand";
+  cmdset.add(cmdClass);
+  cmd.caller = caller as DefaultObject | DefaultAccount | CommandSession;
+  cmd.session = session;
+  cmd.account = session.account;
+  cmd.cmdstring = options.cmdstring ?? cmd.key;
+  cmd.args = args === "" || /^\s/.test(args) ? args : ` ${args}`;
+  cmd.raw = `${cmd.cmdstring}${cmd.args}`;
+  cmd.cmdset = cmdset;
+  cmd.services = worldServices(world);
+
+  // receivers without sessions are listened to on their msg(); everything else at its sessions
+  const listened = new Map<Receiver, OobMessage[]>();
+  const restore: (() => void)[] = [];
+  const before = new Map<ServerSession, number>();
+  // a receiver's sessions before the command (an `ooc` leaves them) and after (an `ic` joins them)
+  const watched = new Map<Receiver, Set<ServerSession>>();
+  for (const s of world.sessions.all()) before.set(s, world.output(s).length);
+  for (const r of receivers) {
+    const sessions = sessionsOf(r);
+    watched.set(r, new Set(sessions));
+    if (sessions.length === 0 && !(r instanceof ServerSession)) {
+      const got: OobMessage[] = [];
+      listened.set(r, got);
+      const original = r.msg;
+      const hadOwn = Object.hasOwn(r, "msg");
+      const target = r as { msg: (spec: string | OutputSpec, ...rest: unknown[]) => void };
+      target.msg = function (this: unknown, spec: string | OutputSpec, ...rest: unknown[]) {
+        got.push(typeof spec === "string" ? ["text", [spec], {}] : ["text", [textOfSpec(spec)], {}]);
+        return (original as (...a: unknown[]) => void).call(r, spec, ...rest);
+      };
+      restore.push(() => {
+        if (hadOwn) target.msg = original as typeof target.msg;
+        else delete (r as { msg?: unknown }).msg;
+      });
+    }
+  }
+  try {
+    await runInUnitOfWork(world.fixture.db, async () => {
+      if ((await cmd.atPreCmd()) === false) return;
+      await cmd.parse();
+      await cmd.func();
+      await cmd.atPostCmd();
+    });
+    for (const line of options.inputs ?? []) {
+      if (!hasPendingInput(session)) throw new EvenniaError("EV_ERR_TEST_WAIT", `callCommand: the command asked no question for the input "${line}"`);
+      await answerInput(world.fixture.db, session, line, takePendingInput(session)!);
+    }
+  } finally {
+    for (const undo of restore) undo();
+  }
+
+  const messages = new Map<Receiver, OobMessage[]>();
+  for (const r of receivers) {
+    const own = listened.get(r);
+    if (own) {
+      messages.set(r, own);
+      continue;
+    }
+    const got: OobMessage[] = [];
+    const sessions = watched.get(r)!;
+    for (const s of sessionsOf(r)) sessions.add(s);
+    for (const s of sessions) got.push(...world.output(s).slice(before.get(s) ?? 0));
+    messages.set(r, got);
+  }
+  const received = new Map<Receiver, string>();
+  for (const [r, msgs] of messages) received.set(r, textOf(msgs));
+  const text = received.get(caller as Receiver) ?? received.get(receivers[0]!) ?? "";
+  if (expectedStart !== undefined) {
+    const ok = typeof expectedStart === "string" ? text.trim().startsWith(stripMarkup(expectedStart).trim()) : expectedStart.test(text);
+    if (!ok) throw new EvenniaError("EV_ERR_TEST_WAIT", `callCommand ${cmd.key}${cmd.args}: expected the output to start with\n  ${String(expectedStart)}\nbut got\n  ${text}`);
+  }
+  return { text, received, messages, of: (r) => received.get(r) ?? "" };
+}
+
+function textOfSpec(spec: OutputSpec): string {
+  const t = spec.text;
+  if (typeof t === "string") return t;
+  if (Array.isArray(t) && typeof t[0] === "string") return t[0];
+  return "";
+}
