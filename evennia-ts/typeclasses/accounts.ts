@@ -75,13 +75,11 @@ export interface CharacterCreateOptions {
 }
 
 /**
- * True when `account` may puppet `obj`: the `puppet` lock of the object as Evennia
- * sets it (the owner, or a Developer). Kept in one place so the lock handler can
- * take over.
+ * True when `account` may puppet `obj`: the object's `puppet` lock decides, as in
+ * Evennia (a player's characters let their owner and Developers in; superusers pass).
  */
 function mayPuppet(account: DefaultAccount, obj: DefaultObject): boolean {
-  if (account.isSuperuser || hasPermission(account, "Developer")) return true;
-  return account.characters.includes(obj);
+  return obj.access(account, "puppet");
 }
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -303,8 +301,9 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const home = options.home !== undefined ? options.home : ((await registry?.defaultHome()) ?? start);
     const key = options.key ?? this.key;
     const character = await createObject(typeclass, { key, location: null, home });
-    // Evennia's locks of a player's character: its owner (and Developers) may puppet it
-    character._setField("lock_storage", `puppet:id(${character.id}) or pid(${this.id}) or perm(Developer) or pperm(Developer);delete:id(${this.id}) or perm(Admin)`);
+    // Evennia's locks of a player's character: its owner (and Developers) may puppet it; the
+    // character's other default locks stay
+    character.locks.add(`puppet:id(${character.id}) or pid(${this.id}) or perm(Developer) or pperm(Developer);delete:id(${this.id}) or perm(Admin)`);
     for (const perm of options.permissions ?? this.permissions.get()) character.permissions.add(perm);
     if (start) character.db.prelogout_location = start;
     await this.atPostCreateCharacter(character);

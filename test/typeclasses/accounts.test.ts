@@ -9,6 +9,7 @@ import { CmdUnconnectedConnect } from "../../evennia-ts/commands/default/unlogge
 import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
 import { DefaultAccount } from "../../evennia-ts/typeclasses/accounts.ts";
 import { DefaultCharacter } from "../../evennia-ts/typeclasses/characters.ts";
+import { createObject } from "../../evennia-ts/typeclasses/create.ts";
 import { DefaultGuest, purgeGuests } from "../../evennia-ts/typeclasses/guests.ts";
 import type { DefaultObject, ObjectSession } from "../../evennia-ts/typeclasses/objects.ts";
 import { registerTypeclass } from "../../evennia-ts/typeclasses/registry.ts";
@@ -128,6 +129,21 @@ describeWithWorld(
       await w.world.unit(() => account1.puppetObject(session1, char2));
       expect(w.world.text(session1)).toContain("Char2 is already puppeted by another Account.");
       expect(session1.puppet).toBe(char1);
+    });
+
+    it("let the puppet lock decide: granting it lets another account in, and the character keeps its other default locks", async () => {
+      const { account2, session2, room1 } = w.world;
+      const statue = await w.world.unit(() => createObject(DefaultCharacter, { key: "Statue", location: room1 }));
+      await w.world.unit(() => account2.puppetObject(session2, statue));
+      expect(w.world.text(session2)).toContain("You don't have permission to puppet 'Statue'.");
+      await w.world.unit(() => statue.locks.add(`puppet:pid(${account2.id})`));
+      await w.world.unit(() => account2.puppetObject(session2, statue));
+      expect(session2.puppet).toBe(statue);
+      // createCharacter adds the owner's puppet and delete locks to the typeclass defaults
+      const { char2 } = w.world;
+      expect(char2.locks.get("puppet")).toContain(`pid(${account2.id})`);
+      expect(char2.locks.get("delete")).toContain(`id(${account2.id})`);
+      expect(char2.locks.get("view")).not.toBe("");
     });
 
     it("a hook that throws undoes the puppeting", async () => {
