@@ -62,7 +62,14 @@ export function inProcessServerLauncher(settings: Settings, tracker?: ServerTrac
 export async function startInProcessGame(settings: GameSettings = {}, prepare?: (dir: string) => void): Promise<InProcessGame> {
   const folder = createTestGameFolder(settings);
   prepare?.(folder.dir);
-  const loaded = await loadSettings(folder.dir);
+  return startPortalInProcess(await loadSettings(folder.dir), folder);
+}
+
+/**
+ * Start a portal whose server runs in this process, with `loaded` settings;
+ * `folder.remove()` runs when the game stops, or when it fails to start.
+ */
+export async function startPortalInProcess(loaded: Settings, folder: TestGameFolder): Promise<InProcessGame> {
   let current: Server | null = null;
   const launcher = inProcessServerLauncher(loaded, {
     started: (server) => (current = server),

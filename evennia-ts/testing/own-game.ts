@@ -9,10 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadSettings, type GameSettings } from "../conf/settings.ts";
-import { Portal, type PortalStatus } from "../portal/portal.ts";
-import type { Server } from "../server/server.ts";
 import { TEST_SETTINGS } from "./game-folder.ts";
-import { inProcessServerLauncher, type InProcessGame } from "./in-process-game.ts";
+import { startPortalInProcess, type InProcessGame } from "./in-process-game.ts";
 
 /**
  * Start the game in `gameDir` in this process with test settings (`settings` on top
@@ -34,32 +32,5 @@ export async function startOwnGame(gameDir: string, settings: GameSettings = {})
     removeScratch();
     throw err;
   }
-  let current: Server | null = null;
-  const launcher = inProcessServerLauncher(loaded, {
-    started: (server) => (current = server),
-    ended: (server) => {
-      if (current === server) current = null;
-    },
-  });
-  const portal = new Portal(loaded, { launcher, shutdownTimeoutMs: 10_000 });
-  let status: PortalStatus;
-  try {
-    status = await portal.start();
-  } catch (err) {
-    await portal.stop().catch(() => undefined);
-    removeScratch();
-    throw err;
-  }
-  return {
-    portal,
-    settings: loaded,
-    folder: { dir: loaded.gameDir, remove: removeScratch },
-    server: () => current,
-    telnetPort: status.telnetPorts[0]!,
-    status,
-    stop: async () => {
-      await portal.stop();
-      removeScratch();
-    },
-  };
+  return startPortalInProcess(loaded, { dir: loaded.gameDir, remove: removeScratch });
 }
