@@ -12,7 +12,8 @@
 import { fileURLToPath } from "node:url";
 import { CmdSet } from "../evennia-ts/commands/cmdset.ts";
 import { CmdSetHandler } from "../evennia-ts/commands/cmdset-handler.ts";
-import { Command, type CommandServices, type CommandSession } from "../evennia-ts/commands/command.ts";
+import { Command, type CommandSession } from "../evennia-ts/commands/command.ts";
+import { testServices } from "../evennia-ts/testing/command-services.ts";
 import "../evennia-ts/commands/default/cmdsets.ts";
 import { CommandHandler } from "../evennia-ts/commands/handler.ts";
 import { Database } from "../evennia-ts/db/database.ts";
@@ -71,23 +72,7 @@ function exitCmdSet(exit: DefaultObject): CmdSet {
   return set;
 }
 
-const services: CommandServices = {
-  login: async () => undefined,
-  createAccountWithCharacter: async () => {
-    throw new Error("not in the benchmark");
-  },
-  disconnect: async () => undefined,
-  requestServer: () => undefined,
-  loginThrottleCheck: async () => null,
-  loginSucceeded: () => undefined,
-  accountCreationCheck: () => null,
-  accountCreationAborted: () => undefined,
-  throttles: { list: () => [], clear: () => 0 },
-  loginFailed: () => undefined,
-  connectionScreen: () => "",
-  settings: { serverName: "bench", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "" },
-  sessions: () => [],
-};
+const services = testServices({ serverName: "bench" });
 
 const PATHS = {
   cmdsetUnloggedin: "evennia.commands.default.UnloggedinCmdSet",

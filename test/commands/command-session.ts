@@ -4,6 +4,7 @@
  */
 import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
 import type { CommandServices, CommandSession } from "../../evennia-ts/commands/command.ts";
+import { testServices } from "../../evennia-ts/testing/command-services.ts";
 import { CommandHandler, type CommandHandlerOptions } from "../../evennia-ts/commands/handler.ts";
 import "../../evennia-ts/commands/default/cmdsets.ts";
 import type { Database } from "../../evennia-ts/db/database.ts";
@@ -37,26 +38,7 @@ export class RecordingSession implements CommandSession {
   }
 }
 
-/** Services that do nothing the tests look at. */
-export function testServices(settings: Partial<CommandServices["settings"]> = {}): CommandServices {
-  return {
-    login: async () => undefined,
-    createAccountWithCharacter: async () => {
-      throw new Error("not in this test");
-    },
-    disconnect: async (session, reason) => session.msg(reason || "(disconnected)"),
-    requestServer: () => undefined,
-    loginThrottleCheck: async () => null,
-    loginSucceeded: () => undefined,
-    accountCreationCheck: () => null,
-    accountCreationAborted: () => undefined,
-    throttles: { list: () => [], clear: () => 0 },
-    loginFailed: () => undefined,
-    connectionScreen: () => "Welcome",
-    settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "", ...settings },
-    sessions: () => [],
-  };
-}
+export { testServices } from "../../evennia-ts/testing/command-services.ts";
 
 /** A handler with the framework's default cmdsets. */
 export function testHandler(db: Database, options: CommandHandlerOptions = {}, services: CommandServices = testServices()): CommandHandler {
