@@ -17,6 +17,7 @@ import type { GameSettings } from "../../evennia-ts/conf/settings.ts";
 import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
 import { tsxNodeArgs } from "../../evennia-ts/utils/node-command.ts";
+import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 
 const portalEntry = path.resolve(import.meta.dirname, "..", "..", "evennia-ts", "portal", "main.ts");
 const STARTUP_MS = 30_000;
@@ -42,22 +43,13 @@ afterEach(async () => {
     } catch {
       // gone
     }
-    if (serverPid && isAlive(serverPid)) process.kill(serverPid, "SIGKILL");
+    if (serverPid && isProcessAlive(serverPid)) process.kill(serverPid, "SIGKILL");
     r.folder.remove();
   }
 });
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function serverPidOf(r: Running): number | null {
@@ -246,8 +238,8 @@ describe("the server's own log file", () => {
     expect(serverPid).toBeGreaterThan(0);
     process.kill(portal.child.pid!, "SIGKILL"); // the portal only: its server lives on, alone
     const deadline = Date.now() + 15_000;
-    while (isAlive(serverPid) && Date.now() < deadline) await sleep(50);
-    expect(isAlive(serverPid)).toBe(false);
+    while (isProcessAlive(serverPid) && Date.now() < deadline) await sleep(50);
+    expect(isProcessAlive(serverPid)).toBe(false);
     const log = readFileSync(path.join(portal.folder.dir, "server", "logs", "server.log"), "utf8");
     // written after the portal was gone: nothing of it passed through the portal
     expect(log).toMatch(/lost the link to the portal/);

@@ -15,6 +15,7 @@ import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts
 import type { GameSettings } from "../../evennia-ts/conf/settings.ts";
 import { encodeFrame, FRAME_HEADER_BYTES } from "../../evennia-ts/protocol/framing.ts";
 import { tsxNodeArgs } from "../../evennia-ts/utils/node-command.ts";
+import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 
 const portalEntry = path.resolve(import.meta.dirname, "..", "..", "evennia-ts", "portal", "main.ts");
 
@@ -132,22 +133,13 @@ afterEach(async () => {
     p.folder.remove();
   }
   for (const pid of serverPids) {
-    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
   }
   serverPids.clear();
 });
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(cond: () => boolean, what: string, ms: number, details?: () => string): Promise<void> {
@@ -333,7 +325,7 @@ describe("portal and server processes", () => {
     const pidAfter = portal.serverPid();
     serverPids.add(pidAfter);
     expect(pidAfter).not.toBe(pidBefore);
-    expect(isAlive(pidBefore)).toBe(false);
+    expect(isProcessAlive(pidBefore)).toBe(false);
     expect(portal.status().serverState).toBe("running");
     expect(portal.exit).toBeNull();
   });
@@ -547,7 +539,7 @@ describe("portal and server processes", () => {
     await bob.waitForClose(10_000);
     await Promise.race([portal.exited, sleep(15_000)]);
     expect(portal.exit, portal.describe()).toEqual({ code: 0, signal: null });
-    await until(() => !isAlive(serverPid), "the server process to end", 5_000);
+    await until(() => !isProcessAlive(serverPid), "the server process to end", 5_000);
     for (const file of ["portal.pid", "server.pid", "status.json"]) {
       expect(existsSync(portal.logsPath(file)), `${file} should be removed`).toBe(false);
     }
