@@ -11,8 +11,7 @@ import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
 import "../typeclasses/index.ts";
 import { setActiveSettings } from "../conf/active-settings.ts";
-import { DefaultAccount } from "../typeclasses/accounts.ts";
-import { findTypeclass } from "../typeclasses/registry.ts";
+import { accountTypeclass } from "../typeclasses/accounts.ts";
 import { purgeGuests } from "../typeclasses/guests.ts";
 import { setSessionRegistry } from "../typeclasses/sessions.ts";
 import { Store } from "../typeclasses/store.ts";
@@ -323,10 +322,8 @@ export class Server {
   private services(): CommandServices {
     return {
       login: (session, account) => this.sessions.login(session as ServerSession, account),
-      createAccountWithCharacter: async (name, password, accountTypeclass, session) => {
-        const cls = findTypeclass(accountTypeclass);
-        const accountClass = cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
-        return accountClass.create({ username: name, password, typeclass: accountTypeclass, ip: session?.address });
+      createAccountWithCharacter: async (name, password, typeclassPath, session) => {
+        return accountTypeclass(typeclassPath).create({ username: name, password, typeclass: typeclassPath, ip: session?.address });
       },
       disconnect: (session, reason) => this.sessions.disconnect(session as ServerSession, reason),
       requestServer: (action) => {

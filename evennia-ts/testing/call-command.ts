@@ -19,9 +19,8 @@ import { stripMarkup } from "../portal/text/render.ts";
 import { defaultConnectionScreen } from "../server/connection-screen.ts";
 import { createThrottles, throttleServices } from "../server/throttle-services.ts";
 import { ServerSession } from "../server/server-session.ts";
-import { DefaultAccount } from "../typeclasses/accounts.ts";
+import { accountTypeclass, DefaultAccount } from "../typeclasses/accounts.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
-import { findTypeclass } from "../typeclasses/registry.ts";
 import { textOf, type TestWorld } from "./world-fixture.ts";
 
 /** Something that is sent messages: a session, an object or an account. */
@@ -65,10 +64,8 @@ export function worldServices(world: TestWorld): CommandServices {
   const throttles = createThrottles(world.settings);
   return {
     login: (session, account) => world.sessions.login(session as ServerSession, account),
-    createAccountWithCharacter: async (name, password, accountTypeclass, session) => {
-      const cls = findTypeclass(accountTypeclass);
-      const accountClass = cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
-      return accountClass.create({ username: name, password, typeclass: accountTypeclass, ip: session?.address });
+    createAccountWithCharacter: async (name, password, typeclassPath, session) => {
+      return accountTypeclass(typeclassPath).create({ username: name, password, typeclass: typeclassPath, ip: session?.address });
     },
     disconnect: (session, reason) => world.sessions.disconnect(session as ServerSession, reason),
     requestServer: (action) => {

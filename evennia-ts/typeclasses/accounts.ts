@@ -526,4 +526,10 @@ function sessionsOfPuppet(obj: DefaultObject): Session[] {
   return [...obj.sessions] as Session[];
 }
 
+/** The account class registered at `path`, or `DefaultAccount` when there is none (or it is no account class). */
+export function accountTypeclass(path: string): typeof DefaultAccount {
+  const cls = findTypeclass(path);
+  return cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
+}
+
 registerDefaultTypeclass("evennia.accounts.DefaultAccount", DefaultAccount);

@@ -8,8 +8,7 @@
  * `connect guest` logs in a throw-away guest account.
  */
 import { activeSettings } from "../../conf/active-settings.ts";
-import { findTypeclass } from "../../typeclasses/registry.ts";
-import { DefaultAccount } from "../../typeclasses/accounts.ts";
+import { accountTypeclass } from "../../typeclasses/accounts.ts";
 import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
 import type { Session } from "../../typeclasses/sessions.ts";
@@ -18,11 +17,6 @@ import { Command, type CommandServices, type CommandSession } from "../command.t
 import { getInput } from "../input-prompt.ts";
 import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
-/** The account class new accounts are made with (setting `baseAccountTypeclass`). */
-function accountClass(services: CommandServices): typeof DefaultAccount {
-  const cls = findTypeclass(services.settings.baseAccountTypeclass);
-  return cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
-}
 
 /** Check `password` for `name` and log in, or say why not (the throttle counts failures). */
 async function logIn(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
@@ -139,7 +133,7 @@ Examples:
       return;
     }
     const [rawName, password] = parts as [string, string | undefined];
-    const cls = accountClass(this.services);
+    const cls = accountTypeclass(this.services.settings.baseAccountTypeclass);
     let name: string;
     try {
       name = cls.validateUsername(rawName);
