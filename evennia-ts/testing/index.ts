@@ -17,7 +17,8 @@ export {
 } from "./world-fixture.ts";
 export { callCommand, worldServices, type CallCommandOptions, type CallCommandResult, type Receiver } from "./call-command.ts";
 export { startOwnGame } from "./own-game.ts";
-export { startInProcessGame, inProcessServerLauncher, type InProcessGame, type ServerTracker } from "./in-process-game.ts";
+export { startInProcessGame, startPortalInProcess, inProcessServerLauncher, type InProcessGame, type ServerTracker } from "./in-process-game.ts";
+export { testServices } from "./command-services.ts";
 export { createTestGameFolder, writeSettings, TEST_SETTINGS, type TestGameFolder } from "./game-folder.ts";
 export { TelnetTestClient } from "./telnet-test-client.ts";
 export {
