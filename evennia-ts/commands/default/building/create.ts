@@ -2,6 +2,7 @@
  * `create`: make new things, in the builder's hands or (with /drop) on the floor.
  */
 import { createObject } from "../../../typeclasses/create.ts";
+import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
 import { resolveObjectTypeclass, typenameOf } from "./object-spec.ts";
 
@@ -49,14 +50,14 @@ Examples:
         this.msg(`|r${found.error}|n`);
         continue;
       }
-      const obj = await createObject(found.typeclass.cls, {
-        key: spec.name,
-        location: caller,
-        home: caller,
-        aliases: spec.aliases,
-        account: caller.account,
-        caller,
-      });
+      const obj = await createObject(found.typeclass.cls, { key: spec.name, location: caller, home: caller, aliases: spec.aliases, caller });
+      // as Evennia's DefaultObject.create(account=...): the builder's account owns it too
+      // (in its locks, and as creator) without the object becoming that account's character
+      const account = caller.account;
+      if (account) {
+        obj.locks.add((found.typeclass.cls as unknown as typeof DefaultObject).getDefaultLockstring({ account, caller, obj }));
+        obj.db.creator_id = account.id;
+      }
       const aliasText = spec.aliases.length ? ` (aliases: ${spec.aliases.join(", ")})` : "";
       this.msg(`You create a new ${typenameOf(obj)}: ${obj.key}${aliasText}.`);
       const location = caller.location;

@@ -107,8 +107,8 @@ Examples:
     const protectedRooms = new Map<DefaultObject, string>();
     const start = (await registry?.startLocation()) ?? null;
     const home = (await registry?.defaultHome()) ?? null;
-    if (start) protectedRooms.set(start, "the start location (server setting start_location)");
     if (home) protectedRooms.set(home, "the default home (server setting default_home)");
+    if (start && !protectedRooms.has(start)) protectedRooms.set(start, "the start location (server setting start_location)");
     const results: string[] = [];
     for (const obj of objs) results.push(await this.destroyOne(caller, obj, protectedRooms));
     if (results.length) this.msg(results.join("\n"));

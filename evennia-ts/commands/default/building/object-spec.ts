@@ -127,7 +127,7 @@ export function resolveObjectTypeclass(requested: string | null | undefined, kin
     const cls = findTypeclass(prefix + wanted);
     if (!cls) continue;
     if (cls !== (DefaultObject as unknown) && !(cls.prototype instanceof DefaultObject)) {
-      return { ok: false, error: `Typeclass '${wanted}' is a ${cls.kind} typeclass, not one of in-world objects.` };
+      return { ok: false, error: `Typeclass '${wanted}' is not an in-world object typeclass (its kind is ${cls.kind}).` };
     }
     return { ok: true, typeclass: { cls: cls as TypeclassConstructor<DefaultObject>, path: prefix + wanted } };
   }
