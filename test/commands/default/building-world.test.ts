@@ -275,7 +275,7 @@ describeWithWorld("building commands: destroy", (w) => {
       for (const key of ["a1", "a2", "a3"]) out.push(await createObject(DefaultObject, { key, location: w.world.room1 }));
       return out;
     });
-    const out = await callCommand(w.world, CmdDestroy, `/force #${made[0]!.id}-#${made[2]!.id}, a2, Obj`);
+    const out = await callCommand(w.world, CmdDestroy, `/force ${made[2]!.id}-#${made[0]!.id}, a2, Obj`);
     expect(out.text).toBe("a1 was destroyed.\na2 was destroyed.\na3 was destroyed.\nObj was destroyed.");
     for (const obj of made) expect(await row(w.world, obj.id)).toBeNull();
   });

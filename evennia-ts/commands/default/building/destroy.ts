@@ -81,9 +81,11 @@ Examples:
     for (const name of this.lhslist) {
       if (!name) continue;
       const dash = name.indexOf("-");
-      const low = dash > 0 ? parseDbref(name.slice(0, dash)) : null;
-      const high = dash > 0 ? parseDbref(name.slice(dash + 1)) : null;
-      if (low !== null && high !== null) {
+      const first = dash > 0 ? parseDbref(name.slice(0, dash)) : null;
+      const last = dash > 0 ? parseDbref(name.slice(dash + 1)) : null;
+      if (first !== null && last !== null) {
+        // 10-4 means 4-10
+        const [low, high] = first <= last ? [first, last] : [last, first];
         if (high - low >= MAX_DESTROY_RANGE) {
           this.msg(`A dbref range may name at most ${MAX_DESTROY_RANGE} objects; ${name} names ${high - low + 1}.`);
           continue;
