@@ -74,6 +74,8 @@ describeWithWorld("building commands: create", (w) => {
     expect(sword.home).toBe(char1);
     expect(sword.locks.get("control")).toBe(`control:pid(${account1.id}) or id(${char1.id}) or perm(Admin)`);
     expect(sword.locks.get("get")).toBe("get:all()");
+    expect(sword.account).toBeNull();
+    expect(sword.db.creator_id).toBe(account1.id);
     const stored = await row(w.world, sword.id);
     expect(stored).toMatchObject({ key: "sword", location_id: char1.id, home_id: char1.id, typeclass_path: "evennia.objects.DefaultObject" });
   });
@@ -130,7 +132,8 @@ describeWithWorld("building commands: dig and tunnel", (w) => {
     await callCommand(w.world, CmdDig, "/teleport Attic", /^Created room Attic/);
     expect(char1.location?.key).toBe("Attic");
     expect(char1.location).toBeInstanceOf(DefaultRoom);
-    expect(char1.location!.locks.get("edit")).toContain(`id(${char1.id})`);
+    expect(char1.location!.locks.get("edit")).toBe(`edit:id(${char1.id}) or perm(Admin)`);
+    expect(char1.location!.locks.get("teleport")).toBe("teleport:false()");
     expect((await row(w.world, char1.id))!.location_id).toBe(char1.location!.id);
   });
 
@@ -178,6 +181,8 @@ describeWithWorld("building commands: open, link, unlink", (w) => {
     const out = await callCommand(w.world, CmdOpen, "door;d, hatch;h = Room2");
     expect(out.text).toBe("Created new Exit 'door' from Room to Room2 (aliases: d).\nCreated new Exit 'hatch' from Room2 to Room (aliases: h).");
     const door = room1.exits.find((e) => e.key === "door")!;
+    expect(door.locks.get("traverse")).toBe("traverse:all()");
+    expect(door.locks.get("delete")).toBe(`delete:id(${w.world.char1.id}) or perm(Admin)`);
     expect(await row(w.world, door.id)).toMatchObject({ location_id: room1.id, destination_id: room2.id });
     const hatch = room2.exits.find((e) => e.key === "hatch")!;
     expect(await row(w.world, hatch.id)).toMatchObject({ location_id: room2.id, destination_id: room1.id });
