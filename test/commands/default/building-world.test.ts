@@ -442,6 +442,12 @@ describeWithWorld("building commands: teleport", (w) => {
     expect(obj1.location).toBe(w.world.room1);
     await callCommand(w.world, CmdTeleport, "Obj = Room2", /Teleported Obj -> Room2\.$/, { caller: char2 });
     expect(obj1.location).toBe(room2);
+    await callCommand(w.world, CmdTeleport, "/tonone out", "out 'teleport'-lock blocks you from teleporting it anywhere.", { caller: char2 });
+    expect(w.world.exit1.location).toBe(w.world.room1);
+    // the object is the left side: a target after "=" is ignored
+    await callCommand(w.world, CmdTeleport, "/tonone Obj = Room", "Teleported Obj -> None-location.", { caller: char2 });
+    expect(obj1.location).toBeNull();
+    expect(w.world.room1.isDeleted).toBe(false);
   });
 });
 

@@ -43,6 +43,10 @@ Examples:
     const caller = this.builder();
     if (!caller) return;
     const quiet = this.switches.includes("quiet");
+    if (this.switches.includes("tonone")) {
+      await this.teleportToNone(caller, quiet);
+      return;
+    }
     let obj: DefaultObject = caller;
     let destination: DefaultObject | null = null;
     if (this.rhs) {
@@ -55,20 +59,6 @@ Examples:
       destination = await caller.search(this.rhs, { global: true });
     } else if (this.lhs) {
       destination = await caller.search(this.lhs, { global: true });
-    }
-
-    if (this.switches.includes("tonone")) {
-      if (this.lhs && !destination) return;
-      if (destination) obj = destination;
-      if (obj.hasSessions) {
-        this.msg(`Cannot teleport a puppeted object (${obj.key}, puppeted by ${obj.account?.key ?? "a session"}) to a None-location.`);
-        return;
-      }
-      this.msg(`Teleported ${obj.key} -> None-location.`);
-      const from = obj.location;
-      if (from && !quiet) from.msgContents(`${caller.key} teleported ${obj.key} into nothingness.`, { exclude: [caller] });
-      obj.location = null;
-      return;
     }
 
     if (!this.args.trim()) {
@@ -117,5 +107,26 @@ Examples:
     }
     const arrived = obj.location ?? destination;
     this.msg(obj === caller ? `Teleported to ${arrived.key}.` : `Teleported ${obj.key} -> ${arrived.key}.`);
+  }
+
+  /**
+   * `/tonone`: take the named object (or the caller) out of the world. The object is
+   * the left side (a target after "=" is ignored); its `teleport` lock applies.
+   */
+  private async teleportToNone(caller: DefaultObject, quiet: boolean): Promise<void> {
+    const obj = this.lhs ? await caller.search(this.lhs, { global: true }) : caller;
+    if (!obj) return;
+    if (obj.hasSessions) {
+      this.msg(`Cannot teleport a puppeted object (${obj.key}, puppeted by ${obj.account?.key ?? "a session"}) to a None-location.`);
+      return;
+    }
+    if (!isAdmin(caller) && !obj.access(caller, "teleport")) {
+      this.msg(`${obj.key} 'teleport'-lock blocks you from teleporting it anywhere.`);
+      return;
+    }
+    this.msg(`Teleported ${obj.key} -> None-location.`);
+    const from = obj.location;
+    if (from && !quiet) from.msgContents(`${caller.key} teleported ${obj.key} into nothingness.`, { exclude: [caller] });
+    obj.location = null;
   }
 }
