@@ -27,6 +27,7 @@ import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { createAccount, createObject } from "./create.ts";
 import { joinDefaultChannels, mudInfoChannel } from "./default-channels.ts";
+import { deliverPendingPages } from "./pages.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { getStore } from "./store-context.ts";
@@ -490,14 +491,16 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     if (!session) return;
     await this.sendToConnectChannel(`|G${this.key} connected|n`);
     this.msg(`|gWelcome to ${activeSettings().serverName}, ${this.key}!|n`, { session });
+    let puppeted = false;
     if (activeSettings().autoPuppetOnLogin) {
       const target = this.lastPuppet ?? this.characters[0] ?? null;
       if (target) {
         await this.puppetObject(session, target);
-        return;
+        puppeted = true;
       }
     }
-    this.msg(this.atLook(session), { session });
+    if (!puppeted) this.msg(this.atLook(session), { session });
+    await deliverPendingPages(this);
   }
 
   /** Hook: someone gave this account's name with a wrong password. */

@@ -15,6 +15,9 @@ import { CmdSetHome } from "./building/sethome.ts";
 import { CmdTeleport } from "./building/teleport.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
+import "../channel-cmdset.ts";
+import { CmdChannel } from "./comms/channel.ts";
+import { CmdPage } from "./comms/page.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
@@ -45,6 +48,8 @@ export class AccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
+    // comms
+    this.add(CmdChannel).add(CmdPage);
   }
 }
 
