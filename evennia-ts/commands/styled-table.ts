@@ -13,7 +13,7 @@ export function styleOption(cmd: Command, key: string): string {
   return cmd.account?.options.get(key) ?? activeSettings().optionsAccountDefault[key]?.[2] ?? "n";
 }
 
-/** A table with `headers`, styled by the caller's account options; `options` as EvTable's. */
+/** A table with `headers`, styled by the caller's account options; `options` as EvTable's (no width limit unless given, as Evennia). */
 export function styledTable(cmd: Command, headers: readonly string[], options: EvTableOptions = {}): EvTable {
   const border = styleOption(cmd, "border_color");
   const columns = styleOption(cmd, "column_names_color");
@@ -26,7 +26,6 @@ export function styledTable(cmd: Command, headers: readonly string[], options: E
       cornerChar: paint("+"),
       borderVerticalChar: paint("||"),
       borderHorizontalChar: paint("-"),
-      maxwidth: cmd.clientWidth(),
       ...options,
     },
   );

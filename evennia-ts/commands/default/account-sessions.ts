@@ -38,7 +38,7 @@ Examples:
       .sessions()
       .filter((s): s is CommandSession & { account: NonNullable<CommandSession["account"]> } => s.account !== null)
       .sort((a, b) => a.account.key.localeCompare(b.account.key) || a.sessid - b.sessid);
-    const privileged = this.cmdname !== "doing" && viewer !== null && (viewer.isSuperuser || hasPermission(viewer, "Admin"));
+    const privileged = this.cmdstring.toLowerCase() !== "doing" && viewer !== null && (viewer.isSuperuser || hasPermission(viewer, "Admin"));
     let table;
     if (privileged) {
       table = styledTable(this, ["Account Name", "On for", "Idle", "Puppeting", "Room", "Cmds", "Protocol", "Host"]);
