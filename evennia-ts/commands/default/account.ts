@@ -155,6 +155,7 @@ Examples:
 export class CmdOOC extends Command {
   override key = "ooc";
   override aliases = ["unpuppet"];
+  override locks = "cmd:pperm(Player)";
   override helpCategory = "account";
   override help = `Stop controlling your character and go out of character.
 
@@ -186,6 +187,7 @@ Examples:
 /** `charcreate <name>`: create a new character (as many as the setting `maxNrCharacters` allows). */
 export class CmdCharCreate extends Command {
   override key = "charcreate";
+  override locks = "cmd:pperm(Player)";
   override helpCategory = "account";
   override help = `Create a new character.
 

@@ -9,6 +9,7 @@ import { CmdColorTest } from "../../../evennia-ts/commands/default/account-color
 import { CmdOption, CmdStyle } from "../../../evennia-ts/commands/default/account-options.ts";
 import { CmdSessions, CmdWho } from "../../../evennia-ts/commands/default/account-sessions.ts";
 import "../../../evennia-ts/commands/default/cmdsets.ts";
+import { clientOptionsInputFunc } from "../../../evennia-ts/server/oob/client-options.ts";
 import type { ServerSession } from "../../../evennia-ts/server/server-session.ts";
 import { callCommand, describeWithWorld, type TestWorld } from "../../../evennia-ts/testing/index.ts";
 import { worldServices } from "../../../evennia-ts/testing/call-command.ts";
@@ -116,9 +117,12 @@ describeWithWorld("chardelete", (w) => {
     expect(char2.isDeleted).toBe(false);
   });
 
-  it("is not available to guests (cmd:pperm(Player))", async () => {
+  it("is not available to guests (cmd:pperm(Player)), nor are charcreate and ooc; players have them", async () => {
     const { session } = await loginNew(w.world, "Guesty", "Guest");
     expect(await run(w.world, session, "chardelete Guesty")).toContain("Command 'chardelete Guesty' is not available.");
+    expect(await run(w.world, session, "charcreate Other")).toContain("Command 'charcreate Other' is not available.");
+    expect(await run(w.world, session, "ooc")).toContain("Command 'ooc' is not available.");
+    expect(await run(w.world, w.world.session2, "chardelete Nobody")).toBe("You have no such character to delete.");
   });
 });
 
@@ -248,6 +252,12 @@ describeWithWorld("option", (w) => {
     expect(session1.clientOptions).toMatchObject({ screenwidth: 120, autoresize: false });
     expect(w.world.portalMessages).toContainEqual({ t: "client-options", sessid: session1.sessid, options: { screenwidth: 120, autoresize: false } });
     expect(session1.screenWidth).toBe(120);
+    // a client reporting its window size (the webclient's client_options) no longer changes it
+    await clientOptionsInputFunc(session1, [], { screenwidth: 60, screenheight: 40, client_name: "web" });
+    expect(session1.clientOptions).toMatchObject({ screenwidth: 120, screenheight: 24, client_name: "web" });
+    await callCommand(w.world, CmdOption, "autoresize = on", "Option AUTORESIZE was changed from 'false' to 'true'.");
+    await clientOptionsInputFunc(session1, [], { screenwidth: 60 });
+    expect(session1.clientOptions.screenwidth).toBe(60);
   });
 
   it("refuses unknown options, options that change nothing here, bad values and a missing value", async () => {
