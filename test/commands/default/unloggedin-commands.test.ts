@@ -99,3 +99,12 @@ describeWithWorld("info before login", (w) => {
     expect(await run(w.world, session, "info please")).toContain("## END INFO");
   });
 });
+
+describeWithWorld("help before login", (w) => {
+  it("names encoding, screenreader and info among the commands available", async () => {
+    const out = await run(w.world, w.world.connectSession(), "help");
+    expect(out).toContain("encoding <encoding>");
+    expect(out).toContain("screenreader");
+    expect(out).toMatch(/info\s+- facts about this server/);
+  });
+});
