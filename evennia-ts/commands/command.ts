@@ -103,8 +103,11 @@ export interface BanEntry {
 export interface BanAdmin {
   /** Every ban, oldest first (the ban id is the position, from 1). */
   list(): Promise<BanEntry[]>;
-  /** Ban `target` (an IP pattern such as `203.0.113.*` or an account name); returns the new entry. */
-  add(target: string, reason: string): Promise<BanEntry>;
+  /**
+   * Ban an account name or an IP pattern (four numbers or `*`: `203.0.113.*`);
+   * returns the new entry. A malformed pattern or an empty name is refused (EV_ERR_BAD_INPUT).
+   */
+  add(ban: { name: string } | { ip: string }, reason: string): Promise<BanEntry>;
   /** Remove ban number `id` (from 1); returns it, or null when there is none. */
   remove(id: number): Promise<BanEntry | null>;
   /** Is this address or account name banned? */

@@ -10,6 +10,7 @@
  */
 import type { BanAdmin, BanEntry } from "../commands/command.ts";
 import { BANNED_LOGIN_MESSAGE } from "../commands/default/unloggedin.ts";
+import { EvenniaError } from "../utils/errors.ts";
 import type { ServerConfig } from "./server-config.ts";
 
 /** The server-config key the bans are stored under. */
@@ -18,12 +19,12 @@ export const BANS_CONFIG_KEY = "server_bans";
 /** What a banned connection is told (the same words as a banned login or account creation). */
 export const BANNED_MESSAGE = BANNED_LOGIN_MESSAGE;
 
-/** An IPv4 address or pattern with `*` wildcards, anywhere in a text (as Evennia's `IPREGEX`). */
-const IP_PATTERN = /[0-9*]{1,3}\.[0-9*]{1,3}\.[0-9*]{1,3}\.[0-9*]{1,3}/;
+/** A whole IPv4 address or pattern: four numbers of 1 to 3 digits, any of them (or part of one) `*`. */
+const IP_PATTERN = /^[0-9*]{1,3}\.[0-9*]{1,3}\.[0-9*]{1,3}\.[0-9*]{1,3}$/;
 
-/** The IP pattern in `text` (`ban 203.0.113.*`), or null when it names an account. */
-export function findIpPattern(text: string): string | null {
-  return IP_PATTERN.exec(text)?.[0] ?? null;
+/** Is `text` an IP address or pattern a ban can hold? */
+export function isIpPattern(text: string): boolean {
+  return IP_PATTERN.test(text.trim());
 }
 
 /** A RegExp matching the addresses an IP pattern bans (`*` is one number). */
@@ -77,15 +78,13 @@ export class BanList implements BanAdmin {
     return parseBans(await this.config.get(BANS_CONFIG_KEY));
   }
 
-  /** Add a ban on an IP pattern (when `target` holds one) or an account name. Staged in the current unit of work. */
-  async add(target: string, reason: string): Promise<BanEntry> {
-    const ip = findIpPattern(target);
-    const entry: BanEntry = {
-      name: ip ? "" : target.trim().toLowerCase(),
-      ip: ip ?? "",
-      date: new Date().toISOString(),
-      reason: reason.trim(),
-    };
+  /** Add a ban on an account name or an IP pattern. Staged in the current unit of work. */
+  async add(ban: { name: string } | { ip: string }, reason: string): Promise<BanEntry> {
+    const name = "name" in ban ? ban.name.trim().toLowerCase() : "";
+    const ip = "ip" in ban ? ban.ip.trim() : "";
+    if ("ip" in ban && !isIpPattern(ip)) throw new EvenniaError("EV_ERR_BAD_INPUT", `'${ip}' is not an IP address or pattern (such as 203.0.113.7 or 203.0.113.*).`);
+    if ("name" in ban && !name) throw new EvenniaError("EV_ERR_BAD_INPUT", "A name ban needs a name.");
+    const entry: BanEntry = { name, ip, date: new Date().toISOString(), reason: reason.trim() };
     const bans = await this.list();
     bans.push(entry);
     this.config.stage(BANS_CONFIG_KEY, JSON.stringify(bans));

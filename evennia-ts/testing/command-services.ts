@@ -25,7 +25,9 @@ export function testServices(settings: Partial<CommandServices["settings"]> = {}
     settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "", ...settings },
     sessions: () => [],
     allSessions: () => [],
-    bans: { list: async () => [], add: async () => ({ name: "", ip: "", date: "", reason: "" }), remove: async () => null, isBanned: async () => false },
+    bans: { list: async () => [], add: async () => {
+        throw new EvenniaError("EV_ERR_INTERNAL", "testServices keep no bans");
+      }, remove: async () => null, isBanned: async () => false },
     server: {
       startedAt: Date.now(),
       firstStartedAt: async () => null,

@@ -5,10 +5,15 @@
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
+import { CmdAccounts } from "./accounts-list.ts";
+import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, CmdWall } from "./admin/index.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
+import { CmdPy } from "./py.ts";
 import { CmdQuell } from "./quell.ts";
+import { CmdAbout, CmdServerLoad, CmdTime } from "./server-info.ts";
+import { CmdService } from "./service.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
 import {
@@ -37,6 +42,7 @@ export class AccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
+    this.add(CmdPy).add(CmdNewPassword);
   }
 }
 
@@ -53,6 +59,9 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    // system and admin commands (Evennia puts them in the character's set)
+    this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
+    this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
   }
 }
 
