@@ -41,7 +41,7 @@ export interface CallCommandOptions {
   session?: ServerSession;
   /** Whose output to collect (default: the caller). */
   receivers?: Receiver[];
-  /** The name the command is called by (default: its key). */
+  /** The name the command is called by (default: its key). Start `args` with `/` to give switches. */
   cmdstring?: string;
   /** Lines answering questions the command asks with `getInput` (a password...), in order. */
   inputs?: string[];
@@ -178,7 +178,8 @@ export async function callCommand(
   cmd.session = session;
   cmd.account = session.account;
   cmd.cmdstring = options.cmdstring ?? cmd.key;
-  cmd.args = args === "" || /^\s/.test(args) ? args : ` ${args}`;
+  // "/switch rest" stays attached to the name, as typed (`boot/quiet Anna`)
+  cmd.args = args === "" || /^[\s/]/.test(args) ? args : ` ${args}`;
   cmd.raw = `${cmd.cmdstring}${cmd.args}`;
   cmd.cmdset = cmdset;
   cmd.services = worldServices(world);

@@ -53,9 +53,9 @@ Examples:
       return;
     }
     let roomsOnly = this.switches.includes("room");
-    const accountsOnly = this.switches.includes("accounts") || this.cmdname === "pemit";
+    const accountsOnly = this.switches.includes("accounts") || this.cmdstring === "pemit";
     let toContents = this.switches.includes("contents");
-    if (this.cmdname === "remit") {
+    if (this.cmdstring === "remit") {
       roomsOnly = true;
       toContents = true;
     }
