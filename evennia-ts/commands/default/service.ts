@@ -40,7 +40,7 @@ Examples:
         this.msg("Usage: service/<list|start|stop> [servicename]");
         return;
       }
-      const table = new EvTable(["|wService|n (use services/start|stop)", "|wstatus", "|wwhat it does"], { maxwidth: this.clientWidth() });
+      const table = new EvTable(["|wService|n (use services/start||stop)", "|wstatus", "|wwhat it does"], { maxwidth: this.clientWidth() });
       for (const service of server.listServices()) {
         const note = service.essential ? " (essential)" : service.controllable ? "" : " (settings only)";
         table.addRow(`${service.name}${note}`, service.running ? "|gRunning" : "|rNot Running", service.description);

@@ -273,6 +273,4 @@ describeWithWorld("ban persistence", (w) => {
     expect((await storedBans(world)).map((b) => b.ip || b.name)).toEqual(["198.51.100.*"]);
     expect((await bans.list()).map((b) => b.ip || b.name)).toEqual(["198.51.100.*"]);
   });
-
-});
 });
