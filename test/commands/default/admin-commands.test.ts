@@ -258,19 +258,3 @@ describeWithWorld("admin commands", (w) => {
     await callCommand(world, CmdForce, "Char = look", "You don't have permission to force Char to execute commands.", { caller: world.char2 });
   });
 });
-
-describeWithWorld("ban persistence", (w) => {
-  it("a ban made in one unit of work is read back by a new server config, and a rolled-back one is not", async () => {
-    const { world } = w;
-    const bans = new BanList(new ServerConfig(world.fixture.db));
-    await world.unit(() => bans.add({ ip: "198.51.100.*" }, "botnet"));
-    await expect(
-      world.unit(async () => {
-        await bans.add({ name: "ghost" }, "");
-        throw new Error("rolled back");
-      }),
-    ).rejects.toThrow("rolled back");
-    expect((await storedBans(world)).map((b) => b.ip || b.name)).toEqual(["198.51.100.*"]);
-    expect((await bans.list()).map((b) => b.ip || b.name)).toEqual(["198.51.100.*"]);
-  });
-});

@@ -3,7 +3,7 @@
  * char1/account1 are Developers, char2/account2 plain Players.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CmdAccounts } from "../../../evennia-ts/commands/default/accounts-list.ts";
 import { CmdPy } from "../../../evennia-ts/commands/default/py.ts";
 import { CmdAbout, CmdServerLoad, CmdTime, formatDuration } from "../../../evennia-ts/commands/default/server-info.ts";
@@ -12,6 +12,8 @@ import { CommandRateCounter } from "../../../evennia-ts/server/command-stats.ts"
 import { recordFirstStart } from "../../../evennia-ts/server/server-clock.ts";
 import { ServerConfig } from "../../../evennia-ts/server/server-config.ts";
 import { callCommand, describeWithWorld, worldCommandHandler, type TestWorld } from "../../../evennia-ts/testing/index.ts";
+import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
+import { TelnetTestClient } from "../../../evennia-ts/testing/telnet-test-client.ts";
 import { getById } from "../../../evennia-ts/typeclasses/search.ts";
 
 /** Type `line` on `session` through the real command handler (locks checked) and return what it got. */
@@ -225,5 +227,54 @@ describe("CommandRateCounter", () => {
     expect(formatDuration(0)).toBe("0 seconds");
     expect(formatDuration(3661)).toBe("1 hour, 1 minute, 1 second");
     expect(formatDuration(2 * 86400 + 5, 2)).toBe("2 days, 5 seconds");
+  });
+});
+
+describe("system commands on a running server", () => {
+  let game: InProcessGame | null = null;
+  const clients: TelnetTestClient[] = [];
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await game?.stop();
+    game = null;
+  });
+
+  it("service lists the server's own services and stops and starts the control channel; server and time read the server's figures", async () => {
+    game = await startInProcessGame({ identityMapFlushHeapMb: 4096 });
+    const anna = await TelnetTestClient.connect(game.telnetPort);
+    clients.push(anna);
+    await anna.waitFor("create <username> <password>");
+    anna.send("create Anna secret123");
+    await anna.waitFor("A new account 'Anna' was created");
+    anna.send("connect Anna secret123");
+    await anna.waitFor(/Limbo/);
+
+    anna.send("service");
+    const list = await anna.waitFor(/ControlChannel[^\n]*\n[\s\S]*?\+-+/);
+    expect(list).toMatch(/PortalLink \(essential\)\s*\|\s*Running/);
+    expect(list).toMatch(/CommandHandler \(essential\)\s*\|\s*Running/);
+    expect(list).toMatch(/LoginThrottle \(settings only\)\s*\|\s*Running/);
+    expect(list).toMatch(/HeapWatcher\s*\|\s*Running/);
+    expect(list).toMatch(/ControlChannel\s*\|\s*Running/);
+    anna.send("service/stop PortalLink");
+    await anna.waitFor("You cannot stop 'PortalLink': it is an essential service");
+    anna.send("service/stop ControlChannel");
+    await anna.waitFor("Stopped service 'ControlChannel'.");
+    anna.send("service/start ControlChannel");
+    await anna.waitFor("Service 'ControlChannel' started.");
+    anna.send("service/stop HeapWatcher");
+    await anna.waitFor("Stopped service 'HeapWatcher'.");
+
+    anna.send("server");
+    const load = await anna.waitFor(/Entity idmapper cache:[^\n]*\n[\s\S]*?\+-+[^\n]*\n[\s\S]*?\+-+/);
+    // the typed lines so far (create, connect, 4 service, 1 server ...) were counted by the server
+    const total = Number(/per second \(last 60 s\), (\d+) since start/.exec(load)?.[1]);
+    expect(total).toBeGreaterThanOrEqual(7);
+    expect(load).toMatch(/Sessions\s*\|\s*1 connected, 1 logged in/);
+
+    anna.send("time");
+    const time = await anna.waitFor(/Current time[^\n]*\n/);
+    expect(time).toMatch(/First start\s*\|\s*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
   });
 });
