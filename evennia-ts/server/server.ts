@@ -113,6 +113,7 @@ export class Server {
     setStore(this.store);
     this.config = new ServerConfig(this.db);
     this.bans = new BanList(this.config);
+    await this.bans.list(); // read once now: the check at every connection is then answered from memory
     this.sessions = new SessionHandler(this.store, (msg) => this.link?.send(msg), this.config);
     setSessionRegistry(this.sessions);
     await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
