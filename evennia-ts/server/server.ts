@@ -287,7 +287,12 @@ export class Server {
       if (!session.loggedIn) {
         // a session no server has seen yet (it connected while the server was away) has no data
         const neverGreeted = !("uid" in snap.data);
-        if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
+        if (neverGreeted) {
+          // checked at its connect, as any other
+          await this.greetOrRefuse(session);
+          continue;
+        }
+        if (mode === "reset" || mode === "start") session.msg(this.connectionScreen());
         this.sessions.sync(session);
       }
     }
