@@ -7,6 +7,14 @@ import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
 import { CmdAccounts } from "./accounts-list.ts";
 import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, CmdWall } from "./admin/index.ts";
+import { CmdCopy } from "./building/copy.ts";
+import { CmdCreate } from "./building/create.ts";
+import { CmdDestroy } from "./building/destroy.ts";
+import { CmdDig, CmdTunnel } from "./building/dig.ts";
+import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
+import { CmdDesc, CmdName } from "./building/name-desc.ts";
+import { CmdSetHome } from "./building/sethome.ts";
+import { CmdTeleport } from "./building/teleport.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
@@ -62,6 +70,9 @@ export class CharacterCmdSet extends CmdSet {
     // system and admin commands (Evennia puts them in the character's set)
     this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
     this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
+    // building: creating and moving things in the world
+    this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
+    this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
   }
 }
 
