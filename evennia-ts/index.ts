@@ -31,7 +31,17 @@ export { storeMessage, channelHistory, channelMessageCount, messagesOf, takePend
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
 
-export { Command, InterruptCommand, DEFAULT_ARG_REGEX, type CommandSession, type CommandServices } from "./commands/command.ts";
+export {
+  Command,
+  InterruptCommand,
+  DEFAULT_ARG_REGEX,
+  type CommandSession,
+  type CommandServices,
+  type BanAdmin,
+  type BanEntry,
+  type ServerAdmin,
+  type ServiceRow,
+} from "./commands/command.ts";
 export { MuxCommand } from "./commands/mux-command.ts";
 export { CmdSet, type MergeType, type CommandClass, type CmdSetOwner } from "./commands/cmdset.ts";
 export { mergeCmdSets, mergeAll, mergeStack, MergeCache } from "./commands/cmdset-merge.ts";
@@ -67,6 +77,11 @@ export { OptionHandler, type OptionInfo, type OptionType } from "./typeclasses/o
 export { getInput, hasPendingInput, type InputCallback, type GetInputOptions } from "./commands/input-prompt.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
+export { CmdBoot, CmdBan, CmdUnban, CmdEmit, CmdPerm, CmdNewPassword, CmdWall, CmdForce } from "./commands/default/admin/index.ts";
+export { CmdPy } from "./commands/default/py.ts";
+export { CmdAccounts } from "./commands/default/accounts-list.ts";
+export { CmdService } from "./commands/default/service.ts";
+export { CmdAbout, CmdTime, CmdServerLoad } from "./commands/default/server-info.ts";
 // building: creating and moving things in the world
 export { CmdCreate } from "./commands/default/building/create.ts";
 export { CmdDig, CmdTunnel, digRoom, tunnelDirection, TUNNEL_DIRECTIONS, type DigPlan, type TunnelDirection } from "./commands/default/building/dig.ts";

@@ -86,6 +86,71 @@ export interface CommandServices {
   };
   /** Every logged-in session. */
   sessions(): CommandSession[];
+  /** Every connected session, logged in or not (`wall` reaches them all). */
+  allSessions(): CommandSession[];
+  /** The persistent IP and name bans (`ban`, `unban`; enforced at connect, login and account creation). */
+  readonly bans: BanAdmin;
+  /** Figures and services of the running server (`time`, `server`, `service`). */
+  readonly server: ServerAdmin;
+  /**
+   * Run `line` as if `session` had typed it (`force`): it is queued behind that
+   * session's commands once the current unit of work commits. Resolves when it has run.
+   */
+  executeAs(session: CommandSession, line: string): Promise<void>;
+}
+
+/** One ban: an account name or an IP pattern (`*` matches one number of the address). */
+export interface BanEntry {
+  /** The banned account name, lower-case ("" for an IP ban). */
+  name: string;
+  /** The banned IP pattern ("" for a name ban). */
+  ip: string;
+  /** When the ban was made (ISO 8601). */
+  date: string;
+  /** Why, as the admin said ("" when no reason was given). */
+  reason: string;
+}
+
+/** What admins may do with bans. Changes are staged in the current unit of work. */
+export interface BanAdmin {
+  /** Every ban, oldest first (the ban id is the position, from 1). */
+  list(): Promise<BanEntry[]>;
+  /**
+   * Ban an account name or an IP pattern (four numbers or `*`: `203.0.113.*`);
+   * returns the new entry. A malformed pattern or an empty name is refused (EV_ERR_BAD_INPUT).
+   */
+  add(ban: { name: string } | { ip: string }, reason: string): Promise<BanEntry>;
+  /** Remove ban number `id` (from 1); returns it, or null when there is none. */
+  remove(id: number): Promise<BanEntry | null>;
+  /** Is this address or account name banned? */
+  isBanned(who: { ip?: string; username?: string }): Promise<boolean>;
+}
+
+/** One service of the running server, as `service` lists it. */
+export interface ServiceRow {
+  /** Its name (what `service/stop <name>` takes). */
+  name: string;
+  /** What it does. */
+  description: string;
+  running: boolean;
+  /** The server cannot work without it: it cannot be stopped. */
+  essential: boolean;
+  /** It can be stopped and started again from the game. */
+  controllable: boolean;
+}
+
+/** The running server's clock, load and services, for admin commands. */
+export interface ServerAdmin {
+  /** When this server process started (ms since the epoch); a reload starts a new one. */
+  readonly startedAt: number;
+  /** When the game was first started (ms since the epoch), or null when unknown. */
+  firstStartedAt(): Promise<number | null>;
+  /** Commands run: the total since this server started and the rate over the last minute. */
+  commandRate(): { total: number; perSecond: number; windowSeconds: number };
+  /** The server's services. */
+  listServices(): ServiceRow[];
+  /** Start or stop a service by name: resolves with what happened, to tell the admin. */
+  controlService(name: string, action: "start" | "stop"): Promise<string>;
 }
 
 /** Evennia's default `arg_regex`: the name must be followed by a space, a `/`, a newline or nothing. */

@@ -271,6 +271,12 @@ export interface Settings {
    * owner-only) that `evennia-ts memory` and `evennia-ts heapdump` talk to.
    */
   controlSocket: boolean;
+  /**
+   * Allow the in-game `py` command, which runs JavaScript/TypeScript code in the
+   * server with full access to it (Developers only, even then). Off by default:
+   * turn it on only on a development server, never on a public game.
+   */
+  pyCommandEnabled: boolean;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -377,6 +383,7 @@ export const defaultSettings: Settings = {
   searchMultimatchSeparator: "-",
   identityMapFlushCheckInterval: 5,
   controlSocket: true,
+  pyCommandEnabled: false,
 };
 
 /** What a game's settings file may set. */

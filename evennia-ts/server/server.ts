@@ -37,6 +37,10 @@ import { LoginThrottle } from "./login-throttle.ts";
 import { AccountCreationThrottle } from "./account-creation-throttle.ts";
 import { createThrottles, throttleServices } from "./throttle-services.ts";
 import { ServerConfig } from "./server-config.ts";
+import { BANNED_MESSAGE, BanList } from "./bans.ts";
+import { CommandRateCounter } from "./command-stats.ts";
+import { firstStartTime, recordFirstStart } from "./server-clock.ts";
+import { ServiceRegistry } from "./service-registry.ts";
 import { ServerSession } from "./server-session.ts";
 import { SessionHandler } from "./session-handler.ts";
 
@@ -66,6 +70,14 @@ export class Server {
   private stopping: Promise<void> | null = null;
   /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
   private memory: MemoryServices | null = null;
+  /** The persistent bans (set up by {@link init}). */
+  private bans!: BanList;
+  /** Commands run, for the `server` command. */
+  readonly commandRate = new CommandRateCounter();
+  /** The services `service` lists (set up by {@link init}). */
+  readonly serviceRegistry = new ServiceRegistry();
+  /** When this server process started. */
+  readonly startedAt = Date.now();
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** What loading the game's code found (set by {@link init}, also when it fails). */
   gameCode: GameCodeReport | null = null;
@@ -101,11 +113,14 @@ export class Server {
     await this.store.init();
     setStore(this.store);
     this.config = new ServerConfig(this.db);
+    this.bans = new BanList(this.config);
+    await this.bans.list(); // read once now: the check at every connection is then answered from memory
     this.sessions = new SessionHandler(this.store, (msg) => this.link?.send(msg), this.config);
     setSessionRegistry(this.sessions);
     await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
     await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
     await runInUnitOfWork(this.db, () => ensureDefaultChannels(this.settings));
+    await recordFirstStart(this.db, this.config);
     this.commands = new CommandHandler(
       this.db,
       this.services(),
@@ -125,6 +140,41 @@ export class Server {
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
+    this.registerServices();
+  }
+
+  /** What `service` lists: the essential services, the throttles, and the memory tools it may stop and start. */
+  private registerServices(): void {
+    const memory = this.memory;
+    const registry = this.serviceRegistry;
+    registry
+      .register({ name: "PortalLink", description: "the link to the portal (player connections)", essential: true, running: () => this.link !== null })
+      .register({ name: "Database", description: `the database (${this.db.dialect})`, essential: true, running: () => !this.stopping })
+      .register({ name: "CommandHandler", description: "runs the commands players type", essential: true, running: () => !this.stopping })
+      .register({ name: "LoginThrottle", description: "slows and refuses repeated failed logins (see throttles)", running: () => true })
+      .register({ name: "AccountCreationThrottle", description: "limits new accounts per address (see throttles)", running: () => true });
+    const watcher = memory?.heapWatcher ?? null;
+    registry.register({
+      name: "HeapWatcher",
+      description: watcher
+        ? `flushes the object cache when the heap passes ${this.settings.identityMapFlushHeapMb} MiB`
+        : "flushes the object cache on a full heap (off: setting identityMapFlushHeapMb is 0)",
+      running: () => watcher?.running ?? false,
+      ...(watcher ? { start: () => watcher.start(), stop: () => watcher.stop() } : {}),
+    });
+    registry.register({
+      name: "ControlChannel",
+      description: this.settings.controlSocket
+        ? "the local socket `evennia-ts memory` and `heapdump` talk to"
+        : "the local control socket (off: setting controlSocket is false)",
+      running: () => memory?.control != null,
+      ...(memory && this.settings.controlSocket
+        ? {
+            start: async () => void (await memory.startControl()),
+            stop: () => memory.stopControl(),
+          }
+        : {}),
+    });
   }
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
@@ -239,7 +289,12 @@ export class Server {
       if (!session.loggedIn) {
         // a session no server has seen yet (it connected while the server was away) has no data
         const neverGreeted = !("uid" in snap.data);
-        if (mode === "reset" || mode === "start" || neverGreeted) session.msg(this.connectionScreen());
+        if (neverGreeted) {
+          // checked at its connect, as any other
+          await this.greetOrRefuse(session);
+          continue;
+        }
+        if (mode === "reset" || mode === "start") session.msg(this.connectionScreen());
         this.sessions.sync(session);
       }
     }
@@ -259,6 +314,20 @@ export class Server {
 
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
+    void this.track(this.greetOrRefuse(session));
+  }
+
+  /** A new connection: refused when its address is banned, else shown the connection screen. */
+  private async greetOrRefuse(session: ServerSession): Promise<void> {
+    try {
+      if (await this.bans.isBanned({ ip: session.address })) {
+        log.info(`refused connection ${session.sessid} from banned address ${session.address}`);
+        await runInUnitOfWork(this.db, () => this.sessions.disconnect(session, BANNED_MESSAGE));
+        return;
+      }
+    } catch (err) {
+      log.error(`could not check the bans for session ${session.sessid}`, err);
+    }
     session.msg(this.connectionScreen());
     this.sessions.sync(session);
   }
@@ -289,6 +358,7 @@ export class Server {
     session.lastCommandAt = Date.now();
     session.commandCount++;
     if (cmdname === "text") {
+      this.commandRate.record();
       const line = typeof args[0] === "string" ? args[0] : String(args[0] ?? "");
       await this.commands.execute(session, line);
       return;
@@ -322,6 +392,7 @@ export class Server {
   }
 
   private services(): CommandServices {
+    const banList = (): BanList => this.bans;
     return {
       login: (session, account) => this.sessions.login(session as ServerSession, account),
       createAccountWithCharacter: async (name, password, typeclassPath, session) => {
@@ -335,6 +406,24 @@ export class Server {
       connectionScreen: () => this.connectionScreen(),
       settings: this.settings,
       sessions: () => this.allSessions().filter((s) => s.loggedIn),
+      allSessions: () => this.allSessions(),
+      // read when used: the first services are built before init() opens the database
+      get bans() {
+        return banList();
+      },
+      server: {
+        startedAt: this.startedAt,
+        firstStartedAt: () => firstStartTime(this.config),
+        commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
+        listServices: () => this.serviceRegistry.list(),
+        controlService: (name, action) => this.serviceRegistry.control(name, action),
+      },
+      executeAs: (session, line) =>
+        new Promise<void>((resolve) => {
+          this.store.unitOfWork().afterCommit(() => {
+            void this.track(this.commands.execute(session as ServerSession, line)).finally(resolve);
+          });
+        }),
     };
   }
 }

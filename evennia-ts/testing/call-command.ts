@@ -18,6 +18,13 @@ import type { OobMessage, OutputSpec } from "../protocol/message.ts";
 import { stripMarkup } from "../portal/text/render.ts";
 import { defaultConnectionScreen } from "../server/connection-screen.ts";
 import { createThrottles, throttleServices } from "../server/throttle-services.ts";
+import { BanList } from "../server/bans.ts";
+import { CommandRateCounter } from "../server/command-stats.ts";
+import { firstStartTime } from "../server/server-clock.ts";
+import { ServerConfig } from "../server/server-config.ts";
+import { ServiceRegistry } from "../server/service-registry.ts";
+import { CommandHandler } from "../commands/handler.ts";
+import { HeapWatcher } from "../db/identity-map.ts";
 import { ServerSession } from "../server/server-session.ts";
 import { accountTypeclass, DefaultAccount } from "../typeclasses/accounts.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
@@ -34,7 +41,7 @@ export interface CallCommandOptions {
   session?: ServerSession;
   /** Whose output to collect (default: the caller). */
   receivers?: Receiver[];
-  /** The name the command is called by (default: its key). */
+  /** The name the command is called by (default: its key). Start `args` with `/` to give switches. */
   cmdstring?: string;
   /** Lines answering questions the command asks with `getInput` (a password...), in order. */
   inputs?: string[];
@@ -75,7 +82,76 @@ export function worldServices(world: TestWorld): CommandServices {
     connectionScreen: () => defaultConnectionScreen(world.settings.serverName),
     settings: world.settings,
     sessions: () => world.sessions.all().filter((s) => s.loggedIn),
+    allSessions: () => world.sessions.all(),
+    // the world's own database: bans a command adds are in its server config, as on a server
+    bans: new BanList(new ServerConfig(world.fixture.db)),
+    server: worldServerAdmin(world),
+    executeAs: (session, line) =>
+      new Promise<void>((resolve, reject) => {
+        world.store.unitOfWork().afterCommit(() => worldCommandHandler(world).execute(session, line).then(resolve, reject));
+      }),
   };
+}
+
+const handlers = new WeakMap<TestWorld, CommandHandler>();
+const serverAdmins = new WeakMap<TestWorld, CommandServices["server"]>();
+const commandRates = new WeakMap<TestWorld, CommandRateCounter>();
+
+/** The world's command handler (made on first use), with the default cmdsets and {@link worldServices}. */
+export function worldCommandHandler(world: TestWorld): CommandHandler {
+  let handler = handlers.get(world);
+  if (!handler) {
+    handler = new CommandHandler(world.fixture.db, worldServices(world), {
+      cmdsetUnloggedin: world.settings.cmdsetUnloggedin,
+      cmdsetSession: world.settings.cmdsetSession,
+      cmdsetAccount: world.settings.cmdsetAccount,
+      cmdsetCharacter: world.settings.cmdsetCharacter,
+    });
+    handlers.set(world, handler);
+  }
+  return handler;
+}
+
+/** The test world's command counter: {@link callCommand} counts each command it runs, as the server counts typed lines. */
+function worldCommandRate(world: TestWorld): CommandRateCounter {
+  let rate = commandRates.get(world);
+  if (!rate) {
+    rate = new CommandRateCounter();
+    commandRates.set(world, rate);
+  }
+  return rate;
+}
+
+/**
+ * The test world's server figures: its start time, the first start recorded in its
+ * database, its command count, and its services (the database, and a heap watcher,
+ * made stopped, that flushes the world's store).
+ */
+function worldServerAdmin(world: TestWorld): CommandServices["server"] {
+  let admin = serverAdmins.get(world);
+  if (admin) return admin;
+  const config = new ServerConfig(world.fixture.db);
+  const rate = worldCommandRate(world);
+  const startedAt = Date.now();
+  const watcher = new HeapWatcher({ thresholdMb: 1024 * 1024, intervalMs: 60_000, onThreshold: () => world.store.flush() });
+  const registry = new ServiceRegistry()
+    .register({ name: "Database", description: `the database (${world.dialect})`, essential: true, running: () => true })
+    .register({
+      name: "HeapWatcher",
+      description: "flushes the object cache when the heap is full",
+      running: () => watcher.running,
+      start: () => watcher.start(),
+      stop: () => watcher.stop(),
+    });
+  admin = {
+    startedAt,
+    firstStartedAt: () => firstStartTime(config),
+    commandRate: () => ({ total: rate.total, perSecond: rate.perSecond(), windowSeconds: rate.windowSeconds }),
+    listServices: () => registry.list(),
+    controlService: (name, action) => registry.control(name, action),
+  };
+  serverAdmins.set(world, admin);
+  return admin;
 }
 
 /**
@@ -107,6 +183,7 @@ export async function callCommand(
   cmd.raw = `${cmd.cmdstring}${cmd.args}`;
   cmd.cmdset = cmdset;
   cmd.services = worldServices(world);
+  worldCommandRate(world).record();
 
   // receivers without sessions are listened to on their msg(); everything else at its sessions
   const listened = new Map<Receiver, OobMessage[]>();

@@ -6,7 +6,7 @@
 import type { CommandServices } from "../commands/command.ts";
 import { EvenniaError } from "../utils/errors.ts";
 
-/** Services that log nobody in and create nothing; `disconnect` only tells the session. */
+/** Services that log nobody in, create nothing, keep no bans and run no services; `disconnect` only tells the session. */
 export function testServices(settings: Partial<CommandServices["settings"]> = {}): CommandServices {
   return {
     login: async () => undefined,
@@ -24,5 +24,17 @@ export function testServices(settings: Partial<CommandServices["settings"]> = {}
     connectionScreen: () => "Welcome",
     settings: { serverName: "Test", passwordMinLength: 6, baseCharacterTypeclass: "", baseAccountTypeclass: "", ...settings },
     sessions: () => [],
+    allSessions: () => [],
+    bans: { list: async () => [], add: async () => {
+        throw new EvenniaError("EV_ERR_INTERNAL", "testServices keep no bans");
+      }, remove: async () => null, isBanned: async () => false },
+    server: {
+      startedAt: Date.now(),
+      firstStartedAt: async () => null,
+      commandRate: () => ({ total: 0, perSecond: 0, windowSeconds: 60 }),
+      listServices: () => [],
+      controlService: async (name) => `No service '${name}' (test services run none).`,
+    },
+    executeAs: async () => undefined,
   };
 }

@@ -15,7 +15,7 @@ export {
   type TestSessionOptions,
   type WorldSuiteContext,
 } from "./world-fixture.ts";
-export { callCommand, worldServices, type CallCommandOptions, type CallCommandResult, type Receiver } from "./call-command.ts";
+export { callCommand, worldCommandHandler, worldServices, type CallCommandOptions, type CallCommandResult, type Receiver } from "./call-command.ts";
 export { startOwnGame } from "./own-game.ts";
 export { startInProcessGame, startPortalInProcess, inProcessServerLauncher, type InProcessGame, type ServerTracker } from "./in-process-game.ts";
 export { testServices } from "./command-services.ts";

@@ -8,6 +8,8 @@ import { CmdCharCreate, CmdCharDelete, CmdIC, CmdOOC, CmdOOCLook, CmdPassword, C
 import { CmdColorTest } from "./account-color.ts";
 import { CmdOption, CmdStyle } from "./account-options.ts";
 import { CmdSessions, CmdWho } from "./account-sessions.ts";
+import { CmdAccounts } from "./accounts-list.ts";
+import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, CmdWall } from "./admin/index.ts";
 import { CmdCopy } from "./building/copy.ts";
 import { CmdCreate } from "./building/create.ts";
 import { CmdDestroy } from "./building/destroy.ts";
@@ -22,7 +24,10 @@ import "../channel-cmdset.ts";
 import { CmdChannel } from "./comms/channel.ts";
 import { CmdPage } from "./comms/page.ts";
 import { CmdMemory } from "./memory.ts";
+import { CmdPy } from "./py.ts";
 import { CmdQuell } from "./quell.ts";
+import { CmdAbout, CmdServerLoad, CmdTime } from "./server-info.ts";
+import { CmdService } from "./service.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
 import {
@@ -55,6 +60,7 @@ export class AccountCmdSet extends CmdSet {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
     this.add(CmdOOCLook).add(CmdCharDelete).add(CmdPassword).add(CmdWho).add(CmdOption).add(CmdStyle).add(CmdColorTest);
+    this.add(CmdPy).add(CmdNewPassword);
     // comms
     this.add(CmdChannel).add(CmdPage);
   }
@@ -77,6 +83,9 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    // system and admin commands (Evennia puts them in the character's set)
+    this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
+    this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
     // building: creating and moving things in the world
     this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
     this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);

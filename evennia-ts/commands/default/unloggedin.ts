@@ -27,6 +27,7 @@ async function logIn(services: CommandServices, session: CommandSession, name: s
     session.msg(`|r${refused}|n`);
     return;
   }
+  if (await refuseBanned(services, session, name)) return;
   const account = await findAccount(name);
   if (!account || !(await account.checkPassword(password))) {
     if (account) await account.atFailedLogin(session as unknown as Session);
@@ -36,6 +37,16 @@ async function logIn(services: CommandServices, session: CommandSession, name: s
   }
   services.loginSucceeded(session, name);
   await services.login(session, account);
+}
+
+/** What a banned address or account name is told at login and account creation (Evennia's words). */
+export const BANNED_LOGIN_MESSAGE = "|rYou have been banned and cannot continue from here.\nIf you feel this ban is in error, please email an admin.|n";
+
+/** True (after telling the session) when this session's address or `name` is banned. */
+async function refuseBanned(services: CommandServices, session: CommandSession, name?: string): Promise<boolean> {
+  if (!(await services.bans.isBanned({ ip: session.address, username: name }))) return false;
+  session.msg(BANNED_LOGIN_MESSAGE);
+  return true;
 }
 
 /** `connect <name> [<password>]`: log in (asks for the password when it is left out). */
@@ -92,6 +103,7 @@ Examples:
   }
 
   private async guestLogin(): Promise<void> {
+    if (await refuseBanned(this.services, this.session)) return;
     try {
       const guest = await DefaultGuest.createGuest(this.session.address);
       await this.services.login(this.session, guest);
@@ -193,6 +205,7 @@ Examples:
 
 /** Create the account (and its character, as the settings say) and tell how to log in. */
 async function createAndWelcome(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+  if (await refuseBanned(services, session, name)) return;
   const throttled = services.accountCreationCheck(session);
   if (throttled) {
     session.msg(`|r${throttled}|n`);

@@ -19,8 +19,12 @@ const log = getLogger("memory");
 export interface MemoryServices {
   /** The heap watcher, or null when `identityMapFlushHeapMb` is 0. */
   readonly heapWatcher: HeapWatcher | null;
-  /** The control channel, or null when off (`controlSocket: false`) or it could not listen. */
+  /** The control channel, or null when off (`controlSocket: false`), stopped, or it could not listen. */
   readonly control: ControlServer | null;
+  /** Open the control channel again after {@link stopControl} (the `service` command); false when it cannot listen. */
+  startControl(): Promise<boolean>;
+  /** Close the control channel, leaving the heap watcher running (idempotent). */
+  stopControl(): Promise<void>;
   /** Stop both (idempotent). */
   stop(): Promise<void>;
 }
@@ -28,21 +32,35 @@ export interface MemoryServices {
 /** Start the heap watcher and the control channel for `store`. */
 export async function startMemoryServices(store: Store, settings: Settings): Promise<MemoryServices> {
   const heapWatcher = startStoreHeapWatcher(store, settings);
-  let control: ControlServer | null = null;
-  if (settings.controlSocket) {
-    const socketPath = controlSocketPath(settings.gameDir);
+  const socketPath = controlSocketPath(settings.gameDir);
+  const listen = async (): Promise<ControlServer | null> => {
     try {
-      control = await ControlServer.start({ socketPath, handlers: memoryControlHandlers(store, settings) });
+      return await ControlServer.start({ socketPath, handlers: memoryControlHandlers(store, settings) });
     } catch (err) {
       log.error(`control channel not available: cannot listen on ${socketPath}`, err);
+      return null;
     }
-  }
+  };
+  let control: ControlServer | null = settings.controlSocket ? await listen() : null;
   return {
     heapWatcher,
-    control,
+    get control() {
+      return control;
+    },
+    startControl: async () => {
+      control ??= await listen();
+      return control !== null;
+    },
+    stopControl: async () => {
+      const running = control;
+      control = null;
+      await running?.stop();
+    },
     stop: async () => {
       heapWatcher?.stop();
-      await control?.stop();
+      const running = control;
+      control = null;
+      await running?.stop();
     },
   };
 }
