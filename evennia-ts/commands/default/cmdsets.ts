@@ -5,7 +5,8 @@
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
-import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
+import { CmdAccess, CmdDrop, CmdGet, CmdGive, CmdHome, CmdInventory, CmdLook, CmdPose, CmdSay, CmdSetDesc, CmdWhisper } from "./general.ts";
+import { CmdNick } from "./nick.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
@@ -53,6 +54,7 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    this.add(CmdHome).add(CmdNick).add(CmdSetDesc).add(CmdGive).add(CmdWhisper).add(CmdPose).add(CmdAccess);
   }
 }
 
