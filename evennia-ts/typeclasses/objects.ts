@@ -73,6 +73,8 @@ export interface SayOptions {
   msgReceivers?: string;
   /** More `{key}` placeholders. */
   mapping?: Mapping;
+  /** Echo to the speaker on this session only (a command passes its own, as its `msg` does); default: all its sessions. */
+  session?: ObjectSession | null;
 }
 
 /** Values for `{key}` placeholders: objects are shown by `getDisplayName(receiver)`. */
@@ -628,7 +630,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const allReceivers = (viewer: DefaultObject | null) => (receivers.length ? receivers.map((r) => r.getDisplayName(viewer ?? r)).join(", ") : "None");
     if (msgSelf) {
       const mapping: Mapping = { ...base, object: this, location: location ?? "None", all_receivers: allReceivers(this), ...options.mapping };
-      this.msg(formatForReceiver({ text: [msgSelf, { type }] }, mapping, this), { fromObj: this });
+      this.msg(formatForReceiver({ text: [msgSelf, { type }] }, mapping, this), { fromObj: this, session: options.session ?? null });
     }
     for (const receiver of receivers) {
       const mapping: Mapping = { ...base, object: this, location: location ?? "None", receiver, all_receivers: allReceivers(null), ...options.mapping };

@@ -230,7 +230,7 @@ Examples:
     if (!(caller instanceof DefaultObject)) return;
     const said = await caller.atPreSay(speech);
     if (!said) return;
-    caller.atSay(said, { msgSelf: true });
+    caller.atSay(said, { msgSelf: true, session: this.session });
   }
 }
 
@@ -267,7 +267,7 @@ Examples:
     const speech = await caller.atPreSay(this.rhs, { whisper: true, receivers });
     if (!speech) return;
     // whispering to yourself (among others) needs no echo
-    caller.atSay(speech, { whisper: true, receivers, msgSelf: receivers.includes(caller) ? false : true });
+    caller.atSay(speech, { whisper: true, receivers, msgSelf: receivers.includes(caller) ? false : true, session: this.session });
   }
 }
 
