@@ -1,5 +1,6 @@
 /**
- * The command handler: it takes a line a player typed, gathers and merges the
+ * The command handler: it takes a line a player typed, applies the player's input
+ * nicks to it (`typeclasses/nick-handler.ts`), gathers and merges the
  * cmdsets that apply (`cmdset-gather.ts`, `cmdset-merge.ts`; the merge is cached
  * for an unchanged situation), finds the command (`command-parser.ts`), and runs a
  * copy of it in a unit of work: `atPreCmd` → `parse` → `func` → `atPostCmd`. Lines

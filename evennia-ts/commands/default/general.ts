@@ -485,18 +485,11 @@ Examples:
     if (!(caller instanceof DefaultObject) && !(caller instanceof DefaultAccount)) return;
     const hierarchy = PERMISSION_HIERARCHY.map((p) => p[0]!.toUpperCase() + p.slice(1)).join(", ");
     const account = caller instanceof DefaultAccount ? caller : caller.account;
-    let charPerms: string;
-    let accountPerms: string;
-    if (account?.isSuperuser) {
-      charPerms = "<Superuser>";
-      accountPerms = "<Superuser>";
-    } else {
-      charPerms = caller.permissions.get().join(", ");
-      accountPerms = account ? account.permissions.get().join(", ") : "<No account>";
-    }
+    const superuser = Boolean(account?.isSuperuser);
+    const permsOf = (holder: DefaultObject | DefaultAccount) => (superuser ? "<Superuser>" : holder.permissions.get().join(", "));
     const lines = ["", `|wPermission Hierarchy|n (climbing):`, ` ${hierarchy}`, "|wYour access|n:"];
-    if (caller instanceof DefaultObject) lines.push(`Character |c${caller.key}|n: ${charPerms}`);
-    if (account) lines.push(`Account |c${account.key}|n: ${accountPerms}`);
+    if (caller instanceof DefaultObject) lines.push(`Character |c${caller.key}|n: ${permsOf(caller)}`);
+    if (account) lines.push(`Account |c${account.key}|n: ${permsOf(account)}`);
     this.msg(lines.join("\n"));
   }
 }

@@ -313,6 +313,18 @@ describeWithWorld("nick", (w) => {
     expect(await type(w.world, plain, "hey")).toMatch(/^Command 'hey' is not available/);
   });
 
+  it("applies only the account's nicks out of character", async () => {
+    const handler = handlerFor(w.world);
+    await w.world.unit(async () => {
+      w.world.account1.nicks.add("who am i", "ooc");
+      w.world.char1.nicks.add("who am i", "look");
+      await w.world.account1.unpuppetObject(w.world.session1);
+    });
+    expect(w.world.session1.puppet).toBeNull();
+    // the account's nick made the line `ooc`, which says you are already out of character
+    expect(await type(w.world, handler, "who am i")).toBe("You are already OOC.");
+  });
+
   it("shows, updates, lists and deletes nicks", async () => {
     const handler = handlerFor(w.world);
     await type(w.world, handler, "nick hi = say Hello!");
