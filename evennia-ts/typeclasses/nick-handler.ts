@@ -17,7 +17,7 @@
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { AttributeHandler } from "./attribute-handler.ts";
-import { compileNickPattern, fillNickTemplate, initializeNickTemplates, matchNickPattern, NICK_LIMITS, type CompiledNickPattern } from "./nick-template.ts";
+import { compileNickPattern, fillNickTemplate, initializeNickTemplates, matchNickPattern, NICK_LIMITS, type CompiledNickPattern, type NickMatchBudget } from "./nick-template.ts";
 
 const log = getLogger("nicks");
 
@@ -174,7 +174,8 @@ export class NickHandler {
    * Apply the first nick of `categories` whose pattern matches all of `raw`, and
    * return the result (`raw` when none matches). With `includeAccount`, the
    * owner's account's nicks of those categories count too, and win over the
-   * owner's own nick of the same pattern (as in Evennia).
+   * owner's own nick of the same pattern (as in Evennia). Matching stops (the text
+   * unchanged) once the nicks tried have used `NICK_LIMITS.cellsPerLine` of work.
    */
   nickreplace(raw: string, categoryList: readonly string[] = inputNickCategories(), includeAccount = true): string {
     const text = String(raw);
@@ -188,10 +189,12 @@ export class NickHandler {
     collect(this);
     const account = includeAccount ? this.owner.account : null;
     if (account && account.nicks !== this) collect(account.nicks);
+    const budget: NickMatchBudget = { cells: NICK_LIMITS.cellsPerLine };
     for (const [matcher, template] of byPattern.values()) {
       const compiled = compiledFor(matcher);
       if (!compiled) continue;
-      const caught = matchNickPattern(compiled, text);
+      const caught = matchNickPattern(compiled, text, budget);
+      if (budget.exhausted) break;
       if (!caught) continue;
       const replaced = fillNickTemplate(template, caught);
       return replaced ?? text;

@@ -33,7 +33,19 @@ export const NICK_LIMITS = {
   outputLength: 20_000,
   /** Most nicks an object keeps in one category. */
   perCategory: 200,
+  /**
+   * Work one replacement may do, in table cells (pattern tokens × line length, summed over
+   * the nicks tried); nicks beyond it are not tried for that line.
+   */
+  cellsPerLine: 4_000_000,
 } as const;
+
+/** What matching may still spend (see `NICK_LIMITS.cellsPerLine`); shared by the nicks tried on one line. */
+export interface NickMatchBudget {
+  cells: number;
+  /** Set once a match was not tried for lack of budget. */
+  exhausted?: boolean;
+}
 
 /** A nick pattern or replacement that cannot be used (Evennia's `NickTemplateInvalid`); code `EV_ERR_BAD_INPUT`. */
 export class NickTemplateInvalid extends EvenniaError {
@@ -185,9 +197,10 @@ const repeats = (t: NickToken) => t.kind === "star" || t.kind === "arg" || t.kin
  * Match `line` against a compiled pattern. Returns the text each `$N` caught, or null
  * when the line does not match. Quantifiers behave as in Evennia's regular
  * expressions: `$N` catch as little as they can, `*` and whitespace as much.
- * Lines longer than `NICK_LIMITS.inputLength` never match.
+ * Lines longer than `NICK_LIMITS.inputLength` never match; with a `budget`, a match
+ * that would cost more than is left is not tried (null, and `budget.exhausted` set).
  */
-export function matchNickPattern(compiled: CompiledNickPattern, line: string): Map<number, string> | null {
+export function matchNickPattern(compiled: CompiledNickPattern, line: string, budget?: NickMatchBudget): Map<number, string> | null {
   const n = line.length;
   if (n > NICK_LIMITS.inputLength || n < compiled.minLength) return null;
   const tokens = compiled.tokens;
@@ -195,6 +208,14 @@ export function matchNickPattern(compiled: CompiledNickPattern, line: string): M
   if (first && !repeats(first) && (n === 0 || !accepts(first, line[0]!))) return null;
   const width = n + 1;
   const t = tokens.length;
+  if (budget) {
+    const cost = (t + 1) * width;
+    if (cost > budget.cells) {
+      budget.exhausted = true;
+      return null;
+    }
+    budget.cells -= cost;
+  }
   // ok[i * width + p]: tokens i.. can match line[p..] (followed by line breaks only)
   const ok = new Uint8Array((t + 1) * width);
   let tailBreaks = n;

@@ -109,6 +109,15 @@ describe("nick templates", () => {
     expect(matched?.get(2)).toBe("a".repeat(4998));
   });
 
+  it("spend no more than a budget", () => {
+    const compiled = compileNickPattern("*a*b");
+    const budget = { cells: 100 };
+    expect(matchNickPattern(compiled, "xxab", budget)).not.toBeNull();
+    expect(budget.cells).toBe(100 - 5 * 5);
+    expect(matchNickPattern(compiled, "x".repeat(100) + "ab", budget)).toBeNull();
+    expect(budget.exhausted).toBe(true);
+  });
+
   it("never try lines over the input limit, nor build results over the output limit", () => {
     const long = "x".repeat(NICK_LIMITS.inputLength + 1);
     expect(matchNickPattern(compileNickPattern("*"), long)).toBeNull();
@@ -221,6 +230,20 @@ describeEachDatabase("nick handler", (ctx) => {
       obj.nicks.add("hi", "say Hello!");
       expect(obj.nicks.all().map((n) => n.pattern)).toEqual(["bad", "hi"]);
       expect(obj.nicks.nickreplace("hi")).toBe("say Hello!");
+    });
+  });
+
+  it("bound the work of many hostile nicks on one long line", async () => {
+    await ctx.unit(async () => {
+      const obj = await createObject(undefined, { key: uniqueName("nicker") });
+      for (let i = 0; i < NICK_LIMITS.perCategory - 1; i++) obj.nicks.add(`${"*a".repeat(30)}*${i}`, "look");
+      obj.nicks.add("*z", "say last");
+      const line = "a".repeat(6000) + "z";
+      const started = performance.now();
+      // the work budget runs out before the last nick (which would match) is tried
+      expect(obj.nicks.nickreplace(line)).toBe(line);
+      expect(performance.now() - started).toBeLessThan(1500);
+      expect(obj.nicks.nickreplace("az")).toBe("say last");
     });
   });
 
