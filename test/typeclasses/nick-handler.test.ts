@@ -20,6 +20,7 @@ import {
   NickTemplateInvalid,
   registerNickCategory,
   type DefaultAccount,
+  type NickMatchBudget,
 } from "../../evennia-ts/typeclasses/index.ts";
 import { fillNickTemplate, initializeNickTemplates } from "../../evennia-ts/typeclasses/nick-template.ts";
 import { forget, storedAttribute, uniqueName } from "./store-helpers.ts";
@@ -111,7 +112,7 @@ describe("nick templates", () => {
 
   it("spend no more than a budget", () => {
     const compiled = compileNickPattern("*a*b");
-    const budget = { cells: 100 };
+    const budget: NickMatchBudget = { cells: 100 };
     expect(matchNickPattern(compiled, "xxab", budget)).not.toBeNull();
     expect(budget.cells).toBe(100 - 5 * 5);
     expect(matchNickPattern(compiled, "x".repeat(100) + "ab", budget)).toBeNull();
