@@ -102,7 +102,8 @@ export async function callCommand(
   cmd.session = session;
   cmd.account = session.account;
   cmd.cmdstring = options.cmdstring ?? cmd.key;
-  cmd.args = args === "" || /^\s/.test(args) ? args : ` ${args}`;
+  // as typed after the name: "look" gets " here", "create" gets "/drop box" (switches follow the name directly)
+  cmd.args = args === "" || /^[\s/]/.test(args) ? args : ` ${args}`;
   cmd.raw = `${cmd.cmdstring}${cmd.args}`;
   cmd.cmdset = cmdset;
   cmd.services = worldServices(world);
