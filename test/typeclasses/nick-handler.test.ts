@@ -110,6 +110,58 @@ describe("nick templates", () => {
     expect(matched?.get(2)).toBe("a".repeat(4998));
   });
 
+  it("agree with the regular expression Evennia would build, on random small patterns", () => {
+    // the test (not the code) builds Evennia's expression for patterns made of safe pieces
+    const pieces: [string, string][] = [
+      ["a", "a"],
+      ["b", "b"],
+      ["*", ".*"],
+      ["?", "."],
+      ["[ab]", "[ab]"],
+      ["[!a]", "[^a]"],
+      [" ", "\\s+"],
+    ];
+    // mulberry32: a small seeded generator, so that a failure can be replayed
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    for (let round = 0; round < 600; round++) {
+      let pattern = "";
+      let source = "";
+      let args = 0;
+      let lastWasSpace = true;
+      for (let i = 0, len = 1 + random(6); i < len; i++) {
+        if (random(5) === 0 && args < 2) {
+          args++;
+          pattern += `$${args}`;
+          source += `(?<arg${args}>.+?)`;
+          lastWasSpace = false;
+          continue;
+        }
+        const [text, re] = pieces[random(pieces.length)]!;
+        if (text === " " && lastWasSpace) continue;
+        pattern += text;
+        source += re;
+        lastWasSpace = text === " ";
+      }
+      if (!pattern.trim() || pattern !== pattern.trim()) continue;
+      const regex = new RegExp(`^(?:${source})(?:[\\n\\r]*?)$`, "is");
+      const compiled = compileNickPattern(pattern);
+      for (let k = 0; k < 6; k++) {
+        let line = "";
+        for (let j = 0, len = random(8); j < len; j++) line += "abB "[random(4)];
+        const expected = regex.exec(line);
+        const got = matchNickPattern(compiled, line);
+        expect(got === null, `${pattern} on "${line}"`).toBe(expected === null);
+        for (let n = 1; n <= args; n++) expect(got?.get(n), `$${n} of ${pattern} on "${line}"`).toBe(expected?.groups?.[`arg${n}`]);
+      }
+    }
+  });
+
   it("spend no more than a budget", () => {
     const compiled = compileNickPattern("*a*b");
     const budget: NickMatchBudget = { cells: 100 };
