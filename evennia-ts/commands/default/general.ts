@@ -295,7 +295,7 @@ Examples:
 
   override async parse(): Promise<void> {
     const args = this.args;
-    // 's, ", " and ":" stick to the name; anything else gets one space
+    // text starting with an apostrophe, a comma or a colon sticks to the name (`Tom's`); anything else gets one space
     this.args = args && !["'", ",", ":"].includes(args[0]!) ? ` ${args.trim()}` : args.trimEnd();
   }
 
