@@ -13,6 +13,8 @@ export * from "./typeclasses/typed-object.ts";
 export * from "./typeclasses/attribute-handler.ts";
 export * from "./typeclasses/attribute-monitor.ts";
 export * from "./typeclasses/tag-handler.ts";
+export * from "./typeclasses/nick-handler.ts";
+export * from "./typeclasses/nick-template.ts";
 export * from "./typeclasses/objects.ts";
 export { canAccess } from "./typeclasses/object-access.ts";
 export * from "./typeclasses/characters.ts";

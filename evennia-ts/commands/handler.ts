@@ -1,5 +1,6 @@
 /**
- * The command handler: it takes a line a player typed, gathers and merges the
+ * The command handler: it takes a line a player typed, applies the player's input
+ * nicks to it (`typeclasses/nick-handler.ts`), gathers and merges the
  * cmdsets that apply (`cmdset-gather.ts`, `cmdset-merge.ts`; the merge is cached
  * for an unchanged situation), finds the command (`command-parser.ts`), and runs a
  * copy of it in a unit of work: `atPreCmd` → `parse` → `func` → `atPostCmd`. Lines
@@ -29,6 +30,7 @@ import { CMD_MULTIMATCH, CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand, multiMatch
 import { SessionCommandQueue } from "./session-command-queue.ts";
 import { RepeatedErrorLog } from "../utils/repeated-error-log.ts";
 import type { Session } from "../typeclasses/sessions.ts";
+import { inputNickCategories } from "../typeclasses/nick-handler.ts";
 import { answerInput, hasPendingInput, takePendingInput, type PendingInput } from "./input-prompt.ts";
 
 const log = getLogger("commands");
@@ -51,6 +53,8 @@ export interface CommandHandlerOptions {
   maxCharLimit?: number;
   /** Commands a session may have waiting behind the running one (setting `commandQueueLimit`; default 20). */
   queueLimit?: number;
+  /** Apply the players' input nicks to each typed line before it is parsed (default true). */
+  useNicks?: boolean;
 }
 
 /** How deep a command may run other commands (Evennia's limit). */
@@ -82,6 +86,7 @@ export class CommandHandler {
   private readonly cache: MergeCache | null;
   private readonly ignorePrefixes: string;
   private readonly maxCharLimit: number;
+  private readonly useNicks: boolean;
 
   constructor(
     private readonly db: Database,
@@ -94,6 +99,7 @@ export class CommandHandler {
     this.cache = size > 0 ? new MergeCache(size) : null;
     this.ignorePrefixes = options.ignorePrefixes ?? DEFAULT_IGNORE_PREFIXES;
     this.maxCharLimit = options.maxCharLimit ?? 6000;
+    this.useNicks = options.useNicks ?? true;
     this.queue = new SessionCommandQueue(options.queueLimit ?? 20, (session, line) => this.run(session, line));
   }
 
@@ -134,7 +140,7 @@ export class CommandHandler {
       await this.answer(session, String(rawLine), question);
     } else {
       try {
-        await this.runLine(session, typeof rawLine === "string" ? rawLine : String(rawLine));
+        await this.runLine(session, this.applyNicks(session, typeof rawLine === "string" ? rawLine : String(rawLine)));
       } catch (err) {
         this.reportFailure(session, String(rawLine).slice(0, 200), err);
       }
@@ -154,6 +160,23 @@ export class CommandHandler {
       if (prompt) session.msg({ prompt });
     } catch (err) {
       log.error(`getPrompt of ${account.key} failed`, err);
+    }
+  }
+
+  /**
+   * The line after the input nicks (`inputline`, and categories registered as
+   * applying to input) of the puppet and its account — or, out of character, of the
+   * account — as Evennia does before the command handler sees it. Lines over the
+   * length limit are left for `runLine` to refuse.
+   */
+  private applyNicks(session: CommandSession, line: string): string {
+    if (!this.useNicks || !session.account || (this.maxCharLimit > 0 && line.length > this.maxCharLimit)) return line;
+    try {
+      const categories = inputNickCategories();
+      return session.puppet ? session.puppet.nicks.nickreplace(line, categories, true) : session.account.nicks.nickreplace(line, categories, false);
+    } catch (err) {
+      log.error(`nick replacement for session ${session.sessid} failed; the line is used as typed`, err);
+      return line;
     }
   }
 

@@ -6,6 +6,8 @@ export * from "./typed-object.ts";
 export * from "./attribute-handler.ts";
 export * from "./attribute-monitor.ts";
 export * from "./tag-handler.ts";
+export * from "./nick-handler.ts";
+export * from "./nick-template.ts";
 export * from "./store.ts";
 export * from "./store-context.ts";
 export * from "./objects.ts";

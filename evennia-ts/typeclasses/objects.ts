@@ -60,6 +60,24 @@ export interface MoveOptions extends MoveHookOptions {
   toNone?: boolean;
 }
 
+/** Options of {@link DefaultObject.atPreSay} and {@link DefaultObject.atSay}. */
+export interface SayOptions {
+  /** A whisper to `receivers` rather than a say to the room. */
+  whisper?: boolean;
+  /** Whom it is said or whispered to. */
+  receivers?: DefaultObject[];
+  /** Echo to the speaker: true for the default text, or the text to send. */
+  msgSelf?: boolean | string;
+  /** The text for the others in the location (not for whispers). */
+  msgLocation?: string;
+  /** The text for each receiver. */
+  msgReceivers?: string;
+  /** More `{key}` placeholders. */
+  mapping?: Mapping;
+  /** Echo to the speaker on this session only (a command passes its own, as its `msg` does); default: all its sessions. */
+  session?: ObjectSession | null;
+}
+
 /** Values for `{key}` placeholders: objects are shown by `getDisplayName(receiver)`. */
 export type Mapping = Record<string, unknown>;
 
@@ -451,11 +469,11 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /**
    * Hook: rewrite a search query before it is used (`search` calls it unless
-   * `useNicks` is false). The default returns the query unchanged: nicks arrive
-   * with the comms work; override to expand your own shorthands.
+   * `useNicks` is false). The default applies this object's (and its account's)
+   * `object` and `account` nicks, as Evennia; override to expand your own shorthands.
    */
   getSearchQueryReplacement(query: string, _options: ObjectSearchOptions): string {
-    return query;
+    return this.nicks.nickreplace(query, ["object", "account"], true);
   }
 
   /**
@@ -592,6 +610,54 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Hook: `dropper` dropped this. */
   async atDrop(_dropper: DefaultObject): Promise<void> {}
+
+  /** Hook before `giver` gives this to `getter` (`give`); return false to stop it (say why yourself). */
+  async atPreGive(_giver: DefaultObject, _getter: DefaultObject): Promise<boolean | void> {}
+
+  /** Hook: `giver` gave this to `getter` (it cannot stop the give: use the `give` lock or {@link atPreGive}). */
+  async atGive(_giver: DefaultObject, _getter: DefaultObject): Promise<void> {}
+
+  // ---- speech ------------------------------------------------------------------
+
+  /**
+   * Hook before this object says or whispers `message` (`say`, `whisper`): return the
+   * text to speak (changed as you like), or null or "" to say nothing.
+   */
+  async atPreSay(message: string, _options: SayOptions = {}): Promise<string | null> {
+    return message;
+  }
+
+  /**
+   * Show what this object says (or whispers, with `whisper`), as Evennia's `at_say`:
+   * to itself when `msgSelf` (true: the default text; a string: that text), to
+   * each of `receivers`, and — unless whispering — to the others in its location.
+   * Texts may hold the placeholders `{self}` ("You"), `{object}` (the speaker),
+   * `{speech}`, `{location}`, `{receiver}` and `{all_receivers}`, plus `mapping`'s.
+   */
+  atSay(message: string, options: SayOptions = {}): void {
+    const whisper = Boolean(options.whisper);
+    const type = whisper ? "whisper" : "say";
+    const receivers = options.receivers ?? [];
+    const location = this.location;
+    const msgSelf = options.msgSelf === true ? (whisper ? '{self} whisper to {all_receivers}, "|n{speech}|n"' : '{self} say, "|n{speech}|n"') : options.msgSelf;
+    const msgReceivers = options.msgReceivers ?? (whisper ? '{object} whispers: "|n{speech}|n"' : message);
+    const msgLocation = whisper ? null : (options.msgLocation ?? '{object} says, "{speech}|n"');
+    const base: Mapping = { self: "You", speech: message, receiver: "None", ...options.mapping };
+    const allReceivers = (viewer: DefaultObject | null) => (receivers.length ? receivers.map((r) => r.getDisplayName(viewer ?? r)).join(", ") : "None");
+    if (msgSelf) {
+      const mapping: Mapping = { ...base, object: this, location: location ?? "None", all_receivers: allReceivers(this), ...options.mapping };
+      this.msg(formatForReceiver({ text: [msgSelf, { type }] }, mapping, this), { fromObj: this, session: options.session ?? null });
+    }
+    for (const receiver of receivers) {
+      const mapping: Mapping = { ...base, object: this, location: location ?? "None", receiver, all_receivers: allReceivers(null), ...options.mapping };
+      receiver.msg(formatForReceiver({ text: [msgReceivers, { type }] }, mapping, receiver), { fromObj: this });
+    }
+    if (location && msgLocation) {
+      const exclude = [...(msgSelf ? [this] : []), ...receivers];
+      const mapping: Mapping = { ...base, object: this, location, all_receivers: receivers.map((r) => r.key).join(", ") || "None", ...options.mapping };
+      location.msgContents({ text: [msgLocation, { type }] }, { exclude, fromObj: this, mapping });
+    }
+  }
 
   /**
    * Delete this object as Evennia does: `atObjectDelete` may refuse; sessions

@@ -10,6 +10,7 @@ import { AttributeHandler, createDbProxy } from "./attribute-handler.ts";
 import { createNdbProxy } from "./ndb.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import type { Store } from "./store.ts";
+import { NickHandler } from "./nick-handler.ts";
 import { TagHandler } from "./tag-handler.ts";
 import { LockHandler, type LockCheckOptions } from "../locks/lock-handler.ts";
 
@@ -32,6 +33,7 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   private aliasesHandler: TagHandler | undefined;
   private permissionsHandler: TagHandler | undefined;
   private locksHandler: LockHandler | undefined;
+  private nicksHandler: NickHandler | undefined;
   private dbProxy: Record<string, any> | undefined;
   private ndbProxy: Record<string, any> | undefined;
   private deletedFlag = false;
@@ -62,6 +64,11 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
   /** Permission strings (`Builder`, `Admin` ...). */
   get permissions(): TagHandler {
     return (this.permissionsHandler ??= new TagHandler(this, "permission"));
+  }
+
+  /** Personal replacements of typed lines and searched names: `obj.nicks.add("hi", "say Hello!")` (see `nick-handler.ts`). */
+  get nicks(): NickHandler {
+    return (this.nicksHandler ??= new NickHandler(this));
   }
 
   /** Locks: `obj.locks.add("get:perm(Builder)")`, `obj.locks.check(caller, "get")`. */

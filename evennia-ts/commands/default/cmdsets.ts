@@ -18,7 +18,8 @@ import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
 import { CmdDesc, CmdName } from "./building/name-desc.ts";
 import { CmdSetHome } from "./building/sethome.ts";
 import { CmdTeleport } from "./building/teleport.ts";
-import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
+import { CmdAccess, CmdDrop, CmdGet, CmdGive, CmdHome, CmdInventory, CmdLook, CmdPose, CmdSay, CmdSetDesc, CmdWhisper } from "./general.ts";
+import { CmdNick } from "./nick.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import "../channel-cmdset.ts";
 import { CmdChannel } from "./comms/channel.ts";
@@ -83,6 +84,7 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    this.add(CmdHome).add(CmdNick).add(CmdSetDesc).add(CmdGive).add(CmdWhisper).add(CmdPose).add(CmdAccess);
     // system and admin commands (Evennia puts them in the character's set)
     this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
     this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
