@@ -139,6 +139,11 @@ export class FeedPoller {
     return this.running;
   }
 
+  /** Resolves when no check is in flight (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
   /** Ids of the feeds being checked right now. */
   checking(): number[] {
     return [...this.inFlight.keys()];

@@ -9,6 +9,7 @@ import type { Database } from "../../db/database.ts";
 import { ServerConfigTable } from "../../db/entities/schemas.ts";
 import { unitOfWorkFor } from "../../db/unit-of-work.ts";
 import { deleteWhere, upsertRow } from "../../db/writes.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { newFeedHealth, type FeedHealth } from "./feed-health.ts";
 
@@ -92,6 +93,7 @@ export class FeedStore {
 
   /** Attach a new feed (staged in the current unit of work); it is due at `now`. */
   add(spec: { channel: string; url: string; addedBy: string }, now: number): FeedRecord {
+    if (!this.loaded) throw new EvenniaError("EV_ERR_INTERNAL", "feeds added before the feed store was loaded");
     const id = this.nextId++;
     const record: FeedRecord = { id, ...spec, addedAt: now, title: "", etag: null, lastModified: null, seen: [], primed: false, health: newFeedHealth(now) };
     this.feeds.set(id, record);
