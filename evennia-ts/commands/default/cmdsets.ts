@@ -11,6 +11,7 @@ import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
+import { CmdRSS2Chan } from "./comms/rss2chan.ts";
 import {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
@@ -37,6 +38,7 @@ export class AccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
+    this.add(CmdRSS2Chan);
   }
 }
 

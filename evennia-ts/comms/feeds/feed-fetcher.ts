@@ -23,6 +23,8 @@ export interface FetchOptions {
   maxRedirects?: number;
   /** Checks a redirect's target; returns why it is refused, or null. */
   checkRedirect?: (url: string) => string | null;
+  /** Aborts the request from outside (the poller stopping). */
+  signal?: AbortSignal;
 }
 
 /** The result of {@link fetchFeed}. */
@@ -51,13 +53,18 @@ export async function fetchFeed(url: string, options: FetchOptions): Promise<Fet
     timedOut = true;
     controller.abort();
   }, options.timeoutMs);
+  const abort = () => controller.abort();
+  options.signal?.addEventListener("abort", abort, { once: true });
+  if (options.signal?.aborted) controller.abort();
   try {
     return await fetchFollowing(url, options, controller.signal);
   } catch (err) {
     if (timedOut) return { kind: "failed", reason: `no complete answer within ${Math.round(options.timeoutMs / 1000)} s` };
+    if (options.signal?.aborted) return { kind: "failed", reason: "stopped" };
     return { kind: "failed", reason: `network error: ${networkReason(err)}` };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abort);
     controller.abort();
   }
 }

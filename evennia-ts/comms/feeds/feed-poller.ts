@@ -112,6 +112,8 @@ export class FeedPoller {
   private readonly inFlight = new Map<number, Promise<CheckReport>>();
   private timer: unknown = null;
   private running = false;
+  /** Aborts the fetches in flight when the poller stops. */
+  private stopSignal = new AbortController();
 
   constructor(private readonly options: FeedPollerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -123,12 +125,14 @@ export class FeedPoller {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.stopSignal.signal.aborted) this.stopSignal = new AbortController();
     this.wake();
   }
 
-  /** Stop scheduling and wait for the checks in flight to end. */
+  /** Stop scheduling, abort the fetches in flight (nothing is saved for them) and wait for them to end. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopSignal.abort();
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.inFlight.values()]);
@@ -208,10 +212,13 @@ export class FeedPoller {
         maxBytes: this.options.maxBytes,
         userAgent: this.options.userAgent,
         checkRedirect: (url) => this.options.checkRedirect(url),
+        signal: this.stopSignal.signal,
       });
     } finally {
       this.slots.release();
     }
+    // stopped meanwhile: the check did not happen (no strike, nothing saved)
+    if (this.stopSignal.signal.aborted) return { result: "failed", posted: 0, reason: "the feed bot stopped", events: [] };
     let parsed: ParsedFeed | null = null;
     let outcome: CheckOutcome;
     if (fetched.kind === "failed") outcome = { kind: "failure", reason: fetched.reason };
@@ -292,10 +299,11 @@ function hostOf(url: string): string {
 
 /** How long until `at`, in words ("1 day", "16 days", "3 h"). */
 export function describeWait(ms: number): string {
-  const days = ms / 86_400_000;
-  if (days >= 1) return `${Math.round(days)} day${Math.round(days) === 1 ? "" : "s"}`;
-  const hours = ms / 3_600_000;
-  if (hours >= 1) return `${Math.round(hours)} h`;
+  // within half an hour of a whole day or hour, say the whole one
+  const days = Math.round(ms / 86_400_000);
+  if (ms >= 86_400_000 - 1_800_000) return `${days} day${days === 1 ? "" : "s"}`;
+  const hours = Math.round(ms / 3_600_000);
+  if (ms >= 3_600_000 - 300_000) return `${hours} h`;
   return `${Math.max(0, Math.round(ms / 60_000))} min`;
 }
 

@@ -123,6 +123,11 @@ export class FeedService {
     return this.poller.check(id);
   }
 
+  /** The time as the feed bot sees it (ms since the epoch). */
+  now(): number {
+    return this.clock().now();
+  }
+
   private clock(): FeedClock {
     return this.options.clock ?? systemClock;
   }

@@ -126,22 +126,24 @@ Examples:
       this.msg("No feeds are attached to channels. Attach one with rss2chan <channel> = <feed url>.");
       return;
     }
-    const now = Date.now();
-    const table = new EvTable(["|w#|n", "|wchannel|n", "|wfeed url|n", "|wstate|n", "|wstrikes|n", "|wlast success|n", "|wnext check|n"], { maxwidth: this.clientWidth() });
+    const now = service.now();
+    const checking = new Set(service.poller.checking());
+    const table = new EvTable(["|w#|n", "|wchannel|n", "|wstate|n", "|wstrikes|n", "|wlast success|n", "|wnext check|n"], { maxwidth: this.clientWidth() });
+    const details: string[] = [];
     for (const f of feeds) {
       const h = f.health;
-      const state = service.poller.checking().includes(f.id) ? "checking" : h.state;
+      const state = checking.has(f.id) ? "checking" : h.state === "dormant" ? "|rdormant|n" : "active";
       table.addRow(
         String(f.id),
         f.channel,
-        f.url,
-        h.lastError && h.state === "active" && h.strikes > 0 ? `${state} (${h.lastError})` : h.state === "dormant" ? `|rdormant|n (${h.lastError ?? "?"})` : state,
+        state,
         String(h.strikes),
         h.lastSuccessAt === null ? "never" : `${describeWait(now - h.lastSuccessAt)} ago`,
         h.nextCheckAt <= now ? "due now" : `in ${describeWait(h.nextCheckAt - now)}`,
       );
+      details.push(`  |w#${f.id}|n ${f.url}${h.lastError ? ` (last error: ${h.lastError})` : ""}`);
     }
-    this.msg(`|wFeeds|n\n${table.toString()}`);
+    this.msg(`|wFeeds|n\n${table.toString()}\n${details.join("\n")}`);
   }
 
   /** The feed id of `rss2chan/<switch> <id>`, or null (the caller has been told why). */
