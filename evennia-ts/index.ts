@@ -56,6 +56,8 @@ export { CmdQuit, CmdIC, CmdOOC, CmdCharCreate } from "./commands/default/accoun
 export { getInput, hasPendingInput, type InputCallback, type GetInputOptions } from "./commands/input-prompt.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
+export { CmdRSS2Chan } from "./commands/default/comms/rss2chan.ts";
+export { FeedEntryFormatter, setFeedEntryFormatter, type FeedEntry, type EntryFields } from "./comms/feeds/feed-entries.ts";
 export {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,

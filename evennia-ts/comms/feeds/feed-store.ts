@@ -140,12 +140,16 @@ export class FeedStore {
 /** A stored feed, or null (logged) when the row cannot be read. */
 function decode(key: string, value: string): FeedRecord | null {
   const id = Number(key.slice(KEY_PREFIX.length));
+  let data: FeedRecord;
   try {
-    const data = JSON.parse(value) as FeedRecord;
-    if (!Number.isInteger(id) || typeof data.url !== "string" || typeof data.channel !== "string" || !data.health) throw new Error("missing fields");
-    return { ...data, id, seen: Array.isArray(data.seen) ? data.seen.map(String) : [] };
+    data = JSON.parse(value) as FeedRecord;
   } catch (err) {
-    log.error(`stored feed ${key} cannot be read; it is ignored`, err);
+    log.error(`stored feed ${key} is not JSON; it is ignored`, err);
     return null;
   }
+  if (!Number.isInteger(id) || typeof data?.url !== "string" || typeof data.channel !== "string" || !data.health) {
+    log.error(`stored feed ${key} lacks its url, channel or health; it is ignored`);
+    return null;
+  }
+  return { ...data, id, seen: Array.isArray(data.seen) ? data.seen.map(String) : [] };
 }

@@ -321,3 +321,20 @@ for (const dialect of TEST_DIALECTS as Dialect[]) {
     });
   });
 }
+
+describeEachDatabase("stopping the feed bot", (ctx) => {
+  it("aborts fetches in flight at once and saves nothing for them (no strike)", async () => {
+    const path = fresh("hang-stop");
+    server.route(path, { kind: "hang" });
+    const { service } = await makeService(ctx.db, { settings: { feedRequestTimeout: 20 } });
+    await service.start();
+    const feed = await ctx.unit(() => service.add("news", server.url(path), "Admin"));
+    const pending = service.check(feed.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await service.stop();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await pending).toMatchObject({ result: "failed", reason: "the feed bot stopped" });
+    expect(service.store.get(feed.id)!.health).toMatchObject({ strikes: 0, lastCheckAt: null });
+  });
+});
