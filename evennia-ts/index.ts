@@ -24,6 +24,10 @@ export * from "./typeclasses/sessions.ts";
 export * from "./typeclasses/object-search.ts";
 export * from "./typeclasses/scripts.ts";
 export * from "./typeclasses/channels.ts";
+export { ChannelSubscriptions, type Subscription } from "./typeclasses/channel-subscriptions.ts";
+export { allChannels, findChannel, searchChannels, subscribedChannels, channelAnswersTo } from "./typeclasses/channel-search.ts";
+export { ensureDefaultChannels, joinDefaultChannels, mudInfoChannel } from "./typeclasses/default-channels.ts";
+export { storeMessage, channelHistory, channelMessageCount, messagesOf, takePending, type StoredMessage, type MessageParty, type NewMessage } from "./typeclasses/messages.ts";
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
 

@@ -34,7 +34,7 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   // locks sit with typeclasses: each may use the other
   locks: ["typeclasses", "db", "protocol", "conf", "utils"],
   typeclasses: ["locks", "db", "protocol", "conf", "utils"],
-  // comms (the feed bot) sits between typeclasses and commands
+  // channels, stored messages, pages and feeds: game data above the typeclasses
   comms: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
   commands: ["comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   server: ["commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
