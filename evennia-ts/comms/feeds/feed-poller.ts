@@ -234,8 +234,16 @@ export class FeedPoller {
     try {
       return await runInUnitOfWork(this.options.db, (uow) => this.finish(id, fetched, parsed, outcome, (fn) => uow.afterCommit(fn)));
     } catch (err) {
-      log.error(`saving the check of feed #${id} failed`, err);
-      return { result: "failed", posted: 0, reason: "saving the result failed", events: [] };
+      // posting or saving threw (a channel hook, the database): nothing of it was kept;
+      // count a strike so the feed is not due again at once, and try again later
+      log.error(`posting or saving the check of feed #${id} failed`, err);
+      const reason = `posting failed (${err instanceof Error ? err.message.slice(0, 120) : String(err)})`;
+      try {
+        return await runInUnitOfWork(this.options.db, (uow) => this.finish(id, { kind: "failed", reason }, null, { kind: "failure", reason }, (fn) => uow.afterCommit(fn)));
+      } catch (again) {
+        log.error(`recording the failed check of feed #${id} failed too`, again);
+        return { result: "failed", posted: 0, reason, events: [] };
+      }
     }
   }
 

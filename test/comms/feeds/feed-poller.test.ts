@@ -338,3 +338,29 @@ describeEachDatabase("stopping the feed bot", (ctx) => {
     expect(service.store.get(feed.id)!.health).toMatchObject({ strikes: 0, lastCheckAt: null });
   });
 });
+
+describeEachDatabase("a post that throws", (ctx) => {
+  it("keeps nothing of that check, counts a strike and reschedules (no hammering)", async () => {
+    const path = fresh("throwing");
+    server.route(path, { kind: "feed", body: rss2(items(1, 2)) });
+    class Exploding extends KeptPosts {
+      armed = true;
+      override async post(channelKey: string, text: string): Promise<boolean> {
+        if (this.armed) throw new Error("a channel hook blew up");
+        return super.post(channelKey, text);
+      }
+    }
+    const target = new Exploding();
+    const { service, clock } = await makeService(ctx.db, { target });
+    const feed = await ctx.unit(() => service.add("news", server.url(path), "Admin"));
+    const report = await service.check(feed.id);
+    expect(report).toMatchObject({ result: "failed", reason: "posting failed (a channel hook blew up)" });
+    expect(service.store.get(feed.id)!.health).toMatchObject({ strikes: 1, nextCheckAt: clock.t + 10 * MIN });
+    expect(service.store.get(feed.id)!.seen).toEqual([]);
+    expect(await service.poller.runDue()).toEqual([]);
+    target.armed = false;
+    clock.advance(10 * MIN);
+    await service.poller.runDue();
+    expect(target.to()).toHaveLength(2);
+  });
+});
