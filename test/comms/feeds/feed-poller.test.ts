@@ -179,6 +179,25 @@ describeEachDatabase("feed poller", (ctx) => {
     }
   });
 
+  it("is not harmed by XML bombs served over HTTP: billion laughs stays unexpanded, a blow-up is a strike", async () => {
+    let ents = '<!ENTITY lol "lol">';
+    for (let i = 1; i <= 10; i++) ents += `<!ENTITY lol${i} "${`&lol${i === 1 ? "" : i - 1};`.repeat(10)}">`;
+    const laughs = fresh("laughs");
+    server.route(laughs, { kind: "feed", body: `<?xml version="1.0"?><!DOCTYPE rss [${ents}]><rss version="2.0"><channel><title>b</title><item><title>&lol10;</title><guid>g</guid></item></channel></rss>` });
+    const blowup = fresh("blowup");
+    server.route(blowup, { kind: "feed", body: `<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "${"x".repeat(9000)}">]><rss version="2.0"><channel><title>t</title><item><title>${"&a;".repeat(100_000)}</title><guid>g</guid></item></channel></rss>` });
+    const { service, target } = await makeService(ctx.db);
+    const a = await unit(() => service.add("news", server.url(laughs), "Admin"));
+    const b = await unit(() => service.add("news", server.url(blowup), "Admin"));
+    const started = Date.now();
+    const heap = process.memoryUsage().heapUsed;
+    expect(await service.check(a.id)).toMatchObject({ result: "posted", posted: 1 });
+    expect(await service.check(b.id)).toMatchObject({ result: "failed", reason: expect.stringContaining("not a feed") });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(process.memoryUsage().heapUsed - heap).toBeLessThan(200 * 1024 * 1024);
+    expect(target.to()[0]!.length).toBeLessThan(300);
+  });
+
   it("a permanent redirect (301/308) updates the stored URL and tells MudInfo; a temporary one (302/307) does not", async () => {
     const { service, target } = await makeService(ctx.db);
     for (const status of [301, 308, 302, 307] as const) {
