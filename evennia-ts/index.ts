@@ -62,6 +62,28 @@ export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
 export { CmdRSS2Chan } from "./commands/default/comms/rss2chan.ts";
 export { FeedEntryFormatter, setFeedEntryFormatter, type FeedEntry, type EntryFields } from "./comms/feeds/feed-entries.ts";
+// building: creating and moving things in the world
+export { CmdCreate } from "./commands/default/building/create.ts";
+export { CmdDig, CmdTunnel, digRoom, tunnelDirection, TUNNEL_DIRECTIONS, type DigPlan, type TunnelDirection } from "./commands/default/building/dig.ts";
+export { CmdOpen, CmdLink, CmdUnlink } from "./commands/default/building/exits.ts";
+export { CmdDestroy } from "./commands/default/building/destroy.ts";
+export { CmdCopy, copyObject, type CopyObjectOptions, type CopyResult } from "./commands/default/building/copy.ts";
+export { CmdSetHome } from "./commands/default/building/sethome.ts";
+export { CmdTeleport } from "./commands/default/building/teleport.ts";
+export { CmdName, CmdDesc } from "./commands/default/building/name-desc.ts";
+export { ObjManipCommand } from "./commands/default/building/obj-manip-command.ts";
+export {
+  parseObjectSpec,
+  parseObjectSpecs,
+  parseObjectAttrSpec,
+  resolveObjectTypeclass,
+  type ObjectSpec,
+  type ObjectAttrSpec,
+  type BuildKind,
+  type ResolvedTypeclass,
+  type TypeclassLookup,
+} from "./commands/default/building/object-spec.ts";
+export { mayBuild, type BuildAccessType } from "./commands/default/building/access.ts";
 export {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,

@@ -5,6 +5,14 @@
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
+import { CmdCopy } from "./building/copy.ts";
+import { CmdCreate } from "./building/create.ts";
+import { CmdDestroy } from "./building/destroy.ts";
+import { CmdDig, CmdTunnel } from "./building/dig.ts";
+import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
+import { CmdDesc, CmdName } from "./building/name-desc.ts";
+import { CmdSetHome } from "./building/sethome.ts";
+import { CmdTeleport } from "./building/teleport.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
@@ -55,6 +63,9 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    // building: creating and moving things in the world
+    this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
+    this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
   }
 }
 
