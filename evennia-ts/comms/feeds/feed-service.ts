@@ -41,6 +41,9 @@ export interface FeedServiceOptions {
   boundPorts?: number[];
 }
 
+/** Shortest interval between checks of a feed, in seconds, whatever the settings say (politeness). */
+export const MIN_POLL_INTERVAL = 60;
+
 /** The User-Agent the bot sends: the game's name and, when set, its address. */
 export function feedUserAgent(settings: Pick<Settings, "serverName" | "feedContactUrl">): string {
   const name = settings.serverName.replace(/[^\x20-\x7e]/g, "").trim() || "evennia-ts";
@@ -60,7 +63,7 @@ export class FeedService {
       db: options.db,
       store: this.store,
       target: options.target,
-      policy: options.policy ?? defaultHealthPolicy(s.feedPollInterval * 1000),
+      policy: options.policy ?? defaultHealthPolicy(Math.max(MIN_POLL_INTERVAL, s.feedPollInterval) * 1000),
       timeoutMs: s.feedRequestTimeout * 1000,
       maxBytes: s.feedMaxBytes,
       maxConcurrent: s.feedMaxConcurrentFetches,
@@ -111,6 +114,13 @@ export class FeedService {
     const twin = this.store.all().find((f) => f.url === check.url && f.channel.toLowerCase() === channel.toLowerCase());
     if (twin) throw new EvenniaError("EV_ERR_BAD_INPUT", `That feed already posts to ${twin.channel} (#${twin.id}).`);
     return this.store.add({ channel, url: check.url, addedBy }, this.clock().now());
+  }
+
+  /** The feed posting `url` to `channel` (any case), if any. */
+  findFeed(channel: string, url: string): FeedRecord | undefined {
+    const check = this.checkUrl(url);
+    const wanted = check.ok ? check.url : url.trim();
+    return this.store.all().find((f) => f.url === wanted && f.channel.toLowerCase() === channel.trim().toLowerCase());
   }
 
   /** Detach a feed (staged); the removed feed, or undefined. */

@@ -266,6 +266,15 @@ describeEachDatabase("feed poller", (ctx) => {
     expect(service.store.get(feed.id)!.health.nextCheckAt - clock.t).toBe(10 * MIN + 0.05 * 10 * MIN);
   });
 
+  it("never polls a feed more often than once a minute, whatever feedPollInterval says", async () => {
+    const path = fresh("eager");
+    server.route(path, { kind: "feed", body: rss2(items(1, 1)) });
+    const { service, clock } = await makeService(ctx.db, { settings: { feedPollInterval: 1 } });
+    const feed = await unit(() => service.add("news", server.url(path), "Admin"));
+    await service.check(feed.id);
+    expect(service.store.get(feed.id)!.health.nextCheckAt - clock.t).toBe(60_000);
+  });
+
   it("does not hold a unit of work while fetching: other writes go on during a slow fetch", async () => {
     const path = fresh("hold");
     server.route(path, { kind: "slow", delayMs: 400, body: rss2(items(1, 1)) });

@@ -6,7 +6,8 @@
  *     rss2chan <channel> = <url>    attach a feed (checked at once)
  *     rss2chan[/list]               every feed: state, strikes, last success, next check
  *     rss2chan/check <id>           check a feed now (also a dormant one)
- *     rss2chan/delete <id>          detach a feed (/remove and /disconnect too)
+ *     rss2chan/delete <id>          detach a feed (/remove and /disconnect too;
+ *                                   also by <channel> = <url>, as Evennia)
  */
 import { activeFeedService, type FeedService } from "../../../comms/feeds/feed-service.ts";
 import { describeWait } from "../../../comms/feeds/feed-poller.ts";
@@ -32,6 +33,7 @@ Usage:
   rss2chan[/list]
   rss2chan/check <id>
   rss2chan/delete <id>
+  rss2chan/delete <channel> = <feed url>
 
 Switches:
   list     - show every feed with its state, strikes, last success and next check
@@ -89,7 +91,16 @@ Examples:
   }
 
   private async remove(service: FeedService): Promise<void> {
-    const id = this.feedId();
+    let id: number | null;
+    if (this.rhs !== null) {
+      // Evennia's form: rss2chan/disconnect <channel> = <url>
+      const feed = this.lhs && this.rhs ? service.findFeed(this.lhs, this.rhs) : undefined;
+      if (!feed) {
+        this.msg(this.lhs && this.rhs ? `No feed ${this.rhs} posts to ${this.lhs}; see rss2chan/list.` : `${USAGE}\nGive the feed's number, or <channel> = <feed url>.`);
+        return;
+      }
+      id = feed.id;
+    } else id = this.feedId();
     if (id === null) return;
     const record = service.remove(id);
     if (!record) {
