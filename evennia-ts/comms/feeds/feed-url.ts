@@ -28,7 +28,8 @@ function localHosts(): Set<string> {
 /** True when `host` (a URL's hostname, IPv6 without brackets) is this machine. */
 function isLocalHost(host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  if (h.endsWith(".localhost") || /^127\./.test(h) || h.startsWith("::ffff:127.")) return true;
+  // 127.0.0.0/8, also written as an IPv4-mapped IPv6 address (the URL parser gives ::ffff:7f00:1)
+  if (h.endsWith(".localhost") || /^127\./.test(h) || /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(h)) return true;
   return localHosts().has(h);
 }
 

@@ -151,7 +151,7 @@ describe("which feed URLs are accepted", () => {
     expect(checkFeedUrl("http://user:pw@example.com/", ports).ok).toBe(false);
   });
 
-  it.each(["http://localhost:4000/", "http://127.0.0.1:4001/x", "https://[::1]:4003/", "http://0.0.0.0:4005/", "http://127.0.0.2:4006/", "http://foo.localhost:4001/"])(
+  it.each(["http://localhost:4000/", "http://127.0.0.1:4001/x", "https://[::1]:4003/", "http://0.0.0.0:4005/", "http://127.0.0.2:4006/", "http://foo.localhost:4001/", "http://[::ffff:127.0.0.1]:4000/", "http://2130706433:4000/"])(
     "refuses the game's own port: %s",
     (url) => {
       expect(checkFeedUrl(url, ports)).toEqual({ ok: false, reason: expect.stringContaining("this game's own port") });
