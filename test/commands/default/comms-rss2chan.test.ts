@@ -111,6 +111,7 @@ describeWithWorld("rss2chan", (w) => {
     await callCommand(w.world, CmdRSS2Chan, "/disconnect 1", "There is no feed #1; see rss2chan/list.", admin());
     // Evennia's form: by channel and URL
     await callCommand(w.world, CmdRSS2Chan, `news = ${server.url("/news.xml")}`, "Feed #3", admin());
+    await service.poller.settle(); // its first check ends before it is deleted
     await callCommand(w.world, CmdRSS2Chan, `/disconnect NEWS = ${server.url("/other.xml")}`, `No feed ${server.url("/other.xml")} posts to NEWS; see rss2chan/list.`, admin());
     await callCommand(w.world, CmdRSS2Chan, `/disconnect NEWS = ${server.url("/news.xml")}`, `Feed #3 (${server.url("/news.xml")}) no longer posts to news.`, admin());
     await callCommand(w.world, CmdRSS2Chan, "/disconnect news =", "Usage:", admin());
