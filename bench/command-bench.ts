@@ -48,12 +48,18 @@ class BenchSession implements CommandSession {
   readonly address = "127.0.0.1";
   readonly protocolKey = "bench";
   readonly clientOptions: Record<string, unknown> = {};
+  readonly connectedAt = Date.now();
+  readonly commandCount = 0;
+  readonly lastCommandAt = Date.now();
   account: DefaultAccount | null = null;
   puppet: DefaultObject | null = null;
   readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
   received = 0;
   msg(): void {
     this.received++;
+  }
+  updateClientOptions(options: Record<string, unknown>): void {
+    Object.assign(this.clientOptions, options);
   }
 }
 

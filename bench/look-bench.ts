@@ -31,7 +31,10 @@ export interface LookResult {
 class CountingSession implements CommandSession {
   readonly address = "127.0.0.1";
   readonly protocolKey = "bench";
-  readonly clientOptions = {};
+  readonly clientOptions: Record<string, unknown> = {};
+  readonly connectedAt = Date.now();
+  readonly commandCount = 0;
+  readonly lastCommandAt = Date.now();
   bytes = 0;
   readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
   constructor(
@@ -41,6 +44,9 @@ class CountingSession implements CommandSession {
   ) {}
   msg(spec: unknown): void {
     this.bytes += JSON.stringify(spec).length;
+  }
+  updateClientOptions(options: Record<string, unknown>): void {
+    Object.assign(this.clientOptions, options);
   }
 }
 

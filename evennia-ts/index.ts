@@ -56,7 +56,14 @@ export { CmdLook, CmdSay, CmdGet, CmdDrop, CmdInventory } from "./commands/defau
 export { searchNearby, type NearbySearchOptions } from "./commands/default/nearby-search.ts";
 export { CmdExit, ExitCmdSet, exitCmdSetFor, directionFallbackFor, DIRECTION_WORDS, EXIT_CMDSET_PRIORITY } from "./commands/exit-cmdset.ts";
 export { pluralize, withArticle, numberToWords, numberedName, joinList } from "./utils/inflect.ts";
-export { CmdQuit, CmdIC, CmdOOC, CmdCharCreate } from "./commands/default/account.ts";
+export { CmdQuit, CmdIC, CmdOOC, CmdCharCreate, CmdOOCLook, CmdCharDelete, CmdPassword } from "./commands/default/account.ts";
+export { CmdWho, CmdSessions } from "./commands/default/account-sessions.ts";
+export { CmdOption, CmdStyle } from "./commands/default/account-options.ts";
+export { CmdColorTest } from "./commands/default/account-color.ts";
+export { CLIENT_OPTION_SPECS, type ClientOptionSpec } from "./commands/default/client-option-specs.ts";
+export { CmdUnconnectedEncoding, CmdUnconnectedScreenreader } from "./commands/default/unloggedin-client-options.ts";
+export { styledTable, styleOption } from "./commands/styled-table.ts";
+export { OptionHandler, type OptionInfo, type OptionType } from "./typeclasses/option-handler.ts";
 export { getInput, hasPendingInput, type InputCallback, type GetInputOptions } from "./commands/input-prompt.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
@@ -88,6 +95,7 @@ export {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
   CmdUnconnectedHelp,
+  CmdUnconnectedInfo,
   CmdUnconnectedLook,
   CmdUnconnectedQuit,
 } from "./commands/default/unloggedin.ts";

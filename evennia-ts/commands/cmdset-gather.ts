@@ -36,6 +36,19 @@ export function registerLocationCmdSets(source: LocationCmdSetSource): void {
   if (!locationSources.includes(source)) locationSources.push(source);
 }
 
+/**
+ * Cmdsets an account has without keeping them on its handler — the commands of
+ * the channels it subscribes to. Gathered right after the account's own sets.
+ */
+export type AccountCmdSetSource = (account: NonNullable<CommandSession["account"]>, session: CommandSession) => CmdSet | null;
+
+const accountSources: AccountCmdSetSource[] = [];
+
+/** Add an {@link AccountCmdSetSource} (the channel cmdset registers itself here). */
+export function registerAccountCmdSets(source: AccountCmdSetSource): void {
+  if (!accountSources.includes(source)) accountSources.push(source);
+}
+
 /** What gathering found. */
 export interface GatheredCmdSets {
   /** The sets to merge, in gathering order. */
@@ -95,7 +108,13 @@ export async function gatherCmdSets(session: CommandSession, accessor: Permissio
   };
   take(session.cmdset.all());
   const account = session.account;
-  if (account) take(account.cmdset.all());
+  if (account) {
+    take(account.cmdset.all());
+    for (const source of accountSources) {
+      const set = source(account, session);
+      if (set) take([set]);
+    }
+  }
   const puppet = account ? session.puppet : null;
   const localObjects: DefaultObject[] = [];
   if (puppet) {

@@ -21,11 +21,23 @@ export interface CommandSession {
   readonly address: string;
   readonly protocolKey: string;
   readonly clientOptions: Record<string, unknown>;
+  /** When the connection was made (ms since epoch). */
+  readonly connectedAt: number;
+  /** Commands (and other input) received on this session. */
+  readonly commandCount: number;
+  /** When the last input arrived (ms since epoch): what `who` shows as idle time. */
+  readonly lastCommandAt: number;
   account: DefaultAccount | null;
   puppet: DefaultObject | null;
   /** The session's own cmdsets (unlogged-in commands, session commands). */
   readonly cmdset: CmdSetHandler;
   msg(spec: string | OutputSpec): void;
+  /**
+   * Change client options from the game side (`option`, `encoding`, `screenreader`):
+   * merged into {@link clientOptions} and, after the commit, sent to the portal, which
+   * renders what follows by them (colour depth, screen reader, encoding, raw ...).
+   */
+  updateClientOptions(options: Record<string, unknown>): void;
 }
 
 /** What runs commands and can be asked for things only the server can do. */

@@ -174,6 +174,11 @@ export interface Settings {
   autoPuppetOnLogin: boolean;
   /** Permission new accounts get. */
   permissionAccountDefault: string;
+  /**
+   * The display style options each account may set with `style` (Evennia's
+   * `OPTIONS_ACCOUNT_DEFAULT`): name → [description, type (`Color`, `Text`, `Timezone`), default].
+   */
+  optionsAccountDefault: Record<string, [description: string, type: "Color" | "Text" | "Timezone", defaultValue: string]>;
 
   /** Allow `connect guest`: a throw-away account and character, deleted when the guest logs out. */
   guestEnabled: boolean;
@@ -343,6 +348,20 @@ export const defaultSettings: Settings = {
   autoCreateCharacterWithAccount: true,
   autoPuppetOnLogin: true,
   permissionAccountDefault: "Player",
+  optionsAccountDefault: {
+    border_color: ["Borders of tables, headers and footers.", "Color", "n"],
+    header_star_color: ["The * marks in header lines.", "Color", "n"],
+    header_text_color: ["Text of header lines.", "Color", "w"],
+    header_fill: ["Character filling header lines.", "Text", "="],
+    separator_star_color: ["The * marks in separator lines.", "Color", "n"],
+    separator_text_color: ["Text of separator lines.", "Color", "w"],
+    separator_fill: ["Character filling separator lines.", "Text", "-"],
+    footer_star_color: ["The * marks in footer lines.", "Color", "n"],
+    footer_text_color: ["Text of footer lines.", "Color", "n"],
+    footer_fill: ["Character filling footer lines.", "Text", "="],
+    column_names_color: ["Column names of tables.", "Color", "w"],
+    timezone: ["Time zone dates are shown in.", "Timezone", "UTC"],
+  },
   guestEnabled: false,
   guestList: Array.from({ length: 9 }, (_, i) => `Guest${i + 1}`),
   baseGuestTypeclass: "typeclasses.accounts.Guest",

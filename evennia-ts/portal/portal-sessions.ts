@@ -88,6 +88,16 @@ export class PortalSession implements PortalSessionSink, LimitedSession {
     this.handler.events.clientOptions(this, options);
   }
 
+  /**
+   * Client options the game set (the `option` command ...): kept for the next
+   * re-sync and handed to the transport, which renders what follows by them.
+   */
+  applyClientOptions(options: ClientOptions): void {
+    if (this.gone) return;
+    Object.assign(this.clientOptions, options);
+    this.transport.applyClientOptions?.(options);
+  }
+
   disconnected(reason: string): void {
     if (this.gone) return;
     this.gone = true;

@@ -367,6 +367,9 @@ export class Portal {
           if (session) session.data = msg.data;
           break;
         }
+        case "client-options":
+          this.sessions.get(msg.sessid)?.applyClientOptions(msg.options);
+          break;
         case "disconnect":
           this.sessions.get(msg.sessid)?.close(msg.reason || undefined);
           break;

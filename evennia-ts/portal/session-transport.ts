@@ -18,6 +18,11 @@ export interface SessionTransport {
   send(messages: OobMessage[]): void;
   /** Close the connection, first sending `reason` as text when given. */
   close(reason?: string): void;
+  /**
+   * The game changed client options (`nocolor`, `screenreader`, `encoding`, `raw` ...):
+   * render later output by them. They are not reported back through the sink.
+   */
+  applyClientOptions?(options: ClientOptions): void;
 }
 
 /** What a transport calls on the portal. */

@@ -37,6 +37,8 @@ export type ServerToPortal =
   | { t: "synced" }
   | { t: "msg"; sessid: number; msgs: OobMessage[] }
   | { t: "session-data"; sessid: number; data: Record<string, unknown> }
+  /** Client options the game changed (`option`, `encoding` ...): the portal merges them and renders by them. */
+  | { t: "client-options"; sessid: number; options: MessageKwargs }
   | { t: "disconnect"; sessid: number; reason: string }
   | { t: "request"; action: ShutdownMode };
 
@@ -81,6 +83,8 @@ export function parseServerMessage(v: unknown): ServerToPortal | undefined {
       return isSessid(v.sessid) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
     case "session-data":
       return isSessid(v.sessid) && isRecord(v.data) ? (v as ServerToPortal) : undefined;
+    case "client-options":
+      return isSessid(v.sessid) && isRecord(v.options) ? (v as ServerToPortal) : undefined;
     case "disconnect":
       return isSessid(v.sessid) && typeof v.reason === "string" ? (v as ServerToPortal) : undefined;
     case "request":

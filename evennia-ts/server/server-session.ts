@@ -96,6 +96,40 @@ export class ServerSession implements CommandSession, Session {
     this.persist();
   }
 
+  /** @internal set by the server: sends changed client options to the portal */
+  pushClientOptions: (options: Record<string, unknown>) => void = () => {};
+
+  /**
+   * Change client options from the game side (the `option` command, saved options at
+   * login): merged into {@link clientOptions} at once and sent to the portal after the
+   * commit, so that the portal renders by them; a failing unit of work puts the old
+   * values back. Names are lower-cased (`screenreader`, `encoding`, `nocolor` ...).
+   */
+  updateClientOptions(options: Record<string, unknown>): void {
+    const changed: Record<string, unknown> = {};
+    const previous: Record<string, unknown> = {};
+    for (const [rawKey, value] of Object.entries(options)) {
+      const key = rawKey.toLowerCase();
+      if (key === "__proto__" || value === undefined) continue;
+      previous[key] = this.clientOptions[key];
+      this.clientOptions[key] = value;
+      changed[key] = value;
+    }
+    if (Object.keys(changed).length === 0) return;
+    const uow = currentUnitOfWork();
+    if (!uow) {
+      this.pushClientOptions(changed);
+      return;
+    }
+    uow.recordUndo(() => {
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete this.clientOptions[key];
+        else this.clientOptions[key] = value;
+      }
+    });
+    uow.afterCommit(() => this.pushClientOptions(changed));
+  }
+
   /** The state the portal keeps for this session across reloads. */
   data(): Record<string, unknown> {
     return { ...this.saved, uid: this.account?.id ?? null, puid: this.puppet?.id ?? null };

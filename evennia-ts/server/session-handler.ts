@@ -49,6 +49,7 @@ export class SessionHandler implements SessionRegistry {
   add(session: ServerSession): void {
     this.sessions.set(session.sessid, session);
     session.persist = () => this.sync(session);
+    session.pushClientOptions = (options) => this.send({ t: "client-options", sessid: session.sessid, options: { ...options } });
   }
 
   /** Tell the portal what it keeps for `session` (account, puppet, saved data), after the commit. */

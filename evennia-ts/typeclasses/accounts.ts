@@ -27,8 +27,10 @@ import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { createAccount, createObject } from "./create.ts";
 import { joinDefaultChannels, mudInfoChannel } from "./default-channels.ts";
+import { deliverPendingPages } from "./pages.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
+import { OptionHandler } from "./option-handler.ts";
 import { getStore } from "./store-context.ts";
 import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
@@ -44,6 +46,8 @@ const USERNAME_RE = /^[\p{L}\p{N}_. @+\-']+$/u;
 const CHARACTERS_ATTR = "_playable_characters";
 /** Attribute holding the character puppeted last (Evennia's `_last_puppet`). */
 const LAST_PUPPET_ATTR = "_last_puppet";
+/** Attribute holding the client options saved with `option/save` (Evennia's `_saved_protocol_flags`). */
+const SAVED_CLIENT_OPTIONS_ATTR = "_saved_protocol_flags";
 
 /** Options of {@link DefaultAccount.create}. */
 export interface AccountCreateOptions {
@@ -152,6 +156,25 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   set quelled(value: boolean) {
     if (value) this.attributes.add("_quell", true);
     else this.attributes.remove("_quell");
+  }
+
+  /** The account's display style options (`style`): colours of borders and headers, fill characters, time zone. */
+  get options(): OptionHandler {
+    return (this.optionHandler ??= new OptionHandler(this.attributes));
+  }
+  private optionHandler: OptionHandler | null = null;
+
+  /**
+   * Client options the account saved with `option/save` (Evennia's
+   * `_saved_protocol_flags`): applied to each session it logs in on.
+   */
+  get savedClientOptions(): Record<string, unknown> {
+    const saved: unknown = this.attributes.get(SAVED_CLIENT_OPTIONS_ATTR);
+    return saved && typeof saved === "object" && !Array.isArray(saved) ? { ...(saved as Record<string, unknown>) } : {};
+  }
+  set savedClientOptions(options: Record<string, unknown>) {
+    if (Object.keys(options).length === 0) this.attributes.remove(SAVED_CLIENT_OPTIONS_ATTR);
+    else this.attributes.add(SAVED_CLIENT_OPTIONS_ATTR, { ...options });
   }
 
   /** Admins examine, edit, delete and boot an account; anyone may message it (Evennia's locks). */
@@ -482,22 +505,27 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   async atPreLogin(_session?: Session): Promise<void> {}
 
   /**
-   * Hook: `session` has logged in. By default: a welcome, then the character
+   * Hook: `session` has logged in. By default: the client options saved with
+   * `option/save` are applied to the session, the MudInfo channel is told, a welcome, then the character
    * played last is puppeted (setting `autoPuppetOnLogin`), or the
    * out-of-character screen is shown.
    */
   async atPostLogin(session?: Session): Promise<void> {
     if (!session) return;
+    const saved = this.savedClientOptions;
+    if (Object.keys(saved).length > 0) session.updateClientOptions(saved);
     await this.sendToConnectChannel(`|G${this.key} connected|n`);
     this.msg(`|gWelcome to ${activeSettings().serverName}, ${this.key}!|n`, { session });
+    let puppeted = false;
     if (activeSettings().autoPuppetOnLogin) {
       const target = this.lastPuppet ?? this.characters[0] ?? null;
       if (target) {
         await this.puppetObject(session, target);
-        return;
+        puppeted = true;
       }
     }
-    this.msg(this.atLook(session), { session });
+    if (!puppeted) this.msg(this.atLook(session), { session });
+    await deliverPendingPages(this);
   }
 
   /** Hook: someone gave this account's name with a wrong password. */

@@ -24,6 +24,46 @@ const SHAPE = {
 } as const;
 const KEY = ["channel_id", "subscriber_kind", "subscriber_id"] as const;
 
+/**
+ * Which loaded channels each subscriber is in, by store: answers "my channels"
+ * synchronously (the channel commands are built from it on every line). Every
+ * channel whose subscriptions are loaded is indexed; the server loads them all at start.
+ */
+const indexes = new WeakMap<object, Map<string, Set<TypedObject>>>();
+
+function indexOf(channel: TypedObject): Map<string, Set<TypedObject>> {
+  let index = indexes.get(channel._store);
+  if (!index) {
+    index = new Map();
+    indexes.set(channel._store, index);
+  }
+  return index;
+}
+
+function indexAdd(channel: TypedObject, key: string): void {
+  const index = indexOf(channel);
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(channel);
+}
+
+function indexDelete(channel: TypedObject, key: string): void {
+  const index = indexOf(channel);
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(channel);
+  if (set.size === 0) index.delete(key);
+}
+
+/**
+ * The loaded channels `subscriber` subscribes to (deleted channels left out), in
+ * the order they were first indexed. Synchronous: no query.
+ */
+export function loadedSubscriptionsOf(subscriber: TypedObject): TypedObject[] {
+  const set = indexes.get(subscriber._store)?.get(dbRefKey(subscriber[DB_REF]()));
+  return set ? [...set].filter((c) => !c.isDeleted) : [];
+}
+
 /** The subscriptions of one channel. */
 export class ChannelSubscriptions {
   private entries: Map<string, Subscription> | null = null;
@@ -50,7 +90,7 @@ export class ChannelSubscriptions {
           const ref = { kind: r.subscriber_kind, id: Number(r.subscriber_id) } as DbRef;
           entries.set(dbRefKey(ref), { ref, muted: Number(r.muted) === 1, dateCreated: Number(r.date_created) });
         }
-        this.entries = entries;
+        this.setEntries(entries);
       })
       .finally(() => {
         this.loading = null;
@@ -60,7 +100,13 @@ export class ChannelSubscriptions {
 
   /** @internal fill the list from rows read elsewhere (the registry reads all channels' at once) */
   _fill(subscriptions: Subscription[]): void {
-    this.entries = new Map(subscriptions.map((s) => [dbRefKey(s.ref), s]));
+    this.setEntries(new Map(subscriptions.map((s) => [dbRefKey(s.ref), s])));
+  }
+
+  private setEntries(entries: Map<string, Subscription>): void {
+    for (const key of this.entries?.keys() ?? []) indexDelete(this.channel, key);
+    this.entries = entries;
+    for (const key of entries.keys()) indexAdd(this.channel, key);
   }
 
   private list(): Map<string, Subscription> {
@@ -118,9 +164,12 @@ export class ChannelSubscriptions {
     if (list.has(key)) return false;
     const entry: Subscription = { ref: subscriber[DB_REF](), muted: false, dateCreated: Date.now() };
     list.set(key, entry);
+    indexAdd(this.channel, key);
     this.stage(entry);
     this.channel._store.unitOfWork().recordUndo(() => {
-      if (list.get(key) === entry) list.delete(key);
+      if (list.get(key) !== entry) return;
+      list.delete(key);
+      indexDelete(this.channel, key);
     });
     return true;
   }
@@ -136,10 +185,13 @@ export class ChannelSubscriptions {
     const entry = list.get(key);
     if (!entry) return false;
     list.delete(key);
+    indexDelete(this.channel, key);
     const uow = this.channel._store.unitOfWork();
     uow.stage(`chansub:${this.channel.id}:${key}`, () => [deleteWhere(ChannelSubscriptionTable, KEY, [this.channel.id, ref.kind, ref.id])]);
     uow.recordUndo(() => {
-      if (!list.has(key)) list.set(key, entry);
+      if (list.has(key)) return;
+      list.set(key, entry);
+      indexAdd(this.channel, key);
     });
     return true;
   }
@@ -160,11 +212,16 @@ export class ChannelSubscriptions {
   clear(): void {
     const list = this.entries;
     const before = list ? new Map(list) : null;
+    for (const key of list?.keys() ?? []) indexDelete(this.channel, key);
     list?.clear();
     const uow = this.channel._store.unitOfWork();
     uow.stage(`chansub:${this.channel.id}:all`, () => [deleteWhere(ChannelSubscriptionTable, ["channel_id"], [this.channel.id])]);
     uow.recordUndo(() => {
-      if (list && before) for (const [k, v] of before) list.set(k, v);
+      if (!list || !before) return;
+      for (const [k, v] of before) {
+        list.set(k, v);
+        indexAdd(this.channel, k);
+      }
     });
   }
 

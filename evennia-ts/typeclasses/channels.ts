@@ -257,25 +257,29 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
 }
 
 /**
+ * A channel message with its senders' names, as Evennia shows it: `Anna: hello`,
+ * a pose (`:waves` → `Anna waves`, `:'s hat` → `Anna's hat`), or the bare text
+ * for an emit or when there is no name.
+ */
+export function withSenderNames(message: string, names: string, emit = false): string {
+  if (emit || !names) return message;
+  const trimmed = message.trimStart();
+  if (trimmed.startsWith(":") || trimmed.startsWith(";")) {
+    const rest = trimmed.slice(1);
+    return `${names}${/^[:',]/.test(rest) ? "" : " "}${rest.trimStart()}`;
+  }
+  return `${names}: ${message}`;
+}
+
+/**
  * The text a receiver is shown for a channel message: `[Public] Anna: hello`, or a
  * pose (`:waves` → `[Public] Anna waves`), or the bare text for an emit. Accounts
  * and objects use it in their `atPreChannelMsg`.
  */
 export function formatChannelMessage(message: string, channel: DefaultChannel, options: ChannelMsgOptions, nameFor: (sender: TypedObject) => string): string {
-  let text = message;
-  if (!options.emit) {
-    const senders = options.senders ?? [];
-    const names = senders.length ? senders.map(nameFor).join(", ") : (options.externalSender ?? "");
-    if (names) {
-      const trimmed = text.trimStart();
-      if (trimmed.startsWith(":") || trimmed.startsWith(";")) {
-        const rest = trimmed.slice(1);
-        text = `${names}${/^[:',]/.test(rest) ? "" : " "}${rest.trimStart()}`;
-      } else {
-        text = `${names}: ${text}`;
-      }
-    }
-  }
+  const senders = options.senders ?? [];
+  const names = senders.length ? senders.map(nameFor).join(", ") : (options.externalSender ?? "");
+  const text = withSenderNames(message, names, options.emit);
   return options.noPrefix ? text : channel.channelPrefix() + text;
 }
 

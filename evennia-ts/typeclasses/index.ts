@@ -22,6 +22,7 @@ export * from "./channel-subscriptions.ts";
 export * from "./channel-search.ts";
 export * from "./default-channels.ts";
 export * from "./messages.ts";
+export * from "./pages.ts";
 export * from "./create.ts";
 export * from "./search.ts";
 export * from "./object-search.ts";

@@ -32,6 +32,8 @@ export interface Session extends ObjectSession {
   readonly loggedIn: boolean;
   /** Send output (`"text"` or `{text: ..., prompt: ..., oob_name: [[args], {kwargs}]}`). */
   msg(spec: string | OutputSpec): void;
+  /** Change client options from the game side; the portal renders by them after the commit. */
+  updateClientOptions(options: Record<string, unknown>): void;
 }
 
 /** What the server (or a test fixture) provides for sessions. */

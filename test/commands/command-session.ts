@@ -20,6 +20,9 @@ export class RecordingSession implements CommandSession {
   readonly address = "127.0.0.1";
   readonly protocolKey = "test";
   readonly clientOptions: Record<string, unknown> = { screenwidth: 78 };
+  readonly connectedAt = Date.now();
+  commandCount = 0;
+  lastCommandAt = Date.now();
   account: DefaultAccount | null = null;
   puppet: DefaultObject | null = null;
   readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
@@ -30,6 +33,10 @@ export class RecordingSession implements CommandSession {
     const text = typeof spec === "string" ? spec : spec.text;
     const value = Array.isArray(text) ? text[0] : text;
     if (value !== undefined) this.texts.push(stripMarkup(String(value)));
+  }
+
+  updateClientOptions(options: Record<string, unknown>): void {
+    Object.assign(this.clientOptions, options);
   }
 
   /** Everything sent since the last call. */

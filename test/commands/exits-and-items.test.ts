@@ -29,7 +29,10 @@ import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
 class TestSession implements CommandSession {
   readonly address = "127.0.0.1";
   readonly protocolKey = "telnet";
-  readonly clientOptions = {};
+  readonly clientOptions: Record<string, unknown> = {};
+  readonly connectedAt = Date.now();
+  readonly commandCount = 0;
+  readonly lastCommandAt = Date.now();
   readonly got: string[] = [];
   readonly cmdset: CmdSetHandler = new CmdSetHandler(this, null);
   constructor(
@@ -41,6 +44,9 @@ class TestSession implements CommandSession {
     const text = typeof spec === "string" ? spec : spec.text;
     const plain = typeof text === "string" ? text : String((text as unknown[])[0]);
     this.got.push(plain.replace(/\|[a-zA-Z]/g, ""));
+  }
+  updateClientOptions(options: Record<string, unknown>): void {
+    Object.assign(this.clientOptions, options);
   }
   /** What arrived since the last call. */
   take(): string[] {

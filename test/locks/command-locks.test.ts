@@ -65,6 +65,10 @@ function session(account: DefaultAccount, puppet: DefaultObject | null): Command
     address: "127.0.0.1",
     protocolKey: "telnet",
     clientOptions: {},
+    connectedAt: Date.now(),
+    commandCount: 0,
+    lastCommandAt: Date.now(),
+    updateClientOptions() {},
     get cmdset() {
       return cmdsetOf(this);
     },

@@ -258,6 +258,10 @@ describeEachDatabase("store loading", (ctx) => {
       address: "127.0.0.1",
       protocolKey: "telnet",
       clientOptions: {},
+      connectedAt: Date.now(),
+      commandCount: 0,
+      lastCommandAt: Date.now(),
+      updateClientOptions() {},
       get cmdset() {
         return cmdsetOf(this);
       },
@@ -315,6 +319,10 @@ describeEachDatabase("store loading", (ctx) => {
       address: "127.0.0.1",
       protocolKey: "telnet",
       clientOptions: {},
+      connectedAt: Date.now(),
+      commandCount: 0,
+      lastCommandAt: Date.now(),
+      updateClientOptions() {},
       get cmdset() {
         return cmdsetOf(this);
       },

@@ -4,7 +4,10 @@
  */
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
-import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
+import { CmdCharCreate, CmdCharDelete, CmdIC, CmdOOC, CmdOOCLook, CmdPassword, CmdQuit } from "./account.ts";
+import { CmdColorTest } from "./account-color.ts";
+import { CmdOption, CmdStyle } from "./account-options.ts";
+import { CmdSessions, CmdWho } from "./account-sessions.ts";
 import { CmdCopy } from "./building/copy.ts";
 import { CmdCreate } from "./building/create.ts";
 import { CmdDestroy } from "./building/destroy.ts";
@@ -15,18 +18,23 @@ import { CmdSetHome } from "./building/sethome.ts";
 import { CmdTeleport } from "./building/teleport.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
+import "../channel-cmdset.ts";
+import { CmdChannel } from "./comms/channel.ts";
+import { CmdPage } from "./comms/page.ts";
+import { CmdRSS2Chan } from "./comms/rss2chan.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
-import { CmdRSS2Chan } from "./comms/rss2chan.ts";
 import {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
   CmdUnconnectedHelp,
+  CmdUnconnectedInfo,
   CmdUnconnectedLook,
   CmdUnconnectedQuit,
 } from "./unloggedin.ts";
+import { CmdUnconnectedEncoding, CmdUnconnectedScreenreader } from "./unloggedin-client-options.ts";
 
 /** Commands before login. */
 export class UnloggedinCmdSet extends CmdSet {
@@ -35,6 +43,7 @@ export class UnloggedinCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdUnconnectedConnect).add(CmdUnconnectedCreate).add(CmdUnconnectedQuit).add(CmdUnconnectedLook).add(CmdUnconnectedHelp);
+    this.add(CmdUnconnectedEncoding).add(CmdUnconnectedScreenreader).add(CmdUnconnectedInfo);
   }
 }
 
@@ -46,14 +55,20 @@ export class AccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
-    this.add(CmdRSS2Chan);
+    this.add(CmdOOCLook).add(CmdCharDelete).add(CmdPassword).add(CmdWho).add(CmdOption).add(CmdStyle).add(CmdColorTest);
+    // comms
+    this.add(CmdChannel).add(CmdPage).add(CmdRSS2Chan);
   }
 }
 
-/** Commands of every logged-in session (empty by default; Evennia's `SessionCmdSet`). */
+/** Commands of every logged-in session (Evennia's `SessionCmdSet`): `sessions`. */
 export class SessionCmdSet extends CmdSet {
   override key = "DefaultSession";
   override priority = -20;
+
+  override atCmdsetCreation(): void {
+    this.add(CmdSessions);
+  }
 }
 
 /** Commands of a puppeted character. */

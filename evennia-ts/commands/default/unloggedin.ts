@@ -1,5 +1,6 @@
 /**
- * Commands available before login: `connect`, `create`, `quit`, `look`, `help`.
+ * Commands available before login: `connect`, `create`, `quit`, `look`, `help`,
+ * `info` (`encoding` and `screenreader` are in unloggedin-client-options.ts).
  *
  * `connect <name>` and `create <name>` without a password ask for it with echo
  * off (telnet `IAC WILL ECHO`, the webclient's password field); `create` asks
@@ -13,6 +14,7 @@ import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
 import type { Session } from "../../typeclasses/sessions.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
+import { frameworkVersion, processStartedAt } from "../../utils/version.ts";
 import { Command, type CommandServices, type CommandSession } from "../command.ts";
 import { getInput } from "../input-prompt.ts";
 import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
@@ -275,6 +277,9 @@ Examples:
         "  |wconnect|n <name> <password> - the same on one line",
         "  |wlook|n                      - show the connection screen again",
         "  |whelp|n                      - this help",
+        "  |wencoding|n <encoding>       - match the text encoding of your client (utf-8, latin-1)",
+        "  |wscreenreader|n              - plain text for screen readers (on/off)",
+        "  |winfo|n                      - facts about this server",
         "  |wquit|n                      - disconnect",
         'Names with spaces go in double quotes: connect "Anna Smith"',
       ].join("\n"),
@@ -282,3 +287,42 @@ Examples:
   }
 }
 
+
+/** A time as C's `ctime` writes it, in UTC (`Tue Dec  1 17:19:06 2026`). */
+function ctime(ms: number): string {
+  const d = new Date(ms);
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${day} ${month} ${String(d.getUTCDate()).padStart(2, " ")} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
+
+/** `info`: MUDINFO-style facts about the server, for listing sites and crawlers. */
+export class CmdUnconnectedInfo extends Command {
+  override key = "info";
+  override help = `Show facts about the server, for MUD listings.
+
+Usage:
+  info
+
+Answers in the old MUDINFO format that MUD listing sites and crawlers read:
+the game's name, when the server started, how many accounts are connected and
+the server's version.
+
+Examples:
+  info`;
+
+  override async func(): Promise<void> {
+    const accounts = new Set(this.services.sessions().map((s) => s.account).filter((a) => a !== null)).size;
+    this.msg(
+      [
+        "## BEGIN INFO 1.1",
+        `Name: ${this.services.settings.serverName}`,
+        `Uptime: ${ctime(processStartedAt())}`,
+        `Connected: ${accounts}`,
+        `Version: evennia-ts ${frameworkVersion()}`,
+        "## END INFO",
+      ].join("\n"),
+    );
+  }
+}

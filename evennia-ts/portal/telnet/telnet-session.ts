@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import zlib from "node:zlib";
 import type { OobMessage } from "../../protocol/message.ts";
 import { isPlainObject } from "../../protocol/message.ts";
+import { normalizeTextEncoding } from "../../protocol/text-encodings.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
@@ -241,6 +242,29 @@ export class TelnetSession implements SessionTransport {
     if (wasHidden) this.writer.write(encodeTelnetText("\n", this.charset));
   }
 
+  /**
+   * Client options the game set (`option`, `encoding`, `screenreader`): colour depth,
+   * screen reader, `raw` and `nocolor` change how text is rendered from now on; an
+   * `encoding` the portal knows (UTF-8, Latin-1) switches the character set of output
+   * and input. They are not reported back to the server, which set them.
+   */
+  applyClientOptions(options: ClientOptions): void {
+    if (this.finished) return;
+    for (const [key, value] of Object.entries(options)) {
+      if (value === undefined) continue;
+      this.clientOptions[key] = value;
+      this.reportedOptions[key] = value;
+    }
+    this.caps = capsFromClientOptions(this.clientOptions);
+    if ("encoding" in options) {
+      const encoding = normalizeTextEncoding(options.encoding);
+      if (encoding) {
+        this.charset = encoding === "latin-1" ? "latin1" : "utf-8";
+        this.lines.charset = this.charset;
+      }
+    }
+  }
+
   /** Send IAC NOP every `intervalMs` to keep idle connections (and NAT entries) alive; 0 stops. */
   keepAlive(intervalMs: number): void {
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
@@ -399,12 +423,14 @@ export class TelnetSession implements SessionTransport {
     if (value === undefined || value === null) return;
     let text = typeof value === "string" ? value : String(value);
     const opts = isPlainObject(kwargs.options) ? kwargs.options : {};
-    if (opts.raw !== true && (opts.wrap === true || kwargs.wrap === true)) {
+    // a message's own `raw` wins; else the session's `raw` option (Evennia's RAW flag)
+    const raw = typeof opts.raw === "boolean" ? opts.raw : this.clientOptions.raw === true;
+    if (!raw && (opts.wrap === true || kwargs.wrap === true)) {
       // the game asked for wrapping: to the client's NAWS width (markup does not count)
       const width = Number(this.clientOptions.screenwidth);
       text = wrapText(text, Number.isInteger(width) && width > 0 ? width : 78);
     }
-    if (opts.raw !== true) {
+    if (!raw) {
       // raw text goes out as given; everything else is rendered for the client
       for (const handler of this.handlers.values()) {
         if (handler.beforeRender) text = handler.beforeRender(text);

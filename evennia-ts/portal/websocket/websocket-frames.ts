@@ -38,15 +38,19 @@ function plainHtml(text: string): string {
   return escapeHtml(text).replace(/\r/g, "").replace(/\n/g, "<br>");
 }
 
-/** The triple a websocket client receives for `message` (text rendered as HTML). */
-export function renderForWebSocket(message: OobMessage): OobMessage {
+/**
+ * The triple a websocket client receives for `message` (text rendered as HTML).
+ * `sessionFlags` are the session's `raw` / `nocolor` options, used where the message
+ * names none of its own.
+ */
+export function renderForWebSocket(message: OobMessage, sessionFlags: { raw?: boolean; nocolor?: boolean } = {}): OobMessage {
   const [cmdname, args, kwargs] = message;
   if (cmdname !== "text" && cmdname !== "prompt") return message;
   const value = args[0];
   if (value === undefined || value === null) return message;
   const text = typeof value === "string" ? value : String(value);
   const { options, ...rest } = kwargs;
-  const opts = isPlainObject(options) ? options : {};
+  const opts = { ...sessionFlags, ...(isPlainObject(options) ? options : {}) };
   let html: string;
   let plain: string;
   if (opts.raw === true) {
@@ -59,7 +63,7 @@ export function renderForWebSocket(message: OobMessage): OobMessage {
   return [cmdname, [html, ...args.slice(1)], { ...rest, raw_text: plain }];
 }
 
-/** Encode a triple as a frame. */
-export function encodeServerFrame(message: OobMessage): string {
-  return JSON.stringify(renderForWebSocket(message));
+/** Encode a triple as a frame (`sessionFlags` as {@link renderForWebSocket}). */
+export function encodeServerFrame(message: OobMessage, sessionFlags: { raw?: boolean; nocolor?: boolean } = {}): string {
+  return JSON.stringify(renderForWebSocket(message, sessionFlags));
 }

@@ -67,6 +67,8 @@ export class WebSocketSession implements SessionTransport {
   private readonly replies: TokenBucket;
   /** Error replies not sent for lack of budget. */
   private repliesDropped = 0;
+  /** The session's `raw` / `nocolor` options, as the game set them. */
+  private readonly renderFlags: { raw?: boolean; nocolor?: boolean } = {};
 
   constructor(
     private readonly ws: WebSocket,
@@ -101,13 +103,22 @@ export class WebSocketSession implements SessionTransport {
       const [cmdname, args = [], kwargs = {}] = message;
       let frame: string;
       try {
-        frame = encodeServerFrame([cmdname, args, kwargs]);
+        frame = encodeServerFrame([cmdname, args, kwargs], this.renderFlags);
       } catch (err) {
         this.log.error(`cannot encode "${String(cmdname)}" for the client: ${describeError(err)}`);
         continue;
       }
       if (!this.enqueue(frame)) return;
     }
+  }
+
+  /**
+   * Client options the game set: `raw` and `nocolor` apply to the text that follows
+   * (the browser shows every colour, so the colour depth options change nothing here).
+   */
+  applyClientOptions(options: ClientOptions): void {
+    if (typeof options.raw === "boolean") this.renderFlags.raw = options.raw;
+    if (typeof options.nocolor === "boolean") this.renderFlags.nocolor = options.nocolor;
   }
 
   /** Close the connection, sending `reason` as text first when given. */

@@ -11,6 +11,8 @@ import { toOobValue } from "./oob-value.ts";
 
 /** Keys that steer the call rather than set an option. */
 const CONTROL_KEYS = new Set(["get", "cmdid", "options"]);
+/** The window size, which the client reports as it changes (unless `autoresize` is off). */
+const SIZE_KEYS = new Set(["screenwidth", "screenheight"]);
 /** Most options one call may set. */
 const MAX_OPTIONS = 64;
 /** Longest option name accepted. */
@@ -23,7 +25,7 @@ export function sendClientOptions(session: ServerSession): void {
 
 /**
  * Merge options into `session.clientOptions`: names lower-cased, at most 64 of them, values
- * made JSON-safe. Returns the names set.
+ * made JSON-safe; the window size is left alone while `autoresize` is false. Returns the names set.
  */
 export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs): string[] {
   const set: string[] = [];
@@ -31,6 +33,8 @@ export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs
     if (set.length >= MAX_OPTIONS) break;
     const key = rawKey.trim().toLowerCase();
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || key === "__proto__" || CONTROL_KEYS.has(key)) continue;
+    // a size the player fixed with `option screenwidth = ...` (autoresize off) stays
+    if (SIZE_KEYS.has(key) && session.clientOptions.autoresize === false) continue;
     session.clientOptions[key] = toOobValue(value);
     set.push(key);
   }

@@ -37,7 +37,8 @@ function attr(value: string): string {
 
 /** MXP handler: reports `mxp`; converts outgoing text while on. */
 export const mxpOption: TelnetOptionFactory = (ctx) => {
-  const on = (): boolean => ctx.isEnabled(TelnetOption.MXP, "local");
+  // negotiated, and not switched off by the game (the `option mxp = off` command)
+  const on = (): boolean => ctx.isEnabled(TelnetOption.MXP, "local") && ctx.clientOptions.mxp !== false;
   return {
     code: TelnetOption.MXP,
     name: "MXP",

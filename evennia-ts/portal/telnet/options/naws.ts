@@ -5,13 +5,18 @@
 import { TelnetOption } from "../telnet-codes.ts";
 import type { TelnetOptionFactory } from "../telnet-option.ts";
 
-/** NAWS handler: reports `screenwidth` and `screenheight` (a 0 means unknown and is ignored). */
+/**
+ * NAWS handler: reports `screenwidth` and `screenheight` (a 0 means unknown and is
+ * ignored); not while the client option `autoresize` is false.
+ */
 export const nawsOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.NAWS,
   name: "NAWS",
   start: () => ctx.requestRemote(TelnetOption.NAWS, true),
   accept: (side) => side === "remote",
   subnegotiation: (payload) => {
+    // the player fixed the size with `option screenwidth = ...` (which turns `autoresize` off)
+    if (ctx.clientOptions.autoresize === false) return;
     if (payload.length < 4) {
       ctx.log.debug(`short NAWS sub-negotiation (${payload.length} bytes)`);
       return;
