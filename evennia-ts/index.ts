@@ -84,6 +84,8 @@ export { CmdPy } from "./commands/default/py.ts";
 export { CmdAccounts } from "./commands/default/accounts-list.ts";
 export { CmdService } from "./commands/default/service.ts";
 export { CmdAbout, CmdTime, CmdServerLoad } from "./commands/default/server-info.ts";
+export { CmdRSS2Chan } from "./commands/default/comms/rss2chan.ts";
+export { FeedEntryFormatter, setFeedEntryFormatter, type FeedEntry, type EntryFields } from "./comms/feeds/feed-entries.ts";
 // building: creating and moving things in the world
 export { CmdCreate } from "./commands/default/building/create.ts";
 export { CmdDig, CmdTunnel, digRoom, tunnelDirection, TUNNEL_DIRECTIONS, type DigPlan, type TunnelDirection } from "./commands/default/building/dig.ts";

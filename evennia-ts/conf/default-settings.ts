@@ -277,6 +277,24 @@ export interface Settings {
    * turn it on only on a development server, never on a public game.
    */
   pyCommandEnabled: boolean;
+
+  /** Run the feed bot (`rss2chan`; Evennia: RSS_ENABLED). Off, the command is locked and no feed is fetched. */
+  feedsEnabled: boolean;
+  /** Seconds between checks of a feed (Evennia: RSS_UPDATE_INTERVAL); each check is moved by up to a tenth of it at random. */
+  feedPollInterval: number;
+  /** Seconds one feed request may take, body included; a slower one is cut off and counts as a strike. */
+  feedRequestTimeout: number;
+  /** Largest feed body read, in bytes (after decompression); a larger one is cut off and counts as a strike. */
+  feedMaxBytes: number;
+  /** Feed requests in flight at once, over all feeds. */
+  feedMaxConcurrentFetches: number;
+  /**
+   * The line posted for each feed entry; `{feed}`, `{title}`, `{link}`, `{summary}` and
+   * `{published}` are replaced with the entry's sanitised text. See docs/feeds.md.
+   */
+  feedEntryTemplate: string;
+  /** The game's web address (or any contact URL), named in the feed bot's User-Agent; "" for none. */
+  feedContactUrl: string;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -384,6 +402,13 @@ export const defaultSettings: Settings = {
   identityMapFlushCheckInterval: 5,
   controlSocket: true,
   pyCommandEnabled: false,
+  feedsEnabled: true,
+  feedPollInterval: 600,
+  feedRequestTimeout: 30,
+  feedMaxBytes: 5 * 1024 * 1024,
+  feedMaxConcurrentFetches: 4,
+  feedEntryTemplate: "[RSS] {title}: {link}",
+  feedContactUrl: "",
 };
 
 /** What a game's settings file may set. */

@@ -21,6 +21,7 @@ import type { CommandServices } from "../commands/command.ts";
 import { CommandHandler } from "../commands/handler.ts";
 import { helpWarnings } from "../commands/help/help-entries.ts";
 import { resumeLostHiddenInput } from "../commands/input-prompt.ts";
+import { startFeedBot, type FeedBotHandle } from "../comms/feeds/feed-bot.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
@@ -78,6 +79,8 @@ export class Server {
   readonly serviceRegistry = new ServiceRegistry();
   /** When this server process started. */
   readonly startedAt = Date.now();
+  /** The RSS/Atom feed bot (null when `feedsEnabled` is off). */
+  private feeds: FeedBotHandle | null = null;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** What loading the game's code found (set by {@link init}, also when it fails). */
   gameCode: GameCodeReport | null = null;
@@ -140,6 +143,7 @@ export class Server {
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
+    this.feeds = await startFeedBot(this.db, this.store, this.settings);
     this.registerServices();
   }
 
@@ -175,6 +179,11 @@ export class Server {
           }
         : {}),
     });
+    registry.register({
+      name: "FeedBot",
+      description: this.feeds ? "polls the RSS/Atom feeds attached with rss2chan" : "the feed bot (off: setting feedsEnabled is false)",
+      running: () => this.feeds !== null,
+    });
   }
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
@@ -208,6 +217,7 @@ export class Server {
   stop(mode: ShutdownMode | "link-lost"): Promise<void> {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
+      await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       await Promise.allSettled([...this.inFlight]);
       if (this.db && this.sessions) {
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");

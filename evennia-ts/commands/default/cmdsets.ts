@@ -24,6 +24,7 @@ import { CmdHelp, CmdSetHelp } from "./help.ts";
 import "../channel-cmdset.ts";
 import { CmdChannel } from "./comms/channel.ts";
 import { CmdPage } from "./comms/page.ts";
+import { CmdRSS2Chan } from "./comms/rss2chan.ts";
 import { CmdMemory } from "./memory.ts";
 import { CmdPy } from "./py.ts";
 import { CmdQuell } from "./quell.ts";
@@ -63,7 +64,7 @@ export class AccountCmdSet extends CmdSet {
     this.add(CmdOOCLook).add(CmdCharDelete).add(CmdPassword).add(CmdWho).add(CmdOption).add(CmdStyle).add(CmdColorTest);
     this.add(CmdPy).add(CmdNewPassword);
     // comms
-    this.add(CmdChannel).add(CmdPage);
+    this.add(CmdChannel).add(CmdPage).add(CmdRSS2Chan);
   }
 }
 
