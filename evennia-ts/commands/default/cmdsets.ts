@@ -5,6 +5,15 @@
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
+import { CmdSetObjAlias } from "./building/alias.ts";
+import { CmdCpAttr, CmdMvAttr } from "./building/attr-copy.ts";
+import { CmdListCmdSets, CmdObjects } from "./building/cmdsets-objects.ts";
+import { CmdExamine } from "./building/examine.ts";
+import { CmdFind } from "./building/find.ts";
+import { CmdLock } from "./building/lock.ts";
+import { CmdSetAttribute, CmdWipe } from "./building/set-wipe.ts";
+import { CmdTag } from "./building/tag.ts";
+import { CmdTypeclass } from "./building/typeclass.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
 import { CmdMemory } from "./memory.ts";
@@ -37,6 +46,8 @@ export class AccountCmdSet extends CmdSet {
   override atCmdsetCreation(): void {
     this.add(CmdQuit).add(CmdIC).add(CmdOOC).add(CmdCharCreate).add(CmdReload).add(CmdReset).add(CmdShutdown).add(CmdMemory);
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
+    // building: Evennia's account cmdset has examine (out of character it examines accounts, or objects with /object)
+    this.add(CmdExamine);
   }
 }
 
@@ -53,6 +64,9 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    // building: properties and inspection
+    this.add(CmdSetObjAlias).add(CmdListCmdSets).add(CmdWipe).add(CmdSetAttribute).add(CmdCpAttr).add(CmdMvAttr).add(CmdFind);
+    this.add(CmdExamine).add(CmdTypeclass).add(CmdLock).add(CmdTag).add(CmdObjects);
   }
 }
 
