@@ -102,7 +102,8 @@ export async function callCommand(
   cmd.session = session;
   cmd.account = session.account;
   cmd.cmdstring = options.cmdstring ?? cmd.key;
-  cmd.args = args === "" || /^\s/.test(args) ? args : ` ${args}`;
+  // as the handler passes them: a space before plain arguments, none before switches (`/del obj`)
+  cmd.args = args === "" || /^[\s/]/.test(args) ? args : ` ${args}`;
   cmd.raw = `${cmd.cmdstring}${cmd.args}`;
   cmd.cmdset = cmdset;
   cmd.services = worldServices(world);

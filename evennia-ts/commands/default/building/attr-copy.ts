@@ -73,7 +73,7 @@ Examples:
   }
 
   override async func(): Promise<void> {
-    const name = this.cmdname || this.key;
+    const name = this.cmdname || this.cmdstring || this.key;
     if (!this.rhs) {
       this.msg(`Usage:\n${FORMS.map((f) => `  ${name}${f}`).join("\n")}`);
       return;

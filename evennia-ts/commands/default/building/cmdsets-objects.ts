@@ -96,7 +96,7 @@ Examples:
       const base = baseTypeclassOf(type) as unknown as { prototype: object };
       return byPath.filter((r) => {
         const cls = findTypeclass(r.path) as unknown as { prototype: object } | undefined;
-        return cls !== undefined && (cls === base || base.prototype.isPrototypeOf(cls.prototype));
+        return cls !== undefined && (cls === base || Object.prototype.isPrototypeOf.call(base.prototype, cls.prototype));
       }).reduce((sum, r) => sum + r.count, 0);
     };
     const chars = familyCount("character");

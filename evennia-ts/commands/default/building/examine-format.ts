@@ -205,7 +205,7 @@ export class ExamineFormatter {
   page(obj: TypedObject, cmdsets: ExamineCmdSets | null): string {
     const blocks = this.blocks(obj, cmdsets)
       .filter(([, block]) => block !== null)
-      .map(([header, block]) => `${HEADER_COLOR}${header}|n: ${block}`);
+      .map(([header, block]) => `${HEADER_COLOR}${header}|n:${block!.startsWith("\n") ? "" : " "}${block}`);
     const text = blocks.join("\n");
     return framed(text, this.width);
   }

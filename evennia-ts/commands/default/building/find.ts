@@ -60,7 +60,7 @@ Examples:
       return;
     }
     const switches = new Set(this.switches);
-    if (this.cmdname.includes("locate")) switches.add("loc");
+    if ((this.cmdname || this.cmdstring).includes("locate")) switches.add("loc");
     const query = this.lhs;
     const range = await this.dbrefRange();
     if (!range) return;

@@ -60,12 +60,13 @@ Examples:
   typeclass/show Chest`;
 
   override async func(): Promise<void> {
-    if (this.switches.includes("list") || this.cmdname === "typeclasses") {
+    const calledAs = (this.cmdname || this.cmdstring || this.key).toLowerCase();
+    if (this.switches.includes("list") || calledAs === "typeclasses") {
       this.listTypeclasses();
       return;
     }
     if (!this.args || !this.lhs) {
-      this.msg(`Usage: ${this.cmdname || this.key} <object> [= typeclass]`);
+      this.msg(`Usage: ${calledAs} <object> [= typeclass]`);
       return;
     }
     if (this.switches.includes("prototype")) {
@@ -80,8 +81,8 @@ Examples:
     if (!obj) return;
     const newPath = this.rhs || obj.typeclassPath;
     const switches = new Set(this.switches);
-    if (this.cmdname === "swap") switches.add("force").add("reset");
-    else if (this.cmdname === "update") switches.add("force").add("update");
+    if (calledAs === "swap") switches.add("force").add("reset");
+    else if (calledAs === "update") switches.add("force").add("update");
     if (!mayEdit(obj, this.caller)) {
       this.msg("You are not allowed to do that.");
       return;
