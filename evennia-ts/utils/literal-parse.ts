@@ -18,16 +18,19 @@
  * stores the text as a plain string. {@link formatLiteral} writes a value back in
  * the same notation, so what a builder reads can be typed again.
  */
+import { EvenniaError } from "./errors.ts";
 
-/** Why a text is not a literal; `position` is the offset in the text where reading stopped. */
-export class LiteralSyntaxError extends Error {
+/**
+ * Why a text is not a literal (code `EV_ERR_BAD_INPUT`); `position` is the offset in
+ * the text where reading stopped.
+ */
+export class LiteralSyntaxError extends EvenniaError {
   constructor(
     message: string,
     /** Offset in the text where the problem is. */
     readonly position: number,
   ) {
-    super(message);
-    this.name = "LiteralSyntaxError";
+    super("EV_ERR_BAD_INPUT", message);
   }
 }
 
@@ -240,7 +243,8 @@ class LiteralReader {
         this.pos++;
         break;
       }
-      if (c !== ",") throw c === undefined ? this.fail("'{' was never closed") : this.fail(`expected ',' or '}', found ${describeChar(c)}`);
+      if (c === undefined) throw this.fail("'{' was never closed");
+      if (c !== ",") throw this.fail(`expected ',' or '}', found ${describeChar(c)}`);
       this.pos++;
       this.skipSpace(true);
       if (this.peek() === "}") continue;
