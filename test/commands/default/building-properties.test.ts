@@ -16,6 +16,9 @@ import { CmdTag } from "../../../evennia-ts/commands/default/building/tag.ts";
 import { CmdTypeclass } from "../../../evennia-ts/commands/default/building/typeclass.ts";
 import { AccountCmdSet, CharacterCmdSet } from "../../../evennia-ts/commands/default/cmdsets.ts";
 import { callCommand, describeWithWorld, type TestWorld } from "../../../evennia-ts/testing/index.ts";
+import { worldServices } from "../../../evennia-ts/testing/call-command.ts";
+import { createScript } from "../../../evennia-ts/typeclasses/create.ts";
+import { testHandler } from "../command-session.ts";
 import { createObject } from "../../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../../evennia-ts/typeclasses/objects.ts";
 import { registerTypeclass } from "../../../evennia-ts/typeclasses/registry.ts";
@@ -63,6 +66,43 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     for (const [name, key] of [["ex", "examine"], ["exam", "examine"], ["locate", "find"], ["search", "find"], ["locks", "lock"], ["tags", "tag"], ["swap", "typeclass"], ["parent", "typeclass"], ["update", "typeclass"], ["type", "typeclass"], ["setobjalias", "alias"], ["listcmsets", "cmdsets"], ["stats", "objects"], ["db", "objects"], ["listobjects", "objects"]]) {
       expect(character.get(name!)?.key, name).toBe(key);
     }
+  });
+
+  it("run through the command handler: @-prefixes, aliases and switches, and the cmd lock hides them from players", async () => {
+    const { world } = w;
+    const handler = testHandler(world.fixture.db, {}, worldServices(world));
+    world.session1.clientOptions.screenheight = 500;
+    const run = async (session: typeof world.session1, line: string) => {
+      world.clearOutput();
+      await handler.execute(session, line);
+      return world.text(session);
+    };
+    expect(await run(world.session1, "@set Obj/weight = 5")).toBe("Created attribute Obj/weight [category:None] = 5");
+    expect(await run(world.session1, "ex Obj/weight")).toContain("Attribute Obj/weight [category=None] [type:int]:");
+    expect(await run(world.session1, "tag Obj = heavy")).toBe("Added tag 'heavy' to Obj.");
+    expect(await run(world.session1, "@tags/search heavy")).toContain("Found 1 object with tag 'heavy':");
+    expect(await run(world.session1, "locate Obj")).toContain(`(location: Room(${world.room1.dbref}))`);
+    expect(await run(world.session1, "exam")).toContain("Name/key: Room");
+    expect(await run(world.session2, "set Obj/weight = 6")).toContain("Command 'set Obj/weight = 6' is not available.");
+    expect(await run(world.session2, "examine Obj")).toContain("Command 'examine Obj' is not available.");
+    await makeBuilder(world);
+    expect(await run(world.session2, "set Obj/weight = 6")).toBe("You don't have permission to edit Obj.");
+    expect(world.obj1.db.weight).toBe(5);
+  });
+
+  it("set and examine work on scripts too", async () => {
+    tallScreen(w.world);
+    const script = await w.world.unit(() => createScript(undefined, { key: "weather" }));
+    // scripts have no default locks (as in Evennia): only superusers pass until given some
+    await callCommand(w.world, CmdExamine, "/script weather", "You are not allowed to examine weather.");
+    await callCommand(w.world, CmdSetAttribute, "/script weather/rain = 0.5", "You don't have permission to edit weather.");
+    await w.world.unit(() => script.locks.add("control:perm(Developer);examine:perm(Builder)"));
+    await callCommand(w.world, CmdSetAttribute, "/script weather/rain = 0.5", "Created attribute weather/rain [category:None] = 0.5");
+    expect(script.attributes.get("rain")).toBe(0.5);
+    const out = await callCommand(w.world, CmdExamine, "/script weather");
+    expect(out.text).toContain(`Name/key: weather (${script.dbref})`);
+    expect(out.text).toContain("rain=0.5 [type: float]");
+    await callCommand(w.world, CmdExamine, "/script nothing", "No script found with key nothing.");
   });
 
   // ---- set ------------------------------------------------------------------

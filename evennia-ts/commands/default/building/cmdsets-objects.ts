@@ -51,9 +51,11 @@ Examples:
   }
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 /** Evennia's `datetime_format`: the time today, the day this year, else the day and year. */
 export function datetimeFormat(date: Date, now = new Date()): string {
-  const month = date.toLocaleString("en-US", { month: "short", timeZone: "UTC" });
+  const month = MONTHS[date.getUTCMonth()]!;
   const two = (n: number) => String(n).padStart(2, "0");
   if (date.getUTCFullYear() < now.getUTCFullYear()) return `${month} ${date.getUTCDate()}, ${date.getUTCFullYear()}`;
   const sameDay = date.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);

@@ -115,7 +115,8 @@ Examples:
   /** How the caller sees an object's name (with its dbref, for builders). */
   private describe(obj: TypedObject): string {
     const caller = this.caller instanceof DefaultObject ? this.caller : null;
-    if (obj instanceof DefaultObject) return `${obj.getDisplayName(caller)}${obj.getExtraDisplayNameInfo(caller) || (caller ? "" : `(${obj.dbref})`)}`;
+    // builders always see the dbref (the display hook leaves it out of the caller's own name)
+    if (obj instanceof DefaultObject) return `${obj.getDisplayName(caller)}${obj.getExtraDisplayNameInfo(caller) || `(${obj.dbref})`}`;
     return `${obj.key}(${obj.dbref})`;
   }
 
