@@ -485,6 +485,19 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     expect(await storedValue(w.world, obj1.id, "chest")).toBe(true);
   });
 
+  it("update re-runs the creation hook of the object's own typeclass", async () => {
+    const { obj1 } = w.world;
+    await callCommand(w.world, CmdTypeclass, "Obj = test.building.TestChest");
+    await w.world.unit(() => {
+      obj1.db.chest = false;
+    });
+    const out = await callCommand(w.world, CmdTypeclass, "Obj", undefined, { cmdstring: "update" });
+    expect(out.text).toContain("Obj updated its existing typeclass (test.building.TestChest).");
+    expect(out.text).toContain("Only the at_object_creation hook was run (update mode).");
+    expect(obj1.db.chest).toBe(true);
+    await callCommand(w.world, CmdTypeclass, "/force Obj", "Obj updated its existing typeclass");
+  });
+
   it("typeclass refuses without access", async () => {
     await makeBuilder(w.world);
     await callCommand(w.world, CmdTypeclass, "Obj = test.building.TestChest", "You are not allowed to do that.", { caller: w.world.char2 });
