@@ -52,6 +52,7 @@ export class ExamineFormatter {
     return `${obj.key} (${obj.dbref})`;
   }
 
+  /** The aliases, comma-separated (null: none). */
   formatAliases(obj: TypedObject): string | null {
     const aliases = obj.aliases.get();
     return aliases.length ? aliases.join(", ") : null;
@@ -62,21 +63,25 @@ export class ExamineFormatter {
     return `${obj.constructor.name} (${obj.typeclassPath})`;
   }
 
+  /** The ids of the sessions puppeting the object (or logged in to the account). */
   formatSessions(obj: TypedObject): string | null {
     const sessions = obj instanceof DefaultObject ? [...obj.sessions] : obj instanceof DefaultAccount ? obj.sessions : [];
     return sessions.length ? sessions.map((s) => `#${s.sessid}`).join(", ") : null;
   }
 
+  /** An account's last login. */
   formatLastLogin(obj: TypedObject): string | null {
     if (!(obj instanceof DefaultAccount)) return null;
     const last = obj.lastLogin;
     return last ? `${DETAIL_COLOR}${last.toISOString()}|n` : null;
   }
 
+  /** The account of a puppet: `|cName|n (#1)`. */
   formatAccountKey(account: DefaultAccount): string {
     return `${DETAIL_COLOR}${account.key}|n (${account.dbref})`;
   }
 
+  /** The account's permissions (`<Superuser>`, `<None>`), and `(quelled)` when it is. */
   formatAccountPermissions(account: DefaultAccount): string {
     const perms = account.isSuperuser ? ["<Superuser>"] : account.permissions.get();
     let text = perms.length ? perms.join(", ") : "<None>";
@@ -84,10 +89,12 @@ export class ExamineFormatter {
     return text;
   }
 
+  /** A location, home or destination: `Room (#1)`. */
   formatRelation(target: DefaultObject | null): string | null {
     return target ? `${target.key} (${target.dbref})` : null;
   }
 
+  /** The object's own permissions. */
   formatPermissions(obj: TypedObject): string | null {
     const perms = obj.permissions.get();
     if (!perms.length) return null;
@@ -95,6 +102,7 @@ export class ExamineFormatter {
     return perms.join(", ") + (superuser ? " <Superuser>" : "");
   }
 
+  /** Every lock, `; `-separated and wrapped (`Default` when none). */
   formatLocks(obj: TypedObject): string {
     const locks = obj.locks.all();
     return locks.length ? wrap(rawMarkup(locks.join("; ")), this.width, "  ").trimStart() : "Default";
@@ -109,11 +117,13 @@ export class ExamineFormatter {
     return `${set.path || set.key} [${set.key}] (${set.mergeType}, prio ${set.priority}${options})`;
   }
 
+  /** The cmdsets on the object's handler, highest priority first. */
   formatStoredCmdSets(obj: TypedObject): string | null {
     const sets = [...obj.cmdset.all()].filter((s) => s.key !== "_EMPTY_CMDSET").sort((a, b) => b.priority - a.priority);
     return sets.length ? "\n  " + sets.map((s) => this.formatCmdSet(s)).join("\n  ") : null;
   }
 
+  /** The sets the current cmdset was merged from (and the account's and session's), highest priority first. */
   formatMergedCmdSets(cmdsets: ExamineCmdSets): string | null {
     const byKey = new Map<string, CmdSet>();
     for (const set of [...cmdsets.current.mergedFrom, ...cmdsets.extra]) byKey.set(set.key, set);
@@ -121,11 +131,13 @@ export class ExamineFormatter {
     return sets.length ? "\n  " + sets.map((s) => this.formatCmdSet(s)).join("\n  ") : null;
   }
 
+  /** The keys of the merged cmdset's commands the object may use, sorted and wrapped. */
   formatCurrentCommands(obj: TypedObject, cmdsets: ExamineCmdSets): string {
     const names = [...new Set([...cmdsets.current].filter((c) => c.access(obj as never, "cmd")).map((c) => c.key))].sort();
     return "\n" + wrap(names.join(", "), this.width, "  ");
   }
 
+  /** Tags as `key` or `key[category]`, sorted. */
   formatTags(obj: TypedObject): string | null {
     const tags = obj.tags.all().map((t) => (t.category ? `${t.key}[${t.category}]` : t.key)).sort();
     return tags.length ? wrap(tags.join(", "), this.width, "  ").trimStart() : null;
@@ -144,27 +156,32 @@ export class ExamineFormatter {
     return `Attribute ${obj.key}/${HEADER_COLOR}${attr.key}|n [category=${attr.category || "None"}]${type}:\n\n${rawMarkup(displayValue(attr.value))}`;
   }
 
+  /** Every persistent attribute, one a line, sorted. */
   formatAttributes(obj: TypedObject): string | null {
     const lines = obj.attributes.all().map((a) => this.formatAttribute(a)).sort();
     return lines.length ? "\n  " + lines.join("\n  ") : null;
   }
 
+  /** Every `ndb` value, one a line, sorted. */
   formatNonPersistent(obj: TypedObject): string | null {
     const ndb = obj.ndb;
     const lines = Object.keys(ndb).map((key) => this.formatAttribute({ key, category: "", value: ndb[key] })).sort();
     return lines.length ? "\n  " + lines.join("\n  ") : null;
   }
 
+  /** The exits inside the object: `out(#3)`. */
   formatExits(obj: DefaultObject): string | null {
     const exits = obj.exits.map((e) => `${e.key}(${e.dbref})`);
     return exits.length ? exits.join(", ") : null;
   }
 
+  /** What inside has an account: `Char(#6)`. */
   formatCharacters(obj: DefaultObject): string | null {
     const chars = obj.contents.filter((o) => o.account).map((o) => `${o.key}(${o.dbref})`);
     return chars.length ? chars.join(", ") : null;
   }
 
+  /** Everything else inside (no account, no destination). */
   formatThings(obj: DefaultObject): string | null {
     const things = obj.contents.filter((o) => !o.account && !o.destination).map((o) => `${o.key}(${o.dbref})`);
     return things.length ? things.join(", ") : null;
