@@ -103,6 +103,11 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     expect(out.text).toContain(`Name/key: weather (${script.dbref})`);
     expect(out.text).toContain("rain=0.5 [type: float]");
     await callCommand(w.world, CmdExamine, "/script nothing", "No script found with key nothing.");
+    expect(out.text).toContain("Persistent: T");
+    const onObj = await w.world.unit(() => createScript(undefined, { key: "ticker", obj: w.world.obj1, description: "ticks" }));
+    const shown = await callCommand(w.world, CmdExamine, "Obj");
+    expect(shown.text).toContain(`Scripts:\n 'ticker' (inf/inf, inf repeats): ticks`);
+    expect(onObj.key).toBe("ticker");
   });
 
   // ---- set ------------------------------------------------------------------

@@ -8,6 +8,7 @@
  */
 import { DefaultAccount } from "../../../typeclasses/accounts.ts";
 import { DefaultObject } from "../../../typeclasses/objects.ts";
+import { DefaultScript } from "../../../typeclasses/scripts.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { crop, wrap } from "../../../utils/text/format.ts";
 import { visibleLength } from "../../../utils/text/markup.ts";
@@ -31,6 +32,12 @@ export interface ExamineCmdSets {
   current: CmdSet;
   /** Sets that also count (its account's and session's, which the merge on the object leaves out). */
   extra: readonly CmdSet[];
+}
+
+/** A script's timer settings (the columns of its row; timers themselves are not running yet). */
+function timerOf(script: DefaultScript): { interval: number; repeats: number; startDelay: boolean; persistent: boolean; active: boolean } {
+  const row = script._row;
+  return { interval: Number(row.interval) || 0, repeats: Number(row.repeats) || 0, startDelay: Boolean(row.start_delay), persistent: Boolean(row.persistent), active: Boolean(row.is_active) };
 }
 
 /** One attribute (or non-persistent value) as listed. */
@@ -137,6 +144,30 @@ export class ExamineFormatter {
     return "\n" + wrap(names.join(", "), this.width, "  ");
   }
 
+  /** The scripts on the object: ` 'key' (next/interval, repeats repeats): description`. */
+  formatScripts(scripts: readonly DefaultScript[]): string | null {
+    if (scripts.length === 0) return null;
+    const lines = scripts.map((script) => {
+      const { interval, repeats } = timerOf(script);
+      const timed = interval > 0;
+      return ` '${script.key}' (${timed ? "?" : "inf"}/${timed ? interval : "inf"}, ${timed && repeats ? repeats : "inf"} repeats): ${script.description}`;
+    });
+    return "\n" + lines.join("\n");
+  }
+
+  /** A script's description, cropped. */
+  formatScriptDescription(script: DefaultScript): string | null {
+    return script.description ? crop(script.description, 20) : null;
+  }
+
+  /** A script's timer: `inactive - interval: 60s (next: N/A, start_delay: F)` (null without one). */
+  formatScriptRepeat(script: DefaultScript): string | null {
+    const { interval, repeats, startDelay, active } = timerOf(script);
+    if (interval <= 0) return null;
+    const state = active ? "|grunning|n" : "|rinactive|n";
+    return `${state} - interval: ${interval}s (next: N/A${repeats ? ` - ${repeats}/${repeats} remain` : ""}, start_delay: ${startDelay ? "T" : "F"})`;
+  }
+
   /** Tags as `key` or `key[category]`, sorted. */
   formatTags(obj: TypedObject): string | null {
     const tags = obj.tags.all().map((t) => (t.category ? `${t.key}[${t.category}]` : t.key)).sort();
@@ -187,8 +218,8 @@ export class ExamineFormatter {
     return things.length ? things.join(", ") : null;
   }
 
-  /** Every block, by header, in Evennia's order (null blocks are left out). */
-  blocks(obj: TypedObject, cmdsets: ExamineCmdSets | null): [string, string | null][] {
+  /** Every block, by header, in Evennia's order (null blocks are left out); `scripts` are those on the object. */
+  blocks(obj: TypedObject, cmdsets: ExamineCmdSets | null, scripts: readonly DefaultScript[] = []): [string, string | null][] {
     const out: [string, string | null][] = [
       ["Name/key", this.formatKey(obj)],
       ["Aliases", this.formatAliases(obj)],
@@ -211,6 +242,10 @@ export class ExamineFormatter {
       out.push(["Merged Cmdset(s)", this.formatMergedCmdSets(cmdsets)]);
       out.push([`Commands available to ${obj.key} (result of Merged Cmdset(s))`, this.formatCurrentCommands(obj, cmdsets)]);
     }
+    if (obj instanceof DefaultScript) {
+      out.push(["Description", this.formatScriptDescription(obj)], ["Persistent", timerOf(obj).persistent ? "T" : "F"], ["Script Repeat", this.formatScriptRepeat(obj)]);
+    }
+    out.push(["Scripts", this.formatScripts(scripts)]);
     out.push(["Tags", this.formatTags(obj)], ["Persistent Attributes", this.formatAttributes(obj)], ["Non-Persistent Attributes", this.formatNonPersistent(obj)]);
     if (obj instanceof DefaultObject) {
       out.push(["Exits", this.formatExits(obj)], ["Characters", this.formatCharacters(obj)], ["Content", this.formatThings(obj)]);
@@ -219,8 +254,8 @@ export class ExamineFormatter {
   }
 
   /** The whole page: the blocks between two rules as wide as the widest line (at most the screen). */
-  page(obj: TypedObject, cmdsets: ExamineCmdSets | null): string {
-    const blocks = this.blocks(obj, cmdsets)
+  page(obj: TypedObject, cmdsets: ExamineCmdSets | null, scripts: readonly DefaultScript[] = []): string {
+    const blocks = this.blocks(obj, cmdsets, scripts)
       .filter(([, block]) => block !== null)
       .map(([header, block]) => `${HEADER_COLOR}${header}|n:${block!.startsWith("\n") ? "" : " "}${block}`);
     const text = blocks.join("\n");

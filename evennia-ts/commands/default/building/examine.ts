@@ -6,6 +6,8 @@
  */
 import { DefaultAccount } from "../../../typeclasses/accounts.ts";
 import { DefaultObject } from "../../../typeclasses/objects.ts";
+import { DefaultScript } from "../../../typeclasses/scripts.ts";
+import { getStore } from "../../../typeclasses/store-context.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { visibleLength } from "../../../utils/text/markup.ts";
 import { gatherCmdSets, gatherObjectCmdSets } from "../../cmdset-gather.ts";
@@ -120,7 +122,15 @@ Examples:
       return;
     }
     const cmdsets = type === "object" || type === "account" ? await this.cmdsetsOf(obj as DefaultObject | DefaultAccount) : null;
-    evmore(this, formatter.page(obj, cmdsets), { textKwargs: { type: "examine" } });
+    evmore(this, formatter.page(obj, cmdsets, await this.scriptsOn(obj)), { textKwargs: { type: "examine" } });
+  }
+
+  /** The scripts attached to an object or account. */
+  private async scriptsOn(obj: TypedObject): Promise<DefaultScript[]> {
+    if (!(obj instanceof DefaultObject) && !(obj instanceof DefaultAccount)) return [];
+    const column = obj instanceof DefaultAccount ? "account_id" : "obj_id";
+    const found = await getStore().where("script", `${column} = ?`, [obj.id], "ORDER BY id");
+    return found.filter((s): s is DefaultScript => s instanceof DefaultScript && !s.isDeleted);
   }
 
   /** The merged cmdset of `obj` now (as its session would have it, else on its own), and the sets that also count. */
