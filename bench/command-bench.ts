@@ -10,11 +10,11 @@
  * the data-layer benchmarks.
  */
 import { fileURLToPath } from "node:url";
-import { CmdSet } from "../evennia-ts/commands/cmdset.ts";
 import { CmdSetHandler } from "../evennia-ts/commands/cmdset-handler.ts";
-import { Command, type CommandSession } from "../evennia-ts/commands/command.ts";
+import type { CommandSession } from "../evennia-ts/commands/command.ts";
 import { testServices } from "../evennia-ts/testing/command-services.ts";
 import "../evennia-ts/commands/default/cmdsets.ts";
+import "../evennia-ts/commands/exit-cmdset.ts";
 import { CommandHandler } from "../evennia-ts/commands/handler.ts";
 import { Database } from "../evennia-ts/db/database.ts";
 import { runInUnitOfWork } from "../evennia-ts/db/unit-of-work.ts";
@@ -57,21 +57,6 @@ class BenchSession implements CommandSession {
   }
 }
 
-/** An exit's traversal command, as an exit cmdset gives it (a stand-in until exits bring their own). */
-function exitCmdSet(exit: DefaultObject): CmdSet {
-  class CmdExit extends Command {
-    override key = exit.key;
-    override aliases = [exit.key.slice(0, 2)];
-    override isExit = true;
-    override help = "Go through the exit.";
-  }
-  const set = new CmdSet(exit, "ExitCmdSet");
-  set.priority = 101;
-  set.duplicates = true;
-  set.add(CmdExit);
-  return set;
-}
-
 const services = testServices({ serverName: "bench" });
 
 const PATHS = {
@@ -97,8 +82,8 @@ export async function runCommandBench(options: { quick?: boolean } = {}): Promis
       const away = await createObject(DefaultRoom, { key: "Elsewhere" });
       for (let i = 0; i < things; i++) await createObject(DefaultObject, { key: `trinket ${i}`, location: room });
       for (let i = 0; i < exits; i++) {
-        const exit = await createObject(DefaultExit, { key: `passage${i}`, location: room, destination: away });
-        exit.cmdset.add(exitCmdSet(exit));
+        // each exit is a command of the room's exit cmdset (evennia-ts/commands/exit-cmdset.ts)
+        await createObject(DefaultExit, { key: `passage${i}`, aliases: [`p${i}`], location: room, destination: away });
       }
       session.account = await createAccount(undefined, { username: "bencher", password: "secret123", permissions: ["Player"] });
       session.puppet = await createObject(DefaultCharacter, { key: "Bencher", location: room, account: session.account });

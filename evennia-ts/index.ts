@@ -24,6 +24,10 @@ export * from "./typeclasses/sessions.ts";
 export * from "./typeclasses/object-search.ts";
 export * from "./typeclasses/scripts.ts";
 export * from "./typeclasses/channels.ts";
+export { ChannelSubscriptions, type Subscription } from "./typeclasses/channel-subscriptions.ts";
+export { allChannels, findChannel, searchChannels, subscribedChannels, channelAnswersTo } from "./typeclasses/channel-search.ts";
+export { ensureDefaultChannels, joinDefaultChannels, mudInfoChannel } from "./typeclasses/default-channels.ts";
+export { storeMessage, channelHistory, channelMessageCount, messagesOf, takePending, type StoredMessage, type MessageParty, type NewMessage } from "./typeclasses/messages.ts";
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
 
@@ -56,6 +60,28 @@ export { CmdQuit, CmdIC, CmdOOC, CmdCharCreate } from "./commands/default/accoun
 export { getInput, hasPendingInput, type InputCallback, type GetInputOptions } from "./commands/input-prompt.ts";
 export { CmdReload, CmdReset, CmdShutdown } from "./commands/default/system.ts";
 export { CmdThrottles } from "./commands/default/throttles.ts";
+// building: creating and moving things in the world
+export { CmdCreate } from "./commands/default/building/create.ts";
+export { CmdDig, CmdTunnel, digRoom, tunnelDirection, TUNNEL_DIRECTIONS, type DigPlan, type TunnelDirection } from "./commands/default/building/dig.ts";
+export { CmdOpen, CmdLink, CmdUnlink } from "./commands/default/building/exits.ts";
+export { CmdDestroy } from "./commands/default/building/destroy.ts";
+export { CmdCopy, copyObject, type CopyObjectOptions, type CopyResult } from "./commands/default/building/copy.ts";
+export { CmdSetHome } from "./commands/default/building/sethome.ts";
+export { CmdTeleport } from "./commands/default/building/teleport.ts";
+export { CmdName, CmdDesc } from "./commands/default/building/name-desc.ts";
+export { ObjManipCommand } from "./commands/default/building/obj-manip-command.ts";
+export {
+  parseObjectSpec,
+  parseObjectSpecs,
+  parseObjectAttrSpec,
+  resolveObjectTypeclass,
+  type ObjectSpec,
+  type ObjectAttrSpec,
+  type BuildKind,
+  type ResolvedTypeclass,
+  type TypeclassLookup,
+} from "./commands/default/building/object-spec.ts";
+export { mayBuild, type BuildAccessType } from "./commands/default/building/access.ts";
 export {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,

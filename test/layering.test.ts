@@ -2,7 +2,7 @@
  * Layering: imports flow one way (ARCHITECTURE.md, "Layout").
  *
  *   utils ← conf ← protocol ← portal
- *   protocol ← db ← typeclasses (+ locks) ← commands ← server ← web
+ *   protocol ← db ← typeclasses (+ locks) ← comms ← commands ← server ← web
  *
  * Every import of every file under `evennia-ts/` — static `import`, `import type`,
  * `export ... from`, dynamic `import("...")` — is resolved to the layer it lands
@@ -34,9 +34,11 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   // locks sit with typeclasses: each may use the other
   locks: ["typeclasses", "db", "protocol", "conf", "utils"],
   typeclasses: ["locks", "db", "protocol", "conf", "utils"],
-  commands: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  server: ["commands", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  web: ["server", "commands", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // channels, stored messages, pages and feeds: game data above the typeclasses
+  comms: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  commands: ["comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  server: ["commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  web: ["server", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // offline tools (heap-snapshot analysis) run in their own process and must not load the game
   tools: ["protocol", "conf", "utils"],
 };

@@ -3,6 +3,19 @@
  * (`export default { serverName: "My MUD", telnetPorts: [4000] } satisfies GameSettings`).
  * Ports set to 0 pick a free port (tests do this).
  */
+/** A channel the server makes if missing (`defaultChannels`, `channelMudInfo`). */
+export interface ChannelSpec {
+  key: string;
+  aliases?: string[];
+  desc?: string;
+  /** Lock string (`listen`, `send`, `control`, `admin`). */
+  locks?: string;
+  /** Typeclass path (default: `baseChannelTypeclass`). */
+  typeclass?: string;
+  /** Subscribe new accounts (default true for `defaultChannels`). */
+  autoJoin?: boolean;
+}
+
 export interface Settings {
   /** The game's name, shown on the connection screen and in MSSP. */
   serverName: string;
@@ -189,6 +202,18 @@ export interface Settings {
   /** Typeclass path of channels. */
   baseChannelTypeclass: string;
   /**
+   * Channels made at the first start (and at any later start where one is missing),
+   * as Evennia's `DEFAULT_CHANNELS`. New accounts subscribe to each whose
+   * `autoJoin` is not false (and whose `listen` lock lets them).
+   */
+  defaultChannels: ChannelSpec[];
+  /**
+   * The admins' channel (Evennia's `CHANNEL_MUDINFO`) that hears connects,
+   * disconnects, reloads, errors and feed news; null for none. The first account
+   * (the superuser) subscribes to it.
+   */
+  channelMudInfo: ChannelSpec | null;
+  /**
    * Build the demo world (six rooms, exits, things to pick up, a locked door, a
    * Builders-only room) at the first start, next to Limbo. `npm start` turns it on
    * for the package's demo game.
@@ -313,6 +338,10 @@ export const defaultSettings: Settings = {
   baseAccountTypeclass: "typeclasses.accounts.Account",
   baseScriptTypeclass: "typeclasses.scripts.Script",
   baseChannelTypeclass: "typeclasses.channels.Channel",
+  defaultChannels: [
+    { key: "Public", aliases: ["pub"], desc: "Public discussion", locks: "control:perm(Admin);listen:all();send:all()" },
+  ],
+  channelMudInfo: { key: "MudInfo", aliases: [], desc: "Connection log", locks: "control:perm(Developer);listen:perm(Admin);send:false()", autoJoin: false },
   demoWorld: false,
   cmdsetUnloggedin: "commands.default_cmdsets.UnloggedinCmdSet",
   cmdsetAccount: "commands.default_cmdsets.AccountCmdSet",

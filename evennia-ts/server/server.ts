@@ -27,6 +27,7 @@ import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
+import { ensureDefaultChannels } from "../typeclasses/default-channels.ts";
 import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
@@ -104,6 +105,7 @@ export class Server {
     setSessionRegistry(this.sessions);
     await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
     await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
+    await runInUnitOfWork(this.db, () => ensureDefaultChannels(this.settings));
     this.commands = new CommandHandler(
       this.db,
       this.services(),

@@ -102,7 +102,7 @@ export async function callCommand(
   cmd.session = session;
   cmd.account = session.account;
   cmd.cmdstring = options.cmdstring ?? cmd.key;
-  // as the handler passes them: a space before plain arguments, none before switches (`/del obj`)
+  // as typed after the name: "look" gets " here", "create" gets "/drop box" (switches follow the name directly)
   cmd.args = args === "" || /^[\s/]/.test(args) ? args : ` ${args}`;
   cmd.raw = `${cmd.cmdstring}${cmd.args}`;
   cmd.cmdset = cmdset;

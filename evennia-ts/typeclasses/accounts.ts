@@ -24,7 +24,9 @@ import { hasPermission } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { createAccount, createObject } from "./create.ts";
+import { joinDefaultChannels, mudInfoChannel } from "./default-channels.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { getStore } from "./store-context.ts";
@@ -227,6 +229,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     account.db.FIRST_LOGIN = true;
     if (options.ip) account.db.creator_ip = options.ip;
     if (first) log.info(`created the superuser account "${username}"`);
+    await joinDefaultChannels(account, settings, { superuser: first });
     if (settings.autoCreateCharacterWithAccount || options.guest) {
       await account.createCharacter({ typeclass: options.characterTypeclass });
     }
@@ -340,6 +343,19 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const targets = options.session ? (Array.isArray(options.session) ? options.session : [options.session]) : this.sessions;
     for (const session of targets) session.msg(spec);
   }
+
+  /** Hook: how this account is shown a channel message (`[Public] Anna: hi`); null or false: not at all. */
+  atPreChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): string | null | false {
+    return formatChannelMessage(message, channel, options, (sender) => sender.key);
+  }
+
+  /** Hook: deliver a channel message to this account's sessions. */
+  channelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void {
+    this.msg(channelOutput(message, channel, options));
+  }
+
+  /** Hook: after this account was sent a channel message. */
+  atPostChannelMsg(_message: string, _channel: DefaultChannel, _options: ChannelMsgOptions): void {}
 
   /** Disconnect `session` (logout hooks run now, the connection closes after the commit). */
   async disconnectSession(session: Session, reason?: string): Promise<void> {
@@ -472,6 +488,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
    */
   async atPostLogin(session?: Session): Promise<void> {
     if (!session) return;
+    await this.sendToConnectChannel(`|G${this.key} connected|n`);
     this.msg(`|gWelcome to ${activeSettings().serverName}, ${this.key}!|n`, { session });
     if (activeSettings().autoPuppetOnLogin) {
       const target = this.lastPuppet ?? this.characters[0] ?? null;
@@ -486,8 +503,23 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   /** Hook: someone gave this account's name with a wrong password. */
   async atFailedLogin(_session: Session): Promise<void> {}
 
-  /** Hook: `session` is logging out (its puppet is already put away). */
-  async atDisconnect(_reason?: string, _session?: Session): Promise<void> {}
+  /** Hook: `session` is logging out (its puppet is already put away). Tells MudInfo by default. */
+  async atDisconnect(reason?: string, _session?: Session): Promise<void> {
+    await this.sendToConnectChannel(`|R${this.key} disconnected${reason ? ` (${reason})` : ""}|n`);
+  }
+
+  /**
+   * Tell the admins' channel (setting `channelMudInfo`) about this account, with
+   * the time: `[2026-12-01(17:30)]: Anna connected`. Nothing happens without one.
+   */
+  async sendToConnectChannel(message: string): Promise<void> {
+    const channel = await mudInfoChannel(activeSettings());
+    if (!channel) return;
+    const now = new Date();
+    const two = (n: number) => String(n).padStart(2, "0");
+    const stamp = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}(${two(now.getHours())}:${two(now.getMinutes())})`;
+    await channel.msg(`[${stamp}]: ${message}`);
+  }
 
   /** Hook: the logout is complete; nothing can be sent to the session any more. */
   async atPostDisconnect(_session?: Session): Promise<void> {}

@@ -1,17 +1,79 @@
 /**
- * `DefaultChannel`: a named channel. (Subscriptions and history arrive with the
- * channels issue.)
+ * `DefaultChannel`: a named channel that accounts (or objects) subscribe to.
+ *
+ * - Locks: `listen` (may subscribe and hear), `send` (may talk), `control`
+ *   (may change, boot, ban, destroy) and `admin`.
+ * - `connect`/`disconnect` subscribe and unsubscribe (`preJoinChannel`,
+ *   `postJoinChannel`, `preLeaveChannel`, `postLeaveChannel` hooks); `mute`,
+ *   `unmute`, `ban`, `unban`.
+ * - `msg(text, {senders})` sends to every online, unmuted subscriber through its
+ *   `atPreChannelMsg` → `channelMsg` → `atPostChannelMsg` hooks and stores the
+ *   message (`channel/history`), unless the channel's `keepHistory` is false.
+ *
+ * Output carries `{type: "channel", channel: key}` for the webclient, and
+ * GMCP clients also get `Comm.Channel.Text`.
  */
 import type { ChannelRow } from "../db/entities/rows.ts";
+import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { getLogger } from "../utils/logger.ts";
+import { ChannelSubscriptions } from "./channel-subscriptions.ts";
+import { channelHistory, deleteChannelMessages, storeMessage, type StoredMessage } from "./messages.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
+
+const log = getLogger("channels");
+
+/** Anything a channel message can be sent by or to. */
+export interface ChannelParty extends TypedObject {
+  msg(spec: string | OutputSpec): void;
+}
+
+/** What channel hooks are told. */
+export interface ChannelMsgOptions {
+  /** Who sent the message (none: an announcement). */
+  senders?: readonly TypedObject[];
+  /** An outside sender's name (a feed, another game), when there are no `senders`. */
+  externalSender?: string;
+  /** Send to muted subscribers too (alerts). */
+  bypassMute?: boolean;
+  /** Leave out the `[Channel]` prefix. */
+  noPrefix?: boolean;
+  /** Show the text as it is, without the sender's name (an emit). */
+  emit?: boolean;
+}
+
+/** What a subscriber can do with channel messages (accounts and objects have these hooks). */
+export interface ChannelReceiver {
+  atPreChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): string | null | false;
+  channelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void;
+  atPostChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void;
+}
+
+function isChannelReceiver(obj: unknown): obj is ChannelReceiver {
+  return typeof (obj as ChannelReceiver | null)?.channelMsg === "function";
+}
+
+/** True when an online subscriber should hear messages (an account or object with a session). */
+function isOnline(obj: TypedObject): boolean {
+  const o = obj as unknown as { isConnected?: boolean; hasSessions?: boolean };
+  return o.isConnected === true || o.hasSessions === true;
+}
 
 /** A channel. */
 export class DefaultChannel extends TypedObject<ChannelRow> {
   static override readonly kind = "channel" as const;
 
-  /** Anyone may send and listen; Admins control the channel (Evennia's locks). */
+  /** Template of the prefix shown before each message (`{channelname}` is replaced). */
+  channelPrefixString = "[{channelname}] ";
+  /** Send only to subscribers with a session (the rest read the history). */
+  sendToOnlineOnly = true;
+  /** Store each message for `channel/history`. */
+  keepHistory = true;
+
+  private subscriptionsHandler: ChannelSubscriptions | undefined;
+
+  /** Anyone may listen and send; Admins control the channel (Evennia's locks). */
   override basetypeSetup(): void {
     super.basetypeSetup();
     this.locks.add("send:all();listen:all();control:perm(Admin)");
@@ -26,6 +88,204 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
     this._setField("key", key);
     this._setField("key_lower", key.toLowerCase());
   }
+
+  /** The subscribers. */
+  get subscriptions(): ChannelSubscriptions {
+    return (this.subscriptionsHandler ??= new ChannelSubscriptions(this));
+  }
+
+  /** The channel's description (`channel/desc`). */
+  get description(): string {
+    const desc = this.db.desc;
+    return typeof desc === "string" ? desc : "";
+  }
+  set description(value: string) {
+    this.db.desc = value;
+  }
+
+  /** Who is banned from subscribing. */
+  get banlist(): TypedObject[] {
+    const list: unknown = this.db.ban_list;
+    return Array.isArray(list) ? list.filter((o): o is TypedObject => o instanceof TypedObject && !o.isDeleted) : [];
+  }
+
+  /** Subscribers who muted the channel (the subscriptions must be loaded). */
+  get mutelist(): TypedObject[] {
+    return this.subscriptions.inMemory().filter((s) => this.subscriptions.isMuted(s));
+  }
+
+  /** Is `subscriber` subscribed (an object counts when its account is)? */
+  async hasConnection(subscriber: TypedObject): Promise<boolean> {
+    await this.subscriptions.load();
+    if (this.subscriptions.has(subscriber)) return true;
+    const account = (subscriber as unknown as { account?: TypedObject | null }).account;
+    return account instanceof TypedObject ? this.subscriptions.has(account) : false;
+  }
+
+  /** Subscribe `subscriber`; false when banned, refused by the `listen` lock or a hook, or already subscribed. */
+  async connect(subscriber: TypedObject): Promise<boolean> {
+    await this.subscriptions.load();
+    if (this.isBanned(subscriber) || !this.access(subscriber, "listen")) return false;
+    if (this.subscriptions.has(subscriber)) return false;
+    if ((await this.preJoinChannel(subscriber)) === false) return false;
+    this.subscriptions.add(subscriber);
+    await this.postJoinChannel(subscriber);
+    return true;
+  }
+
+  /** Unsubscribe `subscriber`; false when it was not subscribed or a hook refused. */
+  async disconnect(subscriber: TypedObject): Promise<boolean> {
+    await this.subscriptions.load();
+    if (!this.subscriptions.has(subscriber)) return false;
+    if ((await this.preLeaveChannel(subscriber)) === false) return false;
+    this.subscriptions.remove(subscriber);
+    await this.postLeaveChannel(subscriber);
+    return true;
+  }
+
+  /** Stop sending to `subscriber` (it stays subscribed); false when not subscribed or already muted. */
+  async mute(subscriber: TypedObject): Promise<boolean> {
+    await this.subscriptions.load();
+    return this.subscriptions.setMuted(subscriber, true);
+  }
+
+  /** Send to `subscriber` again; false when not subscribed or not muted. */
+  async unmute(subscriber: TypedObject): Promise<boolean> {
+    await this.subscriptions.load();
+    return this.subscriptions.setMuted(subscriber, false);
+  }
+
+  /** Is `target` banned? */
+  isBanned(target: TypedObject): boolean {
+    return this.banlist.includes(target);
+  }
+
+  /** Ban `target` from subscribing (it is not unsubscribed: boot it too). False when already banned. */
+  ban(target: TypedObject): boolean {
+    const list = this.banlist;
+    if (list.includes(target)) return false;
+    this.db.ban_list = [...list, target];
+    return true;
+  }
+
+  /** Lift a ban; false when `target` was not banned. */
+  unban(target: TypedObject): boolean {
+    const list = this.banlist;
+    if (!list.includes(target)) return false;
+    this.db.ban_list = list.filter((o) => o !== target);
+    return true;
+  }
+
+  /** The prefix shown before each message: `[Public] `. */
+  channelPrefix(): string {
+    return this.channelPrefixString.replaceAll("{channelname}", this.key);
+  }
+
+  /**
+   * Send `message` to the online, unmuted subscribers and store it. Hooks:
+   * `atPreMsg` (return null/false to cancel), each receiver's `atPreChannelMsg` →
+   * `channelMsg` → `atPostChannelMsg`, then `atPostMsg`. A receiver whose hooks
+   * throw is logged and skipped; the others still hear.
+   */
+  async msg(message: string, options: ChannelMsgOptions = {}): Promise<void> {
+    await this.subscriptions.load();
+    const pre = this.atPreMsg(message, options);
+    if (pre === null || pre === false) return;
+    const text = pre;
+    const subscribers = this.subscriptions.inMemory();
+    for (const receiver of subscribers) {
+      if (this.sendToOnlineOnly && !isOnline(receiver)) continue;
+      if (!options.bypassMute && this.subscriptions.isMuted(receiver)) continue;
+      if (!isChannelReceiver(receiver)) continue;
+      try {
+        const own = receiver.atPreChannelMsg(text, this, options);
+        if (own === null || own === false) continue;
+        receiver.channelMsg(own, this, options);
+        receiver.atPostChannelMsg(own, this, options);
+      } catch (err) {
+        log.error(`sending a message of channel ${this.key} to ${receiver.dbref} failed`, err);
+      }
+    }
+    this.atPostMsg(text, options);
+  }
+
+  /** Hook: change the message before anyone gets it; null or false cancels it. */
+  atPreMsg(message: string, _options: ChannelMsgOptions): string | null | false {
+    return message;
+  }
+
+  /** Hook: after every receiver got the message; stores it by default. */
+  atPostMsg(message: string, options: ChannelMsgOptions): void {
+    if (!this.keepHistory) return;
+    const senders = options.senders ?? [];
+    storeMessage(
+      {
+        category: "channel",
+        channel: this,
+        text: message,
+        senders: senders.length ? senders : options.externalSender ? [options.externalSender] : [],
+        header: options.emit ? "emit" : "",
+      },
+      this._store,
+    );
+  }
+
+  /** The latest `limit` stored messages (skipping the `skip` newest), oldest first. */
+  history(limit = 20, skip = 0): Promise<StoredMessage[]> {
+    return channelHistory(this._store.db, this.id, limit, skip);
+  }
+
+  /** Hook before `subscriber` joins; return false to refuse. */
+  async preJoinChannel(_subscriber: TypedObject): Promise<boolean | void> {}
+  /** Hook after `subscriber` joined. */
+  async postJoinChannel(_subscriber: TypedObject): Promise<void> {}
+  /** Hook before `subscriber` leaves; return false to refuse. */
+  async preLeaveChannel(_subscriber: TypedObject): Promise<boolean | void> {}
+  /** Hook after `subscriber` left. */
+  async postLeaveChannel(_subscriber: TypedObject): Promise<void> {}
+
+  /** Delete the channel with its subscriptions and stored messages. */
+  override async delete(): Promise<boolean> {
+    if (this.isDeleted) return false;
+    if ((await this.atObjectDelete()) === false) return false;
+    await this.subscriptions.load();
+    this.subscriptions.clear();
+    deleteChannelMessages(this.id, this._store);
+    await this._store.deleteObject(this);
+    return true;
+  }
+}
+
+/**
+ * The text a receiver is shown for a channel message: `[Public] Anna: hello`, or a
+ * pose (`:waves` → `[Public] Anna waves`), or the bare text for an emit. Accounts
+ * and objects use it in their `atPreChannelMsg`.
+ */
+export function formatChannelMessage(message: string, channel: DefaultChannel, options: ChannelMsgOptions, nameFor: (sender: TypedObject) => string): string {
+  let text = message;
+  if (!options.emit) {
+    const senders = options.senders ?? [];
+    const names = senders.length ? senders.map(nameFor).join(", ") : (options.externalSender ?? "");
+    if (names) {
+      const trimmed = text.trimStart();
+      if (trimmed.startsWith(":") || trimmed.startsWith(";")) {
+        const rest = trimmed.slice(1);
+        text = `${names}${/^[:',]/.test(rest) ? "" : " "}${rest.trimStart()}`;
+      } else {
+        text = `${names}: ${text}`;
+      }
+    }
+  }
+  return options.noPrefix ? text : channel.channelPrefix() + text;
+}
+
+/** The output a receiver is sent for a channel message (text tagged for clients, and GMCP `Comm.Channel.Text`). */
+export function channelOutput(text: string, channel: DefaultChannel, options: ChannelMsgOptions): OutputSpec {
+  const talker = options.senders?.[0]?.key ?? options.externalSender ?? "";
+  return {
+    text: [text, { type: "channel", channel: channel.key, from_channel: channel.id }],
+    comm_channel_text: [[], { channel: channel.key, talker, text }],
+  } as OutputSpec;
 }
 
 registerDefaultTypeclass("evennia.channels.DefaultChannel", DefaultChannel);

@@ -138,7 +138,7 @@ export async function createScript<T extends DefaultScript = DefaultScript>(
 /** Create a channel; fails when the key is taken (any case). */
 export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   typeclass: TypeclassRef<T> | undefined,
-  options: { key: string; aliases?: string[]; locks?: string },
+  options: { key: string; aliases?: string[]; locks?: string; desc?: string },
 ): Promise<T> {
   const key = String(options.key ?? "").trim();
   if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a channel needs a key");
@@ -150,5 +150,6 @@ export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   const channel = await store.create(cls, { key, key_lower: key.toLowerCase() });
   if (options.locks?.trim()) channel.locks.add(options.locks);
   for (const alias of options.aliases ?? []) channel.aliases.add(alias);
+  if (options.desc) channel.description = options.desc;
   return channel;
 }

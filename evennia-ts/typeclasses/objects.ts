@@ -11,6 +11,7 @@ import { joinList, numberedName } from "../utils/inflect.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
+import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { NotLoadedError } from "./attribute-handler.ts";
 import { ContentsList } from "./contents-list.ts";
 import { canAccess } from "./object-access.ts";
@@ -360,6 +361,21 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Hook: this object is sending `text` to `toObj` (it was named as `fromObj`). */
   atMsgSend(_text: OutputSpec, _toObj: DefaultObject): void {}
+
+  // ---- channel messages (the object subscribes to a channel) ----------------
+
+  /** Hook: how this object is shown a channel message (`[Public] Anna: hi`); null or false: not at all. */
+  atPreChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): string | null | false {
+    return formatChannelMessage(message, channel, options, (sender) => (sender instanceof DefaultObject ? sender.getDisplayName(this) : sender.key));
+  }
+
+  /** Hook: deliver a channel message to this object's sessions. */
+  channelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void {
+    this.msg(channelOutput(message, channel, options));
+  }
+
+  /** Hook: after this object was sent a channel message. */
+  atPostChannelMsg(_message: string, _channel: DefaultChannel, _options: ChannelMsgOptions): void {}
 
   /**
    * Send output to everything inside this object (a room's occupants), except `exclude`.

@@ -97,6 +97,9 @@ function lacksContents(obj: TypedObject | null): boolean {
   return l !== null && l._hasCompleteContents !== undefined && !l._hasCompleteContents();
 }
 
+/** Tables without a typeclass whose ids the server hands out ({@link Store.allocateId}). */
+export const PLAIN_ID_TABLES = ["messages"] as const;
+
 /** The store of typeclassed objects. */
 export class Store {
   private readonly maps: Record<TypedKind, IdentityMap<TypedObject>>;
@@ -137,7 +140,18 @@ export class Store {
 
   /** Read id counters; call once before use. */
   async init(): Promise<void> {
-    await this.ids.init(KINDS.map((k) => rowCodecs[k].table));
+    await this.ids.init([...KINDS.map((k) => rowCodecs[k].table), ...PLAIN_ID_TABLES]);
+  }
+
+  /**
+   * A fresh id for a new row of `table` (one of the typeclassed tables or
+   * {@link PLAIN_ID_TABLES}), never handed out before; its high-water mark commits
+   * with the current unit of work.
+   */
+  allocateId(table: string): number {
+    const id = this.ids.allocate(table);
+    this.unitOfWork().stage(`ids:${table}`, () => [this.ids.highWaterWrite(table)]);
+    return id;
   }
 
   /** The unit of work writes go to now. */

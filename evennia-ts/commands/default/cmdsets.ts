@@ -8,11 +8,19 @@ import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "./account.ts";
 import { CmdSetObjAlias } from "./building/alias.ts";
 import { CmdCpAttr, CmdMvAttr } from "./building/attr-copy.ts";
 import { CmdListCmdSets, CmdObjects } from "./building/cmdsets-objects.ts";
+import { CmdCopy } from "./building/copy.ts";
+import { CmdCreate } from "./building/create.ts";
+import { CmdDestroy } from "./building/destroy.ts";
+import { CmdDig, CmdTunnel } from "./building/dig.ts";
 import { CmdExamine } from "./building/examine.ts";
+import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
 import { CmdFind } from "./building/find.ts";
 import { CmdLock } from "./building/lock.ts";
+import { CmdDesc, CmdName } from "./building/name-desc.ts";
 import { CmdSetAttribute, CmdWipe } from "./building/set-wipe.ts";
+import { CmdSetHome } from "./building/sethome.ts";
 import { CmdTag } from "./building/tag.ts";
+import { CmdTeleport } from "./building/teleport.ts";
 import { CmdTypeclass } from "./building/typeclass.ts";
 import { CmdDrop, CmdGet, CmdInventory, CmdLook, CmdSay } from "./general.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
@@ -64,6 +72,9 @@ export class CharacterCmdSet extends CmdSet {
 
   override atCmdsetCreation(): void {
     this.add(CmdLook).add(CmdSay).add(CmdGet).add(CmdDrop).add(CmdInventory).add(CmdSetHelp);
+    // building: creating and moving things in the world
+    this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
+    this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
     // building: properties and inspection
     this.add(CmdSetObjAlias).add(CmdListCmdSets).add(CmdWipe).add(CmdSetAttribute).add(CmdCpAttr).add(CmdMvAttr).add(CmdFind);
     this.add(CmdExamine).add(CmdTypeclass).add(CmdLock).add(CmdTag).add(CmdObjects);

@@ -6,9 +6,11 @@
 import type {
   AccountTable,
   AttributeTable,
+  ChannelSubscriptionTable,
   ChannelTable,
   HelpEntryTable,
   IdHighWaterTable,
+  MessagePartyTable,
   MessageTable,
   ObjectTable,
   RowOf,
@@ -29,6 +31,10 @@ export type ScriptRow = RowOf<typeof ScriptTable.columns>;
 export type ChannelRow = RowOf<typeof ChannelTable.columns>;
 /** `messages`: channel history and other stored messages. */
 export type MessageRow = RowOf<typeof MessageTable.columns>;
+/** `message_parties`: senders and receivers of stored messages. */
+export type MessagePartyRow = RowOf<typeof MessagePartyTable.columns>;
+/** `channel_subscriptions` */
+export type ChannelSubscriptionRow = RowOf<typeof ChannelSubscriptionTable.columns>;
 /** `help_entries` */
 export type HelpEntryRow = RowOf<typeof HelpEntryTable.columns>;
 /** `attributes`: typed values attached to any typeclassed row. */

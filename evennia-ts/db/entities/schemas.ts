@@ -149,8 +149,54 @@ export const MessageTable = defineTable({
     header: text({ default: "" }),
     message: text(),
     date_created: timestamp(),
+    /** What kind of message: `channel`, `page`, or a game's own. */
+    category: text({ default: "" }),
   },
-  indices: [{ name: "idx_messages_channel", columns: ["channel_id", "date_created"] }],
+  indices: [
+    { name: "idx_messages_channel", columns: ["channel_id", "date_created"] },
+    { name: "idx_messages_category", columns: ["category", "date_created"] },
+  ],
+});
+
+/** Party roles of a stored message. */
+export type MessageRole = "sender" | "receiver";
+
+/**
+ * `message_parties`: who sent and who received each stored message (accounts or
+ * objects), so a player's messages are found by an index; `pending` marks a
+ * message not yet delivered to a receiver who was offline.
+ */
+export const MessagePartyTable = defineTable({
+  entityName: "MessageParty",
+  table: "message_parties",
+  columns: {
+    id: idColumn,
+    message_id: integer(),
+    role: text<MessageRole>(),
+    party_kind: text(),
+    party_id: integer(),
+    pending: flag(false),
+  },
+  indices: [
+    { name: "idx_message_parties_party", columns: ["party_kind", "party_id", "role"] },
+    { name: "idx_message_parties_message", columns: ["message_id"] },
+  ],
+});
+
+/** `channel_subscriptions`: the accounts and objects listening to each channel, and whether they muted it. */
+export const ChannelSubscriptionTable = defineTable({
+  entityName: "ChannelSubscription",
+  table: "channel_subscriptions",
+  columns: {
+    id: idColumn,
+    channel_id: integer(),
+    subscriber_kind: text(),
+    subscriber_id: integer(),
+    muted: flag(false),
+    date_created: timestamp(),
+  },
+  uniques: [{ name: "uq_channel_subscriptions", columns: ["channel_id", "subscriber_kind", "subscriber_id"] }],
+  indices: [{ name: "idx_channel_subscriptions_subscriber", columns: ["subscriber_kind", "subscriber_id"] }],
 });
 
 /** `help_entries` */
@@ -236,6 +282,8 @@ export const frameworkTables = [
   ScriptTable,
   ChannelTable,
   MessageTable,
+  MessagePartyTable,
+  ChannelSubscriptionTable,
   HelpEntryTable,
   AttributeTable,
   TagTable,

@@ -1,0 +1,142 @@
+/**
+ * `name` (`rename`) and `desc`: change what an object is called and how it looks.
+ */
+import { DefaultAccount } from "../../../typeclasses/accounts.ts";
+import { findAccount } from "../../../typeclasses/search.ts";
+import type { DefaultObject } from "../../../typeclasses/objects.ts";
+import { mayBuild, noPermission } from "./access.ts";
+import { ObjManipCommand } from "./obj-manip-command.ts";
+
+/** `name <obj> = <newname>;alias1;alias2`, or `name *<account> = <newname>`. */
+export class CmdName extends ObjManipCommand {
+  override key = "name";
+  override aliases = ["rename"];
+  override locks = "cmd:perm(rename) or perm(Builder)";
+  override help = `Change the name and/or aliases of an object.
+
+Usage:
+  name <obj> = <newname>;alias1;alias2
+
+Renames an object; aliases after the new name, each after a semicolon, are
+added to those it has. Leave the name out ("name box = ;crate") to only add
+aliases. Use *<account> to rename an account (no aliases). You need the
+object's "control" or "edit" lock.
+
+Examples:
+  name sword = Excalibur;blade
+  rename north = north gate;gate
+  name *anna = Annabel`;
+
+  override async func(): Promise<void> {
+    const caller = this.builder();
+    if (!caller) return;
+    const objname = this.lhsObjs[0]?.name ?? "";
+    if (!this.args.trim() || !objname) {
+      this.msg("Usage: name <obj> = <newname>[;alias;alias;...]");
+      return;
+    }
+    // the new name is everything before the first ";" (a ":" or "," in it is kept)
+    const [newname = "", ...rest] = (this.rhs ?? "").split(";").map((part) => part.trim());
+    const aliases = rest.filter(Boolean);
+    if (objname.startsWith("*") && caller.account) {
+      await this.renameAccount(objname.slice(1).trim(), newname, aliases);
+      return;
+    }
+    const obj = await caller.search(objname);
+    if (!obj) return;
+    if (!newname && aliases.length === 0) {
+      this.msg("No names or aliases defined!");
+      return;
+    }
+    if (!mayBuild(obj, caller, "edit")) {
+      this.msg(`You don't have the right to edit ${obj.key}.`);
+      return;
+    }
+    if (newname) obj.key = newname;
+    for (const alias of aliases) obj.aliases.add(alias);
+    const aliasText = aliases.length ? ` (${aliases.join(", ")})` : "";
+    this.msg(newname ? `Object's name changed to '${newname}'${aliasText}.` : `Aliases added to ${obj.key}:${aliasText}.`);
+  }
+
+  private async renameAccount(name: string, newname: string, aliases: string[]): Promise<void> {
+    const account = name ? await findAccount(name) : null;
+    if (!(account instanceof DefaultAccount)) {
+      this.msg(`Could not find account '${name}'.`);
+      return;
+    }
+    if (aliases.length) {
+      this.msg("Accounts can't have aliases.");
+      return;
+    }
+    if (!newname) {
+      this.msg("No name defined!");
+      return;
+    }
+    if (!(account.access(this.caller, "control") || account.access(this.caller, "edit"))) {
+      this.msg(`You don't have right to edit this account ${account.key}.`);
+      return;
+    }
+    const taken = await findAccount(newname);
+    if (taken && taken !== account) {
+      this.msg(`There is already an account named '${taken.key}'.`);
+      return;
+    }
+    account.username = newname;
+    this.msg(`Account's name changed to '${newname}'.`);
+  }
+}
+
+/** `desc [<obj> =] <description>`: set the `desc` attribute (of the room when no object is named). */
+export class CmdDesc extends ObjManipCommand {
+  override key = "desc";
+  override switchOptions = ["edit"];
+  override locks = "cmd:perm(desc) or perm(Builder)";
+  override help = `Describe an object or the current room.
+
+Usage:
+  desc [<obj> =] <description>
+
+Switches:
+  edit - open the line editor on the description. Not available yet: the
+         line editor (EvEditor) is still to come.
+
+Sets the "desc" attribute of an object, or of your location when no object
+is named. You need the object's "control" or "edit" lock.
+
+Examples:
+  desc A sunny meadow, full of flowers.
+  desc sword = A sharp, shiny blade.`;
+
+  override async func(): Promise<void> {
+    const caller = this.builder();
+    if (!caller) return;
+    if (this.switches.includes("edit")) {
+      this.msg("|rThe line editor (EvEditor) is not available yet.|n Set the description with: desc [<obj> =] <description>");
+      return;
+    }
+    if (!this.args.trim()) {
+      this.msg("Usage: desc [<obj> =] <description>");
+      return;
+    }
+    let desc: string;
+    let obj: DefaultObject | null;
+    if (this.rhs !== null) {
+      obj = await caller.search(this.lhs);
+      if (!obj) return;
+      desc = this.rhs;
+    } else {
+      obj = caller.location;
+      if (!obj) {
+        this.msg("|rYou don't have a location to describe.|n");
+        return;
+      }
+      desc = this.args.trim();
+    }
+    if (!mayBuild(obj, caller, "edit")) {
+      this.msg(noPermission("edit the description of", obj));
+      return;
+    }
+    obj.db.desc = desc;
+    this.msg(`The description was set on ${obj.getDisplayName(caller)}.`);
+  }
+}
