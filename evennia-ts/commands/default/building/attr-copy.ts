@@ -7,7 +7,7 @@
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
 import { MuxCommand } from "../../mux-command.ts";
-import { parseObjAttr, parseObjAttrList } from "./attr-spec.ts";
+import { parseObjectAttrSpec } from "./object-spec.ts";
 import { findObject, mayEdit } from "./target-search.ts";
 import { reprValue } from "./value-display.ts";
 
@@ -78,8 +78,8 @@ Examples:
       this.msg(`Usage:\n${FORMS.map((f) => `  ${name}${f}`).join("\n")}`);
       return;
     }
-    const source = parseObjAttr(this.lhs);
-    const targets = parseObjAttrList(this.rhslist);
+    const source = parseObjectAttrSpec(this.lhs);
+    const targets = this.rhslist.filter((p) => p.trim() !== "").map(parseObjectAttrSpec);
     let attrs = source.attrs;
     let from: TypedObject | null;
     if (attrs.length === 0) {

@@ -16,7 +16,7 @@ import type { CmdSet } from "../../cmdset.ts";
 import type { CommandSession } from "../../command.ts";
 import { evmore } from "../../evmore.ts";
 import { MuxCommand } from "../../mux-command.ts";
-import { parseObjAttrList } from "./attr-spec.ts";
+import { parseObjectAttrSpec } from "./object-spec.ts";
 import { ExamineFormatter, framed, type ExamineCmdSets } from "./examine-format.ts";
 import { findAccountFor, findObject, findTypedByKey } from "./target-search.ts";
 
@@ -74,7 +74,7 @@ Examples:
       await this.examineOne(formatter, location, [], "object");
       return;
     }
-    for (const spec of parseObjAttrList(this.lhslist)) {
+    for (const spec of this.lhslist.filter((p) => p.trim() !== "").map(parseObjectAttrSpec)) {
       const type = this.typeFor(spec.name);
       const target = await this.find(spec.name, type);
       if (!target) continue;

@@ -8,7 +8,7 @@ import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
 import { tryParseLiteral } from "../../../utils/literal-parse.ts";
 import { MuxCommand } from "../../mux-command.ts";
-import { parseObjAttr, type ObjAttrSpec } from "./attr-spec.ts";
+import { parseObjectAttrSpec, type ObjectAttrSpec } from "./object-spec.ts";
 import { nestedDelete, nestedGet, nestedSet, NOT_FOUND, splitNestedName } from "./nested-attr.ts";
 import { baseTypeclassOf, findAccountFor, findObject, findTypedByKey, mayEdit } from "./target-search.ts";
 import { displayValue } from "./value-display.ts";
@@ -74,7 +74,7 @@ Examples:
       this.msg(SET_USAGE);
       return;
     }
-    const spec = parseObjAttr(this.lhs);
+    const spec = parseObjectAttrSpec(this.lhs);
     const target = await this.findTarget(spec.name);
     if (!target) return;
     if (this.switches.includes("edit")) {
@@ -230,7 +230,7 @@ Examples:
       this.msg("Usage: wipe <object>[/<attr>/<attr>...]");
       return;
     }
-    const spec: ObjAttrSpec = parseObjAttr(this.lhs);
+    const spec: ObjectAttrSpec = parseObjectAttrSpec(this.lhs);
     if (!spec.name) {
       this.msg("Usage: wipe <object>[/<attr>/<attr>...]");
       return;
