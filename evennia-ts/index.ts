@@ -32,6 +32,19 @@ export { ensureDefaultChannels, joinDefaultChannels, mudInfoChannel } from "./ty
 export { storeMessage, channelHistory, channelMessageCount, messagesOf, takePending, type StoredMessage, type MessageParty, type NewMessage } from "./typeclasses/messages.ts";
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
+export {
+  FuncParser,
+  inlineFunctions,
+  STANDARD_FUNCTIONS,
+  ACTOR_STANCE_FUNCTIONS,
+  verbActorStance,
+  pronounViewpoints,
+  type FuncContext,
+  type FuncParserOptions,
+  type InlineFunction,
+  type ParseOptions,
+} from "./utils/funcparser/index.ts";
+export { signals, Signals, type SignalMap, type SignalName, type SignalListener } from "./typeclasses/signals.ts";
 
 export {
   Command,

@@ -14,6 +14,7 @@ import { setActiveSettings } from "../conf/active-settings.ts";
 import { accountTypeclass } from "../typeclasses/accounts.ts";
 import { purgeGuests } from "../typeclasses/guests.ts";
 import { setSessionRegistry } from "../typeclasses/sessions.ts";
+import { signals } from "../typeclasses/signals.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
 import "../commands/default/cmdsets.ts";
@@ -217,6 +218,8 @@ export class Server {
   stop(mode: ShutdownMode | "link-lost"): Promise<void> {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
+      // signals, stall watchdog and worker pool (issue 14): announce the reload, stop watching
+      if (mode === "reload") signals.emit("serverReloading", {});
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       await Promise.allSettled([...this.inFlight]);
       if (this.db && this.sessions) {
@@ -240,6 +243,7 @@ export class Server {
       setSessionRegistry(null);
       this.link?.close("server stopped");
       this.link = null;
+      signals.emit("serverStopped", { mode });
       this.resolveStopped(mode);
     })();
     return this.stopping;
@@ -319,6 +323,7 @@ export class Server {
     }
     await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
     await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
+    signals.emit("serverStarted", { mode });
     this.link?.send({ t: "synced" });
   }
 
