@@ -44,6 +44,10 @@ export {
   type InlineFunction,
   type ParseOptions,
 } from "./utils/funcparser/index.ts";
+export { runAsync, runAsyncThen, type BackgroundCallbacks } from "./db/background-work.ts";
+export { WorkerPool, type WorkerTask, type WorkerPoolOptions, type RunOptions } from "./utils/worker-pool.ts";
+export { trackActivity, beginActivity, endActivity, type Activity } from "./utils/activity.ts";
+export { StallWatchdog, describeStall, type StallReport, type StallWatchdogOptions } from "./server/stall-watchdog.ts";
 export { signals, Signals, type SignalMap, type SignalName, type SignalListener } from "./typeclasses/signals.ts";
 
 export {

@@ -295,6 +295,13 @@ export interface Settings {
   feedEntryTemplate: string;
   /** The game's web address (or any contact URL), named in the feed bot's User-Agent; "" for none. */
   feedContactUrl: string;
+
+  /** Worker threads for `runAsync` background tasks (docs/background-work.md). */
+  workerPoolSize: number;
+  /** Time limit of a `runAsync` task in seconds, after which its worker is stopped (0: none). */
+  backgroundTaskTimeout: number;
+  /** Log when the event loop is blocked longer than this many ms, naming the command (0: off; docs/background-work.md). */
+  stallWarningMs: number;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -409,6 +416,9 @@ export const defaultSettings: Settings = {
   feedMaxConcurrentFetches: 4,
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
+  workerPoolSize: 2,
+  backgroundTaskTimeout: 0,
+  stallWarningMs: 500,
 };
 
 /** What a game's settings file may set. */

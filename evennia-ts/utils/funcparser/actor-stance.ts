@@ -10,6 +10,7 @@
  * comes from `getDisplayName(receiver)` (else `key`), a gender from a `gender`
  * property or method, else the `gender` attribute (`obj.db.gender`), else neutral.
  */
+import { EvenniaError } from "../errors.ts";
 import { verbActorStance } from "./conjugate.ts";
 import type { FuncContext, InlineFunction } from "./parser.ts";
 import { normalizeGender, pronounViewpoints, type PronounGender, type PronounPerson } from "./pronouns.ts";
@@ -27,7 +28,7 @@ function who(context: FuncContext, key: unknown, fn: string): { obj: unknown; re
   const mapped = key !== undefined && context.mapping && typeof key === "string" && key in context.mapping ? context.mapping[key] : undefined;
   const obj = mapped ?? context.caller;
   if (obj === undefined || obj === null || context.receiver === undefined || context.receiver === null) {
-    throw new Error(`$${fn}() needs a caller and a receiver`);
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `$${fn}() needs a caller and a receiver`);
   }
   return { obj, receiver: context.receiver };
 }

@@ -6,6 +6,7 @@
  * {@link InlineFunction}; numbers and widths are clamped to the parser's output
  * limit, so `$space(999999999)` cannot eat the memory.
  */
+import { EvenniaError } from "../errors.ts";
 import { numberToWords, pluralize, withArticle } from "../inflect.ts";
 import { cropMarkup, padMarkup, type Align } from "../text/markup.ts";
 import type { FuncContext, InlineFunction } from "./parser.ts";
@@ -60,7 +61,7 @@ const random: InlineFunction = (args, _kwargs, context) => {
   const [minArg, maxArg] = args.length === 1 ? [0, args[0]] : [args[0], args[1]];
   const min = toNumber(minArg);
   const max = toNumber(maxArg);
-  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new RangeError("$random needs numbers");
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new EvenniaError("EV_ERR_BAD_INPUT", "$random needs numbers");
   if (isFloatText(minArg) || isFloatText(maxArg)) return min + (max - min) * rnd();
   const [lo, hi] = [Math.ceil(Math.min(min, max)), Math.floor(Math.max(min, max))];
   return lo + Math.floor(rnd() * (hi - lo + 1));
@@ -134,7 +135,7 @@ export const STANDARD_FUNCTIONS: Readonly<Record<string, InlineFunction>> = {
   /** `$choice(a, b, c)`: one of the arguments. */
   choice: (args, _kwargs, context) => (args.length === 0 ? "" : args[Math.min(args.length - 1, Math.floor(context.parser.random() * args.length))]),
   /**
-   * `$time()`: the server's clock, `HH:MM` (UTC); `$time(seconds)` adds seconds. Games
+   * `$time()`: the server's clock, `HH:MM` (UTC); `$time(seconds)`: `HH:MM:SS`. Games
    * with a game clock register their own `$time`.
    */
   time: (args) => {
