@@ -20,7 +20,7 @@
  * the rest of the string as written) after `maxSteps` characters of work, so a
  * hostile string costs a bounded amount of time and memory.
  */
-import { EvenniaError } from "../errors.ts";
+import { EvenniaError, isEvenniaError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
 
 const log = getLogger("funcparser");
@@ -72,9 +72,6 @@ const ESCAPE = "\\";
 const START = "$";
 const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 const CLOSERS = new Set([")", "]", "}"]);
-
-/** Thrown inside a parse to stop it: the work budget ran out. */
-class BudgetSpent extends Error {}
 
 /** The state of one `parse` call. */
 interface Run {
@@ -185,7 +182,8 @@ export class FuncParser {
       }
       if (pos < source.length) out += source.slice(pos);
     } catch (err) {
-      if (!(err instanceof BudgetSpent)) throw err;
+      // the work budget ran out (any other error goes on)
+      if (!(isEvenniaError(err, "EV_ERR_LIMIT") && run.steps > this.maxSteps)) throw err;
       log.warn(`a string of ${source.length} characters took too much parsing; the rest is left as written`);
       out += source.slice(pos);
     }
@@ -198,7 +196,7 @@ export class FuncParser {
   }
 
   private step(run: Run): void {
-    if (++run.steps > this.maxSteps) throw new BudgetSpent();
+    if (++run.steps > this.maxSteps) throw new EvenniaError("EV_ERR_LIMIT", `parsing took more than ${this.maxSteps} steps`);
   }
 
   /**
@@ -318,7 +316,8 @@ export class FuncParser {
       const value = fn(args, kwargs, run.context);
       return typeof value === "string" && value.length > this.maxOutputLength ? value.slice(0, this.maxOutputLength) : value;
     } catch (err) {
-      if (run.raiseErrors) throw err instanceof EvenniaError ? err : new EvenniaError("EV_ERR_BAD_INPUT", `$${name}() failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      if (run.raiseErrors && err instanceof EvenniaError) throw err;
+      if (run.raiseErrors) throw new EvenniaError("EV_ERR_BAD_INPUT", `$${name}() failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       log.debug(`inline function $${name}() failed; left as written`, err);
       return raw;
     }
