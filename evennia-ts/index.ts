@@ -142,7 +142,7 @@ export { hasPermission, PERMISSION_HIERARCHY } from "./locks/permissions.ts";
 
 export { registerInputFunc, type InputFunc } from "./server/inputfuncs.ts";
 export type { ServerSession } from "./server/server-session.ts";
-export { runInUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";
+export { runInUnitOfWork, runInNewUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";
 export { registerGameSchema, type GameSchema } from "./db/game-schema.ts";
 export { unregisterInputFunc } from "./server/inputfuncs.ts";
 export {

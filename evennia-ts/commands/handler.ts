@@ -193,10 +193,13 @@ export class CommandHandler {
 
   /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
   private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    const activity = beginActivity(describeCommandRun("(answer to a question)", question.hidden ? "(hidden input)" : rawLine, session.puppet ?? session.account ?? session, session));
     try {
       await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
     } catch (err) {
       this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
+    } finally {
+      endActivity(activity);
     }
   }
 

@@ -34,23 +34,23 @@ it("on, once and off; a throwing listener is logged and the others still hear", 
   const hub = new Signals();
   const heard: string[] = [];
   await capturingErrors(async (errors) => {
-  const stop = hub.on("serverStarted", (e) => void heard.push(`a:${e.mode}`));
-  hub.on("serverStarted", () => {
-    throw new Error("boom");
-  });
-  hub.on("serverStarted", async () => Promise.reject(new Error("async boom")));
-  hub.once("serverStarted", (e) => void heard.push(`once:${e.mode}`));
-  hub.on("serverStarted", (e) => void heard.push(`z:${e.mode}`));
-  hub.emit("serverStarted", { mode: "start" });
-  await hub.idle();
-  expect(heard).toEqual(["a:start", "once:start", "z:start"]);
-  expect(errors).toHaveLength(2);
-  expect(errors[0]).toMatch(/listener of signal serverStarted failed \[error id [0-9a-f]{8}\]; the other listeners ran Error: boom/);
-  stop();
-  hub.emit("serverStarted", { mode: "reload" });
-  await hub.idle();
-  expect(heard).toEqual(["a:start", "once:start", "z:start", "z:reload"]);
-  expect(hub.listenerCount("serverStarted")).toBe(3);
+    const stop = hub.on("serverStarted", (e) => void heard.push(`a:${e.mode}`));
+    hub.on("serverStarted", () => {
+      throw new Error("boom");
+    });
+    hub.on("serverStarted", async () => Promise.reject(new Error("async boom")));
+    hub.once("serverStarted", (e) => void heard.push(`once:${e.mode}`));
+    hub.on("serverStarted", (e) => void heard.push(`z:${e.mode}`));
+    hub.emit("serverStarted", { mode: "start" });
+    await hub.idle();
+    expect(heard).toEqual(["a:start", "once:start", "z:start"]);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/listener of signal serverStarted failed \[error id [0-9a-f]{8}\]; the other listeners ran Error: boom/);
+    stop();
+    hub.emit("serverStarted", { mode: "reload" });
+    await hub.idle();
+    expect(heard).toEqual(["a:start", "once:start", "z:start", "z:reload"]);
+    expect(hub.listenerCount("serverStarted")).toBe(3);
   });
 });
 
@@ -88,21 +88,21 @@ describeWithWorld("signals", (w) => {
 
   it("a listener runs in its own unit of work: its writes persist, and its failure leaves the command alone", async () => {
     await capturingErrors(async (errors) => {
-    signals.on("objectCreated", ({ object }) => {
-      object.db.seen = true;
-    });
-    signals.on("objectCreated", ({ object }) => {
-      object.db.broken = true;
-      throw new Error("listener bug");
-    });
-    const obj = await w.world.unit(() => createObject(undefined, { key: "watched", location: w.world.room1 }));
-    await signals.idle();
-    expect(obj.isDeleted).toBe(false);
-    expect(obj.db.seen).toBe(true);
-    expect(obj.db.broken).toBeUndefined(); // rolled back with its listener
-    const rows = await w.world.fixture.db.query<{ key: string }>("SELECT key FROM attributes WHERE owner_id = ? AND owner_kind = 'object' ORDER BY key", [obj.id]);
-    expect(rows.map((r) => r.key)).toEqual(["seen"]);
-    expect(errors).toHaveLength(1);
+      signals.on("objectCreated", ({ object }) => {
+        object.db.seen = true;
+      });
+      signals.on("objectCreated", ({ object }) => {
+        object.db.broken = true;
+        throw new Error("listener bug");
+      });
+      const obj = await w.world.unit(() => createObject(undefined, { key: "watched", location: w.world.room1 }));
+      await signals.idle();
+      expect(obj.isDeleted).toBe(false);
+      expect(obj.db.seen).toBe(true);
+      expect(obj.db.broken).toBeUndefined(); // rolled back with its listener
+      const rows = await w.world.fixture.db.query<{ key: string }>("SELECT key FROM attributes WHERE owner_id = ? AND owner_kind = 'object' ORDER BY key", [obj.id]);
+      expect(rows.map((r) => r.key)).toEqual(["seen"]);
+      expect(errors).toHaveLength(1);
     });
   });
 
