@@ -19,6 +19,7 @@ import { NotLoadedError } from "../typeclasses/attribute-handler.ts";
 import type { PermissionHolder } from "../locks/permissions.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { beginActivity, endActivity } from "../utils/activity.ts";
 import type { CmdSet } from "./cmdset.ts";
 import { configureDefaultCmdSets, FRAMEWORK_CMDSET_PATHS, type DefaultCmdSetPaths } from "./cmdset-handler.ts";
 import { gatherCmdSets } from "./cmdset-gather.ts";
@@ -75,6 +76,16 @@ function caretNotation(ch: string): string {
   if (code < 0x20) return `^${String.fromCharCode(code + 64)}`;
   if (code === 0x7f) return "^?";
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** How a running command is named in stall reports: `command "dig" ("dig/tel Hall") by Anna (account anna, session 3)`. */
+export function describeCommandRun(cmdname: string, raw: string, caller: unknown, session: CommandSession): string {
+  const typed = raw.trim();
+  const shown = typed.length > 60 ? `${typed.slice(0, 60)}...` : typed;
+  const key = caller && typeof caller === "object" && "key" in caller ? (caller as { key: unknown }).key : undefined;
+  const who = String(key ?? "an unlogged session");
+  const account = session.account && session.account.key !== who ? `account ${session.account.key}, ` : "";
+  return `command "${cmdname}" ("${shown}") by ${who} (${account}session ${session.sessid})`;
 }
 
 /** Runs players' commands. */
@@ -186,10 +197,13 @@ export class CommandHandler {
 
   /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
   private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    const activity = beginActivity(describeCommandRun("(answer to a question)", question.hidden ? "(hidden input)" : rawLine, session.puppet ?? session.account ?? session, session));
     try {
       await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
     } catch (err) {
       this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
+    } finally {
+      endActivity(activity);
     }
   }
 
@@ -286,16 +300,22 @@ export class CommandHandler {
     };
     if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
     else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
-    await runInUnitOfWork(this.db, async () => {
-      try {
-        if ((await cmd.atPreCmd()) === false) return;
-        await cmd.parse();
-        await cmd.func();
-        await cmd.atPostCmd();
-      } catch (err) {
-        if (!(err instanceof InterruptCommand)) throw err;
-      }
-    });
+    // the stall watchdog (server/stall-watchdog.ts) names what ran when the loop was blocked
+    const activity = beginActivity(describeCommandRun(call.rawCmdname, call.raw, cmd.caller, session));
+    try {
+      await runInUnitOfWork(this.db, async () => {
+        try {
+          if ((await cmd.atPreCmd()) === false) return;
+          await cmd.parse();
+          await cmd.func();
+          await cmd.atPostCmd();
+        } catch (err) {
+          if (!(err instanceof InterruptCommand)) throw err;
+        }
+      });
+    } finally {
+      endActivity(activity);
+    }
   }
 
   private reportFailure(session: CommandSession, line: string, err: unknown): void {

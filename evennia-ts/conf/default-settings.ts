@@ -301,6 +301,13 @@ export interface Settings {
    * back at the next start while it is listed here: remove it here too.
    */
   feeds: { channel: string; url: string }[];
+
+  /** Worker threads for `runAsync` background tasks (docs/background-work.md). */
+  workerPoolSize: number;
+  /** Time limit of a `runAsync` task in seconds, after which its worker is stopped (0: none). */
+  backgroundTaskTimeout: number;
+  /** Log when the event loop is blocked longer than this many ms, naming the command (0: off; docs/background-work.md). */
+  stallWarningMs: number;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -416,6 +423,9 @@ export const defaultSettings: Settings = {
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
   feeds: [],
+  workerPoolSize: 2,
+  backgroundTaskTimeout: 0,
+  stallWarningMs: 500,
 };
 
 /** What a game's settings file may set. */

@@ -34,6 +34,7 @@ import { OptionHandler } from "./option-handler.ts";
 import { getStore } from "./store-context.ts";
 import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
+import { signals } from "./signals.ts";
 
 const log = getLogger("accounts");
 /** Unregistered character typeclasses already warned about (once each). */
@@ -459,6 +460,8 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     sessionRegistry()?.sync(session);
     if (this.lastPuppet !== obj) this.db[LAST_PUPPET_ATTR] = obj;
     await obj.atPostPuppet();
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("accountPuppeted", { account: this, session, object: obj });
     return true;
   }
 
@@ -476,6 +479,8 @@ export class DefaultAccount extends TypedObject<AccountRow> {
         if (!obj.hasSessions && obj.account === this) obj.account = null;
         setSessionLink(s, "puppet", null);
         await obj.atPostUnpuppet(this, s);
+        // signal (typeclasses/signals.ts): heard after the unit of work commits
+        signals.emit("accountUnpuppeted", { account: this, session: s, object: obj });
       }
       setSessionLink(s, "puppet", null);
       sessionRegistry()?.sync(s);
