@@ -10,6 +10,7 @@ import { CmdOption, CmdStyle } from "./account-options.ts";
 import { CmdSessions, CmdWho } from "./account-sessions.ts";
 import { CmdAccounts } from "./accounts-list.ts";
 import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, CmdWall } from "./admin/index.ts";
+import { CmdBatchCode, CmdBatchCommands } from "./batch/batchprocess.ts";
 import { CmdCopy } from "./building/copy.ts";
 import { CmdCreate } from "./building/create.ts";
 import { CmdDestroy } from "./building/destroy.ts";
@@ -17,6 +18,7 @@ import { CmdDig, CmdTunnel } from "./building/dig.ts";
 import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
 import { CmdDesc, CmdName } from "./building/name-desc.ts";
 import { CmdSetHome } from "./building/sethome.ts";
+import { CmdSpawn } from "./building/spawn.ts";
 import { CmdTeleport } from "./building/teleport.ts";
 import { CmdAccess, CmdDrop, CmdGet, CmdGive, CmdHome, CmdInventory, CmdLook, CmdPose, CmdSay, CmdSetDesc, CmdWhisper } from "./general.ts";
 import { CmdNick } from "./nick.ts";
@@ -92,6 +94,8 @@ export class CharacterCmdSet extends CmdSet {
     // building: creating and moving things in the world
     this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
     this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
+    // prototypes and batch building
+    this.add(CmdSpawn).add(CmdBatchCommands).add(CmdBatchCode);
   }
 }
 
