@@ -43,6 +43,13 @@ export function resolvePrototypeTypeclass(path: string): { cls: TypeclassConstru
   return `typeclass '${path}' could not be found (no typeclass is registered under that path)`;
 }
 
+/** The class a flattened prototype spawns: its typeclass, else the game's base object typeclass (else the framework's). */
+function prototypeTypeclass(prot: NormalPrototype): ReturnType<typeof resolvePrototypeTypeclass> {
+  if (prot.typeclass !== undefined) return resolvePrototypeTypeclass(prot.typeclass);
+  const base = resolvePrototypeTypeclass(activeSettings().baseObjectTypeclass);
+  return typeof base === "string" ? resolvePrototypeTypeclass("evennia.objects.DefaultObject") : base;
+}
+
 /** Look up parents: extra ones given to a call first, then the library. */
 type ParentLookup = (key: string) => Promise<NormalPrototype | null>;
 
@@ -226,9 +233,7 @@ export async function spawnPrototypes(prototypes: readonly (string | Prototype)[
 
 async function spawnOne(prot: NormalPrototype, options: SpawnOptions): Promise<DefaultObject> {
   const name = prot.prototype_key ? `'${prot.prototype_key}'` : "(unnamed)";
-  const typeclassPath = prot.typeclass ?? activeSettings().baseObjectTypeclass;
-  let resolved = resolvePrototypeTypeclass(typeclassPath);
-  if (typeof resolved === "string" && prot.typeclass === undefined) resolved = resolvePrototypeTypeclass("evennia.objects.DefaultObject");
+  const resolved = prototypeTypeclass(prot);
   if (typeof resolved === "string") throw new EvenniaError("EV_ERR_TYPECLASS", `Prototype ${name}: ${resolved}.`);
   const key = String(initValue(prot.key ?? `Spawned-${randomBytes(3).toString("hex")}`)).trim() || `Spawned-${randomBytes(3).toString("hex")}`;
   const location = prot.location !== undefined ? await objectFor(prot.location, "location", name) : (options.defaultLocation ?? null);
@@ -348,8 +353,7 @@ async function applyPrototype(obj: DefaultObject, prot: NormalPrototype, exact: 
     }
   }
   if (has("typeclass")) {
-    const wanted = prot.typeclass ?? activeSettings().baseObjectTypeclass;
-    const found = resolvePrototypeTypeclass(wanted);
+    const found = prototypeTypeclass(prot);
     if (typeof found === "string") throw new EvenniaError("EV_ERR_TYPECLASS", `Prototype ${name}: ${found}.`);
     if (found.path !== obj.typeclassPath) {
       obj.swapTypeclass(found.path);
