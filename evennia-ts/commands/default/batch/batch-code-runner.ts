@@ -73,7 +73,7 @@ export async function runBatchCodeBlock(block: string, batchFile: string, env: B
 
 /** The error and the code around the line it points at (numbered as in the block, headers included). */
 function describeFailure(err: unknown, source: string, file: string): string {
-  const error = err instanceof Error ? err : new Error(String(err));
+  const error = err instanceof Error ? err : { name: "Error", message: String(err), stack: "" };
   const base = path.basename(file);
   const where = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(error.stack ?? "");
   const lines = source.split("\n");
