@@ -13,6 +13,7 @@ import { afterEach, expect, it } from "vitest";
 import { clearModulePrototypes, deletePrototype, getPrototype, registerPrototypes, savePrototype, searchPrototypes } from "../../evennia-ts/prototypes/prototype-library.ts";
 import { homogenizePrototype, PROTOTYPE_TAG_CATEGORY } from "../../evennia-ts/prototypes/prototype.ts";
 import { batchUpdateObjectsWithPrototype, flattenPrototype, spawn, spawnPrototypes, validatePrototype } from "../../evennia-ts/prototypes/spawner.ts";
+import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
 import { describeWithWorld, type TestWorld } from "../../evennia-ts/testing/index.ts";
 import { DefaultObject, registerTypeclass } from "../../evennia-ts/typeclasses/index.ts";
 
@@ -179,6 +180,21 @@ describeWithWorld("prototypes: database and module prototypes", (w) => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describeWithWorld("prototypes: the game template's world/prototypes.ts", (w) => {
+  it("loads and spawns the shipped chair and armchair (which inherits from the chair)", async () => {
+    class TemplateObject extends DefaultObject {}
+    registerTypeclass("typeclasses.objects.Object", TemplateObject);
+    w.world.settings.gameDir = path.join(packageRoot, "game_template");
+    clearModulePrototypes();
+    expect((await searchPrototypes({ tags: ["furniture"] })).map((f) => f.prototype.prototype_key)).toEqual(["armchair", "chair"]);
+    const [armchair] = await w.world.unit(() => spawn("armchair"));
+    expect(armchair).toBeInstanceOf(TemplateObject);
+    expect(armchair!.key).toBe("armchair");
+    expect(armchair!.db.weight).toBe(12);
+    expect(armchair!.db.desc).toMatch(/deep armchair/);
   });
 });
 

@@ -7,12 +7,13 @@
 import { afterEach, expect, it } from "vitest";
 import { CmdSpawn } from "../../../evennia-ts/commands/default/building/spawn.ts";
 import { clearModulePrototypes, getPrototype, registerPrototypes } from "../../../evennia-ts/prototypes/prototype-library.ts";
+import type { Prototype } from "../../../evennia-ts/prototypes/prototype.ts";
 import { callCommand, describeWithWorld, type TestWorld } from "../../../evennia-ts/testing/index.ts";
 import { search, type DefaultObject } from "../../../evennia-ts/typeclasses/index.ts";
 
 afterEach(() => clearModulePrototypes());
 
-const BALL = { prototype_key: "ball", prototype_desc: "A bouncy ball", prototype_tags: ["toy"], typeclass: "evennia.objects.DefaultObject", key: "red ball", attrs: [["bounce", 3]] };
+const BALL: Prototype = { prototype_key: "ball", prototype_desc: "A bouncy ball", prototype_tags: ["toy"], typeclass: "evennia.objects.DefaultObject", key: "red ball", attrs: [["bounce", 3]] };
 
 async function objectsNamed(world: TestWorld, key: string): Promise<{ id: number; location_id: number | null }[]> {
   return world.fixture.db.query("SELECT id, location_id FROM objects WHERE key = ? ORDER BY id", [key]);

@@ -43,7 +43,6 @@ export function formatPrototype(prototype: NormalPrototype): string {
 /** `spawn[/switches] <prototype_key or {prototype}>`. */
 export class CmdSpawn extends MuxCommand {
   override key = "spawn";
-  override aliases = ["olc"];
   override switchOptions = ["noloc", "search", "list", "show", "examine", "raw", "save", "delete", "update"];
   override locks = "cmd:perm(spawn) or perm(Builder)";
   override helpCategory = "building";
