@@ -22,6 +22,7 @@ import { createObject } from "../typeclasses/create.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass, typeclassPathOf, type TypeclassConstructor } from "../typeclasses/registry.ts";
 import { getById, search } from "../typeclasses/search.ts";
+import { sessionRegistry } from "../typeclasses/sessions.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { getPrototype } from "./prototype-library.ts";
@@ -244,7 +245,8 @@ async function spawnOne(prot: NormalPrototype, options: SpawnOptions): Promise<D
   const obj = await createObject(resolved.cls, {
     key,
     location,
-    home: home ?? location,
+    // as Evennia: the default home when the prototype names none (else where it is made)
+    home: home ?? (await sessionRegistry()?.defaultHome()) ?? location,
     destination,
     aliases: prot.aliases ?? [],
     tags: tags.map(([k, c]) => (c ? [k, c] : k)),

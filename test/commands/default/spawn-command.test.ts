@@ -39,6 +39,9 @@ describeWithWorld("spawn", (w) => {
     await callCommand(w.world, CmdSpawn, `/noloc {'key': 'lost marble', 'attrs': [('shiny', True)]}`, "Spawned lost marble");
     const [marble] = await objectsNamed(w.world, "lost marble");
     expect(marble!.location_id).toBeNull();
+    // no home in the prototype: the default home, as Evennia's DEFAULT_HOME
+    const [home] = await w.world.fixture.db.query<{ home_id: number }>("SELECT home_id FROM objects WHERE id = ?", [marble!.id]);
+    expect(Number(home!.home_id)).toBe(w.world.room1.id);
   });
 
   it("reports bad prototypes clearly and creates nothing", async () => {
