@@ -60,6 +60,9 @@ describe("batch file parsing", () => {
     expect(blocks[0]).toContain("const GOLD = 10;");
     expect(blocks[1]).toMatch(/const GOLD = 10;[\s\S]*print\(GOLD \* 2\);/);
     expect(parseBatchCode("print(1);\nprint(2);\n")).toHaveLength(1);
+    // markers as line comments keep the file valid TypeScript
+    const commented = parseBatchCode("// #HEADER\nconst A = 1;\n// #CODE\nprint(A);\n// #INSERT world.more\n", (name) => [`inserted ${name}`]);
+    expect(commented).toEqual([expect.stringMatching(/const A = 1;[\s\S]*print\(A\);/), "inserted world.more"]);
   });
 
   it("resolves dotted paths inside the batch folders only", () => {
@@ -193,9 +196,10 @@ describeWithWorld("batchcode", (w) => {
     writeFileSync(
       path.join(gameDir, "world", "code.ts"),
       [
-        "#HEADER",
+        "// #HEADER",
+        "declare const caller: { key: string }; // for the editor: given at run time",
         'const NAME: string = "golden statue";',
-        "#CODE",
+        "// #CODE",
         "const statue = await createObject(undefined, { key: NAME, location: here });",
         "statue.db.value = 100;",
         'print(`made ${statue.key} in ${here.key}`);',

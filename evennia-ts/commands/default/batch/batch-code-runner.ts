@@ -47,7 +47,9 @@ export async function runBatchCodeBlock(block: string, batchFile: string, env: B
   const file = path.join(path.dirname(batchFile), `.batchcode-${id}.ts`);
   const names = ["caller", "here", "DEBUG", "print", "search", "getById", "createObject", "spawn"];
   const prelude = `const { ${names.join(", ")} } = (globalThis as any)[Symbol.for("evennia-ts.batchcode")].get(${JSON.stringify(id)});`;
-  const source = `${prelude}\n${block}\nexport {};\n`;
+  // `declare const caller: ...` (for the editor) would clash with the prelude: it is type-only, so it goes
+  const declared = new RegExp(`^[ \\t]*declare\\s+(?:const|let|var)\\s+(?:${names.join("|")})\\b[^\\n]*$`, "gm");
+  const source = `${prelude}\n${block.replace(declared, "")}\nexport {};\n`;
   const caller = env.caller as { location?: unknown };
   handoff().set(id, {
     caller: env.caller,
@@ -77,7 +79,8 @@ function describeFailure(err: unknown, source: string, file: string): string {
   const base = path.basename(file);
   const where = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`).exec(error.stack ?? "");
   const lines = source.split("\n");
-  const out = [`${error.name}: ${error.message.replace(/^Transform failed with \d+ errors?:\n/, "")}`];
+  const message = error.message.replace(/^Transform failed with \d+ errors?:\n/, "") || inspect(err, { depth: 1 }).split("\n")[0]!;
+  const out = [`${error.name}: ${message}`];
   if (where) {
     // line 1 of the module is the prelude
     const at = Number(where[1]) - 1;

@@ -8,7 +8,8 @@
  * - **Batch-code files** (`.ts`): TypeScript in blocks. `#HEADER` starts code put in
  *   front of every block (imports, constants); `#CODE` starts a block run on its
  *   own; `#INSERT path.to.file` puts another batch-code file's blocks there, with
- *   that file's own headers. A file without markers is one block.
+ *   that file's own headers. A file without markers is one block. Each marker may
+ *   be written as a line comment (`// #CODE`), so the file stays valid TypeScript.
  *
  * Files are named by a dotted path (`world.build`, or `build`, looked for in each
  * folder of the setting `batchProcessPaths`, `world/` by default), resolved inside
@@ -134,8 +135,10 @@ export function parseBatchCommands(text: string, insert: (name: string) => strin
   return commands;
 }
 
-/** Marker lines of batch-code files. */
-const CODE_MARKER = /^#\s*(HEADER|CODE)\b.*$/;
+/** Marker lines of batch-code files: `#CODE`, or `// #CODE`, which keeps the file valid TypeScript. */
+const CODE_MARKER = /^(?:\/\/\s*)?#\s*(HEADER|CODE)\b.*$/;
+/** `#INSERT` in a batch-code file (also as `// #INSERT`). */
+const CODE_INSERT = /^(?:\/\/\s*)?#\s*INSERT\s+(\S+)\s*$/;
 
 /** The code blocks of the batch-code file `name`, each with the file's headers in front. */
 export function parseBatchCodeFile(name: string, roots: BatchFileRoots, depth = 0, seen: readonly string[] = []): string[] {
@@ -163,7 +166,7 @@ export function parseBatchCode(text: string, insert: (name: string) => string[] 
     current = [];
   };
   for (const line of text.split("\n")) {
-    const insertMatch = INSERT.exec(line);
+    const insertMatch = CODE_INSERT.exec(line);
     const marker = CODE_MARKER.exec(line);
     if (insertMatch) {
       flush();
