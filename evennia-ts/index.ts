@@ -172,4 +172,28 @@ export { stripMarkup, visibleLength, padMarkup, cropMarkup, textWidth, type Alig
 export { crop, pad, wrap, justify, listToString, timeFormat, dedent, formatGrid } from "./utils/text/format.ts";
 export { stringSimilarity, stringSuggestions } from "./utils/text/suggestions.ts";
 export { EvTable, type EvTableOptions, type EvTableBorder, type ColumnOptions } from "./utils/text/evtable.ts";
-export { parseLiteral, tryParseLiteral, formatLiteral, displayLiteral, LiteralSyntaxError, type LiteralValue } from "./utils/literal-parse.ts";
+export { parseLiteral, tryParseLiteral, formatLiteral, displayLiteral, LiteralSyntaxError, type LiteralValue, type LiteralOptions } from "./utils/literal-parse.ts";
+// prototypes and the spawner; batch building
+export * from "./prototypes/prototype.ts";
+export {
+  registerPrototypes,
+  searchPrototypes,
+  getPrototype,
+  savePrototype,
+  deletePrototype,
+  prototypeAccess,
+  type FoundPrototype,
+} from "./prototypes/prototype-library.ts";
+export {
+  spawn,
+  spawnPrototypes,
+  validatePrototype,
+  flattenPrototype,
+  batchUpdateObjectsWithPrototype,
+  prototypeFromObject,
+  type SpawnOptions,
+  type UpdateOptions,
+} from "./prototypes/spawner.ts";
+export { CmdSpawn } from "./commands/default/building/spawn.ts";
+export { CmdBatchCommands, CmdBatchCode, BatchInteractiveCmdSet, BatchSafeCmdSet } from "./commands/default/batch/batchprocess.ts";
+export { parseBatchCommands, parseBatchCode } from "./commands/default/batch/batch-files.ts";

@@ -36,9 +36,11 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   typeclasses: ["locks", "db", "protocol", "conf", "utils"],
   // channels, stored messages, pages and feeds: game data above the typeclasses
   comms: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  commands: ["comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  server: ["commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  web: ["server", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // prototypes and the spawner: object templates above the typeclasses
+  prototypes: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  commands: ["prototypes", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  server: ["prototypes", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  web: ["server", "prototypes", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // offline tools (heap-snapshot analysis) run in their own process and must not load the game
   tools: ["protocol", "conf", "utils"],
 };

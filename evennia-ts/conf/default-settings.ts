@@ -277,6 +277,22 @@ export interface Settings {
    * turn it on only on a development server, never on a public game.
    */
   pyCommandEnabled: boolean;
+  /**
+   * Modules (relative to the game folder) whose exported objects are prototypes for
+   * the spawner (Evennia: PROTOTYPE_MODULES); a missing file is skipped.
+   */
+  prototypeModules: string[];
+  /**
+   * Folders (relative to the game folder) `batchcommand` and `batchcode` read their
+   * files from (Evennia: BASE_BATCHPROCESS_PATHS): `batchcommand build` reads
+   * `world/build.ev`. A path cannot leave these folders.
+   */
+  batchProcessPaths: string[];
+  /**
+   * Allow `batchcode`, which runs TypeScript files from the game folder inside the
+   * server (Developers only, even then). Off by default, like `pyCommandEnabled`.
+   */
+  batchCodeEnabled: boolean;
 
   /** Run the feed bot (`rss2chan`; Evennia: RSS_ENABLED). Off, the command is locked and no feed is fetched. */
   feedsEnabled: boolean;
@@ -415,6 +431,9 @@ export const defaultSettings: Settings = {
   identityMapFlushCheckInterval: 5,
   controlSocket: true,
   pyCommandEnabled: false,
+  prototypeModules: ["world/prototypes.ts"],
+  batchProcessPaths: ["world"],
+  batchCodeEnabled: false,
   feedsEnabled: true,
   feedPollInterval: 600,
   feedRequestTimeout: 30,

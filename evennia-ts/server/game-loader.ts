@@ -61,6 +61,8 @@ export function gameModuleFiles(settings: Settings): string[] {
       ...FOLDERS.flatMap((f) => moduleFiles(path.join(settings.gameDir, f))),
       ...settings.gameModules.map((m) => path.resolve(settings.gameDir, m)),
       ...lockFuncModuleFiles(settings).filter((f) => existsSync(f)),
+      // prototype modules load at start too, so a broken one is reported then
+      ...(settings.prototypeModules ?? []).map((m) => path.resolve(settings.gameDir, m)).filter((f) => existsSync(f)),
     ]),
   ];
 }

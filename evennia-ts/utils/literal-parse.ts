@@ -54,9 +54,15 @@ export type LiteralValue =
  *
  * @throws LiteralSyntaxError when the text is not a literal.
  */
-export function parseLiteral(text: string): LiteralValue {
-  const reader = new LiteralReader(text);
+export function parseLiteral(text: string, options: LiteralOptions = {}): LiteralValue {
+  const reader = new LiteralReader(text, options);
   return reader.readAll();
+}
+
+/** Options of {@link parseLiteral}. */
+export interface LiteralOptions {
+  /** Also read JSON's `true`, `false` and `null` (the `spawn` command takes JSON as well as Python literals). */
+  json?: boolean;
 }
 
 /** {@link parseLiteral}, or `{ ok: false, error }` instead of throwing. */
@@ -83,7 +89,10 @@ class LiteralReader {
   private pos = 0;
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly options: LiteralOptions = {},
+  ) {}
 
   readAll(): LiteralValue {
     this.skipSpace(false);
@@ -473,6 +482,11 @@ class LiteralReader {
         return false;
       case "None":
         return null;
+      case "true":
+      case "false":
+      case "null":
+        if (this.options.json) return name === "true" ? true : name === "false" ? false : null;
+        break;
       case "set": {
         const save = this.pos;
         this.skipSpace(inBrackets);
@@ -521,7 +535,8 @@ function identity(value: LiteralValue): string {
 function buildDict(entries: DictEntry[]): LiteralValue {
   if (entries.every((e) => typeof e.key === "string")) {
     const out: Record<string, LiteralValue> = {};
-    for (const e of entries) out[e.key as string] = e.value;
+    // defineProperty: a key "__proto__" stays an own key instead of changing the object's prototype
+    for (const e of entries) Object.defineProperty(out, e.key as string, { value: e.value, enumerable: true, writable: true, configurable: true });
     return out;
   }
   const byId = new Map<string, DictEntry>();

@@ -13,6 +13,7 @@ import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, 
 import { CmdSetObjAlias } from "./building/alias.ts";
 import { CmdCpAttr, CmdMvAttr } from "./building/attr-copy.ts";
 import { CmdListCmdSets, CmdObjects } from "./building/cmdsets-objects.ts";
+import { CmdBatchCode, CmdBatchCommands } from "./batch/batchprocess.ts";
 import { CmdCopy } from "./building/copy.ts";
 import { CmdCreate } from "./building/create.ts";
 import { CmdDestroy } from "./building/destroy.ts";
@@ -25,6 +26,7 @@ import { CmdDesc, CmdName } from "./building/name-desc.ts";
 import { CmdSetAttribute, CmdWipe } from "./building/set-wipe.ts";
 import { CmdSetHome } from "./building/sethome.ts";
 import { CmdTag } from "./building/tag.ts";
+import { CmdSpawn } from "./building/spawn.ts";
 import { CmdTeleport } from "./building/teleport.ts";
 import { CmdTypeclass } from "./building/typeclass.ts";
 import { CmdAccess, CmdDrop, CmdGet, CmdGive, CmdHome, CmdInventory, CmdLook, CmdPose, CmdSay, CmdSetDesc, CmdWhisper } from "./general.ts";
@@ -106,6 +108,8 @@ export class CharacterCmdSet extends CmdSet {
     // building: properties and inspection
     this.add(CmdSetObjAlias).add(CmdListCmdSets).add(CmdWipe).add(CmdSetAttribute).add(CmdCpAttr).add(CmdMvAttr).add(CmdFind);
     this.add(CmdExamine).add(CmdTypeclass).add(CmdLock).add(CmdTag).add(CmdObjects);
+    // prototypes and batch building
+    this.add(CmdSpawn).add(CmdBatchCommands).add(CmdBatchCode);
   }
 }
 

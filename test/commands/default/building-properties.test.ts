@@ -289,7 +289,7 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     expect(out.text).toContain("Stored Cmdset(s):\n  evennia.commands.default.CharacterCmdSet [DefaultCharacter] (Union, prio 0)");
     expect(out.text).toContain("Merged Cmdset(s):");
     expect(out.text).toContain("[DefaultAccount] (Union, prio -10)");
-    expect(out.text).toMatch(/Commands available to Char \(result of Merged Cmdset\(s\)\):\n {2}alias, [\s\S]*\bexamine\b/);
+    expect(out.text).toMatch(/Commands available to Char \(result of Merged Cmdset\(s\)\):\n {2}about, access, [\s\S]*\balias\b[\s\S]*\bexamine\b/);
     const room = await callCommand(w.world, CmdExamine, "");
     expect(room.text).toContain(`Name/key: Room (${room1.dbref})`);
     expect(room.text).toContain(`Exits: out(${exit1.dbref})`);
