@@ -36,9 +36,11 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   typeclasses: ["locks", "db", "protocol", "conf", "utils"],
   // channels, stored messages, pages and feeds: game data above the typeclasses
   comms: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  commands: ["comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  server: ["commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  web: ["server", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // shared timers and game time (tickers, delays, on-demand state, the game clock): below the commands that show them
+  timers: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  commands: ["timers", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  server: ["timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  web: ["server", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // offline tools (heap-snapshot analysis) run in their own process and must not load the game
   tools: ["protocol", "conf", "utils"],
 };

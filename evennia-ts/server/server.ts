@@ -42,6 +42,7 @@ import { BANNED_MESSAGE, BanList } from "./bans.ts";
 import { CommandRateCounter } from "./command-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
+import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
 import { ServerSession } from "./server-session.ts";
 import { SessionHandler } from "./session-handler.ts";
 
@@ -144,6 +145,7 @@ export class Server {
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
+    await startTimerServices({ db: this.db, settings: this.settings });
     this.registerServices();
   }
 
@@ -231,6 +233,7 @@ export class Server {
         }
       }
       if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
+      await stopTimerServices().catch((err) => log.error("stopping the timers failed", err));
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.commands?.flushLogSummaries();
       this.link?.flush();
