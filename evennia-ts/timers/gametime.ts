@@ -19,6 +19,7 @@
  *   server is down (unless `timeIgnoreDowntimes`), so no moment is missed; with
  *   `timeIgnoreDowntimes` a moment passed during downtime is skipped.
  */
+import { flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -121,7 +122,8 @@ export class GameTime {
   private serverEpochMs = 0;
   private offset = 0;
   private saveTimer: TimerHandle | null = null;
-  private readonly schedules = new Map<number, ScheduledEvent>();
+  /** Replaced (not cleared) at stop: a save staged before still sees what it was staged for. */
+  private schedules = new Map<number, ScheduledEvent>();
   private readonly running = new Set<Promise<void>>();
   private nextId = 1;
 
@@ -163,9 +165,10 @@ export class GameTime {
     if (this.saveTimer) ctx.clock.clearTimer(this.saveTimer);
     this.saveTimer = null;
     for (const event of this.schedules.values()) if (event.handle) ctx.clock.clearTimer(event.handle);
-    this.schedules.clear();
+    this.schedules = new Map();
     this.ctx = null;
     await Promise.allSettled([...this.running]);
+    await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 
   /** Seconds the server has run since its first start, downtime excluded. */
@@ -326,9 +329,10 @@ export class GameTime {
   }
 
   private saveSchedules(ctx: TimerContext): void {
+    const schedules = this.schedules;
     ctx.storage.save(SCHEDULES_KEY, () => ({
       nextId: this.nextId,
-      schedules: [...this.schedules.values()].flatMap((e): SavedSchedule[] =>
+      schedules: [...schedules.values()].flatMap((e): SavedSchedule[] =>
         e.persistent && "saved" in e.target ? [{ id: e.id, moment: e.moment, repeat: e.repeat, callback: e.target.saved, args: e.argsJson ?? "[]" }] : [],
       ),
     }));

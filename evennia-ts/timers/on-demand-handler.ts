@@ -70,7 +70,8 @@ interface SavedTask {
 export class OnDemandHandler {
   private ctx: TimerContext | null = null;
   private runtimeSource: () => number = () => 0;
-  private readonly tasks = new Map<string, OnDemandTask>();
+  /** Replaced (not cleared) at stop: a save staged before still sees what it was staged for. */
+  private tasks = new Map<string, OnDemandTask>();
 
   /** True between {@link start} and {@link stop}. */
   get started(): boolean {
@@ -93,7 +94,7 @@ export class OnDemandHandler {
 
   /** Forget the tasks (they are saved and come back at the next start). */
   stop(): void {
-    this.tasks.clear();
+    this.tasks = new Map();
     this.ctx = null;
   }
 
@@ -171,8 +172,9 @@ export class OnDemandHandler {
   }
 
   private save(ctx: TimerContext): void {
+    const tasks = this.tasks;
     ctx.storage.save(ON_DEMAND_STORAGE_KEY, (): SavedTask[] =>
-      [...this.tasks.values()].map((t) => ({ key: t.key, category: t.category, startedAt: t.startedAt, stages: t.stages.map(([a, n]) => [a, n]) })),
+      [...tasks.values()].map((t) => ({ key: t.key, category: t.category, startedAt: t.startedAt, stages: t.stages.map(([a, n]) => [a, n]) })),
     );
   }
 }

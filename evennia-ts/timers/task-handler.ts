@@ -14,6 +14,7 @@
  * after the start. The callback runs in its own unit of work; a throw is logged with
  * an error id. A task whose object was deleted is dropped when due.
  */
+import { flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -161,7 +162,8 @@ export class DelayedTask {
 /** Every delayed task of the game. */
 export class TaskHandler {
   private ctx: TimerContext | null = null;
-  private readonly tasks = new Map<number, DelayedTask>();
+  /** Replaced (not cleared) at stop: a save staged before still sees the tasks it was staged for. */
+  private tasks = new Map<number, DelayedTask>();
   private readonly running = new Set<Promise<void>>();
   private nextId = 1;
 
@@ -192,9 +194,10 @@ export class TaskHandler {
     const ctx = this.ctx;
     if (!ctx) return;
     for (const task of this.tasks.values()) if (task.handle) ctx.clock.clearTimer(task.handle);
-    this.tasks.clear();
+    this.tasks = new Map();
     this.ctx = null;
     await Promise.allSettled([...this.running]);
+    await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 
   /** Call `callback` once, `seconds` from now; see {@link delay}. */
@@ -280,9 +283,10 @@ export class TaskHandler {
   }
 
   private save(ctx: TimerContext): void {
+    const tasks = this.tasks;
     ctx.storage.save(TASK_STORAGE_KEY, (): SavedTasks => ({
       nextId: this.nextId,
-      tasks: this.all().flatMap((t) => t.savedForm() ?? []),
+      tasks: [...tasks.values()].sort((a, b) => a.id - b.id).flatMap((t) => t.savedForm() ?? []),
     }));
   }
 }

@@ -17,6 +17,7 @@
  *   ticks missed while the server was down are skipped.
  * - A subscription whose object was deleted is dropped at its next tick.
  */
+import { flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -101,8 +102,9 @@ let nextFunctionId = 1;
 /** Shared timers per interval; see the module description. */
 export class TickerHandler {
   private ctx: TimerContext | null = null;
-  private readonly subscriptions = new Map<number, Map<string, Subscription>>();
-  private readonly timers = new Map<number, IntervalTimer>();
+  /** Both replaced (not cleared) at stop: a save staged before still sees what it was staged for. */
+  private subscriptions = new Map<number, Map<string, Subscription>>();
+  private timers = new Map<number, IntervalTimer>();
   private readonly running = new Set<Promise<void>>();
 
   /** True between {@link start} and {@link stop}. */
@@ -141,10 +143,11 @@ export class TickerHandler {
     const ctx = this.ctx;
     if (!ctx) return;
     for (const timer of this.timers.values()) if (timer.handle) ctx.clock.clearTimer(timer.handle);
-    this.timers.clear();
-    this.subscriptions.clear();
+    this.timers = new Map();
+    this.subscriptions = new Map();
     this.ctx = null;
     await Promise.allSettled([...this.running]);
+    await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 
   /**
@@ -306,15 +309,17 @@ export class TickerHandler {
   }
 
   private save(ctx: TimerContext): void {
+    const all = this.subscriptions;
+    const timers = this.timers;
     ctx.storage.save(TICKER_STORAGE_KEY, (): SavedTickers => {
       const anchors: Record<string, number> = {};
       const subscriptions: SavedTickers["subscriptions"] = [];
-      for (const [interval, bucket] of this.subscriptions) {
+      for (const [interval, bucket] of all) {
         for (const sub of bucket.values()) {
           if (!sub.persistent || !sub.saved) continue;
           subscriptions.push({ interval, idstring: sub.idstring, callback: sub.saved, args: sub.argsJson ?? "[]" });
         }
-        const timer = this.timers.get(interval);
+        const timer = timers.get(interval);
         if (timer) anchors[String(interval)] = timer.anchor;
       }
       return { anchors, subscriptions };

@@ -57,8 +57,8 @@ export async function savedConfig(world: TestWorld, key: string): Promise<unknow
 export async function storedAttribute(world: TestWorld, id: number, key: string): Promise<unknown> {
   await world.fixture.flushWrites();
   const [row] = await world.fixture.db.query<{ value: string }>(
-    "SELECT value FROM attributes WHERE owner_kind = ? AND owner_id = ? AND key = ?",
-    ["object", id, key],
+    "SELECT value FROM attributes WHERE owner_kind = ? AND owner_id = ? AND LOWER(key) = ?",
+    ["object", id, key.toLowerCase()],
   );
   return row ? JSON.parse(row.value) : null;
 }
