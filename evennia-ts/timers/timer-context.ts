@@ -5,13 +5,21 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
-import { runInUnitOfWork } from "../db/unit-of-work.ts";
+import { currentUnitOfWork, runInUnitOfWork } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TimerClock } from "./timer-clock.ts";
 import { TimerStorage } from "./timer-storage.ts";
 
 const log = getLogger("timers");
+
+/** Callbacks waiting for (or running after) the unit of work they were called in. */
+const deferred = new Set<Promise<void>>();
+
+/** Resolves when the callbacks called inside a unit of work (to run after it) have run. */
+export async function deferredCallbacksSettled(): Promise<void> {
+  while (deferred.size) await Promise.allSettled([...deferred]);
+}
 
 /** How a timer service is started. */
 export interface TimerContext {
@@ -35,11 +43,22 @@ export function requireContext(ctx: TimerContext | null, service: string): Timer
 }
 
 /**
- * Run `fn` as one unit of work; a throw is logged with an error id (and `what`)
+ * Run `fn` as its own unit of work; a throw is logged with an error id (and `what`)
  * and swallowed, so one failing callback never stops the others. Resolves true
- * when `fn` succeeded.
+ * when `fn` succeeded. Called inside another unit of work (a command running a
+ * task now), `fn` runs right after that unit commits, never as part of it, and
+ * this resolves at once (true).
  */
 export async function runTimerCallback(db: Database, what: string, fn: () => unknown): Promise<boolean> {
+  const outer = currentUnitOfWork();
+  if (outer) {
+    outer.afterCommit(() => {
+      const run = runTimerCallback(db, what, fn).then(() => undefined);
+      deferred.add(run);
+      void run.finally(() => deferred.delete(run));
+    });
+    return true;
+  }
   try {
     await runInUnitOfWork(db, async () => {
       await fn();

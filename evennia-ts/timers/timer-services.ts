@@ -12,7 +12,7 @@ import { onDemandHandler } from "./on-demand-handler.ts";
 import { taskHandler } from "./task-handler.ts";
 import { tickerHandler } from "./ticker-handler.ts";
 import { systemClock, type TimerClock } from "./timer-clock.ts";
-import { timerContext } from "./timer-context.ts";
+import { deferredCallbacksSettled, timerContext } from "./timer-context.ts";
 
 /** Options of {@link startTimerServices}. */
 export interface TimerServicesOptions {
@@ -37,6 +37,7 @@ export async function startTimerServices(options: TimerServicesOptions): Promise
 
 /** Stop them all (what must persist is saved); waits for callbacks running now. */
 export async function stopTimerServices(): Promise<void> {
+  await deferredCallbacksSettled();
   onDemandHandler.stop();
   await taskHandler.stop();
   await tickerHandler.stop();
