@@ -19,7 +19,7 @@
  *   server is down (unless `timeIgnoreDowntimes`), so no moment is missed; with
  *   `timeIgnoreDowntimes` a moment passed during downtime is skipped.
  */
-import { flushImplicitWrites } from "../db/unit-of-work.ts";
+import { currentUnitOfWork, flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -253,6 +253,8 @@ export class GameTime {
     this.schedules.set(event.id, event);
     this.arm(event);
     if (persistent) this.saveSchedules(ctx);
+    // a unit of work (a command) that fails leaves no schedule behind
+    currentUnitOfWork()?.recordUndo(() => void event.cancel());
     return event;
   }
 

@@ -14,7 +14,7 @@
  * after the start. The callback runs in its own unit of work; a throw is logged with
  * an error id. A task whose object was deleted is dropped when due.
  */
-import { flushImplicitWrites } from "../db/unit-of-work.ts";
+import { currentUnitOfWork, flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -216,6 +216,8 @@ export class TaskHandler {
     this.tasks.set(task.id, task);
     this.rearm(task);
     if (persistent) this.save(ctx);
+    // a unit of work (a command) that fails leaves no task behind
+    currentUnitOfWork()?.recordUndo(() => void task.cancel());
     return task;
   }
 

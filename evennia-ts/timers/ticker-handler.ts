@@ -17,7 +17,7 @@
  *   ticks missed while the server was down are skipped.
  * - A subscription whose object was deleted is dropped at its next tick.
  */
-import { flushImplicitWrites } from "../db/unit-of-work.ts";
+import { currentUnitOfWork, flushImplicitWrites } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
@@ -180,6 +180,15 @@ export class TickerHandler {
     bucket.set(sub.key, sub);
     this.ensureTimer(interval);
     if (persistent || replaced?.persistent) this.save(ctx);
+    // a unit of work (a command) that fails leaves no subscription behind
+    currentUnitOfWork()?.recordUndo(() => {
+      if (this.subscriptions.get(interval)?.get(sub.key) !== sub) return;
+      this.drop(sub);
+      if (replaced) {
+        this.bucket(interval).set(replaced.key, replaced);
+        this.ensureTimer(interval);
+      }
+    });
     return sub.key;
   }
 

@@ -172,6 +172,26 @@ describeWithWorld("delay and the task handler", (suite) => {
     expect(obj.db.ticks).toBe(1);
   });
 
+  it("a unit of work that fails takes its task back", async () => {
+    const world = suite.world;
+    const { clock, ctx } = manualContext(world);
+    handler = new TaskHandler();
+    await handler.start(ctx);
+    const obj = await makeTicking(world);
+    let task = null as ReturnType<TaskHandler["add"]> | null;
+    await expect(
+      world.unit(() => {
+        task = handler!.add(5, [obj, "atTick"]);
+        throw new Error("the command failed");
+      }),
+    ).rejects.toThrow("the command failed");
+    expect(task!.active).toBe(false);
+    expect(handler.all()).toEqual([]);
+    await clock.advance(10_000);
+    expect(obj.db.ticks).toBeUndefined();
+    expect(await savedConfig(world, TASK_STORAGE_KEY)).toMatchObject({ tasks: [] });
+  });
+
   it("does not call the method of a deleted object", async () => {
     const world = suite.world;
     const { clock, ctx } = manualContext(world);

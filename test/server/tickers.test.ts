@@ -169,6 +169,26 @@ describeWithWorld("ticker handler", (suite) => {
     expect(clock.pendingTimers).toBe(1);
   });
 
+  it("a unit of work that fails takes its subscription back (and restores the one it replaced)", async () => {
+    const world = suite.world;
+    const { clock, ctx } = manualContext(world);
+    handler = new TickerHandler();
+    await handler.start(ctx);
+    const obj = await makeTicking(world);
+    handler.add(5, [obj, "atTick"], { args: ["old"] });
+    await expect(
+      world.unit(() => {
+        handler!.add(5, [obj, "atTick"], { args: ["new"] });
+        handler!.add(9, [obj, "atTick"]);
+        throw new Error("the command failed");
+      }),
+    ).rejects.toThrow("the command failed");
+    expect(handler.all().map((s) => s.interval)).toEqual([5]);
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(5_000);
+    expect(obj.db.lastArgs).toEqual(["old"]);
+  });
+
   it("starting twice does not schedule twice", async () => {
     const world = suite.world;
     const { clock, ctx } = manualContext(world);
