@@ -56,3 +56,12 @@ it("a reload restores persistent tickers, tasks and schedules once, and keeps th
   expect(gametime.runtime()).toBeGreaterThanOrEqual(runtimeBefore);
   expect(gametime.uptime()).toBeLessThan(gametime.runtime());
 });
+
+it("the public API exports the timer tools, and the testing API the manual clock", async () => {
+  const api = await import("../../evennia-ts/index.ts");
+  for (const name of ["delay", "tickerHandler", "taskHandler", "onDemandHandler", "gametime", "GregorianCalendar", "CustomCalendar", "startTimerServices", "stopTimerServices", "systemClock"]) {
+    expect(api, name).toHaveProperty(name);
+  }
+  const testing = await import("../../evennia-ts/testing/index.ts");
+  expect(testing).toHaveProperty("ManualClock");
+});
