@@ -94,9 +94,3 @@ export function callMethod(obj: TypedObject, method: string, args: readonly unkn
   if (typeof fn !== "function") throw new EvenniaError("EV_ERR_NOT_FOUND", `${obj.key} (${obj.dbref}) has no method "${method}"`);
   return (fn as (...a: unknown[]) => unknown).apply(obj, [...args]);
 }
-
-/** How a callback reads in listings: `Char (#5)` / `atTick`, or the function's name. */
-export function describeCallback(callback: TimerCallback): { owner: string; method: string } {
-  if (isObjectMethod(callback)) return { owner: `${callback[0].key} (${callback[0].dbref})`, method: callback[1] };
-  return { owner: "[None]", method: callback.name || "<anonymous function>" };
-}

@@ -14,6 +14,25 @@ function completionDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ").replaceAll("-", "/");
 }
 
+/** A task's arguments for the table: objects as `#id` (saved ones are tagged JSON), never throwing. */
+function displayArgs(task: DelayedTask): string {
+  const readable = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(readable);
+    if (value && typeof value === "object") {
+      const v = value as Record<string, unknown>;
+      if (typeof v.dbref === "string") return v.dbref;
+      if (v.$t === "ref") return `#${String(v.id)}`;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, readable(x)]));
+    }
+    return value;
+  };
+  try {
+    return JSON.stringify(readable(task.argsJson !== null ? JSON.parse(task.argsJson) : task.args));
+  } catch {
+    return "(not shown)";
+  }
+}
+
 /** `tickers`: the ticker handler's subscriptions. */
 export class CmdTickers extends MuxCommand {
   override key = "tickers";
@@ -127,16 +146,16 @@ Examples:
     }
     const table = new EvTable(["Task ID", "Completion Date", "Function", "Object", "Arguments", "persistent"], { maxwidth: this.clientWidth() });
     for (const task of tasks) {
-      const args = task.argsJson ?? JSON.stringify(task.args.map((a) => (typeof a === "object" && a && "dbref" in a ? String((a as { dbref: unknown }).dbref) : a)));
       table.addRow(
         String(task.id),
         completionDate(task.deadline) + (task.paused ? " (paused)" : ""),
         task.callbackName,
         task.objRef ?? "[None]",
-        args,
+        displayArgs(task),
         task.persistent ? "True" : "False",
       );
     }
+    table.reformatColumn(1, { width: 21 }); // a date on one line
     this.msg(table.toString());
   }
 

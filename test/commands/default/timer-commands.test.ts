@@ -77,12 +77,13 @@ describeWithWorld("timer commands", (w) => {
     const { world } = w;
     await startTimers(world);
     const obj = await makeTicking(world);
-    const saved = taskHandler.add(30, [obj, "atTick"], { args: ["soon"] });
+    const saved = taskHandler.add(30, [obj, "atTick"], { args: ["soon", world.room2] });
     const plain = taskHandler.add(90, function ringBell() {}, { args: [7] });
     const out = await callCommand(world, CmdTasks, "");
     expect(out.text).toMatch(/Task ID\s*\|?\s*Completion Date\s*\|?\s*Function/);
     const lines = out.text.split("\n");
-    expect(lines.find((l) => l.includes("atTick"))).toMatch(new RegExp(`${saved.id}\\s.*2026/01/01 12:00:30\\s.*atTick\\s.*#${obj.id}\\s.*soon.*True`));
+    expect(lines.find((l) => l.includes("atTick"))).toMatch(new RegExp(`${saved.id}\\s.*2026/01/01 12:00:30\\s.*atTick\\s.*#${obj.id}\\s.*\\["soon",.*True`));
+    expect(out.text).toContain(`#${world.room2.id}"]`); // the object argument, by dbref (the column may wrap)
     expect(lines.find((l) => l.includes("ringBell"))).toMatch(new RegExp(`${plain.id}\\s.*2026/01/01 12:01:30\\s.*ringBell\\s.*\\[None\\]\\s.*7.*False`));
   });
 
