@@ -140,11 +140,22 @@ export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";
 export { CmdMemory } from "./commands/default/memory.ts";
 export { CmdQuell } from "./commands/default/quell.ts";
+export { CmdSetAttribute, CmdWipe } from "./commands/default/building/set-wipe.ts";
+export { CmdExamine } from "./commands/default/building/examine.ts";
+export { ExamineFormatter } from "./commands/default/building/examine-format.ts";
+export { CmdFind } from "./commands/default/building/find.ts";
+export { CmdTag } from "./commands/default/building/tag.ts";
+export { CmdLock } from "./commands/default/building/lock.ts";
+export { CmdTypeclass } from "./commands/default/building/typeclass.ts";
+export { CmdSetObjAlias } from "./commands/default/building/alias.ts";
+export { CmdCpAttr, CmdMvAttr } from "./commands/default/building/attr-copy.ts";
+export { CmdListCmdSets, CmdObjects } from "./commands/default/building/cmdsets-objects.ts";
 
 export { stripMarkup, visibleLength, padMarkup, cropMarkup, textWidth, type Align } from "./utils/text/markup.ts";
 export { crop, pad, wrap, justify, listToString, timeFormat, dedent, formatGrid } from "./utils/text/format.ts";
 export { stringSimilarity, stringSuggestions } from "./utils/text/suggestions.ts";
 export { EvTable, type EvTableOptions, type EvTableBorder, type ColumnOptions } from "./utils/text/evtable.ts";
+export { parseLiteral, tryParseLiteral, formatLiteral, displayLiteral, LiteralSyntaxError, type LiteralValue } from "./utils/literal-parse.ts";
 
 export { delay, taskHandler, TaskHandler, DelayedTask, type DelayOptions } from "./timers/task-handler.ts";
 export { tickerHandler, TickerHandler, type TickerOptions, type TickerInfo } from "./timers/ticker-handler.ts";

@@ -55,6 +55,8 @@ export interface CommandHandlerOptions {
   queueLimit?: number;
   /** Apply the players' input nicks to each typed line before it is parsed (default true). */
   useNicks?: boolean;
+  /** Told of each command that failed with an error (not bad input or a database outage): the server posts it on MudInfo. */
+  onCommandError?: (report: { id: string; line: string; who: string | null }) => void;
 }
 
 /** How deep a command may run other commands (Evennia's limit). */
@@ -87,6 +89,7 @@ export class CommandHandler {
   private readonly ignorePrefixes: string;
   private readonly maxCharLimit: number;
   private readonly useNicks: boolean;
+  private readonly onCommandError: CommandHandlerOptions["onCommandError"];
 
   constructor(
     private readonly db: Database,
@@ -100,6 +103,7 @@ export class CommandHandler {
     this.ignorePrefixes = options.ignorePrefixes ?? DEFAULT_IGNORE_PREFIXES;
     this.maxCharLimit = options.maxCharLimit ?? 6000;
     this.useNicks = options.useNicks ?? true;
+    this.onCommandError = options.onCommandError;
     this.queue = new SessionCommandQueue(options.queueLimit ?? 20, (session, line) => this.run(session, line));
   }
 
@@ -303,7 +307,10 @@ export class CommandHandler {
       const id = randomBytes(4).toString("hex");
       const where = `command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`;
       if (isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE")) this.outageLog.report(err.code, `${where}: ${err.code}: ${err.message}`);
-      else log.error(where, err);
+      else {
+        log.error(where, err);
+        this.onCommandError?.({ id, line, who: session.account?.key ?? null });
+      }
       const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
       session.msg(`|r${what}; nothing was changed (error id ${id}). It has been logged.|n`);
     } catch (reportErr) {

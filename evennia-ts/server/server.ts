@@ -29,6 +29,7 @@ import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
 import { ensureDefaultChannels } from "../typeclasses/default-channels.ts";
+import { MudInfoAnnouncer } from "./mud-info.ts";
 import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
@@ -82,6 +83,8 @@ export class Server {
   readonly startedAt = Date.now();
   /** The RSS/Atom feed bot (null when `feedsEnabled` is off). */
   private feeds: FeedBotHandle | null = null;
+  /** Server news on the MudInfo channel (set up by {@link init}). */
+  private mudInfo!: MudInfoAnnouncer;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** What loading the game's code found (set by {@link init}, also when it fails). */
   gameCode: GameCodeReport | null = null;
@@ -124,6 +127,7 @@ export class Server {
     await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
     await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
     await runInUnitOfWork(this.db, () => ensureDefaultChannels(this.settings));
+    this.mudInfo = new MudInfoAnnouncer(this.db, this.settings);
     await recordFirstStart(this.db, this.config);
     this.commands = new CommandHandler(
       this.db,
@@ -139,6 +143,7 @@ export class Server {
         ignorePrefixes: this.settings.cmdIgnorePrefixes,
         maxCharLimit: this.settings.maxCharLimit,
         queueLimit: this.settings.commandQueueLimit,
+        onCommandError: (report) => this.mudInfo.commandFailed(report),
       },
     );
     const s = this.settings;
@@ -222,6 +227,7 @@ export class Server {
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       await Promise.allSettled([...this.inFlight]);
       if (this.db && this.sessions) {
+        if (mode === "reload" || mode === "reset" || mode === "shutdown") await this.mudInfo?.announce(`|wServer ${mode === "reload" ? "reloading" : mode === "reset" ? "resetting" : "shutting down"}...|n`);
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
         else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");
       }
@@ -322,6 +328,7 @@ export class Server {
     }
     await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
     await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
+    await this.mudInfo.announce(mode === "reload" ? "|wServer reloaded.|n" : mode === "reset" ? "|wServer reset.|n" : mode === "restart" ? "|wServer restarted after a crash.|n" : "|wServer started.|n");
     this.link?.send({ t: "synced" });
   }
 
