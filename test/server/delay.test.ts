@@ -9,12 +9,14 @@ import { TaskHandler, TASK_STORAGE_KEY } from "../../evennia-ts/timers/task-hand
 import { captureErrors, makeTicking, manualContext, savedConfig, storedAttribute } from "./timer-helpers.ts";
 
 let handler: TaskHandler | null = null;
-afterEach(async () => {
-  await handler?.stop();
-  handler = null;
-});
 
 describeWithWorld("delay and the task handler", (suite) => {
+  // registered after the world's own hook: runs before the world closes
+  afterEach(async () => {
+    await handler?.stop();
+    handler = null;
+  });
+
   it("calls a function once at its deadline; cancel stops it", async () => {
     const world = suite.world;
     const { clock, ctx } = manualContext(world);

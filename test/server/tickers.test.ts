@@ -10,12 +10,14 @@ import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
 import { captureErrors, makeTicking, manualContext, savedConfig, storedAttribute, type Ticking } from "./timer-helpers.ts";
 
 let handler: TickerHandler | null = null;
-afterEach(async () => {
-  await handler?.stop();
-  handler = null;
-});
 
 describeWithWorld("ticker handler", (suite) => {
+  // registered after the world's own hook: runs before the world closes
+  afterEach(async () => {
+    await handler?.stop();
+    handler = null;
+  });
+
   it("calls a plain function every interval, on its grid", async () => {
     const world = suite.world;
     const { clock, ctx } = manualContext(world);
