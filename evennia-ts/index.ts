@@ -197,3 +197,13 @@ export {
 export { CmdSpawn } from "./commands/default/building/spawn.ts";
 export { CmdBatchCommands, CmdBatchCode, BatchInteractiveCmdSet, BatchSafeCmdSet } from "./commands/default/batch/batchprocess.ts";
 export { parseBatchCommands, parseBatchCode } from "./commands/default/batch/batch-files.ts";
+
+export { delay, taskHandler, TaskHandler, DelayedTask, type DelayOptions } from "./timers/task-handler.ts";
+export { tickerHandler, TickerHandler, type TickerOptions, type TickerInfo } from "./timers/ticker-handler.ts";
+export { onDemandHandler, OnDemandHandler, OnDemandTask, type OnDemandKey, type OnDemandOptions } from "./timers/on-demand-handler.ts";
+export { gametime, GameTime, ScheduledEvent, type GameTimeSettings, type ScheduleOptions } from "./timers/gametime.ts";
+export { GregorianCalendar, CustomCalendar, calendarFromSetting, type GameCalendar, type GameMoment } from "./timers/calendar.ts";
+export { systemClock, type TimerClock, type TimerHandle } from "./timers/timer-clock.ts";
+export { timerContext, type TimerContext } from "./timers/timer-context.ts";
+export { startTimerServices, stopTimerServices, type TimerServicesOptions } from "./timers/timer-services.ts";
+export type { TimerCallback, ObjectMethod } from "./timers/timer-callback.ts";

@@ -38,9 +38,11 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   comms: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // prototypes and the spawner: object templates above the typeclasses
   prototypes: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  commands: ["prototypes", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  server: ["prototypes", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  web: ["server", "prototypes", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // shared timers and game time (tickers, delays, on-demand state, the game clock): below the commands that show them
+  timers: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  commands: ["prototypes", "timers", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  server: ["prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  web: ["server", "prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // offline tools (heap-snapshot analysis) run in their own process and must not load the game
   tools: ["protocol", "conf", "utils"],
 };

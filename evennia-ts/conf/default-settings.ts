@@ -304,6 +304,22 @@ export interface Settings {
   feedMaxBytes: number;
   /** Feed requests in flight at once, over all feeds. */
   feedMaxConcurrentFetches: number;
+
+  /** How much faster game time runs than real time (Evennia: TIME_FACTOR); 2 = two game seconds a real second. */
+  timeFactor: number;
+  /**
+   * The game time (seconds, on the calendar of {@link Settings.timeCalendar}) the game's clock starts
+   * from (Evennia: TIME_GAME_EPOCH); null = the real time of the game's first start.
+   */
+  timeGameEpoch: number | null;
+  /** Let game time run on while the server is down (Evennia: TIME_IGNORE_DOWNTIMES). */
+  timeIgnoreDowntimes: boolean;
+  /**
+   * A custom calendar (Evennia's custom_gametime TIME_UNITS): each unit's length in game seconds,
+   * smallest first, and optional names for its values (`names.month`: the months in order).
+   * null = the real-world (Gregorian, UTC) calendar.
+   */
+  timeCalendar: { units: Record<string, number>; names?: Record<string, string[]> } | null;
   /**
    * The line posted for each feed entry; `{feed}`, `{title}`, `{link}`, `{summary}` and
    * `{published}` are replaced with the entry's sanitised text. See docs/feeds.md.
@@ -439,6 +455,10 @@ export const defaultSettings: Settings = {
   feedRequestTimeout: 30,
   feedMaxBytes: 5 * 1024 * 1024,
   feedMaxConcurrentFetches: 4,
+  timeFactor: 2,
+  timeGameEpoch: null,
+  timeIgnoreDowntimes: false,
+  timeCalendar: null,
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
   feeds: [],

@@ -44,6 +44,7 @@ import { BANNED_MESSAGE, BanList } from "./bans.ts";
 import { CommandRateCounter } from "./command-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
+import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
 import { ServerSession } from "./server-session.ts";
 import { StallWatchdog } from "./stall-watchdog.ts";
 import { configureBackgroundWork, stopBackgroundWork } from "../db/background-work.ts";
@@ -160,6 +161,7 @@ export class Server {
       this.stallWatchdog = new StallWatchdog({ thresholdMs: this.settings.stallWarningMs });
       this.stallWatchdog.start();
     }
+    await startTimerServices({ db: this.db, settings: this.settings });
     this.registerServices();
   }
 
@@ -262,6 +264,7 @@ export class Server {
         }
       }
       if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
+      await stopTimerServices().catch((err) => log.error("stopping the timers failed", err));
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.commands?.flushLogSummaries();
       this.link?.flush();

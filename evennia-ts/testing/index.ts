@@ -33,3 +33,4 @@ export {
   type DatabaseSuiteContext,
   type ScratchDatabase,
 } from "./database-fixture.ts";
+export { ManualClock } from "./manual-clock.ts";

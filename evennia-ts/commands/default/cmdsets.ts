@@ -43,6 +43,7 @@ import { CmdAbout, CmdServerLoad, CmdTime } from "./server-info.ts";
 import { CmdService } from "./service.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
+import { CmdTasks, CmdTickers } from "./timers.ts";
 import {
   CmdUnconnectedConnect,
   CmdUnconnectedCreate,
@@ -101,6 +102,7 @@ export class CharacterCmdSet extends CmdSet {
     this.add(CmdHome).add(CmdNick).add(CmdSetDesc).add(CmdGive).add(CmdWhisper).add(CmdPose).add(CmdAccess);
     // system and admin commands (Evennia puts them in the character's set)
     this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
+    this.add(CmdTickers).add(CmdTasks);
     this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
     // building: creating and moving things in the world
     this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { loadavg, totalmem } from "node:os";
 import type { Settings } from "../../conf/settings.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
+import { gametime } from "../../timers/gametime.ts";
 import { EvTable } from "../../utils/text/evtable.ts";
 import { Command } from "../command.ts";
 import { MuxCommand } from "../mux-command.ts";
@@ -93,7 +94,7 @@ Examples:
   }
 }
 
-/** `time`: server uptime, first start and the time now. */
+/** `time`: server uptime, first start and the time now, and the game clock. */
 export class CmdTime extends Command {
   override key = "time";
   override aliases = ["uptime"];
@@ -104,9 +105,11 @@ export class CmdTime extends Command {
 Usage:
   time
 
-Shows how long the server has been up (since the last reload or start), when
-the game was first started, and the server's current time. In-game time (a
-game clock running faster than real time) is not there yet.
+Shows how long the server has been up (since the last reload or start), how
+long it has run in all, when the game was first started and the server's
+current time; then the game clock: its epoch, how much game time has passed
+and the game's date and time now. Game time runs timeFactor times faster than
+real time (a setting; see docs/timers.md).
 
 Examples:
   time
@@ -122,7 +125,16 @@ Examples:
     table.addRow("First start", first === null ? "unknown" : formatTimestamp(first));
     table.addRow("Current time", formatTimestamp(now));
     table.reformatColumn(0, { width: 30 });
-    this.msg(`${table.toString()}\n(In-game time is not kept yet.)`);
+    if (!gametime.started) {
+      this.msg(`${table.toString()}\n(The game clock is not running.)`);
+      return;
+    }
+    const game = new EvTable(["|wIn-Game time", `|wReal time x ${gametime.timeFactor}`], { width: Math.min(78, this.clientWidth()) });
+    game.addRow("Epoch (from settings)", gametime.calendar.format(gametime.gameEpoch()));
+    game.addRow("Total time passed", formatDuration(gametime.gametime(), 3));
+    game.addRow("Current time", gametime.format());
+    game.reformatColumn(0, { width: 30 });
+    this.msg(`${table.toString()}\n${game.toString()}`);
   }
 }
 
