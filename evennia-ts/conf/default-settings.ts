@@ -295,6 +295,28 @@ export interface Settings {
   feedEntryTemplate: string;
   /** The game's web address (or any contact URL), named in the feed bot's User-Agent; "" for none. */
   feedContactUrl: string;
+
+  /**
+   * Scripts that exist exactly once, without an object (Evennia: GLOBAL_SCRIPTS):
+   * key → how to make it. Created and started at boot if missing; see docs/scripts.md.
+   */
+  globalScripts: Record<string, GlobalScriptSpec>;
+}
+
+/** One entry of {@link Settings.globalScripts}. */
+export interface GlobalScriptSpec {
+  /** Registered script typeclass path (default: the base DefaultScript). */
+  typeclass?: string;
+  /** Seconds between `atRepeat` calls (0: no timer). */
+  interval?: number;
+  /** How many times to repeat before stopping (0: forever). */
+  repeats?: number;
+  /** Wait one interval before the first `atRepeat` (default true). */
+  startDelay?: boolean;
+  /** Survive reloads and restarts (default true). */
+  persistent?: boolean;
+  /** Description shown by the `scripts` command. */
+  desc?: string;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -409,6 +431,7 @@ export const defaultSettings: Settings = {
   feedMaxConcurrentFetches: 4,
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
+  globalScripts: {},
 };
 
 /** What a game's settings file may set. */

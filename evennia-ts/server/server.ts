@@ -42,6 +42,8 @@ import { BANNED_MESSAGE, BanList } from "./bans.ts";
 import { CommandRateCounter } from "./command-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
+import { startScriptService } from "./script-service.ts";
+import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
 import { ServerSession } from "./server-session.ts";
 import { SessionHandler } from "./session-handler.ts";
 
@@ -81,6 +83,8 @@ export class Server {
   readonly startedAt = Date.now();
   /** The RSS/Atom feed bot (null when `feedsEnabled` is off). */
   private feeds: FeedBotHandle | null = null;
+  /** Runs the scripts' timers (see docs/scripts.md). */
+  scripts: ScriptScheduler | null = null;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** What loading the game's code found (set by {@link init}, also when it fails). */
   gameCode: GameCodeReport | null = null;
@@ -144,6 +148,7 @@ export class Server {
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
+    this.scripts = await startScriptService(this.store, this.config, this.settings);
     this.registerServices();
   }
 
@@ -184,6 +189,7 @@ export class Server {
       description: this.feeds ? "polls the RSS/Atom feeds attached with rss2chan" : "the feed bot (off: setting feedsEnabled is false)",
       running: () => this.feeds !== null,
     });
+    registry.register({ name: "ScriptScheduler", description: "runs the scripts' timers", essential: true, running: () => this.scripts?.isRunning ?? false });
   }
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
@@ -219,6 +225,8 @@ export class Server {
       log.info(`stopping (${mode})`);
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       await Promise.allSettled([...this.inFlight]);
+      // a reload notes the time, so persistent scripts resume with the time they had left
+      await this.scripts?.stop(mode).catch((err) => log.error("stopping the script scheduler failed", err));
       if (this.db && this.sessions) {
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
         else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");

@@ -31,6 +31,7 @@ import { deliverPendingPages } from "./pages.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { OptionHandler } from "./option-handler.ts";
+import { ScriptHandler } from "./script-handler.ts";
 import { getStore } from "./store-context.ts";
 import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
@@ -163,6 +164,12 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     return (this.optionHandler ??= new OptionHandler(this.attributes));
   }
   private optionHandler: OptionHandler | null = null;
+
+  /** The scripts on this account (see docs/scripts.md). */
+  get scripts(): ScriptHandler {
+    return (this.scriptHandler ??= new ScriptHandler(this, "account_id"));
+  }
+  private scriptHandler: ScriptHandler | null = null;
 
   /**
    * Client options the account saved with `option/save` (Evennia's
