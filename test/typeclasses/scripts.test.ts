@@ -96,7 +96,7 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
-  setLogSink(previousSink);
+  if (previousSink) setLogSink(previousSink);
 });
 
 /** A running scheduler on a manual clock, and the store it runs on. */
