@@ -14,6 +14,7 @@
  * notes when the clock stopped so that the next start gives every script the
  * time it had left. The rules are in docs/scripts.md.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import { getLogger, type Logger } from "../utils/logger.ts";
@@ -63,6 +64,9 @@ export interface ScriptSchedulerOptions {
 
 /** The server-config key noting when a reload stopped the scripts' clock (ms since the epoch; "" for none). */
 export const RELOAD_NOTE_KEY = "scripts_reload_stopped_at";
+
+/** Set while the scheduler's own work runs: a `forceRepeat` from inside `atRepeat` runs at once, not queued behind itself. */
+const insideWork = new AsyncLocalStorage<ScriptScheduler>();
 
 /** setTimeout's longest delay; a later due time is reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -221,11 +225,13 @@ export class ScriptScheduler implements ScriptTimerService {
 
   /** Run `script` now as if due (`forceRepeat`): counts a repeat; its next run is one interval from now. */
   fire(script: DefaultScript): Promise<void> {
+    if (insideWork.getStore() === this) return this.runOnce(script, this.now());
     return this.enqueue(() => this.runOnce(script, this.now()));
   }
 
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const next = this.work.then(task, task);
+    const run = () => insideWork.run(this, task);
+    const next = this.work.then(run, run);
     this.work = next.catch(() => undefined);
     return next;
   }

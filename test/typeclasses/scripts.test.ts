@@ -66,6 +66,15 @@ class Flaky extends DefaultScript {
 }
 registerTypeclass("tests.scripts.Flaky", Flaky);
 
+/** Runs twice each time: forceRepeat from inside atRepeat on its first run. */
+class Doubler extends Counter {
+  override async atRepeat(): Promise<void> {
+    await super.atRepeat();
+    if (this.repeatsDone % 2 === 1) await this.forceRepeat();
+  }
+}
+registerTypeclass("tests.scripts.Doubler", Doubler);
+
 /** Valid while its object has `db.alive`. */
 class Guarded extends Counter {
   override async isValid(): Promise<boolean> {
@@ -230,6 +239,18 @@ describeWithWorld("scripts: the timer", (ctx) => {
     expect(script.timeUntilNextRepeat()).toBe(10);
     await rig.clock.advance(10 * SECOND);
     expect(times("f", t0)).toEqual([3, 13]);
+    await rig.scheduler.stop("shutdown");
+  });
+
+  it("forceRepeat from inside atRepeat runs at once instead of waiting for itself", async () => {
+    const world = ctx.world;
+    const rig = await startRig(world);
+    const t0 = rig.clock.now();
+    const script = await world.unit(() => createScript(Doubler, { key: "dbl", interval: 10, startDelay: true }));
+    await rig.clock.advance(10 * SECOND);
+    expect(times("dbl", t0)).toEqual([10, 10]);
+    expect(script.repeatsDone).toBe(2);
+    expect(script.timeUntilNextRepeat()).toBe(10);
     await rig.scheduler.stop("shutdown");
   });
 
