@@ -10,7 +10,8 @@ import { getLogger } from "../utils/logger.ts";
 import { createScriptInstance, resolveScriptClass } from "./script-creation.ts";
 import { DefaultScript } from "./scripts.ts";
 import { getStore } from "./store-context.ts";
-import { typeclassPathOf } from "./registry.ts";
+import { typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
+import { describeError, EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("scripts");
 
@@ -37,7 +38,12 @@ export async function globalScript(key: string): Promise<DefaultScript | null> {
 export async function ensureGlobalScripts(specs: Record<string, GlobalScriptSpec>): Promise<Map<string, DefaultScript>> {
   const result = new Map<string, DefaultScript>();
   for (const [key, spec] of Object.entries(specs)) {
-    const cls = resolveScriptClass(spec.typeclass);
+    let cls: TypeclassConstructor<DefaultScript>;
+    try {
+      cls = resolveScriptClass(spec.typeclass);
+    } catch (err) {
+      throw new EvenniaError("EV_ERR_CONFIG", `setting globalScripts.${key}: ${describeError(err)}`);
+    }
     const wantedPath = typeclassPathOf(cls);
     const [first, ...duplicates] = await findGlobalScripts(key);
     let script: DefaultScript | undefined = first;

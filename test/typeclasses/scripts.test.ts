@@ -529,6 +529,10 @@ describeWithWorld("scripts: persistence (docs/scripts.md, every row)", (ctx) => 
     found = await findGlobalScripts("weather");
     expect(found).toHaveLength(1);
     expect(found[0]!.typeclassPath).toBe("tests.scripts.CatchUpCounter");
+    await expect(world.unit(() => ensureGlobalScripts({ broken: { typeclass: "no.such.Script" } }))).rejects.toMatchObject({
+      code: "EV_ERR_CONFIG",
+      message: expect.stringContaining("globalScripts.broken"),
+    });
     await rig.scheduler.stop("shutdown");
   });
 
