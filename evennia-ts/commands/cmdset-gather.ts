@@ -145,3 +145,39 @@ export async function gatherCmdSets(session: CommandSession, accessor: Permissio
   if (final?.noChannels) return { entries: entries.filter((e) => e.set.key !== CHANNEL_CMDSET_KEY), localObjects };
   return { entries, localObjects };
 }
+
+/**
+ * The cmdsets that apply to `obj` acting on its own, without a session (Evennia's
+ * "object" merge mode, used by `examine` for objects nobody puppets): its own sets,
+ * then — unless they say `noObjs` — those of the objects around it and of its location.
+ */
+export async function gatherObjectCmdSets(obj: DefaultObject): Promise<GatheredCmdSets> {
+  const entries: StackEntry[] = [];
+  let flags: Flags | null = null;
+  for (const set of obj.cmdset.all()) {
+    entries.push({ set });
+    flags = foldFlags(flags, set);
+  }
+  const current = flags as Flags | null;
+  const localObjects: DefaultObject[] = [];
+  if (current?.noObjs) return { entries, localObjects };
+  for (const other of await objectsAround(obj)) {
+    const sets = other.cmdset.all();
+    if (sets.length === 0 || other.isDeleted || !mayCallCmdsetsOf(other, obj)) continue;
+    localObjects.push(other);
+    for (const set of sets) {
+      if (current?.noExits && set.key === EXIT_CMDSET_KEY) continue;
+      entries.push({ set, duplicates: set.duplicates ?? true });
+    }
+  }
+  const location = obj.location;
+  if (location) {
+    for (const source of locationSources) {
+      for (const set of source(location, obj)) {
+        if (!set || (current?.noExits && set.key === EXIT_CMDSET_KEY)) continue;
+        entries.push({ set, duplicates: set.duplicates ?? true });
+      }
+    }
+  }
+  return { entries, localObjects };
+}

@@ -295,6 +295,12 @@ export interface Settings {
   feedEntryTemplate: string;
   /** The game's web address (or any contact URL), named in the feed bot's User-Agent; "" for none. */
   feedContactUrl: string;
+  /**
+   * Feeds attached at every start when missing (each also attachable in the game
+   * with `rss2chan <channel> = <url>`). A feed removed with `rss2chan/delete` comes
+   * back at the next start while it is listed here: remove it here too.
+   */
+  feeds: { channel: string; url: string }[];
 
   /**
    * Scripts that exist exactly once, without an object (Evennia: GLOBAL_SCRIPTS):
@@ -431,6 +437,7 @@ export const defaultSettings: Settings = {
   feedMaxConcurrentFetches: 4,
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
+  feeds: [],
   globalScripts: {},
 };
 

@@ -57,9 +57,12 @@ describe("a builder builds, a player plays", () => {
     await anna.waitFor(/Kitchen/);
 
     bob.send("n");
-    const kitchen = await bob.waitFor(/Exits: .*\r\n/);
+    await bob.waitFor(/\r\nKitchen/);
+    const kitchen = await bob.waitFor(/You see: .*\r\n/);
     expect(kitchen).toContain("A warm kitchen that smells of bread.");
-    expect(kitchen).toMatch(/sword/);
+    expect(kitchen).toMatch(/Exits: south and down/);
+    expect(kitchen).toMatch(/Characters: Anna/);
+    expect(kitchen).toMatch(/You see: a sword/);
     await anna.waitFor("Bob arrives");
     bob.send("get blade");
     await bob.waitFor("You pick up a sword.");
@@ -77,7 +80,8 @@ describe("a builder builds, a player plays", () => {
     bob.send("look sword");
     await bob.waitFor(/sword/);
     bob.send("look");
-    const limbo = await bob.waitFor(/Exits: .*\r\n/);
-    expect(limbo).toMatch(/You see: .*sword/);
+    await bob.waitFor(/Limbo\r\nWelcome/);
+    const limbo = await bob.waitFor(/You see: .*\r\n/);
+    expect(limbo).toMatch(/You see: a sword/);
   });
 });

@@ -10,14 +10,23 @@ import { CmdOption, CmdStyle } from "./account-options.ts";
 import { CmdSessions, CmdWho } from "./account-sessions.ts";
 import { CmdAccounts } from "./accounts-list.ts";
 import { CmdBan, CmdBoot, CmdEmit, CmdForce, CmdNewPassword, CmdPerm, CmdUnban, CmdWall } from "./admin/index.ts";
+import { CmdSetObjAlias } from "./building/alias.ts";
+import { CmdCpAttr, CmdMvAttr } from "./building/attr-copy.ts";
+import { CmdListCmdSets, CmdObjects } from "./building/cmdsets-objects.ts";
 import { CmdCopy } from "./building/copy.ts";
 import { CmdCreate } from "./building/create.ts";
 import { CmdDestroy } from "./building/destroy.ts";
 import { CmdDig, CmdTunnel } from "./building/dig.ts";
+import { CmdExamine } from "./building/examine.ts";
 import { CmdLink, CmdOpen, CmdUnlink } from "./building/exits.ts";
+import { CmdFind } from "./building/find.ts";
+import { CmdLock } from "./building/lock.ts";
 import { CmdDesc, CmdName } from "./building/name-desc.ts";
+import { CmdSetAttribute, CmdWipe } from "./building/set-wipe.ts";
 import { CmdSetHome } from "./building/sethome.ts";
+import { CmdTag } from "./building/tag.ts";
 import { CmdTeleport } from "./building/teleport.ts";
+import { CmdTypeclass } from "./building/typeclass.ts";
 import { CmdAccess, CmdDrop, CmdGet, CmdGive, CmdHome, CmdInventory, CmdLook, CmdPose, CmdSay, CmdSetDesc, CmdWhisper } from "./general.ts";
 import { CmdNick } from "./nick.ts";
 import { CmdHelp, CmdSetHelp } from "./help.ts";
@@ -64,6 +73,8 @@ export class AccountCmdSet extends CmdSet {
     this.add(CmdQuell).add(CmdHelp).add(CmdThrottles);
     this.add(CmdOOCLook).add(CmdCharDelete).add(CmdPassword).add(CmdWho).add(CmdOption).add(CmdStyle).add(CmdColorTest);
     this.add(CmdPy).add(CmdNewPassword);
+    // building: Evennia's account cmdset has examine (out of character it examines accounts, or objects with /object)
+    this.add(CmdExamine);
     // comms
     this.add(CmdChannel).add(CmdPage).add(CmdRSS2Chan);
   }
@@ -94,6 +105,9 @@ export class CharacterCmdSet extends CmdSet {
     // building: creating and moving things in the world
     this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
     this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
+    // building: properties and inspection
+    this.add(CmdSetObjAlias).add(CmdListCmdSets).add(CmdWipe).add(CmdSetAttribute).add(CmdCpAttr).add(CmdMvAttr).add(CmdFind);
+    this.add(CmdExamine).add(CmdTypeclass).add(CmdLock).add(CmdTag).add(CmdObjects);
   }
 }
 

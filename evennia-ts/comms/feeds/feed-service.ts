@@ -7,11 +7,15 @@
  */
 import type { Settings } from "../../conf/settings.ts";
 import type { Database } from "../../db/database.ts";
-import { EvenniaError } from "../../utils/errors.ts";
+import { runInUnitOfWork } from "../../db/unit-of-work.ts";
+import { EvenniaError, isEvenniaError } from "../../utils/errors.ts";
+import { getLogger } from "../../utils/logger.ts";
 import { defaultHealthPolicy, type HealthPolicy } from "./feed-health.ts";
 import { FeedPoller, systemClock, type CheckReport, type FeedClock, type FeedPostTarget } from "./feed-poller.ts";
 import { FeedStore, type FeedRecord } from "./feed-store.ts";
 import { checkFeedUrl, type GamePorts } from "./feed-url.ts";
+
+const log = getLogger("feeds");
 
 /** The settings the feed bot reads. */
 export type FeedSettings = Pick<
@@ -23,6 +27,7 @@ export type FeedSettings = Pick<
   | "feedMaxConcurrentFetches"
   | "feedEntryTemplate"
   | "feedContactUrl"
+  | "feeds"
   | keyof GamePorts
 >;
 
@@ -81,7 +86,28 @@ export class FeedService {
   /** Load the feeds and start polling. */
   async start(): Promise<void> {
     await this.store.load();
+    await this.attachConfiguredFeeds();
     this.poller.start();
+  }
+
+  /** Attach the feeds the `feeds` setting lists and that are not attached yet (a bad one is logged and skipped). */
+  private async attachConfiguredFeeds(): Promise<void> {
+    for (const spec of this.options.settings.feeds ?? []) {
+      if (!spec || typeof spec.url !== "string" || typeof spec.channel !== "string") continue;
+      if (this.findFeed(spec.channel, spec.url)) continue;
+      const channel = await this.findChannel(spec.channel);
+      if (!channel) {
+        log.warn(`setting feeds: no channel "${spec.channel}" for ${spec.url}; not attached`);
+        continue;
+      }
+      try {
+        await runInUnitOfWork(this.options.db, () => void this.add(channel, spec.url, "settings"));
+        log.info(`attached the feed ${spec.url} to ${channel} (setting feeds)`);
+      } catch (err) {
+        if (!isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw err;
+        log.warn(`setting feeds: ${spec.url} refused: ${err.message}`);
+      }
+    }
   }
 
   /** Stop polling (checks in flight finish). */

@@ -9,4 +9,8 @@ export default {
   // telnetPorts: [4000],
   // webPort: 4001,
   // databaseUrl: "sqlite:server/evennia.db3",   // or "postgres://user:password@host/db"
+  // Channels made at the first start: Public (everyone joins) and MudInfo (admins; connections, feed news).
+  // defaultChannels: [{ key: "Public", aliases: ["pub"], desc: "Public discussion", locks: "control:perm(Admin);listen:all();send:all()" }],
+  // Feeds posted to a channel (or in the game: rss2chan public = <url>). See docs/feeds.md.
+  // feeds: [{ channel: "Public", url: "https://github.com/evennia/evennia/releases.atom" }],
 } satisfies GameSettings;

@@ -68,6 +68,27 @@ describeWithWorld("the feed bot on real channels", (w) => {
     }
   });
 
+  it("attaches the feeds the settings list, once, and skips bad ones", async () => {
+    const { world } = await setup();
+    const settings = {
+      ...world.settings,
+      feeds: [
+        { channel: "nw", url: server.url("/blog.xml") },
+        { channel: "NoSuchChannel", url: server.url("/blog.xml") },
+        { channel: "News", url: "ftp://example.com/feed" },
+      ],
+    };
+    for (let start = 0; start < 2; start++) {
+      const bot = (await startFeedBot(world.fixture.db, world.store, settings))!;
+      try {
+        const feeds = bot.service.list();
+        expect(feeds.map((f) => [f.channel, f.url])).toEqual([["News", server.url("/blog.xml")]]);
+      } finally {
+        await bot.stop();
+      }
+    }
+  });
+
   it("a deleted channel is a strike, not a crash", async () => {
     const { world, bot } = await setup();
     try {
