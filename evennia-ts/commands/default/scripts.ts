@@ -10,6 +10,8 @@
  */
 import { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { DefaultObject } from "../../typeclasses/objects.ts";
+import { createScript } from "../../typeclasses/create.ts";
+import { findTypeclass } from "../../typeclasses/registry.ts";
 import { DefaultScript } from "../../typeclasses/scripts.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
 import { describeError } from "../../utils/errors.ts";
@@ -34,6 +36,13 @@ const ACTIONS = {
 type Action = keyof typeof ACTIONS;
 
 const USAGE = "Usage: scripts[/start||stop||pause||unpause||delete] [#dbref, key, script.path or <obj>]";
+
+/** `key:path` → both; a lone `path` → no key. */
+function splitKeyPath(text: string): { key: string | undefined; path: string } {
+  const colon = text.indexOf(":");
+  if (colon <= 0) return { key: undefined, path: text.trim() };
+  return { key: text.slice(0, colon).trim(), path: text.slice(colon + 1).trim() };
+}
 
 /** The owner column of the listing: `key(#id)` of the object or account, or `<Global>`. */
 function ownerLabel(script: DefaultScript): string {
@@ -62,6 +71,7 @@ export class CmdScripts extends MuxCommand {
 
 Usage:
   scripts[/switches] [#dbref, key, script.path or <obj>]
+  scripts [key:]<script.path>
   scripts <obj> = <script.path or key:script.path>
 
 Switches:
@@ -76,8 +86,10 @@ Without arguments every script is listed: its id, the object it sits on (or
 allowed number, whether it is persistent (*), typeclass and description. With
 an argument, the scripts with that #dbref, key or typeclass path are listed,
 or else those on the object of that name. A switch acts on what was found;
-when that is more than one script, you are asked first. With "<obj> = path" a
-new script of that typeclass is added to the object and started.
+when that is more than one script, you are asked first. A script typeclass
+path that names no script yet creates a global script of it (with the key
+given as "key:path"). With "<obj> = path" a new script of that typeclass is
+added to the object and started.
 
 Examples:
   scripts
@@ -85,7 +97,8 @@ Examples:
   scripts/pause #12
   scripts/stop here
   scripts/delete #12
-  scripts box = tests.scripts.Counter`;
+  scripts box = world.scripts.Glow
+  scripts weather:world.scripts.Weather`;
 
   override async func(): Promise<void> {
     const switches = this.switches.filter((s): s is Action => s in ACTIONS);
@@ -112,6 +125,7 @@ Examples:
     }
     const scripts = await this.findScripts(query);
     if (scripts.length === 0) {
+      if (!action && (await this.createGlobal(query))) return;
       this.msg(`No scripts found with a key '${query}', or on an object named '${query}'.`);
       return;
     }
@@ -144,12 +158,14 @@ Examples:
       const script = await store.get("script", Number(dbref[1]));
       if (script instanceof DefaultScript) return [script];
     }
-    const wanted = query.toLowerCase();
+    const { key, path } = splitKeyPath(query.toLowerCase());
+    const pathMatches = (p: string) => p === path || p.endsWith(`.${path}`);
     const rows = await store.db.query<{ id: number | string; key: string; typeclass_path: string }>("SELECT id, key, typeclass_path FROM scripts ORDER BY id");
     const ids = rows
       .filter((r) => {
-        const path = r.typeclass_path.toLowerCase();
-        return r.key.toLowerCase() === wanted || path === wanted || path.endsWith(`.${wanted}`);
+        const rowPath = r.typeclass_path.toLowerCase();
+        // "key:path" must match both; a lone word matches a key or a path
+        return key !== undefined ? r.key.toLowerCase() === key && pathMatches(rowPath) : r.key.toLowerCase() === path || pathMatches(rowPath);
       })
       .map((r) => Number(r.id));
     if (ids.length > 0) return ((await store.load("script", ids)) as (DefaultScript | null)[]).filter((s): s is DefaultScript => s !== null);
@@ -157,6 +173,21 @@ Examples:
     if (!(caller instanceof DefaultObject)) return [];
     const [obj] = await caller.search(query, { quiet: true, global: true });
     return obj ? obj.scripts.all() : [];
+  }
+
+  /** `scripts [key:]<path>` naming no script but a script typeclass: create a global script of it. */
+  private async createGlobal(query: string): Promise<boolean> {
+    const { key, path } = splitKeyPath(query);
+    const cls = findTypeclass(path);
+    if (!cls || !(cls === DefaultScript || cls.prototype instanceof DefaultScript)) return false;
+    try {
+      const script = await createScript(path, { key });
+      this.msg(`Global Script Created - ${script.key} (${script.typeclassPath})`);
+      this.showTable([script]);
+    } catch (err) {
+      this.msg(`Global Script |rNOT|n Created |r(${describeError(err)})|n - arguments: ${query}`);
+    }
+    return true;
   }
 
   /** Run `action` on each script, reporting each. */
@@ -195,9 +226,7 @@ Examples:
       if (!(caller instanceof DefaultObject)) this.msg(`Could not find '${target}'.`);
       return;
     }
-    const colon = spec.indexOf(":");
-    const key = colon > 0 ? spec.slice(0, colon).trim() : undefined;
-    const path = colon > 0 ? spec.slice(colon + 1).trim() : spec;
+    const { key, path } = splitKeyPath(spec);
     try {
       const script = await obj.scripts.add(path, { key });
       this.msg(`Script |w${script.key}|n (${script.typeclassPath}) was added to ${obj.getDisplayName(caller as DefaultObject)} and started.`);

@@ -128,6 +128,20 @@ describeWithWorld("scripts command", (ctx) => {
     await callCommand(world, CmdScripts, "nowhere = tests.scriptscmd.Ticker", "Could not find 'nowhere'.");
   });
 
+  it("creates a global script from a typeclass path, with an optional key:", async () => {
+    const { world } = ctx;
+    await callCommand(world, CmdScripts, "tests.scriptscmd.Ticker", "Global Script Created - Ticker (tests.scriptscmd.Ticker)");
+    await callCommand(world, CmdScripts, "beat:tests.scriptscmd.Ticker", "Global Script Created - beat (tests.scriptscmd.Ticker)");
+    // now it names existing scripts: listed, not made again
+    const listed = await callCommand(world, CmdScripts, "beat:tests.scriptscmd.Ticker");
+    expect(listed.text).toContain("beat");
+    expect(listed.text).not.toContain("Created");
+    const rows = await world.fixture.db.query<{ key: string }>("SELECT key FROM scripts WHERE obj_id IS NULL ORDER BY id");
+    expect(rows.map((r) => r.key)).toEqual(["Ticker", "beat"]);
+    // a path that is not a script typeclass is just not found
+    await callCommand(world, CmdScripts, "evennia.objects.DefaultObject", "No scripts found with a key 'evennia.objects.DefaultObject'");
+  });
+
   it("refuses bad switch use with the usage line", async () => {
     const { world } = ctx;
     await callCommand(world, CmdScripts, "/stop", "Which script? Usage: scripts");
