@@ -171,6 +171,15 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   }
   private scriptHandler: ScriptHandler | null = null;
 
+  /** Delete this account (a hook may refuse); its scripts go with it. */
+  override async delete(): Promise<boolean> {
+    if (this.isDeleted) return false;
+    if ((await this.atObjectDelete()) === false) return false;
+    await this.scripts.delete();
+    await this._store.deleteObject(this);
+    return true;
+  }
+
   /**
    * Client options the account saved with `option/save` (Evennia's
    * `_saved_protocol_flags`): applied to each session it logs in on.

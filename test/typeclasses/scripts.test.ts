@@ -333,6 +333,17 @@ describeWithWorld("scripts: obj.scripts and account.scripts", (ctx) => {
     await rig.scheduler.stop("shutdown");
   });
 
+  it("deleting an account deletes its scripts", async () => {
+    const world = ctx.world;
+    const rig = await startRig(world);
+    const script = await world.unit(() => world.account2.scripts.add(Counter, { key: "reminder", interval: 5 }));
+    await world.unit(() => world.account2.delete());
+    expect(script.isDeleted).toBe(true);
+    expect(rig.scheduler.size).toBe(0);
+    expect(await world.fixture.db.query("SELECT id FROM scripts WHERE id = ?", [script.id])).toEqual([]);
+    await rig.scheduler.stop("shutdown");
+  });
+
   it("deleting an object deletes its scripts", async () => {
     const world = ctx.world;
     const rig = await startRig(world);
