@@ -35,6 +35,23 @@ export { ensureDefaultChannels, joinDefaultChannels, mudInfoChannel } from "./ty
 export { storeMessage, channelHistory, channelMessageCount, messagesOf, takePending, type StoredMessage, type MessageParty, type NewMessage } from "./typeclasses/messages.ts";
 export * from "./typeclasses/create.ts";
 export * from "./typeclasses/search.ts";
+export {
+  FuncParser,
+  inlineFunctions,
+  STANDARD_FUNCTIONS,
+  ACTOR_STANCE_FUNCTIONS,
+  verbActorStance,
+  pronounViewpoints,
+  type FuncContext,
+  type FuncParserOptions,
+  type InlineFunction,
+  type ParseOptions,
+} from "./utils/funcparser/index.ts";
+export { runAsync, runAsyncThen, type BackgroundCallbacks } from "./db/background-work.ts";
+export { WorkerPool, type WorkerTask, type WorkerPoolOptions, type RunOptions } from "./utils/worker-pool.ts";
+export { trackActivity, beginActivity, endActivity, type Activity } from "./utils/activity.ts";
+export { StallWatchdog, describeStall, type StallReport, type StallWatchdogOptions } from "./server/stall-watchdog.ts";
+export { signals, Signals, type SignalMap, type SignalName, type SignalListener } from "./typeclasses/signals.ts";
 
 export {
   Command,
@@ -128,7 +145,7 @@ export { hasPermission, PERMISSION_HIERARCHY } from "./locks/permissions.ts";
 
 export { registerInputFunc, type InputFunc } from "./server/inputfuncs.ts";
 export type { ServerSession } from "./server/server-session.ts";
-export { runInUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";
+export { runInUnitOfWork, runInNewUnitOfWork, currentUnitOfWork, flushImplicitWrites, UnitOfWork } from "./db/unit-of-work.ts";
 export { registerGameSchema, type GameSchema } from "./db/game-schema.ts";
 export { unregisterInputFunc } from "./server/inputfuncs.ts";
 export {

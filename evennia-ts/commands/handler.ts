@@ -19,6 +19,7 @@ import { NotLoadedError } from "../typeclasses/attribute-handler.ts";
 import type { PermissionHolder } from "../locks/permissions.ts";
 import { isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { beginActivity, endActivity } from "../utils/activity.ts";
 import type { CmdSet } from "./cmdset.ts";
 import { configureDefaultCmdSets, FRAMEWORK_CMDSET_PATHS, type DefaultCmdSetPaths } from "./cmdset-handler.ts";
 import { gatherCmdSets } from "./cmdset-gather.ts";
@@ -55,6 +56,8 @@ export interface CommandHandlerOptions {
   queueLimit?: number;
   /** Apply the players' input nicks to each typed line before it is parsed (default true). */
   useNicks?: boolean;
+  /** Told of each command that failed with an error (not bad input or a database outage): the server posts it on MudInfo. */
+  onCommandError?: (report: { id: string; line: string; who: string | null }) => void;
 }
 
 /** How deep a command may run other commands (Evennia's limit). */
@@ -75,6 +78,16 @@ function caretNotation(ch: string): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
+/** How a running command is named in stall reports: `command "dig" ("dig/tel Hall") by Anna (account anna, session 3)`. */
+export function describeCommandRun(cmdname: string, raw: string, caller: unknown, session: CommandSession): string {
+  const typed = raw.trim();
+  const shown = typed.length > 60 ? `${typed.slice(0, 60)}...` : typed;
+  const key = caller && typeof caller === "object" && "key" in caller ? (caller as { key: unknown }).key : undefined;
+  const who = String(key ?? "an unlogged session");
+  const account = session.account && session.account.key !== who ? `account ${session.account.key}, ` : "";
+  return `command "${cmdname}" ("${shown}") by ${who} (${account}session ${session.sessid})`;
+}
+
 /** Runs players' commands. */
 export class CommandHandler {
   /** Each session's commands, one at a time, bounded. */
@@ -87,6 +100,7 @@ export class CommandHandler {
   private readonly ignorePrefixes: string;
   private readonly maxCharLimit: number;
   private readonly useNicks: boolean;
+  private readonly onCommandError: CommandHandlerOptions["onCommandError"];
 
   constructor(
     private readonly db: Database,
@@ -100,6 +114,7 @@ export class CommandHandler {
     this.ignorePrefixes = options.ignorePrefixes ?? DEFAULT_IGNORE_PREFIXES;
     this.maxCharLimit = options.maxCharLimit ?? 6000;
     this.useNicks = options.useNicks ?? true;
+    this.onCommandError = options.onCommandError;
     this.queue = new SessionCommandQueue(options.queueLimit ?? 20, (session, line) => this.run(session, line));
   }
 
@@ -182,10 +197,13 @@ export class CommandHandler {
 
   /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
   private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
+    const activity = beginActivity(describeCommandRun("(answer to a question)", question.hidden ? "(hidden input)" : rawLine, session.puppet ?? session.account ?? session, session));
     try {
       await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
     } catch (err) {
       this.reportFailure(session, question.hidden ? "(hidden input)" : rawLine.trim(), err);
+    } finally {
+      endActivity(activity);
     }
   }
 
@@ -282,16 +300,22 @@ export class CommandHandler {
     };
     if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
     else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
-    await runInUnitOfWork(this.db, async () => {
-      try {
-        if ((await cmd.atPreCmd()) === false) return;
-        await cmd.parse();
-        await cmd.func();
-        await cmd.atPostCmd();
-      } catch (err) {
-        if (!(err instanceof InterruptCommand)) throw err;
-      }
-    });
+    // the stall watchdog (server/stall-watchdog.ts) names what ran when the loop was blocked
+    const activity = beginActivity(describeCommandRun(call.rawCmdname, call.raw, cmd.caller, session));
+    try {
+      await runInUnitOfWork(this.db, async () => {
+        try {
+          if ((await cmd.atPreCmd()) === false) return;
+          await cmd.parse();
+          await cmd.func();
+          await cmd.atPostCmd();
+        } catch (err) {
+          if (!(err instanceof InterruptCommand)) throw err;
+        }
+      });
+    } finally {
+      endActivity(activity);
+    }
   }
 
   private reportFailure(session: CommandSession, line: string, err: unknown): void {
@@ -303,7 +327,10 @@ export class CommandHandler {
       const id = randomBytes(4).toString("hex");
       const where = `command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`;
       if (isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE")) this.outageLog.report(err.code, `${where}: ${err.code}: ${err.message}`);
-      else log.error(where, err);
+      else {
+        log.error(where, err);
+        this.onCommandError?.({ id, line, who: session.account?.key ?? null });
+      }
       const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
       session.msg(`|r${what}; nothing was changed (error id ${id}). It has been logged.|n`);
     } catch (reportErr) {

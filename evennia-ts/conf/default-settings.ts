@@ -302,6 +302,12 @@ export interface Settings {
    */
   feeds: { channel: string; url: string }[];
 
+  /** Worker threads for `runAsync` background tasks (docs/background-work.md). */
+  workerPoolSize: number;
+  /** Time limit of a `runAsync` task in seconds, after which its worker is stopped (0: none). */
+  backgroundTaskTimeout: number;
+  /** Log when the event loop is blocked longer than this many ms, naming the command (0: off; docs/background-work.md). */
+  stallWarningMs: number;
   /**
    * Scripts that exist exactly once, without an object (Evennia: GLOBAL_SCRIPTS):
    * key → how to make it. Created and started at boot if missing; see docs/scripts.md.
@@ -439,6 +445,9 @@ export const defaultSettings: Settings = {
   feedContactUrl: "",
   feeds: [],
   globalScripts: {},
+  workerPoolSize: 2,
+  backgroundTaskTimeout: 0,
+  stallWarningMs: 500,
 };
 
 /** What a game's settings file may set. */

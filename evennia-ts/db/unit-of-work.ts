@@ -161,3 +161,12 @@ export async function runInUnitOfWork<T>(db: Database, fn: (uow: UnitOfWork) => 
   await uow.commit();
   return result;
 }
+
+/**
+ * Run `fn` in a unit of work of its own, even when called from inside another (a
+ * background result or a signal delivered while the command that asked for it still
+ * runs): it commits or rolls back alone. (Added for runAsync, issue 14.)
+ */
+export function runInNewUnitOfWork<T>(db: Database, fn: (uow: UnitOfWork) => Promise<T> | T): Promise<T> {
+  return storage.exit(() => runInUnitOfWork(db, fn));
+}

@@ -14,6 +14,7 @@ import { setActiveSettings } from "../conf/active-settings.ts";
 import { accountTypeclass } from "../typeclasses/accounts.ts";
 import { purgeGuests } from "../typeclasses/guests.ts";
 import { setSessionRegistry } from "../typeclasses/sessions.ts";
+import { signals } from "../typeclasses/signals.ts";
 import { Store } from "../typeclasses/store.ts";
 import { setStore } from "../typeclasses/store-context.ts";
 import "../commands/default/cmdsets.ts";
@@ -29,6 +30,7 @@ import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
 import { ensureDefaultChannels } from "../typeclasses/default-channels.ts";
+import { MudInfoAnnouncer } from "./mud-info.ts";
 import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
@@ -45,6 +47,8 @@ import { ServiceRegistry } from "./service-registry.ts";
 import { startScriptService } from "./script-service.ts";
 import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
 import { ServerSession } from "./server-session.ts";
+import { StallWatchdog } from "./stall-watchdog.ts";
+import { configureBackgroundWork, stopBackgroundWork } from "../db/background-work.ts";
 import { SessionHandler } from "./session-handler.ts";
 
 const log = getLogger("server");
@@ -81,10 +85,14 @@ export class Server {
   readonly serviceRegistry = new ServiceRegistry();
   /** When this server process started. */
   readonly startedAt = Date.now();
+  /** Logs commands that block the event loop (null when `stallWarningMs` is 0). */
+  private stallWatchdog: StallWatchdog | null = null;
   /** The RSS/Atom feed bot (null when `feedsEnabled` is off). */
   private feeds: FeedBotHandle | null = null;
   /** Runs the scripts' timers (see docs/scripts.md). */
   scripts: ScriptScheduler | null = null;
+  /** Server news on the MudInfo channel (set up by {@link init}). */
+  private mudInfo!: MudInfoAnnouncer;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
   /** What loading the game's code found (set by {@link init}, also when it fails). */
   gameCode: GameCodeReport | null = null;
@@ -127,6 +135,7 @@ export class Server {
     await runLifecycleHook(this.db, this.lifecycle, "atServerInit");
     await runInitialSetup(this.db, this.config, this.settings, this.lifecycle);
     await runInUnitOfWork(this.db, () => ensureDefaultChannels(this.settings));
+    this.mudInfo = new MudInfoAnnouncer(this.db, this.settings);
     await recordFirstStart(this.db, this.config);
     this.commands = new CommandHandler(
       this.db,
@@ -142,12 +151,19 @@ export class Server {
         ignorePrefixes: this.settings.cmdIgnorePrefixes,
         maxCharLimit: this.settings.maxCharLimit,
         queueLimit: this.settings.commandQueueLimit,
+        onCommandError: (report) => this.mudInfo.commandFailed(report),
       },
     );
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings);
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
+    // background work and the stall watchdog (issue 14, docs/background-work.md)
+    configureBackgroundWork({ poolSize: this.settings.workerPoolSize, taskTimeoutMs: this.settings.backgroundTaskTimeout * 1000 });
+    if (this.settings.stallWarningMs > 0) {
+      this.stallWatchdog = new StallWatchdog({ thresholdMs: this.settings.stallWarningMs });
+      this.stallWatchdog.start();
+    }
     this.scripts = await startScriptService(this.store, this.config, this.settings);
     this.registerServices();
   }
@@ -183,6 +199,15 @@ export class Server {
             stop: () => memory.stopControl(),
           }
         : {}),
+    });
+    const watchdog = this.stallWatchdog;
+    registry.register({
+      name: "StallWatchdog",
+      description: watchdog
+        ? `logs commands that block the game loop over ${this.settings.stallWarningMs} ms`
+        : "logs commands that block the game loop (off: setting stallWarningMs is 0)",
+      running: () => watchdog?.running ?? false,
+      ...(watchdog ? { start: () => watchdog.start(), stop: () => watchdog.stop() } : {}),
     });
     registry.register({
       name: "FeedBot",
@@ -223,11 +248,17 @@ export class Server {
   stop(mode: ShutdownMode | "link-lost"): Promise<void> {
     this.stopping ??= (async () => {
       log.info(`stopping (${mode})`);
+      // signals, stall watchdog and worker pool (issue 14): announce the reload, stop watching
+      if (mode === "reload") signals.emit("serverReloading", {});
+      this.stallWatchdog?.stop();
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
+      // background tasks are stopped, not waited for: a command awaiting one fails with EV_ERR_NOT_RUNNING
+      await stopBackgroundWork().catch((err) => log.error("stopping the worker pool failed", err));
       await Promise.allSettled([...this.inFlight]);
       // a reload notes the time, so persistent scripts resume with the time they had left
       await this.scripts?.stop(mode).catch((err) => log.error("stopping the script scheduler failed", err));
       if (this.db && this.sessions) {
+        if (mode === "reload" || mode === "reset" || mode === "shutdown") await this.mudInfo?.announce(`|wServer ${mode === "reload" ? "reloading" : mode === "reset" ? "resetting" : "shutting down"}...|n`);
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
         else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");
       }
@@ -248,6 +279,7 @@ export class Server {
       setSessionRegistry(null);
       this.link?.close("server stopped");
       this.link = null;
+      signals.emit("serverStopped", { mode });
       this.resolveStopped(mode);
     })();
     return this.stopping;
@@ -327,6 +359,8 @@ export class Server {
     }
     await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
     await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
+    await this.mudInfo.announce(mode === "reload" ? "|wServer reloaded.|n" : mode === "reset" ? "|wServer reset.|n" : mode === "restart" ? "|wServer restarted after a crash.|n" : "|wServer started.|n");
+    signals.emit("serverStarted", { mode });
     this.link?.send({ t: "synced" });
   }
 

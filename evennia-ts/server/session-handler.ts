@@ -16,6 +16,7 @@ import type { Store } from "../typeclasses/store.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { ServerConfig } from "./server-config.ts";
 import type { ServerSession } from "./server-session.ts";
+import { signals } from "../typeclasses/signals.ts";
 
 const log = getLogger("sessions");
 
@@ -82,6 +83,8 @@ export class SessionHandler implements SessionRegistry {
     this.sync(session);
     log.info(`logged in: ${account.key} from ${session.address} (${this.sessionsOf(account).length} session(s))`);
     await account.atPostLogin(session);
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("accountConnected", { account, session });
   }
 
   /**
@@ -136,6 +139,8 @@ export class SessionHandler implements SessionRegistry {
     setSessionLink(session, "account", null);
     this.sync(session);
     log.info(`logged out: ${account.key} from ${session.address}${reason ? ` (${reason})` : ""}`);
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("accountDisconnected", { account, session, reason });
     if (!account.isDeleted) await account.atPostDisconnect(session);
   }
 

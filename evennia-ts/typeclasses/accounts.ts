@@ -35,6 +35,7 @@ import { ScriptHandler } from "./script-handler.ts";
 import { getStore } from "./store-context.ts";
 import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
+import { signals } from "./signals.ts";
 
 const log = getLogger("accounts");
 /** Unregistered character typeclasses already warned about (once each). */
@@ -475,6 +476,8 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     sessionRegistry()?.sync(session);
     if (this.lastPuppet !== obj) this.db[LAST_PUPPET_ATTR] = obj;
     await obj.atPostPuppet();
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("accountPuppeted", { account: this, session, object: obj });
     return true;
   }
 
@@ -492,6 +495,8 @@ export class DefaultAccount extends TypedObject<AccountRow> {
         if (!obj.hasSessions && obj.account === this) obj.account = null;
         setSessionLink(s, "puppet", null);
         await obj.atPostUnpuppet(this, s);
+        // signal (typeclasses/signals.ts): heard after the unit of work commits
+        signals.emit("accountUnpuppeted", { account: this, session: s, object: obj });
       }
       setSessionLink(s, "puppet", null);
       sessionRegistry()?.sync(s);

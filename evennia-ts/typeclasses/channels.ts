@@ -21,6 +21,7 @@ import { ChannelSubscriptions } from "./channel-subscriptions.ts";
 import { channelHistory, deleteChannelMessages, storeMessage, type StoredMessage } from "./messages.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
+import { signals } from "./signals.ts";
 
 const log = getLogger("channels");
 
@@ -207,6 +208,8 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
       }
     }
     this.atPostMsg(text, options);
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("channelMessage", { channel: this, message: text, senders: options.senders ?? [] });
   }
 
   /** Hook: change the message before anyone gets it; null or false cancels it. */

@@ -33,3 +33,4 @@ export * from "./pages.ts";
 export * from "./create.ts";
 export * from "./search.ts";
 export * from "./object-search.ts";
+export * from "./signals.ts";

@@ -20,6 +20,8 @@ import { TypedObject } from "./typed-object.ts";
 import type { LockCheckOptions } from "../locks/lock-handler.ts";
 import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
 import { ScriptHandler } from "./script-handler.ts";
+import { signals } from "./signals.ts";
+import { inlineFunctions } from "../utils/funcparser/index.ts";
 
 const log = getLogger("objects");
 
@@ -102,6 +104,21 @@ export interface MsgContentsOptions {
   mapping?: Mapping;
   /** Kwargs of the text (`{type: "say"}`). */
   options?: MessageKwargs;
+  /** Run inline functions (`$You() $conj(smile)`, docs/funcparser.md) for each receiver; default true, as Evennia. */
+  inlineFunctions?: boolean;
+}
+
+/**
+ * Run the inline functions of `text` for `receiver` (`$You()` is "You" to `caller`
+ * and the caller's name to the others); text without `$` is returned as it is.
+ */
+export function parseForReceiver(text: string | OutputSpec, caller: DefaultObject, receiver: DefaultObject, mapping: Mapping = {}): string | OutputSpec {
+  const run = (template: string): string => (template.includes("$") ? inlineFunctions.parse(template, { caller, receiver, mapping }) : template);
+  if (typeof text === "string") return run(text);
+  const value = text.text;
+  if (typeof value === "string") return { ...text, text: run(value) };
+  if (Array.isArray(value) && typeof value[0] === "string") return { ...text, text: [run(value[0]), ...value.slice(1)] as never };
+  return text;
 }
 
 /** Fill `{key}` placeholders of `text` for `receiver` (unknown keys are left as they are). */
@@ -406,14 +423,23 @@ export class DefaultObject extends TypedObject<ObjectRow> {
    * Send output to everything inside this object (a room's occupants), except `exclude`.
    * `{key}` placeholders are filled from `mapping` for each receiver: an object value
    * is shown as its `getDisplayName(receiver)`, anything else as text.
+   *
+   * First, inline functions run for each receiver (docs/funcparser.md), with
+   * `fromObj` (else this object) as the actor: `"$You() $conj(smile)."` is "You
+   * smile." to the actor and "Anna smiles." to the others. Placeholders are filled
+   * after, so text in `mapping` (what a player said) is never run.
    */
   msgContents(text: string | OutputSpec, options: MsgContentsOptions = {}): void {
     const excluded = options.exclude instanceof DefaultObject ? [options.exclude] : (options.exclude ?? []);
     const exclude = new Set(excluded);
     const mapping = options.mapping;
+    const actor = options.fromObj ?? this;
+    const inline = options.inlineFunctions !== false;
     for (const receiver of this.contents) {
       if (exclude.has(receiver)) continue;
-      const out = mapping ? formatForReceiver(text, mapping, receiver) : text;
+      // funcparser (issue 14): actor stance first, then the mapping's placeholders
+      const parsed = inline ? parseForReceiver(text, actor, receiver, mapping) : text;
+      const out = mapping ? formatForReceiver(parsed, mapping, receiver) : parsed;
       receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
     }
   }
@@ -601,6 +627,8 @@ export class DefaultObject extends TypedObject<ObjectRow> {
       if (this.location === destination && !this.isDeleted && (!source || !source.isDeleted)) this.location = source;
       throw err;
     }
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    signals.emit("objectMoved", { object: this, source, destination, moveType: hookOptions.moveType ?? "move" });
     return true;
   }
 

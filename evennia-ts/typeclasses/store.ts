@@ -27,6 +27,9 @@ import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./
 import { internLockString } from "../locks/lock-string.ts";
 import type { TagInfo } from "./tag-handler.ts";
 import type { TypedObject } from "./typed-object.ts";
+import type { DefaultAccount } from "./accounts.ts";
+import type { DefaultObject } from "./objects.ts";
+import { signals } from "./signals.ts";
 
 const log = getLogger("store");
 const KINDS: TypedKind[] = ["object", "account", "script", "channel"];
@@ -243,6 +246,9 @@ export class Store {
     obj.basetypeSetup();
     obj.atInit();
     await obj.atObjectCreation();
+    // signals (typeclasses/signals.ts): heard after the unit of work commits
+    if (kind === "object") signals.emit("objectCreated", { object: obj as unknown as DefaultObject }, uow);
+    else if (kind === "account") signals.emit("accountCreated", { account: obj as unknown as DefaultAccount }, uow);
     return obj;
   }
 
@@ -315,6 +321,8 @@ export class Store {
       deleteWhere(TagTable, ["owner_kind", "owner_id"], [kind, id]),
     ];
     uow.stage(`row:${kind}:${id}`, () => writes);
+    // signal (typeclasses/signals.ts): heard after the unit of work commits
+    if (kind === "object") signals.emit("objectDeleted", { object: obj as unknown as DefaultObject }, uow);
   }
 
   /** Keep an object in memory for a reason ("puppet", "script", "ndb" ...). */

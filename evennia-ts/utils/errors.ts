@@ -26,6 +26,7 @@ export type EvenniaErrorCode =
   | "EV_ERR_LIMIT"
   | "EV_ERR_GAME_CODE"
   | "EV_ERR_TEST_WAIT"
+  | "EV_ERR_TASK"
   | "EV_ERR_INTERNAL";
 
 /** An error with a stable {@link EvenniaErrorCode}. */

@@ -7,6 +7,7 @@
  */
 import { afterEach, expect, it } from "vitest";
 import { buildSettings } from "../../evennia-ts/conf/settings.ts";
+import { cmdnameToGmcp } from "../../evennia-ts/protocol/oob-names.ts";
 import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
 import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
 import {
@@ -118,6 +119,7 @@ describeWithWorld("channels", (w) => {
     const [text, gmcp] = w.world.output(session2);
     expect(text).toEqual(["text", ["[Chat] Char: hello all"], expect.objectContaining({ type: "channel", channel: "Chat" })]);
     expect(gmcp).toEqual(["comm_channel_text", [], { channel: "Chat", talker: "Char", text: "[Chat] Char: hello all" }]);
+    expect(cmdnameToGmcp(gmcp![0])).toBe("Comm.Channel.Text"); // what GMCP clients receive
 
     w.world.clearOutput();
     await w.world.unit(async () => {

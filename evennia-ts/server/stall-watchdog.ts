@@ -1,0 +1,100 @@
+/**
+ * The event-loop stall watchdog: it notices when the game loop was blocked longer
+ * than a threshold (setting `stallWarningMs`) and logs how long, naming the
+ * commands (or tracked timers) that were running then (`utils/activity.ts`) — the
+ * command, what was typed, who typed it.
+ *
+ * How: a timer that should tick every `checkIntervalMs` measures how late it ran; a
+ * late tick means nothing could run meanwhile. The work registered as running at
+ * some moment in that window is named: when one command ran, it is the culprit;
+ * when several did, they are all listed. Cost: one timer (unref'd), no hooks on
+ * every callback.
+ */
+import { activitiesSince, type Activity } from "../utils/activity.ts";
+import { getLogger } from "../utils/logger.ts";
+
+const log = getLogger("stall-watchdog");
+
+/** One stall. */
+export interface StallReport {
+  /** How long the loop was blocked beyond the timer's interval, in ms. */
+  blockedMs: number;
+  /** What ran in that time (commands, tracked timers), oldest first. */
+  activities: string[];
+  /** When it was noticed (`Date.now()`). */
+  at: number;
+}
+
+/** Options of a {@link StallWatchdog}. */
+export interface StallWatchdogOptions {
+  /** Report blocks longer than this, in ms. */
+  thresholdMs: number;
+  /** How often the timer ticks, in ms (default: a quarter of the threshold, between 10 and 250). */
+  checkIntervalMs?: number;
+  /** Called for each stall (after it is logged). */
+  onStall?: (report: StallReport) => void;
+}
+
+/** How many reports {@link StallWatchdog.recent} keeps. */
+const KEEP = 20;
+
+/** Describe a stall for the log. */
+export function describeStall(report: StallReport): string {
+  const what =
+    report.activities.length === 0
+      ? "no command or tracked timer was running (game code outside them, or the garbage collector)"
+      : report.activities.length === 1
+        ? `while running ${report.activities[0]}`
+        : `while running one of: ${report.activities.join("; ")}`;
+  return `the event loop was blocked for ${Math.round(report.blockedMs)} ms ${what}`;
+}
+
+/** Watches the event loop for stalls. */
+export class StallWatchdog {
+  private timer: NodeJS.Timeout | null = null;
+  private lastTick = 0;
+  private readonly intervalMs: number;
+  /** The latest stalls, newest last. */
+  readonly recent: StallReport[] = [];
+
+  constructor(private readonly options: StallWatchdogOptions) {
+    this.intervalMs = options.checkIntervalMs ?? Math.min(250, Math.max(10, Math.floor(options.thresholdMs / 4)));
+  }
+
+  /** True while watching. */
+  get running(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Start watching (no-op when running). */
+  start(): void {
+    if (this.timer) return;
+    this.lastTick = performance.now();
+    this.timer = setInterval(() => this.check(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stop watching. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private check(): void {
+    const now = performance.now();
+    const blockedMs = now - this.lastTick - this.intervalMs;
+    const windowStart = this.lastTick;
+    this.lastTick = now;
+    if (blockedMs < this.options.thresholdMs) return;
+    const activities = activitiesSince(windowStart).map((a: Activity) => a.label);
+    const report: StallReport = { blockedMs, activities, at: Date.now() };
+    this.recent.push(report);
+    if (this.recent.length > KEEP) this.recent.shift();
+    log.warn(describeStall(report));
+    try {
+      this.options.onStall?.(report);
+    } catch (err) {
+      log.error("a stall listener failed", err);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The event-loop stall watchdog (server/stall-watchdog.ts): a command that blocks
+ * the loop is reported with its name, what was typed and who typed it; short
+ * work is not; the server starts and stops it.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { Command } from "../../evennia-ts/commands/command.ts";
+import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
+import { describeCommandRun } from "../../evennia-ts/commands/handler.ts";
+import { describeStall, StallWatchdog, type StallReport } from "../../evennia-ts/server/stall-watchdog.ts";
+import { describeWithWorld, worldCommandHandler } from "../../evennia-ts/testing/index.ts";
+import { beginActivity, endActivity, trackActivity } from "../../evennia-ts/utils/activity.ts";
+import { setLogSink } from "../../evennia-ts/utils/logger.ts";
+import { startInProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
+import { signals } from "../../evennia-ts/typeclasses/signals.ts";
+
+/** Keep the CPU (and so the event loop) busy for `ms`. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+/** Let timers run for `ms`. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `hog <ms>`: blocks the loop, as a badly written command would. */
+class CmdHog extends Command {
+  override key = "hog";
+  override async func(): Promise<void> {
+    await Promise.resolve();
+    busy(Number(this.args.trim()) || 300);
+    this.msg("Done hogging.");
+  }
+}
+
+class HogCmdSet extends CmdSet {
+  override key = "HogCmdSet";
+  override atCmdsetCreation(): void {
+    this.add(CmdHog);
+  }
+}
+
+let watchdog: StallWatchdog | null = null;
+afterEach(() => {
+  watchdog?.stop();
+  watchdog = null;
+});
+
+describe("the watchdog", () => {
+  it("reports a block over the threshold, naming the tracked work, and logs it", async () => {
+    const reports: StallReport[] = [];
+    const lines: string[] = [];
+    const previous = setLogSink((level, line) => void (level === "warn" && lines.push(line)));
+    try {
+      watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+      watchdog.start();
+      await sleep(60);
+      expect(reports).toEqual([]);
+      await trackActivity('timer "weather" on #12', async () => busy(250));
+      await sleep(60);
+    } finally {
+      setLogSink(previous);
+    }
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.blockedMs).toBeGreaterThanOrEqual(150);
+    expect(reports[0]!.activities).toEqual(['timer "weather" on #12']);
+    expect(lines.some((l) => /\[stall-watchdog\] the event loop was blocked for \d+ ms while running timer "weather" on #12/.test(l))).toBe(true);
+  });
+
+  it("does not report work under the threshold, nor after it is stopped", async () => {
+    const reports: StallReport[] = [];
+    watchdog = new StallWatchdog({ thresholdMs: 500, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+    watchdog.start();
+    busy(60);
+    await sleep(50);
+    expect(reports).toEqual([]);
+    watchdog.stop();
+    expect(watchdog.running).toBe(false);
+    busy(600);
+    await sleep(50);
+    expect(reports).toEqual([]);
+  });
+
+  it("says when nothing tracked was running, and lists several candidates", () => {
+    expect(describeStall({ blockedMs: 812.4, activities: [], at: 0 })).toBe(
+      "the event loop was blocked for 812 ms no command or tracked timer was running (game code outside them, or the garbage collector)",
+    );
+    expect(describeStall({ blockedMs: 300, activities: ["a", "b"], at: 0 })).toBe("the event loop was blocked for 300 ms while running one of: a; b");
+    const a = beginActivity("x");
+    endActivity(a);
+    expect(a.endedAt).not.toBeNull();
+  });
+});
+
+describeWithWorld("the watchdog and the command handler", (w) => {
+  it("names the blocking command, what was typed and who typed it", async () => {
+    const { char1, session1 } = w.world;
+    char1.cmdset.add(HogCmdSet);
+    const reports: StallReport[] = [];
+    const handler = worldCommandHandler(w.world);
+    watchdog = new StallWatchdog({ thresholdMs: 150, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+    watchdog.start();
+    const previous = setLogSink(() => undefined);
+    try {
+      await handler.execute(session1, "hog 300");
+      await sleep(60);
+    } finally {
+      setLogSink(previous);
+    }
+    expect(w.world.text(session1)).toContain("Done hogging.");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.blockedMs).toBeGreaterThanOrEqual(200);
+    expect(reports[0]!.activities).toEqual([`command "hog" ("hog 300") by Char (account TestAccount, session ${session1.sessid})`]);
+  });
+
+  it("describes an unlogged session's command", () => {
+    const session = w.world.connectSession();
+    expect(describeCommandRun("connect", "connect anna secret", session, session)).toBe(`command "connect" ("connect anna secret") by an unlogged session (session ${session.sessid})`);
+  });
+});
+
+describe("the server", () => {
+  it("starts the watchdog (a service) and the signals of its start and stop", async () => {
+    const heard: string[] = [];
+    const started = new Promise<void>((resolve) => signals.once("serverStarted", (e) => (heard.push(`started:${e.mode}`), resolve())));
+    const stopped = new Promise<void>((resolve) => signals.once("serverStopped", (e) => (heard.push(`stopped:${e.mode}`), resolve())));
+    const game = await startInProcessGame({ stallWarningMs: 300 });
+    try {
+      await started;
+      const server = game.server()!;
+      const row = server.serviceRegistry.list().find((s) => s.name === "StallWatchdog");
+      expect(row).toMatchObject({ running: true, controllable: true });
+      expect(row!.description).toContain("300 ms");
+    } finally {
+      const server = game.server();
+      await game.stop();
+      await stopped;
+      expect(server?.serviceRegistry.list().find((s) => s.name === "StallWatchdog")?.running).toBe(false);
+    }
+    expect(heard).toEqual(["started:start", "stopped:shutdown"]);
+  });
+});
