@@ -340,6 +340,27 @@ export interface Settings {
   backgroundTaskTimeout: number;
   /** Log when the event loop is blocked longer than this many ms, naming the command (0: off; docs/background-work.md). */
   stallWarningMs: number;
+  /**
+   * Scripts that exist exactly once, without an object (Evennia: GLOBAL_SCRIPTS):
+   * key → how to make it. Created and started at boot if missing; see docs/scripts.md.
+   */
+  globalScripts: Record<string, GlobalScriptSpec>;
+}
+
+/** One entry of {@link Settings.globalScripts}. */
+export interface GlobalScriptSpec {
+  /** Registered script typeclass path (default: the base DefaultScript). */
+  typeclass?: string;
+  /** Seconds between `atRepeat` calls (0: no timer). */
+  interval?: number;
+  /** How many times to repeat before stopping (0: forever). */
+  repeats?: number;
+  /** Wait one interval before the first `atRepeat` (default true). */
+  startDelay?: boolean;
+  /** Survive reloads and restarts (default true). */
+  persistent?: boolean;
+  /** Description shown by the `scripts` command. */
+  desc?: string;
 }
 
 /** The defaults, as Evennia's where Evennia has one. */
@@ -462,6 +483,7 @@ export const defaultSettings: Settings = {
   feedEntryTemplate: "[RSS] {title}: {link}",
   feedContactUrl: "",
   feeds: [],
+  globalScripts: {},
   workerPoolSize: 2,
   backgroundTaskTimeout: 0,
   stallWarningMs: 500,

@@ -45,6 +45,8 @@ import { CommandRateCounter } from "./command-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
+import { startScriptService } from "./script-service.ts";
+import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
 import { ServerSession } from "./server-session.ts";
 import { StallWatchdog } from "./stall-watchdog.ts";
 import { configureBackgroundWork, stopBackgroundWork } from "../db/background-work.ts";
@@ -88,6 +90,8 @@ export class Server {
   private stallWatchdog: StallWatchdog | null = null;
   /** The RSS/Atom feed bot (null when `feedsEnabled` is off). */
   private feeds: FeedBotHandle | null = null;
+  /** Runs the scripts' timers (see docs/scripts.md). */
+  scripts: ScriptScheduler | null = null;
   /** Server news on the MudInfo channel (set up by {@link init}). */
   private mudInfo!: MudInfoAnnouncer;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
@@ -162,6 +166,7 @@ export class Server {
       this.stallWatchdog.start();
     }
     await startTimerServices({ db: this.db, settings: this.settings });
+    this.scripts = await startScriptService(this.store, this.config, this.settings);
     this.registerServices();
   }
 
@@ -211,6 +216,7 @@ export class Server {
       description: this.feeds ? "polls the RSS/Atom feeds attached with rss2chan" : "the feed bot (off: setting feedsEnabled is false)",
       running: () => this.feeds !== null,
     });
+    registry.register({ name: "ScriptScheduler", description: "runs the scripts' timers", essential: true, running: () => this.scripts?.isRunning ?? false });
   }
 
   /** Join the portal; resolves once connected (the portal then sends its welcome). */
@@ -251,6 +257,8 @@ export class Server {
       // background tasks are stopped, not waited for: a command awaiting one fails with EV_ERR_NOT_RUNNING
       await stopBackgroundWork().catch((err) => log.error("stopping the worker pool failed", err));
       await Promise.allSettled([...this.inFlight]);
+      // a reload notes the time, so persistent scripts resume with the time they had left
+      await this.scripts?.stop(mode).catch((err) => log.error("stopping the script scheduler failed", err));
       if (this.db && this.sessions) {
         if (mode === "reload" || mode === "reset" || mode === "shutdown") await this.mudInfo?.announce(`|wServer ${mode === "reload" ? "reloading" : mode === "reset" ? "resetting" : "shutting down"}...|n`);
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");

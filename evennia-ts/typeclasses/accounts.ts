@@ -31,6 +31,7 @@ import { deliverPendingPages } from "./pages.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { OptionHandler } from "./option-handler.ts";
+import { ScriptHandler } from "./script-handler.ts";
 import { getStore } from "./store-context.ts";
 import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
@@ -164,6 +165,21 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     return (this.optionHandler ??= new OptionHandler(this.attributes));
   }
   private optionHandler: OptionHandler | null = null;
+
+  /** The scripts on this account (see docs/scripts.md). */
+  get scripts(): ScriptHandler {
+    return (this.scriptHandler ??= new ScriptHandler(this, "account_id"));
+  }
+  private scriptHandler: ScriptHandler | null = null;
+
+  /** Delete this account (a hook may refuse); its scripts go with it. */
+  override async delete(): Promise<boolean> {
+    if (this.isDeleted) return false;
+    if ((await this.atObjectDelete()) === false) return false;
+    await this.scripts.delete();
+    await this._store.deleteObject(this);
+    return true;
+  }
 
   /**
    * Client options the account saved with `option/save` (Evennia's

@@ -8,7 +8,8 @@ import { DefaultAccount } from "./accounts.ts";
 import { DefaultChannel } from "./channels.ts";
 import { DefaultObject } from "./objects.ts";
 import { findTypeclass, type TypeclassConstructor } from "./registry.ts";
-import { DefaultScript } from "./scripts.ts";
+import type { DefaultScript } from "./scripts.ts";
+import { createScriptInstance, type CreateScriptOptions } from "./script-creation.ts";
 import { getStore } from "./store-context.ts";
 import type { TypedObject } from "./typed-object.ts";
 
@@ -120,19 +121,12 @@ export async function createAccount<T extends DefaultAccount = DefaultAccount>(
   return account;
 }
 
-/** Create a script. */
-export async function createScript<T extends DefaultScript = DefaultScript>(
-  typeclass: TypeclassRef<T> | undefined,
-  options: { key: string; obj?: DefaultObject | null; account?: DefaultAccount | null; description?: string; persistent?: boolean },
-): Promise<T> {
-  const cls = resolve(typeclass, DefaultScript as unknown as TypeclassConstructor<T>);
-  return getStore().create(cls, {
-    key: options.key,
-    obj_id: options.obj?.id ?? null,
-    account_id: options.account?.id ?? null,
-    description: options.description ?? "",
-    persistent: options.persistent ?? true,
-  });
+/**
+ * Create a script: global, or on `obj` or `account`; started unless
+ * `autostart: false` (see docs/scripts.md).
+ */
+export function createScript<T extends DefaultScript = DefaultScript>(typeclass: TypeclassRef<T> | undefined, options: CreateScriptOptions = {}): Promise<T> {
+  return createScriptInstance(typeclass, options);
 }
 
 /** Create a channel; fails when the key is taken (any case). */

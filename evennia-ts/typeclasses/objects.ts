@@ -19,6 +19,7 @@ import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 import type { LockCheckOptions } from "../locks/lock-handler.ts";
 import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
+import { ScriptHandler } from "./script-handler.ts";
 import { signals } from "./signals.ts";
 import { inlineFunctions } from "../utils/funcparser/index.ts";
 
@@ -156,6 +157,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   static override readonly kind = "object" as const;
 
   private sessionSet: Set<ObjectSession> | undefined;
+  private scriptHandler: ScriptHandler | undefined;
+
+  /** The scripts on this object: `await obj.scripts.add(Weather, {key: "weather"})` (see docs/scripts.md). */
+  get scripts(): ScriptHandler {
+    return (this.scriptHandler ??= new ScriptHandler(this, "obj_id"));
+  }
 
   /** Sessions puppeting this object (empty for things nobody controls). Not persistent. */
   get sessions(): Set<ObjectSession> {
@@ -708,6 +715,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     for (const exit of incoming) if (!exit.isDeleted && exit._row.destination_id === this.id) await exit.delete();
     await this.clearContents();
     if (this.location) this.location = null;
+    await this.scripts.delete();
     await this._store.deleteObject(this);
     return true;
   }

@@ -40,6 +40,7 @@ import { CmdMemory } from "./memory.ts";
 import { CmdPy } from "./py.ts";
 import { CmdQuell } from "./quell.ts";
 import { CmdAbout, CmdServerLoad, CmdTime } from "./server-info.ts";
+import { CmdScripts } from "./scripts.ts";
 import { CmdService } from "./service.ts";
 import { CmdReload, CmdReset, CmdShutdown } from "./system.ts";
 import { CmdThrottles } from "./throttles.ts";
@@ -104,6 +105,7 @@ export class CharacterCmdSet extends CmdSet {
     this.add(CmdPy).add(CmdAccounts).add(CmdService).add(CmdAbout).add(CmdTime).add(CmdServerLoad);
     this.add(CmdTickers).add(CmdTasks);
     this.add(CmdBoot).add(CmdBan).add(CmdUnban).add(CmdEmit).add(CmdPerm).add(CmdWall).add(CmdForce);
+    this.add(CmdScripts);
     // building: creating and moving things in the world
     this.add(CmdCreate).add(CmdDig).add(CmdTunnel).add(CmdOpen).add(CmdLink).add(CmdUnlink).add(CmdDestroy);
     this.add(CmdCopy).add(CmdSetHome).add(CmdTeleport).add(CmdName).add(CmdDesc);
