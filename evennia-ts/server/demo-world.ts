@@ -2,12 +2,15 @@
  * The demo world `npm start` opens with: Limbo and five rooms around a courtyard,
  * joined by exits both ways, with things to look at and pick up, a tower door
  * that only opens for whoever carries the brass key, and an archive only Builders
- * may enter. Built once, at the first start, when the `demoWorld` setting is on.
+ * may enter, and Pip the gardener, who wanders and answers when spoken to (his
+ * walks and dawn and dusk are started by demo-life.ts). Built once, at the first
+ * start, when the `demoWorld` setting is on.
  */
 import type { Settings } from "../conf/settings.ts";
 import { createObject } from "../typeclasses/create.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
+import { DEMO_TAG_CATEGORY, DemoGardener, GARDENER_TAG, OUTDOOR_TAG } from "./demo-life.ts";
 
 /** The typeclass to use: the game's when it registered one, else the framework's. */
 function typeclassOr(path: string, fallback: string): string {
@@ -18,6 +21,8 @@ function typeclassOr(path: string, fallback: string): string {
 export interface DemoWorld {
   rooms: Record<"limbo" | "courtyard" | "garden" | "library" | "tower" | "archive", DefaultObject>;
   key: DefaultObject;
+  /** Pip, who wanders and answers (see demo-life.ts). */
+  gardener: DefaultObject;
 }
 
 /** Build the demo world around `limbo` (inside the caller's unit of work). */
@@ -80,5 +85,15 @@ export async function buildDemoWorld(limbo: DefaultObject, settings: Pick<Settin
     attributes: { get_err_msg: "The sign is firmly planted." },
   });
 
-  return { rooms: { limbo, courtyard, garden, library, tower, archive }, key };
+  for (const open of [courtyard, garden]) open.tags.add(OUTDOOR_TAG, DEMO_TAG_CATEGORY);
+  const gardener = await createObject(DemoGardener, {
+    key: "Pip",
+    aliases: ["gardener", "pip"],
+    location: garden,
+    home: garden,
+    attributes: { desc: "A cheerful gardener with muddy boots and a straw hat. Say hello; he likes to talk." },
+  });
+  gardener.tags.add(GARDENER_TAG, DEMO_TAG_CATEGORY);
+
+  return { rooms: { limbo, courtyard, garden, library, tower, archive }, key, gardener };
 }

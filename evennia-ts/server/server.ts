@@ -46,6 +46,7 @@ import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
 import { startScriptService } from "./script-service.ts";
+import { startDemoLife } from "./demo-life.ts";
 import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
 import { ServerSession } from "./server-session.ts";
 import { StallWatchdog } from "./stall-watchdog.ts";
@@ -167,6 +168,7 @@ export class Server {
     }
     await startTimerServices({ db: this.db, settings: this.settings });
     this.scripts = await startScriptService(this.store, this.config, this.settings);
+    await startDemoLife(this.db, this.config, this.settings);
     this.registerServices();
   }
 

@@ -53,6 +53,10 @@ it("is a small world to walk, with a door locked by a key and a room only Builde
   await anna.waitFor("You can't go that way.");
   anna.send("w");
   await anna.waitFor(/Garden[\s\S]*You see:.*three apples, a brass key, and a stone bench/);
+  anna.send("say hello there");
+  await anna.waitFor('Pip says, "Good day to you, Anna! Lovely weather for the herbs."');
+  anna.send("say where is the key?");
+  await anna.waitFor("I saw one glinting in the garden");
   anna.send("get bench");
   await anna.waitFor("The bench is far too heavy to lift.");
   anna.send("get key");
