@@ -235,7 +235,7 @@ export class EvEditor implements EditorHandle {
 
   private persistState(): void {
     if (!isTypedObject(this.caller)) return;
-    this.caller.attributes.add(BUFFER, [this.buffer, this.undoBuffer]);
+    this.caller.attributes.add(BUFFER, [this.buffer, this.undoBuffer, this.undoPos]);
     this.caller.attributes.add(UNSAVED, this.unsaved);
     this.caller.attributes.add(INDENT, this.indent);
   }
@@ -410,10 +410,11 @@ export class EvEditor implements EditorHandle {
       return null;
     }
     const stored = caller.attributes.get<unknown>(BUFFER);
-    const [buffer, undo] = Array.isArray(stored) ? stored : ["", [""]];
+    const [buffer, undo, pos] = Array.isArray(stored) ? stored : ["", [""], 0];
     editor.buffer = typeof buffer === "string" ? buffer : "";
     editor.undoBuffer = Array.isArray(undo) && undo.length ? undo.map(String) : [editor.buffer];
-    editor.undoPos = editor.undoBuffer.length - 1;
+    const undoPos = Number(pos);
+    editor.undoPos = Number.isInteger(undoPos) && undoPos >= 0 && undoPos < editor.undoBuffer.length ? undoPos : editor.undoBuffer.length - 1;
     editor.unsaved = caller.attributes.get<boolean>(UNSAVED) === true;
     const indent = Number(caller.attributes.get<number>(INDENT));
     editor.indent = Number.isFinite(indent) ? indent : 0;
