@@ -33,6 +33,7 @@ import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { restoreReports } from "./oob/report-tracker.ts";
+import { afterLogin, resumeInteractive } from "./resume-interactive.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { AccountCreationThrottle } from "./account-creation-throttle.ts";
@@ -293,6 +294,10 @@ export class Server {
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
+      if (mode !== "reset" && session.loggedIn) {
+        // persistent menus and editors come back where the player left them
+        await runInUnitOfWork(this.db, () => resumeInteractive(session)).catch((err: unknown) => log.error(`could not resume the menus of session ${snap.sessid}`, err));
+      }
       // a password prompt the old server left open: its answer is swallowed, not run as a command;
       // anything else it may have hidden is shown again
       if (mode === "reset" || !resumeLostHiddenInput(session)) session.msg({ echo: [[], { hidden: false }] });
@@ -404,7 +409,10 @@ export class Server {
   private services(): CommandServices {
     const banList = (): BanList => this.bans;
     return {
-      login: (session, account) => this.sessions.login(session as ServerSession, account),
+      login: async (session, account) => {
+        await this.sessions.login(session as ServerSession, account);
+        await afterLogin(session as ServerSession, this.settings);
+      },
       createAccountWithCharacter: async (name, password, typeclassPath, session) => {
         return accountTypeclass(typeclassPath).create({ username: name, password, typeclass: typeclassPath, ip: session?.address });
       },

@@ -438,8 +438,16 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-setEditorRestorer(async (caller, session) => {
+/**
+ * Make the saved (persistent) editor of `caller` run again after a reload, and
+ * say so (showing the buffer when `show`); false when none is saved.
+ */
+export async function restoreSavedEditor(caller: EditorCaller, session: CommandSession | null, show = false): Promise<boolean> {
   const editor = await EvEditor.restore(caller, session);
-  if (editor) editor.msg("|gThe editor was restored after a server reload.|n");
-  return editor !== null;
-});
+  if (!editor) return false;
+  editor.msg("|gThe editor was restored after a server reload.|n");
+  if (show) editor.displayBuffer();
+  return true;
+}
+
+setEditorRestorer((caller, session) => restoreSavedEditor(caller, session));
