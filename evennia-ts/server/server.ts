@@ -282,6 +282,7 @@ export class Server {
 
   private async onWelcome(mode: StartMode, snapshots: SessionSnapshot[]): Promise<void> {
     log.info(`portal welcome (${mode}) with ${snapshots.length} session(s)`);
+    const resumable: ServerSession[] = [];
     for (const snap of snapshots) {
       const session = this.newSession(snap);
       try {
@@ -294,10 +295,7 @@ export class Server {
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
-      if (mode !== "reset" && session.loggedIn) {
-        // persistent menus and editors come back where the player left them
-        await runInUnitOfWork(this.db, () => resumeInteractive(session)).catch((err: unknown) => log.error(`could not resume the menus of session ${snap.sessid}`, err));
-      }
+      if (mode !== "reset" && session.loggedIn) resumable.push(session);
       // a password prompt the old server left open: its answer is swallowed, not run as a command;
       // anything else it may have hidden is shown again
       if (mode === "reset" || !resumeLostHiddenInput(session)) session.msg({ echo: [[], { hidden: false }] });
@@ -325,6 +323,10 @@ export class Server {
     await runLifecycleHook(this.db, this.lifecycle, "atServerStart");
     await runLifecycleHook(this.db, this.lifecycle, mode === "reload" || mode === "restart" ? "atServerReloadStart" : "atServerColdStart");
     this.link?.send({ t: "synced" });
+    // persistent menus and editors come back where the players left them (after "... done.")
+    for (const session of resumable) {
+      await runInUnitOfWork(this.db, () => resumeInteractive(session)).catch((err: unknown) => log.error(`could not resume the menus of session ${session.sessid}`, err));
+    }
   }
 
   private onConnect(snap: SessionSnapshot): void {
