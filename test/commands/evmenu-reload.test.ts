@@ -41,10 +41,9 @@ describe("menus and editors across a reload", () => {
     c.send("A calm person.");
     await c.waitFor("Create Annabel?");
     c.send("yes");
-    await c.waitFor("Created new character Annabel.");
-
-    c.send("ic Annabel");
     await c.waitFor("You become Annabel");
+    await c.waitFor("Created new character Annabel, and you are playing it now.");
+
     c.send("desc/edit");
     await c.waitFor("Line Editor [desc]");
     c.send(":DD");

@@ -5,7 +5,12 @@
  * persistence when the server forgets the menu, module menus, and the
  * character-creation menu (`charcreateMenu`) end to end.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { turnOnDemoWorld } from "../../evennia-ts/cli/commands/demo.ts";
+import { initGame } from "../../evennia-ts/cli/commands/init.ts";
+import { settingsFile } from "../../evennia-ts/conf/settings.ts";
 import { expect, it } from "vitest";
 import { EvMenu, EvMenuGotoAbortMessage, registerMenuClass } from "../../evennia-ts/commands/evmenu/evmenu.ts";
 import { runningMenu, setRunningMenu } from "../../evennia-ts/commands/evmenu/menu-cmdset.ts";
@@ -262,4 +267,18 @@ describeWithWorld("charcreate without the menu setting", (w) => {
   it("asks for a name", async () => {
     expect(await type(w.world, "charcreate")).toBe("Usage: charcreate <charname> [= description]");
   });
+});
+
+it("the demo game turns the character-creation menu on (and leaves character creation to it)", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "evennia-demo-menu-"));
+  try {
+    const gameDir = path.join(dir, "mygame");
+    initGame(gameDir, { out: () => undefined, err: () => undefined } as never);
+    turnOnDemoWorld(gameDir);
+    const text = readFileSync(settingsFile(gameDir), "utf8");
+    expect(text).toContain("charcreateMenu: true");
+    expect(text).toContain("autoCreateCharacterWithAccount: false");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

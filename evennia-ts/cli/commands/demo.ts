@@ -31,7 +31,7 @@ export function turnOnDemoWorld(gameDir: string): void {
     file,
     text.replace(
       marker,
-      `${marker}\n  demoWorld: true, // six rooms, a locked door and a Builders-only archive, built at the first start\n  charcreateMenu: true, // charcreate (and a first login without a character) opens the character-creation menu`,
+      `${marker}\n  demoWorld: true, // six rooms, a locked door and a Builders-only archive, built at the first start\n  charcreateMenu: true, // charcreate (and a first login without a character) opens the character-creation menu\n  autoCreateCharacterWithAccount: false, // so new players make their character in that menu`,
     ),
   );
 }

@@ -1,13 +1,16 @@
 /**
  * The character-creation menu (setting `charcreateMenu`, on in the demo game):
  * `charcreate` without a name, or a first login without any character, asks for
- * a name, then a one-line description, then confirms. It is an EvMenu on the
- * account, persistent: a reload in the middle resumes at the same question.
+ * a name, then a one-line description, then confirms; a player out of character
+ * then plays the new character at once. It is an EvMenu on the account,
+ * persistent: a reload in the middle resumes at the same question.
  */
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { CommandSession } from "../command.ts";
 import { EvMenu, EvMenuGotoAbortMessage } from "../evmenu/evmenu.ts";
+import { runningMenu } from "../evmenu/menu-cmdset.ts";
 import { registerMenu } from "../evmenu/menu-registry.ts";
+import type { Session } from "../../typeclasses/sessions.ts";
 import type { MenuCaller, MenuKwargs, MenuNode } from "../evmenu/menu-types.ts";
 import { characterNameProblem, createCharacterFor } from "./character-creation.ts";
 
@@ -51,12 +54,19 @@ const confirm: MenuNode = (_caller, _raw, kwargs) => [
 ];
 
 async function create(caller: MenuCaller, _raw: string, kwargs: MenuKwargs): Promise<[string, MenuKwargs]> {
-  const made = await createCharacterFor(accountOf(caller), String(kwargs.name ?? ""), String(kwargs.desc ?? ""));
+  const account = accountOf(caller);
+  const made = await createCharacterFor(account, String(kwargs.name ?? ""), String(kwargs.desc ?? ""));
   if ("error" in made) return ["start", { error: made.error }];
-  return ["done", { name: made.character.key }];
+  // out of character (a first login): step into the new character at once
+  const session = runningMenu(caller)?.session as Session | null | undefined;
+  const playing = Boolean(session && !session.puppet && session.account === account && (await account.puppetObject(session, made.character)));
+  return ["done", { name: made.character.key, playing }];
 }
 
-const done: MenuNode = (_caller, _raw, kwargs) => `Created new character ${String(kwargs.name)}. Use |wic ${String(kwargs.name)}|n to enter the game as this character.`;
+const done: MenuNode = (_caller, _raw, kwargs) =>
+  kwargs.playing
+    ? `Created new character ${String(kwargs.name)}, and you are playing it now.`
+    : `Created new character ${String(kwargs.name)}. Use |wic ${String(kwargs.name)}|n to enter the game as this character.`;
 
 registerMenu(CHARCREATE_MENU, { start, describe, confirm, done });
 
