@@ -63,7 +63,8 @@ export { EvMenuCmdSet, CmdEvMenuInput, CmdEvMenuNoInput, runningMenu, type Runni
 export { registerMenu, registeredMenu, loadMenuTree } from "./commands/evmenu/menu-registry.ts";
 export { formatNodeText, formatOptions, formatNode } from "./commands/evmenu/menu-format.ts";
 export type { MenuCaller, MenuKwargs, MenuNode, MenuTree, MenuOption, MenuGoto, GotoCallable, GotoResult, NodeText, NodeHelp, NodeResult } from "./commands/evmenu/menu-types.ts";
-export { EvEditor, restoreSavedEditor, escapeMarkup, EDITOR_WIDTH, type EvEditorOptions } from "./commands/eveditor/editor.ts";
+export { EvEditor, restoreSavedEditor, type EvEditorOptions } from "./commands/eveditor/editor.ts";
+export { escapeMarkup, EDITOR_WIDTH } from "./commands/eveditor/editor-text.ts";
 export { EvEditorCmdSet, CmdLineInput, CmdLineNoInput, CmdEditorGroup, runningEditor } from "./commands/eveditor/editor-cmdset.ts";
 export {
   registerEditorFunction,

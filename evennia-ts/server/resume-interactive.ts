@@ -7,7 +7,7 @@
  */
 import { runningEditor } from "../commands/eveditor/editor-cmdset.ts";
 import { restoreSavedEditor } from "../commands/eveditor/editor.ts";
-import { restoreSavedMenu } from "../commands/evmenu/evmenu.ts";
+import { EvMenu, restoreSavedMenu } from "../commands/evmenu/evmenu.ts";
 import { runningMenu } from "../commands/evmenu/menu-cmdset.ts";
 import { startCharCreateMenu } from "../commands/default/charcreate-menu.ts";
 import type { Settings } from "../conf/settings.ts";
@@ -15,14 +15,26 @@ import type { DefaultAccount } from "../typeclasses/accounts.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { ServerSession } from "./server-session.ts";
 
-/** Bring back the persistent menus and editors of the session's puppet and account (in a unit of work). */
+/**
+ * Bring back the persistent menus and editors of the session's puppet and
+ * account (in a unit of work). A menu or editor still in memory (its player left
+ * and came back) is shown again on this session.
+ */
 export async function resumeInteractive(session: ServerSession): Promise<void> {
   const callers: (DefaultObject | DefaultAccount)[] = [];
   if (session.puppet) callers.push(session.puppet);
   if (session.account) callers.push(session.account);
   for (const caller of callers) {
-    if (!runningMenu(caller) && caller.attributes.has("_menutree_saved")) await restoreSavedMenu(caller, session);
-    if (!runningEditor(caller) && caller.attributes.has("_eveditor_saved")) await restoreSavedEditor(caller, session, true);
+    const menu = runningMenu(caller);
+    if (menu instanceof EvMenu) {
+      menu.session = session;
+      menu.displayNodetext();
+    } else if (!menu && caller.attributes.has("_menutree_saved")) await restoreSavedMenu(caller, session);
+    const editor = runningEditor(caller);
+    if (editor) {
+      editor.session = session;
+      editor.displayBuffer();
+    } else if (caller.attributes.has("_eveditor_saved")) await restoreSavedEditor(caller, session, true);
   }
 }
 

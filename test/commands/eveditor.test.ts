@@ -8,10 +8,13 @@ import { EvEditor } from "../../evennia-ts/commands/eveditor/editor.ts";
 import { runningEditor, setRunningEditor } from "../../evennia-ts/commands/eveditor/editor-cmdset.ts";
 import { registerEditorFunction, type EditorCaller } from "../../evennia-ts/commands/eveditor/editor-hooks.ts";
 import { findDbHelpEntry } from "../../evennia-ts/commands/help/db-help-entries.ts";
-import { worldCommandHandler } from "../../evennia-ts/testing/call-command.ts";
+import { callCommand, worldCommandHandler } from "../../evennia-ts/testing/call-command.ts";
+import { CmdDesc } from "../../evennia-ts/commands/default/building/name-desc.ts";
+import { CmdSetHelp } from "../../evennia-ts/commands/default/help.ts";
 import { describeWithWorld, type TestWorld } from "../../evennia-ts/testing/world-fixture.ts";
 import type { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import "../../evennia-ts/commands/default/cmdsets.ts";
+import { resumeInteractive } from "../../evennia-ts/server/resume-interactive.ts";
 
 /** Type `line` as char1's player; what the session got back. */
 async function type(world: TestWorld, line: string, session = world.session1): Promise<string> {
@@ -249,6 +252,33 @@ describeWithWorld("EvEditor", (w) => {
 
   it("desc/edit is refused without the permission", async () => {
     expect(await type(w.world, "desc/edit Obj", w.world.session2)).toContain("Command 'desc/edit Obj' is not available");
+    expect(await type(w.world, "sethelp/edit lore", w.world.session2)).toContain("Command 'sethelp/edit lore' is not available");
+    expect(runningEditor(w.world.char2)).toBeUndefined();
+  });
+
+  it("callCommand: desc/edit and sethelp/edit open persistent editors", async () => {
+    await callCommand(w.world, CmdDesc, "/edit Obj", "----------Line Editor [desc]");
+    const editor = runningEditor(w.world.char1)!;
+    expect(editor.isPersistent).toBe(true);
+    expect(editor.data.target).toBe(w.world.obj1);
+    expect(w.world.char1.cmdset.all().find((s) => s.key === "editorcmdset")?.persistent).toBe(true);
+    await type(w.world, ":q!");
+    await callCommand(w.world, CmdSetHelp, "/edit newtopic,lore = First line", "----------Line Editor [topic newtopic]");
+    const entry = await findDbHelpEntry(w.world.store.db, "newtopic");
+    expect([entry?.text, entry?.category]).toEqual(["First line", "lore"]);
+    expect(w.world.text(w.world.session1)).toContain("01| First line");
+  });
+
+  it("at login a running editor is shown again on the new session, a saved one is made again", async () => {
+    await openNotes(w.world, "kept", { persistent: true });
+    w.world.clearOutput();
+    await w.world.unit(() => resumeInteractive(w.world.session1));
+    expect(w.world.text(w.world.session1)).toContain("01| kept");
+    setRunningEditor(w.world.char1, null);
+    w.world.clearOutput();
+    await w.world.unit(() => resumeInteractive(w.world.session1));
+    expect(w.world.text(w.world.session1)).toContain("The editor was restored after a server reload.");
+    expect(w.world.text(w.world.session1)).toContain("01| kept");
   });
 
   it("sethelp/edit creates or edits a help topic in the editor", async () => {

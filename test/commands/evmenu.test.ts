@@ -16,7 +16,9 @@ import { EvMenu, EvMenuGotoAbortMessage, registerMenuClass } from "../../evennia
 import { runningMenu, setRunningMenu } from "../../evennia-ts/commands/evmenu/menu-cmdset.ts";
 import { registerMenu } from "../../evennia-ts/commands/evmenu/menu-registry.ts";
 import type { MenuCaller, MenuKwargs, MenuNode } from "../../evennia-ts/commands/evmenu/menu-types.ts";
-import { worldCommandHandler } from "../../evennia-ts/testing/call-command.ts";
+import { callCommand, worldCommandHandler } from "../../evennia-ts/testing/call-command.ts";
+import { CmdCharCreate } from "../../evennia-ts/commands/default/account.ts";
+import { resumeInteractive } from "../../evennia-ts/server/resume-interactive.ts";
 import { describeWithWorld, type TestWorld } from "../../evennia-ts/testing/world-fixture.ts";
 import type { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import "../../evennia-ts/commands/default/cmdsets.ts";
@@ -226,6 +228,37 @@ describeWithWorld("EvMenu", (w) => {
     expect(runningMenu(w.world.char1)).toBeUndefined();
   });
 
+  it("a node without its own help gets Evennia's command summary", async () => {
+    await w.world.unit(() => EvMenu.start(w.world.char1, { start: () => ["Plain.", [{ desc: "On", goto: "start" }]] }, { session: w.world.session1 }));
+    expect(await type(w.world, "help")).toBe("Commands: <menu option>, help, quit");
+    await type(w.world, "q");
+    await w.world.unit(() => EvMenu.start(w.world.char1, { start: () => ["Plain.", [{ desc: "On", goto: "start" }]] }, { session: w.world.session1, autoQuit: false }));
+    expect(await type(w.world, "h")).toBe("Commands: <menu option>, help");
+  });
+
+  it("a menu on a session takes that session's input only", async () => {
+    await w.world.unit(() => EvMenu.start(w.world.session1, "test.shop", { session: w.world.session1, cmdOnExit: null }));
+    expect(await type(w.world, "sword")).toContain("Swords!");
+    expect(runningMenu(w.world.session1)).toBeInstanceOf(EvMenu);
+    await type(w.world, "quit");
+    expect(await type(w.world, "say out")).toContain('You say, "out"');
+  });
+
+  it("at login a running menu is shown again on the new session, a saved one is made again", async () => {
+    await openShop(w.world);
+    await type(w.world, "sword");
+    w.world.clearOutput();
+    await w.world.unit(() => resumeInteractive(w.world.session1));
+    expect(w.world.text(w.world.session1)).toContain("Swords!");
+    await type(w.world, "q");
+    await openShop(w.world, { persistent: true });
+    setRunningMenu(w.world.char1, null);
+    w.world.clearOutput();
+    await w.world.unit(() => resumeInteractive(w.world.session1));
+    expect(w.world.text(w.world.session1)).toContain("Welcome to the shop.");
+    expect(runningMenu(w.world.char1)).toBeInstanceOf(EvMenu);
+  });
+
   it("a menu on an account works out of character", async () => {
     await w.world.unit(() => EvMenu.start(w.world.account1, "test.shop", { session: w.world.session1, cmdOnExit: null }));
     expect(await type(w.world, "sword")).toContain("Swords!");
@@ -252,6 +285,12 @@ describeWithWorld(
       expect(runningMenu(w.world.account1)).toBeUndefined();
       expect(w.world.account1.attributes.get("_menutree_saved")).toBeUndefined();
       expect(await type(w.world, "say done")).toContain('You say, "done"');
+    });
+
+    it("callCommand: charcreate opens the menu on the account", async () => {
+      await callCommand(w.world, CmdCharCreate, "", /What is your new character's name\?/, { caller: w.world.account1, session: w.world.session1 });
+      expect(runningMenu(w.world.account1)).toBeInstanceOf(EvMenu);
+      expect(w.world.account1.attributes.get("_menutree_saved_startnode")).toEqual(["start", ["", {}], {}]);
     });
 
     it("the plain charcreate <name> still works; a full account is refused before the menu", async () => {

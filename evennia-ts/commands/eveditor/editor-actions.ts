@@ -5,7 +5,8 @@
 import { dedent, justify, type JustifyAlign } from "../../utils/text/format.ts";
 import type { CommandSession } from "../command.ts";
 import { getInput } from "../input-prompt.ts";
-import { EDITOR_WIDTH, escapeMarkup, type EvEditor } from "./editor.ts";
+import type { EvEditor } from "./editor.ts";
+import { EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
 import { parseEditorArgs, unquote, type EditorArgs } from "./editor-args.ts";
 
 /** What an action gets. */

@@ -27,6 +27,7 @@ import { getLogger } from "../../utils/logger.ts";
 import { Command, type CommandSession } from "../command.ts";
 import { EvEditorCmdSet, runningEditor, setEditorRestorer, setRunningEditor } from "./editor-cmdset.ts";
 import { editorHelp } from "./editor-help.ts";
+import { EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
 import {
   resolveEditorFunction,
   type EditorCaller,
@@ -39,8 +40,6 @@ import {
 
 const log = getLogger("eveditor");
 
-/** Width of the editor's header and footer (Evennia's default client width). */
-export const EDITOR_WIDTH = 78;
 /** Steps of undo history kept. */
 const UNDO_MAX = 20;
 
@@ -427,11 +426,6 @@ export class EvEditor implements EditorHandle {
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
-}
-
-/** Show markup literally (`|r` as typed, not as red). */
-export function escapeMarkup(text: string): string {
-  return text.replaceAll("|", "||");
 }
 
 function describe(err: unknown): string {
