@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import { EvEditor } from "../../evennia-ts/commands/eveditor/editor.ts";
-import { runningEditor, setRunningEditor } from "../../evennia-ts/commands/eveditor/editor-cmdset.ts";
+import { CmdEditorGroup, runningEditor, setRunningEditor } from "../../evennia-ts/commands/eveditor/editor-cmdset.ts";
 import { registerEditorFunction, type EditorCaller } from "../../evennia-ts/commands/eveditor/editor-hooks.ts";
 import { findDbHelpEntry } from "../../evennia-ts/commands/help/db-help-entries.ts";
 import { callCommand, worldCommandHandler } from "../../evennia-ts/testing/call-command.ts";
@@ -85,6 +85,15 @@ describeWithWorld("EvEditor", (w) => {
     await type(w.world, ":q");
     expect(await type(w.world, "")).toBe("Notes saved.\nLeft the notes.");
     expect(w.world.char1.db.notes).toBe("old\nnew");
+  });
+
+  it("callCommand with inputs answers the :q question", async () => {
+    await openNotes(w.world, "start");
+    await type(w.world, "changed");
+    const out = await callCommand(w.world, CmdEditorGroup, "", undefined, { cmdstring: ":q", inputs: ["no"] });
+    expect(out.text).toBe("Left the notes.");
+    expect(w.world.char1.db.notes).toBe("start");
+    expect(runningEditor(w.world.char1)).toBeUndefined();
   });
 
   it(":wq saves and quits; :q! quits without saving", async () => {

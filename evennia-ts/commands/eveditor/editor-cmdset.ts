@@ -99,7 +99,8 @@ Examples:
     const editor = await editorOf(this);
     if (!editor) return;
     // the name as typed, case kept (:uu is redo, :UU reset)
-    const typed = this.raw.trimStart().slice(0, this.cmdname.length);
+    const name = this.cmdname || this.cmdstring;
+    const typed = this.raw.trimStart().slice(0, name.length);
     const known = await runEditorAction(editor, typed, this.args, this.session);
     if (!known) editor.addLine(this.raw);
   }
