@@ -77,6 +77,29 @@ export {
   type LocationCmdSetSource,
 } from "./commands/cmdset-gather.ts";
 export { EvMore, evmore, MoreCmdSet, type EvMoreOptions } from "./commands/evmore.ts";
+// menus (EvMenu) and the line editor (EvEditor)
+export { EvMenu, EvMenuGotoAbortMessage, registerMenuClass, restoreSavedMenu, MENU_NO_MATCH, type EvMenuOptions, type MenuExitAction } from "./commands/evmenu/evmenu.ts";
+export { EvMenuCmdSet, CmdEvMenuInput, CmdEvMenuNoInput, runningMenu, type RunningMenu } from "./commands/evmenu/menu-cmdset.ts";
+export { registerMenu, registeredMenu, loadMenuTree } from "./commands/evmenu/menu-registry.ts";
+export { formatNodeText, formatOptions, formatNode } from "./commands/evmenu/menu-format.ts";
+export type { MenuCaller, MenuKwargs, MenuNode, MenuTree, MenuOption, MenuGoto, GotoCallable, GotoResult, NodeText, NodeHelp, NodeResult } from "./commands/evmenu/menu-types.ts";
+export { EvEditor, restoreSavedEditor, type EvEditorOptions } from "./commands/eveditor/editor.ts";
+export { escapeMarkup, EDITOR_WIDTH } from "./commands/eveditor/editor-text.ts";
+export { EvEditorCmdSet, CmdLineInput, CmdLineNoInput, CmdEditorGroup, runningEditor } from "./commands/eveditor/editor-cmdset.ts";
+export {
+  registerEditorFunction,
+  type EditorCaller,
+  type EditorHandle,
+  type EditorFunction,
+  type EditorLoadFunc,
+  type EditorSaveFunc,
+  type EditorQuitFunc,
+  type EditorCodeFunc,
+} from "./commands/eveditor/editor-hooks.ts";
+export { parseEditorArgs, type EditorArgs } from "./commands/eveditor/editor-args.ts";
+export { EDITOR_ACTIONS, runEditorAction } from "./commands/eveditor/editor-actions.ts";
+export { startCharCreateMenu, CHARCREATE_MENU } from "./commands/default/charcreate-menu.ts";
+export { createCharacterFor, characterNameProblem } from "./commands/default/character-creation.ts";
 export { CmdHelp, CmdSetHelp } from "./commands/default/help.ts";
 export { searchHelp, parseSubtopics, parseHelpFile, commandsMissingHelp, type HelpEntry } from "./commands/help/help-entries.ts";
 export { allDbHelpEntries, findDbHelpEntry, saveDbHelpEntry, deleteDbHelpEntry, type DbHelpEntry } from "./commands/help/db-help-entries.ts";

@@ -224,6 +224,11 @@ export interface Settings {
    * for the package's demo game.
    */
   demoWorld: boolean;
+  /**
+   * `charcreate` without a name (and a first login without any character) opens
+   * a small menu: name, short description, confirm. The demo game turns it on.
+   */
+  charcreateMenu: boolean;
 
   /** Cmdset of sessions that are not logged in. */
   cmdsetUnloggedin: string;
@@ -452,6 +457,7 @@ export const defaultSettings: Settings = {
   ],
   channelMudInfo: { key: "MudInfo", aliases: [], desc: "Connection log", locks: "control:perm(Developer);listen:perm(Admin);send:false()", autoJoin: false },
   demoWorld: false,
+  charcreateMenu: false,
   cmdsetUnloggedin: "commands.default_cmdsets.UnloggedinCmdSet",
   cmdsetAccount: "commands.default_cmdsets.AccountCmdSet",
   cmdsetCharacter: "commands.default_cmdsets.CharacterCmdSet",

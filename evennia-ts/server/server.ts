@@ -35,6 +35,7 @@ import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
 import { restoreReports } from "./oob/report-tracker.ts";
+import { afterLogin, resumeInteractive } from "./resume-interactive.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { AccountCreationThrottle } from "./account-creation-throttle.ts";
@@ -326,6 +327,7 @@ export class Server {
 
   private async onWelcome(mode: StartMode, snapshots: SessionSnapshot[]): Promise<void> {
     log.info(`portal welcome (${mode}) with ${snapshots.length} session(s)`);
+    const resumable: ServerSession[] = [];
     for (const snap of snapshots) {
       const session = this.newSession(snap);
       try {
@@ -338,6 +340,7 @@ export class Server {
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
+      if (mode !== "reset" && session.loggedIn) resumable.push(session);
       // a password prompt the old server left open: its answer is swallowed, not run as a command;
       // anything else it may have hidden is shown again
       if (mode === "reset" || !resumeLostHiddenInput(session)) session.msg({ echo: [[], { hidden: false }] });
@@ -367,6 +370,10 @@ export class Server {
     await this.mudInfo.announce(mode === "reload" ? "|wServer reloaded.|n" : mode === "reset" ? "|wServer reset.|n" : mode === "restart" ? "|wServer restarted after a crash.|n" : "|wServer started.|n");
     signals.emit("serverStarted", { mode });
     this.link?.send({ t: "synced" });
+    // persistent menus and editors come back where the players left them (after "... done.")
+    for (const session of resumable) {
+      await runInUnitOfWork(this.db, () => resumeInteractive(session)).catch((err: unknown) => log.error(`could not resume the menus of session ${session.sessid}`, err));
+    }
   }
 
   private onConnect(snap: SessionSnapshot): void {
@@ -451,7 +458,10 @@ export class Server {
   private services(): CommandServices {
     const banList = (): BanList => this.bans;
     return {
-      login: (session, account) => this.sessions.login(session as ServerSession, account),
+      login: async (session, account) => {
+        await this.sessions.login(session as ServerSession, account);
+        await afterLogin(session as ServerSession, this.settings);
+      },
       createAccountWithCharacter: async (name, password, typeclassPath, session) => {
         return accountTypeclass(typeclassPath).create({ username: name, password, typeclass: typeclassPath, ip: session?.address });
       },

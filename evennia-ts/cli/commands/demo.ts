@@ -20,14 +20,20 @@ export async function runDemo(io: CliIo, gameDir: string = demoGameDir): Promise
   return startGame({ gameDir, foreground: true, io });
 }
 
-/** Switch the demo world on in a freshly made game's settings (built at its first start). */
+/** Switch the demo world (built at its first start) and the character-creation menu on in a freshly made game's settings. */
 export function turnOnDemoWorld(gameDir: string): void {
   const file = settingsFile(gameDir);
   const text = readFileSync(file, "utf8");
   if (/\bdemoWorld\s*:/.test(text)) return;
   const marker = "export default {";
   if (!text.includes(marker)) throw new EvenniaError("EV_ERR_CONFIG", `cannot turn the demo world on: ${file} has no "${marker}"`);
-  writeFileSync(file, text.replace(marker, `${marker}\n  demoWorld: true, // six rooms, a locked door and a Builders-only archive, built at the first start`));
+  writeFileSync(
+    file,
+    text.replace(
+      marker,
+      `${marker}\n  demoWorld: true, // six rooms, a locked door and a Builders-only archive, built at the first start\n  charcreateMenu: true, // charcreate (and a first login without a character) opens the character-creation menu\n  autoCreateCharacterWithAccount: false, // so new players make their character in that menu`,
+    ),
+  );
 }
 
 /** The `demo` command. */

@@ -10,6 +10,8 @@ import { getLogger } from "../../utils/logger.ts";
 import { Command } from "../command.ts";
 import { getInput } from "../input-prompt.ts";
 import { MuxCommand } from "../mux-command.ts";
+import { createCharacterFor } from "./character-creation.ts";
+import { startCharCreateMenu } from "./charcreate-menu.ts";
 
 /** Security-relevant account changes (Evennia's `log_sec`). */
 const securityLog = getLogger("security");
@@ -193,9 +195,12 @@ export class CmdCharCreate extends Command {
 
 Usage:
   charcreate <name> [= <description>]
+  charcreate
 
 Makes a new character for your account, up to the game's limit of characters
-per account (setting maxNrCharacters). Use ic <name> to play it.
+per account (setting maxNrCharacters). Use ic <name> to play it. Where the
+game turns on the setting charcreateMenu (the demo game does), charcreate
+alone opens a menu asking for the name, a description, and a confirmation.
 
 Examples:
   charcreate Anna
@@ -208,24 +213,21 @@ Examples:
     const name = (eq >= 0 ? this.args.slice(0, eq) : this.args).trim();
     const desc = eq >= 0 ? this.args.slice(eq + 1).trim() : "";
     if (!name) {
+      if (eq < 0 && activeSettings().charcreateMenu) {
+        const refused = account.checkAvailableSlots();
+        if (refused) this.msg(`|r${refused}|n`);
+        else await startCharCreateMenu(account, this.session);
+        return;
+      }
       this.msg("Usage: charcreate <charname> [= description]");
       return;
     }
-    if (account.characters.some((c) => c.key.toLowerCase() === name.toLowerCase())) {
-      this.msg(`|rA character named '|w${name}|r' already exists.|n`);
+    const made = await createCharacterFor(account, name, desc);
+    if ("error" in made) {
+      this.msg(made.error);
       return;
     }
-    try {
-      const character = await account.createCharacter({ key: name });
-      if (desc) character.db.desc = desc;
-      this.msg(`Created new character ${character.key}. Use |wic ${character.key}|n to enter the game as this character.`);
-    } catch (err) {
-      if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
-        this.msg(`|r${err.message}|n`);
-        return;
-      }
-      throw err;
-    }
+    this.msg(`Created new character ${made.character.key}. Use |wic ${made.character.key}|n to enter the game as this character.`);
   }
 }
 

@@ -8,6 +8,8 @@ import { dedent, formatGrid, pad } from "../../utils/text/format.ts";
 import type { Command } from "../command.ts";
 import { MuxCommand } from "../mux-command.ts";
 import { evmore } from "../evmore.ts";
+import { EvEditor } from "../eveditor/editor.ts";
+import { registerEditorFunction, type EditorCaller, type EditorHandle } from "../eveditor/editor-hooks.ts";
 import { allDbHelpEntries, deleteDbHelpEntry, findDbHelpEntry, saveDbHelpEntry } from "../help/db-help-entries.ts";
 import {
   canListTopic,
@@ -251,7 +253,8 @@ Usage:
   sethelp[/switches] <topic>[;alias;alias][,category[,locks]] [= <text or new value>]
 
 Switches:
-  edit - open a line editor to edit the topic's help text (not available yet).
+  edit - open the line editor (EvEditor) on the topic's help text, creating
+         the topic if it is new (text after = is appended first).
   replace - overwrite existing help topic.
   append - add text to the end of existing topic with a newline between.
   extend - as append, but don't add a newline.
@@ -263,6 +266,7 @@ Examples:
   sethelp lore = In the beginning was ...
   sethelp/append pickpocketing,Thievery = This steals ...
   sethelp/replace pickpocketing, ,attr(is_thief) = This steals ...
+  sethelp/edit thievery
   sethelp/locks thievery = read:all()
   sethelp/category thievery = classes
   sethelp/delete thievery
@@ -322,7 +326,13 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
     const lockstring = this.lhslist.length > 2 ? this.lhslist.slice(2).join(",") : (old?.locks ?? "read:all()");
 
     if (switches.includes("edit")) {
-      this.msg("The line editor is not available yet: use /replace, /append or /extend.");
+      let entry = old;
+      if (entry) {
+        if (this.rhs) entry = await saveDbHelpEntry(db, { ...entry, text: `${entry.text}\n${this.rhs}` });
+      } else {
+        entry = await saveDbHelpEntry(db, { key: topic, text: this.rhs ?? "", category, locks: lockstring, aliases });
+      }
+      await EvEditor.start(this, { key: `topic ${entry.key}`, loadfunc: HELP_LOAD, savefunc: HELP_SAVE, quitfunc: HELP_QUIT, persistent: true, data: { topic: entry.key } });
       return;
     }
     if (switches.includes("append") || switches.includes("extend")) {
@@ -403,3 +413,27 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
     this.msg(`Topic '${topic}'${aliasText} was successfully created.`);
   }
 }
+
+/** Names of the help editor's hooks (registered, so `sethelp/edit` survives a reload). */
+const HELP_LOAD = "evennia.help.sethelp.load";
+const HELP_SAVE = "evennia.help.sethelp.save";
+const HELP_QUIT = "evennia.help.sethelp.quit";
+
+registerEditorFunction(HELP_LOAD, async (_caller: EditorCaller, editor: EditorHandle) => {
+  const entry = await findDbHelpEntry(getStore().db, String(editor.data.topic ?? ""));
+  return entry?.text ?? "";
+});
+registerEditorFunction(HELP_SAVE, async (caller: EditorCaller, buffer: string, editor: EditorHandle) => {
+  const db = getStore().db;
+  const entry = await findDbHelpEntry(db, String(editor.data.topic ?? ""));
+  if (!entry) {
+    caller.msg(`|rThe help entry '${String(editor.data.topic)}' is gone; nothing was saved.|n`);
+    return false;
+  }
+  await saveDbHelpEntry(db, { ...entry, text: buffer });
+  caller.msg("Saved help entry.");
+  return true;
+});
+registerEditorFunction(HELP_QUIT, (caller: EditorCaller) => {
+  caller.msg("Closing the editor.");
+});

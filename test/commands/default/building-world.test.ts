@@ -489,11 +489,12 @@ describeWithWorld("building commands: name and desc", (w) => {
     expect(attr?.value).toContain("A round, red ball.");
   });
 
-  it("refuses without the edit lock, says /edit is not there yet, and answers a bare desc", async () => {
+  it("refuses without the edit lock (also for /edit), opens the line editor with /edit, and answers a bare desc", async () => {
     await makeChar2Builder(w.world);
     await callCommand(w.world, CmdDesc, "Obj = mine now", "You don't have permission to edit the description of Obj.", { caller: w.world.char2 });
     expect(w.world.obj1.db.desc).toBeUndefined();
-    await callCommand(w.world, CmdDesc, "/edit Obj", "The line editor (EvEditor) is not available yet.");
+    await callCommand(w.world, CmdDesc, "/edit Obj", "You don't have permission to edit the description of Obj.", { caller: w.world.char2 });
+    await callCommand(w.world, CmdDesc, "/edit Obj", "----------Line Editor [desc]");
     await callCommand(w.world, CmdDesc, "", "Usage: desc [<obj> =] <description>");
   });
 });

@@ -2,6 +2,9 @@
  * `name` (`rename`) and `desc`: change what an object is called and how it looks.
  */
 import { DefaultAccount } from "../../../typeclasses/accounts.ts";
+import { DefaultObject as ObjectClass } from "../../../typeclasses/objects.ts";
+import { EvEditor } from "../../eveditor/editor.ts";
+import { registerEditorFunction, type EditorCaller, type EditorHandle } from "../../eveditor/editor-hooks.ts";
 import { findAccount } from "../../../typeclasses/search.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { mayBuild, noPermission } from "./access.ts";
@@ -96,22 +99,25 @@ export class CmdDesc extends ObjManipCommand {
 Usage:
   desc [<obj> =] <description>
 
+  desc/edit [<obj>]
+
 Switches:
-  edit - open the line editor on the description. Not available yet: the
-         line editor (EvEditor) is still to come.
+  edit - open the line editor (EvEditor) on the description; ':wq' saves
+         and leaves it, ':h' lists its commands. It survives a reload.
 
 Sets the "desc" attribute of an object, or of your location when no object
 is named. You need the object's "control" or "edit" lock.
 
 Examples:
   desc A sunny meadow, full of flowers.
-  desc sword = A sharp, shiny blade.`;
+  desc sword = A sharp, shiny blade.
+  desc/edit sword`;
 
   override async func(): Promise<void> {
     const caller = this.builder();
     if (!caller) return;
     if (this.switches.includes("edit")) {
-      this.msg("|rThe line editor (EvEditor) is not available yet.|n Set the description with: desc [<obj> =] <description>");
+      await this.editDesc(caller);
       return;
     }
     if (!this.args.trim()) {
@@ -139,4 +145,51 @@ Examples:
     obj.db.desc = desc;
     this.msg(`The description was set on ${obj.getDisplayName(caller)}.`);
   }
+
+  /** `desc/edit [<obj>]`: the description in the line editor. */
+  private async editDesc(caller: DefaultObject): Promise<void> {
+    if (this.rhs !== null) {
+      this.msg("|rYou may specify a value, or use the edit switch, but not both.|n");
+      return;
+    }
+    const target = this.args.trim();
+    const obj = target ? await caller.search(target) : caller.location;
+    if (!obj) {
+      if (!target) this.msg("|rYou can't describe oblivion.|n");
+      return;
+    }
+    if (!mayBuild(obj, caller, "edit")) {
+      this.msg(`You don't have permission to edit the description of ${obj.key}.`);
+      return;
+    }
+    await EvEditor.start(this, { key: "desc", loadfunc: DESC_LOAD, savefunc: DESC_SAVE, quitfunc: DESC_QUIT, persistent: true, data: { target: obj } });
+  }
 }
+
+/** Names of the desc editor's hooks (registered, so the editor survives a reload). */
+const DESC_LOAD = "evennia.building.desc.load";
+const DESC_SAVE = "evennia.building.desc.save";
+const DESC_QUIT = "evennia.building.desc.quit";
+
+function descTarget(editor: EditorHandle): DefaultObject | null {
+  const target = editor.data.target;
+  return target instanceof ObjectClass && !target.isDeleted ? target : null;
+}
+
+registerEditorFunction(DESC_LOAD, (_caller: EditorCaller, editor: EditorHandle) => {
+  const desc = descTarget(editor)?.db.desc;
+  return typeof desc === "string" ? desc : "";
+});
+registerEditorFunction(DESC_SAVE, (caller: EditorCaller, buffer: string, editor: EditorHandle) => {
+  const target = descTarget(editor);
+  if (!target) {
+    caller.msg("|rThe object being described is gone; nothing was saved.|n");
+    return false;
+  }
+  target.db.desc = buffer;
+  caller.msg("Saved.");
+  return true;
+});
+registerEditorFunction(DESC_QUIT, (caller: EditorCaller) => {
+  caller.msg("Exited editor.");
+});

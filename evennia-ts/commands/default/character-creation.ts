@@ -1,0 +1,29 @@
+/**
+ * Making a character for an account, as `charcreate` and its menu do: the name
+ * checked (not empty, not taken by one of the account's characters), the
+ * account's character limit respected, and the description set.
+ */
+import type { DefaultAccount } from "../../typeclasses/accounts.ts";
+import type { DefaultObject } from "../../typeclasses/objects.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
+
+/** Why `name` cannot be a new character of `account`, or null when it can. */
+export function characterNameProblem(account: DefaultAccount, name: string): string | null {
+  if (!name.trim()) return "A character needs a name.";
+  if (account.characters.some((c) => c.key.toLowerCase() === name.trim().toLowerCase())) return `|rA character named '|w${name.trim()}|r' already exists.|n`;
+  return account.checkAvailableSlots();
+}
+
+/** Create character `name` (described as `desc` when given) for `account`; the character, or why not. */
+export async function createCharacterFor(account: DefaultAccount, name: string, desc = ""): Promise<{ character: DefaultObject } | { error: string }> {
+  const problem = characterNameProblem(account, name);
+  if (problem) return { error: problem };
+  try {
+    const character = await account.createCharacter({ key: name.trim() });
+    if (desc.trim()) character.db.desc = desc.trim();
+    return { character };
+  } catch (err) {
+    if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) return { error: `|r${err.message}|n` };
+    throw err;
+  }
+}

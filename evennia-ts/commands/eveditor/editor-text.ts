@@ -1,0 +1,9 @@
+/** Small text helpers shared by the editor and its commands. */
+
+/** Width of the editor's header, footer and help (Evennia's default client width). */
+export const EDITOR_WIDTH = 78;
+
+/** Show markup literally (`|r` as typed, not as red). */
+export function escapeMarkup(text: string): string {
+  return text.replaceAll("|", "||");
+}
