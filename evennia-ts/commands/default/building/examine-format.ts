@@ -144,13 +144,15 @@ export class ExamineFormatter {
     return "\n" + wrap(names.join(", "), this.width, "  ");
   }
 
-  /** The scripts on the object: ` 'key' (next/interval, repeats repeats): description`. */
+  /** The scripts on the object: ` 'key' (seconds to next/interval, repeats left): description` (`-` when not running). */
   formatScripts(scripts: readonly DefaultScript[]): string | null {
     if (scripts.length === 0) return null;
     const lines = scripts.map((script) => {
       const { interval, repeats } = timerOf(script);
       const timed = interval > 0;
-      return ` '${script.key}' (${timed ? "?" : "inf"}/${timed ? interval : "inf"}, ${timed && repeats ? repeats : "inf"} repeats): ${script.description}`;
+      const next = script.timeUntilNextRepeat();
+      const left = script.remainingRepeats();
+      return ` '${script.key}' (${timed ? (next ?? "-") : "inf"}/${timed ? interval : "inf"}, ${timed && repeats ? (left ?? repeats) : "inf"} repeats): ${script.description}`;
     });
     return "\n" + lines.join("\n");
   }
@@ -160,12 +162,14 @@ export class ExamineFormatter {
     return script.description ? crop(script.description, 20) : null;
   }
 
-  /** A script's timer: `inactive - interval: 60s (next: N/A, start_delay: F)` (null without one). */
+  /** A script's timer: `running - interval: 60s (next: 42s - 3/5 remain, start_delay: F)` (null without one). */
   formatScriptRepeat(script: DefaultScript): string | null {
     const { interval, repeats, startDelay, active } = timerOf(script);
     if (interval <= 0) return null;
     const state = active ? "|grunning|n" : "|rinactive|n";
-    return `${state} - interval: ${interval}s (next: N/A${repeats ? ` - ${repeats}/${repeats} remain` : ""}, start_delay: ${startDelay ? "T" : "F"})`;
+    const next = script.timeUntilNextRepeat();
+    const left = script.remainingRepeats();
+    return `${state} - interval: ${interval}s (next: ${next === null ? "N/A" : `${next}s`}${repeats ? ` - ${left ?? repeats}/${repeats} remain` : ""}, start_delay: ${startDelay ? "T" : "F"})`;
   }
 
   /** Tags as `key` or `key[category]`, sorted. */
