@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.ts";
 import { currentUnitOfWork, runInUnitOfWork } from "../db/unit-of-work.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { trackActivity } from "../utils/activity.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TimerClock } from "./timer-clock.ts";
 import { TimerStorage } from "./timer-storage.ts";
@@ -60,9 +61,12 @@ export async function runTimerCallback(db: Database, what: string, fn: () => unk
     return true;
   }
   try {
-    await runInUnitOfWork(db, async () => {
-      await fn();
-    });
+    // the stall watchdog names this timer if it blocks the event loop
+    await trackActivity(what, () =>
+      runInUnitOfWork(db, async () => {
+        await fn();
+      }),
+    );
     return true;
   } catch (err) {
     const id = randomBytes(4).toString("hex");

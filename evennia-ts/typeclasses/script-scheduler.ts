@@ -17,6 +17,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
+import { trackActivity } from "../utils/activity.ts";
 import { getLogger, type Logger } from "../utils/logger.ts";
 import { MinHeap } from "../utils/min-heap.ts";
 import { activeScriptScheduler, setActiveScriptScheduler, type ScriptTimerService } from "./script-scheduler-context.ts";
@@ -258,7 +259,8 @@ export class ScriptScheduler implements ScriptTimerService {
       });
       this.sync(script);
       try {
-        await runInUnitOfWork(db, () => script.atRepeat());
+        // the stall watchdog names this script if its atRepeat blocks the event loop
+        await trackActivity(`script "${script.key}" (${script.dbref}) atRepeat`, () => runInUnitOfWork(db, () => script.atRepeat()));
       } catch (err) {
         this.failures++;
         this.logFailure(script, "atRepeat", err);

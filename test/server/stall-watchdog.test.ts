@@ -140,3 +140,39 @@ describe("the server", () => {
     expect(heard).toEqual(["started:start", "stopped:shutdown"]);
   });
 });
+
+describeWithWorld("the watchdog and the timers", (w) => {
+  it("names a delayed task and a script whose callback blocks the loop", async () => {
+    const { startTimerServices, stopTimerServices } = await import("../../evennia-ts/timers/timer-services.ts");
+    const { delay } = await import("../../evennia-ts/timers/task-handler.ts");
+    const { ScriptScheduler } = await import("../../evennia-ts/typeclasses/script-scheduler.ts");
+    const { createScript, DefaultScript, registerTypeclass } = await import("../../evennia-ts/typeclasses/index.ts");
+    class HogScript extends DefaultScript {
+      override async atRepeat(): Promise<void> {
+        busy(250);
+      }
+    }
+    registerTypeclass("test.stall.HogScript", HogScript);
+    const reports: StallReport[] = [];
+    watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+    watchdog.start();
+    await startTimerServices({ db: w.world.fixture.db, settings: w.world.settings });
+    try {
+      await w.world.unit(() => void delay(0.01, () => busy(250), { persistent: false }));
+      await sleep(400);
+      expect(reports.some((r) => r.activities.some((a) => /delay|task/i.test(a)))).toBe(true);
+      reports.length = 0;
+      const scheduler = new ScriptScheduler(w.world.store);
+      await scheduler.start();
+      try {
+        await w.world.unit(() => createScript(HogScript, { key: "hog", interval: 1, obj: w.world.obj1 }));
+        await sleep(1500);
+      } finally {
+        await scheduler.stop();
+      }
+      expect(reports.some((r) => r.activities.some((a) => /script "hog" \(#\d+\) atRepeat/.test(a)))).toBe(true);
+    } finally {
+      await stopTimerServices();
+    }
+  });
+});
