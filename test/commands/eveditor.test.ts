@@ -259,6 +259,23 @@ describeWithWorld("EvEditor", (w) => {
     expect(await type(w.world, "desc/edit nothing-here")).toContain("Could not find 'nothing-here'");
   });
 
+  it("set/edit edits one attribute, read back as a literal, or as text", async () => {
+    await w.world.unit(() => void (w.world.obj1.db.stats = { str: 10 }));
+    w.world.clearOutput();
+    expect(await type(w.world, "set/edit Obj/stats")).toContain("01| {'str': 10}");
+    await type(w.world, ":DD");
+    await type(w.world, "{'str': 12, 'dex': [1, 2]}");
+    expect(await type(w.world, ":wq")).toBe("Saved attribute Obj/stats.\nExited editor.");
+    expect(w.world.obj1.db.stats).toEqual({ str: 12, dex: [1, 2] });
+    await type(w.world, "set/edit Obj/motto");
+    await type(w.world, "carpe diem");
+    expect(await type(w.world, ":wq")).toBe("Saved attribute Obj/motto (as text).\nExited editor.");
+    expect(w.world.obj1.db.motto).toBe("carpe diem");
+    expect(await type(w.world, "set/edit Obj/a/b")).toBe("set/edit edits one attribute: set/edit <obj>/<attr>[:category]");
+    expect(await type(w.world, "set/edit Obj/motto = x")).toBe("You may specify a value, or use the edit switch, but not both.");
+    expect(await type(w.world, "set/edit Obj/motto", w.world.session2)).toContain("Command 'set/edit Obj/motto' is not available");
+  });
+
   it("desc/edit is refused without the permission", async () => {
     expect(await type(w.world, "desc/edit Obj", w.world.session2)).toContain("Command 'desc/edit Obj' is not available");
     expect(await type(w.world, "sethelp/edit lore", w.world.session2)).toContain("Command 'sethelp/edit lore' is not available");

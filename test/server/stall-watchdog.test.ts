@@ -168,7 +168,7 @@ describeWithWorld("the watchdog and the timers", (w) => {
         await w.world.unit(() => createScript(HogScript, { key: "hog", interval: 1, obj: w.world.obj1 }));
         await sleep(1500);
       } finally {
-        await scheduler.stop();
+        await scheduler.stop("shutdown");
       }
       expect(reports.some((r) => r.activities.some((a) => /script "hog" \(#\d+\) atRepeat/.test(a)))).toBe(true);
     } finally {

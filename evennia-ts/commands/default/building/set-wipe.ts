@@ -6,7 +6,10 @@
  */
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
-import { tryParseLiteral } from "../../../utils/literal-parse.ts";
+import { formatLiteral, tryParseLiteral } from "../../../utils/literal-parse.ts";
+import { EvEditor } from "../../eveditor/editor.ts";
+import { registerEditorFunction, type EditorCaller, type EditorHandle } from "../../eveditor/editor-hooks.ts";
+import { TypedObject as TypedObjectClass } from "../../../typeclasses/typed-object.ts";
 import { MuxCommand } from "../../mux-command.ts";
 import { parseObjectAttrSpec, type ObjectAttrSpec } from "./object-spec.ts";
 import { nestedDelete, nestedGet, nestedSet, NOT_FOUND, splitNestedName } from "./nested-attr.ts";
@@ -45,7 +48,8 @@ Switches:
   char      - search every character (also /character)
   room      - search every room
   exit      - search every exit
-  edit      - open the line editor (not available yet)
+  edit      - open the line editor on one attribute (set/edit <obj>/<attr>);
+              ':wq' saves what you wrote, read as a literal like a value after =
 
 The value is read as a literal: numbers, 'quoted strings', True, False, None,
 [lists], (tuples, stored as lists), {'dicts': 1} and {sets}. Anything else is
@@ -78,7 +82,7 @@ Examples:
     const target = await this.findTarget(spec.name);
     if (!target) return;
     if (this.switches.includes("edit")) {
-      this.msg("The line editor is not available yet: give the value after = instead (set <obj>/<attr> = <value>).");
+      await this.editAttr(target, spec);
       return;
     }
     const lines: string[] = [];
@@ -106,6 +110,30 @@ Examples:
     }
     if (lines.length === 0) this.msg(`No valid attributes were found. ${SET_USAGE}`);
     else this.msg(lines.join("\n"));
+  }
+
+  /** `set/edit <obj>/<attr>`: the attribute's value in the line editor (it survives a reload). */
+  private async editAttr(target: TypedObject, spec: ObjectAttrSpec): Promise<void> {
+    if (this.rhs !== null) {
+      this.msg("|rYou may specify a value, or use the edit switch, but not both.|n");
+      return;
+    }
+    if (spec.attrs.length !== 1) {
+      this.msg("set/edit edits one attribute: set/edit <obj>/<attr>[:category]");
+      return;
+    }
+    if (!mayEdit(target, this.caller)) {
+      this.msg(`You don't have permission to edit ${target.key}.`);
+      return;
+    }
+    const attr = spec.attrs[0]!;
+    const category = spec.category ?? "";
+    // a new attribute has no lock yet; an existing one's attredit lock decides
+    if (target.attributes.has(attr, { category }) && !target.attributes.access(attr, this.caller, "attredit", { category })) {
+      this.msg(`You are not allowed to change the attribute '${attr}' on ${target.key}.`);
+      return;
+    }
+    await EvEditor.start(this, { key: `${target.key}/${attr}`, loadfunc: SET_LOAD, savefunc: SET_SAVE, quitfunc: SET_QUIT, persistent: true, data: { target, attr, category } });
   }
 
   /** The object (or account, script, channel) the command is about, or null after saying why not. */
@@ -253,3 +281,37 @@ Examples:
     this.msg(`Wiped attributes ${spec.attrs.join(",")} on ${obj.key}.`);
   }
 }
+
+/** Names of the set/edit editor's hooks (registered, so the editor survives a reload). */
+const SET_LOAD = "evennia.building.set.load";
+const SET_SAVE = "evennia.building.set.save";
+const SET_QUIT = "evennia.building.set.quit";
+
+/** What `set/edit` edits: the object (still there) and the attribute. */
+function editedAttribute(editor: EditorHandle): { target: TypedObject; attr: string; category: string } | null {
+  const { target, attr, category } = editor.data as { target?: unknown; attr?: unknown; category?: unknown };
+  if (!(target instanceof TypedObjectClass) || target.isDeleted || typeof attr !== "string") return null;
+  return { target, attr, category: typeof category === "string" ? category : "" };
+}
+
+registerEditorFunction(SET_LOAD, (_caller: EditorCaller, editor: EditorHandle) => {
+  const edited = editedAttribute(editor);
+  if (!edited) return "";
+  const value: unknown = edited.target.attributes.get(edited.attr, { category: edited.category });
+  if (value === undefined) return "";
+  return typeof value === "string" ? value : formatLiteral(value);
+});
+registerEditorFunction(SET_SAVE, (caller: EditorCaller, buffer: string, editor: EditorHandle) => {
+  const edited = editedAttribute(editor);
+  if (!edited) {
+    caller.msg("|rThe object being edited is gone; nothing was saved.|n");
+    return false;
+  }
+  const parsed = tryParseLiteral(buffer);
+  edited.target.attributes.add(edited.attr, parsed.ok ? parsed.value : buffer, { category: edited.category || undefined });
+  caller.msg(`Saved attribute ${edited.target.key}/${edited.attr}${parsed.ok ? "" : " (as text)"}.`);
+  return true;
+});
+registerEditorFunction(SET_QUIT, (caller: EditorCaller) => {
+  caller.msg("Exited editor.");
+});
