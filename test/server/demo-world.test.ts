@@ -54,9 +54,9 @@ it("is a small world to walk, with a door locked by a key and a room only Builde
   anna.send("w");
   await anna.waitFor(/Garden[\s\S]*You see:.*three apples, a brass key, and a stone bench/);
   anna.send("say hello there");
-  await anna.waitFor('Pip says, "Good day to you, Anna! Lovely weather for the herbs."');
+  await anna.waitFor('Pip says, "Good day to you, Anna! Lovely weather for the herbs."', 15_000); // he answers 1.5 s later
   anna.send("say where is the key?");
-  await anna.waitFor("I saw one glinting in the garden");
+  await anna.waitFor("I saw one glinting in the garden", 15_000);
   anna.send("get bench");
   await anna.waitFor("The bench is far too heavy to lift.");
   anna.send("get key");
