@@ -195,7 +195,7 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     await callCommand(w.world, CmdSetAttribute, "/room Room2/mood = 'calm'", "Created attribute Room2/mood [category:None] = calm");
     expect(room2.db.mood).toBe("calm");
     await callCommand(w.world, CmdSetAttribute, "/char Room2/mood = 'x'", "Could not find 'Room2'.");
-    await callCommand(w.world, CmdSetAttribute, "/edit Obj/desc", "The line editor is not available yet");
+    await callCommand(w.world, CmdSetAttribute, "/edit Obj/desc", "----------Line Editor [Obj/desc]");
   });
 
   it("set refuses without edit access, and answers bad arguments", async () => {
