@@ -22,6 +22,8 @@ import { testHandler } from "../command-session.ts";
 import { createObject } from "../../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../../evennia-ts/typeclasses/objects.ts";
 import { registerTypeclass } from "../../../evennia-ts/typeclasses/registry.ts";
+import { registerPrototypes } from "../../../evennia-ts/prototypes/prototype-library.ts";
+import { batchUpdateObjectsWithPrototype } from "../../../evennia-ts/prototypes/spawner.ts";
 
 /** A typeclass for the `typeclass` tests: marks its objects at creation. */
 class TestChest extends DefaultObject {
@@ -501,6 +503,27 @@ describeWithWorld("building commands: properties and inspection", (w) => {
     expect(out.text).toContain("Only the at_object_creation hook was run (update mode).");
     expect(obj1.db.chest).toBe(true);
     await callCommand(w.world, CmdTypeclass, "/force Obj", "Obj updated its existing typeclass");
+  });
+
+  it("typeclass/prototype applies a prototype to an object, and spawn/update reaches it from then on", async () => {
+    const { obj1 } = w.world;
+    registerPrototypes([{ prototype_key: "test_chest_proto", typeclass: "test.building.TestChest", key: "old chest", attrs: [["lid", "closed"]], tags: [["wooden", "material"]] }]);
+    await w.world.unit(() => void (obj1.db.junk = 1));
+    await callCommand(w.world, CmdTypeclass, "/prototype Obj = test_chest_proto", "old chest now follows the prototype 'test_chest_proto' (typeclass test.building.TestChest).");
+    expect(obj1.typeclassPath).toBe("test.building.TestChest");
+    expect(obj1.key).toBe("old chest");
+    expect(obj1.db.lid).toBe("closed");
+    expect(obj1.db.junk).toBeUndefined(); // attributes the prototype does not have go, as in a spawn/update
+    expect(obj1.location).toBe(w.world.room1); // fields it does not name (its location) stay
+    expect(obj1.tags.has("wooden", "material")).toBe(true);
+    expect(obj1.tags.has("test_chest_proto", "from_prototype")).toBe(true);
+    // the prototype changes: an update by its key now reaches the object
+    registerPrototypes([{ prototype_key: "test_chest_proto", typeclass: "test.building.TestChest", key: "old chest", attrs: [["lid", "open"]] }]);
+    expect(await w.world.unit(() => batchUpdateObjectsWithPrototype("test_chest_proto"))).toBe(1);
+    expect(obj1.db.lid).toBe("open");
+    await callCommand(w.world, CmdTypeclass, "/prototype old chest = nosuch", "No prototype named 'nosuch' was found (see spawn/list).");
+    await callCommand(w.world, CmdTypeclass, "/prototype old chest", "Usage: typeclass/prototype <object> = <prototype_key>");
+    await callCommand(w.world, CmdTypeclass, "/prototype old chest = test_chest_proto", "You are not allowed to do that.", { caller: w.world.char2 });
   });
 
   it("typeclass refuses without access", async () => {

@@ -13,6 +13,9 @@ import { getInput } from "../../input-prompt.ts";
 import { evmore } from "../../evmore.ts";
 import { MuxCommand } from "../../mux-command.ts";
 import { findAccountFor, findObject, mayEdit } from "./target-search.ts";
+import { getPrototype } from "../../../prototypes/prototype-library.ts";
+import { PROTOTYPE_TAG_CATEGORY } from "../../../prototypes/prototype.ts";
+import { batchUpdateObjectsWithPrototype } from "../../../prototypes/spawner.ts";
 
 /** What a swap should do besides changing the class. */
 interface SwapMode {
@@ -44,7 +47,11 @@ Switches:
            creation hook, as for a new object (asks to confirm)
   force  - change even when the object already has that typeclass
   list   - list the registered typeclasses
-  prototype - not available (there are no prototypes yet)
+  prototype - apply a prototype (typeclass/prototype <object> =
+              <prototype_key>): the typeclass, key, attributes, tags, locks...
+              the prototype names are set, attributes it does not have are
+              removed (as spawn/update does), its location and other unnamed
+              fields stay, and later spawn/update reaches the object
 
 Without a path, the object's own typeclass is used (with /force, to run its
 hooks again). Paths are the names classes are registered under
@@ -70,7 +77,7 @@ Examples:
       return;
     }
     if (this.switches.includes("prototype")) {
-      this.msg("typeclass/prototype is not available: there are no prototypes yet.");
+      await this.fromPrototype();
       return;
     }
     if (this.switches.includes("show") || this.switches.includes("examine")) {
@@ -143,6 +150,45 @@ Examples:
   }
 
   /** The object (or, for an account typeclass, the account) to change. */
+  /**
+   * `typeclass/prototype <obj> = <prototype_key>`: what the prototype names is set on
+   * the object as `spawn/update` sets it on spawned objects (attributes the prototype
+   * lacks go; unnamed fields such as the location stay), and it is tagged as spawned from it.
+   */
+  private async fromPrototype(): Promise<void> {
+    const key = (this.rhs ?? "").trim();
+    if (!key) {
+      this.msg("Usage: typeclass/prototype <object> = <prototype_key>");
+      return;
+    }
+    const obj = await this.findTarget(this.lhs, null);
+    if (!obj) return;
+    if (!(obj instanceof DefaultObject)) {
+      this.msg("Only objects (not accounts) can be made from a prototype.");
+      return;
+    }
+    if (!mayEdit(obj, this.caller)) {
+      this.msg("You are not allowed to do that.");
+      return;
+    }
+    const found = await getPrototype(key);
+    if (!found) {
+      this.msg(`No prototype named '${key}' was found (see spawn/list).`);
+      return;
+    }
+    const protKey = found.prototype.prototype_key ?? key;
+    try {
+      await batchUpdateObjectsWithPrototype(found.prototype, { objects: [obj] });
+    } catch (err) {
+      if (!isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw err;
+      this.msg(`|r${err.message}|n`);
+      return;
+    }
+    // spawn/update reaches it from now on, as an object spawned from the prototype
+    obj.tags.add(protKey, PROTOTYPE_TAG_CATEGORY);
+    this.msg(`${obj.key} now follows the prototype '${protKey}' (typeclass ${obj.typeclassPath}).`);
+  }
+
   private async findTarget(name: string, path: string | null): Promise<TypedObject | null> {
     const cls = path ? findTypeclass(path) : undefined;
     if (name.startsWith("*") || cls?.kind === "account" || (this.caller instanceof DefaultAccount && !path)) {
