@@ -33,6 +33,13 @@ export function personalChannelAliases(subscriber: TypedObject): Record<string, 
   return out;
 }
 
+/** The aliases `subscriber` gave `channel` itself (`channel/alias`). */
+export function personalAliasesOf(subscriber: TypedObject, channel: { id: number }, aliases = personalChannelAliases(subscriber)): string[] {
+  return Object.entries(aliases)
+    .filter(([, id]) => id === channel.id)
+    .map(([alias]) => alias);
+}
+
 /** Replace a subscriber's own channel aliases. */
 export function setPersonalChannelAliases(subscriber: TypedObject, aliases: Record<string, number>): void {
   if (Object.keys(aliases).length === 0) subscriber.attributes.remove(CHANNEL_ALIASES_ATTR, { category: "comms" });
@@ -69,9 +76,7 @@ export function channelCmdSetFor(subscriber: TypedObject): CmdSet | null {
   if (channels.length === 0) return null;
   const personal = personalChannelAliases(subscriber);
   const names = channels.map((c) => {
-    const own = Object.entries(personal)
-      .filter(([, id]) => id === c.id)
-      .map(([alias]) => alias);
+    const own = personalAliasesOf(subscriber, c, personal);
     return { channel: c, key: c.key.toLowerCase(), aliases: [...new Set([...c.aliases.get(), ...own].map((a) => a.toLowerCase()))] };
   });
   const signature = names.map((n) => `${n.channel.id}:${n.key}:${n.aliases.join(";")}`).join("|");

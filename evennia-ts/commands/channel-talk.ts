@@ -3,7 +3,7 @@
  * and the channel-name commands (`public Hello`, `public`).
  */
 import { withSenderNames, type DefaultChannel } from "../typeclasses/channels.ts";
-import type { StoredMessage } from "../typeclasses/messages.ts";
+import { messageTime, type StoredMessage } from "../typeclasses/messages.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
 import type { Command } from "./command.ts";
 import { evmore } from "./evmore.ts";
@@ -31,9 +31,7 @@ export async function sendToChannel(cmd: Command, channel: DefaultChannel, sende
 
 /** One history line: `[2026-12-01 17:30] Anna: hello` (poses and emits as they were shown). */
 export function historyLine(message: StoredMessage): string {
-  const d = new Date(message.date);
-  const two = (n: number) => String(n).padStart(2, "0");
-  const when = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  const when = messageTime(message);
   const body = withSenderNames(message.text, message.senders.map((s) => s.name).join(", "), message.header === "emit");
   return `|x[${when}]|n ${body}`;
 }

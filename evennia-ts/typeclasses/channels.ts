@@ -55,8 +55,8 @@ function isChannelReceiver(obj: unknown): obj is ChannelReceiver {
   return typeof (obj as ChannelReceiver | null)?.channelMsg === "function";
 }
 
-/** True when an online subscriber should hear messages (an account or object with a session). */
-function isOnline(obj: TypedObject): boolean {
+/** True when a subscriber is online: an account or object with a session. */
+export function isOnline(obj: TypedObject): boolean {
   const o = obj as unknown as { isConnected?: boolean; hasSessions?: boolean };
   return o.isConnected === true || o.hasSessions === true;
 }

@@ -59,6 +59,13 @@ const MESSAGE_SHAPE = {
   update: [],
 } as const;
 
+/** `YYYY-MM-DD HH:MM` of a stored message, in the server's time zone. */
+export function messageTime(message: StoredMessage): string {
+  const d = new Date(message.date);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** A party record of a typeclassed object or an external name. */
 export function partyOf(who: TypedObject | string): MessageParty {
   if (typeof who === "string") return { kind: "external", id: 0, name: who };

@@ -3,17 +3,10 @@
  * and handing over those sent to someone while they were offline.
  */
 import type { DefaultAccount } from "./accounts.ts";
-import { takePending, type StoredMessage } from "./messages.ts";
+import { messageTime, takePending } from "./messages.ts";
 
 /** Message category of pages. */
 export const PAGE_CATEGORY = "page";
-
-/** `YYYY-MM-DD HH:MM` of a stored message, in the server's time zone. */
-export function messageTime(message: StoredMessage): string {
-  const d = new Date(message.date);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
-}
 
 /** A page as its receiver is shown it. */
 export function pageText(senderName: string, message: string): string {

@@ -3,7 +3,7 @@
  * by the account (not the character), as in Evennia's default.
  */
 import type { PermissionHolder } from "../../../locks/permissions.ts";
-import type { DefaultChannel } from "../../../typeclasses/channels.ts";
+import { isOnline, type DefaultChannel } from "../../../typeclasses/channels.ts";
 import { allChannels, searchChannels } from "../../../typeclasses/channel-search.ts";
 import { createChannel } from "../../../typeclasses/create.ts";
 import { findTypeclass } from "../../../typeclasses/registry.ts";
@@ -11,7 +11,7 @@ import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
 import { EvTable } from "../../../utils/text/evtable.ts";
 import { askYesNo } from "../../ask-yes-no.ts";
-import { personalChannelAliases, setPersonalChannelAliases } from "../../channel-cmdset.ts";
+import { personalAliasesOf, personalChannelAliases, setPersonalChannelAliases } from "../../channel-cmdset.ts";
 import { sendToChannel, showChannelHistory } from "../../channel-talk.ts";
 import { MuxCommand } from "../../mux-command.ts";
 
@@ -164,9 +164,7 @@ Examples:
   }
 
   private myAliases(channel: DefaultChannel): string[] {
-    return Object.entries(personalChannelAliases(this.subscriber))
-      .filter(([, id]) => id === channel.id)
-      .map(([alias]) => alias);
+    return personalAliasesOf(this.subscriber, channel);
   }
 
   private table(headers: string[]): EvTable {
@@ -288,7 +286,7 @@ Examples:
     const all = control ? await channel.subscriptions.all() : channel.subscriptions.inMemory();
     const lines: string[] = [];
     for (const sub of all) {
-      const online = (sub as unknown as { isConnected?: boolean; hasSessions?: boolean }).isConnected === true || (sub as unknown as { hasSessions?: boolean }).hasSessions === true;
+      const online = isOnline(sub);
       if (!online && !control) continue;
       const marks = [channel.subscriptions.isMuted(sub) ? "muting" : "", online ? "" : "offline"].filter(Boolean);
       lines.push(`${sub.key}${marks.length ? `(${marks.join(", ")})` : ""}`);

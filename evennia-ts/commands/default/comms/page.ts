@@ -4,8 +4,8 @@
  * in the account's login hook).
  */
 import type { DefaultAccount } from "../../../typeclasses/accounts.ts";
-import { messagesOf, storeMessage, type StoredMessage } from "../../../typeclasses/messages.ts";
-import { messageTime, PAGE_CATEGORY, pageText } from "../../../typeclasses/pages.ts";
+import { messagesOf, messageTime, storeMessage, type StoredMessage } from "../../../typeclasses/messages.ts";
+import { PAGE_CATEGORY, pageText } from "../../../typeclasses/pages.ts";
 import { findAccount } from "../../../typeclasses/search.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { evmore } from "../../evmore.ts";
