@@ -14,6 +14,12 @@ export interface SessionSnapshot {
   connectedAt: number;
   /** Server-owned state (logged-in account, puppet ...) kept by the portal across reloads. */
   data: Record<string, unknown>;
+  /**
+   * The website's session cookie the browser sent when it opened this webclient
+   * connection (websocket or comet), as it arrived: the server logs the session in
+   * as that website user (issue 15). Absent for telnet and for browsers not logged in.
+   */
+  webSession?: string;
 }
 
 /** Why the server is being brought down. */
@@ -40,7 +46,9 @@ export type ServerToPortal =
   /** Client options the game changed (`option`, `encoding` ...): the portal merges them and renders by them. */
   | { t: "client-options"; sessid: number; options: MessageKwargs }
   | { t: "disconnect"; sessid: number; reason: string }
-  | { t: "request"; action: ShutdownMode };
+  | { t: "request"; action: ShutdownMode }
+  /** Where the server's web app (website, admin, API) listens on loopback; null while it is not serving. */
+  | { t: "web"; port: number | null };
 
 /** Either direction. */
 export type LinkMessage = PortalToServer | ServerToPortal;
@@ -67,7 +75,8 @@ function validSnapshot(v: unknown): v is SessionSnapshot {
     typeof v.address === "string" &&
     isRecord(v.clientOptions) &&
     typeof v.connectedAt === "number" &&
-    isRecord(v.data)
+    isRecord(v.data) &&
+    (v.webSession === undefined || typeof v.webSession === "string")
   );
 }
 
@@ -89,6 +98,10 @@ export function parseServerMessage(v: unknown): ServerToPortal | undefined {
       return isSessid(v.sessid) && typeof v.reason === "string" ? (v as ServerToPortal) : undefined;
     case "request":
       return v.action === "reload" || v.action === "reset" || v.action === "shutdown" ? (v as ServerToPortal) : undefined;
+    case "web":
+      return v.port === null || (typeof v.port === "number" && Number.isInteger(v.port) && v.port > 0 && v.port < 65536)
+        ? (v as ServerToPortal)
+        : undefined;
     default:
       return undefined;
   }
