@@ -41,8 +41,13 @@ export interface Settings {
   webPort: number;
   /** Interface the portal's web front binds to. */
   webInterface: string;
-  /** Port of the server's internal web app (loopback). */
+  /** Port of the server's internal web app (loopback; 0 picks a free one and tells the portal). */
   serverWebPort: number;
+  /**
+   * Name of the website's session cookie. The portal passes its value on with each
+   * webclient connection, so a logged-in website user is logged into the webclient.
+   */
+  webSessionCookie: string;
 
   /** Port of the portal ⇄ server link. */
   linkPort: number;
@@ -382,6 +387,7 @@ export const defaultSettings: Settings = {
   webPort: 4001,
   webInterface: "0.0.0.0",
   serverWebPort: 4005,
+  webSessionCookie: "evennia_ts.sid",
   linkPort: 4006,
   linkInterface: "127.0.0.1",
   linkToken: "",
