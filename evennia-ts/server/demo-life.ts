@@ -3,6 +3,8 @@
  * script and answers when spoken to, and dawn and dusk on the game clock, told in
  * the open-air rooms. Set up once (the first start with timers running) when the
  * `demoWorld` setting is on; the script and the schedules persist from then on.
+ * And, for the webclient's vitals bar, a character puppeted in the demo game is
+ * sent made-up vitals (`char_vitals`) — a demo of OOB data, not a framework default.
  */
 import type { Settings } from "../conf/settings.ts";
 import type { Database } from "../db/database.ts";
@@ -16,6 +18,7 @@ import type { DefaultObject } from "../typeclasses/objects.ts";
 import { registerTypeclass } from "../typeclasses/registry.ts";
 import { DefaultScript } from "../typeclasses/scripts.ts";
 import { search } from "../typeclasses/search.ts";
+import { signals } from "../typeclasses/signals.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { ServerConfig } from "./server-config.ts";
 
@@ -98,13 +101,39 @@ export class WanderScript extends DefaultScript {
 registerTypeclass("evennia.demo.Gardener", DemoGardener);
 registerTypeclass("evennia.demo.WanderScript", WanderScript);
 
+/** The vitals the demo sends a character's client (the webclient draws them as bars). */
+export const DEMO_VITALS = Object.freeze({ hp: 7, hpmax: 10, mp: 3, mpmax: 5 });
+
+/** Stops the current process's vitals listener (so a server reload in one process listens once). */
+let stopDemoVitals: (() => void) | null = null;
+
+/**
+ * Send {@link DEMO_VITALS} as `char_vitals` to every session that puppets a character
+ * (OOB data for clients that draw it, such as the webclient's vitals bar).
+ */
+export function sendDemoVitalsOnPuppet(): void {
+  stopDemoVitals?.();
+  stopDemoVitals = signals.on("accountPuppeted", ({ session, object }) => {
+    if (object instanceof DefaultCharacter) session.msg({ char_vitals: [[], { ...DEMO_VITALS }] });
+  });
+}
+
 /**
  * Start the demo world's life once: the gardener's wander script and the dawn and
  * dusk schedules (they persist, so later starts find them). Needs the timers and
- * the script scheduler running. Does nothing without the demo world.
+ * the script scheduler running. Does nothing without the demo world. At every start
+ * with the demo world, puppeted characters are sent the demo vitals
+ * ({@link sendDemoVitalsOnPuppet}).
  */
 export async function startDemoLife(db: Database, config: ServerConfig, settings: Pick<Settings, "demoWorld">): Promise<boolean> {
-  if (!settings.demoWorld || (await config.get("demo_life_started")) === "1") return false;
+  if (!settings.demoWorld) {
+    // a reload in the same process with the demo world turned off stops the vitals too
+    stopDemoVitals?.();
+    stopDemoVitals = null;
+    return false;
+  }
+  sendDemoVitalsOnPuppet();
+  if ((await config.get("demo_life_started")) === "1") return false;
   return runInUnitOfWork(db, async () => {
     const [gardener] = await search<DefaultObject>({ tag: { key: GARDENER_TAG, category: DEMO_TAG_CATEGORY } });
     if (!(gardener instanceof DemoGardener)) {

@@ -6,13 +6,14 @@
  */
 import { afterEach, expect, it } from "vitest";
 import { CmdSay } from "../../evennia-ts/commands/default/general.ts";
-import { DEMO_TAG_CATEGORY, DemoGardener, GARDENER_TAG, gardenerAnswer, OUTDOOR_TAG, spokenWords, startDemoLife, WanderScript } from "../../evennia-ts/server/demo-life.ts";
+import { DEMO_TAG_CATEGORY, DEMO_VITALS, DemoGardener, GARDENER_TAG, gardenerAnswer, OUTDOOR_TAG, spokenWords, startDemoLife, WanderScript } from "../../evennia-ts/server/demo-life.ts";
 import { ServerConfig } from "../../evennia-ts/server/server-config.ts";
 import { callCommand } from "../../evennia-ts/testing/call-command.ts";
 import { ManualClock } from "../../evennia-ts/testing/manual-clock.ts";
 import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
 import { gametime } from "../../evennia-ts/timers/gametime.ts";
 import { startTimerServices, stopTimerServices } from "../../evennia-ts/timers/timer-services.ts";
+import { signals } from "../../evennia-ts/typeclasses/signals.ts";
 import { createObject, DefaultExit, DefaultRoom } from "../../evennia-ts/typeclasses/index.ts";
 
 it("reads the words out of speech and answers by keyword", () => {
@@ -84,5 +85,31 @@ describeWithWorld("the demo world's life", (w) => {
     const heard = w.world.text(w.world.session1);
     expect(heard.match(/The sun rises/g)).toHaveLength(1);
     expect(heard.match(/The sun sets/g)).toHaveLength(1);
+  });
+
+  it("sends the demo vitals to a session that puppets a character, only with the demo world", async () => {
+    const config = new ServerConfig(w.world.fixture.db);
+    const vitalsOf = () => w.world.output(w.world.session1).filter(([cmdname]) => cmdname === "char_vitals");
+    try {
+      await startDemoLife(w.world.fixture.db, config, { demoWorld: false });
+      await w.world.unit(async () => {
+        await w.world.account1.unpuppetObject(w.world.session1);
+        await w.world.account1.puppetObject(w.world.session1, w.world.char1);
+      });
+      await signals.idle();
+      expect(vitalsOf()).toEqual([]);
+
+      await startDemoLife(w.world.fixture.db, config, { demoWorld: true });
+      // a second start in the same process (a reload) does not send them twice
+      await startDemoLife(w.world.fixture.db, config, { demoWorld: true });
+      await w.world.unit(async () => {
+        await w.world.account1.unpuppetObject(w.world.session1);
+        await w.world.account1.puppetObject(w.world.session1, w.world.char1);
+      });
+      await signals.idle();
+      expect(vitalsOf()).toEqual([["char_vitals", [], { ...DEMO_VITALS }]]);
+    } finally {
+      signals.clear("accountPuppeted");
+    }
   });
 });

@@ -1,154 +1,125 @@
 /**
- * evennia-ts webclient: a plain browser ES module (no build step).
+ * evennia-ts webclient: plain browser ES modules (no build step, nothing from a CDN,
+ * no inline script, no `eval`, no `innerHTML`: it runs under `script-src 'self'`).
  *
- * Talks to the portal's websocket (`/ws` of the page's own origin) in JSON triples
- * `[cmdname, args, kwargs]`, both ways:
- * - `text` and `prompt` arrive as HTML the portal rendered (escaped text, colour classes,
- *   `<br>`, `a.mxplink` links); `kwargs.raw_text` is the same text plain and is never
- *   inserted as HTML.
- * - `echo` with `kwargs.hidden` (or `args[0] === true`) hides what is typed (passwords),
- *   as telnet's ECHO does: the input becomes a password field, and the line is
- *   neither shown back nor kept in the history. A password typed on a
- *   `connect`/`create` line is shown back masked and not kept in the history either.
- * - `error` (a frame the portal refused) is shown; every other message is logged to the
- *   console unless a handler was registered with `window.evenniaWebclient.on(cmdname, fn)`.
+ * Talks to the portal in JSON triples `[cmdname, args, kwargs]`, both ways, over the
+ * websocket `/ws` of the page's own origin, or, when that cannot connect (two tries
+ * that never opened), over comet: long polling of `POST /webclientdata` (comet.js).
+ * - `text` and `prompt` arrive as HTML the portal rendered (escaped text, colour
+ *   classes, `<br>`, `a.mxplink` links); the client copies only allowed elements
+ *   into the page (output.js). `text` with `kwargs.type === "channel"` goes to the
+ *   Channels tab; everything else to Main.
+ * - `echo` with `kwargs.hidden` (or `args[0] === true`) turns the input into a password
+ *   field (input.js).
+ * - `error` (a frame the portal refused) is shown; every other cmdname goes to the
+ *   handlers registered with `window.evennia.on(cmdname, fn)` (vitals.js handles
+ *   `char_vitals`), or to the console when none is.
  * - Enter sends `["text", [line], {}]`; clicking a command link sends its `data-command`.
  *   On connect (and when the window is resized) the screen size goes out as
  *   `["client_options", [], {screenwidth, screenheight}]`.
  * The connection comes back by itself after a drop (back-off 1 s doubling to 30 s);
  * a normal close by the server (quit, shutdown) waits for the Reconnect button or Enter.
+ * The connection state is shown in the top bar and told to screen readers.
  */
+import { CometTransport } from "./comet.js";
+import { CommandLine, maskLoginLine } from "./input.js";
+import { OutputPane, Tabs, clampScrollback, htmlBlock, installPalette, loadScrollback, safeFragment, saveScrollback, textBlock } from "./output.js";
 
-/** Most output blocks kept; older ones are removed from the top. */
-const MAX_BLOCKS = 5000;
-/** Most commands kept in the input history. */
-const MAX_HISTORY = 500;
 /** First and largest wait before reconnecting, in ms. */
 const RECONNECT_FIRST_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
 /** Websocket close code of a normal close (quit, kick, shutdown): no automatic reconnect. */
 const CLOSE_NORMAL = 1000;
-
-/** The 16 ANSI colours (0–7 normal, 8–15 bright), tuned for a dark background. */
-const ANSI_COLORS = [
-  "#000000", "#cd3131", "#0dbc79", "#d7ba0d", "#2f7fd8", "#bc3fbc", "#11a8cd", "#d0d0d0",
-  "#6e7681", "#f14c4c", "#23d18b", "#f5f543", "#5fafff", "#d670d6", "#29d7f0", "#ffffff",
-];
-
-/** The hex colour of xterm-256 palette entry `index`. */
-function xtermColor(index) {
-  if (index < 16) return ANSI_COLORS[index];
-  const hex = (n) => n.toString(16).padStart(2, "0");
-  if (index < 232) {
-    const levels = [0, 95, 135, 175, 215, 255];
-    const i = index - 16;
-    return `#${hex(levels[Math.floor(i / 36)])}${hex(levels[Math.floor(i / 6) % 6])}${hex(levels[i % 6])}`;
-  }
-  const grey = 8 + (index - 232) * 10;
-  return `#${hex(grey)}${hex(grey)}${hex(grey)}`;
-}
-
-/** Add the `color-NNN` / `bgcolor-NNN` rules, before the stylesheets so those can override them. */
-function installPalette() {
-  if (document.getElementById("xterm-palette")) return;
-  const rules = [];
-  for (let i = 0; i < 256; i++) {
-    const n = String(i).padStart(3, "0");
-    const c = xtermColor(i);
-    rules.push(`.color-${n}{color:${c}}`, `.bgcolor-${n}{background-color:${c}}`);
-  }
-  const style = document.createElement("style");
-  style.id = "xterm-palette";
-  style.textContent = rules.join("\n");
-  document.head.insertBefore(style, document.head.querySelector("link[rel=stylesheet]") ?? document.head.firstChild);
-}
+/** Websocket attempts that never opened before the client switches to comet. */
+const WEBSOCKET_TRIES = 2;
 
 // ---- page elements ----
 
-const output = /** @type {HTMLElement} */ (document.getElementById("output"));
-const promptArea = /** @type {HTMLElement} */ (document.getElementById("prompt"));
-const form = /** @type {HTMLFormElement} */ (document.getElementById("inputform"));
-const input = /** @type {HTMLInputElement} */ (document.getElementById("input"));
-const statusBox = /** @type {HTMLElement} */ (document.getElementById("status"));
-const statusText = /** @type {HTMLElement} */ (document.getElementById("status-text"));
-const reconnectButton = /** @type {HTMLButtonElement} */ (document.getElementById("reconnect"));
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const output = byId("output");
+const promptArea = byId("prompt");
+const input = /** @type {HTMLInputElement} */ (byId("input"));
+const statusBox = byId("status");
+const statusText = byId("status-text");
+const statusAnnounce = byId("status-announce");
+const reconnectButton = /** @type {HTMLButtonElement} */ (byId("reconnect"));
+const scrollbackInput = /** @type {HTMLInputElement} */ (byId("scrollback"));
 
-// ---- output ----
+// ---- output panes ----
 
-/** True while the view follows new output (the player has not scrolled up). */
-let followOutput = true;
+let scrollback = loadScrollback();
+scrollbackInput.value = String(scrollback);
+const panes = {
+  main: new OutputPane(output, () => scrollback),
+  channels: new OutputPane(byId("channel-output"), () => scrollback),
+};
+const tabs = new Tabs(byId("tabs"), input);
 
-function isScrolledToBottom() {
-  return output.scrollHeight - output.scrollTop - output.clientHeight < 40;
-}
-
-function scrollToBottom() {
-  output.scrollTop = output.scrollHeight;
-  followOutput = true;
-}
-
-output.addEventListener("scroll", () => {
-  followOutput = isScrolledToBottom();
+scrollbackInput.addEventListener("change", () => {
+  scrollback = clampScrollback(Number(scrollbackInput.value));
+  scrollbackInput.value = String(scrollback);
+  saveScrollback(scrollback);
+  for (const pane of Object.values(panes)) pane.trim();
 });
-// a resized window or a prompt appearing keeps the last line in view
-new ResizeObserver(() => {
-  if (followOutput) scrollToBottom();
-}).observe(output);
 
-/** Append one block; it keeps the view at the bottom if it was there. */
-function appendBlock(block) {
-  output.appendChild(block);
-  while (output.childElementCount > MAX_BLOCKS) output.firstElementChild?.remove();
-  if (followOutput) scrollToBottom();
+/** Append `block` to pane `key` ("main" or "channels"); it counts as unread there unless `unread` is false. */
+function show(block, key = "main", unread = true) {
+  const pane = panes[key] ?? panes.main;
+  pane.append(block);
+  if (unread) tabs.noteOutput(key in panes ? key : "main");
 }
 
-/** Show HTML the portal rendered (already escaped by the server). */
-function appendServerHtml(html, type) {
-  const block = document.createElement("div");
-  block.className = "msg";
-  if (typeof type === "string" && type) block.dataset.type = type;
-  // a message is a block of its own: one trailing line break would be an empty line
-  block.innerHTML = html.replace(/<br>$/, "");
-  appendBlock(block);
+/** Show a line of the client's own (plain text) in the Main pane. */
+function showSystem(text, className = "system") {
+  show(textBlock(text, className));
 }
 
-/** Show plain text (inserted as text, never as HTML). */
-function appendPlain(text, className) {
-  const block = document.createElement("div");
-  block.className = `msg ${className}`;
-  block.textContent = text;
-  appendBlock(block);
-}
+// ---- connection state ----
 
-// ---- connection status ----
-
-/** @type {"connecting" | "connected" | "disconnected" | "reconnecting"} */
+/** @type {"connecting" | "connected" | "reconnecting" | "disconnected"} */
 let state = "connecting";
+/** @type {"websocket" | "comet" | ""} */
+let transportKind = "";
+let announced = "";
 
-function setStatus(next, text) {
+const STATE_WORDS = {
+  connecting: "Connecting",
+  connected: "Connected",
+  reconnecting: "Reconnecting",
+  disconnected: "Disconnected",
+};
+
+/** Show the state (and its transport) in the top bar; tell screen readers when it changes. */
+function setState(next, text, kind = "") {
   state = next;
+  transportKind = kind;
   statusBox.dataset.state = next;
+  statusBox.dataset.transport = kind;
   statusText.textContent = text;
   reconnectButton.hidden = next === "connected" || next === "connecting";
+  const spoken = `${STATE_WORDS[next]}${kind ? ` over ${kind}` : ""}`;
+  if (spoken !== announced) {
+    announced = spoken;
+    statusAnnounce.textContent = spoken;
+  }
 }
 
-// ---- the websocket ----
+// ---- transports ----
 
-/** @type {WebSocket | null} */
-let socket = null;
+/**
+ * The open or opening connection.
+ * @type {{ kind: string, isOpen: boolean, send: (triple: unknown[]) => boolean, close: () => void } | null}
+ */
+let transport = null;
+let useComet = typeof WebSocket === "undefined";
+let websocketEverOpened = false;
+let websocketFailures = 0;
+let everConnected = false;
 let reconnectDelay = RECONNECT_FIRST_MS;
 /** @type {ReturnType<typeof setTimeout> | null} */
 let reconnectTimer = null;
 /** @type {ReturnType<typeof setInterval> | null} */
 let countdownTimer = null;
-let everConnected = false;
-/** @type {Map<string, Set<(args: unknown[], kwargs: Record<string, unknown>) => void>>} */
-const handlers = new Map();
-
-function socketUrl() {
-  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${location.host}/ws`;
-}
 
 function clearReconnectTimers() {
   if (reconnectTimer) clearTimeout(reconnectTimer);
@@ -157,45 +128,117 @@ function clearReconnectTimers() {
   countdownTimer = null;
 }
 
-/** Open a connection now (closing any timer waiting to do so). */
+/** Open a connection now (cancelling a scheduled one); nothing when one is open or opening. */
 function connect() {
   clearReconnectTimers();
-  if (socket && (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)) return;
-  setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
+  if (transport) return;
+  setState(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting…" : "connecting…");
+  if (useComet) connectComet();
+  else connectWebSocket();
+}
+
+function websocketUrl() {
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${scheme}//${location.host}/ws`;
+}
+
+function connectWebSocket() {
   let ws;
   try {
-    ws = new WebSocket(socketUrl());
+    ws = new WebSocket(websocketUrl());
   } catch (err) {
     console.error("evennia webclient: cannot open the websocket", err);
-    scheduleReconnect();
+    websocketNeverOpened();
     return;
   }
-  socket = ws;
+  let opened = false;
+  const current = {
+    kind: "websocket",
+    get isOpen() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    send(triple) {
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(JSON.stringify(triple));
+      return true;
+    },
+    close() {
+      ws.close(CLOSE_NORMAL);
+    },
+  };
+  transport = current;
   ws.addEventListener("open", () => {
-    if (socket !== ws) return;
-    if (everConnected) appendPlain("Reconnected.", "system");
-    everConnected = true;
-    reconnectDelay = RECONNECT_FIRST_MS;
-    setStatus("connected", "connected");
-    setHidden(false);
-    lastSize = "";
-    sendScreenSize();
+    if (transport !== current) return;
+    opened = true;
+    websocketEverOpened = true;
+    connected(current);
   });
   ws.addEventListener("message", (event) => {
-    if (socket === ws) onFrame(event.data);
+    if (transport === current) onFrame(event.data);
   });
   ws.addEventListener("close", (event) => {
-    if (socket !== ws) return;
-    socket = null;
-    setHidden(false);
-    if (event.code === CLOSE_NORMAL) {
-      setStatus("disconnected", "disconnected");
-      appendPlain("The connection was closed. Press Enter or Reconnect to connect again.", "system");
-    } else {
-      if (everConnected && reconnectDelay === RECONNECT_FIRST_MS) appendPlain("The connection was lost.", "system");
-      scheduleReconnect();
-    }
+    if (transport !== current) return;
+    transport = null;
+    if (!opened) websocketNeverOpened();
+    else if (event.code === CLOSE_NORMAL) closedByServer();
+    else lost();
   });
+}
+
+/** A websocket attempt failed before it opened: try again, or switch to comet. */
+function websocketNeverOpened() {
+  websocketFailures++;
+  if (!websocketEverOpened && websocketFailures >= WEBSOCKET_TRIES) {
+    useComet = true;
+    showSystem("The websocket cannot connect; using comet (long polling) instead.");
+    connect();
+    return;
+  }
+  scheduleReconnect();
+}
+
+function connectComet() {
+  const current = new CometTransport({
+    onOpen: () => {
+      if (transport === current) connected(current);
+    },
+    onMessage: (message) => {
+      if (transport === current) onMessage(message);
+    },
+    onLost: (reason) => {
+      if (transport !== current) return;
+      transport = null;
+      console.warn(`evennia webclient: the comet session ended: ${reason}`);
+      lost();
+    },
+  });
+  transport = current;
+  void current.start();
+}
+
+/** A transport opened. */
+function connected(current) {
+  if (everConnected) showSystem("Reconnected.");
+  everConnected = true;
+  reconnectDelay = RECONNECT_FIRST_MS;
+  setState("connected", `connected (${current.kind})`, current.kind);
+  commandLine.setHidden(false);
+  lastSize = "";
+  sendScreenSize();
+}
+
+/** The server closed the connection on purpose (quit, shutdown): wait for the player. */
+function closedByServer() {
+  commandLine.setHidden(false);
+  setState("disconnected", "disconnected");
+  showSystem("The connection was closed. Press Enter or Reconnect to connect again.");
+}
+
+/** The connection dropped: say so (once) and come back by itself. */
+function lost() {
+  commandLine.setHidden(false);
+  if (everConnected && reconnectDelay === RECONNECT_FIRST_MS) showSystem("The connection was lost.");
+  scheduleReconnect();
 }
 
 /** Reconnect after the current back-off, showing a countdown; the back-off doubles. */
@@ -204,9 +247,9 @@ function scheduleReconnect() {
   const delay = reconnectDelay;
   reconnectDelay = Math.min(reconnectDelay * 2, RECONNECT_MAX_MS);
   const due = Date.now() + delay;
-  const show = () => setStatus("reconnecting", `reconnecting in ${Math.max(1, Math.ceil((due - Date.now()) / 1000))} s…`);
-  show();
-  countdownTimer = setInterval(show, 1000);
+  const update = () => setState("reconnecting", `reconnecting in ${Math.max(1, Math.ceil((due - Date.now()) / 1000))} s…`);
+  update();
+  countdownTimer = setInterval(update, 1000);
   reconnectTimer = setTimeout(connect, delay);
 }
 
@@ -217,12 +260,16 @@ function scheduleReconnect() {
  * @param {Record<string, unknown>} [kwargs]
  */
 function send(cmdname, args = [], kwargs = {}) {
-  if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-  socket.send(JSON.stringify([cmdname, args, kwargs]));
-  return true;
+  if (!transport || !transport.isOpen) return false;
+  return transport.send([cmdname, args, kwargs]);
 }
 
-/** Handle one frame from the portal. */
+// ---- incoming messages ----
+
+/** @type {Map<string, Set<(args: unknown[], kwargs: Record<string, unknown>) => void>>} */
+const handlers = new Map();
+
+/** Handle one websocket frame (JSON text). */
 function onFrame(data) {
   let message;
   try {
@@ -231,8 +278,13 @@ function onFrame(data) {
     console.warn("evennia webclient: a frame that is not JSON", data);
     return;
   }
+  onMessage(message);
+}
+
+/** Handle one message triple from the portal (any transport). */
+function onMessage(message) {
   if (!Array.isArray(message) || typeof message[0] !== "string") {
-    console.warn("evennia webclient: a frame that is not [cmdname, args, kwargs]", message);
+    console.warn("evennia webclient: a message that is not [cmdname, args, kwargs]", message);
     return;
   }
   const [cmdname] = message;
@@ -241,16 +293,16 @@ function onFrame(data) {
   let handled = true;
   switch (cmdname) {
     case "text":
-      if (typeof args[0] === "string") appendServerHtml(args[0], kwargs.type);
+      if (typeof args[0] === "string") show(htmlBlock(args[0], kwargs.type), kwargs.type === "channel" ? "channels" : "main");
       break;
     case "prompt":
-      promptArea.innerHTML = typeof args[0] === "string" ? args[0] : "";
+      promptArea.replaceChildren(safeFragment(typeof args[0] === "string" ? args[0] : ""));
       break;
     case "echo":
-      setHidden(kwargs.hidden === true || args[0] === true);
+      commandLine.setHidden(kwargs.hidden === true || args[0] === true);
       break;
     case "error":
-      appendPlain(String(args[0] ?? "error"), "error");
+      showSystem(String(args[0] ?? "error"), "error");
       console.warn("evennia webclient: the portal refused a message:", args[0]);
       break;
     default:
@@ -276,11 +328,12 @@ let lastSize = "";
 /** @type {ReturnType<typeof setTimeout> | null} */
 let resizeTimer = null;
 
-/** Columns and rows of monospace characters that fit the output area. */
+/** Columns and rows of monospace characters that fit the Main output; null while it is hidden. */
 function screenSize() {
+  if (output.clientWidth === 0) return null;
   const probe = document.createElement("span");
   probe.textContent = "M".repeat(100);
-  probe.style.cssText = "position:absolute;visibility:hidden;white-space:pre;left:-9999px;top:0";
+  probe.className = "measure";
   output.appendChild(probe);
   const charWidth = probe.getBoundingClientRect().width / 100 || 8;
   probe.remove();
@@ -297,6 +350,7 @@ function screenSize() {
 /** Tell the server the screen size if it changed. */
 function sendScreenSize() {
   const size = screenSize();
+  if (!size) return;
   const key = `${size.screenwidth}x${size.screenheight}`;
   if (key === lastSize) return;
   if (send("client_options", [], size)) lastSize = key;
@@ -309,78 +363,22 @@ window.addEventListener("resize", () => {
 
 // ---- input ----
 
-/** @type {string[]} */
-const history = [];
-let historyPos = 0;
-let draft = "";
-let hidden = false;
-
-/** Password mode: what is typed is not shown, echoed or kept in the history. */
-function setHidden(on) {
-  hidden = on;
-  input.type = on ? "password" : "text";
-  input.placeholder = on ? "(hidden input)" : "Type a command and press Enter";
-}
-
-/** `connect`/`create` (and their aliases) followed by a name and a password. */
-const LOGIN_LINE = /^(\s*(?:connect|conn|con|co|create|cre|cr)\s+(?:"[^"]*"|'[^']*'|\S+))(\s+)(\S.*)$/i;
-
-/**
- * The line as the webclient shows it back: a password typed on a `connect` or
- * `create` line is masked (`connect Anna ********`).
- * @param {string} line
- */
-function maskLoginLine(line) {
-  const m = LOGIN_LINE.exec(line);
-  return m ? `${m[1]}${m[2]}${"*".repeat(8)}` : line;
-}
-
-/** True for a line that carries a password (never kept in the history). */
-function isLoginLine(line) {
-  return LOGIN_LINE.test(line);
-}
-
-/** Send a command line as the player typed it. */
-function sendCommand(line) {
+/** Send a command line as the player typed it; false when not connected. */
+function sendCommand(line, hidden = commandLine.hidden) {
   if (!send("text", [line], {})) {
-    appendPlain("Not connected.", "error");
-    if (state === "disconnected" || state === "reconnecting") connect();
+    showSystem("Not connected.", "error");
+    if (state === "disconnected" || state === "reconnecting") {
+      reconnectDelay = RECONNECT_FIRST_MS;
+      connect();
+    }
     return false;
   }
-  if (!hidden) appendPlain(maskLoginLine(line), "echo");
-  scrollToBottom();
+  if (!hidden) show(textBlock(maskLoginLine(line), "echo"), "main", false);
+  panes.main.scrollToBottom();
   return true;
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const line = input.value;
-  if (!sendCommand(line)) return;
-  if (!hidden && !isLoginLine(line) && line.trim() !== "" && history[history.length - 1] !== line) {
-    history.push(line);
-    if (history.length > MAX_HISTORY) history.shift();
-  }
-  historyPos = history.length;
-  draft = "";
-  input.value = "";
-});
-
-input.addEventListener("keydown", (event) => {
-  if (hidden || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  if (event.key === "ArrowUp" && historyPos > 0) {
-    if (historyPos === history.length) draft = input.value;
-    historyPos--;
-    input.value = history[historyPos];
-  } else if (event.key === "ArrowDown" && historyPos < history.length) {
-    historyPos++;
-    input.value = historyPos === history.length ? draft : history[historyPos];
-  } else {
-    return;
-  }
-  event.preventDefault();
-  const end = input.value.length;
-  input.setSelectionRange(end, end);
-});
+const commandLine = new CommandLine(/** @type {HTMLFormElement} */ (byId("inputform")), input, sendCommand);
 
 /** Clicking a command link sends its command; a click elsewhere in the output focuses the input. */
 function onOutputClick(event) {
@@ -394,8 +392,7 @@ function onOutputClick(event) {
   }
   if (!target?.closest("a") && !window.getSelection()?.toString()) input.focus();
 }
-output.addEventListener("click", onOutputClick);
-promptArea.addEventListener("click", onOutputClick);
+for (const area of [output, byId("channel-output"), promptArea]) area.addEventListener("click", onOutputClick);
 
 reconnectButton.addEventListener("click", () => {
   reconnectDelay = RECONNECT_FIRST_MS;
@@ -403,26 +400,51 @@ reconnectButton.addEventListener("click", () => {
   input.focus();
 });
 
-// ---- start ----
+// a comet session is closed on leaving (a websocket closes with the page by itself)
+window.addEventListener("pagehide", () => {
+  if (transport?.kind === "comet") transport.close();
+});
+
+// ---- the plugin API ----
 
 /**
- * For plugins (OOB panels and the like): send messages and listen to a cmdname.
- * A listened-to cmdname is no longer logged to the console.
+ * `window.evennia`, for plugins (OOB panels and the like; see docs/webclient.md):
+ * - `on(cmdname, fn)`: call `fn(args, kwargs)` for each message `cmdname` (a cmdname
+ *   someone listens to is no longer logged to the console); returns a function that
+ *   stops listening. `off(cmdname, fn)` does the same.
+ * - `send(cmdname, args, kwargs)`: send a message to the server; false when not connected.
+ * - `print(text, {pane})`: show plain text in the "main" (default) or "channels" pane.
+ * - `state` ("connecting", "connected", "reconnecting", "disconnected") and
+ *   `transport` ("websocket", "comet" or "" when not connected).
  */
-window.evenniaWebclient = {
-  send,
+const api = Object.freeze({
   on(cmdname, fn) {
     if (!handlers.has(cmdname)) handlers.set(cmdname, new Set());
     handlers.get(cmdname).add(fn);
+    return () => api.off(cmdname, fn);
   },
   off(cmdname, fn) {
     handlers.get(cmdname)?.delete(fn);
   },
+  send,
+  print(text, { pane = "main" } = {}) {
+    show(textBlock(String(text), "plugin"), pane);
+  },
   get state() {
     return state;
   },
-};
+  get transport() {
+    return state === "connected" ? transportKind : "";
+  },
+});
+window.evennia = api;
+/** The earlier name of the same API. */
+window.evenniaWebclient = api;
+
+// ---- start ----
 
 installPalette();
-connect();
 input.focus();
+// after every module script (vitals.js, the game's plugins.js) has registered its handlers
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect, { once: true });
+else connect();
