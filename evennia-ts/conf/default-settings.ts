@@ -123,6 +123,15 @@ export interface Settings {
   webHeadersTimeout: number;
   /** Largest request header block on the web port, in bytes (431 above). */
   webMaxHeaderBytes: number;
+  /**
+   * Seconds the portal waits on the server's web app (connect, response headers, or
+   * silence mid-response) for a proxied request before it answers 504 itself.
+   */
+  webProxyTimeout: number;
+  /** Seconds a comet (`/webclientdata`) long poll stays open without output before it answers empty. */
+  cometPollSeconds: number;
+  /** Seconds a comet session lives without any request from its browser; then it is closed. */
+  cometSessionTimeout: number;
   /** Commands one server session may have waiting; more are answered with a notice and dropped. */
   commandQueueLimit: number;
   /** Accounts that may be created from one IP within {@link Settings.accountCreationWindow} (0 = unlimited). */
@@ -414,6 +423,9 @@ export const defaultSettings: Settings = {
   webKeepAliveTimeout: 5,
   webHeadersTimeout: 10,
   webMaxHeaderBytes: 8192,
+  webProxyTimeout: 30,
+  cometPollSeconds: 25,
+  cometSessionTimeout: 60,
   commandQueueLimit: 20,
   accountCreationsPerIp: 5,
   accountCreationWindow: 600,

@@ -86,6 +86,9 @@ function validateSettings(s: Settings): void {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(s.databaseUrl)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting databaseUrl: "${s.databaseUrl}" is neither sqlite:<file> nor postgres://...`);
   }
+  for (const name of ["webProxyTimeout", "cometPollSeconds", "cometSessionTimeout"] as const) {
+    if (!(typeof s[name] === "number" && s[name] > 0)) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${String(s[name])} is not a number of seconds > 0`);
+  }
   const sep = s.searchMultimatchSeparator;
   if (typeof sep !== "string" || sep.length === 0 || /[\s\w#]/.test(sep)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting searchMultimatchSeparator: ${JSON.stringify(sep)} must be non-empty, without spaces, letters, digits or #`);

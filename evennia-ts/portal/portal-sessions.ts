@@ -130,6 +130,7 @@ export class PortalSession implements PortalSessionSink, LimitedSession {
       clientOptions: { ...this.clientOptions },
       connectedAt: this.connectedAt,
       data: this.data,
+      ...(this.transport.webSession !== undefined ? { webSession: this.transport.webSession } : {}),
     };
   }
 }

@@ -76,6 +76,9 @@ export async function createProtocolServers(
       maxHeaderBytes: settings.webMaxHeaderBytes,
       replyRatePerSecond: settings.replyRatePerSecond,
       replyBurst: settings.replyBurst,
+      webSessionCookie: settings.webSessionCookie,
+      cometPollSeconds: settings.cometPollSeconds,
+      cometSessionTimeout: settings.cometSessionTimeout,
     });
     result.servers.push(web);
     result.webPort = await listenNamed(web, settings.webPort, settings.webInterface, "web", "webPort");

@@ -14,6 +14,11 @@ export interface SessionTransport {
   readonly protocolKey: string;
   /** Remote address (IP) of the client. */
   readonly address: string;
+  /**
+   * The website session cookie the browser sent when it opened this connection
+   * (webclient only; setting `webSessionCookie`), passed to the server on connect.
+   */
+  readonly webSession?: string;
   /** Deliver messages to the client, rendered for its protocol and capabilities. */
   send(messages: OobMessage[]): void;
   /** Close the connection, first sending `reason` as text when given. */

@@ -30,6 +30,8 @@ import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { CAPACITY_REFUSAL } from "../limits/connection-cap.ts";
 import { WEBSOCKET_INITIAL_CLIENT_OPTIONS, WebSocketSession } from "./websocket-session.ts";
+import { COMET_PATH, CometEndpoint } from "../comet/comet-endpoint.ts";
+import { webSessionOf } from "../web/web-session-cookie.ts";
 
 const log = getLogger("portal.web");
 
@@ -94,6 +96,12 @@ export interface PortalWebServerOptions {
   replyRatePerSecond?: number;
   /** Burst of websocket error replies. */
   replyBurst?: number;
+  /** Name of the website session cookie passed on with webclient connections (default `evennia_ts.sid`). */
+  webSessionCookie?: string;
+  /** Seconds a comet poll waits for output (default 25). */
+  cometPollSeconds?: number;
+  /** Seconds a comet session lives without a request (default 60). */
+  cometSessionTimeout?: number;
 }
 
 /** Ms a refused client gets to read its answer before the socket is destroyed. */
@@ -106,6 +114,8 @@ export class PortalWebServer {
   private readonly server: http.Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<WebSocketSession, Promise<void>>();
+  /** The long-polling fallback, `/webclientdata`. */
+  readonly comet: CometEndpoint;
   private closing = false;
   private port = 0;
 
@@ -132,6 +142,14 @@ export class PortalWebServer {
     this.listener.on("error", (err) => {
       // errors while starting to listen are reported by listen()
       if (this.listener.listening) log.error(`web listener error: ${err.message}`);
+    });
+    this.comet = new CometEndpoint(registry, {
+      maxLineLength: options.maxLineLength,
+      maxOutputBuffer: options.maxOutputBuffer,
+      maxBodyBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      pollSeconds: options.cometPollSeconds ?? 25,
+      sessionTimeoutSeconds: options.cometSessionTimeout ?? 60,
+      webSessionCookie: this.webSessionCookie,
     });
     this.wss = new WebSocketServer({
       noServer: true,
@@ -164,6 +182,7 @@ export class PortalWebServer {
     });
     const open = [...this.sessions.entries()];
     for (const [session] of open) session.close();
+    this.comet.close();
     await Promise.all(open.map(([, closed]) => closed));
     this.server.closeAllConnections();
     this.server.close();
@@ -199,6 +218,10 @@ export class PortalWebServer {
     const urlPath = pathOf(req.url);
     if (urlPath === WEBSOCKET_PATH) {
       plainResponse(req, res, 426, "This address takes websocket connections only.\n", { upgrade: "websocket" });
+      return;
+    }
+    if (urlPath === COMET_PATH) {
+      this.comet.handle(req, res, normalizeAddress(req.socket.remoteAddress));
       return;
     }
     if (urlPath === "/" || urlPath === WEBCLIENT_PATH.slice(0, -1)) {
@@ -278,10 +301,15 @@ export class PortalWebServer {
     }
     // the connection was admitted when it was accepted (onConnection)
     (socket as net.Socket).setNoDelay?.(true);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket as net.Socket));
+    const webSession = webSessionOf(req, this.webSessionCookie);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket as net.Socket, webSession));
   }
 
-  private accept(ws: WebSocket, socket: net.Socket): void {
+  private get webSessionCookie(): string {
+    return this.options.webSessionCookie ?? "evennia_ts.sid";
+  }
+
+  private accept(ws: WebSocket, socket: net.Socket, webSession: string | undefined): void {
     if (this.closing) {
       ws.terminate();
       return;
@@ -291,6 +319,7 @@ export class PortalWebServer {
       maxOutputBuffer: this.options.maxOutputBuffer,
       replyRatePerSecond: this.options.replyRatePerSecond,
       replyBurst: this.options.replyBurst,
+      ...(webSession !== undefined ? { webSession } : {}),
     });
     const closed = new Promise<void>((resolve) => {
       ws.once("close", () => {

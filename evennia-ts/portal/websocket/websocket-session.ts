@@ -14,12 +14,13 @@
  */
 import type { Socket } from "node:net";
 import type { RawData, WebSocket } from "ws";
-import type { MessageKwargs, OobMessage } from "../../protocol/message.ts";
+import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
 import { decodeClientFrame, encodeServerFrame } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
+import { deliverWebclientInput, webclientInputError } from "../web/webclient-input.ts";
 
 /** How a {@link WebSocketSession} is set up. */
 export interface WebSocketSessionConfig {
@@ -31,6 +32,8 @@ export interface WebSocketSessionConfig {
   replyRatePerSecond?: number;
   /** Burst of error replies (default 30). */
   replyBurst?: number;
+  /** The website session cookie sent with the upgrade request, passed to the server on connect. */
+  webSession?: string;
 }
 
 /** Client options a websocket connection starts with (a browser shows every colour). */
@@ -47,13 +50,12 @@ export const WEBSOCKET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.
 
 /** Ms to wait for the client to answer our close frame before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
-/** Most client options one `client_options` frame may set on the portal. */
-const MAX_OPTIONS = 64;
 
 /** A websocket player connection. */
 export class WebSocketSession implements SessionTransport {
   readonly protocolKey = "websocket";
   readonly address: string;
+  readonly webSession?: string;
   private readonly log: Logger;
   private sink: PortalSessionSink | null = null;
   private queue: string[] = [];
@@ -76,6 +78,7 @@ export class WebSocketSession implements SessionTransport {
     private readonly config: WebSocketSessionConfig,
   ) {
     this.address = normalizeAddress(socket.remoteAddress);
+    if (config.webSession !== undefined) this.webSession = config.webSession;
     this.log = getLogger(`portal.websocket ${this.address}:${socket.remotePort ?? "?"}`);
     this.replies = new TokenBucket(config.replyRatePerSecond ?? 10, config.replyBurst ?? 30);
   }
@@ -150,22 +153,12 @@ export class WebSocketSession implements SessionTransport {
       this.sendError(decoded.reason);
       return;
     }
-    const [cmdname, args, kwargs] = decoded.message;
-    if (cmdname === "text") {
-      if (typeof args[0] !== "string") {
-        this.sendError("text needs a string: [\"text\", [\"look\"], {}]");
-        return;
-      }
-      const max = this.config.maxLineLength;
-      if (args[0].length > max) {
-        this.send([["text", [`Your input was too long and was cut to ${max} characters.`], {}]]);
-        args[0] = args[0].slice(0, max);
-      }
-    } else if (cmdname === "client_options") {
-      const options = portalClientOptions(kwargs);
-      if (Object.keys(options).length > 0) this.sink.updateClientOptions(options);
+    const refused = webclientInputError(decoded.message);
+    if (refused) {
+      this.sendError(refused);
+      return;
     }
-    this.sink.input([[cmdname, args, kwargs]]);
+    deliverWebclientInput(decoded.message, this.sink, this.config.maxLineLength, (text) => this.send([["text", [text], {}]]));
   }
 
   /** Answer a bad frame, if the reply budget allows (a flood of bad frames is not answered frame for frame). */
@@ -235,22 +228,6 @@ export class WebSocketSession implements SessionTransport {
       this.log.error("error reporting a disconnection", err);
     }
   }
-}
-
-/** Scalar client options a `client_options` frame sets, for the portal's copy (names lower-cased). */
-function portalClientOptions(kwargs: MessageKwargs): ClientOptions {
-  const out: ClientOptions = {};
-  let n = 0;
-  for (const [rawKey, value] of Object.entries(kwargs)) {
-    if (n >= MAX_OPTIONS) break;
-    const key = rawKey.trim().toLowerCase();
-    if (!key || key.length > 64 || key === "__proto__" || key === "get" || key === "cmdid" || key === "options") continue;
-    if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) {
-      out[key] = typeof value === "string" ? value.slice(0, 256) : value;
-      n++;
-    }
-  }
-  return out;
 }
 
 function rawToString(data: RawData): string {
