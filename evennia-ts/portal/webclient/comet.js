@@ -8,9 +8,12 @@
  * - `{"mode":"input","csessid":..,"data":[cmdname,args,kwargs]}` → `{"ok":true}`.
  * - `{"mode":"receive","csessid":..}` → `{"msgs":[[cmdname,args,kwargs],...]}`, held
  *   open by the portal until there is output (or empty after ~25 s); polled again at once.
+ *   `"closed": true` comes with the last output once the game closed the session (quit).
  * - `{"mode":"keepalive","csessid":..}` now and then; `{"mode":"close","csessid":..}` on leaving.
  * - 404 `{"error":"unknown session"}`: the session is gone (the connection is lost).
  * - 503 / 429: the portal is busy; the request is retried after a back-off.
+ * - 400 (and other 4xx) to an input: the portal refused that input (reported as an
+ *   `error` message, as the websocket does); the session stays.
  */
 
 /** Path of the comet endpoint. */
@@ -26,6 +29,9 @@ const BACKOFF_MAX_MS = 30000;
 /** Raised for an answer that ends the session (404 unknown session, or repeated failures). */
 class SessionLost extends Error {}
 
+/** Raised for a request the portal refused (4xx other than 404 and 429); the session stays. */
+class RequestRefused extends Error {}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -34,7 +40,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export class CometTransport {
   /**
-   * @param {{ onOpen: () => void, onMessage: (message: unknown) => void, onLost: (reason: string) => void }} events
+   * `onClosed` is the game closing the session on purpose (quit, shutdown); `onLost` a
+   * session that is gone or a portal that cannot be reached.
+   * @param {{ onOpen: () => void, onMessage: (message: unknown) => void, onClosed: () => void, onLost: (reason: string) => void }} events
    */
   constructor(events) {
     this.events = events;
@@ -89,6 +97,11 @@ export class CometTransport {
       if (this.closed) return;
       const msgs = Array.isArray(reply?.msgs) ? reply.msgs : [];
       for (const message of msgs) this.events.onMessage(message);
+      if (reply?.closed === true) {
+        this.shutDown();
+        this.events.onClosed();
+        return;
+      }
     }
   }
 
@@ -101,7 +114,10 @@ export class CometTransport {
     const body = { mode: "input", csessid: this.csessid, data: triple };
     this.inputQueue = this.inputQueue.then(() => this.request(body)).then(
       () => undefined,
-      (err) => this.lose(err),
+      (err) => {
+        if (err instanceof RequestRefused) this.events.onMessage(["error", [err.message], {}]);
+        else this.lose(err);
+      },
     );
     return true;
   }
@@ -142,7 +158,7 @@ export class CometTransport {
   /**
    * POST `body` and return the JSON answer. Busy answers (503, 429) and failed
    * requests are retried after a doubling back-off; 404 and repeated failures throw
-   * {@link SessionLost}.
+   * {@link SessionLost}, another 4xx {@link RequestRefused} with the portal's reason.
    */
   async request(body) {
     let failures = 0;
@@ -175,9 +191,13 @@ export class CometTransport {
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
         continue;
       }
-      if (++failures >= MAX_FAILURES || response.status < 500) {
-        throw new SessionLost(`the portal answered ${response.status}`);
+      if (response.status < 500) {
+        const answer = await response.json().catch(() => null);
+        const reason = typeof answer?.error === "string" ? answer.error : `the portal answered ${response.status}`;
+        if (body.mode === "input") throw new RequestRefused(reason);
+        throw new SessionLost(reason);
       }
+      if (++failures >= MAX_FAILURES) throw new SessionLost(`the portal answered ${response.status}`);
       await sleep(backoff);
       backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
     }

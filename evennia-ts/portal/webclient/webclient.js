@@ -205,6 +205,11 @@ function connectComet() {
     onMessage: (message) => {
       if (transport === current) onMessage(message);
     },
+    onClosed: () => {
+      if (transport !== current) return;
+      transport = null;
+      closedByServer();
+    },
     onLost: (reason) => {
       if (transport !== current) return;
       transport = null;

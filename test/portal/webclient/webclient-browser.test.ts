@@ -403,6 +403,7 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     await waitForOutput(page, "multi 9");
     expect(await page.locator("#output .msg").count()).toBe(91);
     expect(await page.evaluate("localStorage.getItem('evennia.scrollback')")).toBe("100");
+    await screenshot(page, "settings");
     expect(problems(consoleLines)).toEqual([]);
   });
 
@@ -478,7 +479,7 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     expect(problems(consoleLines).filter((l) => !/^CSP (script|style)-src-attr inline$/.test(l))).toEqual([]);
   });
 
-  it.skip("falls back to comet when the websocket cannot connect, and plays on through a reload", async () => {
+  it("falls back to comet when the websocket cannot connect, and plays on through a reload", async () => {
     // a network that does not pass websockets: each attempt closes before it opens
     const { page, consoleLines } = await openClient(`
       window.__wsAttempts = { count: 0 };
@@ -529,6 +530,22 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     await ned.waitFor('Cora says, "still polling"');
     await waitForOutput(page, 'You say, "still polling"');
     await screenshot(page, "comet");
+
+    // an input the portal refuses is shown as an error; the session stays
+    expect(await page.evaluate('window.evennia.send("text", [42], {})')).toBe(true);
+    await page.locator("#output .msg.error", { hasText: "text needs a string" }).waitFor({ timeout: WAIT_MS });
+    await command(page, "say after the refusal");
+    await ned.waitFor('Cora says, "after the refusal"');
+
+    // quit: the game closes the session on purpose; the page waits for the Reconnect button
+    await command(page, "quit");
+    await waitForState(page, "disconnected");
+    await waitForOutput(page, "The connection was closed.");
+    await page.locator("#reconnect").click();
+    await waitForState(page, "connected");
+    expect((await statusOf(page)).text).toBe("connected (comet)");
+    await page.locator("#output .msg", { hasText: "create <username> <password>" }).nth(1).waitFor({ timeout: WAIT_MS });
+    expect(await page.evaluate("window.__wsAttempts.count")).toBe(2);
     expect(problems(consoleLines)).toEqual([]);
   });
 });
