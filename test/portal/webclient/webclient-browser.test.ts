@@ -30,6 +30,32 @@ const WAIT_MS = 10_000;
 /** The policy the website will send: scripts, styles and connections of the game's own origin only. */
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'";
 
+/** An init script for a network that does not pass websockets: each attempt closes before it opens. */
+const BLOCKED_WEBSOCKET = `
+      window.__wsAttempts = { count: 0 };
+      class BlockedWebSocket extends EventTarget {
+        static CONNECTING = 0;
+        static OPEN = 1;
+        static CLOSING = 2;
+        static CLOSED = 3;
+        readyState = 0;
+        constructor(url) {
+          super();
+          this.url = url;
+          window.__wsAttempts.count++;
+          setTimeout(() => {
+            this.readyState = 3;
+            this.dispatchEvent(new Event("error"));
+            this.dispatchEvent(new CloseEvent("close", { code: 1006, wasClean: false }));
+          }, 10);
+        }
+        send() {
+          throw new Error("not open");
+        }
+        close() {}
+      }
+      window.WebSocket = BlockedWebSocket;`;
+
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `webclient-${name}.png`) });
@@ -480,31 +506,7 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
   });
 
   it("falls back to comet when the websocket cannot connect, and plays on through a reload", async () => {
-    // a network that does not pass websockets: each attempt closes before it opens
-    const { page, consoleLines } = await openClient(`
-      window.__wsAttempts = { count: 0 };
-      class BlockedWebSocket extends EventTarget {
-        static CONNECTING = 0;
-        static OPEN = 1;
-        static CLOSING = 2;
-        static CLOSED = 3;
-        readyState = 0;
-        constructor(url) {
-          super();
-          this.url = url;
-          window.__wsAttempts.count++;
-          setTimeout(() => {
-            this.readyState = 3;
-            this.dispatchEvent(new Event("error"));
-            this.dispatchEvent(new CloseEvent("close", { code: 1006, wasClean: false }));
-          }, 10);
-        }
-        send() {
-          throw new Error("not open");
-        }
-        close() {}
-      }
-      window.WebSocket = BlockedWebSocket;`);
+    const { page, consoleLines } = await openClient(BLOCKED_WEBSOCKET);
     await waitForState(page, "connected");
     expect(await statusOf(page)).toEqual({ state: "connected", transport: "comet", text: "connected (comet)", announced: "Connected over comet" });
     expect(await page.evaluate("window.__wsAttempts.count")).toBe(2);
@@ -546,6 +548,46 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     expect((await statusOf(page)).text).toBe("connected (comet)");
     await page.locator("#output .msg", { hasText: "create <username> <password>" }).nth(1).waitFor({ timeout: WAIT_MS });
     expect(await page.evaluate("window.__wsAttempts.count")).toBe(2);
+    expect(problems(consoleLines)).toEqual([]);
+  });
+
+  it("over comet: a session the portal forgot starts over, a busy portal is waited out", async () => {
+    const { page, consoleLines } = await openClient(BLOCKED_WEBSOCKET);
+    await waitForState(page, "connected");
+    expect((await statusOf(page)).transport).toBe("comet");
+    await waitForOutput(page, "create <username> <password>");
+    // the portal, from here: one receive answered 404 (it forgot the session), one input 503 (busy)
+    const pending = { forget: 1, busy: 0 };
+    const seen: string[] = [];
+    await page.route("**/webclientdata", async (route) => {
+      const mode = (route.request().postDataJSON() as { mode: string }).mode;
+      seen.push(mode);
+      if (mode === "receive" && pending.forget > 0) {
+        pending.forget--;
+        await route.fulfill({ status: 404, contentType: "application/json", body: '{"error":"unknown session"}' });
+      } else if (mode === "input" && pending.busy > 0) {
+        pending.busy--;
+        await route.fulfill({ status: 503, contentType: "application/json", headers: { "retry-after": "1" }, body: '{"error":"busy"}' });
+      } else {
+        await route.continue();
+      }
+    });
+    // the poll waiting now went out before the route; the next one is forgotten
+    await command(page, "look");
+    await waitForOutput(page, "The connection was lost.");
+    await waitForOutput(page, "Reconnected.");
+    await waitForState(page, "connected");
+    expect((await statusOf(page)).text).toBe("connected (comet)");
+    expect(seen).toContain("init");
+    await page.locator("#output .msg", { hasText: "create <username> <password>" }).nth(1).waitFor({ timeout: WAIT_MS });
+
+    pending.busy = 1;
+    const before = seen.length;
+    await command(page, "create Bea secret333");
+    await waitForOutput(page, "A new account 'Bea' was created");
+    expect(pending.busy).toBe(0);
+    // the input answered 503 went again, once
+    expect(seen.slice(before).filter((m) => m === "input")).toEqual(["input", "input"]);
     expect(problems(consoleLines)).toEqual([]);
   });
 });
