@@ -23,7 +23,7 @@ export default tseslint.config(
           "setTimeout", "clearTimeout", "setInterval", "clearInterval", "requestAnimationFrame",
           "localStorage", "sessionStorage", "Element", "HTMLElement", "HTMLInputElement", "Event",
           "KeyboardEvent", "MouseEvent", "CustomEvent", "URL", "ResizeObserver", "Node", "DOMParser",
-          "CSSStyleSheet", "fetch", "AbortController",
+          "fetch", "AbortController",
         ].map((name) => [name, "readonly"]),
       ),
     },

@@ -1,7 +1,6 @@
 /**
  * The webclient's output: server HTML turned into safe DOM nodes, the tabbed output
- * panes ("Main" and "Channels") with unread counts, the scrollback cap and the
- * xterm-256 colour palette.
+ * panes ("Main" and "Channels") with unread counts and the scrollback cap.
  *
  * The portal already escapes every character the game sends and renders markup to a
  * few known elements (`span.color-NNN`, `br`, `a.mxplink`). The client does not trust
@@ -22,7 +21,7 @@ const SCROLLBACK_KEY = "evennia.scrollback";
 const ALLOWED_ELEMENTS = new Set(["SPAN", "BR", "A", "B", "I", "U", "STRONG", "EM"]);
 /** Elements dropped together with their content. */
 const DROPPED_WITH_CONTENT = new Set(["SCRIPT", "STYLE", "TEMPLATE", "IFRAME", "OBJECT", "EMBED", "NOSCRIPT", "TITLE", "HEAD"]);
-/** A class token the palette or the stylesheet may style. */
+/** A class token the stylesheets (palette.css, webclient.css) may style. */
 const SAFE_CLASS = /^[A-Za-z][A-Za-z0-9_-]{0,40}$/;
 
 /** True for an `href` a link may keep: http(s) or the in-page `#`. */
@@ -82,44 +81,6 @@ export function safeFragment(html) {
   const fragment = document.createDocumentFragment();
   copyAllowed(inert.body, fragment);
   return fragment;
-}
-
-// ---- colour palette ----
-
-/** The 16 ANSI colours (0–7 normal, 8–15 bright), tuned for a dark background. */
-const ANSI_COLORS = [
-  "#000000", "#cd3131", "#0dbc79", "#d7ba0d", "#2f7fd8", "#bc3fbc", "#11a8cd", "#d0d0d0",
-  "#6e7681", "#f14c4c", "#23d18b", "#f5f543", "#5fafff", "#d670d6", "#29d7f0", "#ffffff",
-];
-
-/** The hex colour of xterm-256 palette entry `index`. */
-function xtermColor(index) {
-  if (index < 16) return ANSI_COLORS[index];
-  const hex = (n) => n.toString(16).padStart(2, "0");
-  if (index < 232) {
-    const levels = [0, 95, 135, 175, 215, 255];
-    const i = index - 16;
-    return `#${hex(levels[Math.floor(i / 36)])}${hex(levels[Math.floor(i / 6) % 6])}${hex(levels[i % 6])}`;
-  }
-  const grey = 8 + (index - 232) * 10;
-  return `#${hex(grey)}${hex(grey)}${hex(grey)}`;
-}
-
-/**
- * Add the `color-NNN` / `bgcolor-NNN` rules as a constructed stylesheet (allowed under
- * a strict Content-Security-Policy, unlike a `<style>` element), placed before the
- * page's stylesheets so webclient.css can override them.
- */
-export function installPalette() {
-  const rules = [];
-  for (let i = 0; i < 256; i++) {
-    const n = String(i).padStart(3, "0");
-    const c = xtermColor(i);
-    rules.push(`.color-${n}{color:${c}}`, `.bgcolor-${n}{background-color:${c}}`);
-  }
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(rules.join("\n"));
-  document.adoptedStyleSheets = [sheet, ...document.adoptedStyleSheets];
 }
 
 // ---- scrollback setting ----

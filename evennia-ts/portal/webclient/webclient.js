@@ -23,7 +23,7 @@
  */
 import { CometTransport } from "./comet.js";
 import { CommandLine, maskLoginLine } from "./input.js";
-import { OutputPane, Tabs, clampScrollback, htmlBlock, installPalette, loadScrollback, safeFragment, saveScrollback, textBlock } from "./output.js";
+import { OutputPane, Tabs, clampScrollback, htmlBlock, loadScrollback, safeFragment, saveScrollback, textBlock } from "./output.js";
 
 /** First and largest wait before reconnecting, in ms. */
 const RECONNECT_FIRST_MS = 1000;
@@ -448,7 +448,6 @@ window.evenniaWebclient = api;
 
 // ---- start ----
 
-installPalette();
 input.focus();
 // after every module script (vitals.js, the game's plugins.js) has registered its handlers
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", connect, { once: true });

@@ -501,6 +501,8 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
       ].join("<br>"),
     );
     expect(await page.evaluate("window.__pwned")).toBe(0);
+    // palette.css colours the classes (bright red is 9)
+    expect(await page.evaluate('getComputedStyle(document.querySelector("body > div > span.color-009")).color')).toBe("rgb(241, 76, 76)");
     // the policy reports the inline handlers and style it refused while the inert copy was parsed
     expect(problems(consoleLines).filter((l) => !/^CSP (script|style)-src-attr inline$/.test(l))).toEqual([]);
   });
