@@ -405,9 +405,19 @@ reconnectButton.addEventListener("click", () => {
   input.focus();
 });
 
-// a comet session is closed on leaving (a websocket closes with the page by itself)
+// a comet session is closed on leaving (a websocket closes with the page by itself);
+// a page the browser brings back from its back/forward cache connects again
 window.addEventListener("pagehide", () => {
-  if (transport?.kind === "comet") transport.close();
+  if (transport?.kind !== "comet") return;
+  const leaving = transport;
+  transport = null;
+  leaving.close();
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && !transport) {
+    reconnectDelay = RECONNECT_FIRST_MS;
+    connect();
+  }
 });
 
 // ---- the plugin API ----

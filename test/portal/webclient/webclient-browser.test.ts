@@ -551,6 +551,12 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     await page.locator("#output .msg", { hasText: "create <username> <password>" }).nth(1).waitFor({ timeout: WAIT_MS });
     expect(await page.evaluate("window.__wsAttempts.count")).toBe(2);
     expect(problems(consoleLines)).toEqual([]);
+
+    // leaving the page closes the comet session on the portal at once (no waiting for its timeout)
+    const cometSessions = () => game.portal.sessions.all().filter((s) => s.transport.protocolKey === "comet").length;
+    expect(cometSessions()).toBeGreaterThan(0);
+    await page.goto("about:blank");
+    await waitUntil(() => cometSessions() === 0, "the comet session closed");
   });
 
   it("over comet: a session the portal forgot starts over, a busy portal is waited out", async () => {
