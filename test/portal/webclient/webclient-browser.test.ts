@@ -35,7 +35,7 @@ async function openClient(): Promise<{ page: Page; consoleLines: string[] }> {
   const consoleLines: string[] = [];
   page.on("console", (m) => consoleLines.push(m.text()));
   page.on("pageerror", (err) => consoleLines.push(`PAGEERROR ${err.message}`));
-  const response = await page.goto(`http://127.0.0.1:${game.status.webPort}/`);
+  const response = await page.goto(`http://127.0.0.1:${game.status.webPort}/webclient/`);
   expect(response?.status()).toBe(200);
   return { page, consoleLines };
 }
