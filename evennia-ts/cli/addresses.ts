@@ -13,6 +13,9 @@ export interface ListeningPorts {
 export function formatAddresses(ports: ListeningPorts): string[] {
   const lines = ports.telnetPorts.map((port) => `  telnet 127.0.0.1 ${port}`);
   for (const port of ports.sslPorts ?? []) lines.push(`  telnet over TLS: 127.0.0.1 port ${port}`);
-  if (ports.webPort !== null) lines.push(`  http://127.0.0.1:${ports.webPort}/   (browser webclient)`);
+  if (ports.webPort !== null) {
+    lines.push(`  http://127.0.0.1:${ports.webPort}/webclient/   (browser webclient)`);
+    lines.push(`  http://127.0.0.1:${ports.webPort}/   (website)`);
+  }
   return lines;
 }

@@ -86,6 +86,8 @@ export class Portal {
   private telnetPorts: number[] = [];
   private sslPorts: number[] = [];
   private webPort: number | null = null;
+  /** Where the running server's web app listens (from its `web` message), or null: the proxy answers "restarting". */
+  private serverWebPort: number | null = null;
   private crashCount = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private firstSync: { resolve: () => void; reject: (e: Error) => void } | null = null;
@@ -149,7 +151,12 @@ export class Portal {
     const s = this.settings;
     this.linkPort = await this.linkServer.listen(s.linkPort, s.linkInterface);
     try {
-      const { servers, telnetPorts, sslPorts, webPort } = await createProtocolServers(s, this.sessions, () => this.msspData());
+      const { servers, telnetPorts, sslPorts, webPort } = await createProtocolServers(
+        s,
+        this.sessions,
+        () => this.msspData(),
+        () => this.serverWebPort,
+      );
       this.protocolServers = servers;
       this.telnetPorts = telnetPorts;
       this.sslPorts = sslPorts;
@@ -248,6 +255,8 @@ export class Portal {
     if (!server) return;
     this.expectedExit = server;
     this.synced = false;
+    // the app goes down with the server: web requests get "restarting" from now on
+    this.serverWebPort = null;
     this.shuttingDown = true;
     if (this.link && !this.link.isClosed) this.link.send({ t: "shutdown", mode });
     else server.kill();
@@ -347,6 +356,7 @@ export class Portal {
       if (this.link !== link) return;
       this.link = null;
       this.synced = false;
+      this.serverWebPort = null;
       log.warn(`server link closed: ${reason}`);
       // a server that stopped reading is stuck (or swamped): it cannot be trusted to exit by itself
       if (reason === PEER_NOT_READING && this.server?.pid === pid) {
@@ -376,6 +386,11 @@ export class Portal {
         case "request":
           if (msg.action === "shutdown") this.stopRequested();
           else this.restartServer(msg.action);
+          break;
+        case "web":
+          // a server being brought down keeps its port to itself: its app is going away
+          this.serverWebPort = this.shuttingDown ? null : msg.port;
+          log.info(msg.port === null ? "the server's web app is not serving" : `the server's web app listens on 127.0.0.1:${msg.port}`);
           break;
         case "hello":
           break;

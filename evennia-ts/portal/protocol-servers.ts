@@ -1,6 +1,7 @@
 /**
  * Creates the portal's player-facing listeners from settings: telnet, telnet over
- * TLS, and the web front (websocket on `/ws`). Errors name the port and the setting
+ * TLS, and the web front (webclient, websocket `/ws`, comet `/webclientdata`, and
+ * the proxy to the server's web app on the port `serverWebPort()` gives). Errors name the port and the setting
  * that chose it.
  */
 import { readFileSync } from "node:fs";
@@ -35,6 +36,7 @@ export async function createProtocolServers(
   settings: Settings,
   registry: SessionRegistry,
   msspData: () => Record<string, string>,
+  serverWebPort: () => number | null = () => null,
 ): Promise<ProtocolServers> {
   const result: ProtocolServers = { servers: [], telnetPorts: [], sslPorts: [], webPort: null };
   const common = {
@@ -79,6 +81,9 @@ export async function createProtocolServers(
       webSessionCookie: settings.webSessionCookie,
       cometPollSeconds: settings.cometPollSeconds,
       cometSessionTimeout: settings.cometSessionTimeout,
+      upstreamPort: serverWebPort,
+      proxyTimeoutMs: settings.webProxyTimeout * 1000,
+      serverName: settings.serverName,
     });
     result.servers.push(web);
     result.webPort = await listenNamed(web, settings.webPort, settings.webInterface, "web", "webPort");

@@ -1,26 +1,25 @@
 /**
- * The portal's web front: one HTTP server (settings `webPort` / `webInterface`)
- * whose path `/ws` takes websocket connections, each a {@link WebSocketSession}
- * registered with the portal's session registry; `/ws` without an upgrade gets 426.
+ * The portal's web front: one HTTP server (settings `webPort` / `webInterface`).
  *
- * It also serves the webclient: `/` and `/webclient` redirect (302) to `/webclient/`,
- * which is `index.html`, and `/webclient/<file>` is a file of the webclient folder
- * (`evennia-ts/portal/webclient/`), or of the game's `web/webclient/` when the game
- * has a file of that name (an override). Only plain file names of one folder level
- * are served (no `..`, no hidden files, no sub-folders), with `Cache-Control: no-cache`.
- * Every other request gets a small plain-text 404 (the proxy to the server's web app
- * comes later).
+ * - `/ws`: websocket connections, each a {@link WebSocketSession} registered with the
+ *   portal's session registry; `/ws` without an upgrade gets 426.
+ * - `/webclientdata`: the comet (long-polling) fallback of the webclient (`comet/`).
+ * - `/webclient/<file>`: the webclient (`evennia-ts/portal/webclient/`, or the game's
+ *   `web/webclient/` when it has a file of that name: an override); `/webclient/` is
+ *   `index.html` and `/webclient` redirects there. Validators and 304s: `web/static-files.ts`.
+ * - Every other path, any method, is proxied to the server's web app (website, admin,
+ *   API) on loopback (`web/web-proxy.ts`); while the server is away the client gets a
+ *   "restarting" answer at once. Websocket upgrades on other paths get 404.
  *
  * Every TCP connection, plain HTTP or websocket, is admitted by the portal first
  * (per-IP limits and the global connection cap); a refused one is answered 429 or
  * 503 with its reason and closed. Idle keep-alive connections close after
  * `keepAliveTimeoutMs`, a request's headers must arrive within `headersTimeoutMs`
- * (408 after), and headers over `maxHeaderBytes` are answered 431.
+ * (408 after), its body within twice that, and headers over `maxHeaderBytes` are
+ * answered 431.
  */
 import { listenOn } from "../listen.ts";
 import net from "node:net";
-import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -32,6 +31,8 @@ import { CAPACITY_REFUSAL } from "../limits/connection-cap.ts";
 import { WEBSOCKET_INITIAL_CLIENT_OPTIONS, WebSocketSession } from "./websocket-session.ts";
 import { COMET_PATH, CometEndpoint } from "../comet/comet-endpoint.ts";
 import { webSessionOf } from "../web/web-session-cookie.ts";
+import { safeFileName, StaticFiles } from "../web/static-files.ts";
+import { WebProxy } from "../web/web-proxy.ts";
 
 const log = getLogger("portal.web");
 
@@ -43,33 +44,6 @@ export const WEBCLIENT_PATH = "/webclient/";
 
 /** The webclient's own files. */
 export const WEBCLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "webclient");
-
-/** Content types of the files the webclient folder may hold, by extension. */
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".ttf": "font/ttf",
-  ".mp3": "audio/mpeg",
-  ".ogg": "audio/ogg",
-  ".wav": "audio/wav",
-};
-
-/** A file name the webclient route serves: one path segment, no leading dot. */
-const SAFE_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** Default largest websocket frame accepted, in bytes. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -102,6 +76,12 @@ export interface PortalWebServerOptions {
   cometPollSeconds?: number;
   /** Seconds a comet session lives without a request (default 60). */
   cometSessionTimeout?: number;
+  /** The server web app's loopback port now, or null while it is not serving (default: never serving). */
+  upstreamPort?: () => number | null;
+  /** Ms of silence from the server's web app before a proxied request gets 504 (default 30 s). */
+  proxyTimeoutMs?: number;
+  /** The game's name, for the "restarting" page. */
+  serverName?: string;
 }
 
 /** Ms a refused client gets to read its answer before the socket is destroyed. */
@@ -116,6 +96,10 @@ export class PortalWebServer {
   private readonly sessions = new Map<WebSocketSession, Promise<void>>();
   /** The long-polling fallback, `/webclientdata`. */
   readonly comet: CometEndpoint;
+  /** Forwards what the portal does not serve to the server's web app. */
+  readonly proxy: WebProxy;
+  /** The webclient's files. */
+  readonly staticFiles = new StaticFiles();
   private closing = false;
   private port = 0;
 
@@ -128,7 +112,7 @@ export class PortalWebServer {
       {
         maxHeaderSize: options.maxHeaderBytes ?? 8192,
         headersTimeout,
-        // a whole request (our requests have no body to speak of) within twice the header deadline
+        // a whole request (headers and body) within twice the header deadline; the answer may take longer (comet polls)
         requestTimeout: headersTimeout * 2,
         keepAliveTimeout: options.keepAliveTimeoutMs ?? 5000,
         // how often deadlines are checked (Node's default, 30 s, would let them slip far)
@@ -142,6 +126,11 @@ export class PortalWebServer {
     this.listener.on("error", (err) => {
       // errors while starting to listen are reported by listen()
       if (this.listener.listening) log.error(`web listener error: ${err.message}`);
+    });
+    this.proxy = new WebProxy({
+      upstreamPort: options.upstreamPort ?? (() => null),
+      timeoutMs: options.proxyTimeoutMs ?? 30_000,
+      serverName: options.serverName ?? "",
     });
     this.comet = new CometEndpoint(registry, {
       maxLineLength: options.maxLineLength,
@@ -224,7 +213,7 @@ export class PortalWebServer {
       this.comet.handle(req, res, normalizeAddress(req.socket.remoteAddress));
       return;
     }
-    if (urlPath === "/" || urlPath === WEBCLIENT_PATH.slice(0, -1)) {
+    if (urlPath === WEBCLIENT_PATH.slice(0, -1)) {
       res.writeHead(302, { location: WEBCLIENT_PATH, "content-length": 0, "cache-control": "no-cache" });
       res.end();
       return;
@@ -237,7 +226,7 @@ export class PortalWebServer {
       });
       return;
     }
-    plainResponse(req, res, 404, "Not found.\n");
+    this.proxy.handle(req, res, normalizeAddress(req.socket.remoteAddress));
   }
 
   /** Serve one webclient file (`rawName` still URL-encoded), from the game's folder first. */
@@ -246,48 +235,21 @@ export class PortalWebServer {
       plainResponse(req, res, 405, "Method not allowed.\n", { allow: "GET, HEAD" });
       return;
     }
-    const file = await this.findWebclientFile(rawName);
-    if (!file) {
+    const name = safeFileName(rawName);
+    const found = name === null ? null : await this.staticFiles.find(this.webclientFolders(), name);
+    if (!found) {
       plainResponse(req, res, 404, "Not found.\n");
       return;
     }
-    const body = await fs.readFile(file);
-    const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
-    const headers: http.OutgoingHttpHeaders = {
-      "content-type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
-      "cache-control": "no-cache",
-      etag,
-      "x-content-type-options": "nosniff",
-    };
-    if (req.headers["if-none-match"] === etag) {
-      res.writeHead(304, headers);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { ...headers, "content-length": body.length });
-    res.end(req.method === "HEAD" ? undefined : body);
+    await this.staticFiles.serve(req, res, found.file, found.stat);
   }
 
-  /** The file to serve for a requested name, or null (bad name, or no such regular file). */
-  private async findWebclientFile(rawName: string): Promise<string | null> {
-    let name: string;
-    try {
-      name = decodeURIComponent(rawName);
-    } catch {
-      return null;
-    }
-    if (!SAFE_FILE_NAME.test(name) || name.includes("..")) return null;
-    const folders = [
+  /** Where webclient files are looked for, the game's override folder first. */
+  private webclientFolders(): string[] {
+    return [
       ...(this.options.gameDir ? [path.resolve(this.options.gameDir, "web", "webclient")] : []),
       path.resolve(this.options.webclientDir ?? WEBCLIENT_DIR),
     ];
-    for (const folder of folders) {
-      const file = path.join(folder, name);
-      if (path.dirname(file) !== folder) continue;
-      const stat = await fs.stat(file).catch(() => null);
-      if (stat?.isFile()) return file;
-    }
-    return null;
   }
 
   private onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {

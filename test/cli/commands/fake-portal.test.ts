@@ -43,7 +43,8 @@ describe("launcher against a stand-in portal", () => {
     leftovers.push(pid);
     expect(isProcessAlive(pid)).toBe(true);
     expect(io.stdout).toContain("  telnet 127.0.0.1 4321");
-    expect(io.stdout).toContain("  http://127.0.0.1:4322/   (browser webclient)");
+    expect(io.stdout).toContain("  http://127.0.0.1:4322/webclient/   (browser webclient)");
+    expect(io.stdout).toContain("  http://127.0.0.1:4322/   (website)");
     expect(io.stdout.join("\n")).toContain(`portal pid ${pid}`);
 
     const status = new CapturingIo();

@@ -1,6 +1,7 @@
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GameSettings } from "../../../evennia-ts/conf/settings.ts";
+import { createScratchDatabase, dialectAvailable, TEST_DIALECTS, type ScratchDatabase } from "../../../evennia-ts/testing/database-fixture.ts";
 import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
 import { CometTestClient, cometPost } from "./comet-test-client.ts";
 
@@ -36,32 +37,66 @@ afterEach(async () => {
   game = null;
 });
 
-describe("comet /webclientdata with a real game", () => {
-  it("init, log in through input, receive text, keepalive, close", async () => {
-    const port = await start();
-    const c = await client(port);
-    expect(c.csessid).toMatch(/^[0-9a-f]{32}$/);
-    expect(cometSessions()).toHaveLength(1);
-    c.startPolling();
-    await c.waitForText("create <username> <password>");
-    expect((await c.command("create Cora secret123")).body).toEqual({ ok: true });
-    await c.waitForText("A new account 'Cora' was created");
-    await c.command("connect Cora secret123");
-    await c.waitForText("You become");
-    // several triples in one request, in order
-    await c.request({ mode: "input", data: [["text", ["say one"], {}], ["text", ["say two"], {}]] });
-    const one = await c.waitForText('You say, "one');
-    await c.waitForText('You say, "two');
-    expect(one[1][0]).not.toMatch(/\|[a-zA-Z]/); // rendered as HTML, as on /ws
-    expect((await c.request({ mode: "keepalive" })).body).toEqual({ ok: true });
-    const closed = await c.request({ mode: "close" });
-    expect(closed.status).toBe(200);
-    await until(() => cometSessions().length === 0, "the session to close");
-    const after = await c.request({ mode: "keepalive" });
-    expect(after.status).toBe(404);
-    expect(after.body).toEqual({ error: "unknown session" });
-  });
+for (const dialect of TEST_DIALECTS) {
+  describe.skipIf(!dialectAvailable(dialect))(`comet /webclientdata: playing on ${dialect}`, () => {
+    let database: ScratchDatabase | null = null;
+    beforeEach(async () => {
+      database = await createScratchDatabase(dialect);
+    });
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      await game?.stop();
+      game = null;
+      await database?.dispose();
+      database = null;
+    });
 
+    it("init, log in through input, receive text, keepalive, close", async () => {
+      const port = await start({ databaseUrl: database!.url });
+      const c = await client(port);
+      expect(c.csessid).toMatch(/^[0-9a-f]{32}$/);
+      expect(cometSessions()).toHaveLength(1);
+      c.startPolling();
+      await c.waitForText("create <username> <password>");
+      expect((await c.command("create Cora secret123")).body).toEqual({ ok: true });
+      await c.waitForText("A new account 'Cora' was created");
+      await c.command("connect Cora secret123");
+      await c.waitForText("You become");
+      // several triples in one request, in order
+      await c.request({ mode: "input", data: [["text", ["say one"], {}], ["text", ["say two"], {}]] });
+      const one = await c.waitForText('You say, "one');
+      await c.waitForText('You say, "two');
+      expect(one[1][0]).not.toMatch(/\|[a-zA-Z]/); // rendered as HTML, as on /ws
+      expect((await c.request({ mode: "keepalive" })).body).toEqual({ ok: true });
+      const closed = await c.request({ mode: "close" });
+      expect(closed.status).toBe(200);
+      await until(() => cometSessions().length === 0, "the session to close");
+      const after = await c.request({ mode: "keepalive" });
+      expect(after.status).toBe(404);
+      expect(after.body).toEqual({ error: "unknown session" });
+    });
+
+    it("survives a server reload: input typed meanwhile is held and replayed", async () => {
+      const port = await start({ databaseUrl: database!.url });
+      const c = await client(port);
+      c.startPolling();
+      await c.waitForText("create <username> <password>");
+      await c.command("create Rhea secret123");
+      await c.command("connect Rhea secret123");
+      await c.waitForText("You become");
+      const csessid = c.csessid;
+      game!.portal.reload();
+      await c.waitForText("Server restarting");
+      await c.command("say held during the reload");
+      await c.waitForText("... done.", 15_000);
+      await c.waitForText('You say, "held during the reload', 10_000);
+      expect(c.csessid).toBe(csessid);
+      expect(cometSessions()).toHaveLength(1);
+    });
+  });
+}
+
+describe("comet /webclientdata with a real game", () => {
   it("quit: the last text and closed:true reach the poll, then the session is unknown", async () => {
     const port = await start();
     const c = await client(port);
@@ -111,22 +146,17 @@ describe("comet /webclientdata with a real game", () => {
     expect(cometSessions()).toHaveLength(1);
   });
 
-  it("survives a server reload: input typed meanwhile is held and replayed", async () => {
+  it("portal.stop() answers a waiting poll with the shutdown text and closed:true", async () => {
     const port = await start();
     const c = await client(port);
-    c.startPolling();
-    await c.waitForText("create <username> <password>");
-    await c.command("create Rhea secret123");
-    await c.command("connect Rhea secret123");
-    await c.waitForText("You become");
-    const csessid = c.csessid;
-    game!.portal.reload();
-    await c.waitForText("Server restarting");
-    await c.command("say held during the reload");
-    await c.waitForText("... done.", 15_000);
-    await c.waitForText('You say, "held during the reload', 10_000);
-    expect(c.csessid).toBe(csessid);
-    expect(cometSessions()).toHaveLength(1);
+    await c.request({ mode: "receive" }); // the connection screen
+    const waiting = c.request({ mode: "receive" });
+    await new Promise((r) => setTimeout(r, 50));
+    await game!.stop();
+    game = null;
+    const last = await waiting;
+    expect(last.body.closed).toBe(true);
+    expect(JSON.stringify(last.body.msgs)).toContain("Server shutting down");
   });
 
   it("forwards the website session cookie on init (same origin only)", async () => {

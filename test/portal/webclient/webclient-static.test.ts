@@ -59,13 +59,13 @@ afterEach(async () => {
 });
 
 describe("webclient routes", () => {
-  it("redirects / and /webclient to /webclient/", async () => {
+  it("redirects /webclient to /webclient/; / belongs to the server's website (proxied)", async () => {
     const port = await start();
-    for (const p of ["/", "/webclient", "/?x=1"]) {
-      const r = await request(port, p);
-      expect(r.status, p).toBe(302);
-      expect(r.headers.location, p).toBe("/webclient/");
-    }
+    const r = await request(port, "/webclient");
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe("/webclient/");
+    // no server web app in this test: the proxy answers "restarting"
+    for (const p of ["/", "/?x=1"]) expect((await request(port, p)).status, p).toBe(503);
   });
 
   it("serves index.html, the script and the stylesheet with their content types and no-cache", async () => {
@@ -132,21 +132,27 @@ describe("webclient routes", () => {
       "/webclient/nothing.js",
       "/webclient/index.html%00.js",
       "/webclient/..%2foutside.txt",
-      "/package.json",
-      "/webclientx/index.html",
     ];
     for (const p of attempts) {
       const r = await request(port, p);
       expect(r.status, p).toBe(404);
       expect(r.body, p).toBe("Not found.\n");
     }
+    // paths outside /webclient/ are the server's (proxied), never files of the portal
+    for (const p of ["/package.json", "/webclientx/index.html"]) {
+      const r = await request(port, p);
+      expect(r.status, p).toBe(503);
+      expect(r.body, p).not.toContain("evennia");
+    }
   });
 
-  it("keeps /ws for websockets (426 without upgrade) and 404 elsewhere", async () => {
+  it("keeps /ws for websockets (426 without upgrade); other paths go to the server's web app", async () => {
     const port = await start();
     expect((await request(port, "/ws")).status).toBe(426);
-    expect((await request(port, "/elsewhere")).status).toBe(404);
-    expect((await request(port, "/api/things")).status).toBe(404);
+    expect((await request(port, "/elsewhere")).status).toBe(503);
+    const api = await request(port, "/api/things");
+    expect(api.status).toBe(503);
+    expect(api.headers["content-type"]).toBe("application/json; charset=utf-8");
   });
 });
 

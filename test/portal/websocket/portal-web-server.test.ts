@@ -43,12 +43,12 @@ afterEach(async () => {
 });
 
 describe("HTTP", () => {
-  it("redirects / to the webclient, answers unknown paths with a plain 404, and /ws without upgrade with 426", async () => {
+  it("proxies / and unknown paths to the server's web app (none here: 503), and answers /ws without upgrade with 426", async () => {
     const { port } = await start();
-    expect((await get(port, "/")).status).toBe(302);
+    expect((await get(port, "/")).status).toBe(503);
     const other = await get(port, "/elsewhere");
-    expect(other.status).toBe(404);
-    expect(other.body).toBe("Not found.\n");
+    expect(other.status).toBe(503);
+    expect(other.body).toContain("is restarting");
     expect((await get(port, "/ws")).status).toBe(426);
   });
 
