@@ -157,6 +157,8 @@ export interface Settings {
 
   /** Minimum password length for new accounts. */
   passwordMinLength: number;
+  /** Let visitors create accounts (in game with `create`, on the website's register page). */
+  newAccountRegistrationEnabled: boolean;
 
   /**
    * How accounts, sessions and characters relate (Evennia's MULTISESSION_MODE):
@@ -425,6 +427,7 @@ export const defaultSettings: Settings = {
   serverRestartBackoff: 1,
   serverRestartBackoffMax: 30,
   passwordMinLength: 6,
+  newAccountRegistrationEnabled: true,
   multisessionMode: 0,
   maxNrCharacters: 1,
   maxNrSimultaneousPuppets: 1,
