@@ -15,7 +15,6 @@ import { getLogger } from "../../utils/logger.ts";
 import { stripMarkup } from "../../utils/text/markup.ts";
 import type { WebContext } from "../web-context.ts";
 import { clientAddress, formField } from "./form-input.ts";
-import { addNotice } from "./notices.ts";
 import { safeNextPath, showPage } from "./page.ts";
 
 const log = getLogger("website");
@@ -65,14 +64,14 @@ export function authRoutes(ctx: WebContext): Router {
     if (throttled) return refuse(stripMarkup(throttled), 429);
     let account: DefaultAccount;
     try {
-      account = await services.runInUnit(() => services.createAccount(name, password));
+      account = await services.createAccount(name, password);
     } catch (err) {
       services.throttles.accountCreationAborted(ip);
       return refuse(badInputMessage(err));
     }
     log.info(`account "${account.key}" created on the website from ${ip}`);
     await ctx.logIn(req, account);
-    addNotice(req, `Welcome, ${account.key}! Your account was created and you are logged in.`);
+    ctx.flash(req, `Welcome, ${account.key}! Your account was created and you are logged in.`);
     res.redirect(303, "/characters/");
   });
 
@@ -97,13 +96,13 @@ export function authRoutes(ctx: WebContext): Router {
     }
     services.throttles.loginSucceeded(ip, username);
     await ctx.logIn(req, account);
-    addNotice(req, `You are logged in as ${account.key}.`);
+    ctx.flash(req, `You are logged in as ${account.key}.`);
     res.redirect(303, next || "/");
   });
 
   router.post("/logout", async (req, res) => {
     await ctx.logOut(req);
-    addNotice(req, "You are logged out.");
+    ctx.flash(req, "You are logged out.");
     res.redirect(303, "/");
   });
 
@@ -126,7 +125,7 @@ export function authRoutes(ctx: WebContext): Router {
     if (fresh !== again) return refuse("The two new passwords do not match.");
     await services.runInUnit(() => account.setPassword(fresh));
     ctx.audit(req, `${account.key} changed their password`);
-    addNotice(req, "Your password was changed.");
+    ctx.flash(req, "Your password was changed.");
     res.redirect(303, "/characters/");
   });
 

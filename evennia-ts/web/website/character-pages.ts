@@ -18,7 +18,6 @@ import { getLogger } from "../../utils/logger.ts";
 import { stripMarkup } from "../../utils/text/markup.ts";
 import type { WebContext } from "../web-context.ts";
 import { clientAddress, formField } from "./form-input.ts";
-import { addNotice } from "./notices.ts";
 import { minuteText, showForbidden, showNotFound, showPage } from "./page.ts";
 
 const securityLog = getLogger("security");
@@ -91,7 +90,7 @@ export function characterRoutes(ctx: WebContext): Router {
     const made = await services.runInUnit(() => createCharacterFor(account, name, desc));
     if ("error" in made) return refuse(stripMarkup(made.error));
     ctx.audit(req, `${account.key} created character ${made.character.key} (${made.character.dbref})`);
-    addNotice(req, `Your character '${made.character.key}' was created.`);
+    ctx.flash(req, `Your character '${made.character.key}' was created.`);
     res.redirect(303, `/characters/${made.character.id}/`);
   });
 
@@ -150,12 +149,12 @@ export function characterRoutes(ctx: WebContext): Router {
     if ("missing" in outcome) return showNotFound(ctx, req, res, "You have no such character.");
     if ("forbidden" in outcome) return showForbidden(ctx, req, res, "You may not delete this character.");
     if ("refusedBy" in outcome) {
-      addNotice(req, `Character '${outcome.refusedBy}' could not be deleted.`);
+      ctx.flash(req, `Character '${outcome.refusedBy}' could not be deleted.`);
       return res.redirect(303, "/characters/");
     }
     securityLog.info(`Character Deleted: ${outcome.deleted} (Caller: ${account.key}, IP: ${clientAddress(req)}, website).`);
     ctx.audit(req, `${account.key} deleted character ${outcome.deleted}`);
-    addNotice(req, `Character '${outcome.deleted}' was permanently deleted.`);
+    ctx.flash(req, `Character '${outcome.deleted}' was permanently deleted.`);
     res.redirect(303, "/characters/");
   });
 

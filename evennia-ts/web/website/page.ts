@@ -1,15 +1,17 @@
 /**
- * Showing a website page: the template under `templates/website/`, with the
- * notices left by the previous request, through the web app's renderer (so a
- * game's own copy of the template wins).
+ * Showing a website page: the template under `templates/website/`, through the
+ * web app's renderer (so a game's own copy of the template wins).
  */
 import type { Request, Response } from "express";
 import type { WebContext } from "../web-context.ts";
-import { takeNotices } from "./notices.ts";
 
-/** Render `website/<template>.liquid` with `data` (plain values only) and `status` (200). */
+/**
+ * Render `website/<template>.liquid` with `data` (plain values only) and `status`
+ * (200). `path` is the page's full path (the layout marks the menu entry of the
+ * current page with it), not the part after this router's mount point.
+ */
 export function showPage(ctx: WebContext, req: Request, res: Response, template: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
-  return ctx.render(req, res, `website/${template}.liquid`, { notices: takeNotices(req), ...data }, status);
+  return ctx.render(req, res, `website/${template}.liquid`, { path: req.baseUrl + req.path, ...data }, status);
 }
 
 /** The "not found" page (404) with `message`. */
