@@ -7,6 +7,7 @@
  * error pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setLogLevel, setLogSink, type LogLevel } from "../../evennia-ts/utils/logger.ts";
 import { startWebTestServer, type WebTestServer } from "../../evennia-ts/testing/web-test-server.ts";
 import type { WebServices } from "../../evennia-ts/web/web-context.ts";
 import { addProbeWebFiles } from "./probe-game.ts";
@@ -21,6 +22,7 @@ beforeAll(async () => {
   await services.createAccount("Root", "root-password"); // the first account: superuser
   await services.createAccount("Anna", "anna-password");
   await services.createAccount("Bob", "bob-password");
+  await services.createAccount("Carl", "carl-password");
 }, 60_000);
 
 afterAll(async () => {
@@ -164,6 +166,37 @@ describe("sessions and CSRF", () => {
     // the Admin link is in the nav for the superuser only
     expect((await root.get("/probe/form")).body).toContain(`href="/admin"`);
     expect((await anna.get("/probe/form")).body).not.toContain(`href="/admin"`);
+  });
+});
+
+describe("who did what", () => {
+  it("logs a change made through the web with the account that made it and its address", async () => {
+    const lines: string[] = [];
+    const previous = setLogSink((_level, line) => lines.push(line));
+    setLogLevel("info");
+    try {
+      const client = await loggedIn("Anna", "anna-password");
+      const token = csrfTokenIn((await client.get("/probe/form")).body);
+      expect((await client.postForm("/probe/form", { _csrf: token, value: "x" })).status).toBe(200);
+    } finally {
+      setLogSink(previous);
+      setLogLevel((process.env.EVENNIA_LOG_LEVEL as LogLevel | undefined) ?? "info");
+    }
+    expect(lines.some((l) => l.includes("[web-audit]") && l.includes(`Anna(#`) && l.includes("127.0.0.1") && l.includes("posted the probe form"))).toBe(true);
+  });
+
+  it("treats a banned account's website session as logged out, and refuses its Basic login", async () => {
+    const client = await loggedIn("Carl", "carl-password");
+    expect(JSON.parse((await client.get("/probe/whoami")).body)).toEqual({ account: "Carl" });
+    await services.runInUnit(() => services.bans.add({ name: "Carl" }, "testing"));
+    try {
+      expect(JSON.parse((await client.get("/probe/whoami")).body)).toEqual({ account: null });
+      expect((await new WebTestClient(t.url).get("/api/probe/whoami", { authorization: basicAuth("Carl", "carl-password") })).status).toBe(403);
+    } finally {
+      const bans = await services.bans.list();
+      await services.runInUnit(() => services.bans.remove(bans.findIndex((b) => b.name === "carl") + 1));
+    }
+    expect(JSON.parse((await client.get("/probe/whoami")).body)).toEqual({ account: "Carl" });
   });
 });
 
