@@ -4,6 +4,8 @@
  * throttle shared with telnet; CSRF; channel and help locks; news; escaping of
  * what players typed; bans, registration switched off, password change.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveDbHelpEntry } from "../../evennia-ts/commands/help/db-help-entries.ts";
 import { runInUnitOfWork } from "../../evennia-ts/db/unit-of-work.ts";
@@ -12,7 +14,7 @@ import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
 import { createChannel } from "../../evennia-ts/typeclasses/create.ts";
 import { findAccount } from "../../evennia-ts/typeclasses/search.ts";
-import { WebsiteClient } from "./website-browser-client.ts";
+import { WebsiteClient } from "./website-client.ts";
 
 if (!dialectAvailable("postgres")) printPostgresSkipNotice();
 
@@ -58,6 +60,13 @@ for (const dialect of TEST_DIALECTS) {
         loginAttemptsPerAccount: 10,
         accountCreationsPerIp: 50,
         connectionLimitExemptIps: ["127.0.0.1"],
+      }, (dir) => {
+        // a game's page that extends the framework's and changes only its title
+        mkdirSync(path.join(dir, "web", "templates", "website"), { recursive: true });
+        writeFileSync(
+          path.join(dir, "web", "templates", "website", "index.liquid"),
+          '{% layout "evennia:website/index.liquid" %}{% block title %}Pirates of {{ gameName }}{% endblock %}',
+        );
       });
       baseUrl = game.serverWebUrl()!;
       // the first account is the superuser
@@ -85,6 +94,10 @@ for (const dialect of TEST_DIALECTS) {
         expect(res.body, path).toContain(text);
         expect(res.body, path).toContain("</html>");
       }
+      // the game's override of the front page changed the title and kept the rest
+      const front = await b.get("/");
+      expect(front.body).toMatch(/<title>Pirates of [^<]+<\/title>/);
+      expect(front.body).toContain("Newest players");
       const chars = await b.get("/characters/");
       expect(chars.status).toBe(302);
       expect(chars.location).toMatch(/^\/auth\/login\?next=/);
