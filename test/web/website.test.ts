@@ -102,6 +102,13 @@ for (const dialect of TEST_DIALECTS) {
       expect(chars.status).toBe(302);
       expect(chars.location).toMatch(/^\/auth\/login\?next=/);
       expect((await b.get("/characters/999999/")).status).toBe(404);
+      expect((await b.get("/characters/abc/")).status).toBe(404);
+      expect((await b.get("/characters/1/")).status).toBe(404); // Limbo: a room, not a character
+      expect((await b.get(`/channels/${"x".repeat(5000)}/`)).status).toBe(404);
+      expect((await b.get("/news/?page=abc")).status).toBe(200);
+      const odd = await b.get("/help/%3Cscript%3E/x/");
+      expect(odd.status).toBe(404);
+      expect(odd.body).not.toContain("<script>");
       expect((await b.get("/channels/no-such-channel/")).status).toBe(404);
       expect((await b.get("/help/nothing/here/")).status).toBe(404);
     });
