@@ -30,8 +30,9 @@ for (const dialect of TEST_DIALECTS) {
     /** A browser from `address` (sent as X-Forwarded-For, as the portal does). */
     const browser = (address = "127.0.0.1") => new WebsiteClient(baseUrl, address);
 
-    /** Register `name` in a new browser; the browser is then logged in. */
-    async function registered(name: string, address?: string): Promise<WebsiteClient> {
+    let nextAddress = 1;
+    /** Register `name` in a new browser (from an address of its own: creations per address are throttled); it is then logged in. */
+    async function registered(name: string, address = `127.0.1.${nextAddress++}`): Promise<WebsiteClient> {
       const b = browser(address);
       const res = await b.submit("/auth/register", { username: name, password: PASSWORD, password2: PASSWORD });
       expect(res.status, res.body).toBe(303);
@@ -58,7 +59,7 @@ for (const dialect of TEST_DIALECTS) {
         maxNrCharacters: 3,
         loginAttemptsPerIp: 3,
         loginAttemptsPerAccount: 10,
-        accountCreationsPerIp: 50,
+        accountCreationsPerIp: 2,
         connectionLimitExemptIps: ["127.0.0.1"],
       }, (dir) => {
         // a game's page that extends the framework's and changes only its title
@@ -116,7 +117,8 @@ for (const dialect of TEST_DIALECTS) {
     it("registers an account, logs it in, and lists its character; the front page counts it", async () => {
       const before = await browser().get("/");
       const accountsBefore = Number(/Accounts<\/th><td>(\d+)/.exec(before.body)![1]);
-      const b = await registered("Anna");
+      const b = await registered("Anna", "127.0.0.61");
+      expect(await inServer(async () => (await findAccount("Anna"))!.db.creator_ip)).toBe("127.0.0.61");
       const page = await b.get("/characters/");
       expect(page.status).toBe(200);
       expect(page.body).toMatch(/<a href="\/characters\/\d+\/">Anna<\/a>/);
@@ -152,6 +154,23 @@ for (const dialect of TEST_DIALECTS) {
       res = await b.post("/auth/register", { username: "E".repeat(50_000), password: PASSWORD, password2: PASSWORD });
       expect(res.status).toBe(400);
       expect(await inServer(() => findAccount("Carl"))).toBeNull();
+    });
+
+    it("counts creations per address as the in-game create does: one more is refused (429)", async () => {
+      await registered("Olaf", "127.0.0.51");
+      const t = await telnet("127.0.0.51");
+      t.send("create Olga secret123");
+      await t.waitFor("was created");
+      const res = await browser("127.0.0.51").submit("/auth/register", { username: "Oskar", password: PASSWORD, password2: PASSWORD });
+      expect(res.status).toBe(429);
+      expect(res.body).toContain("Too many accounts were created from your address recently");
+      expect(res.body).toContain('value="Oskar"');
+      expect(await inServer(() => findAccount("Oskar"))).toBeNull();
+      // a refused name does not use up the allowance of another address
+      const other = browser("127.0.0.52");
+      expect((await other.submit("/auth/register", { username: "Olaf", password: PASSWORD, password2: PASSWORD })).status).toBe(400);
+      await registered("Otto", "127.0.0.52");
+      await registered("Odin", "127.0.0.52");
     });
 
     it("logs in and out; a wrong password keeps the name and says so", async () => {

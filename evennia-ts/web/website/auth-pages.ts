@@ -69,6 +69,10 @@ export function authRoutes(ctx: WebContext): Router {
       services.throttles.accountCreationAborted(ip);
       return refuse(badInputMessage(err));
     }
+    // as in game, the account remembers the address it was created from
+    await services.runInUnit(async () => {
+      account.db.creator_ip = ip;
+    });
     log.info(`account "${account.key}" created on the website from ${ip}`);
     await ctx.logIn(req, account);
     ctx.flash(req, `Welcome, ${account.key}! Your account was created and you are logged in.`);
