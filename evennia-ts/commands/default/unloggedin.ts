@@ -39,6 +39,9 @@ async function logIn(services: CommandServices, session: CommandSession, name: s
   await services.login(session, account);
 }
 
+/** What `create` (and the website's register page) says when the setting `newAccountRegistrationEnabled` is off. */
+export const REGISTRATION_DISABLED_MESSAGE = "New accounts cannot be created here at the moment.";
+
 /** What a banned address or account name is told at login and account creation (Evennia's words). */
 export const BANNED_LOGIN_MESSAGE = "|rYou have been banned and cannot continue from here.\nIf you feel this ban is in error, please email an admin.|n";
 
@@ -144,6 +147,10 @@ Examples:
     const parts = splitQuoted(this.args);
     if (parts.length < 1 || parts.length > 2) {
       this.msg("Usage (without <>): create <name> [<password>]\nIf <name> contains spaces, enclose it in double quotes.");
+      return;
+    }
+    if (!activeSettings().newAccountRegistrationEnabled) {
+      this.msg(`|r${REGISTRATION_DISABLED_MESSAGE}|n`);
       return;
     }
     const [rawName, password] = parts as [string, string | undefined];
