@@ -10,6 +10,7 @@ import type { Database } from "../db/database.ts";
 import { WebSessionTable } from "../db/entities/schemas.ts";
 import { deleteWhere, upsertRow } from "../db/writes.ts";
 import { getLogger } from "../utils/logger.ts";
+import { accountIdOfSession } from "./session-data.ts";
 
 const log = getLogger("web-sessions");
 
@@ -17,6 +18,11 @@ const log = getLogger("web-sessions");
 export interface DatabaseSessionStoreOptions {
   /** Lifetime of a session whose cookie has no expiry of its own, in ms. */
   defaultTtlMs: number;
+  /**
+   * Longest life of a session nobody is logged in to (it holds only a form's CSRF
+   * token), in ms; default one day. Keeps visitors and crawlers from filling the table.
+   */
+  anonymousTtlMs?: number;
   /** How often expired sessions are deleted (0: only by calling {@link DatabaseSessionStore.prune}). */
   pruneIntervalMs?: number;
   /** The clock (ms since the epoch); tests pass their own. */
@@ -82,12 +88,14 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   private expiryOf(data: StoredSession): number {
+    let at = this.now() + this.options.defaultTtlMs;
     const expires = data.cookie?.expires;
     if (expires) {
-      const at = new Date(expires).getTime();
-      if (Number.isFinite(at)) return at;
+      const cookieAt = new Date(expires).getTime();
+      if (Number.isFinite(cookieAt)) at = cookieAt;
     }
-    return this.now() + this.options.defaultTtlMs;
+    if (accountIdOfSession(data) === null) at = Math.min(at, this.now() + (this.options.anonymousTtlMs ?? 24 * 3600_000));
+    return at;
   }
 
   // express-session's callback interface

@@ -51,6 +51,14 @@ describeEachDatabase("web session store", (ctx) => {
     expect((await store().read("sid-new"))?.accountId).toBe(2);
   });
 
+  it("keeps a session nobody is logged in to for a day at most", async () => {
+    await store().write("sid-visitor", sessionData(undefined, now + 100 * HOUR));
+    await store().write("sid-member", sessionData(6, now + 100 * HOUR));
+    now += 25 * HOUR;
+    expect(await store().read("sid-visitor")).toBeNull();
+    expect((await store().read("sid-member"))?.accountId).toBe(6);
+  });
+
   it("destroys a session and treats an unreadable row as absent", async () => {
     await store().write("sid-gone", sessionData(4, now + HOUR));
     await store().remove("sid-gone");
