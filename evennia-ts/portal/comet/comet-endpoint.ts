@@ -102,6 +102,10 @@ export class CometEndpoint {
         return;
       }
       this.dispatch(request, req, res, address);
+    }).catch((err: unknown) => {
+      log.error(`comet request failed: ${(err as Error).message}`, err);
+      if (!res.headersSent) jsonAnswer(res, 500, { error: "internal error" });
+      else res.destroy();
     });
   }
 

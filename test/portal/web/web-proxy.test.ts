@@ -190,6 +190,36 @@ describe("proxy to the server's web app", () => {
   });
 });
 
+describe("connections to the app", () => {
+  it("bodiless GETs reuse a kept-alive connection; one the app closes under a reused request is retried once on a new one", async () => {
+    const perConnection = new Map<net.Socket, number>();
+    const seen = await startApp((req, res) => {
+      const n = (perConnection.get(req.socket) ?? 0) + 1;
+      perConnection.set(req.socket, n);
+      if (n === 2) {
+        req.socket.destroy(); // the app closes the connection as its second request arrives
+        return;
+      }
+      res.end(`answer ${n}`);
+    });
+    const port = await startPortal();
+    expect((await request(port, "/a")).body).toBe("answer 1");
+    expect((await request(port, "/b")).body).toBe("answer 1"); // reused, reset, sent again on a new connection
+    expect(portal!.proxy.retried).toBe(1);
+    expect(seen.map((s) => s.url)).toEqual(["/a", "/b", "/b"]);
+    expect(perConnection.size).toBe(2);
+  });
+
+  it("a request with a body is never sent twice: its own connection, and a reset is a 503", async () => {
+    const seen = await startApp((req) => req.socket.destroy());
+    const port = await startPortal();
+    const reply = await request(port, "/form", "POST", { "content-type": "text/plain" }, "pay once");
+    expect(reply.status).toBe(503);
+    expect(seen).toHaveLength(1);
+    expect(portal!.proxy.retried).toBe(0);
+  });
+});
+
 describe("when the server's web app is away", () => {
   it("no web port known: a 503 page at once, with Retry-After, its own CSP and no script", { timeout: 3000 }, async () => {
     const port = await startPortal();
