@@ -191,6 +191,18 @@ describe("comet: hostile and malformed requests", () => {
     expect((await cometPost(port, "", { method: "GET", headers: { "content-length": 0 } })).status).toBe(405);
     const huge = await cometPost(port, { mode: "input", csessid: c.csessid, data: ["text", ["x".repeat(200_000)], {}] });
     expect(huge.status).toBe(413);
+    // the same without a declared length (chunked): reading stops at the limit
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port, path: "/webclientdata", method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write(`{"mode":"input","csessid":"${c.csessid}","data":["text",["`);
+      for (let i = 0; i < 20; i++) req.write("x".repeat(10_000));
+      req.end('"],{}]}');
+    });
+    expect(chunked).toBe(413);
     // nothing of the refused requests ran (the first "look" of the mixed batch included); the session works
     await c.command("look");
     await c.waitForText("create <username> <password>");
