@@ -290,8 +290,13 @@ describe("when the server's web app is away", () => {
 
   it("a client that goes away mid-request releases the request to the app", { timeout: 5000 }, async () => {
     let appSawClose!: () => void;
+    let appGotRequest!: () => void;
     const closed = new Promise<void>((resolve) => (appSawClose = resolve));
-    const app = http.createServer((req) => req.socket.once("close", () => appSawClose()));
+    const arrived = new Promise<void>((resolve) => (appGotRequest = resolve));
+    const app = http.createServer((req) => {
+      req.socket.once("close", () => appSawClose());
+      appGotRequest();
+    });
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     closers.push(() => new Promise<void>((resolve) => app.close(() => resolve())));
     upstreamPort = (app.address() as net.AddressInfo).port;
@@ -299,7 +304,7 @@ describe("when the server's web app is away", () => {
     const req = http.request({ host: "127.0.0.1", port, path: "/long", agent: false });
     req.on("error", () => undefined);
     req.end();
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived;
     req.destroy();
     await closed;
     while (portal!.proxy.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
