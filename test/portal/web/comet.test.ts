@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GameSettings } from "../../../evennia-ts/conf/settings.ts";
 import { createScratchDatabase, dialectAvailable, TEST_DIALECTS, type ScratchDatabase } from "../../../evennia-ts/testing/database-fixture.ts";
 import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
+import type { CometSession } from "../../../evennia-ts/portal/comet/comet-session.ts";
 import { CometTestClient, cometPost } from "./comet-test-client.ts";
 
 let game: InProcessGame | null = null;
@@ -115,7 +116,8 @@ describe("comet /webclientdata with a real game", () => {
     const first = await c.request({ mode: "receive" }); // the connection screen is waiting
     expect(first.body.msgs.length).toBeGreaterThan(0);
     const waiting = c.request({ mode: "receive" });
-    await new Promise((r) => setTimeout(r, 50));
+    const transport = game!.portal.sessions.all()[0]!.transport as CometSession;
+    await until(() => transport.isPolling, "the first poll to wait");
     const second = c.request({ mode: "receive" });
     expect((await waiting).body).toEqual({ msgs: [] });
     expect((await second).body).toEqual({ msgs: [] }); // nothing to say: empty after the poll time
@@ -151,7 +153,8 @@ describe("comet /webclientdata with a real game", () => {
     const c = await client(port);
     await c.request({ mode: "receive" }); // the connection screen
     const waiting = c.request({ mode: "receive" });
-    await new Promise((r) => setTimeout(r, 50));
+    const transport = game!.portal.sessions.all()[0]!.transport as CometSession;
+    await until(() => transport.isPolling, "the poll to wait");
     await game!.stop();
     game = null;
     const last = await waiting;
