@@ -14,7 +14,8 @@
  * starts over with `init`). A body that is not JSON, or not such an object, gets `400`;
  * a content type other than `application/json` gets `415` (which also keeps other
  * sites' pages out: they cannot send JSON here without a CORS preflight, which gets no
- * permission); a body over the limit gets `413`; a method other than POST gets `405`.
+ * permission); a body over the limit gets `413` (the rest of it is read and dropped,
+ * within the request deadline); a method other than POST gets `405`.
  *
  * A session with no request for `cometSessionTimeout` seconds is closed (a waiting
  * poll counts as a request in progress). Sessions are checked by one unref'd sweep.
@@ -90,7 +91,10 @@ export class CometEndpoint {
     }
     void readBody(req, this.options.maxBodyBytes).then((body) => {
       if (body === null) {
-        jsonAnswer(res, 413, { error: `the body is larger than ${this.options.maxBodyBytes} bytes` }, { connection: "close" });
+        // the rest of the body is read and dropped (within the request deadline), so the client
+        // gets the answer rather than a reset
+        req.resume();
+        jsonAnswer(res, 413, { error: `the body is larger than ${this.options.maxBodyBytes} bytes` });
         return;
       }
       if (body === undefined) return; // the client went away
@@ -102,6 +106,10 @@ export class CometEndpoint {
         return;
       }
       this.dispatch(request, req, res, address);
+    }).catch((err: unknown) => {
+      log.error(`comet request failed: ${(err as Error).message}`, err);
+      if (!res.headersSent) jsonAnswer(res, 500, { error: "internal error" });
+      else res.destroy();
     });
   }
 

@@ -17,11 +17,17 @@
  *   `webProxyTimeout` gets 504; one that goes silent mid-answer has the connection cut.
  *
  * Node's own `http` module does the work: a proxy for one loopback upstream needs
- * no routing, load balancing or retries, and every dependency is one more thing the
- * portal (which must stay up through everything) can break on. Each request opens
- * its own loopback connection (no keep-alive pool): a pooled socket can be one the
- * app is closing (after a reload, or its idle timeout), a race that would turn a
- * healthy request into an error; a loopback connect costs tens of microseconds.
+ * no routing or load balancing, and every dependency is one more thing the portal
+ * (which must stay up through everything) can break on.
+ *
+ * Connections to the app: `GET` and `HEAD` without a body (pages, styles, scripts,
+ * images: most of the traffic) reuse kept-alive loopback connections, idle ones
+ * dropped after {@link POOL_IDLE_MS} (before the app's own keep-alive timeout would
+ * close them). A pooled connection can still be one the app closes just as it is
+ * reused; such a request, which has not been answered and has no body, is sent again
+ * once on a new connection. Other requests (forms, API calls with a body) always
+ * get a new connection, so they are never sent twice. The pool is dropped when the
+ * app's port changes and whenever the app is unreachable.
  */
 import http from "node:http";
 import type { TLSSocket } from "node:tls";
@@ -57,13 +63,31 @@ export interface WebProxyOptions {
   serverName: string;
 }
 
+/** Ms an idle pooled connection to the app is kept (Node's servers close theirs after 5 s). */
+export const POOL_IDLE_MS = 4000;
+
 /** Error of a request the app did not answer in time. */
 class UpstreamTimeout extends Error {}
+
+/** One client request being forwarded. */
+interface Forwarding {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  clientAddress: string;
+  port: number;
+  /** The request to the app now (replaced when a pooled attempt is sent again). */
+  upstream: http.ClientRequest | null;
+  done: boolean;
+}
 
 /** Forwards requests to the server's web app. */
 export class WebProxy {
   /** Requests now being forwarded. */
   private active = 0;
+  /** Kept-alive connections to the app, for requests without a body; per port. */
+  private pool: { port: number; agent: http.Agent } | null = null;
+  /** Requests sent again after a pooled connection failed under them (for tests and figures). */
+  retried = 0;
 
   constructor(private readonly options: WebProxyOptions) {}
 
@@ -83,54 +107,102 @@ export class WebProxy {
     }
     const port = this.options.upstreamPort();
     if (port === null) {
+      this.dropPool();
       answerUnavailable(req, res, "restarting", this.options.serverName);
       return;
     }
     this.active++;
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      this.active--;
-    };
+    const forwarding: Forwarding = { req, res, clientAddress, port, upstream: null, done: false };
+    res.on("close", () => {
+      // the client went away (or the answer is complete): nothing more to fetch
+      if (!res.writableFinished) forwarding.upstream?.destroy();
+      this.finish(forwarding);
+    });
+    const pooled = (req.method === "GET" || req.method === "HEAD") && !hasBody(req);
+    this.send(forwarding, pooled);
+  }
+
+  /** Drop the kept-alive connections (the portal is stopping). */
+  close(): void {
+    this.dropPool();
+  }
+
+  /** Send the request to the app: over the pool (a bodiless GET/HEAD) or a new connection. */
+  private send(f: Forwarding, pooled: boolean): void {
+    const { req, res } = f;
     const upstream = http.request({
       host: "127.0.0.1",
-      port,
+      port: f.port,
       method: req.method,
-      path: url,
-      headers: forwardedRequestHeaders(req, clientAddress),
-      agent: false,
+      path: req.url,
+      headers: forwardedRequestHeaders(req, f.clientAddress),
+      agent: pooled ? this.agentFor(f.port) : false,
       setHost: false,
     });
+    f.upstream = upstream;
     upstream.setTimeout(this.options.timeoutMs, () => upstream.destroy(new UpstreamTimeout()));
     upstream.on("response", (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.headers));
       answer.pipe(res);
       answer.on("error", () => res.destroy());
-      answer.on("end", finish);
+      answer.on("end", () => this.finish(f));
     });
-    upstream.on("error", (err) => {
-      finish();
-      if (res.headersSent) {
-        // mid-answer: the client sees a cut connection, as it would from the app itself
-        res.destroy();
-        return;
-      }
-      if (err instanceof UpstreamTimeout) {
-        log.warn(`${req.method} ${url}: the web app did not answer within ${this.options.timeoutMs} ms`);
-        answerUnavailable(req, res, "timeout", this.options.serverName);
-        return;
-      }
-      log.debug(`${req.method} ${url}: web app unreachable (${(err as NodeJS.ErrnoException).code ?? err.message})`);
-      answerUnavailable(req, res, "restarting", this.options.serverName);
-    });
-    res.on("close", () => {
-      // the client went away (or the answer is complete): nothing more to fetch
-      if (!res.writableFinished) upstream.destroy();
-      finish();
-    });
-    req.pipe(upstream);
+    upstream.on("error", (err) => this.failed(f, upstream, pooled, err));
+    if (pooled) upstream.end();
+    else req.pipe(upstream);
   }
+
+  private failed(f: Forwarding, upstream: http.ClientRequest, pooled: boolean, err: Error): void {
+    const { req, res } = f;
+    if (f.upstream !== upstream || f.done) return;
+    if (res.headersSent) {
+      // mid-answer: the client sees a cut connection, as it would from the app itself
+      this.finish(f);
+      res.destroy();
+      return;
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (pooled && upstream.reusedSocket && (code === "ECONNRESET" || code === "EPIPE") && !res.destroyed) {
+      // a kept-alive connection the app closed as it was reused: once more, on a new one
+      this.retried++;
+      this.send(f, false);
+      return;
+    }
+    this.finish(f);
+    if (err instanceof UpstreamTimeout) {
+      log.warn(`${req.method} ${req.url}: the web app did not answer within ${this.options.timeoutMs} ms`);
+      answerUnavailable(req, res, "timeout", this.options.serverName);
+      return;
+    }
+    this.dropPool();
+    log.debug(`${req.method} ${req.url}: web app unreachable (${code ?? err.message})`);
+    answerUnavailable(req, res, "restarting", this.options.serverName);
+  }
+
+  private finish(f: Forwarding): void {
+    if (f.done) return;
+    f.done = true;
+    this.active--;
+  }
+
+  private agentFor(port: number): http.Agent {
+    if (this.pool?.port !== port) {
+      this.dropPool();
+      this.pool = { port, agent: new http.Agent({ keepAlive: true, maxFreeSockets: 16, timeout: POOL_IDLE_MS }) };
+    }
+    return this.pool.agent;
+  }
+
+  private dropPool(): void {
+    this.pool?.agent.destroy();
+    this.pool = null;
+  }
+}
+
+/** True when the request has a body (a length above 0, or chunked). */
+function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
 /** The client's headers as the app receives them. */

@@ -172,6 +172,7 @@ export class PortalWebServer {
     const open = [...this.sessions.entries()];
     for (const [session] of open) session.close();
     this.comet.close();
+    this.proxy.close();
     await Promise.all(open.map(([, closed]) => closed));
     this.server.closeAllConnections();
     this.server.close();

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GameSettings } from "../../../evennia-ts/conf/settings.ts";
 import { createScratchDatabase, dialectAvailable, TEST_DIALECTS, type ScratchDatabase } from "../../../evennia-ts/testing/database-fixture.ts";
 import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
+import type { CometSession } from "../../../evennia-ts/portal/comet/comet-session.ts";
 import { CometTestClient, cometPost } from "./comet-test-client.ts";
 
 let game: InProcessGame | null = null;
@@ -115,7 +116,8 @@ describe("comet /webclientdata with a real game", () => {
     const first = await c.request({ mode: "receive" }); // the connection screen is waiting
     expect(first.body.msgs.length).toBeGreaterThan(0);
     const waiting = c.request({ mode: "receive" });
-    await new Promise((r) => setTimeout(r, 50));
+    const transport = game!.portal.sessions.all()[0]!.transport as CometSession;
+    await until(() => transport.isPolling, "the first poll to wait");
     const second = c.request({ mode: "receive" });
     expect((await waiting).body).toEqual({ msgs: [] });
     expect((await second).body).toEqual({ msgs: [] }); // nothing to say: empty after the poll time
@@ -151,7 +153,8 @@ describe("comet /webclientdata with a real game", () => {
     const c = await client(port);
     await c.request({ mode: "receive" }); // the connection screen
     const waiting = c.request({ mode: "receive" });
-    await new Promise((r) => setTimeout(r, 50));
+    const transport = game!.portal.sessions.all()[0]!.transport as CometSession;
+    await until(() => transport.isPolling, "the poll to wait");
     await game!.stop();
     game = null;
     const last = await waiting;
@@ -191,6 +194,18 @@ describe("comet: hostile and malformed requests", () => {
     expect((await cometPost(port, "", { method: "GET", headers: { "content-length": 0 } })).status).toBe(405);
     const huge = await cometPost(port, { mode: "input", csessid: c.csessid, data: ["text", ["x".repeat(200_000)], {}] });
     expect(huge.status).toBe(413);
+    // the same without a declared length (chunked): reading stops at the limit
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: "127.0.0.1", port, path: "/webclientdata", method: "POST", agent: false, headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write(`{"mode":"input","csessid":"${c.csessid}","data":["text",["`);
+      for (let i = 0; i < 20; i++) req.write("x".repeat(10_000));
+      req.end('"],{}]}');
+    });
+    expect(chunked).toBe(413);
     // nothing of the refused requests ran (the first "look" of the mixed batch included); the session works
     await c.command("look");
     await c.waitForText("create <username> <password>");

@@ -190,6 +190,36 @@ describe("proxy to the server's web app", () => {
   });
 });
 
+describe("connections to the app", () => {
+  it("bodiless GETs reuse a kept-alive connection; one the app closes under a reused request is retried once on a new one", async () => {
+    const perConnection = new Map<net.Socket, number>();
+    const seen = await startApp((req, res) => {
+      const n = (perConnection.get(req.socket) ?? 0) + 1;
+      perConnection.set(req.socket, n);
+      if (n === 2) {
+        req.socket.destroy(); // the app closes the connection as its second request arrives
+        return;
+      }
+      res.end(`answer ${n}`);
+    });
+    const port = await startPortal();
+    expect((await request(port, "/a")).body).toBe("answer 1");
+    expect((await request(port, "/b")).body).toBe("answer 1"); // reused, reset, sent again on a new connection
+    expect(portal!.proxy.retried).toBe(1);
+    expect(seen.map((s) => s.url)).toEqual(["/a", "/b", "/b"]);
+    expect(perConnection.size).toBe(2);
+  });
+
+  it("a request with a body is never sent twice: its own connection, and a reset is a 503", async () => {
+    const seen = await startApp((req) => req.socket.destroy());
+    const port = await startPortal();
+    const reply = await request(port, "/form", "POST", { "content-type": "text/plain" }, "pay once");
+    expect(reply.status).toBe(503);
+    expect(seen).toHaveLength(1);
+    expect(portal!.proxy.retried).toBe(0);
+  });
+});
+
 describe("when the server's web app is away", () => {
   it("no web port known: a 503 page at once, with Retry-After, its own CSP and no script", { timeout: 3000 }, async () => {
     const port = await startPortal();
@@ -260,8 +290,13 @@ describe("when the server's web app is away", () => {
 
   it("a client that goes away mid-request releases the request to the app", { timeout: 5000 }, async () => {
     let appSawClose!: () => void;
+    let appGotRequest!: () => void;
     const closed = new Promise<void>((resolve) => (appSawClose = resolve));
-    const app = http.createServer((req) => req.socket.once("close", () => appSawClose()));
+    const arrived = new Promise<void>((resolve) => (appGotRequest = resolve));
+    const app = http.createServer((req) => {
+      req.socket.once("close", () => appSawClose());
+      appGotRequest();
+    });
     await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
     closers.push(() => new Promise<void>((resolve) => app.close(() => resolve())));
     upstreamPort = (app.address() as net.AddressInfo).port;
@@ -269,7 +304,7 @@ describe("when the server's web app is away", () => {
     const req = http.request({ host: "127.0.0.1", port, path: "/long", agent: false });
     req.on("error", () => undefined);
     req.end();
-    await new Promise((r) => setTimeout(r, 100));
+    await arrived;
     req.destroy();
     await closed;
     while (portal!.proxy.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
