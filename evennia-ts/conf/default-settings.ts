@@ -123,6 +123,14 @@ export interface Settings {
   webHeadersTimeout: number;
   /** Largest request header block on the web port, in bytes (431 above). */
   webMaxHeaderBytes: number;
+  /** Serve the REST API under `/api` (see docs/web.md#rest-api); false answers every API path with 404. */
+  restApiEnabled: boolean;
+  /** Items per page of an API list when the request gives no `limit`. */
+  restApiPageSize: number;
+  /** Largest `limit` an API list accepts (larger ones are cut to it). */
+  restApiMaxPageSize: number;
+  /** Largest JSON body an API request may send, in bytes (413 above). */
+  restApiMaxBodyBytes: number;
   /** Commands one server session may have waiting; more are answered with a notice and dropped. */
   commandQueueLimit: number;
   /** Accounts that may be created from one IP within {@link Settings.accountCreationWindow} (0 = unlimited). */
@@ -414,6 +422,10 @@ export const defaultSettings: Settings = {
   webKeepAliveTimeout: 5,
   webHeadersTimeout: 10,
   webMaxHeaderBytes: 8192,
+  restApiEnabled: true,
+  restApiPageSize: 25,
+  restApiMaxPageSize: 100,
+  restApiMaxBodyBytes: 64 * 1024,
   commandQueueLimit: 20,
   accountCreationsPerIp: 5,
   accountCreationWindow: 600,
