@@ -139,8 +139,6 @@ export interface Settings {
   restApiPageSize: number;
   /** Largest `limit` an API list accepts (larger ones are cut to it). */
   restApiMaxPageSize: number;
-  /** Largest JSON body an API request may send, in bytes (413 above). */
-  restApiMaxBodyBytes: number;
   /** Commands one server session may have waiting; more are answered with a notice and dropped. */
   commandQueueLimit: number;
   /** Accounts that may be created from one IP within {@link Settings.accountCreationWindow} (0 = unlimited). */
@@ -438,7 +436,6 @@ export const defaultSettings: Settings = {
   restApiEnabled: true,
   restApiPageSize: 25,
   restApiMaxPageSize: 100,
-  restApiMaxBodyBytes: 64 * 1024,
   commandQueueLimit: 20,
   accountCreationsPerIp: 5,
   accountCreationWindow: 600,

@@ -18,6 +18,7 @@ export type ApiErrorCode =
   | "precondition_failed"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_requests"
   | "internal";
 
 /** An error answered to the client as it is. */
@@ -83,4 +84,27 @@ export function sendApiError(res: Response, err: ApiError): void {
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   // end(), not send(): an error body gets no ETag
   res.status(err.status).type("application/json").end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+}
+
+const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "too_many_requests",
+};
+
+/**
+ * The JSON error body for an answer the web app gives under `/api` outside the
+ * API's router (a failed Basic login, an unknown path, a body the parser refused),
+ * so every API error has one shape. `type` is the body parser's error type.
+ */
+export function apiErrorBody(status: number, message: string, type?: string): { error: { code: string; message: string } } {
+  const code = type === "entity.parse.failed" ? "bad_json" : (CODE_BY_STATUS[status] ?? (status >= 500 ? "internal" : "bad_request"));
+  return { error: { code, message } };
 }

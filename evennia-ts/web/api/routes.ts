@@ -1,7 +1,7 @@
 /**
  * The REST API (`/api`): the route table of every resource, and the router made
- * from it. The router reads JSON bodies (415 for other types, 400 for bad JSON,
- * 413 above `restApiMaxBodyBytes`), asks for CSRF proof on changes made with the
+ * from it. The router takes JSON bodies only (415 for other types; the web app
+ * parses them: 400 for bad JSON, 413 above `webMaxBodyBytes`), asks for CSRF proof on changes made with the
  * website session (HTTP Basic needs none), answers every GET with a strong ETag
  * (304 on `If-None-Match`), and every failure as `{"error": {"code", "message"}}`.
  * See docs/web.md, "REST API".
@@ -110,19 +110,11 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
   next();
 }
 
-/** Answer `err` (a body-parser failure, an ApiError, anything else) as a JSON error. */
+/** Answer `err` (an ApiError, a framework error, anything else) as a JSON error. */
 function answerError(req: Request, res: Response, err: unknown): void {
-  const type = (err as { type?: string } | null)?.type;
-  let apiError: ApiError;
-  if (type === "entity.parse.failed") apiError = new ApiError(400, "bad_json", "the body is not valid JSON");
-  else if (type === "entity.too.large") apiError = new ApiError(413, "payload_too_large", "the body is too large");
-  else if (type === "encoding.unsupported" || type === "charset.unsupported") apiError = new ApiError(415, "unsupported_media_type", "send the body as UTF-8 JSON");
-  else if (type === "request.aborted" || type === "request.size.invalid" || type === "stream.encoding.set") apiError = new ApiError(400, "bad_request", "the body could not be read");
-  else {
-    const incident = randomBytes(4).toString("hex");
-    apiError = toApiError(err, incident);
-    if (apiError.status === 500) log.error(`incident ${incident}: ${req.method} ${req.originalUrl} failed`, err);
-  }
+  const incident = randomBytes(4).toString("hex");
+  const apiError = toApiError(err, incident);
+  if (apiError.status === 500) log.error(`incident ${incident}: ${req.method} ${req.originalUrl} failed`, err);
   if (res.headersSent) return;
   sendApiError(res, apiError);
 }
@@ -135,8 +127,8 @@ export function apiRoutes(ctx: WebContext): Router {
     router.use((_req, res) => sendApiError(res, new ApiError(404, "not_found", "the REST API is turned off (restApiEnabled)")));
     return router;
   }
+  // JSON bodies are parsed by the web app (up to webMaxBodyBytes, 413 above); this refuses other types
   router.use(requireJsonBody);
-  router.use(express.json({ limit: settings.restApiMaxBodyBytes, strict: false, type: ["application/json", "application/*+json"] }));
   router.use(sessionChangeGuard(ctx));
   const routes = apiRouteTable(ctx);
   const methodsByPath = new Map<string, string[]>();
