@@ -27,6 +27,8 @@ export interface AttributeChange {
   category: string;
   value: unknown;
   delete: boolean;
+  /** Sent back in the tagged form a GET showed: accepted only unchanged (it is then left as it is). */
+  tagged: boolean;
 }
 
 function describe(value: unknown): string {
@@ -68,12 +70,20 @@ export const flag: FieldType<boolean> = {
   },
 };
 
-/** An object id (a number, or `"#12"`), or null for none. */
+/** An object id (a number, `"#12"`, or `{"id": 12, ...}` as a GET shows it), or null for none. */
 export const objectRef: FieldType<number | null> = {
-  schema: { oneOf: [{ type: "integer", minimum: 1 }, { type: "string", pattern: "^#?[0-9]+$" }, { type: "null" }] },
+  schema: {
+    oneOf: [
+      { type: "integer", minimum: 1 },
+      { type: "string", pattern: "^#?[0-9]+$" },
+      { type: "object", required: ["id"], properties: { id: { type: "integer", minimum: 1 } } },
+      { type: "null" },
+    ],
+  },
   parse(value, name) {
     if (value === null) return null;
-    const id = typeof value === "string" && /^#?\d+$/.test(value) ? Number(value.replace("#", "")) : value;
+    const raw = typeof value === "object" && !Array.isArray(value) ? (value as { id?: unknown }).id : value;
+    const id = typeof raw === "string" && /^#?\d+$/.test(raw) ? Number(raw.replace("#", "")) : raw;
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 1) throw badRequest(`${name} must be an object id (12 or "#12") or null`);
     return id;
   },
@@ -133,6 +143,7 @@ export const attributeList: FieldType<AttributeChange[]> = {
         category: { type: "string", maxLength: 255 },
         value: { description: "Any JSON value." },
         delete: { type: "boolean", description: "true removes the attribute instead." },
+        encoding: { type: "string", enum: ["tagged"], description: "As a GET shows values JSON cannot hold; accepted only unchanged." },
       },
     },
   },
@@ -143,14 +154,12 @@ export const attributeList: FieldType<AttributeChange[]> = {
       const at = `${name}[${i}]`;
       const o = plainObject(v, at);
       onlyKeys(o, ["key", "category", "value", "delete", "encoding"], at);
-      if (o.encoding !== undefined) {
-        throw badRequest(`${at}: values in tagged form (Map, Set, Date, bigint, object references) cannot be written through the API; send plain JSON`);
-      }
+      if (o.encoding !== undefined && o.encoding !== "tagged") throw badRequest(`${at}.encoding: only "tagged" is known`);
       const key = text(255).parse(o.key, `${at}.key`).trim();
       const category = o.category === undefined || o.category === null ? "" : text(255, true).parse(o.category, `${at}.category`).trim();
       const remove = o.delete === undefined ? false : flag.parse(o.delete, `${at}.delete`);
       if (!remove && !("value" in o)) throw badRequest(`${at} needs a value (or "delete": true)`);
-      return { key, category, value: o.value, delete: remove };
+      return { key, category, value: o.value, delete: remove, tagged: o.encoding === "tagged" };
     });
   },
 };

@@ -146,6 +146,11 @@ export function applySharedFields(o: TypedObject, values: Map<string, unknown>, 
   const tags = values.get("tags") as ApiTag[] | undefined;
   if (tags !== undefined) replaceTags(o.tags, tags);
   for (const change of (values.get("attributes") as AttributeChange[] | undefined) ?? []) {
+    if (change.tagged && !change.delete) {
+      const current = o.attributes.has(change.key, { category: change.category || undefined }) ? apiAttribute({ key: change.key, category: change.category, value: o.attributes.get(change.key, { category: change.category || undefined }), lockstring: "" }) : null;
+      if (current?.encoding === "tagged" && JSON.stringify(current.value) === JSON.stringify(change.value)) continue;
+      throw badRequest(`attributes: ${change.key}: values in tagged form (Map, Set, Date, bigint, object references) cannot be written through the API; send plain JSON`);
+    }
     if (change.delete) o.attributes.remove(change.key, { category: change.category || undefined, accessor: actor });
     else o.attributes.add(change.key, change.value, { category: change.category || undefined, accessor: actor });
   }
