@@ -153,9 +153,9 @@ export function idFilter(name: string, column: string, description: string): Lis
   };
 }
 
-/** A true/false filter on one column. */
+/** A true/false filter on one flag column (stored as 1/0 on both databases). */
 export function booleanFilter(name: string, column: string, description: string): ListFilter {
-  return { name, description, schema: { type: "boolean" }, condition: (v) => ({ sql: `${column} = ?`, params: [booleanParam(name, v)] }) };
+  return { name, description, schema: { type: "boolean" }, condition: (v) => ({ sql: `${column} = ?`, params: [booleanParam(name, v) ? 1 : 0] }) };
 }
 
 function jsonOrText(value: string): unknown {
