@@ -156,3 +156,24 @@ for (const dialect of TEST_DIALECTS) {
     });
   });
 }
+
+describe("REST API turned off (restApiEnabled: false) [sqlite]", () => {
+  let f: ApiFixture;
+  beforeAll(async () => {
+    f = await startApiFixture("sqlite", { restApiEnabled: false });
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+
+  it("answers every framework API path 404 in the API's shape, and still serves the game's API routes", async () => {
+    for (const path of ["/", "/objects", `/objects/${f.lamp.id}`, "/openapi.json"]) {
+      const answer = await f.call("superuser", "GET", path);
+      expect(answer.status, path).toBe(404);
+      expect(answer.json.error.code, path).toBe("not_found");
+    }
+    expect((await f.call("superuser", "PATCH", `/objects/${f.lamp.id}`, { body: { key: "x" } })).status).toBe(404);
+    expect(f.lamp.key).toBe("lamp");
+    expect((await f.call("player", "GET", "/game-hello")).json).toEqual({ hello: "player1" });
+  });
+});

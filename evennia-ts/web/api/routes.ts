@@ -79,7 +79,8 @@ function sessionChangeGuard(ctx: WebContext): (req: Request, res: Response, next
     }
     const origin = req.get("origin");
     if (origin !== undefined && origin !== "null") {
-      const host = req.get("x-forwarded-host") ?? req.get("host");
+      // req.host: the Host header, or X-Forwarded-Host from the portal's proxy (trusted on loopback only)
+      const host = req.host;
       let originHost: string | null = null;
       try {
         originHost = new URL(origin).host;
