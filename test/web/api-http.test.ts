@@ -5,9 +5,23 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectAvailable, TEST_DIALECTS } from "../../evennia-ts/testing/database-fixture.ts";
+import { createObject } from "../../evennia-ts/typeclasses/create.ts";
+import { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
+import { registerTypeclass } from "../../evennia-ts/typeclasses/registry.ts";
 import { getById, peekById } from "../../evennia-ts/typeclasses/search.ts";
 import { apiRouteTable } from "../../evennia-ts/web/api/routes.ts";
 import { answerOf, startApiFixture, type ApiFixture } from "./api-fixture.ts";
+
+/** An object whose hooks refuse every move and its deletion. */
+class RootedStone extends DefaultObject {
+  override async atPreMove(): Promise<boolean> {
+    return false;
+  }
+  override async atObjectDelete(): Promise<boolean> {
+    return false;
+  }
+}
+registerTypeclass("test.api.RootedStone", RootedStone);
 
 for (const dialect of TEST_DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`REST API over HTTP [${dialect}]`, () => {
@@ -106,6 +120,20 @@ for (const dialect of TEST_DIALECTS) {
       const rows = await f.services.db.query<{ value: string }>("SELECT value FROM attributes WHERE owner_kind = 'object' AND owner_id = ? AND key = 'hp'", [f.lamp.id]);
       expect(rows.map((r) => JSON.parse(r.value))).toEqual([7]);
       await f.call("admin", "PATCH", lampPath, { body: { location: f.hall.id } });
+    });
+
+    it("lets the typeclass hooks refuse a move or a delete (409), changing nothing else", async () => {
+      const stone = await f.services.runInUnit(() => createObject("test.api.RootedStone", { key: "stone", location: f.hall }));
+      const path = `/objects/${stone.id}`;
+      const move = await f.call("admin", "PATCH", path, { body: { key: "moved stone", location: f.cellar.id } });
+      expect(move.status).toBe(409);
+      expect(move.json.error.code).toBe("conflict");
+      // the whole change is rolled back: the key too
+      expect(stone.key).toBe("stone");
+      expect(stone.location).toBe(f.hall);
+      expect((await f.call("admin", "DELETE", path)).status).toBe(409);
+      expect(stone.isDeleted).toBe(false);
+      expect((await f.call("admin", "GET", path)).json.key).toBe("stone");
     });
 
     it("answers bad requests with JSON errors and keeps serving", async () => {

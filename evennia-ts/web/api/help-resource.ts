@@ -60,6 +60,7 @@ const detailSchema: JsonSchema = {
 };
 
 function mayEdit(entry: DbHelpEntry, account: DefaultAccount): boolean {
+  if (!entry.locks.trim()) return true;
   return checkLock(entry.locks, "edit", { accessor: account as never, accessed: dbHelpTopic(entry) }, true);
 }
 
