@@ -25,7 +25,7 @@ const ROLE_PERMISSIONS: Record<Exclude<Role, "anonymous" | "superuser">, string>
 
 export const PASSWORD = "correct horse battery";
 
-/** The game's `web/urls.ts`: a test-only login route (no login page exists yet) and one game API route. */
+/** The game's `web/urls.ts`: test-only login and CSRF-token routes (no login page exists yet) and one game API route. */
 const GAME_WEB_MODULE = `
 export default {
   routes(router, ctx) {
@@ -33,6 +33,9 @@ export default {
       const [account] = await ctx.services.store.where("account", "username_lower = ?", [String(req.query.name).toLowerCase()]);
       await ctx.logIn(req, account);
       res.type("text").send("logged in");
+    });
+    router.get("/test-token", (req, res, next) => {
+      ctx.render(req, res, "test-token.liquid").catch(next);
     });
   },
   apiRoutes(router, ctx) {
@@ -92,6 +95,8 @@ export async function startApiFixture(dialect: Dialect, settings: GameSettings =
     prepare: (dir) => {
       mkdirSync(path.join(dir, "web"), { recursive: true });
       writeFileSync(path.join(dir, "web", "urls.ts"), GAME_WEB_MODULE);
+      mkdirSync(path.join(dir, "web", "templates"), { recursive: true });
+      writeFileSync(path.join(dir, "web", "templates", "test-token.liquid"), "{{ csrfToken }}");
     },
   });
   const context = web.server.web!.web.context;

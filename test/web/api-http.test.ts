@@ -9,6 +9,7 @@ import { createObject } from "../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import { registerTypeclass } from "../../evennia-ts/typeclasses/registry.ts";
 import { getById, peekById } from "../../evennia-ts/typeclasses/search.ts";
+import { setLogLevel, setLogSink, type LogLevel } from "../../evennia-ts/utils/logger.ts";
 import { apiRouteTable } from "../../evennia-ts/web/api/routes.ts";
 import { answerOf, startApiFixture, type ApiFixture } from "./api-fixture.ts";
 
@@ -196,6 +197,27 @@ for (const dialect of TEST_DIALECTS) {
       expect((f.lamp.attributes.get("lit_at") as Date).getTime()).toBe(0);
     });
 
+    it("logs every change with who made it, and nothing for a refused one", async () => {
+      const lines: string[] = [];
+      const previous = setLogSink((_level, line) => lines.push(line));
+      setLogLevel("info");
+      try {
+        expect((await f.call("builder", "PATCH", lampPath, { body: { key: "stolen lamp" } })).status).toBe(403);
+        expect((await f.call("admin", "PATCH", lampPath, { body: { attributes: [{ key: "audited", value: 1 }] } })).status).toBe(200);
+        const made = await f.call("builder", "POST", "/objects", { body: { key: "pebble" } });
+        expect((await f.call("builder", "DELETE", `/objects/${made.json.id}`)).status).toBe(204);
+      } finally {
+        setLogSink(previous);
+        setLogLevel((process.env.EVENNIA_LOG_LEVEL as LogLevel | undefined) ?? "info");
+      }
+      const audit = lines.filter((l) => l.includes("[web-audit]"));
+      expect(audit).toHaveLength(3);
+      expect(audit[0]).toMatch(new RegExp(`admin1\\(#${f.accounts.admin.id}\\) from 127\\.0\\.0\\.1: api: updated object #${f.lamp.id} \\(attributes\\)`));
+      expect(audit[1]).toContain("builder1(#");
+      expect(audit[1]).toContain("api: created object #");
+      expect(audit[2]).toContain("api: deleted object #");
+    });
+
     it("describes every route of the table in openapi.json", async () => {
       const doc = await f.call("anonymous", "GET", "/openapi.json");
       expect(doc.status).toBe(200);
@@ -224,6 +246,11 @@ for (const dialect of TEST_DIALECTS) {
       expect(f.lamp.attributes.has("by")).toBe(false);
       expect((await patch({ origin: f.web.url })).status).toBe(200);
       expect(f.lamp.attributes.get("by")).toBe("session");
+      // without an Origin, the session's CSRF token will do (and a wrong one will not)
+      const token = (await (await fetch(`${f.web.url}/test-token`, { headers: { cookie } })).text()).trim();
+      expect(token.length).toBeGreaterThan(10);
+      expect((await patch({ "x-csrf-token": "wrong" })).status).toBe(403);
+      expect((await patch({ "x-csrf-token": token })).status).toBe(200);
       // Basic needs neither, whatever the Origin says
       expect((await f.call("admin", "PATCH", lampPath, { body: { key: "lamp" }, headers: { origin: "http://evil.example" } })).status).toBe(200);
     });
