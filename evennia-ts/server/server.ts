@@ -314,6 +314,11 @@ export class Server {
       log.info(`stopping (${mode})`);
       // signals, stall watchdog and worker pool (issue 14): announce the reload, stop watching
       if (mode === "reload") signals.emit("serverReloading", {});
+      // no web request starts a change from here on (the portal hears the app is gone)
+      if (this.web) {
+        this.link?.send({ t: "web", port: null });
+        await this.web.close().catch((err: unknown) => log.error("closing the web app failed", err));
+      }
       this.stallWatchdog?.stop();
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       // background tasks are stopped, not waited for: a command awaiting one fails with EV_ERR_NOT_RUNNING
@@ -335,10 +340,6 @@ export class Server {
       }
       if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
       await stopTimerServices().catch((err) => log.error("stopping the timers failed", err));
-      if (this.web) {
-        this.link?.send({ t: "web", port: null });
-        await this.web.close().catch((err: unknown) => log.error("closing the web app failed", err));
-      }
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.commands?.flushLogSummaries();
       this.link?.flush();

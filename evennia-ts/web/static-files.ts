@@ -51,6 +51,11 @@ const MAX_CACHED_BODY_BYTES = 1024 * 1024;
 
 /** Serves the static folders; {@link hashes} counts content hashes computed (each file once). */
 export class StaticFiles {
+  /** How many files are known (found once, kept with their ETag). */
+  get cachedFiles(): number {
+    return this.entries.size;
+  }
+
   /** How many file contents have been hashed (for tests and `server` figures). */
   hashes = 0;
   private readonly entries = new Map<string, Promise<StaticEntry | null>>();
@@ -79,7 +84,11 @@ export class StaticFiles {
       this.entries.set(relative, entry);
     }
     const found = await entry;
-    if (!found) return false;
+    if (!found) {
+      // misses are not remembered: made-up paths must not grow the cache
+      if (this.entries.get(relative) === entry) this.entries.delete(relative);
+      return false;
+    }
     res.setHeader("ETag", found.etag);
     res.setHeader("Last-Modified", found.lastModified);
     res.setHeader("Cache-Control", "public, max-age=0, must-revalidate");

@@ -1,8 +1,11 @@
 /**
  * The in-process game exposes its server's web app (`serverWebUrl()`), for the
  * website, admin and API tests; a reload starts a new server whose web app listens
- * anew (the old one is closed), and a website login survives it.
+ * anew (the old one is closed), a website login survives it, and templates and
+ * static files changed on disk show after it (not before: they are read once).
  */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
 import { addProbeWebFiles } from "./probe-game.ts";
@@ -23,7 +26,7 @@ afterAll(async () => {
   await game?.stop();
 });
 
-it("serves the server's web app at serverWebUrl(), again after a reload, with the login kept", async () => {
+it("serves the server's web app at serverWebUrl(), again after a reload, with the login kept and changed files shown", async () => {
   await until(() => game.serverWebUrl() !== null);
   const url = game.serverWebUrl()!;
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -35,6 +38,15 @@ it("serves the server's web app at serverWebUrl(), again after a reload, with th
   const token = csrfTokenIn((await client.get("/probe/form")).body);
   expect((await client.postForm("/probe/login", { _csrf: token, username: "Root", password: "root-password" })).status).toBe(200);
 
+  // change a template and a static file on disk: the running app keeps what it read
+  const logo = `${url}/static/game/logo.svg`;
+  const logoBefore = await (await fetch(logo)).text();
+  const formFile = path.join(game.folder.dir, "web", "templates", "probe", "form.liquid");
+  writeFileSync(formFile, readFileSync(formFile, "utf8").replace("Probe form", "Probe form, edited"));
+  writeFileSync(path.join(game.folder.dir, "web", "static", "game", "logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- edited --></svg>\n");
+  expect((await client.get("/probe/form")).body).toContain("<title>Probe form</title>");
+  expect(await (await fetch(logo)).text()).toBe(logoBefore);
+
   const first = game.server();
   game.portal.reload();
   await until(() => game.server() !== null && game.server() !== first && game.serverWebUrl() !== null);
@@ -43,4 +55,6 @@ it("serves the server's web app at serverWebUrl(), again after a reload, with th
   if (after !== url) await expect(fetch(`${url}/probe/whoami`)).rejects.toThrow();
   client.baseUrl = after;
   expect(JSON.parse((await client.get("/probe/whoami")).body)).toEqual({ account: "Root" });
+  expect((await client.get("/probe/form")).body).toContain("<title>Probe form, edited</title>");
+  expect(await (await fetch(`${after}/static/game/logo.svg`)).text()).toContain("edited");
 }, 60_000);

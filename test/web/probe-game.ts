@@ -61,8 +61,8 @@ const FORM = `{% layout "base.liquid" %}
 {% endblock %}
 `;
 
-/** Write the probe web files into the game folder `dir`. */
-export function addProbeWebFiles(dir: string): void {
+/** Write the probe web files into the game folder `dir` (`overrideStylesheet: false` keeps the framework's site.css). */
+export function addProbeWebFiles(dir: string, options: { overrideStylesheet?: boolean } = {}): void {
   const web = path.join(dir, "web");
   mkdirSync(path.join(web, "templates", "probe"), { recursive: true });
   mkdirSync(path.join(web, "static", "website"), { recursive: true });
@@ -73,6 +73,6 @@ export function addProbeWebFiles(dir: string): void {
   writeFileSync(path.join(web, "templates", "404.liquid"), `{% layout "evennia:404.liquid" %}{% block title %}Lost in the probe game{% endblock %}`);
   // the game's layout extends the framework's and adds to the footer
   writeFileSync(path.join(web, "templates", "base.liquid"), `{% layout "evennia:base.liquid" %}{% block footer %}<p class="game-footer">Probe game footer</p>{% endblock %}`);
-  writeFileSync(path.join(web, "static", "website", "site.css"), "/* the probe game's own stylesheet */\n");
+  if (options.overrideStylesheet !== false) writeFileSync(path.join(web, "static", "website", "site.css"), "/* the probe game's own stylesheet */\n");
   writeFileSync(path.join(web, "static", "game", "logo.svg"), `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>\n`);
 }

@@ -300,7 +300,10 @@ describe("static files", () => {
     "/static/website/site.css%00.png",
     "/static/%E0%A4%A",
   ])("refuses the traversal attempt %s", async (path) => {
+    const cached = t.server.web!.web.staticFiles.cachedFiles;
     const answer = await rawRequest(t.url, path);
+    // a miss is not remembered (made-up paths must not grow the cache)
+    expect(t.server.web!.web.staticFiles.cachedFiles).toBe(cached);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('"name": "evennia-ts"');
     expect(answer.body).not.toContain("root:x:0:0");
