@@ -142,6 +142,12 @@ export interface Settings {
   cometPollSeconds: number;
   /** Seconds a comet session lives without any request from its browser; then it is closed. */
   cometSessionTimeout: number;
+  /** Serve the REST API under `/api` (see docs/web.md#rest-api); false answers every API path with 404. */
+  restApiEnabled: boolean;
+  /** Items per page of an API list when the request gives no `limit`. */
+  restApiPageSize: number;
+  /** Largest `limit` an API list accepts (larger ones are cut to it). */
+  restApiMaxPageSize: number;
   /** Commands one server session may have waiting; more are answered with a notice and dropped. */
   commandQueueLimit: number;
   /** Accounts that may be created from one IP within {@link Settings.accountCreationWindow} (0 = unlimited). */
@@ -441,6 +447,9 @@ export const defaultSettings: Settings = {
   webProxyTimeout: 30,
   cometPollSeconds: 25,
   cometSessionTimeout: 60,
+  restApiEnabled: true,
+  restApiPageSize: 25,
+  restApiMaxPageSize: 100,
   commandQueueLimit: 20,
   accountCreationsPerIp: 5,
   accountCreationWindow: 600,

@@ -22,6 +22,7 @@ import { hasPermission } from "../locks/permissions.ts";
 import { getLogger } from "../utils/logger.ts";
 import { describeError } from "../utils/errors.ts";
 import { adminRoutes } from "./admin/routes.ts";
+import { apiErrorBody } from "./api/api-error.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { parseBasicAuthorization, checkBasicLogin } from "./basic-auth.ts";
 import { loadGameWebModule } from "./game-web-module.ts";
@@ -172,7 +173,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
     requireLogin: (req, res, next) => {
       if (context.account(req)) return next();
       if (isApiRequest(req)) {
-        res.status(401).set("WWW-Authenticate", `Basic realm="${settings.serverName}", charset="UTF-8"`).json({ error: "authentication required" });
+        res.status(401).set("WWW-Authenticate", `Basic realm="${settings.serverName}", charset="UTF-8"`).json(apiErrorBody(401, "authentication required"));
         return;
       }
       res.redirect(302, `${loginPath}?next=${encodeURIComponent(req.originalUrl)}`);
@@ -182,7 +183,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
       if (!account) return context.requireLogin(req, res, next);
       if (hasPermission(account, permission)) return next();
       if (isApiRequest(req)) {
-        res.status(403).json({ error: `you need the ${permission} permission` });
+        res.status(403).json(apiErrorBody(403, `you need the ${permission} permission`));
         return;
       }
       void context.render(req, res, "403.liquid", { permission }, 403).catch(next);
@@ -236,7 +237,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
 
   app.use((req, res, next) => {
     if (isApiRequest(req)) {
-      res.status(404).json({ error: "not found" });
+      res.status(404).json(apiErrorBody(404, `no API resource at ${req.path}`));
       return;
     }
     context.render(req, res, "404.liquid", {}, 404).catch(next);
@@ -253,7 +254,11 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
     else message = "";
     const errorId = known ? null : randomBytes(4).toString("hex");
     if (errorId) log.error(`web request ${req.method} ${req.originalUrl} failed (error ${errorId}): ${describeError(err)}`, err);
-    if (isApiRequest(req) || !req.accepts("html")) {
+    if (isApiRequest(req)) {
+      res.status(status).json(apiErrorBody(errorId ? 500 : status, errorId ? `internal server error (error ${errorId})` : message, e.type));
+      return;
+    }
+    if (!req.accepts("html")) {
       res.status(status).json(errorId ? { error: "internal server error", errorId } : { error: message });
       return;
     }
@@ -280,7 +285,8 @@ function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultA
         const result = await checkBasicLogin(services, req.ip ?? "", basic.username, basic.password);
         if (!result.ok) {
           if (result.status === 401) res.set("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`);
-          if (isApiRequest(req) || !req.accepts("html")) res.status(result.status).json({ error: result.reason });
+          if (isApiRequest(req)) res.status(result.status).json(apiErrorBody(result.status, result.reason));
+          else if (!req.accepts("html")) res.status(result.status).json({ error: result.reason });
           else res.status(result.status).type("text").send(result.reason);
           return;
         }

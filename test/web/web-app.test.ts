@@ -223,7 +223,7 @@ describe("HTTP Basic authentication", () => {
     // now even the right password is refused for this account from this address
     const throttled = await new WebTestClient(t.url).get("/api/probe/whoami", { authorization: basicAuth("Bob", "bob-password"), accept: "application/json" });
     expect(throttled.status).toBe(429);
-    expect(JSON.parse(throttled.body).error).toBeTruthy();
+    expect(JSON.parse(throttled.body).error).toEqual({ code: "too_many_requests", message: expect.any(String) });
     // another account from the same address is not refused
     expect((await new WebTestClient(t.url).get("/api/probe/whoami", { authorization: basicAuth("Anna", "anna-password") })).status).toBe(200);
   });
@@ -242,7 +242,7 @@ describe("request bodies", () => {
     const big = JSON.stringify({ text: "x".repeat(4096) });
     const api = await client.request("POST", "/api/probe/echo", { body: big, headers: { "content-type": "application/json", accept: "application/json" } });
     expect(api.status).toBe(413);
-    expect(JSON.parse(api.body).error).toContain("2048 bytes");
+    expect(JSON.parse(api.body).error).toEqual({ code: "payload_too_large", message: expect.stringContaining("2048 bytes") });
     const form = await client.postForm("/probe/big", { text: "y".repeat(4096) });
     expect(form.status).toBe(413);
     expect(form.headers.get("content-type")).toMatch(/text\/html/);
@@ -254,6 +254,7 @@ describe("request bodies", () => {
   it("answers malformed JSON with 400", async () => {
     const bad = await new WebTestClient(t.url).request("POST", "/api/probe/echo", { body: "{not json", headers: { "content-type": "application/json" } });
     expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.code).toBe("bad_json");
   });
 });
 
@@ -333,7 +334,7 @@ describe("templates and the game's web module", () => {
   it("answers 404 in JSON under /api", async () => {
     const answer = await new WebTestClient(t.url).get("/api/no/such/thing", { accept: "application/json" });
     expect(answer.status).toBe(404);
-    expect(JSON.parse(answer.body)).toEqual({ error: "not found" });
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: "not_found", message: "no API resource at /api/no/such/thing" } });
   });
 
   it("answers a failing page with the 500 page and an error id, without the error's text", async () => {

@@ -1,0 +1,110 @@
+/**
+ * The REST API's errors: every failure is answered as
+ * `{"error": {"code": "...", "message": "..."}}` with the matching HTTP status.
+ */
+import type { Response } from "express";
+import { EvenniaError } from "../../utils/errors.ts";
+
+/** Stable codes of API errors (the `error.code` of a response body). */
+export type ApiErrorCode =
+  | "bad_json"
+  | "bad_request"
+  | "bad_param"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict"
+  | "precondition_failed"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "too_many_requests"
+  | "internal";
+
+/** An error answered to the client as it is. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    /** Extra response headers (`WWW-Authenticate`, `Allow`). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** 400: the request's data is wrong. */
+export function badRequest(message: string): ApiError {
+  return new ApiError(400, "bad_request", message);
+}
+
+/** 403: the account may not do this. */
+export function forbidden(message: string): ApiError {
+  return new ApiError(403, "forbidden", message);
+}
+
+/** 404: no such resource. */
+export function notFound(message: string): ApiError {
+  return new ApiError(404, "not_found", message);
+}
+
+/** 409: the change conflicts with the game's state (a name taken, a hook refused). */
+export function conflict(message: string): ApiError {
+  return new ApiError(409, "conflict", message);
+}
+
+/**
+ * The API error for anything thrown while answering: an {@link ApiError} as it is,
+ * the framework's input errors as 400/403/404, anything else as 500 (whose
+ * message names only `incident`, the id the log has the trace under).
+ */
+export function toApiError(err: unknown, incident: string): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof EvenniaError) {
+    switch (err.code) {
+      case "EV_ERR_BAD_INPUT":
+      case "EV_ERR_TYPECLASS":
+      case "EV_ERR_BAD_LOCK":
+      case "EV_ERR_SERIALIZE":
+        return badRequest(err.message);
+      case "EV_ERR_LOCK_DENIED":
+        return forbidden(err.message);
+      case "EV_ERR_NOT_FOUND":
+        return notFound(err.message);
+      default:
+        break;
+    }
+  }
+  return new ApiError(500, "internal", `internal error (incident ${incident})`);
+}
+
+/** Send `err` as the JSON error body. */
+export function sendApiError(res: Response, err: ApiError): void {
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  // end(), not send(): an error body gets no ETag
+  res.status(err.status).type("application/json").end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+}
+
+const CODE_BY_STATUS: Record<number, ApiErrorCode> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  412: "precondition_failed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  429: "too_many_requests",
+};
+
+/**
+ * The JSON error body for an answer the web app gives under `/api` outside the
+ * API's router (a failed Basic login, an unknown path, a body the parser refused),
+ * so every API error has one shape. `type` is the body parser's error type.
+ */
+export function apiErrorBody(status: number, message: string, type?: string): { error: { code: string; message: string } } {
+  const code = type === "entity.parse.failed" ? "bad_json" : (CODE_BY_STATUS[status] ?? (status >= 500 ? "internal" : "bad_request"));
+  return { error: { code, message } };
+}
