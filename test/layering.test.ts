@@ -2,7 +2,7 @@
  * Layering: imports flow one way (ARCHITECTURE.md, "Layout").
  *
  *   utils ← conf ← protocol ← portal
- *   protocol ← db ← typeclasses (+ locks) ← comms ← commands ← server ← web
+ *   protocol ← db ← typeclasses (+ locks) ← comms ← commands ← web ← server
  *
  * Every import of every file under `evennia-ts/` — static `import`, `import type`,
  * `export ... from`, dynamic `import("...")` — is resolved to the layer it lands
@@ -41,8 +41,11 @@ const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   // shared timers and game time (tickers, delays, on-demand state, the game clock): below the commands that show them
   timers: ["typeclasses", "locks", "db", "protocol", "conf", "utils"],
   commands: ["prototypes", "timers", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  server: ["prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
-  web: ["server", "prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // the web app (website, admin, REST API) sits beside the server: it reaches the game through the
+  // store and the typeclasses, and server-only things through WebServices (web/web-context.ts)
+  web: ["prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
+  // the server runs the web app: it imports web/, never the other way
+  server: ["web", "prototypes", "timers", "commands", "comms", "typeclasses", "locks", "db", "protocol", "conf", "utils"],
   // offline tools (heap-snapshot analysis) run in their own process and must not load the game
   tools: ["protocol", "conf", "utils"],
 };
@@ -145,6 +148,12 @@ describe("the checker itself", () => {
     expect(checkFile(path.join("db", "entities", "x.ts"), `import { y } from "../../typeclasses/objects.ts";`)).toHaveLength(1);
   });
 
+  it("lets the server import the web app, never the web app the server", () => {
+    expect(checkFile(path.join("server", "x.ts"), `import { createWebApp } from "../web/web-app.ts";`)).toEqual([]);
+    expect(checkFile(path.join("web", "website", "x.ts"), `import { Server } from "../../server/server.ts";`)).toHaveLength(1);
+    expect(checkFile(path.join("web", "x.ts"), `import { Portal } from "../portal/portal.ts";`)).toHaveLength(1);
+  });
+
   it("lets top-level layers import anything", () => {
     const source = `import { a } from "../server/server.ts"; import { b } from "../portal/portal.ts";`;
     expect(checkFile(path.join("testing", "x.ts"), source)).toEqual([]);
@@ -153,7 +162,7 @@ describe("the checker itself", () => {
 
   it("found the source tree", () => {
     const layers = new Set(files.map((f) => layerOfRelative(f.rel)));
-    for (const layer of ["utils", "conf", "protocol", "portal", "db", "typeclasses", "commands", "server"]) {
+    for (const layer of ["utils", "conf", "protocol", "portal", "db", "typeclasses", "commands", "server", "web"]) {
       expect(layers, `no files found under evennia-ts/${layer}/`).toContain(layer);
     }
   });

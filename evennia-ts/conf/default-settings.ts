@@ -48,6 +48,16 @@ export interface Settings {
    * webclient connection, so a logged-in website user is logged into the webclient.
    */
   webSessionCookie: string;
+  /**
+   * Mark the website's session cookie `Secure` (sent over HTTPS only). Turn it on when
+   * players reach the website through HTTPS (a TLS-terminating proxy in front of the
+   * portal); with plain HTTP a Secure cookie is never sent back and nobody stays logged in.
+   */
+  webSecureCookies: boolean;
+  /** Seconds a website login lasts without a visit (the session cookie's max age; each visit renews it). */
+  webSessionMaxAge: number;
+  /** Largest request body (form or JSON) the server's web app accepts, in bytes (413 above). */
+  webMaxBodyBytes: number;
 
   /** Port of the portal ⇄ server link. */
   linkPort: number;
@@ -388,6 +398,9 @@ export const defaultSettings: Settings = {
   webInterface: "0.0.0.0",
   serverWebPort: 4005,
   webSessionCookie: "evennia_ts.sid",
+  webSecureCookies: false,
+  webSessionMaxAge: 14 * 24 * 3600,
+  webMaxBodyBytes: 1024 * 1024,
   linkPort: 4006,
   linkInterface: "127.0.0.1",
   linkToken: "",

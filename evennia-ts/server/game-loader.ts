@@ -1,7 +1,7 @@
 /**
  * Loading a game's code into the server: every module in the game folder's
  * `typeclasses/`, `commands/` and `server/conf/` folders (but the settings), plus
- * `settings.gameModules`. Modules register their typeclasses, cmdsets and
+ * `settings.gameModules` and the game's web routes (`web/urls.ts`). Modules register their typeclasses, cmdsets and
  * inputfuncs as they load. A module that fails to load is logged with its trace
  * and reported with a hint; the caller decides what a failure means (the server
  * refuses to start, see `game-code-check.ts`).
@@ -14,6 +14,7 @@ import type { Settings } from "../conf/settings.ts";
 import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
 import { hooksFromModule, type LifecycleHooks } from "./lifecycle-hooks.ts";
+import { gameWebModuleFile } from "../web/game-web-module.ts";
 
 const log = getLogger("game-loader");
 const FOLDERS = ["typeclasses", "commands", "server/conf"];
@@ -63,6 +64,8 @@ export function gameModuleFiles(settings: Settings): string[] {
       ...lockFuncModuleFiles(settings).filter((f) => existsSync(f)),
       // prototype modules load at start too, so a broken one is reported then
       ...(settings.prototypeModules ?? []).map((m) => path.resolve(settings.gameDir, m)).filter((f) => existsSync(f)),
+      // the game's web routes (web/urls.ts): a broken one is reported before a reload, like any module
+      ...(gameWebModuleFile(settings.gameDir) ? [gameWebModuleFile(settings.gameDir)!] : []),
     ]),
   ];
 }

@@ -53,6 +53,9 @@ import { ServerSession } from "./server-session.ts";
 import { StallWatchdog } from "./stall-watchdog.ts";
 import { configureBackgroundWork, stopBackgroundWork } from "../db/background-work.ts";
 import { SessionHandler } from "./session-handler.ts";
+import { createWebServices } from "./web-services.ts";
+import { startWebServer, webSessionSecret, type RunningWebServer } from "./web-server.ts";
+import { serverThrottleAdmin } from "./throttle-admin.ts";
 
 const log = getLogger("server");
 
@@ -94,6 +97,8 @@ export class Server {
   private feeds: FeedBotHandle | null = null;
   /** Runs the scripts' timers (see docs/scripts.md). */
   scripts: ScriptScheduler | null = null;
+  /** The web app (website, admin, API) on loopback; null until {@link init} started it. */
+  web: RunningWebServer | null = null;
   /** Server news on the MudInfo channel (set up by {@link init}). */
   private mudInfo!: MudInfoAnnouncer;
   private resolveStopped!: (how: ShutdownMode | "link-lost") => void;
@@ -170,7 +175,48 @@ export class Server {
     await startTimerServices({ db: this.db, settings: this.settings });
     this.scripts = await startScriptService(this.store, this.config, this.settings);
     await startDemoLife(this.db, this.config, this.settings);
+    await this.startWeb();
     this.registerServices();
+  }
+
+  /** Start the web app on loopback (`serverWebPort`); the portal hears its port once the link is up. */
+  private async startWeb(): Promise<void> {
+    const commandServices = this.services();
+    const services = createWebServices({
+      settings: this.settings,
+      db: this.db,
+      store: this.store,
+      loginThrottle: this.throttle,
+      creationThrottle: this.creationThrottle,
+      throttleAdmin: serverThrottleAdmin(this.throttle, this.creationThrottle),
+      bans: this.bans,
+      server: commandServices.server,
+      sessions: () => this.allSessions(),
+    });
+    const secret = await webSessionSecret(this.db, this.config);
+    this.web = await startWebServer(services, { secret, port: this.settings.serverWebPort });
+  }
+
+  /**
+   * A webclient connection that came with the website's session cookie is logged in
+   * as that website account (unless it already is, the cookie is not a valid
+   * session, or the account or address is banned).
+   */
+  private async logInFromWebSession(session: ServerSession, cookie: string): Promise<void> {
+    if (!this.web || session.loggedIn || this.sessions.get(session.sessid) !== session) return;
+    try {
+      const account = await this.web.accountForSessionCookie(cookie);
+      if (!account || session.loggedIn) return;
+      if (await this.bans.isBanned({ ip: session.address, username: account.key })) {
+        log.info(`session ${session.sessid}: website account ${account.key} is banned; not logged in`);
+        return;
+      }
+      const services = this.services();
+      await runInUnitOfWork(this.db, () => services.login(session, account));
+      log.info(`session ${session.sessid} logged in as ${account.key} from its website session`);
+    } catch (err) {
+      log.error(`logging session ${session.sessid} in from its website session failed`, err);
+    }
   }
 
   /** What `service` lists: the essential services, the throttles, and the memory tools it may stop and start. */
@@ -182,7 +228,13 @@ export class Server {
       .register({ name: "Database", description: `the database (${this.db.dialect})`, essential: true, running: () => !this.stopping })
       .register({ name: "CommandHandler", description: "runs the commands players type", essential: true, running: () => !this.stopping })
       .register({ name: "LoginThrottle", description: "slows and refuses repeated failed logins (see throttles)", running: () => true })
-      .register({ name: "AccountCreationThrottle", description: "limits new accounts per address (see throttles)", running: () => true });
+      .register({ name: "AccountCreationThrottle", description: "limits new accounts per address (see throttles)", running: () => true })
+      .register({
+        name: "WebServer",
+        description: this.web ? `the website, admin and REST API (loopback port ${this.web.port}, behind the portal's web port)` : "the website, admin and REST API",
+        essential: true,
+        running: () => this.web !== null && !this.stopping,
+      });
     const watcher = memory?.heapWatcher ?? null;
     registry.register({
       name: "HeapWatcher",
@@ -231,6 +283,8 @@ export class Server {
     });
     this.link = link;
     link.onMessage((msg) => this.onPortalMessage(msg));
+    // where the portal's web port proxies the website, admin and API to
+    if (this.web) link.send({ t: "web", port: this.web.port });
     link.onClose((reason) => {
       if (this.link !== link) return;
       this.link = null;
@@ -276,6 +330,10 @@ export class Server {
       }
       if (this.db && this.sessions) await runLifecycleHook(this.db, this.lifecycle, "atServerStop");
       await stopTimerServices().catch((err) => log.error("stopping the timers failed", err));
+      if (this.web) {
+        this.link?.send({ t: "web", port: null });
+        await this.web.close().catch((err: unknown) => log.error("closing the web app failed", err));
+      }
       await flushImplicitWrites().catch((err) => log.error("final writes failed", err));
       this.commands?.flushLogSummaries();
       this.link?.flush();
@@ -340,6 +398,7 @@ export class Server {
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);
       }
+      if (!session.loggedIn && snap.webSession) await this.logInFromWebSession(session, snap.webSession);
       if (mode !== "reset" && session.loggedIn) resumable.push(session);
       // a password prompt the old server left open: its answer is swallowed, not run as a command;
       // anything else it may have hidden is shown again
@@ -378,7 +437,8 @@ export class Server {
 
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
-    void this.track(this.greetOrRefuse(session));
+    const cookie = snap.webSession;
+    void this.track(this.greetOrRefuse(session).then(() => (cookie ? this.logInFromWebSession(session, cookie) : undefined)));
   }
 
   /** A new connection: refused when its address is banned, else shown the connection screen. */

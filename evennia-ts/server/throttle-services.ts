@@ -30,16 +30,22 @@ export function createThrottles(settings: Settings): { login: LoginThrottle; cre
   };
 }
 
+/**
+ * Null when `ip` may try to log in as `name` now, else why not. A much-attacked
+ * account delays every attempt (growing, capped) instead of refusing it. Shared by
+ * the `connect` command and the web app's logins.
+ */
+export async function checkLoginThrottle(throttle: LoginThrottle, ip: string, name: string): Promise<string | null> {
+  const { refused, delayMs } = throttle.check(ip, name);
+  if (refused || delayMs <= 0) return refused;
+  await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+  return throttle.check(ip, name).refused;
+}
+
 /** The services commands use to consult and feed the throttles. */
 export function throttleServices(throttle: LoginThrottle, creation: AccountCreationThrottle): ThrottleServices {
   return {
-    loginThrottleCheck: async (session, name) => {
-      const { refused, delayMs } = throttle.check(session.address, name);
-      if (refused || delayMs <= 0) return refused;
-      // a much-attacked account: every attempt waits (growing, capped), none is refused for it
-      await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
-      return throttle.check(session.address, name).refused;
-    },
+    loginThrottleCheck: (session, name) => checkLoginThrottle(throttle, session.address, name),
     loginFailed: (session, name) => throttle.failed(session.address, name),
     loginSucceeded: (session, name) => throttle.succeeded(session.address, name),
     accountCreationCheck: (session) => creation.reserve(session.address),

@@ -18,6 +18,12 @@ export interface InProcessGame {
   server(): Server | null;
   /** The first telnet port. */
   telnetPort: number;
+  /**
+   * The base URL of the running server's web app (`http://127.0.0.1:<port>`, no
+   * trailing slash), or null while no server runs. A reload starts a new server on
+   * a new port: call it again after one.
+   */
+  serverWebUrl(): string | null;
   status: PortalStatus;
   /** Stop everything and delete the folder. */
   stop(): Promise<void>;
@@ -91,6 +97,10 @@ export async function startPortalInProcess(loaded: Settings, folder: TestGameFol
     settings: loaded,
     folder,
     server: () => current,
+    serverWebUrl: () => {
+      const web = current?.web;
+      return web ? `http://127.0.0.1:${web.port}` : null;
+    },
     telnetPort: status.telnetPorts[0]!,
     status,
     stop: async () => {

@@ -21,6 +21,7 @@ export { startInProcessGame, startPortalInProcess, inProcessServerLauncher, type
 export { testServices } from "./command-services.ts";
 export { createTestGameFolder, writeSettings, TEST_SETTINGS, type TestGameFolder } from "./game-folder.ts";
 export { TelnetTestClient } from "./telnet-test-client.ts";
+export { startWebTestServer, type WebTestServer } from "./web-test-server.ts";
 export {
   describeEachDatabase,
   describeOnDatabases,

@@ -101,6 +101,10 @@ export interface WebContext {
   csrf: RequestHandler;
   /** Log a change made through the web, with who made it (`web-admin: Anna set #5/strength = 3`). */
   audit(req: Request, what: string): void;
+  /** Keep a one-time message for the next page this browser is shown (`flash` in templates). */
+  flash(req: Request, message: string): void;
+  /** Where {@link requireLogin} sends visitors (`/auth/login`); `?next=` carries the page they wanted. */
+  readonly loginPath: string;
 }
 
 /**

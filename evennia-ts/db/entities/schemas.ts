@@ -275,6 +275,22 @@ export const IdHighWaterTable = defineTable({
   },
 });
 
+/**
+ * `web_sessions`: the website's browser sessions (express-session data as JSON),
+ * kept in the game database so that logins survive a server reload
+ * (`web/session-store.ts`).
+ */
+export const WebSessionTable = defineTable({
+  entityName: "WebSession",
+  table: "web_sessions",
+  columns: {
+    sid: textKey,
+    data: text(),
+    expires: timestamp(),
+  },
+  indices: [{ name: "idx_web_sessions_expires", columns: ["expires"] }],
+});
+
 /** Every framework table. */
 export const frameworkTables = [
   AccountTable,
@@ -289,6 +305,7 @@ export const frameworkTables = [
   TagTable,
   ServerConfigTable,
   IdHighWaterTable,
+  WebSessionTable,
 ] as const;
 
 /** Every framework entity schema (what TypeORM is given). */

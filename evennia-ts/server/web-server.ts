@@ -1,0 +1,80 @@
+/**
+ * The server's web app, running: it listens on loopback (`serverWebPort`; 0 picks a
+ * free port, which the server tells the portal with `{t: "web", port}`), signs its
+ * session cookies with a secret generated once and kept in `server_config` (so
+ * logins survive reloads), and finds the website account of a webclient
+ * connection's session cookie, to log that connection in (issue 15).
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Database } from "../db/database.ts";
+import { runInUnitOfWork } from "../db/unit-of-work.ts";
+import { DefaultAccount } from "../typeclasses/accounts.ts";
+import { getLogger } from "../utils/logger.ts";
+import { createWebApp, type WebApp } from "../web/web-app.ts";
+import type { WebServices } from "../web/web-context.ts";
+import { accountIdOfSession } from "../web/session-data.ts";
+import { unsignSessionCookie } from "../web/signed-cookie.ts";
+import type { ServerConfig } from "./server-config.ts";
+
+const log = getLogger("web-server");
+
+/** The `server_config` key of the session-cookie secret. */
+export const WEB_SESSION_SECRET_KEY = "web_session_secret";
+
+/** The secret that signs website session cookies: read from `server_config`, generated and stored the first time. */
+export async function webSessionSecret(db: Database, config: ServerConfig): Promise<string> {
+  const existing = await config.get(WEB_SESSION_SECRET_KEY);
+  if (existing) return existing;
+  const secret = randomBytes(32).toString("base64url");
+  await runInUnitOfWork(db, () => config.stage(WEB_SESSION_SECRET_KEY, secret));
+  return secret;
+}
+
+/** A running web app. */
+export interface RunningWebServer {
+  readonly web: WebApp;
+  /** The loopback port it listens on. */
+  readonly port: number;
+  /** The account a website session cookie (as the browser sent it) is logged in as, or null. */
+  accountForSessionCookie(cookieValue: string): Promise<DefaultAccount | null>;
+  /** Stop listening (open connections are closed). */
+  close(): Promise<void>;
+}
+
+/** Build the web app over `services` and listen on 127.0.0.1:`port`. */
+export async function startWebServer(services: WebServices, options: { secret: string; port: number; host?: string }): Promise<RunningWebServer> {
+  const web = await createWebApp(services, { sessionSecret: options.secret });
+  const http: HttpServer = createServer(web.app);
+  http.keepAliveTimeout = services.settings.webKeepAliveTimeout * 1000;
+  http.headersTimeout = services.settings.webHeadersTimeout * 1000;
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(options.port, options.host ?? "127.0.0.1", () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info(`web app listening on 127.0.0.1:${port}`);
+  return {
+    web,
+    port,
+    async accountForSessionCookie(cookieValue) {
+      const sid = unsignSessionCookie(cookieValue, options.secret);
+      if (!sid) return null;
+      const data = await web.sessionStore.read(sid);
+      const id = accountIdOfSession(data);
+      if (id === null) return null;
+      const account = await services.store.get("account", id);
+      return account instanceof DefaultAccount ? account : null;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        web.close();
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Resolving a path a request (or a template) names inside a folder, refusing
+ * anything that would leave it: `..` segments (also URL-encoded), absolute paths,
+ * backslashes, NUL bytes, and symbolic links pointing out of the folder.
+ */
+import { realpathSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * The absolute path of `relative` (already URL-decoded, `/`-separated) under
+ * `root`, or null when it names something outside `root` or is malformed.
+ * Does not check that the file exists.
+ */
+export function resolveInside(root: string, relative: string): string | null {
+  if (relative.length === 0 || relative.length > 1024) return null;
+  if (relative.includes("\0") || relative.includes("\\")) return null;
+  if (relative.startsWith("/") || path.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) return null;
+  const segments = relative.split("/");
+  if (segments.some((s) => s === ".." || s === ".")) return null;
+  const full = path.resolve(root, relative);
+  return isInside(root, full) ? full : null;
+}
+
+/** True when `file` is `root` itself or lies under it (lexically). */
+export function isInside(root: string, file: string): boolean {
+  const rel = path.relative(path.resolve(root), path.resolve(file));
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** True when `file` exists and its real path (symbolic links followed) lies under the real path of `root`. */
+export function isReallyInside(root: string, file: string): boolean {
+  try {
+    return isInside(realpathSync(root), realpathSync(file));
+  } catch {
+    return false;
+  }
+}
