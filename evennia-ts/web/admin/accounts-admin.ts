@@ -107,6 +107,6 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
       return `Account ${name} was deleted.`;
     });
     ctx.audit(req, `account #${id}: ${message}`);
-    redirectWithNotice(req, res, "/admin/accounts", message);
+    redirectWithNotice(ctx, req, res, "/admin/accounts", message);
   });
 }

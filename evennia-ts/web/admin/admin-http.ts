@@ -1,7 +1,7 @@
 /**
  * Small request helpers of the web admin: reading form fields and query values
  * that may be hostile (arrays, huge strings), ids from the path, the acting
- * account, and notices carried across a redirect in the website session.
+ * account, rendering an admin page and redirecting after a change.
  */
 import type { Request, Response } from "express";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
@@ -54,39 +54,13 @@ export function actingAccount(ctx: WebContext, req: Request): DefaultAccount {
   return account;
 }
 
-/** One notice shown at the top of the next admin page. */
-export interface AdminNotice {
-  kind: "info" | "error";
-  text: string;
-}
-
-interface NoticeSession {
-  adminNotices?: AdminNotice[];
-}
-
-/** Remember a notice for the next page this browser sees (kept in its website session). */
-export function addNotice(req: Request, text: string, kind: AdminNotice["kind"] = "info"): void {
-  const session = (req as Request & { session?: NoticeSession }).session;
-  if (!session) return;
-  session.adminNotices = [...(session.adminNotices ?? []), { kind, text }].slice(-10);
-}
-
-/** The notices waiting for this browser (they are shown once). */
-export function takeNotices(req: Request): AdminNotice[] {
-  const session = (req as Request & { session?: NoticeSession }).session;
-  if (!session?.adminNotices) return [];
-  const notices = session.adminNotices;
-  delete session.adminNotices;
-  return notices;
-}
-
-/** Render an admin page with the notices waiting for this browser. */
+/** Render `templates/admin/<template>.liquid` (the flash messages waiting for this browser come with it). */
 export async function renderAdmin(ctx: WebContext, req: Request, res: Response, template: string, data: Record<string, unknown> = {}, status = 200): Promise<void> {
-  await ctx.render(req, res, `admin/${template}.liquid`, { notices: takeNotices(req), ...data }, status);
+  await ctx.render(req, res, `admin/${template}.liquid`, data, status);
 }
 
-/** After a change: back to `url` (303, so a reload does not post again) with `notice`. */
-export function redirectWithNotice(req: Request, res: Response, url: string, notice: string): void {
-  addNotice(req, notice);
+/** After a change: back to `url` (303, so a reload does not post again), with `notice` shown there once. */
+export function redirectWithNotice(ctx: WebContext, req: Request, res: Response, url: string, notice: string): void {
+  ctx.flash(req, notice);
   res.redirect(303, url);
 }

@@ -32,7 +32,7 @@ export function mountBanAdmin(router: Router, ctx: WebContext): void {
       }
     });
     ctx.audit(req, message);
-    redirectWithNotice(req, res, "/admin/bans", message);
+    redirectWithNotice(ctx, req, res, "/admin/bans", message);
   });
 
   router.post("/bans/delete", async (req, res) => {
@@ -49,6 +49,6 @@ export function mountBanAdmin(router: Router, ctx: WebContext): void {
       return `Cleared ban ${id}: '${removed?.name || removed?.ip}'.`;
     });
     ctx.audit(req, message);
-    redirectWithNotice(req, res, "/admin/bans", message);
+    redirectWithNotice(ctx, req, res, "/admin/bans", message);
   });
 }

@@ -89,6 +89,6 @@ export function mountChannelAdmin(router: Router, ctx: WebContext): void {
       return `Channel ${key} was deleted.`;
     });
     ctx.audit(req, `channel #${id}: ${message}`);
-    redirectWithNotice(req, res, "/admin/channels", message);
+    redirectWithNotice(ctx, req, res, "/admin/channels", message);
   });
 }

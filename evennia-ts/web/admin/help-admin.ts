@@ -68,7 +68,7 @@ export function mountHelpAdmin(router: Router, ctx: WebContext): void {
       return `Topic '${saved.key}' was created.`;
     });
     ctx.audit(req, `help: ${message}`);
-    redirectWithNotice(req, res, "/admin/help", message);
+    redirectWithNotice(ctx, req, res, "/admin/help", message);
   });
 
   router.get("/help/:key", async (req, res) => {
@@ -88,7 +88,7 @@ export function mountHelpAdmin(router: Router, ctx: WebContext): void {
       return { message: `Help entry '${saved.key}' was saved.`, url: helpEntryUrl(saved.key) };
     });
     ctx.audit(req, `help: ${message}`);
-    redirectWithNotice(req, res, url, message);
+    redirectWithNotice(ctx, req, res, url, message);
   });
 
   router.get("/help/:key/delete", async (req, res) => {
@@ -110,6 +110,6 @@ export function mountHelpAdmin(router: Router, ctx: WebContext): void {
       return `Deleted help entry '${entry.key}'.`;
     });
     ctx.audit(req, `help: ${message}`);
-    redirectWithNotice(req, res, "/admin/help", message);
+    redirectWithNotice(ctx, req, res, "/admin/help", message);
   });
 }

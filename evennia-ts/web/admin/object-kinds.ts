@@ -1,11 +1,13 @@
 /**
  * The kinds the object list filters by — room, exit, character, thing — told
- * apart by typeclass as the building commands tell them (`/room`, `/exit`,
- * `/char`: the game's base typeclass of that kind, or a subclass of it). A thing
- * is any object that is none of the three.
+ * apart by typeclass: a room is a `DefaultRoom` or a subclass of it (the game's
+ * own `Room` included), and so on; a thing is any object that is none of the
+ * three.
  */
-import { baseTypeclassOf, type WorldObjectType } from "../../commands/default/building/target-search.ts";
+import { DefaultCharacter } from "../../typeclasses/characters.ts";
+import { DefaultExit } from "../../typeclasses/exits.ts";
 import { findTypeclass, registeredTypeclassPaths } from "../../typeclasses/registry.ts";
+import { DefaultRoom } from "../../typeclasses/rooms.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
 
 /** The kinds of object the admin lists. */
@@ -13,14 +15,17 @@ export const OBJECT_KINDS = ["room", "exit", "character", "thing"] as const;
 /** One of {@link OBJECT_KINDS}. */
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
-const WORLD_TYPES: readonly WorldObjectType[] = ["room", "exit", "character"];
+/** The kinds other than "thing". */
+type WorldKind = Exclude<ObjectKind, "thing">;
+const WORLD_TYPES: readonly WorldKind[] = ["room", "exit", "character"];
+const BASE_CLASSES: Record<WorldKind, abstract new (...args: never[]) => object> = { room: DefaultRoom, exit: DefaultExit, character: DefaultCharacter };
 
-/** Every registered object typeclass path whose class is (or extends) the base class of `type`. */
-export function typeclassPathsOf(type: WorldObjectType): string[] {
-  const base = baseTypeclassOf(type);
+/** Every registered object typeclass path whose class is (or extends) the framework's class of `type`. */
+export function typeclassPathsOf(type: WorldKind): string[] {
+  const base = BASE_CLASSES[type];
   return registeredTypeclassPaths().filter((path) => {
     const cls = findTypeclass(path);
-    return cls !== undefined && cls.kind === "object" && (cls === base || cls.prototype instanceof (base as unknown as abstract new () => object));
+    return cls !== undefined && cls.kind === "object" && (cls === (base as unknown) || cls.prototype instanceof base);
   });
 }
 
@@ -36,6 +41,6 @@ export function kindCondition(kind: ObjectKind, column: string): { sql: string; 
 
 /** The kind of a loaded object. */
 export function kindOf(obj: TypedObject): ObjectKind {
-  for (const type of WORLD_TYPES) if (obj instanceof (baseTypeclassOf(type) as unknown as abstract new () => object)) return type;
+  for (const type of WORLD_TYPES) if (obj instanceof BASE_CLASSES[type]) return type;
   return "thing";
 }

@@ -124,6 +124,6 @@ export function mountObjectAdmin(router: Router, ctx: WebContext): void {
       return `${name} was destroyed.`;
     });
     ctx.audit(req, `object #${id}: ${message}`);
-    redirectWithNotice(req, res, "/admin/objects", message);
+    redirectWithNotice(ctx, req, res, "/admin/objects", message);
   });
 }

@@ -107,6 +107,6 @@ export function mountScriptAdmin(router: Router, ctx: WebContext): void {
       return `Deleted script ${name}.`;
     });
     ctx.audit(req, `script #${id}: ${message}`);
-    redirectWithNotice(req, res, "/admin/scripts", message);
+    redirectWithNotice(ctx, req, res, "/admin/scripts", message);
   });
 }

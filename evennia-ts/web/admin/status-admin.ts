@@ -54,6 +54,6 @@ export function mountStatusAdmin(router: Router, ctx: WebContext): void {
     const released = await services.flushMemory();
     const message = `Flushed the identity map: ${released} object${released === 1 ? "" : "s"} let go.`;
     ctx.audit(req, message);
-    redirectWithNotice(req, res, "/admin/status", message);
+    redirectWithNotice(ctx, req, res, "/admin/status", message);
   });
 }

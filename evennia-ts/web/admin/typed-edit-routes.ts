@@ -53,7 +53,7 @@ export function changeHandler(ctx: WebContext, section: TypedSection, change: Ty
     const id = pathId(req);
     const message = await ctx.services.runInUnit(async () => change(await loadTarget(ctx, section.kind, id), actor, req));
     ctx.audit(req, `${section.kind} #${id}: ${message}`);
-    redirectWithNotice(req, res, `/admin/${section.base}/${id}`, message);
+    redirectWithNotice(ctx, req, res, `/admin/${section.base}/${id}`, message);
   };
 }
 

@@ -1,0 +1,130 @@
+/**
+ * What the web admin tests share: a portal-less server with its real web app on a
+ * scratch database, three accounts (the superuser "root", an Admin "anna", a
+ * Player "paul"), and an HTTP client that logs in with HTTP Basic, keeps the
+ * website session cookie and sends each form's CSRF token the way a browser does
+ * (read from the page the form is on).
+ */
+import type { Dialect } from "../../evennia-ts/db/writes.ts";
+import type { DefaultAccount } from "../../evennia-ts/typeclasses/accounts.ts";
+import { startWebTestServer, type WebTestServer } from "../../evennia-ts/testing/web-test-server.ts";
+import type { WebServices } from "../../evennia-ts/web/web-context.ts";
+
+/** The password of every test account. */
+export const PASSWORD = "correct horse battery";
+
+/** One HTTP answer. */
+export interface Answer {
+  status: number;
+  text: string;
+  location: string | null;
+}
+
+/** A browser-like client of the web app: one cookie jar, optional Basic login. */
+export class WebClient {
+  private cookies = new Map<string, string>();
+  /** The CSRF token of the last page read (what its forms carry). */
+  csrf = "";
+
+  constructor(
+    private readonly base: () => string,
+    private readonly login: { username: string; password: string } | null,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const headers: Record<string, string> = { accept: "text/html", ...extra };
+    if (this.login) headers.authorization = `Basic ${Buffer.from(`${this.login.username}:${this.login.password}`).toString("base64")}`;
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return headers;
+  }
+
+  private async read(res: Response): Promise<Answer> {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    const text = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (token) this.csrf = token[1]!;
+    return { status: res.status, text, location: res.headers.get("location") };
+  }
+
+  /** GET `path` (no redirects followed). */
+  async get(path: string): Promise<Answer> {
+    return this.read(await fetch(this.base() + path, { headers: this.headers(), redirect: "manual" }));
+  }
+
+  /**
+   * POST a form to `path` with the CSRF token of the last page read (unless
+   * `csrf: false`, or a token is given in `fields`).
+   */
+  async post(path: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<Answer> {
+    const body = new URLSearchParams();
+    if (options.csrf !== false && !("_csrf" in fields)) body.append("_csrf", this.csrf);
+    for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+    const res = await fetch(this.base() + path, {
+      method: "POST",
+      headers: this.headers({ "content-type": "application/x-www-form-urlencoded" }),
+      body: body.toString(),
+      redirect: "manual",
+    });
+    return this.read(res);
+  }
+
+  /** GET `page` (for its token), then POST `fields` to `path`; follows one redirect and returns both answers. */
+  async submit(page: string, path: string, fields: Record<string, string | string[]>): Promise<{ post: Answer; after: Answer | null }> {
+    await this.get(page);
+    const post = await this.post(path, fields);
+    const after = post.status === 303 && post.location ? await this.get(new URL(post.location, this.base()).pathname + new URL(post.location, this.base()).search) : null;
+    return { post, after };
+  }
+}
+
+/** A running server with the test accounts and clients for each. */
+export interface AdminWorld {
+  web: WebTestServer;
+  services: WebServices;
+  root: DefaultAccount;
+  anna: DefaultAccount;
+  paul: DefaultAccount;
+  asRoot: WebClient;
+  asAnna: WebClient;
+  asPaul: WebClient;
+  anonymous: WebClient;
+  stop(): Promise<void>;
+}
+
+/** Start a server on `dialect` with the three accounts. */
+export async function startAdminWorld(dialect: Dialect): Promise<AdminWorld> {
+  const web = await startWebTestServer(dialect);
+  const services = web.server.web!.web.context.services;
+  const root = await services.createAccount("root", PASSWORD);
+  const anna = await services.createAccount("anna", PASSWORD);
+  const paul = await services.createAccount("paul", PASSWORD);
+  await services.runInUnit(async () => {
+    anna.permissions.add("Admin");
+  });
+  const base = () => web.url;
+  return {
+    web,
+    services,
+    root,
+    anna,
+    paul,
+    asRoot: new WebClient(base, { username: "root", password: PASSWORD }),
+    asAnna: new WebClient(base, { username: "anna", password: PASSWORD }),
+    asPaul: new WebClient(base, { username: "paul", password: PASSWORD }),
+    anonymous: new WebClient(base, null),
+    stop: () => web.stop(),
+  };
+}
+
+/** The text of an HTML page without tags, with the entities the templates write decoded. */
+export function pageText(html: string): string {
+  const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#34": '"' };
+  return html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(amp|lt|gt|quot|#39|#34);/g, (_, name: string) => entities[name]!)
+    .replace(/\s+/g, " ");
+}
