@@ -74,7 +74,8 @@ export class WebClient {
 
   /** GET `page` (for its token), then POST `fields` to `path`; follows one redirect and returns both answers. */
   async submit(page: string, path: string, fields: Record<string, string | string[]>): Promise<{ post: Answer; after: Answer | null }> {
-    await this.get(page);
+    const form = await this.get(page);
+    if (form.status !== 200) throw new Error(`GET ${page} answered ${form.status}: ${form.text.slice(0, 500)}`);
     const post = await this.post(path, fields);
     const after = post.status === 303 && post.location ? await this.get(new URL(post.location, this.base()).pathname + new URL(post.location, this.base()).search) : null;
     return { post, after };

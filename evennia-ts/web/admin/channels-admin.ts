@@ -35,11 +35,12 @@ export function mountChannelAdmin(router: Router, ctx: WebContext): void {
   router.get("/channels/:id", async (req, res) => {
     const actor = actingAccount(ctx, req);
     const channel = await loadChannel(ctx, pathId(req));
+    await channel.subscriptions.load();
     await renderAdmin(ctx, req, res, "channel", {
       section: "channels",
       item: await typedView(channel, actor),
       description: channel.description,
-      subscriberCount: (await channel.subscriptions.all()).length,
+      subscriberCount: channel.subscriptions.count,
     });
   });
 
@@ -84,6 +85,7 @@ export function mountChannelAdmin(router: Router, ctx: WebContext): void {
       const channel = await loadChannel(ctx, id);
       if (!channel.access(actor, "control")) throw new AdminRequestError(403, `You need 'control' access to delete channel ${channel.key}.`);
       const key = channel.key;
+      await channel.subscriptions.load();
       await channel.msg(`|rChannel ${key} is being destroyed. Make sure to clean any channel aliases.|n`, { bypassMute: true, emit: true });
       await channel.delete();
       return `Channel ${key} was deleted.`;
