@@ -212,6 +212,10 @@ for (const dialect of TEST_DIALECTS) {
       expect(w.paul.permissions.has("developer")).toBe(false);
       await w.asAnna.submit(`/admin/accounts/${w.paul.id}`, `/admin/accounts/${w.paul.id}/permissions/delete`, { permission: "builder" });
       expect(w.paul.permissions.has("builder")).toBe(false);
+      // an object's permissions need its control lock (perm(Developer) by default), as `perm` asks
+      expect((await w.asAnna.get(`/admin/objects/${box.id}`)).text).toContain("Changing them needs control access");
+      expect((await w.asAnna.post(`/admin/objects/${box.id}/permissions`, { permission: "Builder" })).status).toBe(403);
+      expect(box.permissions.has("builder")).toBe(false);
       // the superuser's account: not for an Admin
       const page = await w.asAnna.get(`/admin/accounts/${w.root.id}`);
       expect(page.text).toContain("You may look at this account but not change it.");

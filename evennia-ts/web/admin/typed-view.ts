@@ -47,6 +47,8 @@ export interface TypedView {
   locks: { type: string; definition: string }[];
   /** May the viewing admin change it (control/edit lock; superusers only by superusers)? */
   mayEdit: boolean;
+  /** May the viewing admin change its permissions (as `perm`: an account's edit lock, an object's control lock)? */
+  mayEditPermissions: boolean;
 }
 
 /** The text of `value` for the edit box, and whether that text reads back as the same value. */
@@ -80,6 +82,7 @@ function shorten(text: string): string {
 
 /** The edit-page data of `target` as `actor` sees it. */
 export async function typedView(target: TypedObject, actor: DefaultAccount): Promise<TypedView> {
+  const superuserOnly = isSuperuserTarget(target) && !actor.isSuperuser;
   const attributes = (await readableAttributes(target, actor))
     .map((a): AttributeView => {
       const { text, editable } = attributeText(a.value);
@@ -102,7 +105,8 @@ export async function typedView(target: TypedObject, actor: DefaultAccount): Pro
     aliases: target.aliases.get().sort(),
     permissions: target.permissions.get().sort(),
     locks: target.locks.all().map((definition) => ({ type: definition.slice(0, definition.indexOf(":")).trim(), definition })),
-    mayEdit: !(isSuperuserTarget(target) && !actor.isSuperuser) && mayEdit(target, actor),
+    mayEdit: !superuserOnly && mayEdit(target, actor),
+    mayEditPermissions: !superuserOnly && target.access(actor, target.kind === "account" ? "edit" : "control"),
   };
 }
 
