@@ -114,7 +114,7 @@ export interface AccountListRow {
 export async function listAccounts(db: Database, filters: AccountFilters, request: PageRequest): Promise<Page<AccountListRow>> {
   const where = new Conditions();
   addSearch(where, filters.q, "account", "id", "username_lower");
-  if (filters.permission === "superuser") where.add(`is_superuser = ${db.dialect === "sqlite" ? "1" : "true"}`);
+  if (filters.permission === "superuser") where.add("is_superuser = 1");
   else if (filters.permission) where.add("id IN (SELECT owner_id FROM tags WHERE owner_kind = 'account' AND kind = 'permission' AND key = ?)", filters.permission.toLowerCase());
   const page = await readPage<AccountListRow>(db, request, "accounts", where, "id, username, email, is_superuser, date_created, last_login", "id");
   const ids = page.rows.map((r) => Number(r.id));
