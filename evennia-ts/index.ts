@@ -233,3 +233,7 @@ export { systemClock, type TimerClock, type TimerHandle } from "./timers/timer-c
 export { timerContext, type TimerContext } from "./timers/timer-context.ts";
 export { startTimerServices, stopTimerServices, type TimerServicesOptions } from "./timers/timer-services.ts";
 export type { TimerCallback, ObjectMethod } from "./timers/timer-callback.ts";
+
+// the web app (docs/web.md): what a game's web/urls.ts exports and the context its routes get
+export type { GameWebModule, WebContext, WebServices, WebThrottles, CurrentAccount, WebSessionRow, ServerStatusFigures } from "./web/web-context.ts";
+export type { AccountView } from "./web/web-app.ts";

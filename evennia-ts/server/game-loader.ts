@@ -14,7 +14,7 @@ import type { Settings } from "../conf/settings.ts";
 import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
 import { hooksFromModule, type LifecycleHooks } from "./lifecycle-hooks.ts";
-import { gameWebModuleFile } from "../web/game-web-module.ts";
+import { gameWebModuleFile, gameWebModuleOf } from "../web/game-web-module.ts";
 
 const log = getLogger("game-loader");
 const FOLDERS = ["typeclasses", "commands", "server/conf"];
@@ -99,6 +99,7 @@ export function loadFailureHint(error: unknown): string {
   if (err?.name === "SyntaxError" || /Transform failed|Expected|Unexpected/.test(message)) {
     return "fix the syntax error at the place the message gives.";
   }
+  if (err?.code === "EV_ERR_GAME_CODE") return "fix the module's exports as the message says.";
   if (/require is not defined|exports is not defined|Cannot use import statement/.test(message)) {
     return 'the game folder must be an ES module package: its package.json needs "type": "module".';
   }
@@ -109,9 +110,11 @@ export function loadFailureHint(error: unknown): string {
 export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
   const result: LoadedGame = { modules: [], failures: [], lifecycle: {} };
   const lockFuncModules = new Set(lockFuncModuleFiles(settings));
+  const webModule = gameWebModuleFile(settings.gameDir);
   for (const file of gameModuleFiles(settings)) {
     try {
       const mod = (await import(pathToFileURL(file).href)) as GameModuleExports;
+      if (file === webModule) gameWebModuleOf(mod); // its routes are added when the web app starts
       if (lockFuncModules.has(file)) registerModuleLockFuncs(mod as Record<string, unknown>, path.relative(settings.gameDir, file));
       result.modules.push(file);
       if (path.basename(file).startsWith("connection-screen") && (typeof mod.default === "string" || typeof mod.default === "function")) {

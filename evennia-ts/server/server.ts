@@ -295,6 +295,11 @@ export class Server {
     });
   }
 
+  /** Resolves once the work in flight now (connections being greeted, commands running) is done. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Logged-in and unlogged sessions. */
   allSessions(): ServerSession[] {
     return this.sessions?.all() ?? [];

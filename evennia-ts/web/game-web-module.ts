@@ -22,15 +22,19 @@ export function gameWebModuleFile(gameDir: string): string | null {
   return null;
 }
 
+/** The module's {@link GameWebModule}; throws EV_ERR_GAME_CODE when its default export is not one. */
+export function gameWebModuleOf(mod: { default?: unknown }): GameWebModule {
+  const web = mod.default;
+  const isFn = (v: unknown): boolean => v === undefined || typeof v === "function";
+  if (typeof web !== "object" || web === null || !isFn((web as GameWebModule).routes) || !isFn((web as GameWebModule).apiRoutes)) {
+    throw new EvenniaError("EV_ERR_GAME_CODE", "web/urls.ts must default-export an object with routes(router, ctx) and/or apiRoutes(router, ctx)");
+  }
+  return web as GameWebModule;
+}
+
 /** Import the game's web routes module; null when it has none. Throws EV_ERR_GAME_CODE when its export is not one. */
 export async function loadGameWebModule(gameDir: string): Promise<GameWebModule | null> {
   const file = gameWebModuleFile(gameDir);
   if (!file) return null;
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  const web = mod.default;
-  const isFn = (v: unknown): boolean => v === undefined || typeof v === "function";
-  if (typeof web !== "object" || web === null || !isFn((web as GameWebModule).routes) || !isFn((web as GameWebModule).apiRoutes)) {
-    throw new EvenniaError("EV_ERR_GAME_CODE", `${file}: the default export must be an object with routes(router, ctx) and/or apiRoutes(router, ctx)`);
-  }
-  return web as GameWebModule;
+  return gameWebModuleOf((await import(pathToFileURL(file).href)) as { default?: unknown });
 }

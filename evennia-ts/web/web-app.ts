@@ -270,7 +270,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
 /**
  * Who is asking: a Basic `Authorization` header is checked (through the shared
  * login throttle; a failure is answered 401/403/429 at once), else the website
- * session's account is loaded.
+ * session's account is loaded (a banned account or address counts as logged out).
  */
 function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultAccount>, realm: string): RequestHandler {
   return (req, res, next) => {
@@ -290,8 +290,8 @@ function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultA
       const id = req.session?.accountId;
       if (typeof id === "number") {
         const account = await services.store.get("account", id);
-        if (account instanceof DefaultAccount) accounts.set(req, account);
-        else delete req.session.accountId; // the account is gone
+        if (!(account instanceof DefaultAccount)) delete req.session.accountId; // the account is gone
+        else if (!(await services.bans.isBanned({ ip: req.ip ?? "", username: account.key }))) accounts.set(req, account);
       }
       next();
     })().catch(next);
