@@ -18,6 +18,7 @@ import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts
 import { createObject } from "../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import type { WebServices } from "../../evennia-ts/web/web-context.ts";
+import { basicAuth } from "./web-test-client.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -73,8 +74,7 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
     await telnet.waitFor("A statue of somebody famous.");
 
     // the credentials go with every request (a browser sends Basic ones only after a 401, and the admin redirects to a login page instead)
-    const authorization = `Basic ${Buffer.from(`anna:${PASSWORD}`).toString("base64")}`;
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, extraHTTPHeaders: { authorization } });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, extraHTTPHeaders: { authorization: basicAuth("anna", PASSWORD) } });
     try {
       const page = await context.newPage();
       const problems: string[] = [];

@@ -9,6 +9,7 @@ import type { Dialect } from "../../evennia-ts/db/writes.ts";
 import type { DefaultAccount } from "../../evennia-ts/typeclasses/accounts.ts";
 import { startWebTestServer, type WebTestServer } from "../../evennia-ts/testing/web-test-server.ts";
 import type { WebServices } from "../../evennia-ts/web/web-context.ts";
+import { basicAuth, WebTestClient } from "./web-test-client.ts";
 
 /** The password of every test account. */
 export const PASSWORD = "correct horse battery";
@@ -20,56 +21,47 @@ export interface Answer {
   location: string | null;
 }
 
-/** A browser-like client of the web app: one cookie jar, optional Basic login. */
+/**
+ * A logged-in browser, as the admin sees it: the web tests' cookie-keeping client
+ * (`web-test-client.ts`) plus an optional Basic login on every request and the CSRF
+ * token of the last page read, which form posts carry.
+ */
 export class WebClient {
-  private cookies = new Map<string, string>();
+  private readonly http: WebTestClient;
   /** The CSRF token of the last page read (what its forms carry). */
   csrf = "";
 
   constructor(
     private readonly base: () => string,
     private readonly login: { username: string; password: string } | null,
-  ) {}
-
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    const headers: Record<string, string> = { accept: "text/html", ...extra };
-    if (this.login) headers.authorization = `Basic ${Buffer.from(`${this.login.username}:${this.login.password}`).toString("base64")}`;
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    return headers;
+  ) {
+    this.http = new WebTestClient(base());
   }
 
-  private async read(res: Response): Promise<Answer> {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const at = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    const text = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(text);
+  private async request(method: string, path: string, body?: string): Promise<Answer> {
+    this.http.baseUrl = this.base();
+    const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/x-www-form-urlencoded" };
+    if (this.login) headers.authorization = basicAuth(this.login.username, this.login.password);
+    const answer = await this.http.request(method, path, { body, headers });
+    const token = /name="_csrf" value="([^"]+)"/.exec(answer.body);
     if (token) this.csrf = token[1]!;
-    return { status: res.status, text, location: res.headers.get("location") };
+    return { status: answer.status, text: answer.body, location: answer.headers.get("location") };
   }
 
   /** GET `path` (no redirects followed). */
-  async get(path: string): Promise<Answer> {
-    return this.read(await fetch(this.base() + path, { headers: this.headers(), redirect: "manual" }));
+  get(path: string): Promise<Answer> {
+    return this.request("GET", path);
   }
 
   /**
    * POST a form to `path` with the CSRF token of the last page read (unless
-   * `csrf: false`, or a token is given in `fields`).
+   * `csrf: false`, or a token is given in `fields`); a list value sends the field repeatedly.
    */
-  async post(path: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<Answer> {
+  post(path: string, fields: Record<string, string | string[]>, options: { csrf?: boolean } = {}): Promise<Answer> {
     const body = new URLSearchParams();
     if (options.csrf !== false && !("_csrf" in fields)) body.append("_csrf", this.csrf);
     for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
-    const res = await fetch(this.base() + path, {
-      method: "POST",
-      headers: this.headers({ "content-type": "application/x-www-form-urlencoded" }),
-      body: body.toString(),
-      redirect: "manual",
-    });
-    return this.read(res);
+    return this.request("POST", path, body.toString());
   }
 
   /** GET `page` (for its token), then POST `fields` to `path`; follows one redirect and returns both answers. */
@@ -77,8 +69,9 @@ export class WebClient {
     const form = await this.get(page);
     if (form.status !== 200) throw new Error(`GET ${page} answered ${form.status}: ${form.text.slice(0, 500)}`);
     const post = await this.post(path, fields);
-    const after = post.status === 303 && post.location ? await this.get(new URL(post.location, this.base()).pathname + new URL(post.location, this.base()).search) : null;
-    return { post, after };
+    if (post.status !== 303 || !post.location) return { post, after: null };
+    const target = new URL(post.location, this.base());
+    return { post, after: await this.get(target.pathname + target.search) };
   }
 }
 

@@ -10,7 +10,6 @@ import { findTypeclass, registeredTypeclassPaths } from "../../typeclasses/regis
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { NotLoadedError, type AttributeInfo } from "../../typeclasses/attribute-handler.ts";
 import { TypedObject } from "../../typeclasses/typed-object.ts";
-import { isEvenniaError } from "../../utils/errors.ts";
 import { formatLiteral } from "../../utils/literal-parse.ts";
 import { isSuperuserTarget } from "./typed-changes.ts";
 
@@ -113,9 +112,4 @@ export async function typedView(target: TypedObject, actor: DefaultAccount): Pro
 /** `Key(#12)` of a typed thing, or null — for "location", "home" and such on a page. */
 export function refView(obj: TypedObject | null | undefined): { id: number; key: string; kind: string } | null {
   return obj && !obj.isDeleted ? { id: obj.id, key: obj.key, kind: obj.kind } : null;
-}
-
-/** Is `err` a refusal the admin should see as "bad input"? */
-export function isBadInput(err: unknown): boolean {
-  return isEvenniaError(err, "EV_ERR_BAD_INPUT");
 }
