@@ -258,6 +258,26 @@ for (const dialect of TEST_DIALECTS) {
       expect(door.isDeleted).toBe(true);
       expect(pebble.location).toBe(hall);
       expect((await w.asAnna.get(`/admin/objects/${doomed.id}`)).status).toBe(404);
+      // a character an account plays: only with "delete anyway"
+      let puppet!: DefaultObject;
+      await w.services.runInUnit(async () => {
+        puppet = await createObject(DefaultObject, { key: "paul's puppet", location: hall, account: w.paul });
+      });
+      expect((await w.asAnna.get(`/admin/objects/${puppet.id}/delete`)).text).toContain("Delete it anyway");
+      const refused = await w.asAnna.post(`/admin/objects/${puppet.id}/delete`, {});
+      expect(refused.status).toBe(403);
+      expect(pageText(refused.text)).toContain("is controlled by the account paul");
+      expect(puppet.isDeleted).toBe(false);
+      expect((await w.asAnna.post(`/admin/objects/${puppet.id}/delete`, { override: "yes" })).status).toBe(303);
+      expect(puppet.isDeleted).toBe(true);
+      // what a superuser plays is the superuser's
+      let rootsToy!: DefaultObject;
+      await w.services.runInUnit(async () => {
+        rootsToy = await createObject(DefaultObject, { key: "root's puppet", location: hall, account: w.root });
+      });
+      expect((await w.asAnna.post(`/admin/objects/${rootsToy.id}/attributes`, { key: "x", category: "", value: "1" })).status).toBe(403);
+      expect((await w.asAnna.post(`/admin/objects/${rootsToy.id}/delete`, { override: "yes" })).status).toBe(403);
+      expect(rootsToy.isDeleted).toBe(false);
       // the default home (#1, Limbo)
       const limbo = await w.services.store.get("object", 1);
       const refusal = await w.asRoot.get("/admin/objects/1/delete");
@@ -290,6 +310,10 @@ for (const dialect of TEST_DIALECTS) {
       expect(script.key).toBe("tocker");
       expect(script.description).toBe("ticks");
       expect((await w.asAnna.post(`/admin/scripts/${script.id}/action`, { action: "explode" })).status).toBe(400);
+      await w.asAnna.submit(`/admin/scripts/${script.id}`, `/admin/scripts/${script.id}/action`, { action: "start" });
+      expect(script.isActive).toBe(true);
+      await w.asAnna.submit(`/admin/scripts/${script.id}`, `/admin/scripts/${script.id}/action`, { action: "stop" });
+      expect(script.isActive).toBe(false);
       await w.asAnna.submit(`/admin/scripts/${script.id}`, `/admin/scripts/${script.id}/delete`, {});
       expect(script.isDeleted).toBe(true);
 
