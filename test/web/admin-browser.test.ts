@@ -104,6 +104,11 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
       await page.locator(".flash", { hasText: "Modified attribute marble statue/desc" }).waitFor({ timeout: WAIT_MS });
       expect(await page.getByLabel("Value of desc").inputValue()).toBe("'A statue of Anna, freshly <polished>.'");
       await page.screenshot({ path: path.join(OUTPUT, "admin-object-saved.png"), fullPage: true });
+      // the status page, with the telnet player among the sessions
+      await page.goto(`${base}/admin/status`);
+      expect(await page.locator("#sessions").textContent()).toContain("telnet: 1");
+      expect(await page.locator("#commands").textContent()).toMatch(/per second/);
+      await page.screenshot({ path: path.join(OUTPUT, "admin-status.png"), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await context.close();
