@@ -128,7 +128,7 @@ Examples:
 }
 
 /** Delete an account; its characters stay in the world, played by nobody (as Evennia's). */
-async function deleteWithCharacters(account: DefaultAccount): Promise<void> {
+export async function deleteWithCharacters(account: DefaultAccount): Promise<void> {
   for (const character of account.characters) if (character.account === account) character.account = null;
   await account.delete();
 }

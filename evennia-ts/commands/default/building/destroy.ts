@@ -18,6 +18,20 @@ function parseDbref(text: string): number | null {
 /** The most objects one dbref range may name (a typo like 1-999999 should not hang the server). */
 export const MAX_DESTROY_RANGE = 1000;
 
+/**
+ * The rooms nobody may destroy — the default home and the start location — each
+ * with the reason, as `destroy` (and the web admin) refuse them.
+ */
+export async function roomsNeverDestroyed(): Promise<Map<DefaultObject, string>> {
+  const registry = sessionRegistry();
+  const rooms = new Map<DefaultObject, string>();
+  const start = (await registry?.startLocation()) ?? null;
+  const home = (await registry?.defaultHome()) ?? null;
+  if (home) rooms.set(home, "the default home (server setting default_home)");
+  if (start && !rooms.has(start)) rooms.set(start, "the start location (server setting start_location)");
+  return rooms;
+}
+
 /** `destroy[/switches] [obj, obj2, obj3, [dbref-dbref], ...]`. */
 export class CmdDestroy extends ObjManipCommand {
   override key = "destroy";
@@ -105,12 +119,7 @@ Examples:
 
   /** Destroy each of `objs` that may be destroyed, and report on all in one message. */
   private async destroyAll(caller: DefaultObject, objs: DefaultObject[]): Promise<void> {
-    const registry = sessionRegistry();
-    const protectedRooms = new Map<DefaultObject, string>();
-    const start = (await registry?.startLocation()) ?? null;
-    const home = (await registry?.defaultHome()) ?? null;
-    if (home) protectedRooms.set(home, "the default home (server setting default_home)");
-    if (start && !protectedRooms.has(start)) protectedRooms.set(start, "the start location (server setting start_location)");
+    const protectedRooms = await roomsNeverDestroyed();
     const results: string[] = [];
     for (const obj of objs) results.push(await this.destroyOne(caller, obj, protectedRooms));
     if (results.length) this.msg(results.join("\n"));

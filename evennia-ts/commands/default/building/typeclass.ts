@@ -13,15 +13,10 @@ import { getInput } from "../../input-prompt.ts";
 import { evmore } from "../../evmore.ts";
 import { MuxCommand } from "../../mux-command.ts";
 import { findAccountFor, findObject, mayEdit } from "./target-search.ts";
+import { swapObjectTypeclass, typeclassProblem, type SwapMode } from "./typeclass-swap.ts";
 import { getPrototype } from "../../../prototypes/prototype-library.ts";
 import { PROTOTYPE_TAG_CATEGORY } from "../../../prototypes/prototype.ts";
 import { batchUpdateObjectsWithPrototype } from "../../../prototypes/spawner.ts";
-
-/** What a swap should do besides changing the class. */
-interface SwapMode {
-  reset: boolean;
-  update: boolean;
-}
 
 /** `typeclass`: view or change typeclasses. */
 export class CmdTypeclass extends MuxCommand {
@@ -99,15 +94,15 @@ Examples:
       this.msg(`${obj.key} already has the typeclass '${newPath}'. Use /force to override.`);
       return;
     }
-    const cls = findTypeclass(newPath);
-    if (!cls || cls.kind !== obj.kind) {
-      this.msg(cls ? `'${newPath}' is a ${cls.kind} typeclass, not a${obj.kind === "account" ? "n" : ""} ${obj.kind} typeclass.` : `No typeclass is registered as '${newPath}'; ${obj.key} keeps its typeclass.`);
+    const problem = typeclassProblem(obj, newPath);
+    if (problem) {
+      this.msg(problem);
       return;
     }
     const reset = switches.has("reset");
     const mode: SwapMode = { reset, update: switches.has("update") || !reset };
     if (!reset) {
-      this.msg(await this.swap(obj, newPath, isSame, mode));
+      this.msg(await swapObjectTypeclass(obj, newPath, mode));
       return;
     }
     getInput(
@@ -122,31 +117,9 @@ Examples:
           this.msg(`${obj.key} no longer exists.`);
           return;
         }
-        this.msg(await this.swap(obj, newPath, isSame, mode));
+        this.msg(await swapObjectTypeclass(obj, newPath, mode));
       },
     );
-  }
-
-  /** Change the class and run the hooks; returns the report. */
-  private async swap(obj: TypedObject, path: string, isSame: boolean, mode: SwapMode): Promise<string> {
-    const oldPath = obj.typeclassPath;
-    if (mode.reset) {
-      for (const attr of obj.attributes.all()) obj.attributes.remove(attr.key, { category: attr.category });
-      obj.locks.clear();
-      obj.cmdset.clear();
-    }
-    try {
-      obj.swapTypeclass(path);
-    } catch (err) {
-      if (!isEvenniaError(err, "EV_ERR_TYPECLASS")) throw err;
-      return `${obj.key} keeps its typeclass: ${(err as Error).message}.`;
-    }
-    if (mode.reset) obj.basetypeSetup();
-    await obj.atObjectCreation();
-    let text = isSame ? `${obj.key} updated its existing typeclass (${path}).\n` : `${obj.key} changed typeclass from ${oldPath} to ${obj.typeclassPath}.\n`;
-    text += mode.update && !mode.reset ? "Only the at_object_creation hook was run (update mode)." : "All object creation hooks were run.";
-    text += mode.reset ? " All old attributes where deleted before the swap." : " Attributes set before swap were not removed\n(use `swap` or `type/reset` to clear all).";
-    return text;
   }
 
   /** The object (or, for an account typeclass, the account) to change. */

@@ -1,0 +1,129 @@
+/**
+ * The web admin's objects: the list (search by key, alias or `#dbref`; filters by
+ * typeclass, location and kind; pages), the edit page (name, home, attributes,
+ * tags, aliases, locks, permissions, typeclass) and deletion as `destroy` does
+ * it: the `delete` or `control` lock, never the default home or the start room,
+ * a character played by an account only when the admin says so.
+ */
+import type { Router } from "express";
+import { mayBuild } from "../../commands/default/building/access.ts";
+import { roomsNeverDestroyed } from "../../commands/default/building/destroy.ts";
+import { DefaultObject } from "../../typeclasses/objects.ts";
+import type { WebContext } from "../web-context.ts";
+import { actingAccount, AdminRequestError, formField, pathId, queryValue, redirectWithNotice, renderAdmin } from "./admin-http.ts";
+import { listObjects, typeclassesInUse, type ObjectFilters } from "./listing.ts";
+import { kindOf, OBJECT_KINDS, type ObjectKind } from "./object-kinds.ts";
+import { pagerView, pageRequest } from "./pagination.ts";
+import { assertMayEdit, isSuperuserTarget, rename } from "./typed-changes.ts";
+import { changeHandler, loadTarget, mountTypedEditRoutes, type TypedSection } from "./typed-edit-routes.ts";
+import { refView, typedView } from "./typed-view.ts";
+
+const SECTION: TypedSection = { kind: "object", base: "objects" };
+
+/** The object `id`, or a 404 (also for an id that is an account's, a script's...). */
+async function loadObject(ctx: WebContext, id: number): Promise<DefaultObject> {
+  const target = await loadTarget(ctx, "object", id);
+  if (!(target instanceof DefaultObject)) throw new AdminRequestError(404, `There is no object #${id}.`);
+  return target;
+}
+
+/** The object list's filters from the query string; an unknown kind is a 400. */
+function objectFilters(q: string, typeclass: string, location: string, kind: string): ObjectFilters {
+  if (kind && !(OBJECT_KINDS as readonly string[]).includes(kind)) throw new AdminRequestError(400, `'${kind}' is not a kind of object (${OBJECT_KINDS.join(", ")}).`);
+  if (location && location !== "none" && !/^#?\d{1,15}$/.test(location)) throw new AdminRequestError(400, `The location filter takes a #dbref or 'none', not '${location}'.`);
+  return { q, typeclass, location, kind: kind as ObjectKind | "" };
+}
+
+/** Why `obj` may not be deleted by `actor`, or null when it may. */
+async function deletionRefusal(obj: DefaultObject, actor: Parameters<typeof mayBuild>[1], override: boolean): Promise<string | null> {
+  if (isSuperuserTarget(obj) && !(actor as { isSuperuser?: boolean }).isSuperuser) return `Only a superuser may delete ${obj.key}.`;
+  if (!mayBuild(obj, actor, "delete")) return `You don't have permission to delete ${obj.key}.`;
+  const role = (await roomsNeverDestroyed()).get(obj);
+  if (role) return `${obj.key} is ${role}: point that setting to another object before deleting it.`;
+  if (obj.account && !override) return `${obj.key} is controlled by the account ${obj.account.key}: tick "delete anyway" to delete it.`;
+  return null;
+}
+
+/** Mount the object pages on the admin router. */
+export function mountObjectAdmin(router: Router, ctx: WebContext): void {
+  const { services } = ctx;
+
+  router.get("/objects", async (req, res) => {
+    const filters = objectFilters(queryValue(req, "q"), queryValue(req, "typeclass", 300), queryValue(req, "location"), queryValue(req, "kind"));
+    const page = await listObjects(services.db, filters, pageRequest(req));
+    const typeclasses = await typeclassesInUse(services.db, "objects");
+    await renderAdmin(ctx, req, res, "objects", { page, pager: pagerView(req, page), filters, typeclasses, kinds: OBJECT_KINDS, section: "objects" });
+  });
+
+  router.get("/objects/:id", async (req, res) => {
+    const actor = actingAccount(ctx, req);
+    const obj = await loadObject(ctx, pathId(req));
+    const contents = await obj.loadContents();
+    const scripts = await obj.scripts.all();
+    await renderAdmin(ctx, req, res, "object", {
+      section: "objects",
+      item: await typedView(obj, actor),
+      objectKind: kindOf(obj),
+      location: refView(obj.location),
+      home: refView(obj.home),
+      destination: refView(obj.destination),
+      playedBy: refView(obj.account),
+      contents: contents.map((o) => refView(o)),
+      scripts: scripts.map((s) => refView(s)),
+    });
+  });
+
+  router.post("/objects/:id/name", changeHandler(ctx, SECTION, (target, actor, req) => rename(target, actor, formField(req, "key", 200))));
+
+  router.post(
+    "/objects/:id/home",
+    changeHandler(ctx, SECTION, async (target, actor, req) => {
+      assertMayEdit(target, actor);
+      const text = formField(req, "home", 20).trim();
+      const obj = target as DefaultObject;
+      if (!text) {
+        obj.home = null;
+        return `${obj.key} has no home now.`;
+      }
+      const id = /^#?(\d{1,15})$/.exec(text);
+      if (!id) throw new AdminRequestError(400, `A home is given as a #dbref, not '${text}'.`);
+      const home = await loadObject(ctx, Number(id[1]));
+      obj.home = home;
+      return `Home of ${obj.key} set to ${home.key}(${home.dbref}).`;
+    }),
+  );
+
+  mountTypedEditRoutes(router, ctx, SECTION, { aliases: true, permissions: true, typeclass: true });
+
+  router.get("/objects/:id/delete", async (req, res) => {
+    const actor = actingAccount(ctx, req);
+    const obj = await loadObject(ctx, pathId(req));
+    const refusal = await deletionRefusal(obj, actor, true);
+    await renderAdmin(ctx, req, res, "confirm-delete", {
+      section: "objects",
+      what: `object ${obj.key} (${obj.dbref})`,
+      action: `/admin/objects/${obj.id}/delete`,
+      back: `/admin/objects/${obj.id}`,
+      refusal,
+      override: obj.account ? `It is the character of ${obj.account.key}. Delete it anyway` : null,
+      notes: ["Exits to and from it are deleted with it; what is inside it is sent home."],
+    });
+  });
+
+  router.post("/objects/:id/delete", async (req, res) => {
+    const actor = actingAccount(ctx, req);
+    const id = pathId(req);
+    const override = formField(req, "override", 10) === "yes";
+    const message = await services.runInUnit(async () => {
+      const obj = await loadObject(ctx, id);
+      const refusal = await deletionRefusal(obj, actor, override);
+      if (refusal) throw new AdminRequestError(403, refusal);
+      const name = `${obj.key}(${obj.dbref})`;
+      await obj.loadContents();
+      if (!(await obj.delete())) throw new AdminRequestError(409, `${name} was not deleted: its atObjectDelete hook refused.`);
+      return `${name} was destroyed.`;
+    });
+    ctx.audit(req, `object #${id}: ${message}`);
+    redirectWithNotice(ctx, req, res, "/admin/objects", message);
+  });
+}
