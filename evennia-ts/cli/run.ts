@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo = processIo, cwd: string 
   const refused = given.filter((option) => option !== "help" && !command.options.includes(option));
   const argError =
     refused.length > 0
-      ? `"${name}" does not take --${refused[0]}.`
+      ? `"${name}" does not take --${refused[0] === "cpuProf" ? "cpu-prof" : refused[0]}.`
       : positionals.length < command.minArgs
         ? `"${name}" needs ${command.synopsis}.`
         : positionals.length > command.maxArgs
