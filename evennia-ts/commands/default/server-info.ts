@@ -141,8 +141,8 @@ Examples:
 /** Latency percentiles as one line (ms), for `server` and `evennia-ts status`. */
 export function describeLatency(latency: { samples: number; p50: number; p90: number; p99: number; max: number }): string {
   if (latency.samples === 0) return "no commands yet";
-  const ms = (v: number): string => `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
-  return `p50 ${ms(latency.p50)}, p90 ${ms(latency.p90)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (last ${latency.samples} commands)`;
+  const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : v.toFixed(0));
+  return `p50/p90/p99/max ${ms(latency.p50)}/${ms(latency.p90)}/${ms(latency.p99)}/${ms(latency.max)} ms (last ${latency.samples})`;
 }
 
 /** `telnet 3, websocket 2`, or `none`. */
