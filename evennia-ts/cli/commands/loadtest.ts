@@ -34,8 +34,9 @@ Options:
   --web-port P        web port; websocket clients use ws://H:P/ws (default: the game's)
   --telnet N          telnet clients (default 5)
   --websocket N       websocket clients (default 5)
-  --duration S        seconds the run lasts, ramp included (default 10)
-  --ramp S            seconds over which the clients connect (default: a quarter of the duration, at most 5)
+  --duration S        seconds measured, once every client has logged in (default 10)
+  --ramp S            seconds over which the clients connect and log in, before that
+                      (default: a quarter of the duration, at most 5)
   --mix SPEC          profiles by weight: "mixed" (default), one name, or name=weight,...
                       profiles: idler, looker, talker, walker, builder, chatter
   --think MS          closed loop: mean think time between answer and next command (default 1000)

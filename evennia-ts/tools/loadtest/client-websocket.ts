@@ -59,7 +59,8 @@ export class WebSocketLoadClient implements ClientTransport {
     if (cmdname !== "text" && cmdname !== "prompt") return;
     const raw = kwargs?.raw_text;
     const text = typeof raw === "string" ? raw : typeof args?.[0] === "string" ? args[0] : "";
-    if (text.length > 0) this.listener.text(plainText(text));
+    // each message is whole lines: end it with a line feed, as telnet text arrives
+    if (text.length > 0) this.listener.text(text.endsWith("\n") ? plainText(text) : `${plainText(text)}\n`);
     if (cmdname === "prompt") this.listener.marker();
   }
 }
