@@ -61,7 +61,7 @@ describe("percentiles", () => {
 });
 
 describe("profiles", () => {
-  const memory = (name = "ltab1"): ClientMemory => ({ name, step: 0, exits: [], made: 0 });
+  const memory = (name = "ltab1"): ClientMemory => ({ name, step: 0, exits: [], made: 0, inFlight: 0 });
 
   it("parses mixes: mixed, one name, weights; and says what is wrong", () => {
     expect(parseProfileMix("mixed")).toEqual(DEFAULT_MIX);
@@ -97,6 +97,9 @@ describe("profiles", () => {
     expect(["look", "home"]).toContain(PROFILES.walker.next(walker, random));
     walker.exits = ["north", "back"];
     expect(["north", "back"]).toContain(PROFILES.walker.next(walker, random));
+    // open loop: while its last move is under way, the exits it saw may be gone
+    walker.inFlight = 1;
+    expect(PROFILES.walker.next(walker, random)).toBe("look");
     // the builder: create, desc, set; every fourth thing is a room with exits there and back
     const builder = memory();
     const lines: string[] = [];

@@ -6,7 +6,8 @@
  *           the end-of-command marker answers; see docs/perf.md "Load testing")
  * - looker  looks around, at itself, its inventory and who is online
  * - talker  says and poses in its room
- * - walker  walks through the exits it sees (back home when there are none)
+ * - walker  walks through the exits it sees (back home when there are none; it looks
+ *           instead while a command of its own is still under way: open loop)
  * - builder creates things, describes them, sets attributes, and now and then digs
  *           a room with exits to and from the current one (so walkers find exits)
  * - chatter talks on the Public channel
@@ -31,6 +32,8 @@ export interface ClientMemory {
   exits: string[];
   /** Things this client's builder made so far. */
   made: number;
+  /** Its commands sent and not answered yet (open loop: more than one may be). */
+  inFlight: number;
 }
 
 /** A profile: how often it acts and what it sends. */
@@ -70,6 +73,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     thinkFactor: 1,
     needsBuilder: false,
     next: (m, random) => {
+      // exits seen before a move still under way may not be there any more: look instead
+      if (m.inFlight > 0) return "look";
       if (m.exits.length === 0) return m.step % 2 === 0 ? "look" : "home";
       return pick(m.exits, random);
     },

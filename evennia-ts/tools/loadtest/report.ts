@@ -39,7 +39,7 @@ export interface LoadReport {
     perSecond: number;
   };
   latencyMs: { firstByte: PercentileSummary; complete: PercentileSummary; login: PercentileSummary };
-  profiles: Record<string, { clients: number; sent: number; answered: number; completeMs: PercentileSummary }>;
+  profiles: Record<string, { clients: number; sent: number; answered: number; refused: number; completeMs: PercentileSummary }>;
   processes: ProcessUsage[];
   generator: GeneratorUsage;
   /** Messages seen (throttle notices, errors, disconnect reasons), with counts. */
@@ -75,7 +75,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
   const profiles: LoadReport["profiles"] = {};
   for (const name of PROFILE_NAMES) {
     const p = stats.profiles.get(name);
-    if (p) profiles[name] = { clients: p.clients, sent: p.sent, answered: p.answered, completeMs: p.complete.summary() };
+    if (p) profiles[name] = { clients: p.clients, sent: p.sent, answered: p.answered, refused: p.refused, completeMs: p.complete.summary() };
   }
   const report: LoadReport = {
     target,
@@ -136,10 +136,13 @@ export function warningsFor(r: LoadReport): string[] {
     );
   }
   if (r.commands.refused > 0) {
-    const building = (r.profiles.builder?.clients ?? 0) > 0;
+    const byProfile = Object.entries(r.profiles)
+      .filter(([, p]) => p.refused > 0)
+      .map(([name, p]) => `${name} ${p.refused}`)
+      .join(", ");
     out.push(
-      `${r.commands.refused} commands were refused as not available or not allowed` +
-        (building ? ` — the builder profile needs the Builder permission: permissionAccountDefault: "Builder" in a test game's settings.` : "."),
+      `${r.commands.refused} commands were refused as not available or not allowed (${byProfile}; see the messages)` +
+        ((r.profiles.builder?.refused ?? 0) > 0 ? `; the builder profile needs the Builder permission: permissionAccountDefault: "Builder" in a test game's settings.` : "."),
     );
   }
   if (r.commands.unanswered > 0) {
@@ -242,8 +245,8 @@ export function formatDocument(doc: LoadTestDocument): string[] {
     lines.push("", "Per profile (game):");
     lines.push(
       ...table([
-        ["profile", "clients", "sent", "answered", "p50 ms", "p99 ms"],
-        ...Object.entries(doc.game.profiles).map(([name, p]) => [name, String(p.clients), String(p.sent), String(p.answered), ms(p.completeMs.p50), ms(p.completeMs.p99)]),
+        ["profile", "clients", "sent", "answered", "refused", "p50 ms", "p99 ms"],
+        ...Object.entries(doc.game.profiles).map(([name, p]) => [name, String(p.clients), String(p.sent), String(p.answered), String(p.refused), ms(p.completeMs.p50), ms(p.completeMs.p99)]),
       ]).map((l) => `  ${l}`),
     );
   }

@@ -31,6 +31,8 @@ export interface ProfileCounts {
   clients: number;
   sent: number;
   answered: number;
+  /** Answers that said the command is not available or not allowed. */
+  refused: number;
   complete: LatencySamples;
 }
 
@@ -67,7 +69,7 @@ export class RunStats {
   profile(name: ProfileName): ProfileCounts {
     let counts = this.profiles.get(name);
     if (!counts) {
-      counts = { clients: 0, sent: 0, answered: 0, complete: new LatencySamples() };
+      counts = { clients: 0, sent: 0, answered: 0, refused: 0, complete: new LatencySamples() };
       this.profiles.set(name, counts);
     }
     return counts;

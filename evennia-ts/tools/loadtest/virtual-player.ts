@@ -58,7 +58,7 @@ export class VirtualPlayer {
 
   constructor(private readonly options: VirtualPlayerOptions) {
     this.profile = PROFILES[options.profile];
-    this.memory = { name: options.name, step: 0, exits: [], made: 0 };
+    this.memory = { name: options.name, step: 0, exits: [], made: 0, inFlight: 0 };
   }
 
   /** Connect and (unless against the baseline) create the account and log in; false when that failed (counted). */
@@ -95,6 +95,7 @@ export class VirtualPlayer {
 
   /** Send the profile's next command; resolves when it is answered or has timed out. */
   act(): Promise<void> {
+    this.memory.inFlight = this.outstanding;
     const line = this.profile.next(this.memory, this.options.random);
     this.memory.step++;
     return this.issue(line);
@@ -174,6 +175,7 @@ export class VirtualPlayer {
     const kind = classifyAnswer(entry.text);
     if (kind !== "ok") {
       stats[kind === "error" ? "errors" : kind === "throttled" ? "throttled" : "refused"]++;
+      if (kind === "refused") stats.profile(this.profile.name).refused++;
       stats.note(entry.text);
     }
     entry.done();
@@ -220,8 +222,10 @@ export class VirtualPlayer {
   private async logIn(): Promise<string | null> {
     const t = this.transport!;
     const { name, password, answerTimeoutMs } = this.options;
-    const timeout = Math.max(answerTimeoutMs, 5_000);
-    const fail = (what: string): string => (this.closed ? `${what} (connection closed: ${this.loose.trim().split("\n").pop() ?? ""})` : what);
+    // a login hashes passwords (scrypt, slow on purpose), many at once on a loaded machine
+    const timeout = Math.max(3 * answerTimeoutMs, 30_000);
+    const fail = (what: string): string =>
+      this.closed ? `${what} (connection closed: ${this.loose.trim().split("\n").pop() ?? ""})` : `${what} within ${timeout / 1000} s`;
     if (!(await this.waitUntil(() => /\bconnect\b/i.test(this.loose), timeout))) return fail("no connection screen");
     this.loose = "";
     const created = /A new account '[^']*' was created/;
