@@ -4,7 +4,7 @@
  * commands), the ratios against the echo baseline, and the table printed at the end.
  */
 import os from "node:os";
-import type { GeneratorUsage } from "./generator-monitor.ts";
+import { SATURATED_CPU_PERCENT, type GeneratorUsage } from "./generator-monitor.ts";
 import type { PercentileSummary } from "./percentiles.ts";
 import type { ProcessUsage } from "./process-stats.ts";
 import { PROFILE_NAMES, type ProfileMix } from "./profiles.ts";
@@ -121,11 +121,24 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
 /** What makes a run's figures less trustworthy. */
 export function warningsFor(r: LoadReport): string[] {
   const out: string[] = [];
-  if (r.generator.saturated) {
+  const g = r.generator;
+  if (g.saturated && g.cpuPercent >= SATURATED_CPU_PERCENT) {
     out.push(
-      `The load generator itself was the bottleneck (CPU ${r.generator.cpuPercent.toFixed(0)}% of a core, event-loop delay p99 ` +
-        `${r.generator.lagP99Ms.toFixed(0)} ms): the latencies include its own delay. Use fewer clients, a longer think time, ` +
+      `The load generator itself was the bottleneck (CPU ${g.cpuPercent.toFixed(0)}% of a core, event-loop delay p99 ` +
+        `${g.lagP99Ms.toFixed(0)} ms): the latencies include its own delay. Use fewer clients, a longer think time, ` +
         `or run it on another machine.`,
+    );
+  } else if (g.saturated) {
+    out.push(
+      `The load generator's event loop was delayed (p99 ${g.lagP99Ms.toFixed(0)} ms) while it used only ${g.cpuPercent.toFixed(0)}% ` +
+        `of a core: the machine is short of CPU for it (other processes), and the latencies include that delay.`,
+    );
+  }
+  const queueFull = r.notes.some((n) => n.text.includes("Too many commands waiting"));
+  if (queueFull) {
+    out.push(
+      `Sessions had more commands waiting than commandQueueLimit allows, and the game dropped some: it did not keep up ` +
+        `with the load (open loop: lower --rate).`,
     );
   }
   if (r.commands.throttled > 0 || r.clients.connectFailures > 0) {
