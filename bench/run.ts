@@ -7,7 +7,9 @@
  * Each database runs in a child process of its own (heap figures stay clean) against a
  * scratch database: a SQLite file under `.tmp/`, or a PostgreSQL database
  * `evbench_<random>` created through the maintenance URL; both are removed afterwards.
- * Prints a table per database and writes the results to `bench/results/latest.json`.
+ * Then the command-handler benchmark, and `evennia-ts loadtest --baseline` against a
+ * real game (bench/loadtest-bench.ts). Prints a table per database and writes the
+ * results to `bench/results/latest.json`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import pg from "pg";
 import type { Dialect } from "../evennia-ts/db/database.ts";
 import { formatCommandBench, runCommandBench, type CommandBenchResult } from "./command-bench.ts";
 import { runDataLayerBench, type DialectResult } from "./data-layer-bench.ts";
+import { runLoadTestBench, type LoadTestBenchResult } from "./loadtest-bench.ts";
 import { progress } from "./measure.ts";
 import { checkTargets, formatRun, TARGETS, type TargetCheck } from "./report.ts";
 
@@ -56,6 +59,8 @@ interface BenchReport {
   checks: TargetCheck[];
   /** Commands per second through the full handler (issue 12). */
   commands?: CommandBenchResult;
+  /** `evennia-ts loadtest` against a real game, with its echo baseline (issue 16). */
+  loadtest?: LoadTestBenchResult;
 }
 
 let currentChild: ChildProcess | null = null;
@@ -148,6 +153,10 @@ async function main(): Promise<number> {
   progress("commands: look and say through the command handler");
   report.commands = await runCommandBench({ quick: args.quick });
   console.log(`\n${formatCommandBench(report.commands)}\n`);
+
+  progress("loadtest: a real game and the echo baseline (evennia-ts loadtest --baseline)");
+  report.loadtest = await runLoadTestBench({ quick: args.quick });
+  if ("failed" in report.loadtest) console.log(`\nloadtest did not run: ${report.loadtest.failed}\n`);
 
   console.log("Targets (issue 4 point 10):");
   for (const c of report.checks) console.log(`  ${c.pass ? "PASS" : "MISS"}  [${c.dialect}] ${c.target}: ${c.measured}`);

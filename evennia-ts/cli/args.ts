@@ -17,6 +17,8 @@ export interface CliOptions {
   retainers?: string;
   /** `--framework SPEC`: `init` makes the game depend on the framework by this npm spec. */
   framework?: string;
+  /** `--cpu-prof DIR`: `start` runs the portal and the server with node's CPU profiler, writing into DIR. */
+  cpuProf?: string;
 }
 
 /** Names of the options in {@link CliOptions}. */
@@ -51,13 +53,16 @@ export function parseCliArgs(argv: string[]): ParseResult {
         flush: { type: "boolean" },
         retainers: { type: "string" },
         framework: { type: "string" },
+        "cpu-prof": { type: "string" },
       },
     });
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
   const { values, positionals } = parsed;
-  const given = (Object.keys(values) as CliOptionName[]).filter((k) => values[k] !== undefined);
+  const given = Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => (k === "cpu-prof" ? "cpuProf" : k) as CliOptionName);
   return {
     ok: true,
     args: {
@@ -70,6 +75,7 @@ export function parseCliArgs(argv: string[]): ParseResult {
         flush: values.flush ?? false,
         retainers: values.retainers,
         framework: values.framework,
+        cpuProf: values["cpu-prof"],
       },
       given,
     },

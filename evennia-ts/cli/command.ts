@@ -13,6 +13,8 @@ export interface CliContext {
   options: CliOptions;
   /** The directory relative paths are resolved from. */
   cwd: string;
+  /** For a command with {@link CliCommand.ownArguments}: every word after its name, unparsed. */
+  argv?: string[];
 }
 
 /** One `evennia-ts <name>` command. */
@@ -28,6 +30,8 @@ export interface CliCommand {
   /** Number of positional arguments accepted. */
   minArgs: number;
   maxArgs: number;
+  /** It parses its own options (given as `argv`): the launcher's parser is skipped. */
+  ownArguments?: boolean;
   /** Run it; resolves to the process exit code. */
   run(ctx: CliContext): Promise<number>;
 }

@@ -20,11 +20,14 @@ export interface SpawnPortalOptions {
   entry?: string;
   /** More arguments after `--game <dir>`. */
   args?: string[];
+  /** Options for node itself (before the entry point), e.g. the CPU profiler's. */
+  nodeArgs?: string[];
 }
 
 /** Start the portal for `gameDir` (`start` runs it under {@link spawnSupervisedPortal}). */
 export function spawnPortal(options: SpawnPortalOptions): ChildProcess {
-  return spawn(process.execPath, tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir, ...(options.args ?? [])]), {
+  const args = tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir, ...(options.args ?? [])]);
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
     cwd: options.gameDir,
     stdio: options.stdio,
     detached: options.detached,

@@ -17,6 +17,7 @@ import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
+import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs } from "../utils/node-command.ts";
 import { argValue } from "../utils/process-args.ts";
 import { gamePaths, portalEntry } from "./paths.ts";
 import { exitCodeOf, spawnPortal } from "./portal-process.ts";
@@ -40,7 +41,8 @@ function relay(message: unknown): void {
 }
 
 function startPortal(): void {
-  const portal = spawnPortal({ gameDir, stdio: ["ignore", "inherit", "inherit", "ipc"], detached: false, entry });
+  const nodeArgs = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "portal");
+  const portal = spawnPortal({ gameDir, stdio: ["ignore", "inherit", "inherit", "ipc"], detached: false, entry, nodeArgs });
   child = portal;
   portal.on("message", relay);
   portal.on("error", (err) => {

@@ -4,6 +4,7 @@
  */
 import { describeError, isEvenniaError } from "../utils/errors.ts";
 import { parseCliArgs } from "./args.ts";
+import type { CliCommand, CliContext } from "./command.ts";
 import { cliCommands } from "./commands/index.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { commandUsageText, usageText } from "./usage.ts";
@@ -13,6 +14,11 @@ export const EXIT_USAGE = 2;
 
 /** Run the command line `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo = processIo, cwd: string = process.cwd()): Promise<number> {
+  const own = cliCommands.find((c) => c.ownArguments === true && c.name === argv[0]);
+  if (own !== undefined) {
+    const options = { foreground: false, help: false, flush: false };
+    return runCommand(own, { io, positionals: [], options, cwd, argv: argv.slice(1) }, io);
+  }
   const parsed = parseCliArgs(argv);
   if (!parsed.ok) {
     io.err(`Error: ${parsed.error}`);
@@ -41,7 +47,7 @@ export async function runCli(argv: string[], io: CliIo = processIo, cwd: string 
   const refused = given.filter((option) => option !== "help" && !command.options.includes(option));
   const argError =
     refused.length > 0
-      ? `"${name}" does not take --${refused[0]}.`
+      ? `"${name}" does not take --${refused[0] === "cpuProf" ? "cpu-prof" : refused[0]}.`
       : positionals.length < command.minArgs
         ? `"${name}" needs ${command.synopsis}.`
         : positionals.length > command.maxArgs
@@ -52,9 +58,19 @@ export async function runCli(argv: string[], io: CliIo = processIo, cwd: string 
     io.err(commandUsageText(command));
     return EXIT_USAGE;
   }
+  return runCommand(command, { io, positionals, options, cwd }, io);
+}
+
+/** Run `command`, turning what it throws into a message and exit code 1 (2 for bad input to a command parsing its own options). */
+async function runCommand(command: CliCommand, ctx: CliContext, io: CliIo): Promise<number> {
   try {
-    return await command.run({ io, positionals, options, cwd });
+    return await command.run(ctx);
   } catch (err) {
+    if (command.ownArguments && isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
+      io.err(`Error: ${err.message}`);
+      io.err(`See: npx evennia-ts ${command.name} --help`);
+      return EXIT_USAGE;
+    }
     if (isEvenniaError(err)) {
       io.err(`Error: ${err.message}`);
     } else {

@@ -18,6 +18,7 @@ export function usageText(commands: readonly CliCommand[]): string {
     "  --flush       memory: flush the identity map first",
     "  --retainers X heapdump: report what keeps object X (#id or typeclass) alive",
     "  --framework S init: depend on the framework by npm spec S (default: file: path to a clone, else ^version)",
+    "  --cpu-prof D  start: write CPU profiles of the portal and the server into folder D",
   ];
   return lines.join("\n");
 }

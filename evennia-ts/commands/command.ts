@@ -147,6 +147,8 @@ export interface ServerAdmin {
   firstStartedAt(): Promise<number | null>;
   /** Commands run: the total since this server started and the rate over the last minute. */
   commandRate(): { total: number; perSecond: number; windowSeconds: number };
+  /** Latency of the most recent commands (ms, from the line reaching the server to its commit): p50, p90, p99, max. */
+  commandLatency(): { samples: number; p50: number; p90: number; p99: number; max: number };
   /** The server's services. */
   listServices(): ServiceRow[];
   /** Start or stop a service by name: resolves with what happened, to tell the admin. */

@@ -165,17 +165,26 @@ export class CommandHandler {
 
   /**
    * After each command, the account's prompt (`DefaultAccount.getPrompt`), if it
-   * has one and no question is waiting for an answer.
+   * has one and no question is waiting for an answer. A session with the client
+   * option `commandend` on gets an empty prompt when there is no other, logged in
+   * or not: telnet ends it with EOR or GA, the webclient gets a `prompt` message,
+   * so a client (or the load tester) knows each command's output is complete.
    */
   private sendPrompt(session: CommandSession): void {
     const account = session.account;
-    if (!account || hasPendingInput(session)) return;
+    const marker = session.clientOptions.commandend === true;
+    if (!account || hasPendingInput(session)) {
+      if (marker) session.msg({ prompt: "" });
+      return;
+    }
+    let prompt: string | null = null;
     try {
-      const prompt = account.getPrompt(session as unknown as Session);
-      if (prompt) session.msg({ prompt });
+      prompt = account.getPrompt(session as unknown as Session);
     } catch (err) {
       log.error(`getPrompt of ${account.key} failed`, err);
     }
+    if (prompt) session.msg({ prompt });
+    else if (marker) session.msg({ prompt: "" });
   }
 
   /**

@@ -11,7 +11,7 @@ import { appendFileSync, closeSync, createWriteStream, openSync, type WriteStrea
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { tsxNodeArgs } from "../utils/node-command.ts";
+import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs, tsxNodeArgs } from "../utils/node-command.ts";
 import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
 
 const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "server", "main.ts");
@@ -38,7 +38,8 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
     // survive the portal; raw stderr (a fatal V8 error ...) goes to the file directly too
     const logFd = openSync(options.logFile, "a");
     // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
-    const child = spawn(process.execPath, ["--expose-gc", ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
+    const profile = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "server");
+    const child = spawn(process.execPath, ["--expose-gc", ...profile, ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
       env: {
         ...process.env,

@@ -47,3 +47,50 @@ export class CommandRateCounter {
     this.currentSecond = second;
   }
 }
+
+/** Percentiles of recent command latencies, in milliseconds. */
+export interface LatencySummary {
+  /** Commands the figures are taken over (the most recent, at most the recorder's capacity). */
+  samples: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * How long the last commands took, from the line reaching the server to its unit
+ * of work committed (output handed to the portal). A fixed ring of the most recent
+ * `capacity` latencies: recording writes one number and allocates nothing; the
+ * percentiles are worked out (sorting a copy) only when asked for.
+ */
+export class CommandLatencyRecorder {
+  private readonly ring: Float64Array;
+  private next = 0;
+  private filled = 0;
+
+  constructor(
+    /** How many recent commands the percentiles cover. */
+    readonly capacity = 2048,
+  ) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    this.ring = new Float64Array(capacity);
+  }
+
+  /** Record one command that took `ms` milliseconds (negative or non-finite values are ignored). */
+  record(ms: number): void {
+    if (!(ms >= 0) || ms === Infinity) return;
+    this.ring[this.next] = ms;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    if (this.filled < this.capacity) this.filled++;
+  }
+
+  /** p50, p90, p99 and max over the recorded window (all 0 when nothing was recorded). */
+  summary(): LatencySummary {
+    const n = this.filled;
+    if (n === 0) return { samples: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const sorted = this.ring.slice(0, n).sort();
+    const at = (q: number): number => sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]!;
+    return { samples: n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1]! };
+  }
+}

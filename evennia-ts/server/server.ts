@@ -42,7 +42,8 @@ import { AccountCreationThrottle } from "./account-creation-throttle.ts";
 import { createThrottles, throttleServices } from "./throttle-services.ts";
 import { ServerConfig } from "./server-config.ts";
 import { BANNED_MESSAGE, BanList } from "./bans.ts";
-import { CommandRateCounter } from "./command-stats.ts";
+import { CommandLatencyRecorder, CommandRateCounter } from "./command-stats.ts";
+import { collectLiveStats, type LiveStats } from "./live-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
@@ -87,6 +88,8 @@ export class Server {
   private bans!: BanList;
   /** Commands run, for the `server` command. */
   readonly commandRate = new CommandRateCounter();
+  /** How long the recent commands took (line in to commit), for `server` and `evennia-ts status`. */
+  readonly commandLatency = new CommandLatencyRecorder();
   /** The services `service` lists (set up by {@link init}). */
   readonly serviceRegistry = new ServiceRegistry();
   /** When this server process started. */
@@ -164,7 +167,7 @@ export class Server {
     );
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
-    this.memory = await startMemoryServices(this.store, this.settings);
+    this.memory = await startMemoryServices(this.store, this.settings, { stats: () => this.liveStats() });
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
     // background work and the stall watchdog (issue 14, docs/background-work.md)
     configureBackgroundWork({ poolSize: this.settings.workerPoolSize, taskTimeoutMs: this.settings.backgroundTaskTimeout * 1000 });
@@ -301,6 +304,24 @@ export class Server {
   }
 
   /** Logged-in and unlogged sessions. */
+  /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`). */
+  liveStats(): LiveStats {
+    return collectLiveStats({
+      commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
+      commandLatency: () => this.commandLatency.summary(),
+      sessions: () => this.allSessions(),
+      identityMapTotals: () => {
+        const totals = { live: 0, pinned: 0, strong: 0 };
+        for (const kind of Object.values(this.store.stats())) {
+          totals.live += kind.live;
+          totals.pinned += kind.pinned;
+          totals.strong += kind.strong;
+        }
+        return totals;
+      },
+    });
+  }
+
   allSessions(): ServerSession[] {
     return this.sessions?.all() ?? [];
   }
@@ -490,7 +511,9 @@ export class Server {
     if (cmdname === "text") {
       this.commandRate.record();
       const line = typeof args[0] === "string" ? args[0] : String(args[0] ?? "");
+      const startedAt = performance.now();
       await this.commands.execute(session, line);
+      this.commandLatency.record(performance.now() - startedAt);
       return;
     }
     const fn = findInputFunc(cmdname);
@@ -548,6 +571,7 @@ export class Server {
         startedAt: this.startedAt,
         firstStartedAt: () => firstStartTime(this.config),
         commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
+        commandLatency: () => this.commandLatency.summary(),
         listServices: () => this.serviceRegistry.list(),
         controlService: (name, action) => this.serviceRegistry.control(name, action),
       },

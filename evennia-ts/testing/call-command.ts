@@ -19,7 +19,7 @@ import { stripMarkup } from "../portal/text/render.ts";
 import { defaultConnectionScreen } from "../server/connection-screen.ts";
 import { createThrottles, throttleServices } from "../server/throttle-services.ts";
 import { BanList } from "../server/bans.ts";
-import { CommandRateCounter } from "../server/command-stats.ts";
+import { CommandLatencyRecorder, CommandRateCounter } from "../server/command-stats.ts";
 import { firstStartTime } from "../server/server-clock.ts";
 import { ServerConfig } from "../server/server-config.ts";
 import { ServiceRegistry } from "../server/service-registry.ts";
@@ -96,6 +96,7 @@ export function worldServices(world: TestWorld): CommandServices {
 const handlers = new WeakMap<TestWorld, CommandHandler>();
 const serverAdmins = new WeakMap<TestWorld, CommandServices["server"]>();
 const commandRates = new WeakMap<TestWorld, CommandRateCounter>();
+const commandLatencies = new WeakMap<TestWorld, CommandLatencyRecorder>();
 
 /** The world's command handler (made on first use), with the default cmdsets and {@link worldServices}. */
 export function worldCommandHandler(world: TestWorld): CommandHandler {
@@ -120,6 +121,16 @@ function worldCommandRate(world: TestWorld): CommandRateCounter {
     commandRates.set(world, rate);
   }
   return rate;
+}
+
+/** The test world's command latencies: {@link callCommand} records how long each command it runs took. */
+function worldCommandLatency(world: TestWorld): CommandLatencyRecorder {
+  let latency = commandLatencies.get(world);
+  if (!latency) {
+    latency = new CommandLatencyRecorder();
+    commandLatencies.set(world, latency);
+  }
+  return latency;
 }
 
 /**
@@ -147,6 +158,7 @@ function worldServerAdmin(world: TestWorld): CommandServices["server"] {
     startedAt,
     firstStartedAt: () => firstStartTime(config),
     commandRate: () => ({ total: rate.total, perSecond: rate.perSecond(), windowSeconds: rate.windowSeconds }),
+    commandLatency: () => worldCommandLatency(world).summary(),
     listServices: () => registry.list(),
     controlService: (name, action) => registry.control(name, action),
   };
@@ -184,6 +196,7 @@ export async function callCommand(
   cmd.cmdset = cmdset;
   cmd.services = worldServices(world);
   worldCommandRate(world).record();
+  const startedAt = performance.now();
 
   // receivers without sessions are listened to on their msg(); everything else at its sessions
   const listened = new Map<Receiver, OobMessage[]>();
@@ -224,6 +237,7 @@ export async function callCommand(
     }
   } finally {
     for (const undo of restore) undo();
+    worldCommandLatency(world).record(performance.now() - startedAt);
   }
 
   const messages = new Map<Receiver, OobMessage[]>();

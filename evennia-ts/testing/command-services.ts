@@ -32,6 +32,7 @@ export function testServices(settings: Partial<CommandServices["settings"]> = {}
       startedAt: Date.now(),
       firstStartedAt: async () => null,
       commandRate: () => ({ total: 0, perSecond: 0, windowSeconds: 60 }),
+      commandLatency: () => ({ samples: 0, p50: 0, p90: 0, p99: 0, max: 0 }),
       listServices: () => [],
       controlService: async (name) => `No service '${name}' (test services run none).`,
     },

@@ -24,3 +24,23 @@ export function tsxLoaderUrl(): string {
 export function tsxNodeArgs(entry: string, args: string[]): string[] {
   return ["--import", tsxLoaderUrl(), entry, ...args];
 }
+
+/**
+ * The environment variable `evennia-ts start --cpu-prof DIR` sets: the portal and
+ * each server it starts then run with node's CPU profiler, writing into DIR.
+ */
+export const CPU_PROFILE_DIR_ENV = "EVENNIA_CPU_PROF_DIR";
+
+/**
+ * Node options that profile a process's CPU until it exits, writing
+ * `<role>-<time>-<n>.cpuprofile` into `dir` (open it in Chrome DevTools or
+ * speedscope); none when `dir` is empty or undefined. The profile is written when
+ * the process exits normally (a stop or reload), not when it is killed.
+ */
+export function cpuProfileNodeArgs(dir: string | undefined, role: string): string[] {
+  if (!dir) return [];
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+  return ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-name", `${role}-${stamp}-${++profileCount}.cpuprofile`];
+}
+
+let profileCount = 0;

@@ -15,6 +15,13 @@ describe("parseCliArgs", () => {
     });
   });
 
+  it("takes --cpu-prof DIR as cpuProf", () => {
+    const result = parseCliArgs(["start", "--cpu-prof", "profiles"]);
+    expect(result.ok && result.args.options.cpuProf).toBe("profiles");
+    expect(result.ok && result.args.given).toEqual(["cpuProf"]);
+    expect(parseCliArgs(["start", "--cpu-prof"]).ok).toBe(false);
+  });
+
   it("keeps positionals after the command", () => {
     const result = parseCliArgs(["init", "mygame"]);
     expect(result.ok && result.args.positionals).toEqual(["mygame"]);

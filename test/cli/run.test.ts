@@ -23,6 +23,26 @@ describe("runCli", () => {
     }
   });
 
+  it("refuses --cpu-prof on a command other than start, by its name", async () => {
+    const { code, io } = await run(["stop", "--cpu-prof", "x"]);
+    expect(code).toBe(2);
+    expect(io.stderr.join("\n")).toContain('"stop" does not take --cpu-prof.');
+  });
+
+  it("loadtest parses its own options: --help, bad values (exit 2), no game to test (exit 1)", async () => {
+    const help = await run(["loadtest", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.io.stdout.join("\n")).toContain("--baseline-only");
+    const bad = await run(["loadtest", "--telnet", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.io.stderr.join("\n")).toContain("Error: --telnet must be a number");
+    const unknown = await run(["loadtest", "--frobnicate"]);
+    expect(unknown.code).toBe(2);
+    const noGame = await run(["loadtest", "--duration", "1"]);
+    expect(noGame.code).toBe(1);
+    expect(noGame.io.stderr.join("\n")).toMatch(/is not a game folder: give --game DIR, or --telnet-port\/--web-port/);
+  });
+
   it("prints usage on --help and exits 0", async () => {
     const { code, io } = await run(["--help"]);
     expect(code).toBe(0);

@@ -6,6 +6,7 @@ import { certCommand } from "./cert.ts";
 import { demoCommand } from "./demo.ts";
 import { heapdumpCommand } from "./heapdump.ts";
 import { initCommand } from "./init.ts";
+import { loadtestCommand } from "./loadtest.ts";
 import { memoryCommand } from "./memory.ts";
 import { migrateCommand } from "./migrate.ts";
 import { reloadCommand } from "./reload.ts";
@@ -25,6 +26,7 @@ export const cliCommands: readonly CliCommand[] = [
   migrateCommand,
   memoryCommand,
   heapdumpCommand,
+  loadtestCommand,
   certCommand,
   demoCommand,
 ];

@@ -1,9 +1,12 @@
 /**
- * `evennia-ts start [--foreground]`: run the game's portal (which starts the server),
- * as a daemon by default or attached to the terminal.
+ * `evennia-ts start [--foreground] [--cpu-prof DIR]`: run the game's portal (which
+ * starts the server), as a daemon by default or attached to the terminal, optionally
+ * with node's CPU profiler on both.
  */
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
+import path from "node:path";
+import { CPU_PROFILE_DIR_ENV } from "../../utils/node-command.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import { formatAddresses } from "../addresses.ts";
 import type { CliCommand } from "../command.ts";
@@ -31,6 +34,11 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** The portal entry point to run (default: the real portal; tests pass stand-ins). */
   portalEntry?: string;
+  /**
+   * Write CPU profiles of the portal and of each server it starts into this folder
+   * (node's `--cpu-prof`); each is written when its process exits normally (stop, reload).
+   */
+  cpuProfileDir?: string;
 }
 
 /** Start the game in `gameDir`; resolves to the exit code. */
@@ -43,6 +51,13 @@ export async function startGame(options: StartOptions): Promise<number> {
     throw new EvenniaError("EV_ERR_ALREADY_RUNNING", `the game in ${gameDir} is already running (portal pid ${running}).`);
   }
   mkdirSync(paths.logsDir, { recursive: true });
+  if (options.cpuProfileDir !== undefined) {
+    const dir = path.resolve(options.cpuProfileDir);
+    mkdirSync(dir, { recursive: true });
+    // the supervisor passes it to the portal's node options, the portal to each server's
+    process.env[CPU_PROFILE_DIR_ENV] = dir;
+    io.out(`CPU profiles of the portal and the server go to ${dir} (written when each process stops or reloads).`);
+  }
   return options.foreground
     ? startForeground(paths, io, options.portalEntry)
     : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, options.portalEntry);
@@ -148,11 +163,11 @@ function startForeground(paths: GamePaths, io: CliIo, entry?: string): Promise<n
 /** The `start` command. */
 export const startCommand: CliCommand = {
   name: "start",
-  synopsis: "[--foreground]",
-  summary: "start the game as a daemon (--foreground: attached to the terminal, Ctrl-C stops it)",
-  options: ["game", "foreground"],
+  synopsis: "[--foreground] [--cpu-prof DIR]",
+  summary: "start the game as a daemon (--foreground: attached to the terminal, Ctrl-C stops it; --cpu-prof DIR: CPU profiles of portal and server)",
+  options: ["game", "foreground", "cpuProf"],
   minArgs: 0,
   maxArgs: 0,
   run: ({ io, options, cwd }) =>
-    startGame({ gameDir: resolveGameDir(options.game, cwd), foreground: options.foreground, io }),
+    startGame({ gameDir: resolveGameDir(options.game, cwd), foreground: options.foreground, io, cpuProfileDir: options.cpuProf }),
 };

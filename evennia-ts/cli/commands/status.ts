@@ -1,13 +1,18 @@
 /**
  * `evennia-ts status`: whether the portal and server run, with the state and ports
- * from the portal's status file.
+ * from the portal's status file, and the server's live figures from its control socket.
  */
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
 import { gamePaths } from "../paths.ts";
 import { describeStale, inspectPidFile, type PidFileState } from "../pid-files.ts";
+import { existsSync } from "node:fs";
+import { sendControlRequest } from "../../server/control/control-client.ts";
+import { controlSocketPath } from "../../server/control/control-paths.ts";
 import { readGameCodeFile } from "../../server/game-code-file.ts";
+import { formatLiveStats, type LiveStats } from "../../server/live-stats.ts";
+import { describeError } from "../../utils/errors.ts";
 import { readStatusFile } from "../status-file.ts";
 
 function describeProcess(name: string, state: PidFileState, file: string): string {
@@ -65,13 +70,36 @@ export function showStatus(gameDir: string, io: CliIo): number {
   return 0;
 }
 
+/**
+ * Print the running server's live figures (commands per second, command latency,
+ * sessions per protocol, heap, identity map), asked over its control socket; a
+ * server that does not answer within `timeoutMs` is said to, and is not an error.
+ */
+export async function showLiveStats(gameDir: string, io: CliIo, timeoutMs = 3_000): Promise<void> {
+  const socket = controlSocketPath(gameDir);
+  if (!existsSync(socket)) return; // no control channel (controlSocket: false, or the server is not up)
+  let stats: LiveStats;
+  try {
+    stats = (await sendControlRequest(socket, "stats", {}, { timeoutMs })) as LiveStats;
+  } catch (err) {
+    io.out(`Live figures: not available (${describeError(err)})`);
+    return;
+  }
+  for (const line of formatLiveStats(stats)) io.out(line);
+}
+
 /** The `status` command. */
 export const statusCommand: CliCommand = {
   name: "status",
   synopsis: "",
-  summary: "show whether the portal and server are running, their state, ports and game modules",
+  summary: "show whether the portal and server run, their state, ports, game modules and live figures (commands/s, latency, sessions)",
   options: ["game"],
   minArgs: 0,
   maxArgs: 0,
-  run: async ({ io, options, cwd }) => showStatus(resolveGameDir(options.game, cwd), io),
+  run: async ({ io, options, cwd }) => {
+    const gameDir = resolveGameDir(options.game, cwd);
+    const code = showStatus(gameDir, io);
+    if (inspectPidFile(gamePaths(gameDir).serverPid).kind === "alive") await showLiveStats(gameDir, io);
+    return code;
+  },
 };

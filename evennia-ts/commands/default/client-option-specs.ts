@@ -61,6 +61,7 @@ export const CLIENT_OPTION_SPECS: ReadonlyMap<string, ClientOptionSpec> = new Ma
     flag("RAW", "send text as written, markup not interpreted"),
     flag("MXP", "MXP links (when the client negotiated MXP)"),
     flag("NOGOAHEAD", "no telnet GA after prompts"),
+    flag("COMMANDEND", "an empty prompt (telnet EOR/GA) after each command's output, for clients and tools that wait for it"),
     flag("AUTORESIZE", "follow the window size the client reports"),
     { name: "ENCODING", key: "encoding", description: "text encoding of the connection", parse: parseEncoding },
     { name: "SCREENWIDTH", key: "screenwidth", description: "width text is laid out for", parse: parseSize(20, 400) },

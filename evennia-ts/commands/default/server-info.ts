@@ -138,6 +138,20 @@ Examples:
   }
 }
 
+/** Latency percentiles as one line (ms), for `server` and `evennia-ts status`. */
+export function describeLatency(latency: { samples: number; p50: number; p90: number; p99: number; max: number }): string {
+  if (latency.samples === 0) return "no commands yet";
+  const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v < 1000 ? v.toFixed(1) : v.toFixed(0));
+  return `p50/p90/p99/max ${ms(latency.p50)}/${ms(latency.p90)}/${ms(latency.p99)}/${ms(latency.max)} ms (last ${latency.samples})`;
+}
+
+/** `telnet 3, websocket 2`, or `none`. */
+function sessionsByProtocol(sessions: readonly { protocolKey: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const s of sessions) counts.set(s.protocolKey, (counts.get(s.protocolKey) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `${name} ${n}`).join(", ") || "none";
+}
+
 /** `server[/mem|/flushmem]`: load, memory and the object cache. */
 export class CmdServerLoad extends MuxCommand {
   override key = "server";
@@ -157,7 +171,9 @@ Switches:
   flushmem - empty the object cache and show the figures before and after
 
 Shows the process (id, uptime, system load), its memory (resident set, heap),
-the commands it runs per second, the connected sessions, and the object cache
+the commands it runs per second and how long they take (percentiles over the
+last commands, from the line reaching the server to its changes saved), the
+connected sessions per protocol, and the object cache
 (the identity map): how many objects are in memory, by typeclass. Flushing the
 cache lets go of every cached object nothing holds on to (puppets, objects with
 non-persistent data and running scripts stay); the heap shrinks at the next
@@ -209,7 +225,8 @@ Examples:
     load.addRow("External memory", formatBytes(heap.external));
     load.addRow("CPU time used", `${(cpu.user / 1e6).toFixed(2)}s user, ${(cpu.system / 1e6).toFixed(2)}s system`);
     load.addRow("Commands", `${rate.perSecond.toFixed(2)} per second (last ${rate.windowSeconds} s), ${rate.total} since start`);
-    load.addRow("Sessions", `${sessions.length} connected, ${loggedIn} logged in`);
+    load.addRow("Command latency", describeLatency(this.services.server.commandLatency()));
+    load.addRow("Sessions", `${sessions.length} connected (${sessionsByProtocol(sessions)}), ${loggedIn} logged in`);
 
     const cache = new EvTable(["entity name", "number", "idmapper %"], { maxwidth: this.clientWidth() });
     const rows: [string, number][] = [];

@@ -9,7 +9,7 @@ import type { HeapWatcher } from "../../db/identity-map.ts";
 import type { Store } from "../../typeclasses/store.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { controlSocketPath } from "../control/control-paths.ts";
-import { ControlServer } from "../control/control-server.ts";
+import { ControlServer, type ControlHandler } from "../control/control-server.ts";
 import { memoryControlHandlers } from "./memory-control.ts";
 import { startStoreHeapWatcher } from "./store-heap-watcher.ts";
 
@@ -29,13 +29,16 @@ export interface MemoryServices {
   stop(): Promise<void>;
 }
 
-/** Start the heap watcher and the control channel for `store`. */
-export async function startMemoryServices(store: Store, settings: Settings): Promise<MemoryServices> {
+/**
+ * Start the heap watcher and the control channel for `store`; `moreHandlers` are
+ * served on the channel beside the memory commands (the server's `stats`).
+ */
+export async function startMemoryServices(store: Store, settings: Settings, moreHandlers: Record<string, ControlHandler> = {}): Promise<MemoryServices> {
   const heapWatcher = startStoreHeapWatcher(store, settings);
   const socketPath = controlSocketPath(settings.gameDir);
   const listen = async (): Promise<ControlServer | null> => {
     try {
-      return await ControlServer.start({ socketPath, handlers: memoryControlHandlers(store, settings) });
+      return await ControlServer.start({ socketPath, handlers: { ...memoryControlHandlers(store, settings), ...moreHandlers } });
     } catch (err) {
       log.error(`control channel not available: cannot listen on ${socketPath}`, err);
       return null;

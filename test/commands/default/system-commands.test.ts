@@ -8,7 +8,7 @@ import { CmdAccounts } from "../../../evennia-ts/commands/default/accounts-list.
 import { CmdPy } from "../../../evennia-ts/commands/default/py.ts";
 import { CmdAbout, CmdServerLoad, CmdTime, formatDuration } from "../../../evennia-ts/commands/default/server-info.ts";
 import { CmdService } from "../../../evennia-ts/commands/default/service.ts";
-import { CommandRateCounter } from "../../../evennia-ts/server/command-stats.ts";
+import { CommandLatencyRecorder, CommandRateCounter } from "../../../evennia-ts/server/command-stats.ts";
 import { recordFirstStart } from "../../../evennia-ts/server/server-clock.ts";
 import { ServerConfig } from "../../../evennia-ts/server/server-config.ts";
 import { callCommand, describeWithWorld, worldCommandHandler, type TestWorld } from "../../../evennia-ts/testing/index.ts";
@@ -188,11 +188,14 @@ describeWithWorld("system commands", (w) => {
     expect(out.text).toMatch(/Memory usage \(RSS\)\s*\|\s*[\d.]+ MiB/);
     expect(out.text).toMatch(/Heap used\s*\|/);
     expect(out.text).toMatch(/Commands\s*\|\s*[\d.]+ per second \(last 60 s\), 1 since start/);
-    expect(out.text).toMatch(/Sessions\s*\|\s*2 connected, 2 logged in/);
+    expect(out.text).toMatch(/Sessions\s*\|\s*2 connected \(\S+ 2\), 2 logged in/);
+    // the latency of a command is recorded when it ends: none yet while the first runs
+    expect(out.text).toMatch(/Command latency\s*\|\s*no commands yet/);
     expect(out.text).toMatch(/Entity idmapper cache: \d+ items/);
     expect(out.text).toMatch(new RegExp(`${world.char1.typeclassPath.replace(/\./g, "\\.")}\\s*\\|\\s*2\\s*\\|`));
     const again = await callCommand(world, CmdServerLoad, "");
     expect(again.text).toMatch(/, 2 since start/);
+    expect(again.text).toMatch(/Command latency\s*\|\s*p50\/p90\/p99\/max [\d.]+\/[\d.]+\/[\d.]+\/[\d.]+ ms \(last 1\)/);
   });
 
   it("server/mem shows one line; server/flushmem empties the cache and shows before and after", async () => {
@@ -203,6 +206,29 @@ describeWithWorld("system commands", (w) => {
     // puppets are pinned: they stay
     expect(await getById(world.char1.id)).toBe(world.char1);
     await callCommand(world, CmdServerLoad, "now", "Usage: server[/mem|/flushmem]");
+  });
+});
+
+describe("CommandLatencyRecorder", () => {
+  it("gives percentiles over the most recent commands only, and nothing before the first", () => {
+    const latency = new CommandLatencyRecorder(100);
+    expect(latency.summary()).toEqual({ samples: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+    for (let i = 1; i <= 100; i++) latency.record(i);
+    expect(latency.summary()).toEqual({ samples: 100, p50: 50, p90: 90, p99: 99, max: 100 });
+    // 100 more, ten times slower: the ring now holds only these
+    for (let i = 1; i <= 100; i++) latency.record(i * 10);
+    expect(latency.summary()).toEqual({ samples: 100, p50: 500, p90: 900, p99: 990, max: 1000 });
+  });
+
+  it("ignores values that are not latencies and refuses a capacity that is not one", () => {
+    const latency = new CommandLatencyRecorder(4);
+    latency.record(-1);
+    latency.record(Number.NaN);
+    latency.record(Infinity);
+    latency.record(2);
+    expect(latency.summary()).toEqual({ samples: 1, p50: 2, p90: 2, p99: 2, max: 2 });
+    expect(() => new CommandLatencyRecorder(0)).toThrow(RangeError);
+    expect(() => new CommandLatencyRecorder(1.5)).toThrow(RangeError);
   });
 });
 
@@ -271,7 +297,9 @@ describe("system commands on a running server", () => {
     // the typed lines so far (create, connect, 4 service, 1 server ...) were counted by the server
     const total = Number(/per second \(last 60 s\), (\d+) since start/.exec(load)?.[1]);
     expect(total).toBeGreaterThanOrEqual(7);
-    expect(load).toMatch(/Sessions\s*\|\s*1 connected, 1 logged in/);
+    expect(load).toMatch(/Sessions\s*\|\s*1 connected \(telnet 1\), 1 logged in/);
+    // the commands before this one were timed, on the server
+    expect(load).toMatch(/Command latency\s*\|\s*p50\/p90\/p99\/max [\d./]+ ms \(last \d+\)/);
 
     anna.send("time");
     const time = await anna.waitFor(/Current time[^\n]*\n/);

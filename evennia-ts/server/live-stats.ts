@@ -1,0 +1,71 @@
+/**
+ * The running server's live figures — commands per second, command latency
+ * percentiles, sessions per protocol, heap and identity-map counts — as one JSON
+ * value. The control channel answers `stats` with it (so `evennia-ts status`, a
+ * separate process, can show them), and it is formatted here for that command.
+ */
+import { describeLatency } from "../commands/default/server-info.ts";
+import type { LatencySummary } from "./command-stats.ts";
+
+/** What `stats` answers. */
+export interface LiveStats {
+  pid: number;
+  uptimeSeconds: number;
+  commands: { total: number; perSecond: number; windowSeconds: number };
+  /** Latency of the most recent commands, ms (line in to commit). */
+  latency: LatencySummary;
+  sessions: { connected: number; loggedIn: number; byProtocol: Record<string, number> };
+  heap: { rss: number; heapUsed: number; heapTotal: number };
+  /** Objects in the identity map, all kinds together. */
+  identityMap: { live: number; pinned: number; strong: number };
+}
+
+/** What {@link collectLiveStats} reads the figures from. */
+export interface LiveStatsSources {
+  commandRate(): { total: number; perSecond: number; windowSeconds: number };
+  commandLatency(): LatencySummary;
+  /** Every connected session (logged in or not). */
+  sessions(): readonly { protocolKey: string; loggedIn: boolean }[];
+  /** Identity-map counts, all kinds added up. */
+  identityMapTotals(): { live: number; pinned: number; strong: number };
+}
+
+/** Read the figures now. */
+export function collectLiveStats(sources: LiveStatsSources): LiveStats {
+  const byProtocol: Record<string, number> = {};
+  let loggedIn = 0;
+  const sessions = sources.sessions();
+  for (const s of sessions) {
+    byProtocol[s.protocolKey] = (byProtocol[s.protocolKey] ?? 0) + 1;
+    if (s.loggedIn) loggedIn++;
+  }
+  const usage = process.memoryUsage();
+  return {
+    pid: process.pid,
+    uptimeSeconds: Math.round(process.uptime()),
+    commands: sources.commandRate(),
+    latency: sources.commandLatency(),
+    sessions: { connected: sessions.length, loggedIn, byProtocol },
+    heap: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal },
+    identityMap: sources.identityMapTotals(),
+  };
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+/** The figures as lines for a terminal. */
+export function formatLiveStats(stats: LiveStats): string[] {
+  const protocols = Object.entries(stats.sessions.byProtocol)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `${name} ${n}`)
+    .join(", ");
+  return [
+    `Commands: ${stats.commands.perSecond.toFixed(2)} per second (last ${stats.commands.windowSeconds} s), ${stats.commands.total} since start`,
+    `Command latency: ${describeLatency(stats.latency)}`,
+    `Sessions: ${stats.sessions.connected} connected (${protocols || "none"}), ${stats.sessions.loggedIn} logged in`,
+    `Server memory: RSS ${mib(stats.heap.rss)}, heap ${mib(stats.heap.heapUsed)} of ${mib(stats.heap.heapTotal)}`,
+    `Identity map: ${stats.identityMap.live} objects (${stats.identityMap.pinned} pinned, ${stats.identityMap.strong} kept warm)`,
+  ];
+}

@@ -1,0 +1,179 @@
+/**
+ * Runs a load test: connects the clients and logs them in, spread over the ramp;
+ * once all are in, the measured part begins: each follows its profile — closed loop
+ * (send, wait for the answer, think, again) or open loop (commands sent at random
+ * times at a given total rate, answered or not) — for the run's duration; then it
+ * waits briefly for the answers still due and closes everything. Logins are timed
+ * apart (they hash passwords: slow on purpose) and do not count as commands.
+ */
+import { performance } from "node:perf_hooks";
+import { GeneratorMonitor, type GeneratorUsage } from "./generator-monitor.ts";
+import { ProcessWatcher, type ProcessUsage } from "./process-stats.ts";
+import { assignProfiles, seededRandom, type ProfileMix } from "./profiles.ts";
+import { ProgressBar, type ProgressSink } from "./progress.ts";
+import { RunStats } from "./run-stats.ts";
+import { telnetTransport } from "./client-telnet.ts";
+import { webSocketTransport } from "./client-websocket.ts";
+import type { LoadProtocol } from "./transport.ts";
+import { VirtualPlayer } from "./virtual-player.ts";
+
+/** What to run. */
+export interface LoadTestOptions {
+  /** Host of the game (or of the echo baseline). */
+  host: string;
+  /** Telnet port (needed when there are telnet clients). */
+  telnetPort?: number;
+  /** Web port, whose `/ws` takes the websocket clients. */
+  webPort?: number;
+  telnetClients: number;
+  websocketClients: number;
+  /** Length of the measured part of the run, ms: it starts once every client has logged in. */
+  durationMs: number;
+  /** Clients connect and log in evenly spread over this many ms, before the measured part. */
+  rampMs: number;
+  mix: ProfileMix;
+  /** Closed loop: mean think time between an answer and the next command, ms (times the profile's factor). */
+  thinkMs: number;
+  /** Open loop: commands per second over all clients; closed loop when absent. */
+  rate?: number;
+  /** A command not answered within this many ms counts as unanswered. */
+  answerTimeoutMs: number;
+  /** Create accounts and log in (false against the echo baseline). */
+  login: boolean;
+  /** Seed of the random choices (profiles, think times, words). */
+  seed: number;
+  /** Account names are `<prefix><n>`; make it unique per run (accounts stay in the game). */
+  namePrefix: string;
+  /** Processes to sample, role → pid (`portal`, `server`, `echo`). */
+  pids: Readonly<Record<string, number>>;
+  /** Where to draw the progress bar, or null for none. */
+  progress: ProgressSink | null;
+}
+
+/** What a run measured. */
+export interface LoadTestResult {
+  options: LoadTestOptions;
+  stats: RunStats;
+  /** Wall time of the run, ms (ramp, logins and drain included). */
+  elapsedMs: number;
+  processes: ProcessUsage[];
+  generator: GeneratorUsage;
+}
+
+/** Longest wait for answers still due once the duration is over, ms. */
+const DRAIN_MS = 2_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** Check the options; throws a RangeError naming the first thing wrong. */
+export function checkLoadTestOptions(o: LoadTestOptions): void {
+  const count = (n: number, what: string): void => {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a whole number >= 0, got ${n}`);
+  };
+  count(o.telnetClients, "the number of telnet clients");
+  count(o.websocketClients, "the number of websocket clients");
+  if (o.telnetClients + o.websocketClients === 0) throw new RangeError("there must be at least one client");
+  if (o.telnetClients > 0 && !o.telnetPort) throw new RangeError("telnet clients need a telnet port");
+  if (o.websocketClients > 0 && !o.webPort) throw new RangeError("websocket clients need a web port");
+  if (!(o.durationMs > 0)) throw new RangeError(`the duration must be > 0, got ${o.durationMs} ms`);
+  if (!(o.rampMs >= 0)) throw new RangeError(`the ramp must be >= 0, got ${o.rampMs} ms`);
+  if (!(o.thinkMs >= 0)) throw new RangeError(`the think time must be >= 0, got ${o.thinkMs} ms`);
+  if (o.rate !== undefined && !(o.rate > 0)) throw new RangeError(`the rate must be > 0 commands a second, got ${o.rate}`);
+  if (!(o.answerTimeoutMs > 0)) throw new RangeError(`the answer timeout must be > 0, got ${o.answerTimeoutMs} ms`);
+}
+
+/** Run one load test. */
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResult> {
+  checkLoadTestOptions(options);
+  const o = options;
+  const random = seededRandom(o.seed);
+  const total = o.telnetClients + o.websocketClients;
+  const profiles = assignProfiles(o.mix, total, random);
+  const stats = new RunStats();
+  const players: VirtualPlayer[] = [];
+  for (let i = 0; i < total; i++) {
+    const protocol: LoadProtocol = i < o.telnetClients ? "telnet" : "websocket";
+    players.push(
+      new VirtualPlayer({
+        name: `${o.namePrefix}${i + 1}`,
+        password: `${o.namePrefix}-Pw-${o.seed}`,
+        protocol,
+        connect: protocol === "telnet" ? telnetTransport(o.host, o.telnetPort!) : webSocketTransport(`ws://${o.host}:${o.webPort}/ws`),
+        profile: profiles[i]!,
+        stats,
+        random,
+        answerTimeoutMs: o.answerTimeoutMs,
+        login: o.login,
+      }),
+    );
+  }
+  // open loop: each player's share of the rate, idlers (think factor 5) a fifth of the others'
+  const weights = players.map((p) => 1 / p.profile.thinkFactor);
+  const weightSum = weights.reduce((a, b) => a + b, 0);
+
+  const startedAt = performance.now();
+  let measureFrom = Infinity;
+  const bar = o.progress
+    ? new ProgressBar(o.progress, () => {
+        const now = performance.now();
+        return {
+          elapsedMs: now - startedAt,
+          totalMs: (measureFrom === Infinity ? Math.max(o.rampMs, now - startedAt) : measureFrom - startedAt) + o.durationMs,
+          clients: stats.logins,
+          wantedClients: total,
+          answered: stats.answered,
+          unanswered: stats.unanswered,
+        };
+      })
+    : null;
+  bar?.start();
+
+  // connect and log in, spread over the ramp; the measured part starts when everyone is in
+  const ready = await Promise.all(
+    players.map(async (player, i) => {
+      await sleep(total > 1 ? (o.rampMs * i) / (total - 1) : 0);
+      return player.start();
+    }),
+  );
+  measureFrom = performance.now();
+  const endsAt = measureFrom + o.durationMs;
+  const watcher = new ProcessWatcher(o.pids, () => performance.now());
+  const generator = new GeneratorMonitor(() => performance.now());
+  watcher.start();
+  generator.start();
+
+  const closedLoop = async (player: VirtualPlayer): Promise<void> => {
+    while (performance.now() < endsAt && !player.closed) {
+      await player.act();
+      const think = o.thinkMs * player.profile.thinkFactor * (0.5 + random());
+      const left = endsAt - performance.now();
+      if (left <= 0) break;
+      await sleep(Math.min(think, left));
+    }
+  };
+  const openLoop = async (player: VirtualPlayer, rate: number): Promise<void> => {
+    let next = performance.now();
+    while (!player.closed) {
+      next += (-Math.log(1 - random()) / rate) * 1000; // exponential gaps: Poisson arrivals
+      if (next >= endsAt) break;
+      await sleep(next - performance.now());
+      void player.act();
+    }
+  };
+  const runs = players.map(async (player, i) => {
+    if (!ready[i]) return;
+    if (o.rate === undefined) await closedLoop(player);
+    else await openLoop(player, (o.rate * weights[i]!) / weightSum);
+  });
+  await Promise.all(runs);
+  const remaining = endsAt - performance.now();
+  if (remaining > 0) await sleep(remaining);
+  const drainUntil = performance.now() + Math.min(DRAIN_MS, o.answerTimeoutMs);
+  while (players.some((p) => p.outstanding > 0) && performance.now() < drainUntil) await sleep(20);
+  for (const p of players) p.stop();
+  bar?.stop();
+  const elapsedMs = performance.now() - startedAt;
+  return { options, stats, elapsedMs, processes: watcher.stop(), generator: generator.stop() };
+}

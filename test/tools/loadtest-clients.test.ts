@@ -1,0 +1,124 @@
+/**
+ * The load tester's clients against hand-written servers: the telnet client's IAC
+ * parsing (split sequences, subnegotiation, doubled 0xFF, GA and EOR markers) and
+ * its option answers; the websocket client's triples; and the echo baseline.
+ */
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { TelnetLoadClient } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
+import { WebSocketLoadClient } from "../../evennia-ts/tools/loadtest/client-websocket.ts";
+import { startEchoServer, type EchoServer } from "../../evennia-ts/tools/loadtest/echo-server.ts";
+import type { TransportListener } from "../../evennia-ts/tools/loadtest/transport.ts";
+
+const IAC = 255;
+
+/** A listener that records what it hears, in order. */
+function recorder(): TransportListener & { events: string[]; until(n: number): Promise<void> } {
+  const events: string[] = [];
+  let wake: (() => void) | null = null;
+  const push = (e: string): void => {
+    events.push(e);
+    wake?.();
+  };
+  return {
+    events,
+    text: (t) => push(`text:${t}`),
+    marker: () => push("marker"),
+    closed: () => push("closed"),
+    until: (n) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${events.length} events: ${JSON.stringify(events)}`)), 5000);
+        const check = (): void => {
+          if (events.length >= n) {
+            clearTimeout(timer);
+            wake = null;
+            resolve();
+          }
+        };
+        wake = check;
+        check();
+      }),
+  };
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A server that sends `chunks` (with a pause between) and records what the client sends. */
+async function scriptedServer(chunks: Buffer[]): Promise<{ port: number; received: () => Buffer }> {
+  let got = Buffer.alloc(0);
+  const server = net.createServer(async (socket) => {
+    socket.on("data", (d) => (got = Buffer.concat([got, d])));
+    socket.on("error", () => undefined);
+    for (const chunk of chunks) {
+      socket.write(chunk);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { port: (server.address() as net.AddressInfo).port, received: () => got };
+}
+
+describe("telnet load client", () => {
+  it("splits text from IAC sequences, even across reads, and reports GA and EOR as markers", async () => {
+    const { port, received } = await scriptedServer([
+      Buffer.from([IAC, 251, 25, IAC, 251, 1, IAC, 253, 24]), // WILL EOR, WILL ECHO, DO TTYPE
+      Buffer.concat([Buffer.from("Hello \x1b[1mwor"), Buffer.from([IAC])]), // IAC split from its command
+      Buffer.concat([Buffer.from([249]), Buffer.from("ld\r\n")]), // ...GA, then more text
+      Buffer.concat([Buffer.from([IAC, 250, 201]), Buffer.from("Core.Hello {}"), Buffer.from([IAC, 240])]), // GMCP, skipped
+      Buffer.concat([Buffer.from("a"), Buffer.from([IAC, IAC]), Buffer.from("b caf\xc3", "latin1")]), // a literal 0xFF; a UTF-8 char cut in two
+      Buffer.concat([Buffer.from("\xa9", "latin1"), Buffer.from([IAC, 239])]), // the rest of it, then EOR
+    ]);
+    const heard = recorder();
+    const client = await TelnetLoadClient.connect("127.0.0.1", port, heard);
+    cleanups.push(() => client.close());
+    await heard.until(7);
+    expect(heard.events).toEqual(["text:Hello wor", "marker", "text:ld\n", "text:a", "text:\ufffdb caf", "text:é", "marker"]);
+    expect([...received()]).toEqual([IAC, 253, 25, IAC, 254, 1, IAC, 252, 24]);
+    client.send("look");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received().subarray(9).toString()).toBe("look\r\n");
+  });
+
+  it("reports the connection closing, and a refused connection as an error", async () => {
+    const server = net.createServer((s) => s.end("Too many connections from your address (at most 1 at a time).\r\n"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    const heard = recorder();
+    await TelnetLoadClient.connect("127.0.0.1", port, heard);
+    await heard.until(2);
+    expect(heard.events).toEqual(["text:Too many connections from your address (at most 1 at a time).\n", "closed"]);
+    await new Promise<void>((r) => server.close(() => r()));
+    await expect(TelnetLoadClient.connect("127.0.0.1", port, recorder())).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe("echo baseline and websocket load client", () => {
+  let echo: EchoServer | null = null;
+  afterEach(async () => {
+    await echo?.close();
+    echo = null;
+  });
+
+  it("answers every line with the line and a marker, over telnet and websocket", async () => {
+    echo = await startEchoServer();
+    const telnet = recorder();
+    const t = await TelnetLoadClient.connect("127.0.0.1", echo.telnetPort, telnet);
+    cleanups.push(() => t.close());
+    await telnet.until(1);
+    t.send("look");
+    t.send("");
+    await telnet.until(5);
+    expect(telnet.events.slice(1)).toEqual(["text:Echo: look\n", "marker", "text:Echo: \n", "marker"]);
+
+    const web = recorder();
+    const w = await WebSocketLoadClient.connect(`ws://127.0.0.1:${echo.webPort}/ws`, web);
+    cleanups.push(() => w.close());
+    w.send("say hi");
+    await web.until(2);
+    expect(web.events).toEqual(["text:Echo: say hi\n", "marker"]);
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The load tester's parts that need no game: percentiles, profiles and mixes,
+ * answer classification, the report's ratios and warnings, the command line, the
+ * settings checks and /proc sampling.
+ */
+import { describe, expect, it } from "vitest";
+import { parseLoadTestArgs, settingsWarnings } from "../../evennia-ts/cli/commands/loadtest.ts";
+import { defaultSettings } from "../../evennia-ts/conf/default-settings.ts";
+import type { Settings } from "../../evennia-ts/conf/settings.ts";
+import { LatencySamples, percentile } from "../../evennia-ts/tools/loadtest/percentiles.ts";
+import { readProcessSample } from "../../evennia-ts/tools/loadtest/process-stats.ts";
+import {
+  assignProfiles,
+  DEFAULT_MIX,
+  exitsFromText,
+  parseProfileMix,
+  PROFILES,
+  seededRandom,
+  type ClientMemory,
+} from "../../evennia-ts/tools/loadtest/profiles.ts";
+import { progressLine } from "../../evennia-ts/tools/loadtest/progress.ts";
+import { compare, type LoadReport } from "../../evennia-ts/tools/loadtest/report.ts";
+import { classifyAnswer } from "../../evennia-ts/tools/loadtest/run-stats.ts";
+import { checkLoadTestOptions, type LoadTestOptions } from "../../evennia-ts/tools/loadtest/runner.ts";
+
+describe("percentiles", () => {
+  it("takes the nearest rank, and 0 for nothing", () => {
+    expect(percentile([], 0.5)).toBe(0);
+    expect(percentile([7], 0.99)).toBe(7);
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 0.5)).toBe(50);
+    expect(percentile(sorted, 0.9)).toBe(90);
+    expect(percentile(sorted, 0.99)).toBe(99);
+    expect(percentile(sorted, 1)).toBe(100);
+    expect(percentile(sorted, 0)).toBe(1);
+    expect(() => percentile(sorted, 1.5)).toThrow(RangeError);
+  });
+
+  it("keeps every sample past its first buffer, in any order, and merges", () => {
+    const samples = new LatencySamples();
+    for (let i = 5000; i >= 1; i--) samples.add(i / 10);
+    const s = samples.summary();
+    expect(s.count).toBe(5000);
+    expect(s.p50).toBe(250);
+    expect(s.p99).toBe(495);
+    expect(s.max).toBe(500);
+    expect(s.mean).toBeCloseTo(250.05);
+    const more = new LatencySamples();
+    more.add(1000);
+    samples.merge(more);
+    expect(samples.summary().max).toBe(1000);
+    expect(new LatencySamples().summary()).toEqual({ count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+  });
+
+  it("refuses a latency that is not one", () => {
+    const samples = new LatencySamples();
+    expect(() => samples.add(-1)).toThrow(RangeError);
+    expect(() => samples.add(Number.NaN)).toThrow(RangeError);
+    expect(samples.count).toBe(0);
+  });
+});
+
+describe("profiles", () => {
+  const memory = (name = "ltab1"): ClientMemory => ({ name, step: 0, exits: [], made: 0, inFlight: 0 });
+
+  it("parses mixes: mixed, one name, weights; and says what is wrong", () => {
+    expect(parseProfileMix("mixed")).toEqual(DEFAULT_MIX);
+    expect(parseProfileMix("")).toEqual(DEFAULT_MIX);
+    expect(parseProfileMix("looker")).toEqual({ looker: 1 });
+    expect(parseProfileMix("looker=3, talker=1.5")).toEqual({ looker: 3, talker: 1.5 });
+    expect(() => parseProfileMix("lurker=1")).toThrow(/unknown profile "lurker"/);
+    expect(() => parseProfileMix("looker=-1")).toThrow(/weight of looker/);
+    expect(() => parseProfileMix("looker=x")).toThrow(/weight of looker/);
+    expect(() => parseProfileMix("looker=0")).toThrow(/every profile has weight 0/);
+    expect(() => parseProfileMix("looker=1=2")).toThrow(/not name=weight/);
+  });
+
+  it("deals profiles in proportion to the weights, the same way for the same seed", () => {
+    const dealt = assignProfiles({ looker: 3, talker: 1 }, 8, seededRandom(1));
+    expect(dealt.filter((p) => p === "looker")).toHaveLength(6);
+    expect(dealt.filter((p) => p === "talker")).toHaveLength(2);
+    expect(assignProfiles(DEFAULT_MIX, 10, seededRandom(5))).toEqual(assignProfiles(DEFAULT_MIX, 10, seededRandom(5)));
+    // largest remainder: 10 clients of a 10-weight mix get one of each weight-1 profile
+    const mixed = assignProfiles(DEFAULT_MIX, 10, seededRandom(2));
+    expect(mixed.filter((p) => p === "looker")).toHaveLength(3);
+    expect(mixed.filter((p) => p === "idler")).toHaveLength(1);
+    expect(assignProfiles({ looker: 1, talker: 1, walker: 1 }, 2, seededRandom(3))).toHaveLength(2);
+  });
+
+  it("gives each profile its commands", () => {
+    const random = seededRandom(9);
+    expect(PROFILES.idler.next(memory(), random)).toBe("");
+    expect(["look", "look me", "inventory", "who"]).toContain(PROFILES.looker.next(memory(), random));
+    expect(PROFILES.talker.next(memory(), random)).toMatch(/^(say|pose) /);
+    expect(PROFILES.chatter.next(memory(), random)).toMatch(/^channel Public = ltab1 chats/);
+    const walker = memory();
+    expect(["look", "home"]).toContain(PROFILES.walker.next(walker, random));
+    walker.exits = ["north", "back"];
+    expect(["north", "back"]).toContain(PROFILES.walker.next(walker, random));
+    // open loop: while its last move is under way, the exits it saw may be gone
+    walker.inFlight = 1;
+    expect(PROFILES.walker.next(walker, random)).toBe("look");
+    // the builder: create, desc, set; every fourth thing is a room with exits there and back
+    const builder = memory();
+    const lines: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      lines.push(PROFILES.builder.next(builder, random));
+      builder.step++;
+    }
+    expect(lines.slice(0, 3)).toEqual(["create ltab1-thing1", "desc ltab1-thing1 = A thing the load tester made (step 1).", "set ltab1-thing1/made_at = 2"]);
+    expect(lines[9]).toBe("dig ltab1-room4 = ltab1-way4, back");
+    expect(PROFILES.builder.needsBuilder).toBe(true);
+  });
+
+  it("reads exit names from a room's text", () => {
+    expect(exitsFromText("Limbo\nExits: north, south, and west\nCharacters: Anna")).toEqual(["north", "south", "west"]);
+    expect(exitsFromText("Exits: out(#12) and back(#3)")).toEqual(["out", "back"]);
+    expect(exitsFromText("Exits: door")).toEqual(["door"]);
+    expect(exitsFromText("Nothing here")).toBeNull();
+  });
+});
+
+describe("answers, report and options", () => {
+  it("classifies answers: throttled, error, refused, ok", () => {
+    expect(classifyAnswer('You are sending commands too fast: "look" was not run (limit: 10 a second).')).toBe("throttled");
+    expect(classifyAnswer("Too many connections from your address (at most 20 at a time).")).toBe("throttled");
+    expect(classifyAnswer("Too many accounts were created from your address recently")).toBe("throttled");
+    expect(classifyAnswer("An error occurred; nothing was changed (error id ab12). It has been logged.")).toBe("error");
+    expect(classifyAnswer("Command 'dig' is not available. Type \"help\" for help.")).toBe("refused");
+    expect(classifyAnswer("You say, \"too many cooks\"")).toBe("ok");
+  });
+
+  it("gives each figure as a ratio to the baseline", () => {
+    const report = (perSecond: number, p50: number, cpu: Record<string, number>): LoadReport =>
+      ({
+        commands: { perSecond },
+        latencyMs: { firstByte: { p50, p90: p50, p99: p50, max: p50 }, complete: { p50: p50 * 2, p90: p50 * 2, p99: p50 * 2, max: p50 * 2 } },
+        processes: Object.entries(cpu).map(([role, cpuPercent]) => ({ role, pid: 1, cpuPercent, rssBytes: 0, maxRssBytes: 0 })),
+      }) as unknown as LoadReport;
+    const ratios = compare(report(50, 4, { portal: 20, server: 40 }), report(100, 1, { echo: 10 }));
+    expect(ratios.perSecond).toBe(0.5);
+    expect(ratios.firstByte.p50).toBe(4);
+    expect(ratios.complete.p99).toBe(4);
+    expect(ratios.cpu).toBe(6);
+    expect(compare(report(1, 1, {}), report(0, 0, {})).perSecond).toBe(0);
+  });
+
+  it("draws a progress line", () => {
+    expect(progressLine({ elapsedMs: 5000, totalMs: 10_000, clients: 3, wantedClients: 4, answered: 100, unanswered: 2 }, 10)).toBe(
+      "[#####-----] 5.0/10 s  clients 3/4  answered 100 (20/s)  unanswered 2",
+    );
+  });
+
+  it("parses the command line and refuses bad values with a clear message", () => {
+    const o = parseLoadTestArgs(["--telnet", "2", "--websocket", "3", "--duration", "4", "--mix", "looker=2,talker=1", "--seed", "42", "--json", "out.json", "--baseline"], "/games/x")!;
+    expect(o.run).toMatchObject({ telnetClients: 2, websocketClients: 3, durationMs: 4000, rampMs: 1000, mix: { looker: 2, talker: 1 }, seed: 42, thinkMs: 1000 });
+    expect(o.run.namePrefix).toMatch(/^lt[0-9a-z]{4}$/);
+    expect(o.jsonFile).toBe("/games/x/out.json");
+    expect(o.baseline).toBe("also");
+    expect(o.gameDir).toBe("/games/x");
+    expect(parseLoadTestArgs(["--help"], "/")).toBeNull();
+    expect(parseLoadTestArgs(["--baseline-only", "--rate", "50"], "/")!).toMatchObject({ baseline: "only", run: { rate: 50 } });
+    expect(() => parseLoadTestArgs(["--telnet", "many"], "/")).toThrow(/--telnet must be a number/);
+    expect(() => parseLoadTestArgs(["--mix", "lurker"], "/")).toThrow(/--mix: unknown profile/);
+    expect(() => parseLoadTestArgs(["--pids", "portal=abc"], "/")).toThrow(/--pids takes role=pid/);
+    expect(() => parseLoadTestArgs(["--frobnicate"], "/")).toThrow(/frobnicate/);
+  });
+
+  it("checks the run's options", () => {
+    const base: LoadTestOptions = {
+      host: "127.0.0.1", telnetPort: 4000, webPort: 4001, telnetClients: 1, websocketClients: 1, durationMs: 1000, rampMs: 0,
+      mix: DEFAULT_MIX, thinkMs: 10, answerTimeoutMs: 1000, login: true, seed: 1, namePrefix: "lt", pids: {}, progress: null,
+    };
+    expect(() => checkLoadTestOptions(base)).not.toThrow();
+    expect(() => checkLoadTestOptions({ ...base, telnetClients: 0, websocketClients: 0 })).toThrow(/at least one client/);
+    expect(() => checkLoadTestOptions({ ...base, telnetPort: undefined })).toThrow(/telnet port/);
+    expect(() => checkLoadTestOptions({ ...base, rampMs: -1 })).toThrow(/ramp/);
+    expect(() => checkLoadTestOptions({ ...base, rate: 0 })).toThrow(/rate/);
+    expect(() => checkLoadTestOptions({ ...base, telnetClients: 1.5 })).toThrow(/whole number/);
+  });
+
+  it("says which settings will distort the run", () => {
+    const run = parseLoadTestArgs(["--telnet", "20", "--websocket", "20", "--think", "50"], "/")!.run;
+    const warnings = settingsWarnings(defaultSettings, run);
+    expect(warnings.join("\n")).toMatch(/maxConnectionsPerIp is 20: add "127.0.0.1" to connectionLimitExemptIps/);
+    expect(warnings.join("\n")).toMatch(/connectionsPerIpPerMinute is 30/);
+    expect(warnings.join("\n")).toMatch(/accountCreationsPerIp is 5: set it to 0/);
+    expect(warnings.join("\n")).toMatch(/commandRatePerSecond is 10/);
+    expect(warnings.join("\n")).toMatch(/permissionAccountDefault: "Builder"/);
+    const ready = { ...defaultSettings, connectionLimitExemptIps: ["127.0.0.1"], accountCreationsPerIp: 0, commandRatePerSecond: 0, permissionAccountDefault: "Builder" } as Settings;
+    expect(settingsWarnings(ready, run)).toEqual([]);
+  });
+
+  it("reads a process's CPU and memory from /proc, and nothing for a process that is not there", () => {
+    const sample = readProcessSample(process.pid, 0);
+    if (process.platform === "linux") {
+      expect(sample!.cpuSeconds).toBeGreaterThan(0);
+      expect(sample!.rssBytes).toBeGreaterThan(1024 * 1024);
+      expect(sample!.peakRssBytes).toBeGreaterThanOrEqual(sample!.rssBytes);
+    }
+    expect(readProcessSample(2 ** 22 + 12345, 0)).toBeNull();
+  });
+});
