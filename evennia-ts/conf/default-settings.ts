@@ -182,6 +182,14 @@ export interface Settings {
 
   /** Minimum password length for new accounts. */
   passwordMinLength: number;
+  /**
+   * scrypt's cost (N, a power of two from 1024 to 1048576) for new password hashes:
+   * each doubling doubles the time and memory a guess costs an attacker, and a login
+   * costs the server. A hash keeps the cost it was made with, so raising it later
+   * applies to passwords set from then on. The test fixtures use 1024 (fast), as
+   * Evennia's tests use a fast hasher.
+   */
+  passwordHashCost: number;
   /** Let visitors create accounts (in game with `create`, on the website's register page). */
   newAccountRegistrationEnabled: boolean;
 
@@ -461,6 +469,7 @@ export const defaultSettings: Settings = {
   serverRestartBackoff: 1,
   serverRestartBackoffMax: 30,
   passwordMinLength: 6,
+  passwordHashCost: 16384,
   newAccountRegistrationEnabled: true,
   multisessionMode: 0,
   maxNrCharacters: 1,

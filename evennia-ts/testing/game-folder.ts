@@ -22,6 +22,8 @@ export const TEST_SETTINGS: GameSettings = {
   serverWebPort: 0,
   serverRestartBackoff: 0.2,
   serverRestartBackoffMax: 1,
+  // password hashes: fast in tests, as Evennia's test settings use a fast hasher
+  passwordHashCost: 1024,
 };
 
 /** A temporary game folder. */

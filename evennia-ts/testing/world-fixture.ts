@@ -39,7 +39,10 @@ import type { DefaultObject } from "../typeclasses/objects.ts";
 import { setSessionRegistry } from "../typeclasses/sessions.ts";
 import type { Store } from "../typeclasses/store.ts";
 import { dialectAvailable, openDatabaseFixture, printPostgresSkipNotice, TEST_DIALECTS, type DatabaseFixture, type DatabaseFixtureOptions } from "./database-fixture.ts";
-import { packageRoot } from "./game-folder.ts";
+import { packageRoot, TEST_SETTINGS } from "./game-folder.ts";
+
+/** The password hash cost of test worlds (fast; see the setting passwordHashCost). */
+const TEST_PASSWORD_HASH_COST = TEST_SETTINGS.passwordHashCost ?? 1024;
 
 /** Options of {@link createTestWorld}. */
 export interface TestWorldOptions extends DatabaseFixtureOptions {
@@ -112,7 +115,7 @@ export function textOf(messages: readonly OobMessage[]): string {
 
 /** Build the test world on a fresh database of `dialect`. */
 export async function createTestWorld(dialect: Dialect = "sqlite", options: TestWorldOptions = {}): Promise<TestWorld> {
-  const settings = buildSettings(packageRoot, options.settings ?? {});
+  const settings = buildSettings(packageRoot, { passwordHashCost: TEST_PASSWORD_HASH_COST, ...options.settings });
   const fixture = await openDatabaseFixture(dialect, options);
   try {
     return await buildWorld(fixture, settings, options);

@@ -91,14 +91,18 @@ function mayPuppet(account: DefaultAccount, obj: DefaultObject): boolean {
 }
 
 const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
-const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT_R = 8;
+const SCRYPT_P = 1;
+/** Largest memory scrypt may use: enough for the largest allowed cost (128 · N · r bytes, with room). */
+const SCRYPT_MAXMEM = 2 * 128 * 1048576 * SCRYPT_R;
 const KEYLEN = 32;
 
-/** Hash a password as `scrypt$N$r$p$salt$hash` (base64). */
+/** Hash a password as `scrypt$N$r$p$salt$hash` (base64), N from the setting `passwordHashCost`. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(password.normalize("NFKC"), salt, KEYLEN, SCRYPT);
-  return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64"), hash.toString("base64")].join("$");
+  const N = activeSettings().passwordHashCost;
+  const hash = await scrypt(password.normalize("NFKC"), salt, KEYLEN, { N, r: SCRYPT_R, p: SCRYPT_P, maxmem: SCRYPT_MAXMEM });
+  return ["scrypt", N, SCRYPT_R, SCRYPT_P, salt.toString("base64"), hash.toString("base64")].join("$");
 }
 
 /** Check a password against a stored hash, in constant time. */
@@ -107,12 +111,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [, n, r, p, saltB64, hashB64] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(hashB64, "base64");
-  const actual = await scrypt(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: SCRYPT.maxmem,
-  });
+  const [N, R, P] = [Number(n), Number(r), Number(p)];
+  // a hash from elsewhere (or tampered with) must not make a login eat the machine's memory
+  if (!(Number.isInteger(N) && N >= 2 && N <= 1048576 && R === SCRYPT_R && P === SCRYPT_P && expected.length >= 16)) return false;
+  const actual = await scrypt(password.normalize("NFKC"), Buffer.from(saltB64, "base64"), expected.length, { N, r: R, p: P, maxmem: SCRYPT_MAXMEM });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
