@@ -9,6 +9,7 @@ import { registeredGameSchema } from "../db/game-schema.ts";
 import { flushImplicitWrites, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
+import type { LinkSendStats } from "../protocol/link-connection.ts";
 import "../typeclasses/index.ts";
 import { setActiveSettings } from "../conf/active-settings.ts";
 import { accountTypeclass } from "../typeclasses/accounts.ts";
@@ -239,6 +240,11 @@ export class Server {
         void this.stop("link-lost");
       }
     });
+  }
+
+  /** What the link to the portal has sent (frames, messages, bytes); null while not connected. */
+  get linkStats(): Readonly<LinkSendStats> | null {
+    return this.link?.sent ?? null;
   }
 
   /** Logged-in and unlogged sessions. */
