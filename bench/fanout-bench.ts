@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     says: { type: "string", default: "20" },
     looks: { type: "string", default: "200" },
     worker: { type: "string" },
+    /** Write a CPU profile of the crowded-room phase to this file (worker only). */
+    profile: { type: "string" },
   },
 });
 
@@ -177,10 +179,15 @@ async function worker(root: string): Promise<FanoutResult> {
     }
     for (const c of listeners) c.countOnly();
     await new Promise((r) => setTimeout(r, 1000)); // arrivals settle
+    // one untimed say: the first command in the room builds every occupant's default cmdset once
+    anna.send(`say warm-up ${MARKER}`);
+    await Promise.all(listeners.map((c) => c.until(() => c.markers >= 1, 120_000)));
+    for (const c of listeners) c.markers = 0;
     const server = game.server() as unknown as { linkStats?: { messages: number } | null };
     const portal = game.portal as unknown as { multicastStats?: { renders: number } };
     const linkBefore = server.linkStats?.messages ?? null;
     const rendersBefore = portal.multicastStats?.renders ?? null;
+    const profiler = args.profile ? await startProfile() : null;
     const cpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
     // one say at a time, each heard by everyone before the next (a flood would measure
@@ -191,6 +198,7 @@ async function worker(root: string): Promise<FanoutResult> {
     }
     const elapsedS = Number(process.hrtime.bigint() - start) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
+    if (profiler) await profiler.stop(args.profile!);
     const delivered = says * listeners.length;
     const linkAfter = server.linkStats?.messages ?? null;
     const rendersAfter = portal.multicastStats?.renders ?? null;
@@ -210,6 +218,23 @@ async function worker(root: string): Promise<FanoutResult> {
     for (const c of clients) c.socket.destroy();
     await game.stop();
   }
+}
+
+/** Start the V8 profiler in this process; `stop(file)` writes the .cpuprofile. */
+async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 function runChild(root: string): Promise<FanoutResult> {

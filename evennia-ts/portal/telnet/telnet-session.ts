@@ -233,7 +233,7 @@ export class TelnetSession implements SessionTransport {
     }
     const c = this.caps;
     return `${this.protocolKey}|${this.charset}|${c.color}|${c.screenReader ? 1 : 0}|${this.clientOptions.raw === true ? 1 : 0}|` +
-      `${asksWrap(messages) ? String(this.clientOptions.screenwidth) : ""}|${this.promptMarker().toString("hex")}|${handlerKeys}`;
+      `${asksWrap(messages) ? String(this.clientOptions.screenwidth) : ""}|${this.promptMarkerKind()}|${handlerKeys}`;
   }
 
   /** The bytes `messages` would be sent as; null unless they are only text and prompts. */
@@ -493,11 +493,15 @@ export class TelnetSession implements SessionTransport {
   }
 
   private promptMarker(): Buffer {
-    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return Buffer.from([IAC, EOR]);
-    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) {
-      return Buffer.alloc(0);
-    }
-    return Buffer.from([IAC, GA]);
+    const kind = this.promptMarkerKind();
+    return kind === "eor" ? Buffer.from([IAC, EOR]) : kind === "ga" ? Buffer.from([IAC, GA]) : Buffer.alloc(0);
+  }
+
+  /** What ends a prompt: IAC EOR (EOR on), nothing (SGA on or `nogoahead`), else IAC GA. */
+  private promptMarkerKind(): "eor" | "none" | "ga" {
+    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return "eor";
+    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) return "none";
+    return "ga";
   }
 
   private sendOob(message: OobMessage): void {
