@@ -6,10 +6,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
+import { WsTestClient } from "../portal/websocket/ws-test-client.ts";
 
 const ESC = 0x1b;
 let game: InProcessGame;
-const clients: TelnetTestClient[] = [];
+const clients: (TelnetTestClient | WsTestClient)[] = [];
+
+async function webLoggedIn(name: string): Promise<WsTestClient> {
+  const c = await WsTestClient.connect(game.status.webPort!);
+  clients.push(c);
+  await c.waitForText("create <username> <password>");
+  c.command(`create ${name} secret123`);
+  await c.waitForText(`A new account '${name}' was created`);
+  c.command(`connect ${name} secret123`);
+  await c.waitForText("You become");
+  return c;
+}
 
 async function loggedIn(name: string): Promise<TelnetTestClient> {
   const c = await TelnetTestClient.connect(game.telnetPort);
@@ -48,6 +60,7 @@ describe("a say in a room of several players", () => {
       { name: "Eve", client: await loggedIn("Eve"), option: "nocolor" },
       { name: "Fay", client: await loggedIn("Fay"), option: "screenreader" },
     ];
+    const browsers = [await webLoggedIn("Wren"), await webLoggedIn("Wyn")];
     for (const l of listeners) {
       if (!l.option) continue;
       l.client.send(`option ${l.option} = on`);
@@ -58,20 +71,26 @@ describe("a say in a room of several players", () => {
       l.client.send("say ready");
       await anna.waitFor(`${l.name} says, "ready"`);
     }
+    for (const b of browsers) {
+      b.command("say ready");
+      await anna.waitFor('says, "ready"');
+    }
     const server = game.server()!;
     const sentBefore = server.linkStats!.messages;
     const statsBefore = { ...game.portal.multicastStats };
 
     const heard = listeners.map((l) => bytesUntil(l.client, 'Anna says, "hello there"'));
+    const webHeard = browsers.map((b) => b.waitForText('Anna says, "hello there'));
     anna.send("say |rhello|n there");
     await anna.waitFor('You say, "hello there"');
     const bytes = await Promise.all(heard);
+    const frames = await Promise.all(webHeard);
 
     const stats = game.portal.multicastStats;
     expect(stats.multicasts - statsBefore.multicasts).toBe(1);
-    expect(stats.deliveries - statsBefore.deliveries).toBe(listeners.length);
-    // three kinds of client: ANSI colour (Bea, Cid), no colour (Dot, Eve), screen reader (Fay)
-    expect(stats.renders - statsBefore.renders).toBe(3);
+    expect(stats.deliveries - statsBefore.deliveries).toBe(listeners.length + browsers.length);
+    // four kinds of client: ANSI colour (Bea, Cid), no colour (Dot, Eve), screen reader (Fay), browser (Wren, Wyn)
+    expect(stats.renders - statsBefore.renders).toBe(4);
     expect(stats.unshared - statsBefore.unshared).toBe(0);
     // Anna's own "You say" and the listeners' multicast: two link messages, not six
     expect(server.linkStats!.messages - sentBefore).toBeLessThanOrEqual(2);
@@ -82,5 +101,8 @@ describe("a say in a room of several players", () => {
       expect(got.includes(ESC), `${l.name} (${l.option ?? "colour"})`).toBe(l.option === undefined);
     }
     expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+    // the browsers get HTML with the colour as a class, the same frame for both
+    expect(frames[0]![1][0]).toMatch(/<span class="[^"]*">hello<\/span> there/);
+    expect(frames[0]).toEqual(frames[1]);
   }, 60_000);
 });
