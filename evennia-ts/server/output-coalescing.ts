@@ -49,6 +49,8 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
   /** Output position of the last barrier: groups before it are closed. */
   let barrier = -1;
   let merged = 0;
+  /** The group made last (most messages join it). */
+  let lastGroup: Group | null = null;
 
   for (const message of batch) {
     if (message.t !== "msg") {
@@ -75,6 +77,8 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
     }
     let group = byArray.get(msgs);
     let json: string | undefined;
+    // the common case (a room's say): the same text as the group made last, compared without JSON
+    if (!group && lastGroup?.keys && sameMessages(msgs, lastGroup.msgs)) group = lastGroup;
     if (!group) {
       json = JSON.stringify(msgs);
       group = byJson.get(json);
@@ -90,6 +94,7 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
     json ??= JSON.stringify(msgs);
     const fresh: Group = { at: out.length, sessids: [sessid], msgs, keys: { array: msgs, json } };
     out.push(fresh);
+    lastGroup = fresh;
     lastAt.set(sessid, fresh.at);
     byArray.set(msgs, fresh);
     byJson.set(json, fresh);
@@ -108,3 +113,29 @@ function isGroup(entry: ServerToPortal | Group): entry is Group {
   return "at" in entry && Array.isArray((entry as Group).sessids);
 }
 
+/**
+ * True when two message lists are equal, compared directly for the usual shape (strings,
+ * numbers and booleans in `args` and `kwargs` values); false when unsure (nested values),
+ * and the caller compares their JSON instead.
+ */
+function sameMessages(a: readonly OobMessage[], b: readonly OobMessage[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const [cmdA, argsA, kwargsA] = a[i]!;
+    const [cmdB, argsB, kwargsB] = b[i]!;
+    if (cmdA !== cmdB || argsA.length !== argsB.length) return false;
+    for (let j = 0; j < argsA.length; j++) if (!samePrimitive(argsA[j], argsB[j])) return false;
+    const keysA = Object.keys(kwargsA);
+    if (keysA.length !== Object.keys(kwargsB).length) return false;
+    // same keys in the same order, as JSON would need
+    let k = 0;
+    for (const key in kwargsB) if (key !== keysA[k++] || !samePrimitive(kwargsA[key], kwargsB[key])) return false;
+  }
+  return true;
+}
+
+function samePrimitive(x: unknown, y: unknown): boolean {
+  const type = typeof x;
+  return x === y && (type === "string" || type === "number" || type === "boolean") && (type !== "number" || Number.isFinite(x as number));
+}
