@@ -5,6 +5,11 @@
  * session's waiting commands are discarded when it disconnects, so nobody works for
  * a player who left, and a reload or shutdown never waits behind them.
  *
+ * Fairness: before running a session's next waiting command the queue yields to the
+ * event loop (one `setImmediate`). A command that touches no database (`say`, `look`)
+ * finishes in microtasks alone, so without that yield a session with 150 commands
+ * waiting would run all of them before the process read anyone else's input.
+ *
  * Whatever a command does — throw in its constructor, its hooks or `func`, or reject
  * in a way the runner did not expect — the queue goes on with the next one.
  */
@@ -23,6 +28,8 @@ export function queueOverflowNotice(line: string, limit: number): string {
   const quoted = line.length > 40 ? `${line.slice(0, 40)}...` : line;
   return `Too many commands waiting (at most ${limit}): "${quoted}" was dropped. Wait for the others to finish.`;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface Waiting {
   line: string;
@@ -95,7 +102,11 @@ export class SessionCommandQueue<S extends { msg(text: string): void }> {
   private async drain(session: S, queue: SessionQueue): Promise<void> {
     queue.running = true;
     try {
-      for (let next = queue.waiting.shift(); next; next = queue.waiting.shift()) {
+      for (let first = true; queue.waiting.length > 0; first = false) {
+        // every command after the first waits one turn: other sessions' input gets read and run
+        if (!first) await yieldToEventLoop();
+        const next = queue.waiting.shift();
+        if (!next) break; // discarded meanwhile (the session left)
         try {
           await this.runner(session, next.line);
         } catch (err) {

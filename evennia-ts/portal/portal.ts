@@ -14,6 +14,7 @@ import { LinkServer, type ServerLink } from "./link-server.ts";
 import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
 import type { GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
 import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
+import { deliverMulticast, newMulticastStats, type MulticastStats } from "./multicast.ts";
 
 const log = getLogger("portal");
 
@@ -71,6 +72,8 @@ export interface PortalOptions {
 /** The portal service. */
 export class Portal {
   readonly sessions: PortalSessions;
+  /** How multicast output from the server was delivered (renders per group, sessions reached). */
+  readonly multicastStats: MulticastStats = newMulticastStats();
   private readonly linkServer: LinkServer;
   private readonly token: string;
   private protocolServers: ProtocolServer[] = [];
@@ -372,6 +375,10 @@ export class Portal {
         case "msg":
           this.sessions.get(msg.sessid)?.send(msg.msgs);
           break;
+        case "multicast":
+          // the same output for many sessions: rendered once per kind of client
+          deliverMulticast(this.sessionsNamed(msg.sessids), msg.msgs, this.multicastStats);
+          break;
         case "session-data": {
           const session = this.sessions.get(msg.sessid);
           if (session) session.data = msg.data;
@@ -397,6 +404,14 @@ export class Portal {
       }
     });
     link.send({ t: "welcome", mode: this.startMode, sessions: this.sessions.all().map((s) => s.snapshot()) });
+  }
+
+  /** The live sessions among `sessids` (ids of sessions gone meanwhile are skipped). */
+  private *sessionsNamed(sessids: number[]): Generator<PortalSession> {
+    for (const sessid of sessids) {
+      const session = this.sessions.get(sessid);
+      if (session) yield session;
+    }
   }
 
   private onSynced(): void {

@@ -28,6 +28,29 @@ export interface SessionTransport {
    * render later output by them. They are not reported back through the sink.
    */
   applyClientOptions?(options: ClientOptions): void;
+  /**
+   * Shared rendering (a multicast: the same messages for many sessions). A key naming
+   * everything that shapes how this connection renders `messages` (protocol, colour
+   * depth, screen reader, MXP, encoding, the width when they ask to be wrapped ...):
+   * connections with equal keys turn them into the same output. Null while this
+   * connection cannot share output.
+   */
+  renderKey?(messages: OobMessage[]): string | null;
+  /**
+   * Render `messages` as this connection would send them, without sending; null when
+   * they cannot be shared (they change the connection's state, such as `echo`).
+   */
+  render?(messages: OobMessage[]): RenderedOutput | null;
+  /** Send output made by {@link render} of a connection with the same {@link renderKey}. */
+  sendRendered?(output: RenderedOutput): void;
+}
+
+/** Output rendered by one transport for every transport with the same render key (opaque to the portal). */
+export interface RenderedOutput {
+  /** The render key it was made for. */
+  readonly key: string;
+  /** What the transport made (bytes for telnet, frames for the websocket ...). */
+  readonly payload: unknown;
 }
 
 /** What a transport calls on the portal. */

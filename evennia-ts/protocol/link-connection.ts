@@ -21,17 +21,35 @@ export const DEFAULT_LINK_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 export const PEER_NOT_READING = "the other side stopped reading";
 
 /** Options of a {@link LinkConnection}. */
-export interface LinkConnectionOptions {
+export interface LinkConnectionOptions<Out = unknown> {
   /** The largest frame accepted. */
   maxFrameBytes: number;
   /** Bytes allowed to wait for the peer to read (socket buffer plus our queue); more disconnects it. */
   maxBufferedBytes?: number;
   /** Names the peer in logs ("server", "portal"). */
   peer?: string;
+  /**
+   * Rewrites each turn's batch just before it is framed (the server merges identical
+   * output for several sessions into one multicast, see `server/output-coalescing.ts`).
+   */
+  prepareBatch?: (batch: Out[]) => Out[];
+}
+
+/** What a link has sent (for tests, benchmarks and diagnostics). */
+export interface LinkSendStats {
+  /** Frames written (one per event-loop turn with output). */
+  frames: number;
+  /** Messages in those frames, after {@link LinkConnectionOptions.prepareBatch}. */
+  messages: number;
+  /** Bytes of those frames. */
+  bytes: number;
 }
 
 /** A framed, batched message channel over one socket. */
 export class LinkConnection<In, Out> {
+  /** What this end has sent so far. */
+  readonly sent: LinkSendStats = { frames: 0, messages: 0, bytes: 0 };
+  private readonly prepareBatch: ((batch: Out[]) => Out[]) | undefined;
   private readonly decoder: FrameDecoder;
   private pending: Out[] = [];
   private flushScheduled = false;
@@ -54,9 +72,10 @@ export class LinkConnection<In, Out> {
   constructor(
     readonly socket: Socket,
     private readonly parse: (value: unknown) => In | undefined,
-    options: LinkConnectionOptions | number,
+    options: LinkConnectionOptions<Out> | number,
   ) {
-    const opts = typeof options === "number" ? { maxFrameBytes: options } : options;
+    const opts: LinkConnectionOptions<Out> = typeof options === "number" ? { maxFrameBytes: options } : options;
+    this.prepareBatch = opts.prepareBatch;
     this.decoder = new FrameDecoder(opts.maxFrameBytes);
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_LINK_MAX_BUFFERED_BYTES;
     this.peer = opts.peer ?? "peer";
@@ -107,9 +126,12 @@ export class LinkConnection<In, Out> {
   flush(): void {
     this.flushScheduled = false;
     if (this.closed || this.pending.length === 0) return;
-    const batch = this.pending;
+    const batch = this.prepareBatch ? this.prepareBatch(this.pending) : this.pending;
     this.pending = [];
     const frame = encodeFrame(batch);
+    this.sent.frames++;
+    this.sent.messages += batch.length;
+    this.sent.bytes += frame.length;
     if (this.blocked) {
       this.queued.push(frame);
       this.queuedBytes += frame.length;

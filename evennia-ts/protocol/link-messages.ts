@@ -42,6 +42,12 @@ export type ServerToPortal =
   | { t: "hello"; token: string; pid: number }
   | { t: "synced" }
   | { t: "msg"; sessid: number; msgs: OobMessage[] }
+  /**
+   * The same messages for several sessions (a room's `say`): they cross the link once,
+   * and the portal renders them once per kind of client. The server sends it when two
+   * or more sessions get identical output within one event-loop turn.
+   */
+  | { t: "multicast"; sessids: number[]; msgs: OobMessage[] }
   | { t: "session-data"; sessid: number; data: Record<string, unknown> }
   /** Client options the game changed (`option`, `encoding` ...): the portal merges them and renders by them. */
   | { t: "client-options"; sessid: number; options: MessageKwargs }
@@ -61,6 +67,20 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 function isSessid(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v) && v > 0;
+}
+
+/** Most sessions one multicast message may name. */
+export const MAX_MULTICAST_SESSIONS = 100_000;
+
+/** Two or more distinct session ids, at most {@link MAX_MULTICAST_SESSIONS}. */
+function validSessids(v: unknown): v is number[] {
+  if (!Array.isArray(v) || v.length < 2 || v.length > MAX_MULTICAST_SESSIONS) return false;
+  const seen = new Set<number>();
+  for (const id of v) {
+    if (!isSessid(id) || seen.has(id)) return false;
+    seen.add(id);
+  }
+  return true;
 }
 
 function validMessages(v: unknown): v is OobMessage[] {
@@ -90,6 +110,8 @@ export function parseServerMessage(v: unknown): ServerToPortal | undefined {
       return v as ServerToPortal;
     case "msg":
       return isSessid(v.sessid) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
+    case "multicast":
+      return validSessids(v.sessids) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
     case "session-data":
       return isSessid(v.sessid) && isRecord(v.data) ? (v as ServerToPortal) : undefined;
     case "client-options":

@@ -6,6 +6,7 @@ import net from "node:net";
 import { LinkConnection } from "../protocol/link-connection.ts";
 import { parsePortalMessage, type PortalToServer, type ServerToPortal } from "../protocol/link-messages.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { coalesceOutput } from "./output-coalescing.ts";
 
 /** The server's link. */
 export type PortalLink = LinkConnection<PortalToServer, ServerToPortal>;
@@ -36,6 +37,8 @@ export async function connectToPortal(options: {
         maxFrameBytes: options.maxFrameBytes,
         maxBufferedBytes: options.maxBufferedBytes,
         peer: "portal",
+        // identical output for several sessions in one turn crosses the link once, as a multicast
+        prepareBatch: (batch) => coalesceOutput(batch).messages,
       });
       link.send({ t: "hello", token: options.token, pid: process.pid });
       return link;

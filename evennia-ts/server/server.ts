@@ -9,6 +9,7 @@ import { registeredGameSchema } from "../db/game-schema.ts";
 import { flushImplicitWrites, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { OobMessage } from "../protocol/message.ts";
 import type { PortalToServer, SessionSnapshot, ShutdownMode, StartMode } from "../protocol/link-messages.ts";
+import type { LinkSendStats } from "../protocol/link-connection.ts";
 import "../typeclasses/index.ts";
 import { setActiveSettings } from "../conf/active-settings.ts";
 import { accountTypeclass } from "../typeclasses/accounts.ts";
@@ -303,7 +304,11 @@ export class Server {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Logged-in and unlogged sessions. */
+  /** What the link to the portal has sent (frames, messages, bytes); null while not connected. */
+  get linkStats(): Readonly<LinkSendStats> | null {
+    return this.link?.sent ?? null;
+  }
+
   /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`). */
   liveStats(): LiveStats {
     return collectLiveStats({
@@ -322,6 +327,7 @@ export class Server {
     });
   }
 
+  /** Logged-in and unlogged sessions. */
   allSessions(): ServerSession[] {
     return this.sessions?.all() ?? [];
   }

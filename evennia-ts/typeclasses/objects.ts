@@ -121,6 +121,27 @@ export function parseForReceiver(text: string | OutputSpec, caller: DefaultObjec
   return text;
 }
 
+/** The template strings of an output spec (its text), or null when its text is not a string. */
+function templatesOf(text: string | OutputSpec): string[] | null {
+  if (typeof text === "string") return [text];
+  const value = text.text;
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value) && typeof value[0] === "string") return [value[0]];
+  return value === undefined ? [] : null;
+}
+
+/** Keys of `{key}` placeholders in `templates` whose mapping value is an object (shown per viewer). */
+function placeholdersNamingObjects(templates: readonly string[], mapping: Mapping): string[] {
+  const keys = new Set<string>();
+  for (const template of templates) {
+    for (const match of template.matchAll(/\{(\w+)\}/g)) {
+      const key = match[1]!;
+      if (key in mapping && mapping[key] instanceof DefaultObject) keys.add(key);
+    }
+  }
+  return [...keys];
+}
+
 /** Fill `{key}` placeholders of `text` for `receiver` (unknown keys are left as they are). */
 export function formatForReceiver(text: string | OutputSpec, mapping: Mapping, receiver: DefaultObject): string | OutputSpec {
   const fill = (template: string): string =>
@@ -435,11 +456,36 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const mapping = options.mapping;
     const actor = options.fromObj ?? this;
     const inline = options.inlineFunctions !== false;
+    const templates = templatesOf(text);
+    if (templates === null || (inline && templates.some((t) => t.includes("$")))) {
+      // inline functions run per receiver ($You() is "You" to the actor only)
+      for (const receiver of this.contents) {
+        if (exclude.has(receiver)) continue;
+        const parsed = inline ? parseForReceiver(text, actor, receiver, mapping) : text;
+        const out = mapping ? formatForReceiver(parsed, mapping, receiver) : parsed;
+        receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
+      }
+      return;
+    }
+    // Fast path (a room's say to 200 players): no inline functions, so a receiver's text
+    // depends only on how it sees the objects its placeholders name. It is formatted once
+    // per distinct set of those names (usually once), and receivers that would do nothing
+    // with it (default hooks, no session) are skipped.
+    const objectKeys = mapping ? placeholdersNamingObjects(templates, mapping) : [];
+    const formatted = new Map<string, string | OutputSpec>();
+    const senderHooksDefault = options.fromObj == null || options.fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
     for (const receiver of this.contents) {
       if (exclude.has(receiver)) continue;
-      // funcparser (issue 14): actor stance first, then the mapping's placeholders
-      const parsed = inline ? parseForReceiver(text, actor, receiver, mapping) : text;
-      const out = mapping ? formatForReceiver(parsed, mapping, receiver) : parsed;
+      if (senderHooksDefault && !receiver.hasSessions && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE) continue;
+      const names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
+      const seenAs = names.join("\u0000");
+      let out = formatted.get(seenAs);
+      if (out === undefined) {
+        const view: Mapping | undefined = mapping && { ...mapping };
+        objectKeys.forEach((key, i) => (view![key] = names[i]));
+        out = view ? formatForReceiver(text, view, receiver) : text;
+        formatted.set(seenAs, out);
+      }
       receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
     }
   }
@@ -886,3 +932,8 @@ export function msgAll(objects: Iterable<DefaultObject>, spec: string | OutputSp
 }
 
 registerDefaultTypeclass("evennia.objects.DefaultObject", DefaultObject);
+
+/** The default message hooks: a receiver that keeps them and has no session does nothing with a message. */
+const DEFAULT_MSG = DefaultObject.prototype.msg;
+const DEFAULT_AT_MSG_RECEIVE = DefaultObject.prototype.atMsgReceive;
+const DEFAULT_AT_MSG_SEND = DefaultObject.prototype.atMsgSend;

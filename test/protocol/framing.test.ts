@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from "../../evennia-ts/protocol/framing.ts";
 import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
+import { prng } from "../seeded-random.ts";
 
 const values: unknown[] = [
   [{ t: "msg", sessid: 1, msgs: [["text", ["héllo wörld ☃ 😀"], {}]] }],
@@ -127,5 +128,56 @@ describe("FrameDecoder", () => {
     expect(decoder.push(frame.subarray(0, 3))).toEqual([]);
     expect(decoder.push(Buffer.alloc(0))).toEqual([]);
     expect(decoder.push(frame.subarray(3))).toEqual([{ a: 1 }]);
+  });
+});
+
+describe("FrameDecoder on random chunk splits (fuzz)", () => {
+  /** Frames of assorted sizes, some larger than a typical socket chunk. */
+  function randomValues(random: () => number, count: number): unknown[] {
+    const out: unknown[] = [];
+    for (let i = 0; i < count; i++) {
+      const size = random() < 0.1 ? Math.floor(random() * 200_000) : Math.floor(random() * 300);
+      out.push({ t: "msg", sessid: i + 1, msgs: [["text", ["é☃".repeat(size % 50) + "x".repeat(size)], { n: i }]] });
+    }
+    return out;
+  }
+
+  it("gives back every value, in order, however the bytes are cut (500 seeded cases)", () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const random = prng(seed);
+      const sent = randomValues(random, 1 + Math.floor(random() * 12));
+      const bytes = Buffer.concat(sent.map((v) => encodeFrame(v)));
+      const decoder = new FrameDecoder(1 << 20);
+      const got: unknown[] = [];
+      let at = 0;
+      while (at < bytes.length) {
+        // mostly small cuts (down to one byte, splitting headers), sometimes large ones
+        const step = random() < 0.7 ? 1 + Math.floor(random() * 8) : 1 + Math.floor(random() * 70_000);
+        got.push(...decoder.push(bytes.subarray(at, at + step)));
+        at += step;
+      }
+      expect(got, `seed ${seed}`).toEqual(sent);
+    }
+  });
+
+  it("copies only frames that span chunks, each once, and never the bytes after a frame", () => {
+    const small = [1, 2, 3].map((n) => ({ n, s: "y".repeat(100) }));
+    const one = Buffer.concat(small.map((v) => encodeFrame(v)));
+    const decoder = new FrameDecoder(1 << 20);
+    expect(decoder.push(one)).toEqual(small);
+    expect(decoder.copiedBytes).toBe(0);
+
+    // one big frame arriving in 1,000 chunks, followed in the last chunk by the start of the next frame
+    const big = { s: "z".repeat(100_000) };
+    const bigFrame = encodeFrame(big);
+    const next = encodeFrame({ after: true });
+    const stream = Buffer.concat([bigFrame, next.subarray(0, 10)]);
+    const step = Math.ceil(stream.length / 1000);
+    const got: unknown[] = [];
+    for (let at = 0; at < stream.length; at += step) got.push(...decoder.push(stream.subarray(at, at + step)));
+    expect(got).toEqual([big]);
+    expect(decoder.copiedBytes).toBe(bigFrame.length - FRAME_HEADER_BYTES);
+    expect(decoder.push(next.subarray(10))).toEqual([{ after: true }]);
+    expect(decoder.copiedBytes).toBe(bigFrame.length - FRAME_HEADER_BYTES + next.length - FRAME_HEADER_BYTES);
   });
 });

@@ -18,6 +18,8 @@ describe("parseServerMessage (server → portal)", () => {
     { t: "synced" },
     { t: "msg", sessid: 1, msgs: [["text", ["hi"], {}], ["char_vitals", [], { hp: 3 }]] },
     { t: "msg", sessid: 1, msgs: [] },
+    { t: "multicast", sessids: [1, 2], msgs: [["text", ["Anna says, \"hi\""], { type: "say" }]] },
+    { t: "multicast", sessids: [5, 3, 9], msgs: [["text", ["x"], {}], ["char_vitals", [], { hp: 3 }]] },
     { t: "session-data", sessid: 2, data: { uid: 7 } },
     { t: "disconnect", sessid: 2, reason: "" },
     { t: "request", action: "reload" },
@@ -47,6 +49,17 @@ describe("parseServerMessage (server → portal)", () => {
     { t: "msg", sessid: 1, msgs: [["text", "not an array", {}]] },
     { t: "msg", sessid: 1, msgs: [["text", [], []]] },
     { t: "msg", sessid: 1, msgs: [["x".repeat(129), [], {}]] },
+    { t: "multicast", msgs: [["text", ["x"], {}]] },
+    { t: "multicast", sessids: [], msgs: [["text", ["x"], {}]] },
+    { t: "multicast", sessids: [1], msgs: [["text", ["x"], {}]] }, // one session is a "msg"
+    { t: "multicast", sessids: [1, 1], msgs: [["text", ["x"], {}]] }, // the same session twice
+    { t: "multicast", sessids: [1, 0], msgs: [["text", ["x"], {}]] },
+    { t: "multicast", sessids: [1, "2"], msgs: [["text", ["x"], {}]] },
+    { t: "multicast", sessids: "1,2", msgs: [["text", ["x"], {}]] },
+    { t: "multicast", sessids: [1, 2] },
+    { t: "multicast", sessids: [1, 2], msgs: [["", [], {}]] },
+    { t: "multicast", sessids: [1, 2], msgs: "text" },
+    { t: "multicast", sessids: Array.from({ length: 100_001 }, (_, i) => i + 1), msgs: [] },
     { t: "session-data", sessid: 1, data: [] },
     { t: "session-data", sessid: 1, data: null },
     { t: "disconnect", sessid: 1 },
@@ -60,6 +73,11 @@ describe("parseServerMessage (server → portal)", () => {
     expect(parseServerMessage({ t: "msg", sessid, msgs: [] })).toBeUndefined();
     expect(parseServerMessage({ t: "session-data", sessid, data: {} })).toBeUndefined();
     expect(parseServerMessage({ t: "disconnect", sessid, reason: "x" })).toBeUndefined();
+    expect(parseServerMessage({ t: "multicast", sessids: [1, sessid], msgs: [] })).toBeUndefined();
+  });
+
+  it("refuses a multicast from the portal (server → portal only)", () => {
+    expect(parsePortalMessage({ t: "multicast", sessids: [1, 2], msgs: [] })).toBeUndefined();
   });
 });
 

@@ -75,6 +75,12 @@ export interface TelnetOptionHandler {
   beforeRender?(text: string): string;
   /** Rewrite outgoing text after colour markup was rendered (MXP puts its escapes in). */
   afterRender?(text: string): string;
+  /**
+   * What state its render hooks are in (MXP: on or off), for the connection's render
+   * key: connections sharing output must render alike. A handler with render hooks
+   * and no `renderKey` keeps its connection out of shared rendering.
+   */
+  renderKey?(): string;
   /** The connection is closing: stop timers. */
   close?(): void;
 }

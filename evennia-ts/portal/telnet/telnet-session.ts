@@ -11,7 +11,7 @@ import { isPlainObject } from "../../protocol/message.ts";
 import { normalizeTextEncoding } from "../../protocol/text-encodings.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
-import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
+import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
 import { IacParser } from "./iac-parser.ts";
 import { LineDecoder, type TelnetCharset } from "./line-decoder.ts";
 import { OptionNegotiator, type OptionSide } from "./option-negotiator.ts";
@@ -217,6 +217,46 @@ export class TelnetSession implements SessionTransport {
     }
   }
 
+  /**
+   * What shapes this connection's rendering of `messages`: protocol, encoding, colour
+   * depth, screen reader, `raw`, the width (when one asks to be wrapped), the prompt
+   * marker and the state of option handlers that rewrite text (MXP). Null when a
+   * handler cannot say.
+   */
+  renderKey(messages: OobMessage[]): string | null {
+    if (this.closing || this.finished) return null;
+    let handlerKeys = "";
+    for (const handler of this.handlers.values()) {
+      if (!handler.beforeRender && !handler.afterRender) continue;
+      if (!handler.renderKey) return null;
+      handlerKeys += `${handler.code}:${handler.renderKey()};`;
+    }
+    const c = this.caps;
+    return `${this.protocolKey}|${this.charset}|${c.color}|${c.screenReader ? 1 : 0}|${this.clientOptions.raw === true ? 1 : 0}|` +
+      `${asksWrap(messages) ? String(this.clientOptions.screenwidth) : ""}|${this.promptMarkerKind()}|${handlerKeys}`;
+  }
+
+  /** The bytes `messages` would be sent as; null unless they are only text and prompts. */
+  render(messages: OobMessage[]): RenderedOutput | null {
+    const key = this.renderKey(messages);
+    if (key === null) return null;
+    const parts: Buffer[] = [];
+    for (const message of messages) {
+      if (!Array.isArray(message)) continue;
+      const [cmdname, args = [], kwargs = {}] = message;
+      if (cmdname !== "text" && cmdname !== "prompt") return null;
+      const bytes = this.renderText(args[0], kwargs, cmdname === "prompt");
+      if (bytes) parts.push(bytes);
+    }
+    return { key, payload: parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
+  }
+
+  /** Send bytes {@link render} made (here or on a connection with the same key). */
+  sendRendered(output: RenderedOutput): void {
+    if (this.closing || this.finished || !Buffer.isBuffer(output.payload)) return;
+    this.writer.write(output.payload);
+  }
+
   /** Close the connection, sending `reason` first when given. */
   close(reason?: string): void {
     if (this.closing || this.finished) return;
@@ -420,7 +460,13 @@ export class TelnetSession implements SessionTransport {
   // ---- output ----
 
   private sendText(value: unknown, kwargs: Record<string, unknown>, prompt: boolean): void {
-    if (value === undefined || value === null) return;
+    const bytes = this.renderText(value, kwargs, prompt);
+    if (bytes) this.writer.write(bytes);
+  }
+
+  /** The bytes of one text or prompt, rendered for this client. */
+  private renderText(value: unknown, kwargs: Record<string, unknown>, prompt: boolean): Buffer | null {
+    if (value === undefined || value === null) return null;
     let text = typeof value === "string" ? value : String(value);
     const opts = isPlainObject(kwargs.options) ? kwargs.options : {};
     // a message's own `raw` wins; else the session's `raw` option (Evennia's RAW flag)
@@ -443,15 +489,19 @@ export class TelnetSession implements SessionTransport {
     }
     let bytes = encodeTelnetText(prompt ? text : text + "\n", this.charset);
     if (prompt) bytes = Buffer.concat([bytes, this.promptMarker()]);
-    this.writer.write(bytes);
+    return bytes;
   }
 
   private promptMarker(): Buffer {
-    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return Buffer.from([IAC, EOR]);
-    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) {
-      return Buffer.alloc(0);
-    }
-    return Buffer.from([IAC, GA]);
+    const kind = this.promptMarkerKind();
+    return kind === "eor" ? Buffer.from([IAC, EOR]) : kind === "ga" ? Buffer.from([IAC, GA]) : Buffer.alloc(0);
+  }
+
+  /** What ends a prompt: IAC EOR (EOR on), nothing (SGA on or `nogoahead`), else IAC GA. */
+  private promptMarkerKind(): "eor" | "none" | "ga" {
+    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return "eor";
+    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) return "none";
+    return "ga";
   }
 
   private sendOob(message: OobMessage): void {
@@ -574,6 +624,16 @@ export class TelnetSession implements SessionTransport {
     if (this.handlingInput > 0) this.reply(bytes);
     else this.writer.write(bytes);
   }
+}
+
+/** True when a text or prompt of `messages` asks to be wrapped to the client's width. */
+function asksWrap(messages: OobMessage[]): boolean {
+  for (const message of messages) {
+    const kwargs = Array.isArray(message) ? message[2] : undefined;
+    if (!isPlainObject(kwargs)) continue;
+    if (kwargs.wrap === true || (isPlainObject(kwargs.options) && kwargs.options.wrap === true)) return true;
+  }
+  return false;
 }
 
 /** The config's limit fields that are set. */

@@ -17,7 +17,7 @@ import type { RawData, WebSocket } from "ws";
 import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
-import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
+import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
 import { decodeClientFrame, encodeServerFrame } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
 import { deliverWebclientInput, webclientInputError } from "../web/webclient-input.ts";
@@ -113,6 +113,35 @@ export class WebSocketSession implements SessionTransport {
       }
       if (!this.enqueue(frame)) return;
     }
+  }
+
+  /** What shapes this connection's frames: its `raw` and `nocolor` options (a browser shows every colour). */
+  renderKey(): string | null {
+    if (this.closing || this.finished) return null;
+    return `websocket|${this.renderFlags.raw === undefined ? "" : Number(this.renderFlags.raw)}|${this.renderFlags.nocolor === undefined ? "" : Number(this.renderFlags.nocolor)}`;
+  }
+
+  /** The frames `messages` would be sent as (null when one cannot be encoded). */
+  render(messages: OobMessage[]): RenderedOutput | null {
+    const key = this.renderKey();
+    if (key === null) return null;
+    const frames: string[] = [];
+    for (const message of messages) {
+      if (!Array.isArray(message)) continue;
+      const [cmdname, args = [], kwargs = {}] = message;
+      try {
+        frames.push(encodeServerFrame([cmdname, args, kwargs], this.renderFlags));
+      } catch {
+        return null;
+      }
+    }
+    return { key, payload: frames };
+  }
+
+  /** Send frames {@link render} made (here or on a connection with the same key). */
+  sendRendered(output: RenderedOutput): void {
+    if (this.closing || this.finished || !Array.isArray(output.payload)) return;
+    for (const frame of output.payload as string[]) if (!this.enqueue(frame)) return;
   }
 
   /**

@@ -51,5 +51,6 @@ export const mxpOption: TelnetOptionFactory = (ctx) => {
     },
     beforeRender: (text) => (on() ? mxpBeforeRender(text) : text),
     afterRender: (text) => (on() ? mxpAfterRender(text) : text),
+    renderKey: () => (on() ? "mxp" : ""),
   };
 };

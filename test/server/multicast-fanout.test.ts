@@ -1,0 +1,108 @@
+/**
+ * Fan-out (issue 16): a `say` heard by several players crosses the link as ONE
+ * multicast naming their sessions, and the portal renders it once per kind of
+ * client (colour, no colour, screen reader), not once per session.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
+import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
+import { WsTestClient } from "../portal/websocket/ws-test-client.ts";
+
+const ESC = 0x1b;
+let game: InProcessGame;
+const clients: (TelnetTestClient | WsTestClient)[] = [];
+
+async function webLoggedIn(name: string): Promise<WsTestClient> {
+  const c = await WsTestClient.connect(game.status.webPort!);
+  clients.push(c);
+  await c.waitForText("create <username> <password>");
+  c.command(`create ${name} secret123`);
+  await c.waitForText(`A new account '${name}' was created`);
+  c.command(`connect ${name} secret123`);
+  await c.waitForText("You become");
+  return c;
+}
+
+async function loggedIn(name: string): Promise<TelnetTestClient> {
+  const c = await TelnetTestClient.connect(game.telnetPort);
+  clients.push(c);
+  await c.waitFor("create <username> <password>");
+  c.send(`create ${name} secret123`);
+  await c.waitFor(`A new account '${name}' was created`);
+  c.send(`connect ${name} secret123`);
+  await c.waitFor(`You become ${name}.`);
+  return c;
+}
+
+/** Raw bytes received from now until `text` shows up. */
+async function bytesUntil(c: TelnetTestClient, text: string): Promise<Buffer> {
+  const start = c.raw.length;
+  await c.waitFor(text);
+  return c.raw.subarray(start);
+}
+
+beforeAll(async () => {
+  game = await startInProcessGame({ accountCreationsPerIp: 0 });
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await game.stop();
+});
+
+describe("a say in a room of several players", () => {
+  it("crosses the link once as a multicast and is rendered once per capability group", async () => {
+    const anna = await loggedIn("Anna");
+    const listeners: { name: string; client: TelnetTestClient; option?: string }[] = [
+      { name: "Bea", client: await loggedIn("Bea") },
+      { name: "Cid", client: await loggedIn("Cid") },
+      { name: "Dot", client: await loggedIn("Dot"), option: "nocolor" },
+      { name: "Eve", client: await loggedIn("Eve"), option: "nocolor" },
+      { name: "Fay", client: await loggedIn("Fay"), option: "screenreader" },
+    ];
+    const browsers = [await webLoggedIn("Wren"), await webLoggedIn("Wyn")];
+    for (const l of listeners) {
+      if (!l.option) continue;
+      l.client.send(`option ${l.option} = on`);
+      await l.client.waitFor("was changed from");
+    }
+    // everyone has heard everyone arrive: the room is quiet now
+    for (const l of listeners) {
+      l.client.send("say ready");
+      await anna.waitFor(`${l.name} says, "ready"`);
+    }
+    for (const b of browsers) {
+      b.command("say ready");
+      await anna.waitFor('says, "ready"');
+    }
+    const server = game.server()!;
+    const sentBefore = server.linkStats!.messages;
+    const statsBefore = { ...game.portal.multicastStats };
+
+    const heard = listeners.map((l) => bytesUntil(l.client, 'Anna says, "hello there"'));
+    const webHeard = browsers.map((b) => b.waitForText('Anna says, "hello there'));
+    anna.send("say |rhello|n there");
+    await anna.waitFor('You say, "hello there"');
+    const bytes = await Promise.all(heard);
+    const frames = await Promise.all(webHeard);
+
+    const stats = game.portal.multicastStats;
+    expect(stats.multicasts - statsBefore.multicasts).toBe(1);
+    expect(stats.deliveries - statsBefore.deliveries).toBe(listeners.length + browsers.length);
+    // four kinds of client: ANSI colour (Bea, Cid), no colour (Dot, Eve), screen reader (Fay), browser (Wren, Wyn)
+    expect(stats.renders - statsBefore.renders).toBe(4);
+    expect(stats.unshared - statsBefore.unshared).toBe(0);
+    // Anna's own "You say" and the listeners' multicast: two link messages, not six
+    expect(server.linkStats!.messages - sentBefore).toBeLessThanOrEqual(2);
+
+    for (const [i, l] of listeners.entries()) {
+      const got = bytes[i]!;
+      expect(got.toString("utf8")).toContain("hello");
+      expect(got.includes(ESC), `${l.name} (${l.option ?? "colour"})`).toBe(l.option === undefined);
+    }
+    expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+    // the browsers get HTML with the colour as a class, the same frame for both
+    expect(frames[0]![1][0]).toMatch(/<span class="[^"]*">hello<\/span> there/);
+    expect(frames[0]).toEqual(frames[1]);
+  }, 60_000);
+});

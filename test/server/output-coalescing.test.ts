@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
+import { parseServerMessage } from "../../evennia-ts/protocol/link-messages.ts";
+import type { OobMessage } from "../../evennia-ts/protocol/message.ts";
+import { coalesceOutput } from "../../evennia-ts/server/output-coalescing.ts";
+import { prng } from "../seeded-random.ts";
+
+const say = (text: string): OobMessage[] => [["text", [text], { type: "say" }]];
+
+/** What each session receives, in order, and the barriers between (as the portal would see it). */
+function perSession(batch: readonly ServerToPortal[]): Map<number | "all", string[]> {
+  const out = new Map<number | "all", string[]>();
+  const add = (key: number | "all", what: string): void => void (out.get(key) ?? out.set(key, []).get(key)!).push(what);
+  for (const m of batch) {
+    if (m.t === "msg") for (const msg of m.msgs) add(m.sessid, JSON.stringify(msg));
+    else if (m.t === "multicast") for (const id of m.sessids) for (const msg of m.msgs) add(id, JSON.stringify(msg));
+    else if ("sessid" in m) add(m.sessid, m.t);
+    else add("all", m.t);
+  }
+  return out;
+}
+
+describe("coalesceOutput", () => {
+  it("turns one say to 199 sessions into one multicast, and the speaker's echo and prompt into one msg", () => {
+    const batch: ServerToPortal[] = [{ t: "msg", sessid: 1, msgs: say('You say, "hi"') }];
+    for (let id = 2; id <= 200; id++) batch.push({ t: "msg", sessid: id, msgs: say('Anna says, "hi"') });
+    batch.push({ t: "msg", sessid: 1, msgs: [["prompt", ["> "], {}]] });
+    const { messages, merged } = coalesceOutput(batch);
+    expect(messages).toHaveLength(2);
+    expect(messages[1]).toEqual({ t: "multicast", sessids: Array.from({ length: 199 }, (_, i) => i + 2), msgs: say('Anna says, "hi"') });
+    expect(messages[0]).toEqual({ t: "msg", sessid: 1, msgs: [...say('You say, "hi"'), ["prompt", ["> "], {}]] });
+    expect(merged).toBe(199);
+    for (const m of messages) expect(parseServerMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
+  });
+
+  it("never moves a session's message ahead of what it was sent before", () => {
+    const batch: ServerToPortal[] = [
+      { t: "msg", sessid: 1, msgs: say("X") },
+      { t: "msg", sessid: 2, msgs: say("private") },
+      { t: "msg", sessid: 2, msgs: say("X") },
+      { t: "msg", sessid: 3, msgs: say("X") },
+    ];
+    const { messages } = coalesceOutput(batch);
+    expect(perSession(messages)).toEqual(perSession(batch));
+    expect(messages).toContainEqual({ t: "multicast", sessids: [1, 3], msgs: say("X") });
+  });
+
+  it("merges nothing across a message that is not output (disconnect, request)", () => {
+    const batch: ServerToPortal[] = [
+      { t: "msg", sessid: 1, msgs: say("bye") },
+      { t: "disconnect", sessid: 2, reason: "quit" },
+      { t: "msg", sessid: 2, msgs: say("bye") },
+      { t: "request", action: "reload" },
+      { t: "msg", sessid: 3, msgs: say("bye") },
+    ];
+    const { messages } = coalesceOutput(batch);
+    expect(messages).toEqual(batch);
+  });
+
+  it("keeps every session's sequence on random batches (2,000 seeded cases)", () => {
+    const texts = ["a", "b", "c"];
+    for (let seed = 1; seed <= 2000; seed++) {
+      const random = prng(seed);
+      const batch: ServerToPortal[] = [];
+      const n = 1 + Math.floor(random() * 30);
+      for (let i = 0; i < n; i++) {
+        const sessid = 1 + Math.floor(random() * 5);
+        const r = random();
+        if (r < 0.08) batch.push({ t: "session-data", sessid, data: { i } });
+        else if (r < 0.1) batch.push({ t: "request", action: "reload" });
+        else {
+          const text = texts[Math.floor(random() * texts.length)]!;
+          // sometimes the very same array (a fast path sends one to everyone), sometimes an equal copy
+          batch.push({ t: "msg", sessid, msgs: random() < 0.5 ? say(text) : JSON.parse(JSON.stringify(say(text))) });
+        }
+      }
+      const { messages } = coalesceOutput(batch);
+      expect(perSession(messages), `seed ${seed}`).toEqual(perSession(batch));
+      expect(messages.length).toBeLessThanOrEqual(batch.length);
+      for (const m of messages) expect(parseServerMessage(JSON.parse(JSON.stringify(m))), `seed ${seed}`).toEqual(m);
+    }
+  });
+});
