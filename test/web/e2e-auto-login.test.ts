@@ -64,6 +64,8 @@ for (const dialect of TEST_DIALECTS) {
       await player.waitForText(/You become Wren/);
       // the room the character stands in (its description and exits, as `look` shows)
       await player.waitForText(/Limbo/);
+      // straight into the game: no connection screen first
+      expect(player.messages("text").some((m) => JSON.stringify(m).includes(CONNECTION_SCREEN))).toBe(false);
       player.command("say hello from the website");
       await player.waitForText('You say, "hello from the website');
       const account = game!.server()!.allSessions().find((s) => s.account?.key === "Wren");
@@ -105,6 +107,7 @@ for (const dialect of TEST_DIALECTS) {
       player.startPolling();
       await player.waitForText(/You become Ashe/);
       await player.waitForText(/Limbo/);
+      expect(player.messages.some((m) => m[0] === "text" && JSON.stringify(m).includes(CONNECTION_SCREEN))).toBe(false);
       await player.command("say hello by comet");
       await player.waitForText('You say, "hello by comet');
 
