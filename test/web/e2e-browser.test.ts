@@ -88,8 +88,11 @@ describe.skipIf(!hasChromium)("a new player in Chromium, through the portal", ()
     await screenshot(page, "registered");
 
     // Play: the webclient, logged in without typing anything
+    const webclientPage = page.waitForResponse(`${base}/webclient/`);
     await page.locator(".site-nav a", { hasText: "Play" }).click();
     await page.waitForURL(`${base}/webclient/`);
+    // the webclient's own policy holds (a violation would be in `problems`)
+    expect((await webclientPage).headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await page.locator("#output .msg", { hasText: "You become Mira" }).first().waitFor({ timeout: WAIT_MS });
     await page.locator("#output .msg", { hasText: "Limbo" }).first().waitFor({ timeout: WAIT_MS });
     await page.locator('#status[data-state="connected"]').waitFor({ timeout: WAIT_MS });

@@ -54,6 +54,18 @@ it("helmet's security headers reach the browser through the proxy", async () => 
   expect(cookie).toMatch(/SameSite=Lax/i);
 });
 
+it("the webclient, which the portal serves itself, has a content-security policy and may not be framed", async () => {
+  const page = await new PortalWebClient(port).get("/webclient/");
+  expect(page.status).toBe(200);
+  expect(page.body).toContain('id="output"');
+  const csp = String(page.headers["content-security-policy"]);
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(page.headers["x-frame-options"]).toBe("DENY");
+  expect(page.headers["x-content-type-options"]).toBe("nosniff");
+  expect(page.headers["referrer-policy"]).toBe("same-origin");
+});
+
 it("CSRF holds through the proxy: a form without the token, or with another browser's, is refused and changes nothing", async () => {
   const browser = new PortalWebClient(port, "127.0.0.4");
   await browser.get("/auth/login");
