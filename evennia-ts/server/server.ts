@@ -204,22 +204,24 @@ export class Server {
   /**
    * A webclient connection that came with the website's session cookie is logged in
    * as that website account (unless it already is, the cookie is not a valid
-   * session, or the account or address is banned).
+   * session, or the account or address is banned). True when it was logged in here.
    */
-  private async logInFromWebSession(session: ServerSession, cookie: string): Promise<void> {
-    if (!this.web || session.loggedIn || this.sessions.get(session.sessid) !== session) return;
+  private async logInFromWebSession(session: ServerSession, cookie: string): Promise<boolean> {
+    if (!this.web || session.loggedIn || this.sessions.get(session.sessid) !== session) return false;
     try {
       const account = await this.web.accountForSessionCookie(cookie);
-      if (!account || session.loggedIn) return;
+      if (!account || session.loggedIn) return false;
       if (await this.bans.isBanned({ ip: session.address, username: account.key })) {
         log.info(`session ${session.sessid}: website account ${account.key} is banned; not logged in`);
-        return;
+        return false;
       }
       const services = this.services();
       await runInUnitOfWork(this.db, () => services.login(session, account));
       log.info(`session ${session.sessid} logged in as ${account.key} from its website session`);
+      return session.loggedIn;
     } catch (err) {
       log.error(`logging session ${session.sessid} in from its website session failed`, err);
+      return false;
     }
   }
 
@@ -471,7 +473,14 @@ export class Server {
   private onConnect(snap: SessionSnapshot): void {
     const session = this.newSession(snap);
     const cookie = snap.webSession;
-    void this.track(this.greetOrRefuse(session).then(() => (cookie ? this.logInFromWebSession(session, cookie) : undefined)));
+    // a browser logged in on the website goes straight into the game (as in Evennia, no
+    // connection screen first); any other connection is greeted (or refused) as usual
+    void this.track(
+      (async () => {
+        if (cookie && (await this.logInFromWebSession(session, cookie))) return;
+        await this.greetOrRefuse(session);
+      })(),
+    );
   }
 
   /** A new connection: refused when its address is banned, else shown the connection screen. */

@@ -93,11 +93,12 @@ export class StaticFiles {
     return null;
   }
 
-  /** Answer `req` with `file` (200, or 304 when the client's copy is current). */
-  async serve(req: http.IncomingMessage, res: http.ServerResponse, file: string, stat: Stats): Promise<void> {
+  /** Answer `req` with `file` (200, or 304 when the client's copy is current), with `extraHeaders` too. */
+  async serve(req: http.IncomingMessage, res: http.ServerResponse, file: string, stat: Stats, extraHeaders: Readonly<http.OutgoingHttpHeaders> = {}): Promise<void> {
     const entry = await this.entry(file, stat);
     const ext = path.extname(file).toLowerCase();
     const headers: http.OutgoingHttpHeaders = {
+      ...extraHeaders,
       "content-type": CONTENT_TYPES[ext] ?? "application/octet-stream",
       "cache-control": REVALIDATED.has(ext) ? "no-cache" : "public, max-age=3600",
       etag: entry.etag,

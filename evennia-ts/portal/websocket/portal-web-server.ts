@@ -33,6 +33,7 @@ import { COMET_PATH, CometEndpoint } from "../comet/comet-endpoint.ts";
 import { webSessionOf } from "../web/web-session-cookie.ts";
 import { safeFileName, StaticFiles } from "../web/static-files.ts";
 import { WebProxy } from "../web/web-proxy.ts";
+import { WEBCLIENT_SECURITY_HEADERS } from "../web/webclient-security-headers.ts";
 
 const log = getLogger("portal.web");
 
@@ -242,7 +243,7 @@ export class PortalWebServer {
       plainResponse(req, res, 404, "Not found.\n");
       return;
     }
-    await this.staticFiles.serve(req, res, found.file, found.stat);
+    await this.staticFiles.serve(req, res, found.file, found.stat, WEBCLIENT_SECURITY_HEADERS);
   }
 
   /** Where webclient files are looked for, the game's override folder first. */

@@ -30,10 +30,10 @@ export class WsTestClient {
     ws.on("error", () => undefined);
   }
 
-  /** Connect to `ws://127.0.0.1:<port><path>`. */
-  static connect(port: number, path = "/ws"): Promise<WsTestClient> {
+  /** Connect to `ws://127.0.0.1:<port><path>`, sending `headers` (a `Cookie`, an `Origin`) with the upgrade. */
+  static connect(port: number, path = "/ws", headers?: Record<string, string>): Promise<WsTestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, headers ? { headers } : undefined);
       ws.once("open", () => resolve(new WsTestClient(ws)));
       ws.once("error", reject);
     });
