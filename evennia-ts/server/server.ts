@@ -196,6 +196,7 @@ export class Server {
       bans: this.bans,
       server: commandServices.server,
       sessions: () => this.allSessions(),
+      disconnect: (session, reason) => this.sessions.disconnect(session, reason),
     });
     const secret = await webSessionSecret(this.db, this.config);
     this.web = await startWebServer(services, { secret, port: this.settings.serverWebPort });

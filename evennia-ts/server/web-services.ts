@@ -2,7 +2,7 @@
  * What the server lends its web app (`WebServices`, web/web-context.ts): the
  * game's database and store, the same login and account-creation throttles as
  * telnet logins, the bans, the server admin, account creation the way the `create`
- * command does it, and the figures of the sessions and the status page.
+ * command does it, booting an account's sessions as `boot` does, and the figures of the sessions and the status page.
  */
 import type { Settings } from "../conf/settings.ts";
 import type { Database } from "../db/database.ts";
@@ -28,6 +28,8 @@ export interface WebServiceParts {
   server: ServerAdmin;
   /** Every session (logged in or not). */
   sessions(): ServerSession[];
+  /** Log a session out and close it (the session handler's `disconnect`, as `boot` uses it). */
+  disconnect(session: ServerSession, reason: string): Promise<void>;
 }
 
 /** The throttles by address, as the web app uses them (the same counts as telnet logins). */
@@ -77,6 +79,11 @@ export function createWebServices(parts: WebServiceParts): WebServices {
       });
     },
     sessions: () => parts.sessions().map(sessionRow),
+    disconnectAccount: async (account, reason) => {
+      const booted = parts.sessions().filter((s) => s.account === account);
+      for (const session of booted) await parts.disconnect(session, reason);
+      return booted.length;
+    },
     status: async (): Promise<ServerStatusFigures> => {
       const sessions = parts.sessions();
       const sessionsByProtocol: Record<string, number> = {};

@@ -204,6 +204,14 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     );
   }
 
+  /** The account's email address, or null (the column Evennia's `email` is). */
+  get email(): string | null {
+    return this._row.email;
+  }
+  set email(value: string | null) {
+    this._setField("email", value === null || value === "" ? null : String(value));
+  }
+
   /** Last successful login, if any. */
   get lastLogin(): Date | null {
     return this._row.last_login === null ? null : new Date(this._row.last_login);

@@ -70,6 +70,13 @@ export interface WebServices {
   createAccount(name: string, password: string): Promise<DefaultAccount>;
   /** Connected sessions. */
   sessions(): WebSessionRow[];
+  /**
+   * Disconnect every session of `account`, as `boot` does: the logout hooks run now,
+   * each connection is closed (after showing `reason`) when the unit of work commits,
+   * and a unit that rolls back keeps them connected. Call it inside {@link runInUnit};
+   * returns how many sessions were disconnected.
+   */
+  disconnectAccount(account: DefaultAccount, reason: string): Promise<number>;
   /** Figures for the status page. */
   status(): Promise<ServerStatusFigures>;
   /** Flush the identity map (`memory/flush`); returns how many objects were let go. */

@@ -5,8 +5,9 @@
  * once — the admin changed the live object the game holds. Screenshots go to
  * `test-output/admin-*.png`. Skipped, with a notice, where /usr/bin/chromium is missing.
  *
- * The admin logs in with HTTP Basic credentials (the web app's other way in):
- * the website's login form is not part of this branch.
+ * The admin logs in as an admin would: the admin page sends the browser to the
+ * website's login form (`/auth/login?next=…`), which brings it back after login.
+ * The admin then creates an object from the object list and teleports it.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
@@ -18,7 +19,6 @@ import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts
 import { createObject } from "../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../evennia-ts/typeclasses/objects.ts";
 import type { WebServices } from "../../evennia-ts/web/web-context.ts";
-import { basicAuth } from "./web-test-client.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -49,7 +49,7 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
     await game?.stop();
   });
 
-  it("an admin edits an object's description and a telnet player looking at it sees the change", async () => {
+  it("an admin logs in through the login form, edits a description, creates and teleports an object; a telnet player sees each", async () => {
     const services: WebServices = game.server()!.web!.web.context.services;
     await services.createAccount("root", PASSWORD);
     const anna = await services.createAccount("anna", PASSWORD);
@@ -73,8 +73,7 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
     telnet.send("look marble statue");
     await telnet.waitFor("A statue of somebody famous.");
 
-    // the credentials go with every request (a browser sends Basic ones only after a 401, and the admin redirects to a login page instead)
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, extraHTTPHeaders: { authorization: basicAuth("anna", PASSWORD) } });
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     try {
       const page = await context.newPage();
       const problems: string[] = [];
@@ -85,9 +84,17 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
       page.on("pageerror", (err) => problems.push(`PAGEERROR ${err.message}`));
       const base = game.serverWebUrl()!;
 
+      // the admin page sends an anonymous browser to the login form, which brings it back
+      await page.goto(`${base}/admin/objects?q=statue`);
+      expect(new URL(page.url()).pathname).toBe("/auth/login");
+      await page.getByLabel("Account name").fill("anna");
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.screenshot({ path: path.join(OUTPUT, "admin-login.png"), fullPage: true });
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.locator("h1", { hasText: "Objects" }).waitFor({ timeout: WAIT_MS });
+      expect(page.url()).toBe(`${base}/admin/objects?q=statue`);
+
       // find the statue in the object list, by its name
-      const list = await page.goto(`${base}/admin/objects?q=statue`);
-      expect(list?.status()).toBe(200);
       await page.locator("a.row-link", { hasText: "marble statue" }).click();
       await page.locator("h1", { hasText: "marble statue" }).waitFor({ timeout: WAIT_MS });
       expect(page.url()).toBe(`${base}/admin/objects/${statue.id}`);
@@ -103,7 +110,29 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
       await page.locator("form.inline-edit", { has: descBox }).getByRole("button", { name: "Save" }).click();
       await page.locator(".flash", { hasText: "Modified attribute marble statue/desc" }).waitFor({ timeout: WAIT_MS });
       expect(await page.getByLabel("Value of desc").inputValue()).toBe("'A statue of Anna, freshly <polished>.'");
+      telnet!.send("look marble statue");
+      await telnet!.waitFor("A statue of Anna, freshly <polished>.");
       await page.screenshot({ path: path.join(OUTPUT, "admin-object-saved.png"), fullPage: true });
+
+      // create a lantern in Limbo from the object list's form: the telnet player sees it arrive there
+      await page.goto(`${base}/admin/objects`);
+      const create = page.locator("#create");
+      await create.getByLabel("Name").fill("paper lantern");
+      await create.getByLabel("Location").fill(`#${limbo.id}`);
+      await page.screenshot({ path: path.join(OUTPUT, "admin-objects-create.png"), fullPage: true });
+      await create.getByRole("button", { name: "Create" }).click();
+      await page.locator("h1", { hasText: "paper lantern" }).waitFor({ timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(OUTPUT, "admin-object-created.png"), fullPage: true });
+      telnet!.send("look");
+      await telnet!.waitFor("paper lantern");
+      // and teleport the statue away from the player, through the location form
+      const lantern = page.url();
+      await page.goto(`${base}/admin/objects/${statue.id}`);
+      await page.getByLabel("Location").fill(`#${new URL(lantern).pathname.split("/").pop()}`);
+      await page.getByRole("button", { name: "Teleport" }).click();
+      // the page it comes back to shows the new location
+      await page.locator("dd", { hasText: "paper lantern" }).first().waitFor({ timeout: WAIT_MS });
+      await page.screenshot({ path: path.join(OUTPUT, "admin-object-teleported.png"), fullPage: true });
       // the status page, with the telnet player among the sessions
       await page.goto(`${base}/admin/status`);
       expect(await page.locator("#sessions").textContent()).toContain("telnet: 1");
@@ -114,9 +143,10 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
       await context.close();
     }
 
-    // the game's own instance changed: the telnet player sees it at once
+    // the game's own instance changed: the telnet player saw the desc at once, and the statue is in the lantern now
     expect(statue.db.desc).toBe("A statue of Anna, freshly <polished>.");
+    expect(statue.location?.key).toBe("paper lantern");
     telnet.send("look marble statue");
-    await telnet.waitFor("A statue of Anna, freshly <polished>.");
-  });
+    await telnet.waitFor(/Could not find|no match|not find/i);
+  }, 120_000);
 });

@@ -1,10 +1,12 @@
 /**
  * The web admin's accounts: the list (search by name or `#dbref`, filter by a
  * permission or superusers, pages), the edit page (name, attributes, tags, locks,
- * permissions, typeclass) and deletion as `accounts/delete` does it: the
- * account's `delete` lock, never one's own account, never a superuser unless one
- * is, and its characters stay in the world, played by nobody. An account that is
- * connected is not deleted (boot it first): the web cannot tell its sessions why.
+ * permissions, typeclass, email, password as `userpassword`), creation as the
+ * `create` login command (`services.createAccount`), and deletion as
+ * `accounts/delete` does it: the account's `delete` lock, never one's own account,
+ * never a superuser unless one is, and its characters stay in the world, played by
+ * nobody. A connected account is booted first (its `boot` lock, as `boot`), in the
+ * same unit of work: when the delete is refused, nobody is disconnected.
  */
 import type { Router } from "express";
 import { deleteWithCharacters } from "../../commands/default/accounts-list.ts";
@@ -18,6 +20,8 @@ import { pagerView, pageRequest } from "./pagination.ts";
 import { assertMayEdit, cleanName } from "./typed-changes.ts";
 import { changeHandler, loadTarget, mountTypedEditRoutes, type TypedSection } from "./typed-edit-routes.ts";
 import { refView, typedView } from "./typed-view.ts";
+import { changeEmail, changePassword, outranksOrEquals } from "./account-credentials.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
 
 const SECTION: TypedSection = { kind: "account", base: "accounts" };
 
@@ -35,9 +39,18 @@ function deletionRefusal(ctx: WebContext, account: DefaultAccount, actor: Defaul
   if (account === actor) return "You cannot delete your own account while logged in with it.";
   if (account.isSuperuser && !actor.isSuperuser) return `Only a superuser may delete ${account.key}.`;
   if (!account.access(actor, "delete")) return "You don't have the permissions to delete that account.";
-  const online = ctx.services.sessions().filter((s) => s.account !== null && s.account.toLowerCase() === account.key.toLowerCase()).length;
-  if (online > 0) return `${account.key} is connected (${online} session${online > 1 ? "s" : ""}): boot them first.`;
+  if (onlineSessions(ctx, account) > 0 && !account.access(actor, "boot")) return `${account.key} is connected, and you don't have the permission to boot ${account.key}.`;
   return null;
+}
+
+/** How many sessions `account` is connected with. */
+function onlineSessions(ctx: WebContext, account: DefaultAccount): number {
+  return ctx.services.sessions().filter((s) => s.account !== null && s.account.toLowerCase() === account.key.toLowerCase()).length;
+}
+
+/** Why the form's passwords make no account: they differ (the rules themselves are the account typeclass's). */
+function passwordsMatch(password: string, repeat: string): void {
+  if (password !== repeat) throw new AdminRequestError(400, "The two passwords are not the same.");
 }
 
 /** Mount the account pages on the admin router. */
@@ -52,6 +65,29 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
     await renderAdmin(ctx, req, res, "accounts", { section: "accounts", page, pager: pagerView(req, page), filters, permissions: PERMISSION_FILTERS });
   });
 
+  router.post("/accounts/new", async (req, res) => {
+    const name = formField(req, "username", 200);
+    const password = formField(req, "password", 200);
+    passwordsMatch(password, formField(req, "password2", 200));
+    const email = formField(req, "email", 300);
+    const actor = actingAccount(ctx, req);
+    const account = await services.runInUnit(async () => {
+      let created: DefaultAccount;
+      try {
+        created = await services.createAccount(name, password);
+      } catch (err) {
+        if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw new AdminRequestError(400, err.message);
+        throw err;
+      }
+      if (email.trim()) changeEmail(created, actor, email);
+      return created;
+    });
+    const characters = account.characters.map((c) => `${c.key}(${c.dbref})`);
+    const message = `Account ${account.key} (#${account.id}) was created${characters.length ? `, with the character ${characters.join(", ")}` : ""}.`;
+    ctx.audit(req, `account #${account.id}: ${message}`);
+    redirectWithNotice(ctx, req, res, `/admin/accounts/${account.id}`, message);
+  });
+
   router.get("/accounts/:id", async (req, res) => {
     const actor = actingAccount(ctx, req);
     const account = await loadAccount(ctx, pathId(req));
@@ -63,6 +99,8 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
       lastLogin: account.lastLogin ? account.lastLogin.toISOString().slice(0, 19).replace("T", " ") : null,
       characters: account.characters.map((c) => refView(c)),
       sessions: sessions.map((s) => ({ protocol: s.protocolKey, address: s.address, puppet: s.puppet })),
+      email: account.email,
+      mayChangePassword: account === actor || outranksOrEquals(actor, account),
     });
   });
 
@@ -79,18 +117,30 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
     }),
   );
 
+  router.post("/accounts/:id/email", changeHandler(ctx, SECTION, (target, actor, req) => changeEmail(target as DefaultAccount, actor, formField(req, "email", 300))));
+
+  router.post(
+    "/accounts/:id/password",
+    changeHandler(ctx, SECTION, (target, actor, req) => changePassword(target as DefaultAccount, actor, formField(req, "password", 200), formField(req, "password2", 200))),
+  );
+
   mountTypedEditRoutes(router, ctx, SECTION, { permissions: true, typeclass: true });
 
   router.get("/accounts/:id/delete", async (req, res) => {
     const actor = actingAccount(ctx, req);
     const account = await loadAccount(ctx, pathId(req));
+    const online = onlineSessions(ctx, account);
     await renderAdmin(ctx, req, res, "confirm-delete", {
       section: "accounts",
       what: `account ${account.key} (#${account.id})`,
       action: `/admin/accounts/${account.id}/delete`,
       back: `/admin/accounts/${account.id}`,
       refusal: deletionRefusal(ctx, account, actor),
-      notes: ["It is often better to ban an account than to delete it.", "Its characters stay in the world, played by nobody."],
+      notes: [
+        "It is often better to ban an account than to delete it.",
+        "Its characters stay in the world, played by nobody.",
+        ...(online > 0 ? [`It is connected (${online} session${online > 1 ? "s" : ""}): it is booted first, as boot does.`] : []),
+      ],
     });
   });
 
@@ -102,9 +152,10 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
       const refusal = deletionRefusal(ctx, account, actor);
       if (refusal) throw new AdminRequestError(403, refusal);
       const name = account.key;
+      const booted = await services.disconnectAccount(account, `Your account was deleted by ${actor.key}.`);
       await deleteWithCharacters(account);
       if (!account.isDeleted) throw new AdminRequestError(409, `Account ${name} was not deleted: its atObjectDelete hook refused.`);
-      return `Account ${name} was deleted.`;
+      return booted > 0 ? `Booted ${name} (${booted} session${booted > 1 ? "s" : ""}); account ${name} was deleted.` : `Account ${name} was deleted.`;
     });
     ctx.audit(req, `account #${id}: ${message}`);
     redirectWithNotice(ctx, req, res, "/admin/accounts", message);

@@ -1,9 +1,10 @@
 /**
  * The web admin's objects: the list (search by key, alias or `#dbref`; filters by
  * typeclass, location and kind; pages), the edit page (name, home, attributes,
- * tags, aliases, locks, permissions, typeclass) and deletion as `destroy` does
- * it: the `delete` or `control` lock, never the default home or the start room,
- * a character played by an account only when the admin says so.
+ * tags, aliases, locks, permissions, typeclass), creation as `create/drop`
+ * (`creation.ts`), a new location as `teleport` (`object-moves.ts`), and deletion
+ * as `destroy` does it: the `delete` or `control` lock, never the default home or
+ * the start room, a character played by an account only when the admin says so.
  */
 import type { Router } from "express";
 import { mayBuild } from "../../commands/default/building/access.ts";
@@ -17,6 +18,8 @@ import { pagerView, pageRequest } from "./pagination.ts";
 import { assertMayEdit, isSuperuserTarget, rename } from "./typed-changes.ts";
 import { changeHandler, loadTarget, mountTypedEditRoutes, type TypedSection } from "./typed-edit-routes.ts";
 import { refView, typedView } from "./typed-view.ts";
+import { createObjectAs, objectFromField } from "./creation.ts";
+import { teleportAs } from "./object-moves.ts";
 
 const SECTION: TypedSection = { kind: "object", base: "objects" };
 
@@ -55,6 +58,16 @@ export function mountObjectAdmin(router: Router, ctx: WebContext): void {
     await renderAdmin(ctx, req, res, "objects", { page, pager: pagerView(req, page), filters, typeclasses, kinds: OBJECT_KINDS, section: "objects" });
   });
 
+  router.post("/objects/new", async (req, res) => {
+    const actor = actingAccount(ctx, req);
+    const fields = { key: formField(req, "key", 200), typeclass: formField(req, "typeclass", 300), location: formField(req, "location", 20), home: formField(req, "home", 20) };
+    const obj = await services.runInUnit(() => createObjectAs(services.store, actor, fields));
+    const where = obj.location ? ` in ${obj.location.key}(${obj.location.dbref})` : "";
+    const message = `Created ${obj.key}(${obj.dbref}) of type ${obj.typeclassPath}${where}.`;
+    ctx.audit(req, `object #${obj.id}: ${message}`);
+    redirectWithNotice(ctx, req, res, `/admin/objects/${obj.id}`, message);
+  });
+
   router.get("/objects/:id", async (req, res) => {
     const actor = actingAccount(ctx, req);
     const obj = await loadObject(ctx, pathId(req));
@@ -79,18 +92,16 @@ export function mountObjectAdmin(router: Router, ctx: WebContext): void {
     "/objects/:id/home",
     changeHandler(ctx, SECTION, async (target, actor, req) => {
       assertMayEdit(target, actor);
-      const text = formField(req, "home", 20).trim();
       const obj = target as DefaultObject;
-      if (!text) {
-        obj.home = null;
-        return `${obj.key} has no home now.`;
-      }
-      const id = /^#?(\d{1,15})$/.exec(text);
-      if (!id) throw new AdminRequestError(400, `A home is given as a #dbref, not '${text}'.`);
-      const home = await loadObject(ctx, Number(id[1]));
+      const home = await objectFromField(services.store, formField(req, "home", 20), "home");
       obj.home = home;
-      return `Home of ${obj.key} set to ${home.key}(${home.dbref}).`;
+      return home ? `Home of ${obj.key} set to ${home.key}(${home.dbref}).` : `${obj.key} has no home now.`;
     }),
+  );
+
+  router.post(
+    "/objects/:id/location",
+    changeHandler(ctx, SECTION, async (target, actor, req) => teleportAs(target as DefaultObject, actor, await objectFromField(services.store, formField(req, "location", 20), "location"))),
   );
 
   mountTypedEditRoutes(router, ctx, SECTION, { aliases: true, permissions: true, typeclass: true });

@@ -1,6 +1,7 @@
 /**
  * The web admin's scripts: the list (search by key or `#dbref`, filter by
- * typeclass or the object they are on, pages), the edit page (key, description,
+ * typeclass or the object they are on, pages), creation as the `scripts` command
+ * creates (`creation.ts`), the edit page (key, description, interval and repeats,
  * attributes, tags, locks; start, stop, pause, unpause as the `scripts` switches)
  * and deletion (stopped, then deleted, as `scripts/delete`). The `scripts`
  * command asks for Admin and no lock of the script; neither does this page for
@@ -15,12 +16,45 @@ import { pagerView, pageRequest } from "./pagination.ts";
 import { cleanName } from "./typed-changes.ts";
 import { changeHandler, loadTarget, mountTypedEditRoutes, type TypedSection } from "./typed-edit-routes.ts";
 import { refView, typedView } from "./typed-view.ts";
+import { createScriptAs } from "./creation.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
 
 const SECTION: TypedSection = { kind: "script", base: "scripts" };
 
 /** What the action buttons do, as the `scripts` switches. */
 const ACTIONS = { start: "Started", stop: "Stopped", pause: "Paused", unpause: "Unpaused" } as const;
 type ScriptAction = keyof typeof ACTIONS;
+
+/** The longest interval the admin sets: a year, in seconds. */
+const MAX_INTERVAL_SECONDS = 365 * 24 * 3600;
+
+/** A whole number from 0 to `max` typed in the field `name`, or a 400. */
+function wholeField(text: string, name: string, max: number): number {
+  const trimmed = text.trim();
+  if (!/^\d{1,12}$/.test(trimmed) || Number(trimmed) > max) throw new AdminRequestError(400, `The ${name} must be a whole number from 0 to ${max}, not '${trimmed.slice(0, 40)}'.`);
+  return Number(trimmed);
+}
+
+/**
+ * New interval and repeats, as the scheduler takes them: a running (or paused)
+ * script restarts its timer with them (`start`, as `scripts/start` after a change);
+ * a stopped one keeps them for its next start.
+ */
+async function changeTimer(script: DefaultScript, interval: number, repeats: number): Promise<string> {
+  if (interval === script.interval && repeats === script.repeats) return `Script ${script.key}: interval and repeats unchanged.`;
+  try {
+    if (script.isActive) await script.start({ interval, repeats });
+    else {
+      script.interval = interval;
+      script.repeats = repeats;
+    }
+  } catch (err) {
+    if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw new AdminRequestError(400, err.message);
+    throw err;
+  }
+  const state = script.isActive ? "restarted" : "kept for its next start";
+  return `Script ${script.key}: interval ${interval} s, repeats ${repeats === 0 ? "unlimited" : repeats} (${state}).`;
+}
 
 async function loadScript(ctx: WebContext, id: number): Promise<DefaultScript> {
   const target = await loadTarget(ctx, "script", id);
@@ -38,6 +72,15 @@ export function mountScriptAdmin(router: Router, ctx: WebContext): void {
     const page = await listScripts(services.db, filters, pageRequest(req));
     const typeclasses = await typeclassesInUse(services.db, "scripts");
     await renderAdmin(ctx, req, res, "scripts", { section: "scripts", page, pager: pagerView(req, page), filters, typeclasses });
+  });
+
+  router.post("/scripts/new", async (req, res) => {
+    const fields = { typeclass: formField(req, "typeclass", 300), key: formField(req, "key", 200), obj: formField(req, "obj", 20) };
+    const script = await services.runInUnit(() => createScriptAs(services.store, fields));
+    const on = script.obj ? `on ${script.obj.key}(${script.obj.dbref})` : "global";
+    const message = `Script ${script.key} (${script.typeclassPath}) created, ${on}, and started.`;
+    ctx.audit(req, `script #${script.id}: ${message}`);
+    redirectWithNotice(ctx, req, res, `/admin/scripts/${script.id}`, message);
   });
 
   router.get("/scripts/:id", async (req, res) => {
@@ -71,6 +114,13 @@ export function mountScriptAdmin(router: Router, ctx: WebContext): void {
       script.description = description;
       return `Script ${script.dbref} is now '${key}' (${description ? "with" : "without"} a description).`;
     }),
+  );
+
+  router.post(
+    "/scripts/:id/timer",
+    changeHandler(ctx, SECTION, (target, _actor, req) =>
+      changeTimer(target as DefaultScript, wholeField(formField(req, "interval", 20), "interval", MAX_INTERVAL_SECONDS), wholeField(formField(req, "repeats", 20), "repeats", 1_000_000_000)),
+    ),
   );
 
   router.post(
