@@ -83,7 +83,8 @@ function evaluateNode(node: LockNode, accessor: unknown, accessed: unknown, cont
  * attribute's lock). With `accessType`, only that type's definition counts (none:
  * `options.default`); without, every definition must pass, and a string with no
  * colon is one anonymous definition (`checkLockString(caller, "perm(Builder)")`).
- * A lock string that does not parse denies (and is logged once).
+ * A lock string that does not parse denies (and is logged once); an empty one has
+ * no definitions, so `options.default` decides.
  */
 export function checkLockString(
   accessor: unknown,
@@ -92,7 +93,8 @@ export function checkLockString(
   options: LockCheckOptions & { accessed?: unknown } = {},
 ): boolean {
   if (!options.noSuperuserBypass && bypassesLocks(accessor)) return true;
-  const text = lockString.includes(":") ? lockString : `_dummy:${lockString}`;
+  // an empty lock string has no definitions (not one anonymous definition that does not parse)
+  const text = lockString.trim() === "" || lockString.includes(":") ? lockString : `_dummy:${lockString}`;
   const defs = parseLockString(text, false);
   const context = (type: string): LockCallContext => ({ accessType: type, session: options.session });
   if (accessType !== undefined) {

@@ -101,6 +101,21 @@ function accountView(account: CurrentAccount): AccountView | null {
   };
 }
 
+/**
+ * A redirect waits until the session is stored. express-session saves a changed
+ * session while the response ends, after the headers are out, so a browser that
+ * follows the `Location` at once could load the next page before the flash message
+ * or login it carries is stored — and lose it.
+ */
+const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((err: unknown) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
+};
+
 /** `req.session.regenerate` etc. as promises. */
 function sessionCall(req: Request, op: "regenerate" | "save" | "destroy"): Promise<void> {
   return new Promise((resolve, reject) => req.session[op]((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
@@ -215,6 +230,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
       cookie: { httpOnly: true, sameSite: "lax", secure: https, maxAge: settings.webSessionMaxAge * 1000, path: "/" },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(authenticate(services, accounts, settings.serverName));
   app.use("/static", staticFiles.handler());
 

@@ -7,6 +7,7 @@ import { checkLockString } from "../../evennia-ts/locks/lock-handler.ts";
 import { registerLockFunc, unregisterLockFunc } from "../../evennia-ts/locks/lock-func-registry.ts";
 import { parseLockDefinition, parseLockString } from "../../evennia-ts/locks/lock-string.ts";
 import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
+import { setLogSink } from "../../evennia-ts/utils/logger.ts";
 
 function expectBadLock(text: string, messagePart: RegExp): void {
   let caught: unknown;
@@ -51,6 +52,21 @@ describe("lock strings", () => {
     calls.length = 0;
     expect(check("flag(f) AND flag(t)")).toBe(false);
     expect(calls).toEqual(["f"]); // short-circuits
+  });
+
+  it("an empty lock string has no definitions: the default decides, and nothing is logged", () => {
+    const lines: string[] = [];
+    const previous = setLogSink((_level, line) => lines.push(line));
+    try {
+      for (const empty of ["", "  "]) {
+        expect(checkLockString(null, empty, "read", { default: true })).toBe(true);
+        expect(checkLockString(null, empty, "read")).toBe(false);
+        expect(checkLockString(null, empty)).toBe(false);
+      }
+    } finally {
+      setLogSink(previous);
+    }
+    expect(lines).toEqual([]);
   });
 
   it("refuses bad definitions with a clear EV_ERR_BAD_LOCK", () => {
