@@ -27,6 +27,17 @@ describe("the worker pool", () => {
     pool = null;
   });
 
+  it("starts no worker thread until the first task, then only as many as tasks need (an idle game has none)", async () => {
+    pool = new WorkerPool({ size: 3 });
+    expect(pool.workers).toBe(0);
+    await expect(pool.run(sumTo, [10])).resolves.toBe(55);
+    expect(pool.workers).toBe(1);
+    // the shared pool the server configures is made on first use too
+    await stopBackgroundWork();
+    configureBackgroundWork({ poolSize: 2 });
+    expect(backgroundPool().workers).toBe(0);
+  });
+
   it("runs a task off the main thread and returns its result", async () => {
     pool = new WorkerPool({ size: 1 });
     await expect(pool.run(sumTo, [1000])).resolves.toBe(500500);
