@@ -373,6 +373,8 @@ export interface Settings {
 
   /** Worker threads for `runAsync` background tasks (docs/background-work.md). */
   workerPoolSize: number;
+  /** Seconds a worker thread may sit idle before it is stopped (each holds 10+ MiB; the next task starts one again). 0: keep them. */
+  workerIdleTimeout: number;
   /**
    * Options for node when the portal starts the server process. The default caps V8's
    * young generation at 2 MiB a half (`--max-semi-space-size=2`; V8's own default grows
@@ -542,6 +544,7 @@ export const defaultSettings: Settings = {
   feeds: [],
   globalScripts: {},
   workerPoolSize: 2,
+  workerIdleTimeout: 60,
   serverNodeArgs: ["--max-semi-space-size=2"],
   backgroundTaskTimeout: 0,
   stallWarningMs: 500,
