@@ -381,6 +381,16 @@ export interface Settings {
 
   /** Worker threads for `runAsync` background tasks (docs/background-work.md). */
   workerPoolSize: number;
+  /** Seconds a worker thread may sit idle before it is stopped (each holds 10+ MiB; the next task starts one again). 0: keep them. */
+  workerIdleTimeout: number;
+  /**
+   * Options for node when the portal starts the server process. The default caps V8's
+   * young generation at 2 MiB a half (`--max-semi-space-size=2`; V8's own default grows
+   * it to 16 MiB during start-up and keeps it): about 30 MiB less resident memory for an
+   * idle server, a little more garbage-collection work under load. `[]` gives node's
+   * defaults (docs/perf.md, "Memory and reload").
+   */
+  serverNodeArgs: string[];
   /** Time limit of a `runAsync` task in seconds, after which its worker is stopped (0: none). */
   backgroundTaskTimeout: number;
   /** Log when the event loop is blocked longer than this many ms, naming the command (0: off; docs/background-work.md). */
@@ -543,6 +553,8 @@ export const defaultSettings: Settings = {
   feeds: [],
   globalScripts: {},
   workerPoolSize: 2,
+  workerIdleTimeout: 60,
+  serverNodeArgs: ["--max-semi-space-size=2"],
   backgroundTaskTimeout: 0,
   stallWarningMs: 500,
 };

@@ -25,16 +25,21 @@ const log = getLogger("background-work");
 let pool: WorkerPool | null = null;
 let poolSize = 2;
 let taskTimeoutMs = 0;
+let idleTimeoutMs = 0;
 
-/** Set the pool's size and default time limit (the server does, from settings); takes effect for the next pool. */
-export function configureBackgroundWork(options: { poolSize?: number; taskTimeoutMs?: number }): void {
+/**
+ * Set the pool's size, default time limit and how long an idle worker is kept (the
+ * server does, from settings); takes effect for the next pool.
+ */
+export function configureBackgroundWork(options: { poolSize?: number; taskTimeoutMs?: number; idleTimeoutMs?: number }): void {
   if (options.poolSize !== undefined) poolSize = Math.max(1, Math.floor(options.poolSize));
   if (options.taskTimeoutMs !== undefined) taskTimeoutMs = Math.max(0, options.taskTimeoutMs);
+  if (options.idleTimeoutMs !== undefined) idleTimeoutMs = Math.max(0, options.idleTimeoutMs);
 }
 
-/** The shared worker pool (started on first use). */
+/** The shared worker pool (started on first use: no worker thread before the first task). */
 export function backgroundPool(): WorkerPool {
-  pool ??= new WorkerPool({ size: poolSize, taskTimeoutMs });
+  pool ??= new WorkerPool({ size: poolSize, taskTimeoutMs, idleTimeoutMs });
   return pool;
 }
 

@@ -24,6 +24,8 @@ export interface ChildLauncherOptions {
   logFile: string;
   /** Also copy the server's output to the portal's stdout/stderr. */
   echo: boolean;
+  /** Options for node itself (setting `serverNodeArgs`), before the entry point. */
+  nodeArgs?: readonly string[];
 }
 
 function isFatalMessage(v: unknown): v is { type: "fatal"; code: string; message: string } {
@@ -39,7 +41,7 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
     const logFd = openSync(options.logFile, "a");
     // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
     const profile = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "server");
-    const child = spawn(process.execPath, ["--expose-gc", ...profile, ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
+    const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...profile, ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
       env: {
         ...process.env,

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const files = new RuntimeFiles(settings.gameDir);
   const linkHost = ["0.0.0.0", "::"].includes(settings.linkInterface) ? "127.0.0.1" : settings.linkInterface;
   const portal = new Portal(settings, {
-    launcher: childServerLauncher({ gameDir: settings.gameDir, linkHost, logFile: files.serverLog, echo: Boolean(process.stdout.isTTY) }),
+    launcher: childServerLauncher({ gameDir: settings.gameDir, linkHost, logFile: files.serverLog, echo: Boolean(process.stdout.isTTY), nodeArgs: settings.serverNodeArgs }),
     checkGameCode: childGameCodeChecker({ gameDir: settings.gameDir, logFile: files.serverLog }),
     onStatus: (status) => files.writeStatus(status),
   });

@@ -171,7 +171,11 @@ export class Server {
     this.memory = await startMemoryServices(this.store, this.settings, { stats: () => this.liveStats() });
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
     // background work and the stall watchdog (issue 14, docs/background-work.md)
-    configureBackgroundWork({ poolSize: this.settings.workerPoolSize, taskTimeoutMs: this.settings.backgroundTaskTimeout * 1000 });
+    configureBackgroundWork({
+      poolSize: this.settings.workerPoolSize,
+      taskTimeoutMs: this.settings.backgroundTaskTimeout * 1000,
+      idleTimeoutMs: this.settings.workerIdleTimeout * 1000,
+    });
     if (this.settings.stallWarningMs > 0) {
       this.stallWatchdog = new StallWatchdog({ thresholdMs: this.settings.stallWarningMs });
       this.stallWatchdog.start();

@@ -46,6 +46,11 @@ export interface WorkerPoolOptions {
   size?: number;
   /** Default time limit of a task in ms (0: none; default 0). */
   taskTimeoutMs?: number;
+  /**
+   * Stop a worker that has had nothing to do for this many ms (0: keep it; default 0).
+   * Each worker thread holds 10 MiB or more; the next task starts a new one.
+   */
+  idleTimeoutMs?: number;
 }
 
 interface Job {
@@ -62,6 +67,8 @@ interface Slot {
   worker: Worker;
   job: Job | null;
   timer: NodeJS.Timeout | null;
+  /** Stops the worker once it has been idle for the pool's `idleTimeoutMs`. */
+  idleTimer: NodeJS.Timeout | null;
 }
 
 /** Messages a worker sends back. */
@@ -115,6 +122,7 @@ export class WorkerPool {
   /** Workers at most. */
   readonly size: number;
   private readonly taskTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -124,6 +132,7 @@ export class WorkerPool {
   constructor(options: WorkerPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? 2));
     this.taskTimeoutMs = Math.max(0, options.taskTimeoutMs ?? 0);
+    this.idleTimeoutMs = Math.max(0, options.idleTimeoutMs ?? 0);
   }
 
   /** Tasks running now. */
@@ -173,6 +182,7 @@ export class WorkerPool {
     await Promise.all(
       slots.map(async (slot) => {
         if (slot.timer) clearTimeout(slot.timer);
+        if (slot.idleTimer) clearTimeout(slot.idleTimer);
         slot.job?.reject(stopped);
         slot.job = null;
         await slot.worker.terminate();
@@ -191,7 +201,7 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { tsx: this.tsx } });
-    const slot: Slot = { worker, job: null, timer: null };
+    const slot: Slot = { worker, job: null, timer: null, idleTimer: null };
     worker.unref();
     worker.on("message", (reply: Reply) => this.finish(slot, reply));
     worker.on("error", (err) => this.lose(slot, new EvenniaError("EV_ERR_TASK", `a worker thread failed: ${err.message}`, { cause: err })));
@@ -201,6 +211,8 @@ export class WorkerPool {
   }
 
   private start(slot: Slot, job: Job): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
     slot.job = job;
     // a busy worker keeps the process alive; an idle one does not
     slot.worker.ref();
@@ -225,6 +237,20 @@ export class WorkerPool {
       job.reject(err);
     }
     this.dispatch();
+    if (!slot.job) this.retireWhenIdle(slot);
+  }
+
+  /** Stop `slot`'s worker after `idleTimeoutMs` unless a task comes first. */
+  private retireWhenIdle(slot: Slot): void {
+    if (this.idleTimeoutMs <= 0 || this.closed || !this.slots.includes(slot)) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = null;
+      const i = this.slots.indexOf(slot);
+      if (i < 0 || slot.job) return;
+      this.slots.splice(i, 1); // gone from the pool first: its exit is then not a loss
+      void slot.worker.terminate();
+    }, this.idleTimeoutMs);
+    slot.idleTimer.unref();
   }
 
   /** The worker of `slot` is gone or must go: its task fails, a new worker takes later tasks. */

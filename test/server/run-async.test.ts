@@ -4,7 +4,7 @@
  * handler — a 200 ms task in one player's command while another player's `look` is
  * answered at once.
  */
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { backgroundPool, configureBackgroundWork, runAsync, runAsyncThen, stopBackgroundWork } from "../../evennia-ts/db/background-work.ts";
@@ -25,6 +25,28 @@ describe("the worker pool", () => {
   afterEach(async () => {
     await pool?.close();
     pool = null;
+  });
+
+  it("starts no worker thread until the first task, then only as many as tasks need (an idle game has none)", async () => {
+    pool = new WorkerPool({ size: 3 });
+    expect(pool.workers).toBe(0);
+    await expect(pool.run(sumTo, [10])).resolves.toBe(55);
+    expect(pool.workers).toBe(1);
+    // the shared pool the server configures is made on first use too
+    await stopBackgroundWork();
+    configureBackgroundWork({ poolSize: 2 });
+    expect(backgroundPool().workers).toBe(0);
+  });
+
+  it("stops a worker left idle for idleTimeoutMs, never a busy one, and starts a new one for the next task", async () => {
+    pool = new WorkerPool({ size: 1, idleTimeoutMs: 30 });
+    // a task longer than the idle timeout is not cut short
+    const long = await pool.run<{ loops: number; mainThread: boolean }>(spin, [150]);
+    expect(long.mainThread).toBe(false);
+    expect(pool.workers).toBe(1);
+    await vi.waitFor(() => expect(pool!.workers).toBe(0), { timeout: 10_000, interval: 10 });
+    await expect(pool.run(sumTo, [100])).resolves.toBe(5050);
+    expect(pool.workers).toBe(1);
   });
 
   it("runs a task off the main thread and returns its result", async () => {

@@ -12,6 +12,10 @@ import { spawnEchoServer } from "../../tools/loadtest/echo-server.ts";
 import { parseProfileMix, PROFILES, type ProfileMix } from "../../tools/loadtest/profiles.ts";
 import { buildReport, formatDocument, loadTestDocument, type LoadReport } from "../../tools/loadtest/report.ts";
 import { runLoadTest, type LoadTestOptions } from "../../tools/loadtest/runner.ts";
+import { formatHeapTrack, HeapTracker, type HeapTrackSummary } from "../../tools/loadtest/heap-track.ts";
+import { sendControlRequest } from "../../server/control/control-client.ts";
+import { controlSocketPath } from "../../server/control/control-paths.ts";
+import type { LiveStats } from "../../server/live-stats.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import type { CliCommand } from "../command.ts";
 import { resolveGameDir } from "../game-dir.ts";
@@ -48,6 +52,9 @@ Options:
   --progress          draw a progress bar on stderr even when it is not a terminal
   --baseline          also run the same load against a minimal echo server, and give ratios
   --baseline-only     run only the echo baseline (no game needed)
+  --heap-track S      sample the server's heap (control socket "stats") every S seconds and
+                      compare the first sample after the warm-up with the last
+  --warmup S          seconds of the run (ramp included) before heap samples count (default 30)
   -h, --help          this text
 
 The game's limits distort a load test unless set for it (server/conf/settings.ts):
@@ -68,12 +75,21 @@ export interface LoadTestCommandOptions {
   jsonFile?: string;
   progress: boolean;
   baseline: "no" | "also" | "only";
+  /** Sample the server's heap every this many seconds (absent: no heap tracking). */
+  heapTrackSeconds?: number;
+  /** Heap samples before this many seconds into the run are the warm-up. */
+  warmupSeconds: number;
 }
 
 function number(value: string | undefined, what: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n)) throw new EvenniaError("EV_ERR_BAD_INPUT", `${what} must be a number, got "${value}"`);
+  return n;
+}
+
+function positive(n: number, what: string, zeroAllowed = false): number {
+  if (zeroAllowed ? n < 0 : n <= 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `${what} must be ${zeroAllowed ? ">= 0" : "> 0"} seconds, got ${n}`);
   return n;
 }
 
@@ -114,6 +130,8 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
         progress: { type: "boolean" },
         baseline: { type: "boolean" },
         "baseline-only": { type: "boolean" },
+        "heap-track": { type: "string" },
+        warmup: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -151,6 +169,8 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
     jsonFile: values.json !== undefined ? path.resolve(cwd, values.json) : undefined,
     progress: values.progress ?? false,
     baseline: values["baseline-only"] ? "only" : values.baseline ? "also" : "no",
+    heapTrackSeconds: values["heap-track"] !== undefined ? positive(number(values["heap-track"], "--heap-track", 0), "--heap-track") : undefined,
+    warmupSeconds: values.warmup !== undefined ? positive(number(values.warmup, "--warmup", 0), "--warmup", true) : 30,
   };
 }
 
@@ -207,6 +227,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
   const { run } = options;
   let game: LoadReport | null = null;
   let baseline: LoadReport | null = null;
+  let heapTrack: HeapTrackSummary | null = null;
   if (options.baseline !== "only") {
     const target = gameTarget(options);
     if (isGameDir(options.gameDir)) {
@@ -218,7 +239,17 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     if (run.telnetClients > 0 && target.telnetPort === undefined) throw new EvenniaError("EV_ERR_NOT_RUNNING", "no telnet port: is the game running? (or give --telnet-port)");
     if (run.websocketClients > 0 && target.webPort === undefined) throw new EvenniaError("EV_ERR_NOT_RUNNING", "no web port: is the game running? (or give --web-port)");
     io.err(`Load test of the game at ${run.host} (seed ${run.seed}, accounts ${run.namePrefix}1..${run.namePrefix}${run.telnetClients + run.websocketClients}) ...`);
+    const socket = controlSocketPath(options.gameDir);
+    const tracker =
+      options.heapTrackSeconds !== undefined
+        ? new HeapTracker(async () => ((await sendControlRequest(socket, "stats", {}, { timeoutMs: 10_000 })) as LiveStats).heap, {
+            intervalSeconds: options.heapTrackSeconds,
+            warmupSeconds: options.warmupSeconds,
+          })
+        : null;
+    tracker?.start();
     const result = await runLoadTest({ ...run, telnetPort: target.telnetPort, webPort: target.webPort, pids: target.pids, login: true, progress: progressSink });
+    heapTrack = (await tracker?.stop()) ?? null;
     game = buildReport(result, "game");
   }
   if (options.baseline !== "no") {
@@ -233,8 +264,12 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
   }
   const doc = loadTestDocument(game, baseline);
   for (const line of formatDocument(doc)) io.out(line);
+  if (heapTrack) {
+    io.out("");
+    for (const line of formatHeapTrack(heapTrack)) io.out(line);
+  }
   if (options.jsonFile) {
-    writeFileSync(options.jsonFile, `${JSON.stringify(doc, null, 2)}\n`);
+    writeFileSync(options.jsonFile, `${JSON.stringify(heapTrack ? { ...doc, heapTrack } : doc, null, 2)}\n`);
     io.out(`\nReport written to ${options.jsonFile}`);
   }
   const answered = (game ?? baseline)?.commands.answered ?? 0;

@@ -28,15 +28,19 @@ export const charsetOption: TelnetOptionFactory = (ctx) => {
   return {
     code: TelnetOption.CHARSET,
     name: "CHARSET",
-    start: () => ctx.requestLocal(TelnetOption.CHARSET, true),
-    accept: () => true,
-    changed: (side, enabled) => {
+    start() {
+      ctx.requestLocal(TelnetOption.CHARSET, true);
+    },
+    accept() {
+      return true;
+    },
+    changed(side, enabled) {
       if (side === "local" && enabled && !requested) {
         requested = true;
         ctx.sendSubnegotiation(TelnetOption.CHARSET, Buffer.concat([Buffer.from([REQUEST]), Buffer.from(";UTF-8;ISO-8859-1", "ascii")]));
       }
     },
-    subnegotiation: (payload) => {
+    subnegotiation(payload) {
       if (payload.length === 0) return;
       switch (payload[0]) {
         case ACCEPTED: {

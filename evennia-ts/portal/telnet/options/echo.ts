@@ -10,5 +10,7 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const echoOption: TelnetOptionFactory = () => ({
   code: TelnetOption.ECHO,
   name: "ECHO",
-  accept: () => false,
+  accept() {
+    return false;
+  },
 });

@@ -9,9 +9,13 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const eorOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.EOR,
   name: "EOR",
-  start: () => ctx.requestLocal(TelnetOption.EOR, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.EOR, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local") ctx.updateClientOptions({ eor: enabled });
   },
 });

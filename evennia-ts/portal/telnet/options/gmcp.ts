@@ -12,12 +12,16 @@ import { decodeGmcp, encodeGmcp } from "../gmcp-codec.ts";
 export const gmcpOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.GMCP,
   name: "GMCP",
-  start: () => ctx.requestLocal(TelnetOption.GMCP, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.GMCP, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local") ctx.updateClientOptions({ gmcp: enabled });
   },
-  subnegotiation: (payload) => {
+  subnegotiation(payload) {
     const message = decodeGmcp(payload.toString("utf8"));
     if (!message) return;
     if (message[0] === "core_hello") {
@@ -29,7 +33,7 @@ export const gmcpOption: TelnetOptionFactory = (ctx) => ({
     }
     ctx.input([message]);
   },
-  sendOob: (message) => {
+  sendOob(message) {
     if (!ctx.isEnabled(TelnetOption.GMCP, "local")) return false;
     ctx.sendSubnegotiation(TelnetOption.GMCP, encodeGmcp(message));
     return true;

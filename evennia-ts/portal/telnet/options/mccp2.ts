@@ -11,9 +11,13 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const mccp2Option: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.MCCP2,
   name: "MCCP2",
-  start: () => ctx.requestLocal(TelnetOption.MCCP2, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.MCCP2, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side !== "local") return;
     ctx.setOutputCompression(enabled, subnegotiationBytes(TelnetOption.MCCP2));
     ctx.updateClientOptions({ mccp: enabled });

@@ -11,12 +11,16 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const mccp3Option: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.MCCP3,
   name: "MCCP3",
-  start: () => ctx.requestLocal(TelnetOption.MCCP3, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.MCCP3, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local") ctx.updateClientOptions({ mccp3: enabled });
   },
-  subnegotiation: () => {
+  subnegotiation() {
     if (!ctx.isEnabled(TelnetOption.MCCP3, "local")) {
       ctx.log.debug("ignored MCCP3 start: the option was not agreed");
       return;

@@ -12,16 +12,20 @@ import { decodeMsdp, encodeMsdp } from "../msdp-codec.ts";
 export const msdpOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.MSDP,
   name: "MSDP",
-  start: () => ctx.requestLocal(TelnetOption.MSDP, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.MSDP, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local") ctx.updateClientOptions({ msdp: enabled });
   },
-  subnegotiation: (payload) => {
+  subnegotiation(payload) {
     const messages = decodeMsdp(payload);
     if (messages.length > 0) ctx.input(messages);
   },
-  sendOob: (message) => {
+  sendOob(message) {
     if (!ctx.isEnabled(TelnetOption.MSDP, "local")) return false;
     ctx.sendSubnegotiation(TelnetOption.MSDP, encodeMsdp(message));
     return true;

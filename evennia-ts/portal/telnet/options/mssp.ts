@@ -43,9 +43,13 @@ function clean(text: string): Buffer {
 export const msspOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.MSSP,
   name: "MSSP",
-  start: () => ctx.requestLocal(TelnetOption.MSSP, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.MSSP, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local" && enabled) ctx.sendSubnegotiation(TelnetOption.MSSP, encodeMssp(msspVariables(ctx.server)));
   },
 });

@@ -12,9 +12,13 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const nawsOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.NAWS,
   name: "NAWS",
-  start: () => ctx.requestRemote(TelnetOption.NAWS, true),
-  accept: (side) => side === "remote",
-  subnegotiation: (payload) => {
+  start() {
+    ctx.requestRemote(TelnetOption.NAWS, true);
+  },
+  accept(side) {
+    return side === "remote";
+  },
+  subnegotiation(payload) {
     // the player fixed the size with `option screenwidth = ...` (which turns `autoresize` off)
     if (ctx.clientOptions.autoresize === false) return;
     if (payload.length < 4) {

@@ -60,15 +60,19 @@ export function parseEnvironList(body: Buffer): Map<string, string | null> {
 export const newEnvironOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.NEW_ENVIRON,
   name: "NEW-ENVIRON",
-  start: () => ctx.requestRemote(TelnetOption.NEW_ENVIRON, true),
-  accept: (side) => side === "remote",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestRemote(TelnetOption.NEW_ENVIRON, true);
+  },
+  accept(side) {
+    return side === "remote";
+  },
+  changed(side, enabled) {
     if (side !== "remote" || !enabled) return;
     const parts: Buffer[] = [Buffer.from([SEND])];
     for (const name of REQUESTED) parts.push(Buffer.from([VAR]), Buffer.from(name, "ascii"));
     ctx.sendSubnegotiation(TelnetOption.NEW_ENVIRON, Buffer.concat(parts));
   },
-  subnegotiation: (payload) => {
+  subnegotiation(payload) {
     if (payload.length === 0 || (payload[0] !== IS && payload[0] !== INFO)) return;
     const update: ClientOptions = {};
     // MTTS first: the explicit variables (CHARSET ...) refine what its bits say

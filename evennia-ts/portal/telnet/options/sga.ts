@@ -10,9 +10,13 @@ import type { TelnetOptionFactory } from "../telnet-option.ts";
 export const sgaOption: TelnetOptionFactory = (ctx) => ({
   code: TelnetOption.SGA,
   name: "SGA",
-  start: () => ctx.requestLocal(TelnetOption.SGA, true),
-  accept: (side) => side === "local",
-  changed: (side, enabled) => {
+  start() {
+    ctx.requestLocal(TelnetOption.SGA, true);
+  },
+  accept(side) {
+    return side === "local";
+  },
+  changed(side, enabled) {
     if (side === "local") ctx.updateClientOptions({ nogoahead: enabled });
   },
 });

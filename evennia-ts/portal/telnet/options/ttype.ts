@@ -31,9 +31,13 @@ export const ttypeOption: TelnetOptionFactory = (ctx) => {
   return {
     code: TelnetOption.TTYPE,
     name: "TTYPE",
-    start: () => ctx.requestRemote(TelnetOption.TTYPE, true),
-    accept: (side) => side === "remote",
-    changed: (side, enabled) => {
+    start() {
+      ctx.requestRemote(TelnetOption.TTYPE, true);
+    },
+    accept(side) {
+      return side === "remote";
+    },
+    changed(side, enabled) {
       if (side !== "remote") return;
       if (enabled) {
         requests = 0;
@@ -44,7 +48,7 @@ export const ttypeOption: TelnetOptionFactory = (ctx) => {
         done = true;
       }
     },
-    subnegotiation: (payload) => {
+    subnegotiation(payload) {
       if (payload.length === 0 || payload[0] !== IS || done || requests === 0) return; // unasked: ignored
       const answer = payload.subarray(1).toString("latin1").trim();
       if (answer === last) {
