@@ -3,6 +3,7 @@
  * command handler is counted in one-second buckets; the rate is the average over
  * the last minute (or since the start, when the server is younger).
  */
+import { EvenniaError } from "../utils/errors.ts";
 
 /** Counts commands and gives the recent rate. */
 export class CommandRateCounter {
@@ -73,7 +74,7 @@ export class CommandLatencyRecorder {
     /** How many recent commands the percentiles cover. */
     readonly capacity = 2048,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1) throw new EvenniaError("EV_ERR_BAD_INPUT", `capacity must be a positive integer, got ${capacity}`);
     this.ring = new Float64Array(capacity);
   }
 

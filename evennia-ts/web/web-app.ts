@@ -33,6 +33,7 @@ import { StaticFiles } from "./static-files.ts";
 import { createTemplateRenderer, type TemplateRenderer } from "./templates.ts";
 import type { CurrentAccount, GameWebModule, WebContext, WebServices } from "./web-context.ts";
 import { websiteRoutes } from "./website/routes.ts";
+import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("web");
 const auditLog = getLogger("web-audit");
@@ -118,7 +119,7 @@ const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
 
 /** `req.session.regenerate` etc. as promises. */
 function sessionCall(req: Request, op: "regenerate" | "save" | "destroy"): Promise<void> {
-  return new Promise((resolve, reject) => req.session[op]((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
+  return new Promise((resolve, reject) => req.session[op]((err: unknown) => (err ? reject(err instanceof Error ? err : new EvenniaError("EV_ERR_INTERNAL", String(err))) : resolve())));
 }
 
 /**

@@ -15,6 +15,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 import { tsxNodeArgs } from "../../utils/node-command.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 
 const IAC_GA = Buffer.from([255, 249]);
 
@@ -101,7 +102,7 @@ export function spawnEchoServer(host = "127.0.0.1"): Promise<EchoServerProcess> 
   });
   return new Promise((resolve, reject) => {
     let out = "";
-    const onExit = (code: number | null): void => reject(new Error(`the echo server exited (code ${code}) before it listened`));
+    const onExit = (code: number | null): void => reject(new EvenniaError("EV_ERR_NOT_RUNNING", `the echo server exited (code ${code}) before it listened`));
     child.once("exit", onExit);
     child.once("error", reject);
     child.stdout!.on("data", (chunk: Buffer) => {

@@ -6,6 +6,7 @@
  * `heapUsed` moves with every garbage collection, so the lowest sample of the first
  * and of the last quarter (after the warm-up) are compared too: the floor is steadier.
  */
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** One reading of the server's heap. */
 export interface HeapSample {
@@ -89,8 +90,8 @@ export class HeapTracker {
     private readonly read: () => Promise<{ heapUsed: number; heapTotal: number; rss: number }>,
     private readonly options: { intervalSeconds: number; warmupSeconds: number },
   ) {
-    if (!(options.intervalSeconds > 0)) throw new RangeError(`the heap sampling interval must be > 0 s, got ${options.intervalSeconds}`);
-    if (!(options.warmupSeconds >= 0)) throw new RangeError(`the warm-up must be >= 0 s, got ${options.warmupSeconds}`);
+    if (!(options.intervalSeconds > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the heap sampling interval must be > 0 s, got ${options.intervalSeconds}`);
+    if (!(options.warmupSeconds >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the warm-up must be >= 0 s, got ${options.warmupSeconds}`);
   }
 
   /** Take a sample now and then every interval. */

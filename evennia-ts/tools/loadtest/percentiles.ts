@@ -3,6 +3,7 @@
  * of a run is kept (a growable Float64Array: 8 bytes each), so the percentiles are
  * exact, not estimated.
  */
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** Percentiles of a set of samples, in milliseconds. */
 export interface PercentileSummary {
@@ -18,7 +19,7 @@ export interface PercentileSummary {
 export function percentile(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
   if (n === 0) return 0;
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`a quantile is between 0 and 1, got ${q}`);
+  if (!(q >= 0 && q <= 1)) throw new EvenniaError("EV_ERR_BAD_INPUT", `a quantile is between 0 and 1, got ${q}`);
   const rank = Math.max(1, Math.ceil(q * n));
   return sorted[rank - 1]!;
 }
@@ -36,7 +37,7 @@ export class LatencySamples {
 
   /** Record one sample; negative and non-finite values are refused (they are bugs in the caller). */
   add(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`a latency is a finite number >= 0, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `a latency is a finite number >= 0, got ${ms}`);
     if (this.size === this.values.length) {
       const bigger = new Float64Array(this.values.length * 2);
       bigger.set(this.values);

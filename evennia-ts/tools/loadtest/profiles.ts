@@ -12,6 +12,7 @@
  *           a room with exits to and from the current one (so walkers find exits)
  * - chatter talks on the Public channel
  */
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** The profile names, in the order the report lists them. */
 export const PROFILE_NAMES = ["idler", "looker", "talker", "walker", "builder", "chatter"] as const;
@@ -120,15 +121,15 @@ export function parseProfileMix(spec: string): ProfileMix {
   const mix: ProfileMix = {};
   for (const part of text.split(",")) {
     const [rawName, rawWeight, extra] = part.split("=").map((s) => s.trim());
-    if (extra !== undefined) throw new RangeError(`"${part}" is not name=weight`);
+    if (extra !== undefined) throw new EvenniaError("EV_ERR_BAD_INPUT", `"${part}" is not name=weight`);
     if (!(PROFILE_NAMES as readonly string[]).includes(rawName!)) {
-      throw new RangeError(`unknown profile "${rawName}" (profiles: ${PROFILE_NAMES.join(", ")}, or "mixed")`);
+      throw new EvenniaError("EV_ERR_BAD_INPUT", `unknown profile "${rawName}" (profiles: ${PROFILE_NAMES.join(", ")}, or "mixed")`);
     }
     const weight = rawWeight === undefined ? 1 : Number(rawWeight);
-    if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`the weight of ${rawName} must be a number >= 0, got "${rawWeight}"`);
+    if (!Number.isFinite(weight) || weight < 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `the weight of ${rawName} must be a number >= 0, got "${rawWeight}"`);
     mix[rawName as ProfileName] = weight;
   }
-  if (Object.values(mix).every((w) => w === 0)) throw new RangeError("every profile has weight 0");
+  if (Object.values(mix).every((w) => w === 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", "every profile has weight 0");
   return mix;
 }
 

@@ -16,6 +16,7 @@ import { telnetTransport } from "./client-telnet.ts";
 import { webSocketTransport } from "./client-websocket.ts";
 import type { LoadProtocol } from "./transport.ts";
 import { VirtualPlayer } from "./virtual-player.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** What to run. */
 export interface LoadTestOptions {
@@ -70,18 +71,18 @@ function sleep(ms: number): Promise<void> {
 /** Check the options; throws a RangeError naming the first thing wrong. */
 export function checkLoadTestOptions(o: LoadTestOptions): void {
   const count = (n: number, what: string): void => {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a whole number >= 0, got ${n}`);
+    if (!Number.isInteger(n) || n < 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `${what} must be a whole number >= 0, got ${n}`);
   };
   count(o.telnetClients, "the number of telnet clients");
   count(o.websocketClients, "the number of websocket clients");
-  if (o.telnetClients + o.websocketClients === 0) throw new RangeError("there must be at least one client");
-  if (o.telnetClients > 0 && !o.telnetPort) throw new RangeError("telnet clients need a telnet port");
-  if (o.websocketClients > 0 && !o.webPort) throw new RangeError("websocket clients need a web port");
-  if (!(o.durationMs > 0)) throw new RangeError(`the duration must be > 0, got ${o.durationMs} ms`);
-  if (!(o.rampMs >= 0)) throw new RangeError(`the ramp must be >= 0, got ${o.rampMs} ms`);
-  if (!(o.thinkMs >= 0)) throw new RangeError(`the think time must be >= 0, got ${o.thinkMs} ms`);
-  if (o.rate !== undefined && !(o.rate > 0)) throw new RangeError(`the rate must be > 0 commands a second, got ${o.rate}`);
-  if (!(o.answerTimeoutMs > 0)) throw new RangeError(`the answer timeout must be > 0, got ${o.answerTimeoutMs} ms`);
+  if (o.telnetClients + o.websocketClients === 0) throw new EvenniaError("EV_ERR_BAD_INPUT", "there must be at least one client");
+  if (o.telnetClients > 0 && !o.telnetPort) throw new EvenniaError("EV_ERR_BAD_INPUT", "telnet clients need a telnet port");
+  if (o.websocketClients > 0 && !o.webPort) throw new EvenniaError("EV_ERR_BAD_INPUT", "websocket clients need a web port");
+  if (!(o.durationMs > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the duration must be > 0, got ${o.durationMs} ms`);
+  if (!(o.rampMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the ramp must be >= 0, got ${o.rampMs} ms`);
+  if (!(o.thinkMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the think time must be >= 0, got ${o.thinkMs} ms`);
+  if (o.rate !== undefined && !(o.rate > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the rate must be > 0 commands a second, got ${o.rate}`);
+  if (!(o.answerTimeoutMs > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the answer timeout must be > 0, got ${o.answerTimeoutMs} ms`);
 }
 
 /** Run one load test. */

@@ -6,18 +6,18 @@
 import type { Request, Response } from "express";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { WebContext } from "../web-context.ts";
+import { EvenniaError } from "../../utils/errors.ts";
 
 /** The longest text one form field may carry (a description, a help text). */
 export const MAX_FIELD_LENGTH = 100_000;
 
 /** A request the admin refuses, with the HTTP status and the reason shown to the admin. */
-export class AdminRequestError extends Error {
+export class AdminRequestError extends EvenniaError {
   constructor(
     readonly status: number,
     message: string,
   ) {
-    super(message);
-    this.name = "AdminRequestError";
+    super(status === 403 ? "EV_ERR_LOCK_DENIED" : status === 404 ? "EV_ERR_NOT_FOUND" : status >= 500 ? "EV_ERR_INTERNAL" : "EV_ERR_BAD_INPUT", message);
   }
 }
 

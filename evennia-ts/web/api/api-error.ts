@@ -3,7 +3,7 @@
  * `{"error": {"code": "...", "message": "..."}}` with the matching HTTP status.
  */
 import type { Response } from "express";
-import { EvenniaError } from "../../utils/errors.ts";
+import { EvenniaError, type EvenniaErrorCode } from "../../utils/errors.ts";
 
 /** Stable codes of API errors (the `error.code` of a response body). */
 export type ApiErrorCode =
@@ -21,16 +21,25 @@ export type ApiErrorCode =
   | "too_many_requests"
   | "internal";
 
-/** An error answered to the client as it is. */
-export class ApiError extends Error {
+/** The framework's error code for an HTTP status (what a log or a caller outside the API sees). */
+export function evenniaCodeForStatus(status: number): EvenniaErrorCode {
+  if (status === 401 || status === 403) return "EV_ERR_LOCK_DENIED";
+  if (status === 404) return "EV_ERR_NOT_FOUND";
+  if (status === 413 || status === 429) return "EV_ERR_LIMIT";
+  if (status >= 400 && status < 500) return "EV_ERR_BAD_INPUT";
+  return "EV_ERR_INTERNAL";
+}
+
+/** An error answered to the client as it is; `apiCode` is the response body's `error.code`. */
+export class ApiError extends EvenniaError {
   constructor(
     readonly status: number,
-    readonly code: ApiErrorCode,
+    readonly apiCode: ApiErrorCode,
     message: string,
     /** Extra response headers (`WWW-Authenticate`, `Allow`). */
     readonly headers: Record<string, string> = {},
   ) {
-    super(message);
+    super(evenniaCodeForStatus(status), message);
   }
 }
 
@@ -83,7 +92,7 @@ export function toApiError(err: unknown, incident: string): ApiError {
 export function sendApiError(res: Response, err: ApiError): void {
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   // end(), not send(): an error body gets no ETag
-  res.status(err.status).type("application/json").end(JSON.stringify({ error: { code: err.code, message: err.message } }));
+  res.status(err.status).type("application/json").end(JSON.stringify({ error: { code: err.apiCode, message: err.message } }));
 }
 
 const CODE_BY_STATUS: Record<number, ApiErrorCode> = {

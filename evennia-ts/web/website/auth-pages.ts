@@ -22,10 +22,9 @@ const log = getLogger("website");
 /** Longest account name or password read from a form (the account class has the real rules). */
 const MAX_CREDENTIAL_LENGTH = 200;
 
-/** The message of a `EV_ERR_BAD_INPUT` error (markup removed); rethrows anything else. */
-function badInputMessage(err: unknown): string {
-  if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) return stripMarkup(err.message);
-  throw err;
+/** The message of a `EV_ERR_BAD_INPUT` error (markup removed); null for anything else. */
+function badInputMessage(caught: unknown): string | null {
+  return isEvenniaError(caught, "EV_ERR_BAD_INPUT") ? stripMarkup(caught.message) : null;
 }
 
 /** `/auth/*`: register, login, logout, password change. */
@@ -54,7 +53,9 @@ export function authRoutes(ctx: WebContext): Router {
       name = cls.validateUsername(username);
       cls.validatePassword(password);
     } catch (err) {
-      return refuse(badInputMessage(err));
+      const message = badInputMessage(err);
+      if (message === null) throw err;
+      return refuse(message);
     }
     if (password !== again) return refuse("The two passwords do not match.");
     const ip = clientAddress(req);
@@ -67,7 +68,9 @@ export function authRoutes(ctx: WebContext): Router {
       account = await services.createAccount(name, password);
     } catch (err) {
       services.throttles.accountCreationAborted(ip);
-      return refuse(badInputMessage(err));
+      const message = badInputMessage(err);
+      if (message === null) throw err;
+      return refuse(message);
     }
     // as in game, the account remembers the address it was created from
     await services.runInUnit(async () => {
@@ -124,7 +127,9 @@ export function authRoutes(ctx: WebContext): Router {
     try {
       (account.constructor as typeof DefaultAccount).validatePassword(fresh);
     } catch (err) {
-      return refuse(badInputMessage(err));
+      const message = badInputMessage(err);
+      if (message === null) throw err;
+      return refuse(message);
     }
     if (fresh !== again) return refuse("The two new passwords do not match.");
     await services.runInUnit(() => account.setPassword(fresh));
