@@ -35,6 +35,11 @@ export default {
     router.post("/probe/logout", (req, res, next) => {
       ctx.logOut(req).then(() => res.json({ ok: true }), next);
     });
+    router.post("/probe/flash", (req, res) => {
+      ctx.flash(req, "flashed " + String(req.body.value ?? ""));
+      res.redirect(303, "/probe/flashed");
+    });
+    router.get("/probe/flashed", (req, res) => res.json({ flash: req.session?.flash ?? [] }));
     router.get("/probe/whoami", (req, res) => res.json({ account: ctx.account(req)?.key ?? null }));
     router.get("/probe/members", ctx.requireLogin, (req, res) => res.json({ ok: true }));
     router.get("/probe/admin-only", ctx.requirePermission("Admin"), (req, res) => res.json({ ok: true }));

@@ -6,7 +6,8 @@
  * (override, extending the framework's, auto-escaping), the game's web/urls.ts,
  * error pages.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DatabaseSessionStore } from "../../evennia-ts/web/session-store.ts";
 import { setLogLevel, setLogSink, type LogLevel } from "../../evennia-ts/utils/logger.ts";
 import { startWebTestServer, type WebTestServer } from "../../evennia-ts/testing/web-test-server.ts";
 import type { WebServices } from "../../evennia-ts/web/web-context.ts";
@@ -139,6 +140,32 @@ describe("sessions and CSRF", () => {
     const replay = new WebTestClient(t.url);
     replay.cookies.set(cookieName, before!);
     expect(JSON.parse((await replay.get("/probe/whoami")).body)).toEqual({ account: null });
+  });
+
+  it("stores the session before a redirect goes out, so a fast browser never loses the flash message", async () => {
+    const client = new WebTestClient(t.url);
+    const token = csrfTokenIn((await client.get("/probe/form")).body);
+    // a slow store: without waiting for it, the 303 would reach the browser before the flash is stored
+    let stored = false;
+    const original = DatabaseSessionStore.prototype.set;
+    const spy = vi.spyOn(DatabaseSessionStore.prototype, "set").mockImplementation(function (this: DatabaseSessionStore, sid, data, callback) {
+      setTimeout(() => original.call(this, sid, data, (err?: unknown) => ((stored = true), callback?.(err))), 300);
+    });
+    try {
+      // fetch resolves as soon as the status line and headers arrive
+      const answer = await fetch(t.url + "/probe/flash", {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie: client.cookieHeader(), "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+        body: new URLSearchParams({ _csrf: token, value: "hello" }).toString(),
+      });
+      expect(answer.status).toBe(303);
+      expect(stored).toBe(true);
+      await answer.text();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(JSON.parse((await client.get("/probe/flashed")).body)).toEqual({ flash: ["flashed hello"] });
   });
 
   it("ignores a forged or tampered session cookie", async () => {
