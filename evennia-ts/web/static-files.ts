@@ -10,8 +10,8 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import path from "node:path";
 import type { Request, Response, NextFunction, RequestHandler } from "express";
+import { contentTypeOf } from "../utils/content-types.ts";
 import { isReallyInside, resolveInside } from "./safe-path.ts";
 
 /** What is known of one served file. */
@@ -25,26 +25,6 @@ interface StaticEntry {
   body: Buffer | null;
   contentType: string;
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".html": "text/html; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".ttf": "font/ttf",
-  ".map": "application/json; charset=utf-8",
-};
 
 /** Largest file kept in memory once read; larger ones are read per request (their ETag is still computed once). */
 const MAX_CACHED_BODY_BYTES = 1024 * 1024;
@@ -120,7 +100,7 @@ export class StaticFiles {
         lastModified: new Date(modifiedSeconds * 1000).toUTCString(),
         modifiedSeconds,
         body: content.length <= MAX_CACHED_BODY_BYTES ? content : null,
-        contentType: CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+        contentType: contentTypeOf(file),
       };
     }
     return null;

@@ -18,30 +18,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, promises as fs, type Stats } from "node:fs";
 import type http from "node:http";
 import path from "node:path";
-
-/** Content types of the files served, by extension. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".map": "application/json; charset=utf-8",
-  ".txt": "text/plain; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".ttf": "font/ttf",
-  ".mp3": "audio/mpeg",
-  ".ogg": "audio/ogg",
-  ".wav": "audio/wav",
-};
+import { CONTENT_TYPES } from "../../utils/content-types.ts";
 
 /** Extensions whose files change with the code: revalidated on every use. */
 const REVALIDATED = new Set([".html", ".js", ".mjs", ".css", ".json", ".map", ".txt", ".svg"]);
