@@ -99,6 +99,7 @@ export function createWebServices(parts: WebServiceParts): WebServices {
         sessionsByProtocol,
         accountsOnline,
         commands: parts.server.commandRate(),
+        commandLatency: parts.server.commandLatency(),
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
         identityMap,
       };

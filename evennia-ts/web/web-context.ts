@@ -48,6 +48,8 @@ export interface ServerStatusFigures {
   sessionsByProtocol: Record<string, number>;
   accountsOnline: number;
   commands: { total: number; perSecond: number; windowSeconds: number };
+  /** Command latency (ms, from input to output handed on) over the most recent commands. */
+  commandLatency: { samples: number; p50: number; p90: number; p99: number; max: number };
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
   /** Identity-map counts per table (live, pinned, strong). */
   identityMap: Record<string, { live: number; pinned: number; strong: number }>;

@@ -157,6 +157,7 @@ for (const dialect of TEST_DIALECTS) {
       expect(text).toMatch(/Uptime \d+s|Uptime \d+m/);
       expect(text).toMatch(/Commands [\d.]+ per second \(last \d+ s\), \d+ since start/);
       expect(text).toMatch(/Memory RSS [\d.]+ MiB, heap [\d.]+ MiB of [\d.]+ MiB/);
+      expect(text).toMatch(/Command latency (no commands yet|p50 [\d.]+ ms · p90 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms \(last \d+ commands\))/);
       expect(text).toMatch(/Sessions \d+/);
       expect(text).toMatch(/Accounts online \d+/);
       // the identity map's figures, per table, as the store counts them

@@ -44,6 +44,10 @@ export function mountStatusAdmin(router: Router, ctx: WebContext): void {
       sessionTotal: Object.values(status.sessionsByProtocol).reduce((a, b) => a + b, 0),
       accountsOnline: status.accountsOnline,
       commands: { total: status.commands.total, perSecond: status.commands.perSecond.toFixed(2), windowSeconds: status.commands.windowSeconds },
+      latency: {
+        samples: status.commandLatency.samples,
+        ...Object.fromEntries((["p50", "p90", "p99", "max"] as const).map((k) => [k, status.commandLatency[k].toFixed(2)])),
+      },
       memory: { rss: formatBytes(status.memory.rssBytes), heapUsed: formatBytes(status.memory.heapUsedBytes), heapTotal: formatBytes(status.memory.heapTotalBytes) },
       identityMap: Object.entries(status.identityMap).map(([table, figures]) => ({ table, ...figures })),
       sessions: services.sessions().map((s) => ({ ...s, connectedFor: formatDuration(now - s.connectedAt) })),
