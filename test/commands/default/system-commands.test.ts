@@ -227,8 +227,8 @@ describe("CommandLatencyRecorder", () => {
     latency.record(Infinity);
     latency.record(2);
     expect(latency.summary()).toEqual({ samples: 1, p50: 2, p90: 2, p99: 2, max: 2 });
-    expect(() => new CommandLatencyRecorder(0)).toThrow(RangeError);
-    expect(() => new CommandLatencyRecorder(1.5)).toThrow(RangeError);
+    expect(() => new CommandLatencyRecorder(0)).toThrow(/capacity must be a positive integer/);
+    expect(() => new CommandLatencyRecorder(1.5)).toThrow(/capacity must be a positive integer/);
   });
 });
 
