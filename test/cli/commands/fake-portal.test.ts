@@ -20,8 +20,21 @@ import { makeFakeGameDir, removeTempDirs } from "../temp-dirs.ts";
 const fakePortal = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "fake-portal.ts");
 const leftovers: number[] = [];
 
+/** The portal supervisor that started portal `pid` (Linux: from /proc), so it is stopped too and cannot start another. */
+function supervisorOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return readFileSync(`/proc/${ppid}/cmdline`, "utf8").includes("portal-supervisor") ? ppid : null;
+  } catch {
+    return null;
+  }
+}
+
 afterEach(() => {
   for (const pid of leftovers.splice(0)) {
+    const supervisor = supervisorOf(pid);
+    if (supervisor !== null && isProcessAlive(supervisor)) process.kill(supervisor, "SIGKILL");
     if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
   }
 });
@@ -93,8 +106,9 @@ describe("launcher against a stand-in portal", () => {
     const game = gameWithMode("silent");
     const io = new CapturingIo();
     expect(await startGame({ gameDir: game, foreground: false, io, readyTimeoutMs: 1_500, portalEntry: fakePortal })).toBe(1);
-    const pid = readPidFile(gamePaths(game).portalPid);
-    if (pid !== null) leftovers.push(pid);
+    // the portal goes on starting (on a busy machine it may not have written its pid yet): stop it after the test
+    const pid = await waitUntil(() => readPidFile(gamePaths(game).portalPid) ?? undefined, { timeoutMs: 15_000, intervalMs: 50 });
+    if (pid !== undefined) leftovers.push(pid);
     expect(io.stderr.join("\n")).toMatch(/did not report ready within 2 s.*portal\.log/s);
   });
 
