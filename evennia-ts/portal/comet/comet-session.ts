@@ -18,7 +18,7 @@ import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
-import { encodeServerFrame } from "../websocket/websocket-frames.ts";
+import { encodeServerFrames } from "../websocket/websocket-frames.ts";
 import { deliverWebclientInput } from "../web/webclient-input.ts";
 
 /** How a {@link CometSession} is set up. */
@@ -155,16 +155,11 @@ export class CometSession implements SessionTransport {
   // ---- output ----
 
   private enqueue(messages: OobMessage[]): void {
-    for (const message of messages) {
-      if (!Array.isArray(message)) continue;
-      const [cmdname, args = [], kwargs = {}] = message;
-      let frame: string;
-      try {
-        frame = encodeServerFrame([cmdname, args, kwargs], this.renderFlags);
-      } catch (err) {
-        this.log.error(`cannot encode "${String(cmdname)}" for the client: ${describeError(err)}`);
-        continue;
-      }
+    const frames = encodeServerFrames(messages, this.renderFlags, (cmdname, err) => {
+      this.log.error(`cannot encode "${cmdname}" for the client: ${describeError(err)}`);
+      return true;
+    });
+    for (const frame of frames ?? []) {
       this.queue.push(frame);
       this.queuedBytes += Buffer.byteLength(frame);
       if (this.queuedBytes > this.config.maxOutputBuffer) {

@@ -67,3 +67,27 @@ export function renderForWebSocket(message: OobMessage, sessionFlags: { raw?: bo
 export function encodeServerFrame(message: OobMessage, sessionFlags: { raw?: boolean; nocolor?: boolean } = {}): string {
   return JSON.stringify(renderForWebSocket(message, sessionFlags));
 }
+
+/**
+ * Encode the triples of `messages` as frames, in order: entries that are not arrays
+ * are skipped, missing args and kwargs default to empty. A triple that cannot be
+ * encoded is handed to `onUnencodable`, which says whether to skip it (true) or give
+ * up (false: the result is then null).
+ */
+export function encodeServerFrames(
+  messages: readonly OobMessage[],
+  sessionFlags: { raw?: boolean; nocolor?: boolean },
+  onUnencodable: (cmdname: string, err: unknown) => boolean,
+): string[] | null {
+  const frames: string[] = [];
+  for (const message of messages) {
+    if (!Array.isArray(message)) continue;
+    const [cmdname, args = [], kwargs = {}] = message;
+    try {
+      frames.push(encodeServerFrame([cmdname, args, kwargs], sessionFlags));
+    } catch (err) {
+      if (!onUnencodable(String(cmdname), err)) return null;
+    }
+  }
+  return frames;
+}

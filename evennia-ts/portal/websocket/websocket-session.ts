@@ -18,7 +18,7 @@ import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
-import { decodeClientFrame, encodeServerFrame } from "./websocket-frames.ts";
+import { decodeClientFrame, encodeServerFrames } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
 import { deliverWebclientInput, webclientInputError } from "../web/webclient-input.ts";
 
@@ -101,18 +101,11 @@ export class WebSocketSession implements SessionTransport {
   /** Queue messages; everything sent within one event-loop turn leaves together. */
   send(messages: OobMessage[]): void {
     if (this.closing || this.finished) return;
-    for (const message of messages) {
-      if (!Array.isArray(message)) continue;
-      const [cmdname, args = [], kwargs = {}] = message;
-      let frame: string;
-      try {
-        frame = encodeServerFrame([cmdname, args, kwargs], this.renderFlags);
-      } catch (err) {
-        this.log.error(`cannot encode "${String(cmdname)}" for the client: ${describeError(err)}`);
-        continue;
-      }
-      if (!this.enqueue(frame)) return;
-    }
+    const frames = encodeServerFrames(messages, this.renderFlags, (cmdname, err) => {
+      this.log.error(`cannot encode "${cmdname}" for the client: ${describeError(err)}`);
+      return true;
+    });
+    for (const frame of frames ?? []) if (!this.enqueue(frame)) return;
   }
 
   /** What shapes this connection's frames: its `raw` and `nocolor` options (a browser shows every colour). */
@@ -125,17 +118,8 @@ export class WebSocketSession implements SessionTransport {
   render(messages: OobMessage[]): RenderedOutput | null {
     const key = this.renderKey();
     if (key === null) return null;
-    const frames: string[] = [];
-    for (const message of messages) {
-      if (!Array.isArray(message)) continue;
-      const [cmdname, args = [], kwargs = {}] = message;
-      try {
-        frames.push(encodeServerFrame([cmdname, args, kwargs], this.renderFlags));
-      } catch {
-        return null;
-      }
-    }
-    return { key, payload: frames };
+    const frames = encodeServerFrames(messages, this.renderFlags, () => false);
+    return frames === null ? null : { key, payload: frames };
   }
 
   /** Send frames {@link render} made (here or on a connection with the same key). */
