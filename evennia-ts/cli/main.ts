@@ -5,6 +5,6 @@ import { useRunningFramework } from "../utils/framework-resolution.ts";
 import { runCli } from "./run.ts";
 
 // game code the launcher loads (settings, `migrate`) imports this very framework
-useRunningFramework();
+await useRunningFramework();
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -3,10 +3,10 @@
  * a running game keeps under `<game>/server/logs/`.
  */
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { frameworkRoot } from "../utils/framework-root.ts";
 
 /** The root of the evennia-ts package (the folder holding `package.json`). */
-export const repoRoot: string = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const repoRoot: string = frameworkRoot;
 
 /** The folder `init` copies into a new game. */
 export const gameTemplateDir: string = path.join(repoRoot, "game_template");

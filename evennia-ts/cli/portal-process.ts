@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { constants } from "node:os";
-import { tsxNodeArgs } from "../utils/node-command.ts";
+import { nodeScriptArgs } from "../utils/node-command.ts";
 import { portalEntry, portalSupervisorEntry } from "./paths.ts";
 import { isPortalMessage, type PortalFatalMessage, type PortalReadyMessage } from "./portal-messages.ts";
 
@@ -16,8 +16,10 @@ export interface SpawnPortalOptions {
   stdio: StdioOptions;
   /** Start it in its own process group, to outlive the launcher. */
   detached: boolean;
-  /** Entry point to run (default: the real portal). */
+  /** Entry point to run (default: the real portal's source; a compiled `.js` runs without tsx). */
   entry?: string;
+  /** The supervisor to run ({@link spawnSupervisedPortal}; default: its source). */
+  supervisorEntry?: string;
   /** More arguments after `--game <dir>`. */
   args?: string[];
   /** Options for node itself (before the entry point), e.g. the CPU profiler's. */
@@ -26,7 +28,7 @@ export interface SpawnPortalOptions {
 
 /** Start the portal for `gameDir` (`start` runs it under {@link spawnSupervisedPortal}). */
 export function spawnPortal(options: SpawnPortalOptions): ChildProcess {
-  const args = tsxNodeArgs(options.entry ?? portalEntry, ["--game", options.gameDir, ...(options.args ?? [])]);
+  const args = nodeScriptArgs(options.entry ?? portalEntry, ["--game", options.gameDir, ...(options.args ?? [])]);
   return spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
     cwd: options.gameDir,
     stdio: options.stdio,
@@ -42,7 +44,7 @@ export function spawnPortal(options: SpawnPortalOptions): ChildProcess {
 export function spawnSupervisedPortal(options: SpawnPortalOptions): ChildProcess {
   return spawnPortal({
     ...options,
-    entry: portalSupervisorEntry,
+    entry: options.supervisorEntry ?? portalSupervisorEntry,
     args: ["--portal-entry", options.entry ?? portalEntry, ...(options.args ?? [])],
   });
 }

@@ -1,6 +1,9 @@
 /**
- * Launches the server as a child process running `server/main.ts` with the tsx
- * loader, so every start loads the game's code afresh. The server writes its own log,
+ * Launches the server as a child process, so every start loads the game's code
+ * afresh: the compiled framework's `server-main.js` when the portal runs compiled
+ * (`framework-build.ts`; the code check before a reload compiles changed sources
+ * first, so a reload also picks up framework changes), else `server/main.ts` with the
+ * tsx loader. The server writes its own log,
  * `server/logs/server.log` (so its last lines survive the portal's death); in a
  * terminal its output is echoed through the portal too. A server that cannot start
  * says why over an IPC channel. The same entry point with `--check-code` checks the
@@ -10,11 +13,32 @@ import { spawn } from "node:child_process";
 import { appendFileSync, closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
-import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs, tsxNodeArgs } from "../utils/node-command.ts";
+import { buildEntryFile, ensureFrameworkBuild } from "../utils/framework-build.ts";
+import { frameworkSourceDir, runningBuildDir } from "../utils/framework-root.ts";
+import { getLogger } from "../utils/logger.ts";
+import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs, nodeScriptArgs } from "../utils/node-command.ts";
 import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
 
-const serverEntry = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "server", "main.ts");
+const sourceServerEntry = path.join(frameworkSourceDir, "server", "main.ts");
+
+/** The server's entry point: from the build this portal runs (or the newest one a code check made), else the source. */
+let serverEntry = runningBuildDir !== null ? buildEntryFile(runningBuildDir, "server-main") : sourceServerEntry;
+
+/**
+ * Before a reload: when the portal runs compiled, compile the framework's sources if
+ * they changed, and start the next servers from that build (from source if it fails).
+ */
+async function refreshServerEntry(): Promise<void> {
+  if (runningBuildDir === null) return;
+  const result = await ensureFrameworkBuild();
+  if (result.ok) {
+    if (result.build.built) getLogger("portal").info(`compiled the framework into ${result.build.dir} (${Math.round(result.build.ms)} ms)`);
+    serverEntry = buildEntryFile(result.build.dir, "server-main");
+  } else {
+    getLogger("portal").warn(`running the server from source through tsx: ${result.reason}`);
+    serverEntry = sourceServerEntry;
+  }
+}
 
 /** Options of the child launcher. */
 export interface ChildLauncherOptions {
@@ -41,7 +65,7 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
     const logFd = openSync(options.logFile, "a");
     // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
     const profile = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "server");
-    const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...profile, ...tsxNodeArgs(serverEntry, ["--game", options.gameDir])], {
+    const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...profile, ...nodeScriptArgs(serverEntry, ["--game", options.gameDir])], {
       cwd: options.gameDir,
       env: {
         ...process.env,
@@ -120,9 +144,10 @@ export interface ChildCheckerOptions {
 
 /** A checker that loads the game's code in a fresh `server/main.ts --check-code` process. */
 export function childGameCodeChecker(options: ChildCheckerOptions): GameCodeChecker {
-  return () =>
-    new Promise<GameCodeCheck>((resolve) => {
-      const child = spawn(process.execPath, tsxNodeArgs(serverEntry, ["--game", options.gameDir, "--check-code"]), {
+  return async () => {
+    await refreshServerEntry();
+    return new Promise<GameCodeCheck>((resolve) => {
+      const child = spawn(process.execPath, nodeScriptArgs(serverEntry, ["--game", options.gameDir, "--check-code"]), {
         cwd: options.gameDir,
         env: process.env,
         stdio: ["ignore", "pipe", "pipe"],
@@ -157,4 +182,5 @@ export function childGameCodeChecker(options: ChildCheckerOptions): GameCodeChec
         });
       });
     });
+  };
 }

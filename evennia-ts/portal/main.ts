@@ -25,7 +25,7 @@ function report(message: Record<string, unknown>): void {
 
 async function main(): Promise<void> {
   // a settings file's `import "evennia-ts"` lands in this process's framework
-  useRunningFramework();
+  await useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
   const settings = await loadSettings(gameDir);
   const files = new RuntimeFiles(settings.gameDir);

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   // the IPC channel (when the portal opened one) must not keep the process alive
   process.channel?.unref();
   // game code's `import "evennia-ts"` must land in this process's framework
-  useRunningFramework();
+  await useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
   if (process.argv.includes("--check-code")) {
     const code = await checkOnly(gameDir);

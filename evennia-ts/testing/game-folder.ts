@@ -5,11 +5,11 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { GameSettings } from "../conf/settings.ts";
+import { frameworkRoot } from "../utils/framework-root.ts";
 
 /** The package root. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const packageRoot = frameworkRoot;
 
 /** Settings every test game starts from. */
 export const TEST_SETTINGS: GameSettings = {

@@ -1,6 +1,6 @@
 /**
- * Building the command line that runs a TypeScript entry point in a new Node process
- * with the `tsx` loader. The loader is resolved from this package (not from the
+ * Building the command line that runs an entry point in a new Node process: a
+ * TypeScript file with the `tsx` loader, a compiled one as it is. The loader is resolved from this package (not from the
  * current directory), so a game folder may live anywhere.
  */
 import { createRequire } from "node:module";
@@ -23,6 +23,14 @@ export function tsxLoaderUrl(): string {
  */
 export function tsxNodeArgs(entry: string, args: string[]): string[] {
   return ["--import", tsxLoaderUrl(), entry, ...args];
+}
+
+/**
+ * Arguments to run `entry` in a new Node process: a `.ts` file through the tsx
+ * loader ({@link tsxNodeArgs}), a compiled `.js` file (see `framework-build.ts`) as it is.
+ */
+export function nodeScriptArgs(entry: string, args: string[]): string[] {
+  return entry.endsWith(".ts") ? tsxNodeArgs(entry, args) : [entry, ...args];
 }
 
 /**

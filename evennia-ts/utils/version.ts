@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { frameworkRoot } from "./framework-root.ts";
 
 let cached: string | null = null;
 
@@ -12,7 +12,7 @@ let cached: string | null = null;
 export function frameworkVersion(): string {
   if (cached !== null) return cached;
   try {
-    const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
+    const file = path.join(frameworkRoot, "package.json");
     const version: unknown = (JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version;
     cached = typeof version === "string" && version ? version : "unknown";
   } catch {

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { frameworkSourceDir } from "../utils/framework-root.ts";
 import express, { Router, type Express, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import session from "express-session";
 import { csrfSync } from "csrf-sync";
@@ -39,7 +39,7 @@ const log = getLogger("web");
 const auditLog = getLogger("web-audit");
 
 /** The framework's web folder (`evennia-ts/web/`): its `templates/` and `static/`. */
-export const FRAMEWORK_WEB_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const FRAMEWORK_WEB_DIR = path.join(frameworkSourceDir, "web");
 
 /** Options of {@link createWebApp}. */
 export interface WebAppOptions {

@@ -8,6 +8,7 @@ import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { CPU_PROFILE_DIR_ENV } from "../../utils/node-command.ts";
 import { EvenniaError } from "../../utils/errors.ts";
+import { buildEntryFile, compilingEnabled, ensureFrameworkBuild } from "../../utils/framework-build.ts";
 import { formatAddresses } from "../addresses.ts";
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
@@ -15,7 +16,7 @@ import type { CliIo } from "../io.ts";
 import { fileSize, tailLines } from "../log-tail.ts";
 import { gamePaths, type GamePaths } from "../paths.ts";
 import { isPortalMessage, type PortalReadyMessage } from "../portal-messages.ts";
-import { exitCodeOf, spawnSupervisedPortal, waitForPortal } from "../portal-process.ts";
+import { exitCodeOf, spawnSupervisedPortal, waitForPortal, type SpawnPortalOptions } from "../portal-process.ts";
 import { findRunningPortal } from "../portal-state.ts";
 import { isProcessAlive } from "../pid-files.ts";
 import { waitUntil } from "../wait.ts";
@@ -58,9 +59,24 @@ export async function startGame(options: StartOptions): Promise<number> {
     process.env[CPU_PROFILE_DIR_ENV] = dir;
     io.out(`CPU profiles of the portal and the server go to ${dir} (written when each process stops or reloads).`);
   }
+  const entries = options.portalEntry !== undefined ? { entry: options.portalEntry } : await compiledEntries(io);
   return options.foreground
-    ? startForeground(paths, io, options.portalEntry)
-    : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, options.portalEntry);
+    ? startForeground(paths, io, entries)
+    : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, entries);
+}
+
+/** Which portal and supervisor files to run: the compiled framework's, or the sources' (undefined) when it cannot be compiled. */
+type PortalEntries = Pick<SpawnPortalOptions, "entry" | "supervisorEntry">;
+
+/** The compiled framework's portal and supervisor (compiled now if the sources changed), or the sources'. */
+async function compiledEntries(io: CliIo): Promise<PortalEntries> {
+  const result = await ensureFrameworkBuild();
+  if (!result.ok) {
+    if (compilingEnabled()) io.err(`Note: running the framework from source through tsx (${result.reason}).`);
+    return {};
+  }
+  if (result.build.built) io.out(`Compiled the framework into ${result.build.dir} (${Math.round(result.build.ms)} ms).`);
+  return { entry: buildEntryFile(result.build.dir, "portal-main"), supervisorEntry: buildEntryFile(result.build.dir, "portal-supervisor") };
 }
 
 function printReady(io: CliIo, pid: number | undefined, ready: PortalReadyMessage): void {
@@ -68,12 +84,12 @@ function printReady(io: CliIo, pid: number | undefined, ready: PortalReadyMessag
   for (const line of formatAddresses(ready)) io.out(line);
 }
 
-async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, entry?: string): Promise<number> {
+async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, entries: PortalEntries): Promise<number> {
   const logOffset = fileSize(paths.portalLog);
   const logFd = openSync(paths.portalLog, "a");
   let child: ChildProcess;
   try {
-    child = spawnSupervisedPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, entry });
+    child = spawnSupervisedPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, ...entries });
   } finally {
     closeSync(logFd);
   }
@@ -126,12 +142,12 @@ async function reapFailedPortal(child: ChildProcess): Promise<void> {
   if (!gone) child.kill("SIGTERM");
 }
 
-function startForeground(paths: GamePaths, io: CliIo, entry?: string): Promise<number> {
+function startForeground(paths: GamePaths, io: CliIo, entries: PortalEntries): Promise<number> {
   const child = spawnSupervisedPortal({
     gameDir: paths.gameDir,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     detached: false,
-    entry,
+    ...entries,
   });
   io.out(`Starting the game in ${paths.gameDir} in the foreground (Ctrl-C stops it) ...`);
   const forward = (signal: NodeJS.Signals): void => {

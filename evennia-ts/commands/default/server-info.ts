@@ -6,6 +6,8 @@
  */
 import { readFileSync } from "node:fs";
 import { loadavg, totalmem } from "node:os";
+import path from "node:path";
+import { frameworkRoot } from "../../utils/framework-root.ts";
 import type { Settings } from "../../conf/settings.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
 import { gametime } from "../../timers/gametime.ts";
@@ -21,7 +23,7 @@ let packageInfo: { name: string; version: string } | null = null;
 export function frameworkVersion(): { name: string; version: string } {
   if (!packageInfo) {
     try {
-      const manifest = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { name?: string; version?: string };
+      const manifest = JSON.parse(readFileSync(path.join(frameworkRoot, "package.json"), "utf8")) as { name?: string; version?: string };
       packageInfo = { name: manifest.name ?? "evennia-ts", version: manifest.version ?? "unknown" };
     } catch {
       packageInfo = { name: "evennia-ts", version: "unknown" };

@@ -22,7 +22,7 @@ import { listenOn } from "../listen.ts";
 import net from "node:net";
 import http from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { frameworkSourceDir } from "../../utils/framework-root.ts";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { getLogger } from "../../utils/logger.ts";
@@ -44,7 +44,7 @@ export const WEBSOCKET_PATH = "/ws";
 export const WEBCLIENT_PATH = "/webclient/";
 
 /** The webclient's own files. */
-export const WEBCLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "webclient");
+export const WEBCLIENT_DIR = path.join(frameworkSourceDir, "portal", "webclient");
 
 /** Default largest websocket frame accepted, in bytes. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
