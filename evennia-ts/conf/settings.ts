@@ -4,9 +4,9 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { EvenniaError } from "../utils/errors.ts";
 import { defaultSettings, type GameSettings, type Settings } from "./default-settings.ts";
+import { importGameModule } from "../utils/game-modules.ts";
 
 export { defaultSettings, type GameSettings, type Settings } from "./default-settings.ts";
 
@@ -47,7 +47,7 @@ export async function loadSettings(gameDir: string, overrides: GameSettings = {}
   }
   let game: GameSettings = {};
   try {
-    const mod = (await import(pathToFileURL(file).href)) as { default?: GameSettings };
+    const mod = (await importGameModule(file)) as { default?: GameSettings };
     game = mod.default ?? {};
   } catch (err) {
     throw new EvenniaError("EV_ERR_CONFIG", `could not load ${file}: ${(err as Error).message}`, { cause: err });

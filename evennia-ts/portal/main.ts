@@ -9,7 +9,7 @@
  */
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
-import { useRunningFramework } from "../utils/framework-resolution.ts";
+import { logGameCodeLoading, useRunningFramework } from "../utils/framework-resolution.ts";
 import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
@@ -24,9 +24,9 @@ function report(message: Record<string, unknown>): void {
 }
 
 async function main(): Promise<void> {
-  // a settings file's `import "evennia-ts"` lands in this process's framework
-  await useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
+  // a settings file's `import "evennia-ts"` lands in this process's framework
+  logGameCodeLoading(log, await useRunningFramework(gameDir));
   const settings = await loadSettings(gameDir);
   const files = new RuntimeFiles(settings.gameDir);
   const linkHost = ["0.0.0.0", "::"].includes(settings.linkInterface) ? "127.0.0.1" : settings.linkInterface;

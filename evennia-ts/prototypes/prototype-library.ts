@@ -14,7 +14,6 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { activeSettings } from "../conf/active-settings.ts";
 import type { Database } from "../db/database.ts";
 import { ServerConfigTable } from "../db/entities/schemas.ts";
@@ -25,6 +24,7 @@ import { getStore } from "../typeclasses/store-context.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { homogenizePrototype, isPlainRecord, prototypeToData, type NormalPrototype, type Prototype } from "./prototype.ts";
+import { importGameModule } from "../utils/game-modules.ts";
 
 const log = getLogger("prototypes");
 
@@ -88,7 +88,7 @@ export async function loadModulePrototypes(): Promise<void> {
     for (const file of prototypeModuleFiles(gameDir, settings.prototypeModules ?? [])) {
       const where = path.relative(gameDir, file) || file;
       try {
-        const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+        const mod = (await importGameModule(file)) as Record<string, unknown>;
         const found: Record<string, Prototype> = {};
         for (const [name, value] of Object.entries(mod)) {
           if (name === "default" && Array.isArray(value)) value.forEach((p: unknown, i) => isPlainRecord(p) && (found[`${where}#${i}`] = p as Prototype));

@@ -9,12 +9,12 @@
 import { EvenniaError } from "../utils/errors.ts";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Settings } from "../conf/settings.ts";
 import { registerLockFunc, type LockFunc } from "../locks/lock-func-registry.ts";
 import { getLogger } from "../utils/logger.ts";
 import { hooksFromModule, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { gameWebModuleFile, gameWebModuleOf } from "../web/game-web-module.ts";
+import { importGameModule } from "../utils/game-modules.ts";
 
 const log = getLogger("game-loader");
 const FOLDERS = ["typeclasses", "commands", "server/conf"];
@@ -113,7 +113,7 @@ export async function loadGameCode(settings: Settings): Promise<LoadedGame> {
   const webModule = gameWebModuleFile(settings.gameDir);
   for (const file of gameModuleFiles(settings)) {
     try {
-      const mod = (await import(pathToFileURL(file).href)) as GameModuleExports;
+      const mod = (await importGameModule(file)) as GameModuleExports;
       if (file === webModule) gameWebModuleOf(mod); // its routes are added when the web app starts
       if (lockFuncModules.has(file)) registerModuleLockFuncs(mod as Record<string, unknown>, path.relative(settings.gameDir, file));
       result.modules.push(file);

@@ -16,7 +16,7 @@
  */
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
-import { useRunningFramework } from "../utils/framework-resolution.ts";
+import { logGameCodeLoading, useRunningFramework } from "../utils/framework-resolution.ts";
 import { getLogger, setLogSink } from "../utils/logger.ts";
 import { fileLogSink } from "../utils/file-log-sink.ts";
 import { argValue } from "../utils/process-args.ts";
@@ -55,9 +55,9 @@ async function checkOnly(gameDir: string): Promise<number> {
 async function main(): Promise<void> {
   // the IPC channel (when the portal opened one) must not keep the process alive
   process.channel?.unref();
-  // game code's `import "evennia-ts"` must land in this process's framework
-  await useRunningFramework();
   const gameDir = argValue("--game") ?? process.cwd();
+  // game code's `import "evennia-ts"` must land in this process's framework
+  logGameCodeLoading(log, await useRunningFramework(gameDir));
   if (process.argv.includes("--check-code")) {
     const code = await checkOnly(gameDir);
     process.exit(code);

@@ -7,9 +7,9 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { EvenniaError } from "../utils/errors.ts";
 import type { GameWebModule } from "./web-context.ts";
+import { importGameModule } from "../utils/game-modules.ts";
 
 const CANDIDATES = ["urls.ts", "urls.js", "urls.mjs"];
 
@@ -36,5 +36,5 @@ export function gameWebModuleOf(mod: { default?: unknown }): GameWebModule {
 export async function loadGameWebModule(gameDir: string): Promise<GameWebModule | null> {
   const file = gameWebModuleFile(gameDir);
   if (!file) return null;
-  return gameWebModuleOf((await import(pathToFileURL(file).href)) as { default?: unknown });
+  return gameWebModuleOf((await importGameModule(file)) as { default?: unknown });
 }

@@ -97,8 +97,11 @@ describe("ensureFrameworkBuild", () => {
 });
 
 describe("a server running the compiled framework", () => {
-  /** Run the server's `--check-code` on a game with a module that records where its `import "evennia-ts"` went. */
-  function probe(entryArgs: (entry: string, args: string[]) => string[], entry: string): { url: string; exported: string } {
+  /**
+   * Run the server's `--check-code` on a game with a module that checks its
+   * `import "evennia-ts"` gives the very module at `indexUrl`, and where it sees itself.
+   */
+  function probe(args: string[], indexUrl: string): { same: boolean; exported: string; self: string; compiled: boolean } {
     const game = createTestGameFolder({ gameModules: ["world/probe.ts"] });
     try {
       const out = path.join(game.dir, "probe.json");
@@ -107,28 +110,32 @@ describe("a server running the compiled framework", () => {
         [
           'import { writeFileSync } from "node:fs";',
           'import { DefaultObject } from "evennia-ts";',
-          `writeFileSync(${JSON.stringify(out)}, JSON.stringify({ url: import.meta.resolve("evennia-ts"), exported: typeof DefaultObject }));`,
+          'const mine = await import("evennia-ts");',
+          `const running = await import(${JSON.stringify(indexUrl)});`,
+          "const compiled = !new Error().stack!.includes(\"probe.ts\");",
+          `writeFileSync(${JSON.stringify(out)}, JSON.stringify({ same: mine === running, exported: typeof DefaultObject, self: import.meta.url, compiled }));`,
           "",
         ].join("\n"),
       );
-      const result = spawnSync(process.execPath, entryArgs(entry, ["--game", game.dir, "--check-code"]), { cwd: game.dir, encoding: "utf8", timeout: 90_000 });
+      const result = spawnSync(process.execPath, [...args, "--game", game.dir, "--check-code"], { cwd: game.dir, encoding: "utf8", timeout: 90_000 });
       expect(result.stdout + result.stderr).toContain("EVENNIA_GAME_CODE_REPORT");
       expect(result.status).toBe(0);
-      return JSON.parse(readFileSync(out, "utf8")) as { url: string; exported: string };
+      return JSON.parse(readFileSync(out, "utf8")) as { same: boolean; exported: string; self: string; compiled: boolean };
     } finally {
       game.remove();
     }
   }
 
-  it("loads the game's code through tsx, and its `evennia-ts` is the build the server runs", { timeout: 180_000 }, async () => {
+  it("compiles the game's code, whose `evennia-ts` is the build the server runs", { timeout: 180_000 }, async () => {
     const result = await ensureFrameworkBuild({ env: {} });
     if (!result.ok) throw new Error(result.reason);
-    const found = probe((entry, args) => [entry, ...args], buildEntryFile(result.build.dir, "server-main"));
-    expect(found).toEqual({ url: pathToFileURL(buildEntryFile(result.build.dir, "index")).href, exported: "function" });
+    const found = probe([buildEntryFile(result.build.dir, "server-main")], pathToFileURL(buildEntryFile(result.build.dir, "index")).href);
+    expect(found).toMatchObject({ same: true, exported: "function", compiled: true });
+    expect(found.self).toMatch(/\/world\/probe\.ts$/);
   });
 
-  it("from source, the game's `evennia-ts` is the sources' index.ts", { timeout: 180_000 }, () => {
-    const found = probe(tsxNodeArgs, path.join(frameworkSourceDir, "server", "main.ts"));
-    expect(found).toEqual({ url: pathToFileURL(path.join(frameworkSourceDir, "index.ts")).href, exported: "function" });
+  it("from source, the game's `evennia-ts` is the sources' index.ts, through tsx", { timeout: 180_000 }, () => {
+    const found = probe(tsxNodeArgs(path.join(frameworkSourceDir, "server", "main.ts"), []), pathToFileURL(path.join(frameworkSourceDir, "index.ts")).href);
+    expect(found).toMatchObject({ same: true, exported: "function", compiled: false });
   });
 });

@@ -7,10 +7,10 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { activeSettings } from "../../conf/active-settings.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import type { MenuNode, MenuTree } from "./menu-types.ts";
+import { importGameModule } from "../../utils/game-modules.ts";
 
 const menus = new Map<string, MenuTree>();
 
@@ -55,6 +55,6 @@ export async function loadMenuTree(menudata: string): Promise<MenuTree> {
   if (registered) return registered;
   const file = moduleFile(menudata);
   if (!file) throw new EvenniaError("EV_ERR_NOT_FOUND", `no menu is registered as "${menudata}" and no module of that path exists`);
-  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const module = (await importGameModule(file)) as Record<string, unknown>;
   return nodesOfModule(module);
 }

@@ -14,11 +14,11 @@
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { spawn } from "../../../prototypes/spawner.ts";
 import { createObject } from "../../../typeclasses/create.ts";
 import { getById, search } from "../../../typeclasses/search.ts";
+import { importGameModule } from "../../../utils/game-modules.ts";
 
 /** Where blocks find what they are given (keyed by run id). */
 const HANDOFF_KEY = Symbol.for("evennia-ts.batchcode");
@@ -63,7 +63,7 @@ export async function runBatchCodeBlock(block: string, batchFile: string, env: B
   });
   try {
     writeFileSync(file, source);
-    await import(pathToFileURL(file).href);
+    await importGameModule(file);
     return null;
   } catch (err) {
     return describeFailure(err, source, file);

@@ -1,0 +1,169 @@
+/**
+ * The game's TypeScript compiled at start, file by file, for a process that runs the
+ * compiled framework. Loading the game through the `tsx` loader costs each process a
+ * module-loader thread with tsx and esbuild in it: about 30 MB of memory (measured in
+ * docs/perf.md), in the portal (for its settings) and in the server. Instead, each
+ * `.ts` file of the game folder is compiled by esbuild into a mirror tree under
+ * `server/.build/game/` (`world/rooms.ts` → `world/rooms.js`), with its imports
+ * rewritten: a game file's import of another game file points at that file's mirror
+ * (one module instance per file, as before), `evennia-ts` and `evennia-ts/testing` at
+ * the running framework build, packages stay as they are (resolved from the game's
+ * `node_modules`), and `import.meta.url`, `dirname` and `filename` keep naming the
+ * `.ts` source, so a game module finding files beside itself still does.
+ *
+ * Files are written only when their output changed, each through a temporary file
+ * renamed into place: the portal, the server and a reload's code check may compile
+ * at the same time. When compiling fails (a syntax error, an import that does not
+ * resolve), the caller loads the game through tsx instead, which reports the
+ * problem exactly as before.
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Plugin } from "esbuild";
+
+/** Where the mirror goes, under the game folder. */
+export const GAME_BUILD_DIR = path.join("server", ".build", "game");
+
+/** Folders of a game that hold no server code. */
+const SKIPPED_DIRS = new Set(["node_modules", "tests", "logs", ".build"]);
+
+/** A compiled game: which source files have a compiled twin, and where. */
+export interface GameCodeBuild {
+  /** The game folder (absolute). */
+  gameDir: string;
+  /** The mirror's root. */
+  outDir: string;
+  /** Absolute paths of the compiled `.ts` files. */
+  files: ReadonlySet<string>;
+  /** Where its `evennia-ts` imports point. */
+  framework: FrameworkUrls;
+  /** How long compiling and writing took, ms. */
+  ms: number;
+}
+
+/** Where the running framework's public modules are, for game code's `import "evennia-ts"`. */
+export interface FrameworkUrls {
+  /** URL of the build's `index.js`. */
+  index: string;
+  /** URL of the build's `testing.js`. */
+  testing: string;
+}
+
+/** True for a game file the server may load: a `.ts` or `.mts` file that is not a test, a declaration or a tool's config. */
+function isServerSource(name: string): boolean {
+  if (!/\.m?ts$/.test(name) || name.endsWith(".d.ts")) return false;
+  return !/\.(test|spec)\.m?ts$/.test(name) && !/\.config\.m?ts$/.test(name);
+}
+
+/** Every server source file of the game folder, absolute. */
+async function gameSources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue;
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await gameSources(file)));
+    } else if (isServerSource(entry.name)) out.push(file);
+  }
+  return out;
+}
+
+/** The mirror file of a source file. */
+export function compiledPathOf(build: Pick<GameCodeBuild, "gameDir" | "outDir">, source: string): string {
+  return path.join(build.outDir, path.relative(build.gameDir, source)).replace(/\.m?ts$/, ".js");
+}
+
+/** The game source an import names: the file itself, with `.ts` added, or its folder's `index.ts`. */
+function sourceTarget(abs: string, sources: ReadonlySet<string>): string | undefined {
+  for (const candidate of [abs, abs.replace(/\.m?js$/, ".ts"), abs.replace(/\.mjs$/, ".mts"), `${abs}.ts`, path.join(abs, "index.ts")]) {
+    if (sources.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The esbuild plugin that keeps every game file its own module and points imports where they belong. */
+function mirrorImports(gameDir: string, outDir: string, sources: ReadonlySet<string>, framework: FrameworkUrls): Plugin {
+  return {
+    name: "evennia-game-mirror",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === "entry-point") return undefined;
+        if (args.path === "evennia-ts") return { path: framework.index, external: true };
+        if (args.path === "evennia-ts/testing") return { path: framework.testing, external: true };
+        const relative = args.path.startsWith("./") || args.path.startsWith("../") || path.isAbsolute(args.path);
+        if (!relative) return { path: args.path, external: true }; // packages, node: builtins
+        const abs = path.resolve(args.resolveDir, args.path);
+        const target = sourceTarget(abs, sources);
+        if (target === undefined) return { path: pathToFileURL(abs).href, external: true }; // JSON, plain JS: from where they are
+        const from = path.dirname(compiledPathOf({ gameDir, outDir }, args.importer));
+        let spec = path.relative(from, compiledPathOf({ gameDir, outDir }, target)).split(path.sep).join("/");
+        if (!spec.startsWith(".")) spec = `./${spec}`;
+        return { path: spec, external: true };
+      });
+      build.onLoad({ filter: /\.m?ts$/ }, async (args) => {
+        const url = pathToFileURL(args.path).href;
+        const contents = (await readFile(args.path, "utf8"))
+          .replace(/\bimport\.meta\.url\b/g, JSON.stringify(url))
+          .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path))
+          .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)));
+        return { contents, loader: "ts" };
+      });
+    },
+  };
+}
+
+/** Write `data` to `file` unless it holds exactly that already; through a temporary file renamed into place. */
+async function writeIfChanged(file: string, data: Uint8Array): Promise<void> {
+  const current = await readFile(file).catch(() => null);
+  if (current !== null && Buffer.compare(current, data) === 0) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+/**
+ * Compile the game folder's server sources into its mirror tree. Throws (with
+ * esbuild's first message) when a file does not compile.
+ */
+export async function buildGameCode(gameDir: string, framework: FrameworkUrls): Promise<GameCodeBuild> {
+  const started = performance.now();
+  const root = path.resolve(gameDir);
+  const outDir = path.join(root, GAME_BUILD_DIR);
+  const sources = await gameSources(root);
+  const files = new Set(sources);
+  await compileInto(root, outDir, sources, files, framework);
+  return { gameDir: root, outDir, files, framework, ms: performance.now() - started };
+}
+
+/**
+ * Compile one game file that was not compiled with the rest (added since, or a
+ * batch-code block's temporary file) into the mirror, its imports of compiled files
+ * pointing at their twins; returns the twin's path.
+ */
+export async function compileGameFile(build: GameCodeBuild, file: string): Promise<string> {
+  await compileInto(build.gameDir, build.outDir, [file], new Set([...build.files, file]), build.framework);
+  return compiledPathOf(build, file);
+}
+
+/** Compile `entries` (game sources) into their twins under `outDir`. */
+async function compileInto(root: string, outDir: string, entries: string[], sources: ReadonlySet<string>, framework: FrameworkUrls): Promise<void> {
+  if (entries.length === 0) return;
+  const esbuild = await import("esbuild");
+  const result = await esbuild.build({
+    entryPoints: entries,
+    outdir: outDir,
+    outbase: root,
+    bundle: true, // with every import external (above): one output per file, imports rewritten
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    keepNames: true,
+    sourcemap: "linked",
+    write: false,
+    logLevel: "silent",
+    plugins: [mirrorImports(root, outDir, sources, framework)],
+  });
+  for (const output of result.outputFiles) await writeIfChanged(output.path, output.contents);
+}

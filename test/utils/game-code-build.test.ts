@@ -1,0 +1,81 @@
+/**
+ * The game's code compiled file by file (`utils/game-code-build.ts`): one module per
+ * game file (a file imported by two others is one instance), `evennia-ts` pointing at
+ * the running framework, `import.meta` naming the `.ts` source, JSON and packages
+ * from where they are, tests left out, files compiled later pointing at the twins
+ * already there, and a syntax error reported rather than half a build.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
+import { buildGameCode, compiledPathOf, compileGameFile, GAME_BUILD_DIR } from "../../evennia-ts/utils/game-code-build.ts";
+
+const scratch = mkdtempSync(path.join(packageRoot, ".tmp", "game-build-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A game folder with `files` (path → content), and a stand-in framework module. */
+function gameWith(files: Record<string, string>): { dir: string; framework: { index: string; testing: string } } {
+  const dir = mkdtempSync(path.join(scratch, "g-"));
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  const fw = path.join(dir, "..", `${path.basename(dir)}-framework.mjs`);
+  writeFileSync(fw, "export const marker = 'the running framework';\n");
+  const testing = path.join(dir, "..", `${path.basename(dir)}-testing.mjs`);
+  writeFileSync(testing, "export const testingMarker = true;\n");
+  return { dir, framework: { index: pathToFileURL(fw).href, testing: pathToFileURL(testing).href } };
+}
+
+describe("buildGameCode", () => {
+  it("gives each game file one compiled twin, shared by every importer, with evennia-ts pointing at the framework", async () => {
+    const { dir, framework } = gameWith({
+      "typeclasses/registry.ts": "export const seen: string[] = [];\n",
+      "typeclasses/rooms.ts": 'import { seen } from "./registry.ts";\nseen.push("rooms");\nexport const rooms = seen;\n',
+      "world/zone.ts": 'import { seen } from "../typeclasses/registry";\nimport { rooms } from "../typeclasses/rooms.js";\nimport { marker } from "evennia-ts";\nimport data from "./data.json" with { type: "json" };\nimport { join } from "node:path";\nseen.push("zone");\nexport const same = rooms === seen;\nexport const fw = marker;\nexport const json = data.answer;\nexport const self = import.meta.url;\nexport const here = import.meta.dirname;\nexport const joined = join("a", "b");\n',
+      "world/data.json": '{ "answer": 42 }',
+      "tests/zone.test.ts": "this is not even TypeScript {\n",
+      "world/zone.test.ts": "neither is this {\n",
+      "vitest.config.ts": "nor this {\n",
+    });
+    const build = await buildGameCode(dir, framework);
+    expect([...build.files].map((f) => path.relative(dir, f)).sort()).toEqual(["typeclasses/registry.ts", "typeclasses/rooms.ts", "world/zone.ts"]);
+    expect(build.outDir).toBe(path.join(dir, GAME_BUILD_DIR));
+    const zone = (await import(pathToFileURL(compiledPathOf(build, path.join(dir, "world", "zone.ts"))).href)) as Record<string, unknown>;
+    expect(zone).toMatchObject({ same: true, fw: "the running framework", json: 42, joined: path.join("a", "b") });
+    expect(zone.self).toBe(pathToFileURL(path.join(dir, "world", "zone.ts")).href);
+    expect(zone.here).toBe(path.join(dir, "world"));
+    const registry = (await import(pathToFileURL(compiledPathOf(build, path.join(dir, "typeclasses", "registry.ts"))).href)) as { seen: string[] };
+    expect(registry.seen).toEqual(["rooms", "zone"]);
+  });
+
+  it("compiles a file added later against the twins already there", async () => {
+    const { dir, framework } = gameWith({ "world/state.ts": "export const state = { n: 0 };\n" });
+    const build = await buildGameCode(dir, framework);
+    const state = (await import(pathToFileURL(compiledPathOf(build, path.join(dir, "world", "state.ts"))).href)) as { state: { n: number } };
+    writeFileSync(path.join(dir, "world", "later.ts"), 'import { state } from "./state.ts";\nstate.n += 1;\nexport const n = state.n;\n');
+    const twin = await compileGameFile(build, path.join(dir, "world", "later.ts"));
+    const later = (await import(pathToFileURL(twin).href)) as { n: number };
+    expect(later.n).toBe(1);
+    expect(state.state.n).toBe(1);
+  });
+
+  it("rejects a game with a syntax error, naming the file, and writes no twin for it", async () => {
+    const { dir, framework } = gameWith({ "world/ok.ts": "export const ok = 1;\n", "world/broken.ts": "export const = ;\n" });
+    await expect(buildGameCode(dir, framework)).rejects.toThrow(/broken\.ts/);
+    expect(existsSync(path.join(dir, GAME_BUILD_DIR, "world", "broken.js"))).toBe(false);
+  });
+
+  it("puts back a twin that differs from what its source compiles to", async () => {
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n" });
+    const build = await buildGameCode(dir, framework);
+    const twin = compiledPathOf(build, path.join(dir, "world", "a.ts"));
+    const before = readFileSync(twin, "utf8");
+    writeFileSync(twin, `${before}// touched\n`);
+    await buildGameCode(dir, framework);
+    expect(readFileSync(twin, "utf8")).toBe(before);
+  });
+});
