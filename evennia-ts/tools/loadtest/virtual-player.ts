@@ -40,7 +40,10 @@ interface Waiting {
   done: (answered: boolean) => void;
 }
 
-/** Longest answer text kept per command for classification and exit parsing. */
+/**
+ * Longest answer text kept per command for classification and exit parsing: the
+ * start of a measured command's answer, the end of a setting-up one's.
+ */
 const MAX_KEPT_TEXT = 4096;
 
 /** A load-test client. */
@@ -166,7 +169,13 @@ export class VirtualPlayer {
     const head = this.waiting[0];
     if (head) {
       if (head.firstAt === 0) head.firstAt = performance.now();
-      if (head.text.length < MAX_KEPT_TEXT) head.text += text;
+      if (head.measured) {
+        if (head.text.length < MAX_KEPT_TEXT) head.text += text;
+      } else {
+        // a setting-up command keeps the end of its answer: other players' chatter may come
+        // first (arrivals in a crowded start room), what the command itself showed comes last
+        head.text = (head.text + text).slice(-MAX_KEPT_TEXT);
+      }
     } else if (this.loose.length < MAX_KEPT_TEXT) {
       this.loose += text;
     }
