@@ -109,6 +109,8 @@ export class RoomSpread {
       return null;
     }
     this.unplaced++;
+    // the exits it saw in the start room lead to the run's rooms: they go once everyone is in
+    player.memory.exits = [];
     return answer === null ? `no answer to "${room.name}"` : `"${room.name}" answered: ${firstLine(answer) || "(nothing)"}`;
   }
 
