@@ -91,11 +91,6 @@ export class RoomSpread {
     return new RoomSpread(architect, rooms, hubExits);
   }
 
-  /** The rooms, in ring order. */
-  get roomList(): readonly SpreadRoom[] {
-    return this.rooms;
-  }
-
   /**
    * Walk `player` (logged in, in the start room) to its room, round robin by `index`.
    * Null when the game showed it the room, else what went wrong (and the client
