@@ -1,14 +1,17 @@
 /**
  * The load tester's clients against hand-written servers: the telnet client's IAC
  * parsing (split sequences, subnegotiation, doubled 0xFF, GA and EOR markers) and
- * its option answers; the websocket client's triples; and the echo baseline.
+ * its option answers; the websocket client's triples; and the echo baseline. And
+ * a virtual player's setting-up requests (what `--rooms` sends), against the echo.
  */
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { TelnetLoadClient } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
+import { TelnetLoadClient, telnetTransport } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
 import { WebSocketLoadClient } from "../../evennia-ts/tools/loadtest/client-websocket.ts";
 import { startEchoServer, type EchoServer } from "../../evennia-ts/tools/loadtest/echo-server.ts";
+import { RunStats } from "../../evennia-ts/tools/loadtest/run-stats.ts";
 import type { TransportListener } from "../../evennia-ts/tools/loadtest/transport.ts";
+import { VirtualPlayer } from "../../evennia-ts/tools/loadtest/virtual-player.ts";
 
 const IAC = 255;
 
@@ -120,5 +123,23 @@ describe("echo baseline and websocket load client", () => {
     w.send("say hi");
     await web.until(2);
     expect(web.events).toEqual(["text:Echo: say hi\n", "marker"]);
+  });
+});
+
+describe("a virtual player's setting-up request", () => {
+  it("resolves to the end of its answer (a crowd's chatter may come first), and is not counted", async () => {
+    const echo = await startEchoServer();
+    cleanups.push(() => echo.close());
+    const stats = new RunStats();
+    const player = new VirtualPlayer({
+      name: "p1", password: "pw", protocol: "telnet", connect: telnetTransport("127.0.0.1", echo.telnetPort),
+      profile: "looker", stats, random: () => 0.5, answerTimeoutMs: 5000, login: false,
+    });
+    expect(await player.start()).toBe(true);
+    cleanups.push(() => player.stop());
+    const answer = await player.request(`${"someone arrives. ".repeat(500)}You arrive in the room.`);
+    expect(answer!.length).toBeLessThanOrEqual(4096);
+    expect(answer!.trimEnd()).toMatch(/someone arrives\. You arrive in the room\.$/);
+    expect({ sent: stats.sent, answered: stats.answered, unanswered: stats.unanswered }).toEqual({ sent: 0, answered: 0, unanswered: 0 });
   });
 });

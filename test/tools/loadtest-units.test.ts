@@ -4,7 +4,7 @@
  * settings checks and /proc sampling.
  */
 import { describe, expect, it } from "vitest";
-import { parseLoadTestArgs, settingsWarnings } from "../../evennia-ts/cli/commands/loadtest.ts";
+import { checkSettingsForRun, parseLoadTestArgs, settingsWarnings } from "../../evennia-ts/cli/commands/loadtest.ts";
 import { defaultSettings } from "../../evennia-ts/conf/default-settings.ts";
 import type { Settings } from "../../evennia-ts/conf/settings.ts";
 import { LatencySamples, percentile } from "../../evennia-ts/tools/loadtest/percentiles.ts";
@@ -177,6 +177,17 @@ describe("answers, report and options", () => {
     expect(() => checkLoadTestOptions({ ...base, rampMs: -1 })).toThrow(/ramp/);
     expect(() => checkLoadTestOptions({ ...base, rate: 0 })).toThrow(/rate/);
     expect(() => checkLoadTestOptions({ ...base, telnetClients: 1.5 })).toThrow(/whole number/);
+    expect(() => checkLoadTestOptions({ ...base, rooms: 3 })).not.toThrow();
+    expect(() => checkLoadTestOptions({ ...base, rooms: 0 })).toThrow(/the number of rooms must be a whole number >= 1, got 0/);
+  });
+
+  it("refuses --rooms when new accounts may not build (they could not be spread)", () => {
+    const run = parseLoadTestArgs(["--rooms", "4", "--mix", "looker"], "/")!.run;
+    expect(() => checkSettingsForRun(defaultSettings, run)).toThrow(
+      expect.objectContaining({ code: "EV_ERR_CONFIG", message: expect.stringContaining(`--rooms needs the Builder permission`) }),
+    );
+    expect(() => checkSettingsForRun({ ...defaultSettings, permissionAccountDefault: "Builder" } as Settings, run)).not.toThrow();
+    expect(() => checkSettingsForRun(defaultSettings, { ...run, rooms: 1 })).not.toThrow();
   });
 
   it("says which settings will distort the run", () => {

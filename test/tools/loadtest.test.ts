@@ -4,7 +4,8 @@
  * checked for a sane report (everyone logged in, commands answered, no errors, the
  * JSON's shape) — a check that the tool works, not a timed assertion. Also the
  * server's side of it: the COMMANDEND marker, and the live figures over the
- * control socket.
+ * control socket. And `--rooms`: the clients spread over rooms built for the run,
+ * and refused clearly by a game whose new accounts may not build.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +17,11 @@ import { showLiveStats } from "../../evennia-ts/cli/commands/status.ts";
 import { CapturingIo } from "../../evennia-ts/cli/io.ts";
 import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/index.ts";
 import type { LoadTestDocument } from "../../evennia-ts/tools/loadtest/report.ts";
+import { telnetTransport } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
+import { runLoadTest } from "../../evennia-ts/tools/loadtest/runner.ts";
+import { RunStats } from "../../evennia-ts/tools/loadtest/run-stats.ts";
+import { VirtualPlayer } from "../../evennia-ts/tools/loadtest/virtual-player.ts";
+import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
 
 let game: InProcessGame;
 let scratch: string;
@@ -148,4 +154,102 @@ describe("evennia-ts loadtest against a running game", () => {
       ws.terminate();
     }
   }, 30_000);
+
+  it("--rooms 3: builds three rooms in a ring and spreads the clients over them; their commands are answered", async () => {
+    const jsonFile = path.join(scratch, "rooms.json");
+    const options = parseLoadTestArgs(
+      [
+        "--game", game.folder.dir,
+        "--telnet-port", String(game.telnetPort),
+        "--web-port", String(game.status.webPort),
+        "--telnet", "3", "--websocket", "3", "--rooms", "3",
+        "--mix", "walker=1,looker=1", "--duration", "1.5", "--ramp", "0.3", "--think", "50",
+        "--seed", "5", "--pids", `server=${process.pid}`, "--json", jsonFile,
+      ],
+      scratch,
+    )!;
+    const io = new CapturingIo();
+    expect(await runLoadTestCommand(options, io, null)).toBe(0);
+    const run = (JSON.parse(readFileSync(jsonFile, "utf8")) as LoadTestDocument).game!;
+    const prefix = options.run.namePrefix;
+    expect(run.config.rooms).toBe(3);
+    expect(run.clients.loggedIn).toBe(6);
+    // clients 1..6 went to rooms 1, 2, 3, 1, 2, 3: the game showed each its room as it walked in
+    expect(run.rooms).toEqual({
+      rooms: [1, 2, 3].map((k) => ({ name: `${prefix}-room${k}`, dbref: expect.stringMatching(/^#\d+$/), clients: 2 })),
+      unplaced: 0,
+    });
+    expect(run.warnings.filter((w) => w.includes("not moved"))).toEqual([]);
+    const c = run.commands;
+    expect(c.answered).toBeGreaterThan(0);
+    expect(c.answered + c.unanswered).toBe(c.sent);
+    expect({ errors: c.errors, refused: c.refused, disconnects: c.disconnects }).toEqual({ errors: 0, refused: 0, disconnects: 0 });
+    // the walkers walked the ring (the setting-up commands are not counted)
+    expect(run.profiles.walker!.answered).toBeGreaterThan(0);
+    expect(io.stdout.join("\n")).toContain(`Rooms (game): 3 made for the run, in a ring; clients in each at the start: 2 to 2`);
+    expect(io.stdout.join("\n")).toContain(`${prefix}-room1 2, ${prefix}-room2 2, ${prefix}-room3 2`);
+
+    // in the game: the three rooms, each with "east" to the next and "west" to the one before,
+    // and no exits left from the start room to them
+    const db = game.server()!.db;
+    const exits = await db.query<{ exit: string; source: string; target: string }>(
+      `SELECT e.key AS exit, s.key AS source, t.key AS target FROM objects e JOIN objects s ON s.id = e.location_id
+       JOIN objects t ON t.id = e.destination_id WHERE s.key LIKE ? AND t.key LIKE ? ORDER BY s.key, e.key`,
+      [`${prefix}-room%`, `${prefix}-room%`],
+    );
+    const room = (k: number): string => `${prefix}-room${k}`;
+    expect(exits.map((e) => `${e.source} ${e.exit} ${e.target}`)).toEqual([
+      `${room(1)} east ${room(2)}`, `${room(1)} west ${room(3)}`,
+      `${room(2)} east ${room(3)}`, `${room(2)} west ${room(1)}`,
+      `${room(3)} east ${room(1)}`, `${room(3)} west ${room(2)}`,
+    ]);
+  }, 60_000);
+
+  it("--rooms refuses bad values with a clear EvenniaError", () => {
+    expect(parseLoadTestArgs(["--rooms", "20"], "/")!.run.rooms).toBe(20);
+    expect(parseLoadTestArgs([], "/")!.run.rooms).toBe(1);
+    for (const bad of ["0", "-2", "1.5"]) {
+      expect(() => parseLoadTestArgs([`--rooms=${bad}`], "/")).toThrow(expect.objectContaining({ code: "EV_ERR_BAD_INPUT", message: `--rooms must be a whole number >= 1, got ${bad}` }));
+    }
+    expect(() => parseLoadTestArgs(["--rooms", "many"], "/")).toThrow(expect.objectContaining({ code: "EV_ERR_BAD_INPUT", message: '--rooms must be a number, got "many"' }));
+    expect(() => parseLoadTestArgs(["--rooms", "2", "--baseline-only"], "/")).toThrow(/--baseline-only runs no game/);
+  });
+});
+
+describe("evennia-ts loadtest --rooms against a game whose new accounts may not build", () => {
+  let plain: InProcessGame;
+  beforeAll(async () => {
+    plain = await startInProcessGame({ connectionLimitExemptIps: ["127.0.0.1"], accountCreationsPerIp: 0, commandRatePerSecond: 0 });
+    // the game's first account is its superuser, who may build: make it someone else
+    const first = new VirtualPlayer({
+      name: "firstone", password: "first-Pw-1", protocol: "telnet", connect: telnetTransport("127.0.0.1", plain.telnetPort),
+      profile: "idler", stats: new RunStats(), random: Math.random, answerTimeoutMs: 10_000, login: true,
+    });
+    expect(await first.start()).toBe(true);
+    first.stop();
+  }, 60_000);
+  afterAll(async () => {
+    await plain?.stop();
+  });
+
+  it("fails before any client connects: from the game's settings, and from the game's answer when the settings are not at hand", async () => {
+    const options = parseLoadTestArgs(
+      ["--game", plain.folder.dir, "--telnet-port", String(plain.telnetPort), "--telnet", "2", "--websocket", "0", "--rooms", "2", "--mix", "looker", "--seed", "7"],
+      scratch,
+    )!;
+    const io = new CapturingIo();
+    await expect(runLoadTestCommand(options, io, null)).rejects.toThrow(
+      expect.objectContaining({ code: "EV_ERR_CONFIG", message: expect.stringMatching(/^--rooms needs the Builder permission .* new accounts get "Player"/) }),
+    );
+    expect(io.stderr.join("\n")).not.toContain("Load test of the game");
+
+    // without the settings (a game elsewhere): the game refuses "dig", and the run stops there
+    const attempt = runLoadTest({ ...options.run, telnetPort: plain.telnetPort, pids: {}, login: true, progress: null });
+    const err = await attempt.then(() => null, (e: unknown) => e);
+    expect(isEvenniaError(err, "EV_ERR_LOCK_DENIED")).toBe(true);
+    expect((err as Error).message).toMatch(/^--rooms needs the Builder permission .* refused "dig (lt[0-9a-z]{4}-room1) = \1": Command 'dig \1 = \1' is not available\. Type "help" for help\. Set permissionAccountDefault: "Builder"/);
+    // only the one that tried to build logged in: no measured client got an account
+    const accounts = await plain.server()!.db.query<{ username: string }>("SELECT username FROM accounts WHERE username LIKE ?", [`${options.run.namePrefix}%`]);
+    expect(accounts.map((a) => a.username)).toEqual([`${options.run.namePrefix}0`]);
+  }, 60_000);
 });

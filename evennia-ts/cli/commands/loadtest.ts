@@ -43,6 +43,9 @@ Options:
                       (default: a quarter of the duration, at most 5)
   --mix SPEC          profiles by weight: "mixed" (default), one name, or name=weight,...
                       profiles: idler, looker, talker, walker, builder, chatter
+  --rooms N           spread the clients over N rooms made for the run (dug in a ring, each
+                      client teleported to room i mod N as it logs in; needs Builder);
+                      default 1: all in the room new characters start in
   --think MS          closed loop: mean think time between answer and next command (default 1000)
   --rate R            open loop instead: R commands a second over all clients, answered or not
   --timeout S         a command unanswered after S seconds counts as unanswered (default 10)
@@ -61,8 +64,8 @@ The game's limits distort a load test unless set for it (server/conf/settings.ts
   connectionLimitExemptIps: ["127.0.0.1"]   more than 20 clients, or 30 connections a minute, per IP
   accountCreationsPerIp: 0                  more than 5 new accounts per IP in the window
   commandRatePerSecond: 0 (or keep each client under it: think time >= 100 ms at the default 10)
-  permissionAccountDefault: "Builder"       for the builder profile (a test game only!)
-Every run creates accounts (lt<run><n>) and the builder's things; use a test game.`;
+  permissionAccountDefault: "Builder"       for the builder profile and --rooms (a test game only!)
+Every run creates accounts (lt<run><n>), the builder's things and the rooms; use a test game.`;
 
 /** What the command line asked for. */
 export interface LoadTestCommandOptions {
@@ -121,6 +124,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
         duration: { type: "string" },
         ramp: { type: "string" },
         mix: { type: "string" },
+        rooms: { type: "string" },
         think: { type: "string" },
         rate: { type: "string" },
         timeout: { type: "string" },
@@ -146,6 +150,11 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
   } catch (err) {
     throw new EvenniaError("EV_ERR_BAD_INPUT", `--mix: ${(err as Error).message}`);
   }
+  const rooms = number(values.rooms, "--rooms", 1);
+  if (!Number.isInteger(rooms) || rooms < 1) throw new EvenniaError("EV_ERR_BAD_INPUT", `--rooms must be a whole number >= 1, got ${values.rooms}`);
+  if (rooms > 1 && values["baseline-only"]) {
+    throw new EvenniaError("EV_ERR_BAD_INPUT", "--rooms spreads the clients over the game's rooms, and --baseline-only runs no game: leave out one of them");
+  }
   const seed = values.seed !== undefined ? number(values.seed, "--seed", 0) : Math.floor(Math.random() * 1e9);
   const tag = (seed % 1679616).toString(36).padStart(4, "0");
   return {
@@ -159,6 +168,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
       durationMs: durationS * 1000,
       rampMs: number(values.ramp, "--ramp", Math.min(5, durationS / 4)) * 1000,
       mix,
+      rooms,
       thinkMs: number(values.think, "--think", 1000),
       rate: values.rate !== undefined ? number(values.rate, "--rate", 0) : undefined,
       answerTimeoutMs: number(values.timeout, "--timeout", 10) * 1000,
@@ -199,11 +209,30 @@ export function settingsWarnings(settings: Settings, run: LoadTestCommandOptions
     out.push(`each client may send up to ${perClient === Infinity ? "unlimited" : perClient.toFixed(1)} commands a second but commandRatePerSecond is ${settings.commandRatePerSecond}: raise it (0 = unlimited) or think longer.`);
   }
   const builders = (run.mix.builder ?? 0) > 0;
-  const level = settings.permissionAccountDefault.toLowerCase();
-  if (builders && !["builder", "admin", "developer"].includes(level)) {
+  if (builders && !newAccountsBuild(settings)) {
     out.push(`the builder profile needs the Builder permission but new accounts get "${settings.permissionAccountDefault}": set permissionAccountDefault: "Builder" (test games only) or leave builder out of --mix.`);
   }
   return out;
+}
+
+/** True when the game's new accounts get the Builder permission (or a higher one). */
+export function newAccountsBuild(settings: Settings): boolean {
+  return ["builder", "admin", "developer"].includes(settings.permissionAccountDefault.toLowerCase());
+}
+
+/**
+ * Refuse a run the game's settings cannot carry out at all: `--rooms` without the
+ * Builder permission for new accounts (the rooms could not be dug nor the clients
+ * moved, and every client would crowd one room).
+ */
+export function checkSettingsForRun(settings: Settings, run: LoadTestCommandOptions["run"]): void {
+  if ((run.rooms ?? 1) > 1 && !newAccountsBuild(settings)) {
+    throw new EvenniaError(
+      "EV_ERR_CONFIG",
+      `--rooms needs the Builder permission (to dig the rooms and teleport the clients to them), but new accounts get ` +
+        `"${settings.permissionAccountDefault}": set permissionAccountDefault: "Builder" in a test game's server/conf/settings.ts, or leave out --rooms.`,
+    );
+  }
 }
 
 /** The game's ports and pids from its runtime files (what the options did not give). */
@@ -232,13 +261,15 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     const target = gameTarget(options);
     if (isGameDir(options.gameDir)) {
       const settings = await loadSettings(options.gameDir);
+      checkSettingsForRun(settings, run);
       for (const w of settingsWarnings(settings, run)) io.err(`Warning: ${w}`);
     } else if (target.telnetPort === undefined && target.webPort === undefined) {
       throw new EvenniaError("EV_ERR_NOT_GAME_DIR", `${options.gameDir} is not a game folder: give --game DIR, or --telnet-port/--web-port (or --baseline-only).`);
     }
     if (run.telnetClients > 0 && target.telnetPort === undefined) throw new EvenniaError("EV_ERR_NOT_RUNNING", "no telnet port: is the game running? (or give --telnet-port)");
     if (run.websocketClients > 0 && target.webPort === undefined) throw new EvenniaError("EV_ERR_NOT_RUNNING", "no web port: is the game running? (or give --web-port)");
-    io.err(`Load test of the game at ${run.host} (seed ${run.seed}, accounts ${run.namePrefix}1..${run.namePrefix}${run.telnetClients + run.websocketClients}) ...`);
+    const spread = (run.rooms ?? 1) > 1 ? `, ${run.rooms} rooms ${run.namePrefix}-room1..${run.rooms} built by ${run.namePrefix}0` : "";
+    io.err(`Load test of the game at ${run.host} (seed ${run.seed}, accounts ${run.namePrefix}1..${run.namePrefix}${run.telnetClients + run.websocketClients}${spread}) ...`);
     const socket = controlSocketPath(options.gameDir);
     const tracker =
       options.heapTrackSeconds !== undefined

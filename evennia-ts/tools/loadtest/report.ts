@@ -8,6 +8,7 @@ import { SATURATED_CPU_PERCENT, type GeneratorUsage } from "./generator-monitor.
 import type { PercentileSummary } from "./percentiles.ts";
 import type { ProcessUsage } from "./process-stats.ts";
 import { PROFILE_NAMES, type ProfileMix } from "./profiles.ts";
+import type { RoomPlacement } from "./room-spread.ts";
 import type { LoadTestResult } from "./runner.ts";
 
 /** One run, as JSON. */
@@ -25,6 +26,8 @@ export interface LoadReport {
     ratePerSecond: number | null;
     mix: ProfileMix;
     seed: number;
+    /** Rooms the clients were spread over (1: all where new characters start). */
+    rooms: number;
   };
   clients: { wanted: number; loggedIn: number; connectFailures: number; loginFailures: number };
   commands: {
@@ -42,6 +45,8 @@ export interface LoadReport {
   profiles: Record<string, { clients: number; sent: number; answered: number; refused: number; completeMs: PercentileSummary }>;
   processes: ProcessUsage[];
   generator: GeneratorUsage;
+  /** The rooms made for the run and how many clients the game put in each (null: no spread). */
+  rooms: RoomPlacement | null;
   /** Messages seen (throttle notices, errors, disconnect reasons), with counts. */
   notes: { text: string; count: number }[];
   /** What makes the figures less trustworthy, in words. */
@@ -90,6 +95,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
       ratePerSecond: o.rate ?? null,
       mix: o.mix,
       seed: o.seed,
+      rooms: result.rooms ? result.rooms.rooms.length : 1,
     },
     clients: {
       wanted: o.telnetClients + o.websocketClients,
@@ -111,6 +117,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
     profiles,
     processes: result.processes,
     generator: result.generator,
+    rooms: result.rooms,
     notes: [...stats.notes].map(([text, count]) => ({ text, count })),
     warnings: [],
   };
@@ -161,6 +168,9 @@ export function warningsFor(r: LoadReport): string[] {
   if (r.commands.unanswered > 0) {
     out.push(`${r.commands.unanswered} commands got no end-of-command marker in time (unanswered): a dropped line, a stuck command, or an overloaded game.`);
   }
+  if (r.rooms && r.rooms.unplaced > 0) {
+    out.push(`${r.rooms.unplaced} clients were not moved to their room and started where new characters start (see the messages): the rooms were not evenly filled.`);
+  }
   if (r.clients.loginFailures > 0) out.push(`${r.clients.loginFailures} clients could not create an account or log in (see the notes).`);
   const load = os.loadavg()[0]!;
   if (load > os.cpus().length * 0.7) out.push(`The machine was loaded (1-minute load average ${load.toFixed(1)} on ${os.cpus().length} cores): figures are noisy.`);
@@ -210,6 +220,17 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ").trimEnd());
 }
 
+/** `items` joined with ", " into lines of at most `width` characters. */
+function wrapList(items: string[], width = 96): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 2 + item.length <= width) lines[last] += `, ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
 /** The document as lines for a terminal. */
 export function formatDocument(doc: LoadTestDocument): string[] {
   const runs = [doc.game, doc.baseline].filter((r): r is LoadReport => r !== null);
@@ -219,6 +240,7 @@ export function formatDocument(doc: LoadTestDocument): string[] {
   const lines = [
     `Load test: ${c.telnetClients} telnet + ${c.websocketClients} websocket clients, ${c.durationSeconds} s (ramp ${c.rampSeconds} s), ` +
       (c.loop === "closed" ? `closed loop, think ${c.thinkMs} ms` : `open loop, ${c.ratePerSecond} commands/s`) +
+      (c.rooms > 1 ? `, ${c.rooms} rooms` : "") +
       `, mix ${Object.entries(c.mix).map(([k, v]) => `${k}=${v}`).join(",")}, seed ${c.seed}`,
     `Machine: ${doc.machine.cpus} cores, load average ${doc.machine.loadAverage1m.toFixed(2)}, node ${doc.machine.node}`,
     "",
@@ -254,6 +276,16 @@ export function formatDocument(doc: LoadTestDocument): string[] {
       row("generator CPU / lag p99", (r) => `${r.generator.cpuPercent.toFixed(0)}% / ${r.generator.lagP99Ms.toFixed(0)} ms`),
     ]),
   );
+  if (doc.game?.rooms) {
+    const { rooms, unplaced } = doc.game.rooms;
+    const counts = rooms.map((r) => r.clients);
+    lines.push(
+      "",
+      `Rooms (game): ${rooms.length} made for the run, in a ring; clients in each at the start: ${Math.min(...counts)} to ${Math.max(...counts)}` +
+        (unplaced > 0 ? `, ${unplaced} not moved` : ""),
+      ...wrapList(rooms.map((r) => `${r.name} ${r.clients}`)).map((l) => `  ${l}`),
+    );
+  }
   if (doc.game && Object.keys(doc.game.profiles).length > 0) {
     lines.push("", "Per profile (game):");
     lines.push(

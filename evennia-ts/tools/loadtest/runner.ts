@@ -4,17 +4,20 @@
  * (send, wait for the answer, think, again) or open loop (commands sent at random
  * times at a given total rate, answered or not) — for the run's duration; then it
  * waits briefly for the answers still due and closes everything. Logins are timed
- * apart (they hash passwords: slow on purpose) and do not count as commands.
+ * apart (they hash passwords: slow on purpose) and do not count as commands. With
+ * `rooms` > 1 the clients are spread over rooms made for the run before the ramp
+ * (see room-spread.ts); each goes to its room as it logs in, also not counted.
  */
 import { performance } from "node:perf_hooks";
 import { GeneratorMonitor, type GeneratorUsage } from "./generator-monitor.ts";
 import { ProcessWatcher, type ProcessUsage } from "./process-stats.ts";
 import { assignProfiles, seededRandom, type ProfileMix } from "./profiles.ts";
 import { ProgressBar, type ProgressSink } from "./progress.ts";
+import { RoomSpread, type RoomPlacement } from "./room-spread.ts";
 import { RunStats } from "./run-stats.ts";
 import { telnetTransport } from "./client-telnet.ts";
 import { webSocketTransport } from "./client-websocket.ts";
-import type { LoadProtocol } from "./transport.ts";
+import type { LoadProtocol, TransportFactory } from "./transport.ts";
 import { VirtualPlayer } from "./virtual-player.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 
@@ -41,6 +44,12 @@ export interface LoadTestOptions {
   answerTimeoutMs: number;
   /** Create accounts and log in (false against the echo baseline). */
   login: boolean;
+  /**
+   * Spread the clients over this many rooms made for the run, client i in room
+   * (i mod rooms), linked in a ring (needs the Builder permission). 1 or absent: all
+   * stay where new characters start. Only with `login` (the echo server has no rooms).
+   */
+  rooms?: number;
   /** Seed of the random choices (profiles, think times, words). */
   seed: number;
   /** Account names are `<prefix><n>`; make it unique per run (accounts stay in the game). */
@@ -59,6 +68,8 @@ export interface LoadTestResult {
   elapsedMs: number;
   processes: ProcessUsage[];
   generator: GeneratorUsage;
+  /** Where the clients were placed (null without `rooms` > 1). */
+  rooms: RoomPlacement | null;
 }
 
 /** Longest wait for answers still due once the duration is over, ms. */
@@ -89,6 +100,44 @@ export function checkLoadTestOptions(o: LoadTestOptions): void {
   if (!(o.thinkMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the think time must be >= 0, got ${o.thinkMs} ms`);
   if (o.rate !== undefined && !(o.rate > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the rate must be > 0 commands a second, got ${o.rate}`);
   if (!(o.answerTimeoutMs > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the answer timeout must be > 0, got ${o.answerTimeoutMs} ms`);
+  if (o.rooms !== undefined && !(Number.isInteger(o.rooms) && o.rooms >= 1)) {
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `the number of rooms must be a whole number >= 1, got ${o.rooms}`);
+  }
+}
+
+/** Connections of `protocol` to the run's target. */
+function transportFor(o: LoadTestOptions, protocol: LoadProtocol): TransportFactory {
+  return protocol === "telnet" ? telnetTransport(o.host, o.telnetPort!) : webSocketTransport(`ws://${o.host}:${o.webPort}/ws`);
+}
+
+/**
+ * Log in the architect (account `<prefix>0`, not one of the measured clients) and
+ * have it build the run's rooms; throws (the architect logged out) when it cannot.
+ * The architect stays for {@link RoomSpread.tidyUp}; stop it after that.
+ */
+async function buildRooms(o: LoadTestOptions, random: () => number): Promise<{ spread: RoomSpread; architect: VirtualPlayer }> {
+  const own = new RunStats();
+  const architect = new VirtualPlayer({
+    name: `${o.namePrefix}0`,
+    password: `${o.namePrefix}-Pw-${o.seed}`,
+    protocol: o.telnetClients > 0 ? "telnet" : "websocket",
+    connect: transportFor(o, o.telnetClients > 0 ? "telnet" : "websocket"),
+    profile: "idler",
+    stats: own,
+    random,
+    answerTimeoutMs: o.answerTimeoutMs,
+    login: true,
+  });
+  try {
+    if (!(await architect.start())) {
+      const why = [...own.notes.keys()].join("; ") || "no reason given";
+      throw new EvenniaError("EV_ERR_NOT_RUNNING", `--rooms: the client that builds the rooms (${o.namePrefix}0) could not log in: ${why}`);
+    }
+    return { spread: await RoomSpread.build(architect, o.namePrefix, o.rooms!), architect };
+  } catch (err) {
+    architect.stop();
+    throw err;
+  }
 }
 
 /** Run one load test. */
@@ -107,7 +156,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
         name: `${o.namePrefix}${i + 1}`,
         password: `${o.namePrefix}-Pw-${o.seed}`,
         protocol,
-        connect: protocol === "telnet" ? telnetTransport(o.host, o.telnetPort!) : webSocketTransport(`ws://${o.host}:${o.webPort}/ws`),
+        connect: transportFor(o, protocol),
         profile: profiles[i]!,
         stats,
         random,
@@ -121,6 +170,9 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
   const startedAt = performance.now();
+  // the rooms first: a game that refuses to build them fails the run before any client connects
+  const building = o.login && (o.rooms ?? 1) > 1 ? await buildRooms(o, random) : null;
+  const spread = building?.spread ?? null;
   let measureFrom = Infinity;
   const bar = o.progress
     ? new ProgressBar(o.progress, () => {
@@ -137,13 +189,21 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     : null;
   bar?.start();
 
-  // connect and log in, spread over the ramp; the measured part starts when everyone is in
+  // connect and log in (and go to its room), spread over the ramp; the measured part starts when everyone is in
   const ready = await Promise.all(
     players.map(async (player, i) => {
       await sleep(total > 1 ? (o.rampMs * i) / (total - 1) : 0);
-      return player.start();
+      if (!(await player.start())) return false;
+      const misplaced = spread ? await spread.place(player, i) : null;
+      if (misplaced !== null) stats.note(`not moved to its room: ${misplaced}`);
+      return true;
     }),
   );
+  if (building) {
+    const untidy = await building.spread.tidyUp();
+    if (untidy !== null) stats.note(`the exits to the run's rooms were not all destroyed: ${untidy}`);
+    building.architect.stop();
+  }
   measureFrom = performance.now();
   const endsAt = measureFrom + o.durationMs;
   const watcher = new ProcessWatcher(o.pids, () => performance.now());
@@ -182,5 +242,5 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   for (const p of players) p.stop();
   bar?.stop();
   const elapsedMs = performance.now() - startedAt;
-  return { options, stats, elapsedMs, processes: watcher.stop(), generator: generator.stop() };
+  return { options, stats, elapsedMs, processes: watcher.stop(), generator: generator.stop(), rooms: spread?.placement() ?? null };
 }

@@ -33,11 +33,17 @@ interface Waiting {
   /** Its answer's text so far (bounded). */
   text: string;
   timedOut: boolean;
+  /** False for a setting-up command ({@link VirtualPlayer.request}): not counted. */
+  measured: boolean;
   timer: NodeJS.Timeout | null;
-  done: () => void;
+  /** Called once: answered (true), or timed out or lost (false). */
+  done: (answered: boolean) => void;
 }
 
-/** Longest answer text kept per command for classification and exit parsing. */
+/**
+ * Longest answer text kept per command for classification and exit parsing: the
+ * start of a measured command's answer, the end of a setting-up one's.
+ */
 const MAX_KEPT_TEXT = 4096;
 
 /** A load-test client. */
@@ -107,17 +113,34 @@ export class VirtualPlayer {
     const { stats } = this.options;
     stats.sent++;
     stats.profile(this.profile.name).sent++;
-    return new Promise<void>((resolve) => {
-      const entry: Waiting = { sentAt: performance.now(), firstAt: 0, text: "", timedOut: false, timer: null, done: resolve };
-      entry.timer = setTimeout(() => {
-        entry.timer = null;
-        entry.timedOut = true;
-        stats.unanswered++;
-        entry.done();
-      }, this.options.answerTimeoutMs);
-      this.waiting.push(entry);
-      this.transport!.send(line);
+    return new Promise<void>((resolve) => this.send(line, true, () => resolve()));
+  }
+
+  /**
+   * Send `line` to set the run up (not measured, not counted), e.g. the `tel` that
+   * puts the client in its room; resolves to its answer's text, or null when it got
+   * no answer in time or the connection closed. Exits the answer shows are
+   * remembered, as for any command.
+   */
+  request(line: string): Promise<string | null> {
+    if (this.closed || !this.transport) return Promise.resolve(null);
+    return new Promise<string | null>((resolve) => {
+      const entry = this.send(line, false, (answered) => resolve(answered ? entry.text : null));
     });
+  }
+
+  /** Queue `line`'s answer and send it. */
+  private send(line: string, measured: boolean, done: (answered: boolean) => void): Waiting {
+    const entry: Waiting = { sentAt: performance.now(), firstAt: 0, text: "", timedOut: false, measured, timer: null, done };
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      entry.timedOut = true;
+      if (measured) this.options.stats.unanswered++;
+      entry.done(false);
+    }, this.options.answerTimeoutMs);
+    this.waiting.push(entry);
+    this.transport!.send(line);
+    return entry;
   }
 
   /** Commands sent and not yet answered (nor timed out). */
@@ -130,8 +153,9 @@ export class VirtualPlayer {
     this.stopping = true;
     for (const w of this.waiting.splice(0)) {
       if (w.timer) clearTimeout(w.timer);
-      if (!w.timedOut) this.options.stats.unanswered++;
-      w.done();
+      if (w.timedOut) continue; // done already
+      if (w.measured) this.options.stats.unanswered++;
+      w.done(false);
     }
     this.close();
   }
@@ -145,7 +169,13 @@ export class VirtualPlayer {
     const head = this.waiting[0];
     if (head) {
       if (head.firstAt === 0) head.firstAt = performance.now();
-      if (head.text.length < MAX_KEPT_TEXT) head.text += text;
+      if (head.measured) {
+        if (head.text.length < MAX_KEPT_TEXT) head.text += text;
+      } else {
+        // a setting-up command keeps the end of its answer: other players' chatter may come
+        // first (arrivals in a crowded start room), what the command itself showed comes last
+        head.text = (head.text + text).slice(-MAX_KEPT_TEXT);
+      }
     } else if (this.loose.length < MAX_KEPT_TEXT) {
       this.loose += text;
     }
@@ -165,7 +195,8 @@ export class VirtualPlayer {
     const { stats } = this.options;
     const exits = exitsFromText(entry.text);
     if (exits !== null) this.memory.exits = exits;
-    if (entry.timedOut || !this.measuring) return entry.done(); // late: already counted as unanswered
+    if (entry.timedOut) return; // late: done already (and counted as unanswered when measured)
+    if (!this.measuring || !entry.measured) return entry.done(true);
     const now = performance.now();
     stats.answered++;
     stats.profile(this.profile.name).answered++;
@@ -178,15 +209,16 @@ export class VirtualPlayer {
       if (kind === "refused") stats.profile(this.profile.name).refused++;
       stats.note(entry.text);
     }
-    entry.done();
+    entry.done(true);
   }
 
   private lost(reason: string): void {
     this.closed = true;
     for (const w of this.waiting.splice(0)) {
       if (w.timer) clearTimeout(w.timer);
-      if (!w.timedOut && this.measuring) this.options.stats.unanswered++;
-      w.done();
+      if (w.timedOut) continue; // done already
+      if (w.measured && this.measuring) this.options.stats.unanswered++;
+      w.done(false);
     }
     if (!this.stopping) {
       if (this.measuring) this.options.stats.disconnects++;
