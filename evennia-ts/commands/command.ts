@@ -340,10 +340,15 @@ function compileArgRegex(source: string): RegExp {
   return re;
 }
 
-/** A copy of `template` to run: same prototype and fields, its own per-run state. */
+/**
+ * A copy of `template` to run: an object whose prototype is the template, so it
+ * reads the template's fields and methods without copying them, and whatever a run
+ * assigns (`caller`, `args`, fields set in `parse`) is its own. Its `aliases` are
+ * its own array. Like a shallow copy, it shares the objects the template's fields
+ * hold: assign a new array rather than changing one the class set up.
+ */
 export function copyCommand<T extends Command>(template: T): T {
-  const copy = Object.create(Object.getPrototypeOf(template) as object) as T;
-  Object.assign(copy, template);
+  const copy = Object.create(template) as T;
   copy.aliases = [...template.aliases];
   return copy;
 }
