@@ -17,7 +17,7 @@
 import type { PermissionHolder } from "../locks/permissions.ts";
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
-import { commandIndexOf, stripPrefixes } from "./command-index.ts";
+import { commandIndexOf, stripPrefixes, type IndexedName } from "./command-index.ts";
 
 /** Evennia's `CMD_IGNORE_PREFIXES`. */
 export const DEFAULT_IGNORE_PREFIXES = "@&/+";
@@ -59,7 +59,7 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
   const candidates = commandIndexOf(cmdset).namesStarting(search, includePrefixes ? undefined : prefixes);
   if (candidates.length === 0) return [];
   // in the set's order; of one command, the first of its names (longest first) the arguments fit
-  if (candidates.length > 1) candidates.sort((a, b) => a.position - b.position || a.order - b.order);
+  if (candidates.length > 1 && !inSetOrder(candidates)) candidates.sort((a, b) => a.position - b.position || a.order - b.order);
   const out: CommandMatch[] = [];
   let taken = -1;
   for (const { position, name, rawName } of candidates) {
@@ -78,6 +78,15 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
     });
   }
   return out;
+}
+
+function inSetOrder(names: readonly IndexedName[]): boolean {
+  for (let i = 1; i < names.length; i++) {
+    const a = names[i - 1]!;
+    const b = names[i]!;
+    if (a.position > b.position || (a.position === b.position && a.order > b.order)) return false;
+  }
+  return true;
 }
 
 function numberedChoice(line: string): { index: number; rest: string } | null {
