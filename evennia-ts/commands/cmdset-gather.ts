@@ -94,7 +94,14 @@ function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<Default
   const location = puppet.location;
   if (!location) return [];
   // contents are in memory once loaded (no query); the first look at a place loads them
-  if (location.contentsLoaded && puppet.contentsLoaded) return [...location.contentsGet({ exclude: puppet }), ...puppet.contents, location];
+  if (location.contentsLoaded && puppet.contentsLoaded) {
+    const around = location.contents; // a copy of our own
+    const self = around.indexOf(puppet);
+    if (self >= 0) around.splice(self, 1);
+    for (const carried of puppet.contents) around.push(carried);
+    around.push(location);
+    return around;
+  }
   return (async () => {
     const around = (await location.loadContents()).filter((o) => o !== puppet);
     return [...around, ...(await puppet.loadContents()), location];
@@ -112,30 +119,31 @@ export async function gatherCmdSets(session: CommandSession, accessor: Permissio
  */
 export function gatherCmdSetsSoon(session: CommandSession, accessor: PermissionHolder | null): GatheredCmdSets | Promise<GatheredCmdSets> {
   const entries: StackEntry[] = [];
-  let flags: Flags | null = null;
-  const take = (sets: readonly CmdSet[]) => {
-    for (const set of sets) {
-      entries.push({ set });
-      flags = foldFlags(flags, set);
-    }
-  };
-  take(session.cmdset.all());
+  let flags = take(entries, null, session.cmdset.all());
   const account = session.account;
   if (account) {
-    take(account.cmdset.all());
+    flags = take(entries, flags, account.cmdset.all());
     for (const source of accountSources) {
       const set = source(account, session);
-      if (set) take([set]);
+      if (set) flags = take(entries, flags, [set]);
     }
   }
   const puppet = account ? session.puppet : null;
   if (!puppet) return finish(entries, [], flags);
-  take(puppet.cmdset.all());
-  const current = flags as Flags | null;
+  const current = take(entries, flags, puppet.cmdset.all());
   if (current?.noObjs) return finish(entries, [], current);
   const around = objectsAround(puppet);
   if (Array.isArray(around)) return finish(entries, addObjectSets(entries, puppet, around, accessor, current), current);
   return around.then((objects) => finish(entries, addObjectSets(entries, puppet, objects, accessor, current), current));
+}
+
+/** Add `sets` to `entries` as they are (no `duplicates` override); returns the flags folded with theirs. */
+function take(entries: StackEntry[], flags: Flags | null, sets: readonly CmdSet[]): Flags | null {
+  for (const set of sets) {
+    entries.push({ set });
+    flags = foldFlags(flags, set);
+  }
+  return flags;
 }
 
 /** Add the sets of the objects around `puppet` and of its location to `entries`; returns the objects whose sets were added. */

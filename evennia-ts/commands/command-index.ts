@@ -3,12 +3,16 @@
  * line, found by walking the line's first characters through a trie of the
  * commands' names instead of testing every name of every command.
  *
- * One index is kept per cmdset (the merged sets the handler matches against live
- * in the merge cache, so their index is built once per merge). It is checked
- * against the set before each use — the same command objects in the same order,
- * each with the key and aliases array it was indexed with (what `Command.names`
- * checks) — and rebuilt when anything differs, so a set changed in place, or a
- * command given a new key or alias list, is matched by its new names at once.
+ * One index is kept per cmdset, built the second time the set is matched against
+ * (the merged sets the handler uses live in the merge cache, so their index is built
+ * once per merge, while a set merged for one line is simply scanned). Before each
+ * use it is checked against the set — its version, and the same command objects in
+ * the same order — and rebuilt when anything differs.
+ *
+ * A command's names are read when the index is built, as Evennia reads them when a
+ * command is made or `set_key`/`set_aliases` is called: to rename a command that is
+ * already in a cmdset, add it to its set again (`set.add(cmd)`), which changes the
+ * set's version — and so the merged sets made from it — and the index follows.
  */
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
@@ -29,14 +33,6 @@ interface TrieNode {
   children: Map<number, TrieNode> | null;
   /** Names ending here. */
   names: IndexedName[] | null;
-}
-
-/** What a command looked like when it was indexed. */
-interface Stamp {
-  readonly cmd: Command;
-  readonly key: string;
-  readonly aliases: string[];
-  readonly aliasCount: number;
 }
 
 function newNode(): TrieNode {
@@ -69,24 +65,26 @@ export function stripPrefixes(text: string, prefixes: string): string {
 
 /** The name trie of one cmdset (see the module comment). */
 export class CommandIndex {
-  private readonly stamps: Stamp[];
+  /** The commands indexed, in the set's order (a copy: the set's array can change in place). */
+  private readonly indexed: readonly Command[];
   private readonly raw: TrieNode;
   /** Tries of the names with ignored prefixes stripped, by the prefix characters. */
   private readonly stripped = new Map<string, TrieNode>();
 
-  constructor(private readonly commands: readonly Command[]) {
-    this.stamps = commands.map((cmd) => ({ cmd, key: cmd.key, aliases: cmd.aliases, aliasCount: cmd.aliases.length }));
+  constructor(
+    private readonly commands: readonly Command[],
+    private readonly version: number,
+  ) {
+    this.indexed = [...commands];
     this.raw = this.build((name) => name);
   }
 
-  /** True while the set's commands are the ones indexed, with the names they were indexed by. */
-  fits(commands: readonly Command[]): boolean {
-    if (commands !== this.commands || commands.length !== this.stamps.length) return false;
-    for (let i = 0; i < commands.length; i++) {
-      const cmd = commands[i]!;
-      const stamp = this.stamps[i]!;
-      if (cmd !== stamp.cmd || cmd.key !== stamp.key || cmd.aliases !== stamp.aliases || cmd.aliases.length !== stamp.aliasCount) return false;
-    }
+  /** True while the set has the version and the very commands (same objects, same order) indexed. */
+  fits(commands: readonly Command[], version: number): boolean {
+    const indexed = this.indexed;
+    if (commands !== this.commands || version !== this.version || commands.length !== indexed.length) return false;
+    // identities only: reading each command's own fields would cost more than the index saves
+    for (let i = 0; i < indexed.length; i++) if (commands[i] !== indexed[i]) return false;
     return true;
   }
 
@@ -117,7 +115,7 @@ export class CommandIndex {
 
   private build(nameOf: (rawName: string) => string): TrieNode {
     const root = newNode();
-    this.commands.forEach((cmd, position) => {
+    this.indexed.forEach((cmd, position) => {
       cmd.names.forEach((rawName, order) => {
         const name = nameOf(rawName);
         if (name) insert(root, { position, order, rawName, name });
@@ -127,15 +125,24 @@ export class CommandIndex {
   }
 }
 
-const indexes = new WeakMap<CmdSet, CommandIndex>();
+/** Per cmdset: its index, or `SEEN_ONCE` while it has been matched against only once. */
+const indexes = new WeakMap<CmdSet, CommandIndex | typeof SEEN_ONCE>();
+const SEEN_ONCE = "seen once";
 
-/** The index of `cmdset`'s commands as they are now (built, or rebuilt, when needed). */
-export function commandIndexOf(cmdset: CmdSet): CommandIndex {
+/**
+ * The index of `cmdset`'s commands as they are now (built, or rebuilt, when needed),
+ * or null the first time a set is asked about: a set merged for one line only (the
+ * merge cache off or missed) is cheaper to scan once than to index.
+ */
+export function commandIndexOf(cmdset: CmdSet): CommandIndex | null {
   const commands = cmdset.commands;
-  let index = indexes.get(cmdset);
-  if (!index || !index.fits(commands)) {
-    index = new CommandIndex(commands);
-    indexes.set(cmdset, index);
+  const known = indexes.get(cmdset);
+  if (known === undefined) {
+    indexes.set(cmdset, SEEN_ONCE);
+    return null;
   }
+  if (known !== SEEN_ONCE && known.fits(commands, cmdset.version)) return known;
+  const index = new CommandIndex(commands, cmdset.version);
+  indexes.set(cmdset, index);
   return index;
 }

@@ -56,7 +56,9 @@ const NUMBERED_PREFIX = /^(?<number>[0-9]+)-(?<rest>[\s\S]+)$/u;
 function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePrefixes: boolean): CommandMatch[] {
   const raw = includePrefixes ? line : stripPrefixes(line, prefixes);
   const search = raw.toLowerCase();
-  const candidates = commandIndexOf(cmdset).namesStarting(search, includePrefixes ? undefined : prefixes);
+  const index = commandIndexOf(cmdset);
+  if (!index) return scanMatches(raw, search, cmdset, prefixes, includePrefixes);
+  const candidates = index.namesStarting(search, includePrefixes ? undefined : prefixes);
   if (candidates.length === 0) return [];
   // in the set's order; of one command, the first of its names (longest first) the arguments fit
   if (candidates.length > 1 && !inSetOrder(candidates)) candidates.sort((a, b) => a.position - b.position || a.order - b.order);
@@ -68,16 +70,29 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
     const pattern = cmd.argPattern;
     if (pattern && !pattern.test(raw.slice(name.length))) continue;
     taken = position;
-    out.push({
-      cmdname: name,
-      args: raw.slice(name.length),
-      cmd,
-      length: name.length,
-      ratio: 1 - (raw.length - name.length) / raw.length,
-      rawCmdname: rawName,
-    });
+    out.push(matchOf(raw, name, rawName, cmd));
   }
   return out;
+}
+
+/** The same as the index finds, by testing every name of every command (a set matched against once). */
+function scanMatches(raw: string, search: string, cmdset: CmdSet, prefixes: string, includePrefixes: boolean): CommandMatch[] {
+  const out: CommandMatch[] = [];
+  for (const cmd of cmdset.commands) {
+    const pattern = cmd.argPattern;
+    for (const rawName of cmd.names) {
+      const name = includePrefixes ? rawName : stripPrefixes(rawName, prefixes);
+      if (!name || !search.startsWith(name)) continue;
+      if (pattern && !pattern.test(raw.slice(name.length))) continue;
+      out.push(matchOf(raw, name, rawName, cmd));
+      break;
+    }
+  }
+  return out;
+}
+
+function matchOf(raw: string, name: string, rawName: string, cmd: Command): CommandMatch {
+  return { cmdname: name, args: raw.slice(name.length), cmd, length: name.length, ratio: 1 - (raw.length - name.length) / raw.length, rawCmdname: rawName };
 }
 
 function inSetOrder(names: readonly IndexedName[]): boolean {

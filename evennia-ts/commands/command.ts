@@ -190,9 +190,13 @@ export interface ThrottleAdmin {
 
 /** Base class of every command. */
 export class Command {
-  /** What the player types. */
+  /**
+   * What the player types. Set it before the command goes into a cmdset; to rename a
+   * command already in one, add it to the set again (`set.add(cmd)`), as Evennia's
+   * `set_key` re-reads the names: the parser reads names when it indexes a set.
+   */
   key = "";
-  /** Other names for the command. */
+  /** Other names for the command (the same holds as for {@link key}). */
   aliases: string[] = [];
   /** Lock string; `cmd:` decides who may use the command, `view:`/`read:` who sees its help. */
   locks = "cmd:all()";

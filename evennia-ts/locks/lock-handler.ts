@@ -97,13 +97,12 @@ export function checkLockString(
   const text = lockString.trim() === "" || lockString.includes(":") ? lockString : `_dummy:${lockString}`;
   // parsed once per distinct text (a command's lock string is checked on every use)
   const defs = storedLocks(text).definitions;
-  const context = (type: string): LockCallContext => ({ accessType: type, session: options.session });
   if (accessType !== undefined) {
     const def = defs.get(accessType.toLowerCase());
-    return def ? evaluateLock(def, accessor, options.accessed, context(def.accessType)) : (options.default ?? false);
+    return def ? evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session }) : (options.default ?? false);
   }
   if (defs.size === 0) return options.default ?? false;
-  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, context(def.accessType))) return false;
+  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session })) return false;
   return true;
 }
 

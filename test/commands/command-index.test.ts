@@ -131,23 +131,33 @@ describe("the parser's name index", () => {
     }
   });
 
-  it("is rebuilt when the set or a command's names change, and kept while nothing does", () => {
+  it("is rebuilt when the set changes, and kept while nothing does", () => {
     const set = new CmdSet(null, "Mutable");
     const look = new Command();
     look.key = "look";
     set.add(look);
+    // a set is scanned the first time, indexed from the second on
+    expect(commandIndexOf(set)).toBeNull();
     const first = commandIndexOf(set);
+    expect(first).not.toBeNull();
     expect(commandIndexOf(set)).toBe(first);
     expect(parseCommand("glance", set)).toEqual([]);
-    look.aliases.push("glance");
+    // renamed the documented way: added again
+    look.aliases = ["glance"];
+    set.add(look);
     expect(parseCommand("glance", set).map((m) => m.cmd)).toEqual([look]);
     look.key = "peer";
+    set.add(look);
     expect(parseCommand("look", set)).toEqual([]);
+    expect(parseCommand("peer", set).map((m) => m.cmd)).toEqual([look]);
+    // the commands array changed in place, without the set's methods
     const other = new Command();
     other.key = "look";
     set.commands.push(other);
     expect(parseCommand("look", set).map((m) => m.cmd)).toEqual([other]);
     set.commands[1] = look;
     expect(parseCommand("look", set)).toEqual([]);
+    set.commands = [other];
+    expect(parseCommand("look", set).map((m) => m.cmd)).toEqual([other]);
   });
 });
