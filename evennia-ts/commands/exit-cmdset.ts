@@ -132,9 +132,9 @@ function stillBuiltFrom(built: readonly BuiltFrom[], exits: readonly DefaultObje
     const exit = exits[i]!;
     const was = built[i]!;
     if (exit !== was.exit || exit.key !== was.key || exit._row.destination_id !== was.destinationId) return false;
-    const aliases = exit.aliases.get();
+    const aliases = exit.aliases.all();
     if (aliases.length !== was.aliases.length) return false;
-    for (let j = 0; j < aliases.length; j++) if (aliases[j] !== was.aliases[j]) return false;
+    for (let j = 0; j < aliases.length; j++) if (aliases[j]!.key !== was.aliases[j]) return false;
   }
   return true;
 }

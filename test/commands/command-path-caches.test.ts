@@ -5,6 +5,7 @@
  * change below is run between two commands and must show in the very next one.
  */
 import { beforeAll, expect, it } from "vitest";
+import { setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
@@ -195,6 +196,11 @@ describeEachDatabase("the command path's caches", (ctx) => {
     await ctx.unit(() => channel.aliases.add("chatter"));
     expect(await run("chatter again")).not.toMatch(NOT_AVAILABLE);
     expect(await run("goss")).toContain("again");
+    await ctx.unit(() => setPersonalChannelAliases(account, { natter: channel.id }));
+    expect(await run("natter once more")).not.toMatch(NOT_AVAILABLE);
+    expect(await run("goss")).toContain("once more");
+    await ctx.unit(() => setPersonalChannelAliases(account, {}));
+    expect(await run("natter")).toMatch(NOT_AVAILABLE);
     await ctx.unit(() => channel.disconnect(account));
     expect(await run("goss hello")).toMatch(NOT_AVAILABLE);
   });
