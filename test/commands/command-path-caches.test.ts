@@ -8,6 +8,7 @@ import { beforeAll, expect, it } from "vitest";
 import { setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
+import { exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import {
@@ -82,6 +83,20 @@ describeEachDatabase("the command path's caches", (ctx) => {
     session.account = account;
     session.puppet = anna;
     anna.sessions.add(session);
+  });
+
+  it("keeps what it built while nothing changes", async () => {
+    await ctx.unit(() => createObject(DefaultExit, { key: "window", aliases: ["win"], location: hall, destination: garden }));
+    await run("look");
+    const misses = handler.cacheStats()!.misses;
+    const exits = exitCmdSetFor(hall);
+    const merged = await handler.currentCmdSet(session);
+    await run("look");
+    await run("say hi");
+    expect(handler.cacheStats()!.misses).toBe(misses);
+    expect(exits).not.toBeNull();
+    expect(exitCmdSetFor(hall)).toBe(exits);
+    expect(await handler.currentCmdSet(session)).toBe(merged);
   });
 
   it("sees a cmdset added or removed, and a command added to or removed from a set in use", async () => {
