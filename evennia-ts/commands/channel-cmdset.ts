@@ -63,38 +63,61 @@ export class CmdChannelTalk extends Command {
   }
 }
 
+/** A subscriber's channel cmdset, with what it was built from. */
 interface Cached {
-  signature: string;
+  channels: readonly DefaultChannel[];
+  /** Each channel's key and aliases when the set was built. */
+  keys: readonly string[];
+  aliases: readonly (readonly string[])[];
+  /** The subscriber's own aliases, as `[alias, channelId]` pairs. */
+  personal: readonly (readonly [string, number])[];
   set: CmdSet;
 }
 
 const cache = new WeakMap<TypedObject, Cached>();
 
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** True when the set in `hit` was built from these channels, names and personal aliases. */
+function stillBuiltFrom(hit: Cached, channels: readonly DefaultChannel[], personal: readonly (readonly [string, number])[]): boolean {
+  if (hit.channels.length !== channels.length || hit.personal.length !== personal.length) return false;
+  for (let i = 0; i < channels.length; i++) {
+    const channel = channels[i]!;
+    if (channel !== hit.channels[i] || channel.key !== hit.keys[i] || !sameStrings(channel.aliases.get(), hit.aliases[i]!)) return false;
+  }
+  for (let i = 0; i < personal.length; i++) if (personal[i]![0] !== hit.personal[i]![0] || personal[i]![1] !== hit.personal[i]![1]) return false;
+  return true;
+}
+
 /** The channel cmdset of `subscriber` (null when it subscribes to nothing). */
 export function channelCmdSetFor(subscriber: TypedObject): CmdSet | null {
   const channels = loadedSubscriptionsOf(subscriber).filter((c): c is DefaultChannel => c instanceof DefaultChannel);
   if (channels.length === 0) return null;
-  const personal = personalChannelAliases(subscriber);
-  const names = channels.map((c) => {
-    const own = personalAliasesOf(subscriber, c, personal);
-    return { channel: c, key: c.key.toLowerCase(), aliases: [...new Set([...c.aliases.get(), ...own].map((a) => a.toLowerCase()))] };
-  });
-  const signature = names.map((n) => `${n.channel.id}:${n.key}:${n.aliases.join(";")}`).join("|");
+  const personalAliases = personalChannelAliases(subscriber);
+  const personal = Object.entries(personalAliases);
+  // asked on every command: rebuilt only when the channels, their names or the personal aliases changed
   const hit = cache.get(subscriber);
-  if (hit?.signature === signature) return hit.set;
+  if (hit && stillBuiltFrom(hit, channels, personal)) return hit.set;
   const set = new CmdSet(null, CHANNEL_CMDSET_KEY);
   set.priority = CHANNEL_CMDSET_PRIORITY;
   set.duplicates = false;
-  for (const n of names) {
+  for (const channel of channels) {
+    const own = personalAliasesOf(subscriber, channel, personalAliases);
+    const key = channel.key.toLowerCase();
+    const aliases = [...new Set([...channel.aliases.get(), ...own].map((a) => a.toLowerCase()))];
     class CmdThisChannel extends CmdChannelTalk {
-      override key = n.key;
-      override aliases = n.aliases;
-      override channel = n.channel;
-      override help = `Talk on the channel ${n.channel.key}.\n\nUsage:\n  ${n.key} <message>\n  ${n.key}\n\nThe second form shows the recent history.\n\nExamples:\n  ${n.key} Hello!\n  ${n.key} :waves`;
+      override key = key;
+      override aliases = aliases;
+      override channel = channel;
+      override help = `Talk on the channel ${channel.key}.\n\nUsage:\n  ${key} <message>\n  ${key}\n\nThe second form shows the recent history.\n\nExamples:\n  ${key} Hello!\n  ${key} :waves`;
     }
     set.add(CmdThisChannel);
   }
-  cache.set(subscriber, { signature, set });
+  cache.set(subscriber, { channels, keys: channels.map((c) => c.key), aliases: channels.map((c) => c.aliases.get()), personal, set });
   return set;
 }
 

@@ -65,15 +65,20 @@ interface Flags {
   noChannels: boolean | null;
 }
 
+/** Fold `set` into `acc` (changed in place; a new one for the first set). */
 function foldFlags(acc: Flags | null, set: CmdSet): Flags {
   if (!acc) return { priority: set.priority, noObjs: set.noObjs, noExits: set.noExits, noChannels: set.noChannels };
-  const [high, low] = acc.priority <= set.priority ? [set, acc] : [acc, set];
-  return {
-    priority: high.priority,
-    noObjs: high.noObjs ?? low.noObjs,
-    noExits: high.noExits ?? low.noExits,
-    noChannels: high.noChannels ?? low.noChannels,
-  };
+  if (acc.priority <= set.priority) {
+    acc.priority = set.priority;
+    acc.noObjs = set.noObjs ?? acc.noObjs;
+    acc.noExits = set.noExits ?? acc.noExits;
+    acc.noChannels = set.noChannels ?? acc.noChannels;
+  } else {
+    acc.noObjs ??= set.noObjs;
+    acc.noExits ??= set.noExits;
+    acc.noChannels ??= set.noChannels;
+  }
+  return acc;
 }
 
 /**
@@ -89,7 +94,14 @@ function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<Default
   const location = puppet.location;
   if (!location) return [];
   // contents are in memory once loaded (no query); the first look at a place loads them
-  if (location.contentsLoaded && puppet.contentsLoaded) return [...location.contentsGet({ exclude: puppet }), ...puppet.contents, location];
+  if (location.contentsLoaded && puppet.contentsLoaded) {
+    const around = location.contents; // a copy of our own
+    const self = around.indexOf(puppet);
+    if (self >= 0) around.splice(self, 1);
+    for (const carried of puppet.contents) around.push(carried);
+    around.push(location);
+    return around;
+  }
   return (async () => {
     const around = (await location.loadContents()).filter((o) => o !== puppet);
     return [...around, ...(await puppet.loadContents()), location];
@@ -98,51 +110,69 @@ function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<Default
 
 /** Gather the cmdsets for a line from `session` (see the module comment). */
 export async function gatherCmdSets(session: CommandSession, accessor: PermissionHolder | null): Promise<GatheredCmdSets> {
+  return gatherCmdSetsSoon(session, accessor);
+}
+
+/**
+ * {@link gatherCmdSets} without a promise when everything around the puppet is in
+ * memory (the usual case): the command handler's path, where every promise costs.
+ */
+export function gatherCmdSetsSoon(session: CommandSession, accessor: PermissionHolder | null): GatheredCmdSets | Promise<GatheredCmdSets> {
   const entries: StackEntry[] = [];
-  let flags: Flags | null = null;
-  const take = (sets: readonly CmdSet[]) => {
-    for (const set of sets) {
-      entries.push({ set });
-      flags = foldFlags(flags, set);
-    }
-  };
-  take(session.cmdset.all());
+  let flags = take(entries, null, session.cmdset.all());
   const account = session.account;
   if (account) {
-    take(account.cmdset.all());
+    flags = take(entries, flags, account.cmdset.all());
     for (const source of accountSources) {
       const set = source(account, session);
-      if (set) take([set]);
+      if (set) flags = take(entries, flags, [set]);
     }
   }
   const puppet = account ? session.puppet : null;
+  if (!puppet) return finish(entries, [], flags);
+  const current = take(entries, flags, puppet.cmdset.all());
+  if (current?.noObjs) return finish(entries, [], current);
+  const around = objectsAround(puppet);
+  if (Array.isArray(around)) return finish(entries, addObjectSets(entries, puppet, around, accessor, current), current);
+  return around.then((objects) => finish(entries, addObjectSets(entries, puppet, objects, accessor, current), current));
+}
+
+/** Add `sets` to `entries` as they are (no `duplicates` override); returns the flags folded with theirs. */
+function take(entries: StackEntry[], flags: Flags | null, sets: readonly CmdSet[]): Flags | null {
+  for (const set of sets) {
+    entries.push({ set });
+    flags = foldFlags(flags, set);
+  }
+  return flags;
+}
+
+/** Add the sets of the objects around `puppet` and of its location to `entries`; returns the objects whose sets were added. */
+function addObjectSets(entries: StackEntry[], puppet: DefaultObject, around: readonly DefaultObject[], accessor: PermissionHolder | null, flags: Flags | null): DefaultObject[] {
   const localObjects: DefaultObject[] = [];
-  if (puppet) {
-    take(puppet.cmdset.all());
-    const current = flags as Flags | null;
-    if (!current?.noObjs) {
-      for (const obj of await objectsAround(puppet)) {
-        const sets = obj.cmdset.all();
-        if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
-        localObjects.push(obj);
-        for (const set of sets) {
-          if (current?.noExits && set.key === EXIT_CMDSET_KEY) continue;
-          entries.push({ set, duplicates: set.duplicates ?? true });
-        }
-      }
-      const location = puppet.location;
-      if (location) {
-        for (const source of locationSources) {
-          for (const set of source(location, puppet)) {
-            if (!set || (current?.noExits && set.key === EXIT_CMDSET_KEY)) continue;
-            entries.push({ set, duplicates: set.duplicates ?? true });
-          }
-        }
+  const noExits = flags?.noExits;
+  for (const obj of around) {
+    const sets = obj.cmdset.all();
+    if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
+    localObjects.push(obj);
+    for (const set of sets) {
+      if (noExits && set.key === EXIT_CMDSET_KEY) continue;
+      entries.push({ set, duplicates: set.duplicates ?? true });
+    }
+  }
+  const location = puppet.location;
+  if (location) {
+    for (const source of locationSources) {
+      for (const set of source(location, puppet)) {
+        if (!set || (noExits && set.key === EXIT_CMDSET_KEY)) continue;
+        entries.push({ set, duplicates: set.duplicates ?? true });
       }
     }
   }
-  const final = flags as Flags | null;
-  if (final?.noChannels) return { entries: entries.filter((e) => e.set.key !== CHANNEL_CMDSET_KEY), localObjects };
+  return localObjects;
+}
+
+function finish(entries: StackEntry[], localObjects: DefaultObject[], flags: Flags | null): GatheredCmdSets {
+  if (flags?.noChannels) return { entries: entries.filter((e) => e.set.key !== CHANNEL_CMDSET_KEY), localObjects };
   return { entries, localObjects };
 }
 

@@ -61,10 +61,13 @@ export const FRAMEWORK_CMDSET_PATHS: DefaultCmdSetPaths = {
 };
 
 let defaultPaths: DefaultCmdSetPaths = { ...FRAMEWORK_CMDSET_PATHS };
+/** Grows whenever the default paths are set (handlers' `all()` caches compare it). */
+let defaultPathsEpoch = 0;
 
 /** Set the default cmdset paths (the server does, from the settings). */
 export function configureDefaultCmdSets(paths: Partial<DefaultCmdSetPaths>): void {
   defaultPaths = { ...FRAMEWORK_CMDSET_PATHS, ...paths };
+  defaultPathsEpoch++;
 }
 
 /** The setting naming the default cmdset of `owner`, or null when it has none. */
@@ -86,6 +89,21 @@ export interface AddCmdSetOptions {
 
 const NONE: readonly CmdSet[] = Object.freeze([]);
 
+/** What {@link CmdSetHandler.all} answered, and what the answer depended on. */
+interface AllCache {
+  version: number;
+  base: CmdSet | null;
+  sets: readonly CmdSet[];
+  pathsEpoch: number;
+  ownerClass: object;
+  loggedIn: boolean;
+}
+
+/** For a session: whether it is logged in (its default set depends on it). False for objects and accounts. */
+function loggedIn(owner: CmdSetOwner): boolean {
+  return owner instanceof TypedObject ? false : Boolean((owner as CommandSession).account);
+}
+
 /** Stored marker of a default slot emptied with `removeDefault`. */
 const NO_DEFAULT = "_EMPTY_CMDSET";
 
@@ -97,7 +115,7 @@ export class CmdSetHandler {
   private explicitDefault: CmdSet | typeof NO_DEFAULT | null = null;
   private implicitDefault: { path: string; set: CmdSet | null } | null = null;
   private changes = 0;
-  private allCache: { version: number; base: CmdSet | null; sets: readonly CmdSet[] } | null = null;
+  private allCache: AllCache | null = null;
 
   constructor(
     /** The object, account or session the cmdsets are on. */
@@ -112,12 +130,27 @@ export class CmdSetHandler {
 
   /** Every cmdset here, the default first (do not change the array). */
   all(): readonly CmdSet[] {
+    // asked for every object around a player on every command: answer from the cache when
+    // nothing the default depends on moved (the stack, the settings, the owner's class, a session's login)
+    const cached = this.allCache;
+    if (
+      cached &&
+      cached.version === this.changes &&
+      cached.pathsEpoch === defaultPathsEpoch &&
+      cached.ownerClass === Object.getPrototypeOf(this.owner) &&
+      cached.loggedIn === loggedIn(this.owner)
+    ) {
+      return cached.sets;
+    }
+    return this.allNow();
+  }
+
+  private allNow(): readonly CmdSet[] {
     const stack = this.loaded();
     const base = this.defaultSet();
     const cached = this.allCache;
-    if (cached && cached.version === this.changes && cached.base === base) return cached.sets;
-    const sets = base ? [base, ...stack] : stack.length ? [...stack] : NONE;
-    this.allCache = { version: this.changes, base, sets };
+    const sets = cached && cached.version === this.changes && cached.base === base ? cached.sets : base ? [base, ...stack] : stack.length ? [...stack] : NONE;
+    this.allCache = { version: this.changes, base, sets, pathsEpoch: defaultPathsEpoch, ownerClass: Object.getPrototypeOf(this.owner) as object, loggedIn: loggedIn(this.owner) };
     return sets;
   }
 

@@ -128,9 +128,46 @@ export interface MergeCacheStats {
   size: number;
 }
 
-/** Merged cmdsets by the sets that made them (least recently used dropped first). */
+/** What one stack entry was when a stack was merged: the set, its version, priority and `duplicates` as merged. */
+interface EntryStamp {
+  readonly set: CmdSet;
+  readonly version: number;
+  readonly priority: number;
+  readonly duplicates: boolean | null;
+}
+
+/** The last stack merged with a given bottom set, and its result. */
+interface LastMerge {
+  readonly stamps: readonly EntryStamp[];
+  readonly merged: CmdSet;
+}
+
+function duplicatesOf(e: StackEntry): boolean | null {
+  return e.duplicates !== undefined ? e.duplicates : e.set.duplicates;
+}
+
+function sameStack(stamps: readonly EntryStamp[], entries: readonly StackEntry[]): boolean {
+  if (stamps.length !== entries.length) return false;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const s = stamps[i]!;
+    if (e.set !== s.set || e.set.version !== s.version || e.set.priority !== s.priority || duplicatesOf(e) !== s.duplicates) return false;
+  }
+  return true;
+}
+
+/**
+ * Merged cmdsets by the sets that made them (least recently used dropped first).
+ *
+ * A player typing one command after another mostly stands in the same place with the
+ * same sets, so before building the key of a stack the cache compares it with the
+ * last stack merged on the same bottom set (the session's own, usually): when every
+ * set, version, priority and `duplicates` is the same, that merge is the answer.
+ */
 export class MergeCache {
   private readonly entries = new Map<string, CmdSet>();
+  /** The last stack seen on each bottom set. */
+  private lastByBottom = new WeakMap<CmdSet, LastMerge>();
   private hits = 0;
   private misses = 0;
 
@@ -140,7 +177,7 @@ export class MergeCache {
   static keyOf(entries: readonly StackEntry[]): string {
     let key = "";
     for (const e of entries) {
-      const dup = e.duplicates !== undefined ? e.duplicates : e.set.duplicates;
+      const dup = duplicatesOf(e);
       key += `${e.set.uid}.${e.set.version}.${e.set.priority}.${dup === null ? "n" : dup ? "t" : "f"}|`;
     }
     return key;
@@ -148,6 +185,32 @@ export class MergeCache {
 
   /** The merged set for `entries`, merging (and remembering) on a miss. */
   merged(entries: readonly StackEntry[]): CmdSet {
+    const bottom = entries[0]?.set;
+    const last = bottom ? this.lastByBottom.get(bottom) : undefined;
+    if (last && sameStack(last.stamps, entries)) {
+      this.hits++;
+      return last.merged;
+    }
+    const merged = this.lookUp(entries);
+    if (bottom) {
+      const stamps = entries.map((e) => ({ set: e.set, version: e.set.version, priority: e.set.priority, duplicates: duplicatesOf(e) }));
+      this.lastByBottom.set(bottom, { stamps, merged });
+    }
+    return merged;
+  }
+
+  /** Forget everything. */
+  clear(): void {
+    this.entries.clear();
+    this.lastByBottom = new WeakMap();
+  }
+
+  /** Hit and miss counts. */
+  stats(): MergeCacheStats {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+  }
+
+  private lookUp(entries: readonly StackEntry[]): CmdSet {
     const key = MergeCache.keyOf(entries);
     const hit = this.entries.get(key);
     if (hit) {
@@ -161,15 +224,5 @@ export class MergeCache {
     this.entries.set(key, merged);
     if (this.entries.size > this.maxSize) this.entries.delete(this.entries.keys().next().value!);
     return merged;
-  }
-
-  /** Forget everything. */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  /** Hit and miss counts. */
-  stats(): MergeCacheStats {
-    return { hits: this.hits, misses: this.misses, size: this.entries.size };
   }
 }

@@ -17,6 +17,7 @@
 import type { PermissionHolder } from "../locks/permissions.ts";
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
+import { commandIndexOf, stripPrefixes, type IndexedName } from "./command-index.ts";
 
 /** Evennia's `CMD_IGNORE_PREFIXES`. */
 export const DEFAULT_IGNORE_PREFIXES = "@&/+";
@@ -52,16 +53,30 @@ const NUMBERED_SUFFIX = /^(?<name>.*?)-(?<number>[0-9]+)(?<args>(?:\s[\s\S]*)?)$
 /** `2-name args` (Evennia's older form). */
 const NUMBERED_PREFIX = /^(?<number>[0-9]+)-(?<rest>[\s\S]+)$/u;
 
-function stripPrefixes(text: string, prefixes: string): string {
-  if (!prefixes || text.length <= 1) return text;
-  let i = 0;
-  while (i < text.length && prefixes.includes(text[i]!)) i++;
-  return text.slice(i);
-}
-
 function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePrefixes: boolean): CommandMatch[] {
   const raw = includePrefixes ? line : stripPrefixes(line, prefixes);
   const search = raw.toLowerCase();
+  const index = commandIndexOf(cmdset);
+  if (!index) return scanMatches(raw, search, cmdset, prefixes, includePrefixes);
+  const candidates = index.namesStarting(search, includePrefixes ? undefined : prefixes);
+  if (candidates.length === 0) return [];
+  // in the set's order; of one command, the first of its names (longest first) the arguments fit
+  if (candidates.length > 1 && !inSetOrder(candidates)) candidates.sort((a, b) => a.position - b.position || a.order - b.order);
+  const out: CommandMatch[] = [];
+  let taken = -1;
+  for (const { position, name, rawName } of candidates) {
+    if (position === taken) continue;
+    const cmd = cmdset.commands[position]!;
+    const pattern = cmd.argPattern;
+    if (pattern && !pattern.test(raw.slice(name.length))) continue;
+    taken = position;
+    out.push(matchOf(raw, name, rawName, cmd));
+  }
+  return out;
+}
+
+/** The same as the index finds, by testing every name of every command (a set matched against once). */
+function scanMatches(raw: string, search: string, cmdset: CmdSet, prefixes: string, includePrefixes: boolean): CommandMatch[] {
   const out: CommandMatch[] = [];
   for (const cmd of cmdset.commands) {
     const pattern = cmd.argPattern;
@@ -69,18 +84,24 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
       const name = includePrefixes ? rawName : stripPrefixes(rawName, prefixes);
       if (!name || !search.startsWith(name)) continue;
       if (pattern && !pattern.test(raw.slice(name.length))) continue;
-      out.push({
-        cmdname: name,
-        args: raw.slice(name.length),
-        cmd,
-        length: name.length,
-        ratio: 1 - (raw.length - name.length) / raw.length,
-        rawCmdname: rawName,
-      });
+      out.push(matchOf(raw, name, rawName, cmd));
       break;
     }
   }
   return out;
+}
+
+function matchOf(raw: string, name: string, rawName: string, cmd: Command): CommandMatch {
+  return { cmdname: name, args: raw.slice(name.length), cmd, length: name.length, ratio: 1 - (raw.length - name.length) / raw.length, rawCmdname: rawName };
+}
+
+function inSetOrder(names: readonly IndexedName[]): boolean {
+  for (let i = 1; i < names.length; i++) {
+    const a = names[i - 1]!;
+    const b = names[i]!;
+    if (a.position > b.position || (a.position === b.position && a.order > b.order)) return false;
+  }
+  return true;
 }
 
 function numberedChoice(line: string): { index: number; rest: string } | null {

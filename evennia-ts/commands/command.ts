@@ -190,9 +190,13 @@ export interface ThrottleAdmin {
 
 /** Base class of every command. */
 export class Command {
-  /** What the player types. */
+  /**
+   * What the player types. Set it before the command goes into a cmdset; to rename a
+   * command already in one, add it to the set again (`set.add(cmd)`), as Evennia's
+   * `set_key` re-reads the names: the parser reads names when it indexes a set.
+   */
   key = "";
-  /** Other names for the command. */
+  /** Other names for the command (the same holds as for {@link key}). */
   aliases: string[] = [];
   /** Lock string; `cmd:` decides who may use the command, `view:`/`read:` who sees its help. */
   locks = "cmd:all()";
@@ -340,10 +344,15 @@ function compileArgRegex(source: string): RegExp {
   return re;
 }
 
-/** A copy of `template` to run: same prototype and fields, its own per-run state. */
+/**
+ * A copy of `template` to run: an object whose prototype is the template, so it
+ * reads the template's fields and methods without copying them, and whatever a run
+ * assigns (`caller`, `args`, fields set in `parse`) is its own. Its `aliases` are
+ * its own array. Like a shallow copy, it shares the objects the template's fields
+ * hold: assign a new array rather than changing one the class set up.
+ */
 export function copyCommand<T extends Command>(template: T): T {
-  const copy = Object.create(Object.getPrototypeOf(template) as object) as T;
-  Object.assign(copy, template);
+  const copy = Object.create(template) as T;
   copy.aliases = [...template.aliases];
   return copy;
 }

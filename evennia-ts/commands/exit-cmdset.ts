@@ -105,23 +105,44 @@ export class ExitCmdSet extends CmdSet {
 
 /** The sets built for one location, with what they were built from. */
 interface CachedSets {
-  signature: string;
+  /** The exits, each with the key, aliases and destination it had. */
+  built: readonly BuiltFrom[];
   exits: ExitCmdSet | null;
   fallback: CmdSet;
 }
 
+/** What one exit's commands were built from. */
+interface BuiltFrom {
+  exit: DefaultObject;
+  key: string;
+  aliases: readonly string[];
+  destinationId: number | null;
+}
+
 const cache = new WeakMap<DefaultObject, CachedSets>();
 
-/** What the exit cmdset of a room depends on. */
-function signatureOf(exits: DefaultObject[]): string {
-  return exits.map((e) => `${e.id}:${e.key}:${e.aliases.get().join(",")}:${e._row.destination_id}`).join("|");
+function builtFrom(exit: DefaultObject): BuiltFrom {
+  return { exit, key: exit.key, aliases: exit.aliases.get(), destinationId: exit._row.destination_id };
+}
+
+/** True when `exits` are still those the sets were built from: same objects, keys, aliases and destinations. */
+function stillBuiltFrom(built: readonly BuiltFrom[], exits: readonly DefaultObject[]): boolean {
+  if (built.length !== exits.length) return false;
+  for (let i = 0; i < exits.length; i++) {
+    const exit = exits[i]!;
+    const was = built[i]!;
+    if (exit !== was.exit || exit.key !== was.key || exit._row.destination_id !== was.destinationId) return false;
+    const aliases = exit.aliases.all();
+    if (aliases.length !== was.aliases.length) return false;
+    for (let j = 0; j < aliases.length; j++) if (aliases[j]!.key !== was.aliases[j]) return false;
+  }
+  return true;
 }
 
 function setsFor(location: DefaultObject): CachedSets {
   const exits = location.exits;
-  const signature = signatureOf(exits);
   const hit = cache.get(location);
-  if (hit && hit.signature === signature) return hit;
+  if (hit && stillBuiltFrom(hit.built, exits)) return hit;
   let exitSet: ExitCmdSet | null = null;
   const taken = new Set<string>();
   if (exits.length > 0) {
@@ -139,7 +160,7 @@ function setsFor(location: DefaultObject): CachedSets {
     for (const name of byName.keys()) taken.add(name);
   }
   const fallback = directionFallback(taken);
-  const sets = { signature, exits: exitSet, fallback };
+  const sets = { built: exits.map(builtFrom), exits: exitSet, fallback };
   cache.set(location, sets);
   return sets;
 }
@@ -198,4 +219,8 @@ function directionFallback(taken: Set<string>): CmdSet {
 }
 
 // whoever stands in a room gets its exits as commands (and the direction fallback)
-registerLocationCmdSets((location) => [exitCmdSetFor(location), directionFallbackFor(location)]);
+registerLocationCmdSets((location) => {
+  if (location.isDeleted || !location.contentsLoaded) return [null, directionFallback(new Set())];
+  const sets = setsFor(location);
+  return [sets.exits, sets.fallback];
+});

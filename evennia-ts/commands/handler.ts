@@ -22,10 +22,10 @@ import { getLogger } from "../utils/logger.ts";
 import { beginActivity, endActivity } from "../utils/activity.ts";
 import type { CmdSet } from "./cmdset.ts";
 import { configureDefaultCmdSets, FRAMEWORK_CMDSET_PATHS, type DefaultCmdSetPaths } from "./cmdset-handler.ts";
-import { gatherCmdSets } from "./cmdset-gather.ts";
+import { gatherCmdSetsSoon } from "./cmdset-gather.ts";
 import "./exit-cmdset.ts";
-import { MergeCache, mergeStack } from "./cmdset-merge.ts";
-import { copyCommand, InterruptCommand, type Command, type CommandServices, type CommandSession } from "./command.ts";
+import { MergeCache, mergeStack, type StackEntry } from "./cmdset-merge.ts";
+import { Command, copyCommand, InterruptCommand, type CommandServices, type CommandSession } from "./command.ts";
 import { DEFAULT_IGNORE_PREFIXES, parseCommand, type CommandMatch } from "./command-parser.ts";
 import { CMD_MULTIMATCH, CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand, multiMatchMessage, noMatchMessage, systemCommand } from "./system-commands.ts";
 import { SessionCommandQueue } from "./session-command-queue.ts";
@@ -140,7 +140,17 @@ export class CommandHandler {
 
   /** The merged cmdset that applies to `session` now. */
   async currentCmdSet(session: CommandSession): Promise<CmdSet> {
-    const { entries } = await gatherCmdSets(session, this.accessor(session));
+    return this.currentCmdSetSoon(session);
+  }
+
+  /** {@link currentCmdSet} without a promise when nothing has to be loaded first (each promise costs). */
+  private currentCmdSetSoon(session: CommandSession): CmdSet | Promise<CmdSet> {
+    const gathered = gatherCmdSetsSoon(session, this.accessor(session));
+    if (gathered instanceof Promise) return gathered.then(({ entries }) => this.merge(entries));
+    return this.merge(gathered.entries);
+  }
+
+  private merge(entries: readonly StackEntry[]): CmdSet {
     return this.cache ? this.cache.merged(entries) : mergeStack(entries);
   }
 
@@ -226,7 +236,8 @@ export class CommandHandler {
       session.msg(`Your input contained a control character (${caretNotation(control[0])}); it was not run.`);
       return;
     }
-    const cmdset = await this.currentCmdSet(session);
+    const soon = this.currentCmdSetSoon(session);
+    const cmdset = soon instanceof Promise ? await soon : soon;
     const line = rawLine.trim();
     const caller = session.puppet ?? session.account ?? session;
     const base = { session, cmdset, raw: rawLine };
@@ -261,27 +272,36 @@ export class CommandHandler {
   ): Promise<void> {
     const { session } = call;
     for (let attempt = 1; ; attempt++) {
+      let failure: unknown = null;
+      let failed = false;
+      // the stall watchdog (server/stall-watchdog.ts) names what ran when the loop was blocked
+      const activity = beginActivity(describeCommandRun(call.rawCmdname, call.raw, session.puppet ?? session.account ?? session, session));
       try {
-        await this.runAttempt(template, call, matches);
-        return;
+        const cmd = this.prepare(template, call, matches);
+        await runInUnitOfWork(this.db, () => runHooks(cmd));
       } catch (err) {
-        // It read an attribute or contents still loading: it has been rolled back (its output
-        // was never sent); wait for them and run it again, as a fresh copy.
-        if (err instanceof NotLoadedError && attempt < MAX_ATTEMPTS) {
-          await err.ready;
-          continue;
-        }
-        this.reportFailure(session, call.raw.trim(), err);
-        return;
+        failed = true;
+        failure = err;
       }
+      endActivity(activity);
+      if (!failed) return;
+      // It read an attribute or contents still loading: it has been rolled back (its output
+      // was never sent); wait for them and run it again, as a fresh copy.
+      if (failure instanceof NotLoadedError && attempt < MAX_ATTEMPTS) {
+        await failure.ready;
+        continue;
+      }
+      this.reportFailure(session, call.raw.trim(), failure);
+      return;
     }
   }
 
-  private async runAttempt(
+  /** A fresh copy of `template` with this run's caller, session and arguments. */
+  private prepare(
     template: Command,
     call: { session: CommandSession; cmdset: CmdSet; raw: string; cmdname: string; rawCmdname: string; args: string },
     matches?: CommandMatch[],
-  ): Promise<void> {
+  ): Command {
     const { session } = call;
     const cmd = copyCommand(template);
     cmd.session = session;
@@ -309,22 +329,7 @@ export class CommandHandler {
     };
     if (matches && cmd instanceof MultiMatchCommand) cmd.matches = matches;
     else if (matches) (cmd as Command & { matches?: CommandMatch[] }).matches = matches;
-    // the stall watchdog (server/stall-watchdog.ts) names what ran when the loop was blocked
-    const activity = beginActivity(describeCommandRun(call.rawCmdname, call.raw, cmd.caller, session));
-    try {
-      await runInUnitOfWork(this.db, async () => {
-        try {
-          if ((await cmd.atPreCmd()) === false) return;
-          await cmd.parse();
-          await cmd.func();
-          await cmd.atPostCmd();
-        } catch (err) {
-          if (!(err instanceof InterruptCommand)) throw err;
-        }
-      });
-    } finally {
-      endActivity(activity);
-    }
+    return cmd;
   }
 
   private reportFailure(session: CommandSession, line: string, err: unknown): void {
@@ -345,5 +350,24 @@ export class CommandHandler {
     } catch (reportErr) {
       log.error("could not report a failed command", reportErr);
     }
+  }
+}
+
+const basePreCmd = Command.prototype.atPreCmd;
+const basePostCmd = Command.prototype.atPostCmd;
+
+/**
+ * `atPreCmd` → `parse` → `func` → `atPostCmd`; `InterruptCommand` stops quietly. The
+ * base class's empty hooks are not called (each call would cost a promise).
+ */
+async function runHooks(cmd: Command): Promise<void> {
+  try {
+    if (cmd.atPreCmd !== basePreCmd && (await cmd.atPreCmd()) === false) return;
+    const parsing = cmd.parse();
+    if (parsing) await parsing;
+    await cmd.func();
+    if (cmd.atPostCmd !== basePostCmd) await cmd.atPostCmd();
+  } catch (err) {
+    if (!(err instanceof InterruptCommand)) throw err;
   }
 }

@@ -104,11 +104,9 @@ function permCheck(accessor: unknown, wanted: string | undefined, strictlyAbove:
   const accountPerms = account ? (permKeys(account) ?? []) : [];
   const quelled = account ? isQuelled(account) : false;
   const target = permissionRank(permission);
-  const passes = (held: number) => (strictlyAbove ? target < held : target <= held);
   if (target >= 0) {
-    if (account && quelled) return passes(Math.min(highestRank(accountPerms), highestRank(objectPerms)));
-    if (account) return passes(highestRank(accountPerms));
-    return passes(highestRank(objectPerms));
+    const held = account && quelled ? Math.min(highestRank(accountPerms), highestRank(objectPerms)) : account ? highestRank(accountPerms) : highestRank(objectPerms);
+    return strictlyAbove ? target < held : target <= held;
   }
   if (account) {
     if (quelled && objectPerms.includes(permission)) return true;

@@ -16,7 +16,7 @@ import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
 import { findLockFunc, type LockCallContext } from "./lock-func-registry.ts";
 import { isAccount, isQuelled, isWorldObject } from "./lock-funcs.ts";
-import { parseLockDefinition, parseLockString, splitLockString, storedLocks, type LockDefinition, type LockNode } from "./lock-string.ts";
+import { parseLockDefinition, splitLockString, storedLocks, type LockDefinition, type LockNode } from "./lock-string.ts";
 
 const log = getLogger("locks");
 
@@ -95,14 +95,14 @@ export function checkLockString(
   if (!options.noSuperuserBypass && bypassesLocks(accessor)) return true;
   // an empty lock string has no definitions (not one anonymous definition that does not parse)
   const text = lockString.trim() === "" || lockString.includes(":") ? lockString : `_dummy:${lockString}`;
-  const defs = parseLockString(text, false);
-  const context = (type: string): LockCallContext => ({ accessType: type, session: options.session });
+  // parsed once per distinct text (a command's lock string is checked on every use)
+  const defs = storedLocks(text).definitions;
   if (accessType !== undefined) {
     const def = defs.get(accessType.toLowerCase());
-    return def ? evaluateLock(def, accessor, options.accessed, context(def.accessType)) : (options.default ?? false);
+    return def ? evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session }) : (options.default ?? false);
   }
   if (defs.size === 0) return options.default ?? false;
-  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, context(def.accessType))) return false;
+  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session })) return false;
   return true;
 }
 

@@ -44,6 +44,7 @@ export function registerNickCategory(name: string, options: NickCategoryOptions 
   const key = String(name).trim().toLowerCase();
   if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new EvenniaError("EV_ERR_BAD_INPUT", `a nick category must be a lower-case word, not "${name}"`);
   categories.set(key, { ...options });
+  inputCategories = null;
 }
 
 /** Every registered nick category, `inputline`, `object` and `account` first. */
@@ -51,9 +52,15 @@ export function nickCategories(): string[] {
   return [...categories.keys()];
 }
 
-/** The categories the command handler applies to typed lines (`inputline`, and those registered with `appliesToInput`). */
-export function inputNickCategories(): string[] {
-  return [...categories].filter(([, o]) => o.appliesToInput).map(([k]) => k);
+/** {@link inputNickCategories}, worked out again when a category is registered. */
+let inputCategories: readonly string[] | null = null;
+
+/**
+ * The categories the command handler applies to typed lines (`inputline`, and those
+ * registered with `appliesToInput`). A shared list: do not change it.
+ */
+export function inputNickCategories(): readonly string[] {
+  return (inputCategories ??= Object.freeze([...categories].filter(([, o]) => o.appliesToInput).map(([k]) => k)));
 }
 
 /** One nick, as {@link NickHandler.all} lists it. */
@@ -180,15 +187,13 @@ export class NickHandler {
   nickreplace(raw: string, categoryList: readonly string[] = inputNickCategories(), includeAccount = true): string {
     const text = String(raw);
     if (text.length > NICK_LIMITS.inputLength) return text;
-    const byPattern = new Map<string, NickValue>();
-    const collect = (handler: NickHandler) => {
-      for (const category of categoryList) {
-        for (const nick of handler.all({ category })) byPattern.set(nick.pattern.toLowerCase(), nick.value);
-      }
-    };
-    collect(this);
     const account = includeAccount ? this.owner.account : null;
-    if (account && account.nicks !== this) collect(account.nicks);
+    const other = account && account.nicks !== this ? account.nicks : null;
+    // most players have no nicks: listing keys decodes nothing
+    if (!this.hasAny(categoryList) && !other?.hasAny(categoryList)) return text;
+    const byPattern = new Map<string, NickValue>();
+    this.collectInto(byPattern, categoryList);
+    other?.collectInto(byPattern, categoryList);
     const budget: NickMatchBudget = { cells: NICK_LIMITS.cellsPerLine };
     for (const [matcher, template] of byPattern.values()) {
       const compiled = compiledFor(matcher);
@@ -200,5 +205,18 @@ export class NickHandler {
       return replaced ?? text;
     }
     return text;
+  }
+
+  /** True when there is a nick in one of `categoryList`. */
+  private hasAny(categoryList: readonly string[]): boolean {
+    for (const category of categoryList) if (this.owner.attributes.keys({ category: NICK_ATTRIBUTE_PREFIX + category }).length > 0) return true;
+    return false;
+  }
+
+  /** Put the nicks of `categoryList` in `byPattern` by lower-cased pattern (later ones replace earlier ones). */
+  private collectInto(byPattern: Map<string, NickValue>, categoryList: readonly string[]): void {
+    for (const category of categoryList) {
+      for (const nick of this.all({ category })) byPattern.set(nick.pattern.toLowerCase(), nick.value);
+    }
   }
 }

@@ -1,0 +1,148 @@
+/**
+ * The parser's index of a cmdset: which commands have a name that starts a typed
+ * line, found by walking the line's first characters through a trie of the
+ * commands' names instead of testing every name of every command.
+ *
+ * One index is kept per cmdset, built the second time the set is matched against
+ * (the merged sets the handler uses live in the merge cache, so their index is built
+ * once per merge, while a set merged for one line is simply scanned). Before each
+ * use it is checked against the set — its version, and the same command objects in
+ * the same order — and rebuilt when anything differs.
+ *
+ * A command's names are read when the index is built, as Evennia reads them when a
+ * command is made or `set_key`/`set_aliases` is called: to rename a command that is
+ * already in a cmdset, add it to its set again (`set.add(cmd)`), which changes the
+ * set's version — and so the merged sets made from it — and the index follows.
+ */
+import type { CmdSet } from "./cmdset.ts";
+import type { Command } from "./command.ts";
+
+/** One name of one command, as the trie holds it. */
+export interface IndexedName {
+  /** Position of the command in the set's `commands`. */
+  readonly position: number;
+  /** Position of the name in the command's `names` (longest first). */
+  readonly order: number;
+  /** The name as the command has it, lower-case (`@reload`). */
+  readonly rawName: string;
+  /** The name as matched against the line (`reload` when ignored prefixes are stripped). */
+  readonly name: string;
+}
+
+interface TrieNode {
+  children: Map<number, TrieNode> | null;
+  /** Names ending here. */
+  names: IndexedName[] | null;
+}
+
+function newNode(): TrieNode {
+  return { children: null, names: null };
+}
+
+function insert(root: TrieNode, entry: IndexedName): void {
+  let node = root;
+  const name = entry.name;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    node.children ??= new Map();
+    let next = node.children.get(code);
+    if (!next) {
+      next = newNode();
+      node.children.set(code, next);
+    }
+    node = next;
+  }
+  (node.names ??= []).push(entry);
+}
+
+/** Strip leading characters of `prefixes` (a lone character is left alone), as the parser does. */
+export function stripPrefixes(text: string, prefixes: string): string {
+  if (!prefixes || text.length <= 1) return text;
+  let i = 0;
+  while (i < text.length && prefixes.includes(text[i]!)) i++;
+  return text.slice(i);
+}
+
+/** The name trie of one cmdset (see the module comment). */
+export class CommandIndex {
+  /** The commands indexed, in the set's order (a copy: the set's array can change in place). */
+  private readonly indexed: readonly Command[];
+  private readonly raw: TrieNode;
+  /** Tries of the names with ignored prefixes stripped, by the prefix characters. */
+  private readonly stripped = new Map<string, TrieNode>();
+
+  constructor(
+    private readonly commands: readonly Command[],
+    private readonly version: number,
+  ) {
+    this.indexed = [...commands];
+    this.raw = this.build((name) => name);
+  }
+
+  /** True while the set has the version and the very commands (same objects, same order) indexed. */
+  fits(commands: readonly Command[], version: number): boolean {
+    const indexed = this.indexed;
+    if (commands !== this.commands || version !== this.version || commands.length !== indexed.length) return false;
+    // identities only: reading each command's own fields would cost more than the index saves
+    for (let i = 0; i < indexed.length; i++) if (commands[i] !== indexed[i]) return false;
+    return true;
+  }
+
+  /**
+   * The names that `search` (lower-case) starts with: with `prefixes` undefined as the
+   * commands have them, else with those prefix characters stripped from the names.
+   * Shortest first; several names of one command can be among them.
+   */
+  namesStarting(search: string, prefixes?: string): IndexedName[] {
+    let node: TrieNode | undefined = prefixes === undefined ? this.raw : this.strippedTrie(prefixes);
+    const out: IndexedName[] = [];
+    for (let i = 0; node; i++) {
+      if (node.names && i > 0) for (const entry of node.names) out.push(entry);
+      if (i === search.length || !node.children) break;
+      node = node.children.get(search.charCodeAt(i));
+    }
+    return out;
+  }
+
+  private strippedTrie(prefixes: string): TrieNode {
+    let trie = this.stripped.get(prefixes);
+    if (!trie) {
+      trie = this.build((name) => stripPrefixes(name, prefixes));
+      this.stripped.set(prefixes, trie);
+    }
+    return trie;
+  }
+
+  private build(nameOf: (rawName: string) => string): TrieNode {
+    const root = newNode();
+    this.indexed.forEach((cmd, position) => {
+      cmd.names.forEach((rawName, order) => {
+        const name = nameOf(rawName);
+        if (name) insert(root, { position, order, rawName, name });
+      });
+    });
+    return root;
+  }
+}
+
+/** Per cmdset: its index, or `SEEN_ONCE` while it has been matched against only once. */
+const indexes = new WeakMap<CmdSet, CommandIndex | typeof SEEN_ONCE>();
+const SEEN_ONCE = "seen once";
+
+/**
+ * The index of `cmdset`'s commands as they are now (built, or rebuilt, when needed),
+ * or null the first time a set is asked about: a set merged for one line only (the
+ * merge cache off or missed) is cheaper to scan once than to index.
+ */
+export function commandIndexOf(cmdset: CmdSet): CommandIndex | null {
+  const commands = cmdset.commands;
+  const known = indexes.get(cmdset);
+  if (known === undefined) {
+    indexes.set(cmdset, SEEN_ONCE);
+    return null;
+  }
+  if (known !== SEEN_ONCE && known.fits(commands, cmdset.version)) return known;
+  const index = new CommandIndex(commands, cmdset.version);
+  indexes.set(cmdset, index);
+  return index;
+}
