@@ -9,6 +9,7 @@ import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import { commandIndexOf } from "../../evennia-ts/commands/command-index.ts";
 import { parseCommand, type CommandMatch } from "../../evennia-ts/commands/command-parser.ts";
+import { prng } from "../seeded-random.ts";
 
 const PREFIXES = "@&/+";
 
@@ -79,17 +80,6 @@ function referenceParse(line: string, cmdset: CmdSet): CommandMatch[] {
   return matches;
 }
 
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ["a", "ab", "b", "l", "lo", "look", "@", "+", "&", "smile", " at", "-2", "2-", "Ä", "i̇", "x"];
 const ARG_REGEXES: (string | null)[] = [null, "^[ /]|\\n|$", "\\s|$", "$", "^ "];
@@ -117,7 +107,7 @@ const shape = (matches: CommandMatch[]) => matches.map((m) => ({ cmd: m.cmd, cmd
 
 describe("the parser's name index", () => {
   it("finds the same commands, in the same order, as testing every name", () => {
-    const rand = random(20261201);
+    const rand = prng(20261201);
     for (let round = 0; round < 400; round++) {
       const set = randomSet(rand);
       for (let i = 0; i < 25; i++) {
