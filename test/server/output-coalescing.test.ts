@@ -45,6 +45,28 @@ describe("coalesceOutput", () => {
     expect(messages).toContainEqual({ t: "multicast", sessids: [1, 3], msgs: say("X") });
   });
 
+  it("keeps says multicast when several share a turn and every listener already has output of its own in it", () => {
+    // 20 players each finished a command (their own prompt), then each of them says something
+    // to the other 19: each say must still cross once, not be appended to 19 per-session msgs
+    const players = 20;
+    const batch: ServerToPortal[] = [];
+    for (let id = 1; id <= players; id++) batch.push({ t: "msg", sessid: id, msgs: [["prompt", [`${id}> `], {}]] });
+    for (let speaker = 1; speaker <= players; speaker++) {
+      batch.push({ t: "msg", sessid: speaker, msgs: say(`You say, "${speaker}"`) });
+      for (let id = 1; id <= players; id++) if (id !== speaker) batch.push({ t: "msg", sessid: id, msgs: say(`P${speaker} says, "${speaker}"`) });
+      batch.push({ t: "msg", sessid: speaker, msgs: [["prompt", ["> "], {}]] });
+    }
+    const { messages } = coalesceOutput(batch);
+    expect(perSession(messages)).toEqual(perSession(batch));
+    const multicasts = messages.filter((m) => m.t === "multicast");
+    // every say heard as one multicast (by all 19 listeners)
+    for (let speaker = 1; speaker <= players; speaker++) {
+      const heard = multicasts.filter((m) => m.msgs.some(([, args]) => args[0] === `P${speaker} says, "${speaker}"`));
+      expect(heard.map((m) => m.sessids.length), `say of ${speaker}`).toEqual([players - 1]);
+    }
+    expect(messages.length).toBeLessThan(4 * players);
+  });
+
   it("merges nothing across a message that is not output (disconnect, request)", () => {
     const batch: ServerToPortal[] = [
       { t: "msg", sessid: 1, msgs: say("bye") },
