@@ -19,6 +19,7 @@ import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 import type { LockCheckOptions } from "../locks/lock-handler.ts";
 import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
+import { shareOutput } from "./shared-output.ts";
 import { ScriptHandler } from "./script-handler.ts";
 import { signals } from "./signals.ts";
 import { inlineFunctions } from "../utils/funcparser/index.ts";
@@ -471,22 +472,38 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     // depends only on how it sees the objects its placeholders name. It is formatted once
     // per distinct set of those names (usually once), and receivers that would do nothing
     // with it (default hooks, no session) are skipped.
+    // Receivers on the default path (default `msg` and `atMsgReceive`, a sender with the default
+    // `atMsgSend`) run no game code with the text: they get one frozen copy of it, turned into
+    // message triples once (shared-output.ts), so their sessions all send the same triples.
     const objectKeys = mapping ? placeholdersNamingObjects(templates, mapping) : [];
-    const formatted = new Map<string, string | OutputSpec>();
-    const senderHooksDefault = options.fromObj == null || options.fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
+    const formatted = new Map<string, { out: string | OutputSpec; shared: OutputSpec | null | undefined }>();
+    const fromObj = options.fromObj ?? null;
+    const senderHooksDefault = fromObj === null || fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
     for (const receiver of this.contents) {
       if (exclude.has(receiver)) continue;
-      if (senderHooksDefault && !receiver.hasSessions && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE) continue;
-      const names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
-      const seenAs = names.join("\u0000");
-      let out = formatted.get(seenAs);
-      if (out === undefined) {
-        const view: Mapping | undefined = mapping && { ...mapping };
-        objectKeys.forEach((key, i) => (view![key] = names[i]));
-        out = view ? formatForReceiver(text, view, receiver) : text;
-        formatted.set(seenAs, out);
+      const plain = senderHooksDefault && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE;
+      if (plain && !receiver.hasSessions) continue;
+      let seenAs = "";
+      let names: string[] | null = null;
+      if (objectKeys.length) {
+        names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
+        seenAs = names.join("\u0000");
       }
-      receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
+      let entry = formatted.get(seenAs);
+      if (entry === undefined) {
+        const view: Mapping | undefined = mapping && { ...mapping };
+        objectKeys.forEach((key, i) => (view![key] = names![i]));
+        entry = { out: view ? formatForReceiver(text, view, receiver) : text, shared: undefined };
+        formatted.set(seenAs, entry);
+      }
+      if (plain) {
+        if (entry.shared === undefined) entry.shared = shareOutput(entry.out, options.options);
+        if (entry.shared) {
+          receiver.msg(entry.shared, { fromObj });
+          continue;
+        }
+      }
+      receiver.msg(entry.out, { fromObj, options: options.options });
     }
   }
 
