@@ -34,6 +34,8 @@ interface Group {
 interface Content {
   msgs: OobMessage[];
   groups: Group[];
+  /** Its JSON, once needed. */
+  json?: string;
 }
 
 /**
@@ -57,9 +59,9 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
   if (msgCount < 2) return { messages: batch as ServerToPortal[], merged: 0 };
 
   const out: (ServerToPortal | Group)[] = [];
-  /** Distinct message lists by the identity of their array, and by their JSON. */
+  /** Distinct message lists by the identity of their array, and by a short key of their first message. */
   const byArray = new Map<OobMessage[], Content>();
-  const byJson = new Map<string, Content>();
+  const byKey = new Map<string, Content[]>();
   /** Output position of the last thing sent to each session. */
   const lastAt = new Map<number, number>();
   /** Output position of the last barrier: groups before it are closed. */
@@ -143,11 +145,19 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
     // the common case (a room's say): equal to the content seen last, compared without JSON
     if (lastContent && sameMessages(list, lastContent.msgs)) content = lastContent;
     else {
-      const json = JSON.stringify(list);
-      content = byJson.get(json);
+      // others with the same short key are compared directly; JSON only for what that cannot decide
+      // (a look's 2 KB text, unique to its looker, is never serialised here)
+      const key = shortKey(list);
+      const candidates = byKey.get(key);
+      content = candidates?.find((c) => sameMessages(list, c.msgs));
+      if (!content && candidates && !(plainMessages(list) && candidates.every((c) => plainMessages(c.msgs)))) {
+        const json = JSON.stringify(list);
+        content = candidates.find((c) => (c.json ??= JSON.stringify(c.msgs)) === json);
+      }
       if (!content) {
         content = { msgs: list, groups: [] };
-        byJson.set(json, content);
+        if (candidates) candidates.push(content);
+        else byKey.set(key, [content]);
       }
     }
     byArray.set(list, content);
@@ -179,6 +189,29 @@ function sameMessages(a: readonly OobMessage[], b: readonly OobMessage[]): boole
     for (const key in kwargsB) if (key !== keysA[k++] || !samePrimitive(kwargsA[key], kwargsB[key])) return false;
   }
   return true;
+}
+
+/** A cheap key equal lists share: the count, the first cmdname and the first argument's length and start. */
+function shortKey(list: readonly OobMessage[]): string {
+  const first = list[0];
+  if (!first) return "0";
+  const arg = first[1][0];
+  const text = typeof arg === "string" ? `${arg.length}:${arg.slice(0, 24)}` : typeof arg;
+  return `${list.length}:${first[0]}:${first[1].length}:${text}`;
+}
+
+/** True when every argument and kwarg value is a string, number or boolean ({@link sameMessages} decides those exactly). */
+function plainMessages(list: readonly OobMessage[]): boolean {
+  for (const [, args, kwargs] of list) {
+    for (const arg of args) if (!isPlain(arg)) return false;
+    for (const key in kwargs) if (!isPlain(kwargs[key])) return false;
+  }
+  return true;
+}
+
+function isPlain(x: unknown): boolean {
+  const type = typeof x;
+  return type === "string" || type === "boolean" || (type === "number" && Number.isFinite(x as number));
 }
 
 function samePrimitive(x: unknown, y: unknown): boolean {

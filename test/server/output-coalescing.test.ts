@@ -67,6 +67,27 @@ describe("coalesceOutput", () => {
     expect(messages.length).toBeLessThan(4 * players);
   });
 
+  it("tells apart texts that share their length and start, and finds equal copies with nested kwargs", () => {
+    const long = (end: string) => say(`${"x".repeat(40)}${end}`);
+    const nested = (): OobMessage[] => [["text", ["hi"], { type: "say", from: { id: 7 } }]];
+    const batch: ServerToPortal[] = [
+      { t: "msg", sessid: 1, msgs: long("a") },
+      { t: "msg", sessid: 2, msgs: long("b") },
+      { t: "msg", sessid: 3, msgs: long("a") },
+      { t: "msg", sessid: 4, msgs: nested() },
+      { t: "msg", sessid: 5, msgs: say("other") },
+      { t: "msg", sessid: 6, msgs: nested() },
+    ];
+    const { messages } = coalesceOutput(batch);
+    expect(perSession(messages)).toEqual(perSession(batch));
+    expect(messages).toEqual([
+      { t: "multicast", sessids: [1, 3], msgs: long("a") },
+      { t: "msg", sessid: 2, msgs: long("b") },
+      { t: "multicast", sessids: [4, 6], msgs: nested() },
+      { t: "msg", sessid: 5, msgs: say("other") },
+    ]);
+  });
+
   it("merges nothing across a message that is not output (disconnect, request)", () => {
     const batch: ServerToPortal[] = [
       { t: "msg", sessid: 1, msgs: say("bye") },
@@ -80,7 +101,7 @@ describe("coalesceOutput", () => {
   });
 
   it("keeps every session's sequence on random batches (2,000 seeded cases)", () => {
-    const texts = ["a", "b", "c"];
+    const texts = ["a", "b", "c", "ab"];
     for (let seed = 1; seed <= 2000; seed++) {
       const random = prng(seed);
       const batch: ServerToPortal[] = [];
@@ -92,8 +113,12 @@ describe("coalesceOutput", () => {
         else if (r < 0.1) batch.push({ t: "request", action: "reload" });
         else {
           const text = texts[Math.floor(random() * texts.length)]!;
-          // sometimes the very same array (a fast path sends one to everyone), sometimes an equal copy
-          batch.push({ t: "msg", sessid, msgs: random() < 0.5 ? say(text) : JSON.parse(JSON.stringify(say(text))) });
+          // sometimes the very same array (a fast path sends one to everyone), sometimes an equal copy,
+          // sometimes with a nested kwarg (compared by JSON) or a look-sized text
+          const r2 = random();
+          const msgs: OobMessage[] =
+            r2 < 0.15 ? [["text", [text], { type: "say", from: { id: text.length } }]] : r2 < 0.25 ? say(text.repeat(300)) : say(text);
+          batch.push({ t: "msg", sessid, msgs: random() < 0.5 ? msgs : JSON.parse(JSON.stringify(msgs)) });
         }
       }
       const { messages } = coalesceOutput(batch);
