@@ -492,7 +492,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     // `atMsgSend`) run no game code with the text: they get one frozen copy of it, turned into
     // message triples once (shared-output.ts), so their sessions all send the same triples.
     const objectKeys = mapping ? placeholdersNamingObjects(templates, mapping) : [];
-    const formatted = new Map<string, { out: string | OutputSpec; shared: OutputSpec | null | undefined }>();
+    const formatted = new Map<string, { out: string | OutputSpec; shared: OutputSpec | null }>();
     const fromObj = options.fromObj ?? null;
     const senderHooksDefault = fromObj === null || fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
     for (const receiver of this.contents) {
@@ -509,11 +509,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
       if (entry === undefined) {
         const view: Mapping | undefined = mapping && { ...mapping };
         objectKeys.forEach((key, i) => (view![key] = names![i]));
-        entry = { out: view ? formatForReceiver(text, view, receiver) : text, shared: undefined };
+        const out = view ? formatForReceiver(text, view, receiver) : text;
+        // copied before any receiver's hook sees (and perhaps changes) the text
+        entry = { out, shared: shareOutput(out, options.options) };
         formatted.set(seenAs, entry);
       }
       if (plain) {
-        if (entry.shared === undefined) entry.shared = shareOutput(entry.out, options.options);
         if (entry.shared) {
           receiver.msg(entry.shared, { fromObj });
           continue;
