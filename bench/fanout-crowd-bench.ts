@@ -8,8 +8,11 @@
  * command as soon as the last one finished), all at once.
  *
  * Reports commands per second of the whole room, the command latency p50/p99 (start
- * to its output handed to the link), and µs of CPU per `look` and per `say` measured
- * alone (one player at a time, so each figure is one command's cost).
+ * to its output handed to the link), the CPU per command, what crossed the link per
+ * command (messages, bytes, and texts the portal must render: a `msg`'s for its session,
+ * a `multicast`'s once per capability group, counted once), and µs of CPU per `look` and
+ * per `say` measured alone (one player at a time, so each figure is one command's cost).
+ * The machine is shared: compare trees by the CPU figures, alternating runs.
  *
  *   node --import tsx bench/fanout-crowd-bench.ts [--players=200] [--seconds=3] [--mix=look,say]
  *   node --import tsx bench/fanout-crowd-bench.ts --mix=look --profile=/tmp/look.cpuprofile
@@ -41,7 +44,7 @@ const { values: args } = parseArgs({
 });
 
 /** What the link stand-in saw. */
-const linkStats = { frames: 0, messages: 0, bytes: 0 };
+const linkStats = { frames: 0, messages: 0, bytes: 0, renders: 0 };
 
 /** The server link's send path without the socket: one batch per turn, coalesced and framed. */
 class LinkStandIn {
@@ -63,6 +66,8 @@ class LinkStandIn {
     linkStats.frames++;
     linkStats.messages += batch.length;
     linkStats.bytes += frame.length;
+    // what the portal renders: a msg's texts for its session, a multicast's once (per capability group)
+    for (const m of batch) if (m.t === "msg" || m.t === "multicast") linkStats.renders += m.msgs.length;
   }
 }
 
@@ -162,7 +167,10 @@ async function main(): Promise<void> {
   console.log(`crowded room: ${players} players, mix ${args.mix}, ${seconds} s closed loop (server side, link stand-in)`);
   for (const [name, us] of Object.entries(perCommand)) console.log(`  ${name.padEnd(5)} alone: ${fmt(us)} µs CPU each`);
   console.log(`  all at once: ${fmt(done / elapsed)} commands/s, latency p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms, CPU ${fmt(((cpu.user + cpu.system) / 1e6 / elapsed) * 100)}% of a core, ${fmt((cpu.user + cpu.system) / done)} µs CPU per command`);
-  console.log(`  link: ${fmt((linkStats.messages - framesBefore.messages) / done, 2)} messages and ${fmt((linkStats.bytes - framesBefore.bytes) / done)} bytes per command`);
+  console.log(
+    `  link: ${fmt((linkStats.messages - framesBefore.messages) / done, 2)} messages, ${fmt((linkStats.bytes - framesBefore.bytes) / done)} bytes ` +
+      `and ${fmt((linkStats.renders - framesBefore.renders) / done, 1)} texts for the portal to render per command`,
+  );
   setStore(null);
   await db.close();
 }
