@@ -495,6 +495,10 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const formatted = new Map<string, { out: string | OutputSpec; shared: OutputSpec | null }>();
     const fromObj = options.fromObj ?? null;
     const senderHooksDefault = fromObj === null || fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
+    /** The text when no placeholder names an object (the same for every receiver). */
+    let onlyEntry: { out: string | OutputSpec; shared: OutputSpec | null } | undefined;
+    // (the default msg reads its options and keeps nothing of them)
+    const sharedOptions: MsgOptions = { fromObj };
     for (const receiver of this.contents) {
       if (exclude.has(receiver)) continue;
       const plain = senderHooksDefault && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE;
@@ -505,20 +509,19 @@ export class DefaultObject extends TypedObject<ObjectRow> {
         names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
         seenAs = names.join("\u0000");
       }
-      let entry = formatted.get(seenAs);
+      let entry = seenAs === "" ? onlyEntry : formatted.get(seenAs);
       if (entry === undefined) {
         const view: Mapping | undefined = mapping && { ...mapping };
         objectKeys.forEach((key, i) => (view![key] = names![i]));
         const out = view ? formatForReceiver(text, view, receiver) : text;
         // copied before any receiver's hook sees (and perhaps changes) the text
         entry = { out, shared: shareOutput(out, options.options) };
-        formatted.set(seenAs, entry);
+        if (seenAs === "") onlyEntry = entry;
+        else formatted.set(seenAs, entry);
       }
-      if (plain) {
-        if (entry.shared) {
-          receiver.msg(entry.shared, { fromObj });
-          continue;
-        }
+      if (plain && entry.shared) {
+        receiver.msg(entry.shared, sharedOptions);
+        continue;
       }
       receiver.msg(entry.out, { fromObj, options: options.options });
     }
