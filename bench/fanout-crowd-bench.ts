@@ -28,7 +28,7 @@ import type { ServerToPortal } from "../evennia-ts/protocol/link-messages.ts";
 import { coalesceOutput } from "../evennia-ts/server/output-coalescing.ts";
 import { ServerSession } from "../evennia-ts/server/server-session.ts";
 import { testServices } from "../evennia-ts/testing/command-services.ts";
-import { createAccount, createObject, DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom } from "../evennia-ts/typeclasses/index.ts";
+import { createAccount, createObject, DefaultCharacter, DefaultExit, DefaultRoom } from "../evennia-ts/typeclasses/index.ts";
 import { Store } from "../evennia-ts/typeclasses/store.ts";
 import { setStore } from "../evennia-ts/typeclasses/store-context.ts";
 
