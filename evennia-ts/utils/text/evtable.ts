@@ -215,9 +215,12 @@ function sum(values: readonly number[]): number {
 function valign(lines: string[], height: number, how: VAlign): string[] {
   const missing = height - lines.length;
   if (missing <= 0) return lines;
-  const blank = (n: number) => new Array<string>(n).fill("");
-  if (how === "t") return [...lines, ...blank(missing)];
-  if (how === "b") return [...blank(missing), ...lines];
+  if (how === "t") return [...lines, ...blankLines(missing)];
+  if (how === "b") return [...blankLines(missing), ...lines];
   const top = Math.floor(missing / 2);
-  return [...blank(top), ...lines, ...blank(missing - top)];
+  return [...blankLines(top), ...lines, ...blankLines(missing - top)];
+}
+
+function blankLines(n: number): string[] {
+  return new Array<string>(n).fill("");
 }
