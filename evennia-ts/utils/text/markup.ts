@@ -20,8 +20,20 @@ export function textWidth(plain: string): number {
   return w;
 }
 
+/** Printable ASCII without `|`: no markup, no escapes, tabs or newlines, one column a character. */
+const PLAIN_ASCII = /^[\x20-\x7b\x7d\x7e]*$/;
+
+/**
+ * True when `text` is printable ASCII without `|` (a name, a number, a time): it has no
+ * markup and each character takes one column, so it needs no parsing to be measured or wrapped.
+ */
+export function isPlainAscii(text: string): boolean {
+  return PLAIN_ASCII.test(text);
+}
+
 /** Columns `text` takes once its markup is rendered. */
 export function visibleLength(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length;
   return textWidth(stripMarkup(text));
 }
 

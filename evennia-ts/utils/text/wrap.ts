@@ -3,6 +3,7 @@
  */
 import { charWidth } from "./char-width.ts";
 import { parseMarkup, type MarkupToken } from "./markup-parser.ts";
+import { isPlainAscii } from "./markup.ts";
 
 /**
  * A piece of the source text: its source string `s` (copied to the output verbatim) and
@@ -105,7 +106,10 @@ function escapeEnd(s: string, i: number): number {
  */
 export function wrapText(text: string, width: number): string {
   if (!(width >= 1) || text === "") return text;
-  return new LineWrapper(Math.floor(width)).wrap(text);
+  const limit = Math.floor(width);
+  // one line of plain text that fits (a table cell): nothing to do
+  if (text.length <= limit && isPlainAscii(text)) return text;
+  return new LineWrapper(limit).wrap(text);
 }
 
 /**
