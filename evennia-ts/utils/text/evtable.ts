@@ -204,7 +204,11 @@ export class EvTable {
       const fixed = this.columnOptions[c]?.width;
       if (fixed !== undefined) return Math.max(2 * pad + 1, fixed);
       let widest = 0;
-      for (const row of rows) for (const line of (row[c] ?? "").split("\n")) widest = Math.max(widest, visibleLength(line));
+      for (const row of rows) {
+        const cell = row[c] ?? "";
+        if (!cell.includes("\n")) widest = Math.max(widest, visibleLength(cell));
+        else for (const line of cell.split("\n")) widest = Math.max(widest, visibleLength(line));
+      }
       return Math.max(1, widest) + 2 * pad;
     });
     let widths = this.options.evenwidth ? natural.map(() => Math.max(...natural)) : [...natural];
