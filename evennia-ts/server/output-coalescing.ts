@@ -24,8 +24,18 @@ interface Group {
   at: number;
   sessids: number[];
   msgs: OobMessage[];
-  /** The keys it is found by while open (dropped when its messages change). */
-  keys: { array: OobMessage[]; json: string } | null;
+  /** True once `msgs` is a copy of its own (a session's later messages were appended to it). */
+  owned: boolean;
+  /** False once merged into an earlier group of the same session (left out of the output). */
+  kept: boolean;
+}
+
+/** One distinct message list in the batch and the groups made for it, in output order. */
+interface Content {
+  msgs: OobMessage[];
+  groups: Group[];
+  /** Its JSON, once needed. */
+  json?: string;
 }
 
 /**
@@ -33,6 +43,14 @@ interface Group {
  * for different sessions become one `multicast`; a session's `msg`s with nothing else for
  * it in between become one `msg`. Anything else passes through in place. Never reorders a session's
  * messages.
+ *
+ * Two passes: first every `msg` joins the earliest group of equal messages it may join
+ * (one made after the session's last output and after the last barrier) or starts one;
+ * then a group left with a single session is appended to that session's previous group
+ * when that was a single-session group too and nothing else for it came between. (Merging
+ * a session's own messages while grouping would keep them out of the multicasts: when
+ * several says share a turn, every listener's next say would be appended to its own
+ * earlier output instead of joining the others.)
  */
 export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch {
   // fast exit: nothing to merge unless two msgs are present
@@ -41,16 +59,16 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
   if (msgCount < 2) return { messages: batch as ServerToPortal[], merged: 0 };
 
   const out: (ServerToPortal | Group)[] = [];
-  /** Open groups by the identity of their messages array, and by its JSON. */
-  const byArray = new Map<OobMessage[], Group>();
-  const byJson = new Map<string, Group>();
+  /** Distinct message lists by the identity of their array, and by a short key of their first message. */
+  const byArray = new Map<OobMessage[], Content>();
+  const byKey = new Map<string, Content[]>();
   /** Output position of the last thing sent to each session. */
   const lastAt = new Map<number, number>();
   /** Output position of the last barrier: groups before it are closed. */
   let barrier = -1;
-  let merged = 0;
-  /** The group made last (most messages join it). */
-  let lastGroup: Group | null = null;
+  /** The content seen last (most messages of a say share it). */
+  let lastContent: Content | null = null;
+  let msgs = 0;
 
   for (const message of batch) {
     if (message.t !== "msg") {
@@ -60,53 +78,91 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
       out.push(message);
       continue;
     }
-    const { sessid, msgs } = message;
-    const last = lastAt.get(sessid) ?? -1;
-    // the session's last output is a msg of its own: extend it (output to other sessions
-    // since then does not matter, they are other connections)
-    const previous = out[last];
-    if (last > barrier && previous && isGroup(previous) && previous.sessids.length === 1 && previous.sessids[0] === sessid) {
-      previous.msgs = [...previous.msgs, ...msgs];
-      if (previous.keys) {
-        if (byArray.get(previous.keys.array) === previous) byArray.delete(previous.keys.array);
-        if (byJson.get(previous.keys.json) === previous) byJson.delete(previous.keys.json);
-        previous.keys = null;
+    msgs++;
+    const { sessid } = message;
+    const content = contentOf(message.msgs);
+    // the earliest group of this content the session may join: after its last output and the last barrier
+    const after = Math.max(barrier, lastAt.get(sessid) ?? -1);
+    let group: Group | undefined;
+    for (const g of content.groups) {
+      if (g.at > after) {
+        group = g;
+        break;
       }
-      merged++;
-      continue;
     }
-    let group = byArray.get(msgs);
-    let json: string | undefined;
-    // the common case (a room's say): the same text as the group made last, compared without JSON
-    if (!group && lastGroup?.keys && sameMessages(msgs, lastGroup.msgs)) group = lastGroup;
-    if (!group) {
-      json = JSON.stringify(msgs);
-      group = byJson.get(json);
-      if (group) byArray.set(msgs, group);
-    }
-    // (a session already in the group has `last` at or after it)
-    if (group && group.at > barrier && group.at > last) {
+    if (group) {
       group.sessids.push(sessid);
-      lastAt.set(sessid, group.at);
-      merged++;
-      continue;
+    } else {
+      group = { at: out.length, sessids: [sessid], msgs: content.msgs, owned: false, kept: true };
+      out.push(group);
+      content.groups.push(group);
     }
-    json ??= JSON.stringify(msgs);
-    const fresh: Group = { at: out.length, sessids: [sessid], msgs, keys: { array: msgs, json } };
-    out.push(fresh);
-    lastGroup = fresh;
-    lastAt.set(sessid, fresh.at);
-    byArray.set(msgs, fresh);
-    byJson.set(json, fresh);
+    lastAt.set(sessid, group.at);
   }
 
-  const messages: ServerToPortal[] = out.map((entry) => {
-    if (!isGroup(entry)) return entry;
-    return entry.sessids.length === 1
-      ? { t: "msg", sessid: entry.sessids[0]!, msgs: entry.msgs }
-      : { t: "multicast", sessids: entry.sessids, msgs: entry.msgs };
-  });
-  return { messages, merged };
+  // second pass: a session's single-session groups with nothing else for it between become one
+  const ownGroup = new Map<number, Group>();
+  let groups = 0;
+  for (const entry of out) {
+    if (!isGroup(entry)) {
+      if ("sessid" in entry) ownGroup.delete(entry.sessid);
+      else ownGroup.clear();
+      continue;
+    }
+    if (entry.sessids.length > 1) {
+      for (const id of entry.sessids) ownGroup.delete(id);
+      groups++;
+      continue;
+    }
+    const sessid = entry.sessids[0]!;
+    const own = ownGroup.get(sessid);
+    if (own) {
+      if (!own.owned) {
+        own.msgs = [...own.msgs];
+        own.owned = true;
+      }
+      own.msgs.push(...entry.msgs);
+      entry.kept = false;
+    } else {
+      ownGroup.set(sessid, entry);
+      groups++;
+    }
+  }
+
+  const messages: ServerToPortal[] = [];
+  for (const entry of out) {
+    if (!isGroup(entry)) messages.push(entry);
+    else if (!entry.kept) continue;
+    else if (entry.sessids.length === 1) messages.push({ t: "msg", sessid: entry.sessids[0]!, msgs: entry.msgs });
+    else messages.push({ t: "multicast", sessids: entry.sessids, msgs: entry.msgs });
+  }
+  return { messages, merged: msgs - groups };
+
+  /** The content `list` is: the same array or equal messages as one seen before, else a new one. */
+  function contentOf(list: OobMessage[]): Content {
+    let content = byArray.get(list);
+    if (content) return (lastContent = content);
+    // the common case (a room's say): equal to the content seen last, compared without JSON
+    if (lastContent && sameMessages(list, lastContent.msgs)) content = lastContent;
+    else {
+      // others with the same short key are compared directly; JSON only for what that cannot decide
+      // (a look's 2 KB text, unique to its looker, is never serialised here)
+      const key = shortKey(list);
+      const candidates = byKey.get(key);
+      content = candidates?.find((c) => sameMessages(list, c.msgs));
+      if (!content && candidates && !(plainMessages(list) && candidates.every((c) => plainMessages(c.msgs)))) {
+        const json = JSON.stringify(list);
+        content = candidates.find((c) => (c.json ??= JSON.stringify(c.msgs)) === json);
+      }
+      if (!content) {
+        content = { msgs: list, groups: [] };
+        if (candidates) candidates.push(content);
+        else byKey.set(key, [content]);
+      }
+    }
+    byArray.set(list, content);
+    return (lastContent = content);
+  }
 }
 
 function isGroup(entry: ServerToPortal | Group): entry is Group {
@@ -133,6 +189,29 @@ function sameMessages(a: readonly OobMessage[], b: readonly OobMessage[]): boole
     for (const key in kwargsB) if (key !== keysA[k++] || !samePrimitive(kwargsA[key], kwargsB[key])) return false;
   }
   return true;
+}
+
+/** A cheap key equal lists share: the count, the first cmdname and the first argument's length and start. */
+function shortKey(list: readonly OobMessage[]): string {
+  const first = list[0];
+  if (!first) return "0";
+  const arg = first[1][0];
+  const text = typeof arg === "string" ? `${arg.length}:${arg.slice(0, 24)}` : typeof arg;
+  return `${list.length}:${first[0]}:${first[1].length}:${text}`;
+}
+
+/** True when every argument and kwarg value is a string, number or boolean ({@link sameMessages} decides those exactly). */
+function plainMessages(list: readonly OobMessage[]): boolean {
+  for (const [, args, kwargs] of list) {
+    for (const arg of args) if (!isPlain(arg)) return false;
+    for (const key in kwargs) if (!isPlain(kwargs[key])) return false;
+  }
+  return true;
+}
+
+function isPlain(x: unknown): boolean {
+  const type = typeof x;
+  return type === "string" || type === "boolean" || (type === "number" && Number.isFinite(x as number));
 }
 
 function samePrimitive(x: unknown, y: unknown): boolean {

@@ -12,6 +12,7 @@ import type { CommandSession } from "../commands/command.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { CmdSetHandler } from "../commands/cmdset-handler.ts";
 import type { Session } from "../typeclasses/sessions.ts";
+import { sharedMessages } from "../typeclasses/shared-output.ts";
 
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
@@ -73,7 +74,8 @@ export class ServerSession implements CommandSession, Session {
    * Inside a unit of work it is held until the commit.
    */
   msg(spec: string | OutputSpec): void {
-    const msgs = normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
+    // output a room shares (msgContents) comes with its triples made once
+    const msgs = sharedMessages(spec) ?? normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
     if (msgs.length === 0) return;
     const uow = currentUnitOfWork();
     if (uow) uow.afterCommit(() => this.output(this.sessid, msgs));

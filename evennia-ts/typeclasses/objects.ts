@@ -19,6 +19,7 @@ import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 import type { LockCheckOptions } from "../locks/lock-handler.ts";
 import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
+import { shareOutput } from "./shared-output.ts";
 import { ScriptHandler } from "./script-handler.ts";
 import { signals } from "./signals.ts";
 import { inlineFunctions } from "../utils/funcparser/index.ts";
@@ -317,14 +318,25 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** The contents without `exclude`, optionally only those of one {@link contentType}. */
   contentsGet(options: { exclude?: DefaultObject | Iterable<DefaultObject>; contentType?: ContentType } = {}): DefaultObject[] {
-    const exclude = options.exclude instanceof DefaultObject ? new Set([options.exclude]) : new Set(options.exclude ?? []);
+    // one pass over the list, no copies (a look asks three times in a room of 200)
+    const members = this.memberList();
+    const excluded = options.exclude;
+    const single = excluded instanceof DefaultObject ? excluded : null;
+    const several = excluded === undefined || excluded instanceof DefaultObject ? null : new Set(excluded);
     const type = options.contentType;
-    return this.completeContents().filter((o) => !exclude.has(o) && (type === undefined || o.contentType === type));
+    const out: DefaultObject[] = [];
+    for (const o of members) {
+      if (o.isDeleted || o === single || several?.has(o) || (type !== undefined && o.contentType !== type)) continue;
+      out.push(o);
+    }
+    return out;
   }
 
   /** Exits in this location (objects with a destination). */
   get exits(): DefaultObject[] {
-    return this.completeContents().filter((o) => o._row.destination_id !== null);
+    const out: DefaultObject[] = [];
+    for (const o of this.memberList()) if (!o.isDeleted && o._row.destination_id !== null) out.push(o);
+    return out;
   }
 
   /** Characters in this location. */
@@ -357,8 +369,13 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   }
 
   private completeContents(): readonly DefaultObject[] {
+    return this.memberList().filter((o) => !o.isDeleted);
+  }
+
+  /** The complete contents list's members, deleted ones included (a shared array: do not change it). */
+  private memberList(): readonly DefaultObject[] {
     const list = this.contentsList;
-    if (list?.complete) return list.list().filter((o) => !o.isDeleted);
+    if (list?.complete) return list.list();
     if (this.isDeleted) return [];
     // they start loading now; a command that read them runs again once they are in (see CommandHandler)
     throw new NotLoadedError(
@@ -471,22 +488,42 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     // depends only on how it sees the objects its placeholders name. It is formatted once
     // per distinct set of those names (usually once), and receivers that would do nothing
     // with it (default hooks, no session) are skipped.
+    // Receivers on the default path (default `msg` and `atMsgReceive`, a sender with the default
+    // `atMsgSend`) run no game code with the text: they get one frozen copy of it, turned into
+    // message triples once (shared-output.ts), so their sessions all send the same triples.
     const objectKeys = mapping ? placeholdersNamingObjects(templates, mapping) : [];
-    const formatted = new Map<string, string | OutputSpec>();
-    const senderHooksDefault = options.fromObj == null || options.fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
+    const formatted = new Map<string, { out: string | OutputSpec; shared: OutputSpec | null }>();
+    const fromObj = options.fromObj ?? null;
+    const senderHooksDefault = fromObj === null || fromObj.atMsgSend === DEFAULT_AT_MSG_SEND;
+    /** The text when no placeholder names an object (the same for every receiver). */
+    let onlyEntry: { out: string | OutputSpec; shared: OutputSpec | null } | undefined;
+    // (the default msg reads its options and keeps nothing of them)
+    const sharedOptions: MsgOptions = { fromObj };
     for (const receiver of this.contents) {
       if (exclude.has(receiver)) continue;
-      if (senderHooksDefault && !receiver.hasSessions && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE) continue;
-      const names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
-      const seenAs = names.join("\u0000");
-      let out = formatted.get(seenAs);
-      if (out === undefined) {
-        const view: Mapping | undefined = mapping && { ...mapping };
-        objectKeys.forEach((key, i) => (view![key] = names[i]));
-        out = view ? formatForReceiver(text, view, receiver) : text;
-        formatted.set(seenAs, out);
+      const plain = senderHooksDefault && receiver.msg === DEFAULT_MSG && receiver.atMsgReceive === DEFAULT_AT_MSG_RECEIVE;
+      if (plain && !receiver.hasSessions) continue;
+      let seenAs = "";
+      let names: string[] | null = null;
+      if (objectKeys.length) {
+        names = objectKeys.map((key) => (mapping![key] as DefaultObject).getDisplayName(receiver));
+        seenAs = names.join("\u0000");
       }
-      receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
+      let entry = seenAs === "" ? onlyEntry : formatted.get(seenAs);
+      if (entry === undefined) {
+        const view: Mapping | undefined = mapping && { ...mapping };
+        objectKeys.forEach((key, i) => (view![key] = names![i]));
+        const out = view ? formatForReceiver(text, view, receiver) : text;
+        // copied before any receiver's hook sees (and perhaps changes) the text
+        entry = { out, shared: shareOutput(out, options.options) };
+        if (seenAs === "") onlyEntry = entry;
+        else formatted.set(seenAs, entry);
+      }
+      if (plain && entry.shared) {
+        receiver.msg(entry.shared, sharedOptions);
+        continue;
+      }
+      receiver.msg(entry.out, { fromObj, options: options.options });
     }
   }
 
@@ -868,11 +905,12 @@ export class DefaultObject extends TypedObject<ObjectRow> {
 
   /** Final touch on the whole appearance: empty lines and trailing spaces go. */
   formatAppearance(appearance: string, _looker: DefaultObject): string {
-    return appearance
-      .split("\n")
-      .map((line) => line.replace(/\s+$/, ""))
-      .filter((line) => line.trim() !== "")
-      .join("\n");
+    const lines: string[] = [];
+    for (const line of appearance.split("\n")) {
+      const trimmed = line.trimEnd();
+      if (trimmed !== "") lines.push(trimmed);
+    }
+    return lines.join("\n");
   }
 
   /**

@@ -45,6 +45,49 @@ describe("coalesceOutput", () => {
     expect(messages).toContainEqual({ t: "multicast", sessids: [1, 3], msgs: say("X") });
   });
 
+  it("keeps says multicast when several share a turn and every listener already has output of its own in it", () => {
+    // 20 players each finished a command (their own prompt), then each of them says something
+    // to the other 19: each say must still cross once, not be appended to 19 per-session msgs
+    const players = 20;
+    const batch: ServerToPortal[] = [];
+    for (let id = 1; id <= players; id++) batch.push({ t: "msg", sessid: id, msgs: [["prompt", [`${id}> `], {}]] });
+    for (let speaker = 1; speaker <= players; speaker++) {
+      batch.push({ t: "msg", sessid: speaker, msgs: say(`You say, "${speaker}"`) });
+      for (let id = 1; id <= players; id++) if (id !== speaker) batch.push({ t: "msg", sessid: id, msgs: say(`P${speaker} says, "${speaker}"`) });
+      batch.push({ t: "msg", sessid: speaker, msgs: [["prompt", ["> "], {}]] });
+    }
+    const { messages } = coalesceOutput(batch);
+    expect(perSession(messages)).toEqual(perSession(batch));
+    const multicasts = messages.filter((m) => m.t === "multicast");
+    // every say heard as one multicast (by all 19 listeners)
+    for (let speaker = 1; speaker <= players; speaker++) {
+      const heard = multicasts.filter((m) => m.msgs.some(([, args]) => args[0] === `P${speaker} says, "${speaker}"`));
+      expect(heard.map((m) => m.sessids.length), `say of ${speaker}`).toEqual([players - 1]);
+    }
+    expect(messages.length).toBeLessThan(4 * players);
+  });
+
+  it("tells apart texts that share their length and start, and finds equal copies with nested kwargs", () => {
+    const long = (end: string) => say(`${"x".repeat(40)}${end}`);
+    const nested = (): OobMessage[] => [["text", ["hi"], { type: "say", from: { id: 7 } }]];
+    const batch: ServerToPortal[] = [
+      { t: "msg", sessid: 1, msgs: long("a") },
+      { t: "msg", sessid: 2, msgs: long("b") },
+      { t: "msg", sessid: 3, msgs: long("a") },
+      { t: "msg", sessid: 4, msgs: nested() },
+      { t: "msg", sessid: 5, msgs: say("other") },
+      { t: "msg", sessid: 6, msgs: nested() },
+    ];
+    const { messages } = coalesceOutput(batch);
+    expect(perSession(messages)).toEqual(perSession(batch));
+    expect(messages).toEqual([
+      { t: "multicast", sessids: [1, 3], msgs: long("a") },
+      { t: "msg", sessid: 2, msgs: long("b") },
+      { t: "multicast", sessids: [4, 6], msgs: nested() },
+      { t: "msg", sessid: 5, msgs: say("other") },
+    ]);
+  });
+
   it("merges nothing across a message that is not output (disconnect, request)", () => {
     const batch: ServerToPortal[] = [
       { t: "msg", sessid: 1, msgs: say("bye") },
@@ -58,7 +101,7 @@ describe("coalesceOutput", () => {
   });
 
   it("keeps every session's sequence on random batches (2,000 seeded cases)", () => {
-    const texts = ["a", "b", "c"];
+    const texts = ["a", "b", "c", "ab"];
     for (let seed = 1; seed <= 2000; seed++) {
       const random = prng(seed);
       const batch: ServerToPortal[] = [];
@@ -70,8 +113,12 @@ describe("coalesceOutput", () => {
         else if (r < 0.1) batch.push({ t: "request", action: "reload" });
         else {
           const text = texts[Math.floor(random() * texts.length)]!;
-          // sometimes the very same array (a fast path sends one to everyone), sometimes an equal copy
-          batch.push({ t: "msg", sessid, msgs: random() < 0.5 ? say(text) : JSON.parse(JSON.stringify(say(text))) });
+          // sometimes the very same array (a fast path sends one to everyone), sometimes an equal copy,
+          // sometimes with a nested kwarg (compared by JSON) or a look-sized text
+          const r2 = random();
+          const msgs: OobMessage[] =
+            r2 < 0.15 ? [["text", [text], { type: "say", from: { id: text.length } }]] : r2 < 0.25 ? say(text.repeat(300)) : say(text);
+          batch.push({ t: "msg", sessid, msgs: random() < 0.5 ? msgs : JSON.parse(JSON.stringify(msgs)) });
         }
       }
       const { messages } = coalesceOutput(batch);

@@ -24,7 +24,7 @@
  * column lines), `table` (outer frame), `cells` (every cell), `rows`, `cols`,
  * `incols` (column lines only), `header` (only the line under the header), `none`.
  */
-import { cropMarkup, padMarkup, visibleLength, type Align } from "./markup.ts";
+import { cropMarkup, isPlainAscii, padMarkup, visibleLength, type Align } from "./markup.ts";
 import { wrapText } from "./wrap.ts";
 
 /** Border styles, as Evennia names them. */
@@ -119,8 +119,16 @@ export class EvTable {
     if (ncols === 0) return [];
     const nrows = this.rowCount;
     const rows: string[][] = [];
-    if (this.header) rows.push(Array.from({ length: ncols }, (_, i) => this.header![i] ?? ""));
-    for (let r = 0; r < nrows; r++) rows.push(Array.from({ length: ncols }, (_, i) => this.columns[i]?.[r] ?? ""));
+    if (this.header) {
+      const row: string[] = [];
+      for (let i = 0; i < ncols; i++) row.push(this.header[i] ?? "");
+      rows.push(row);
+    }
+    for (let r = 0; r < nrows; r++) {
+      const row: string[] = [];
+      for (let i = 0; i < ncols; i++) row.push(this.columns[i]?.[r] ?? "");
+      rows.push(row);
+    }
 
     const border = this.options.border ?? "tablecols";
     const outer = border === "table" || border === "tablecols" || border === "cells" || border === "cols";
@@ -143,20 +151,36 @@ export class EvTable {
     };
     const lines: string[] = [];
     if (topBottom) lines.push(rule(hchar));
-    rows.forEach((row, r) => {
+    // per column, worked out once (a who of 200 sessions has 1,000 cells)
+    const padding = " ".repeat(pad);
+    const textWidths = widths.map((w) => w - 2 * pad);
+    const aligns = widths.map((_, c) => this.columnOptions[c]?.align ?? this.options.align ?? "l");
+    const valigns = widths.map((_, c) => this.columnOptions[c]?.valign ?? this.options.valign ?? "c");
+    const edge = outer ? vchar : "";
+    const joint = inner ? vchar : "";
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       const isHeader = this.header !== null && r === 0;
-      const cellLines = row.map((cell, c) => this.cellLines(cell, widths[c]! - 2 * pad, c));
-      const height = Math.max(...cellLines.map((l) => l.length));
-      const aligned = cellLines.map((l, c) => valign(l, height, this.columnOptions[c]?.valign ?? this.options.valign ?? "c"));
+      const cellLines: string[][] = [];
+      let height = 0;
+      for (let c = 0; c < row.length; c++) {
+        const lines = this.cellLines(row[c]!, textWidths[c]!, c);
+        cellLines.push(lines);
+        if (lines.length > height) height = lines.length;
+      }
+      for (let c = 0; c < cellLines.length; c++) cellLines[c] = valign(cellLines[c]!, height, valigns[c]!);
       for (let h = 0; h < height; h++) {
-        const parts = aligned.map((l, c) => " ".repeat(pad) + padMarkup(l[h] ?? "", widths[c]! - 2 * pad, this.columnOptions[c]?.align ?? this.options.align ?? "l") + " ".repeat(pad));
-        const edge = outer ? vchar : "";
-        lines.push(edge + parts.join(inner ? vchar : "") + edge);
+        let line = edge;
+        for (let c = 0; c < cellLines.length; c++) {
+          if (c > 0) line += joint;
+          line += padding + padMarkup(cellLines[c]![h] ?? "", textWidths[c]!, aligns[c]!) + padding;
+        }
+        lines.push(line + edge);
       }
       const last = r === rows.length - 1;
       if (isHeader && headerLine) lines.push(rule(headChar));
       else if (!last && betweenRows) lines.push(rule(hchar));
-    });
+    }
     if (topBottom) lines.push(rule(hchar));
     return lines;
   }
@@ -168,6 +192,8 @@ export class EvTable {
 
   private cellLines(cell: string, width: number, _column: number): string[] {
     const w = Math.max(1, width);
+    // plain text that fits (most cells): one line, as it is
+    if (cell.length <= w && isPlainAscii(cell)) return [cell];
     const wrapped = wrapText(cell, w).split("\n");
     // wrapText splits over-long words; a cell still too wide (a wide character) is cropped
     return wrapped.map((l) => (visibleLength(l) > w ? cropMarkup(l, w, "") : l));
@@ -178,7 +204,11 @@ export class EvTable {
       const fixed = this.columnOptions[c]?.width;
       if (fixed !== undefined) return Math.max(2 * pad + 1, fixed);
       let widest = 0;
-      for (const row of rows) for (const line of (row[c] ?? "").split("\n")) widest = Math.max(widest, visibleLength(line));
+      for (const row of rows) {
+        const cell = row[c] ?? "";
+        if (!cell.includes("\n")) widest = Math.max(widest, visibleLength(cell));
+        else for (const line of cell.split("\n")) widest = Math.max(widest, visibleLength(line));
+      }
       return Math.max(1, widest) + 2 * pad;
     });
     let widths = this.options.evenwidth ? natural.map(() => Math.max(...natural)) : [...natural];
@@ -215,9 +245,12 @@ function sum(values: readonly number[]): number {
 function valign(lines: string[], height: number, how: VAlign): string[] {
   const missing = height - lines.length;
   if (missing <= 0) return lines;
-  const blank = (n: number) => new Array<string>(n).fill("");
-  if (how === "t") return [...lines, ...blank(missing)];
-  if (how === "b") return [...blank(missing), ...lines];
+  if (how === "t") return [...lines, ...blankLines(missing)];
+  if (how === "b") return [...blankLines(missing), ...lines];
   const top = Math.floor(missing / 2);
-  return [...blank(top), ...lines, ...blank(missing - top)];
+  return [...blankLines(top), ...lines, ...blankLines(missing - top)];
+}
+
+function blankLines(n: number): string[] {
+  return new Array<string>(n).fill("");
 }

@@ -97,6 +97,11 @@ export function listToString(items: Iterable<unknown>, options: ListToStringOpti
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
 
+/** `n` with at least two digits ("05"). */
+function twoDigits(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
 /**
  * Seconds as text (Evennia's `time_format`):
  * 0 `1d 02:03` / `02:03`; 1 the largest unit (`1d`, `2h`, `5m`, `7s`);
@@ -110,10 +115,9 @@ export function timeFormat(totalSeconds: number, style: 0 | 1 | 2 | 3 | 4 = 0): 
   seconds -= hours * 3600;
   const minutes = Math.floor(seconds / 60);
   seconds -= minutes * 60;
-  const two = (n: number) => String(n).padStart(2, "0");
   switch (style) {
     case 0:
-      return days > 0 ? `${days}d ${two(hours)}:${two(minutes)}` : `${two(hours)}:${two(minutes)}`;
+      return days > 0 ? `${days}d ${twoDigits(hours)}:${twoDigits(minutes)}` : `${twoDigits(hours)}:${twoDigits(minutes)}`;
     case 1:
       return days > 0 ? `${days}d` : hours > 0 ? `${hours}h` : minutes > 0 ? `${minutes}m` : `${seconds}s`;
     case 2:

@@ -144,8 +144,15 @@ export function parseMarkup(text: string): MarkupToken[] {
   return tokens;
 }
 
+/** Push `text[from, upTo)` as a text token (nothing when empty). A function of its own, not a closure: see parseRange. */
+function pushText(tokens: MarkupToken[], text: string, from: number, upTo: number): void {
+  if (upTo > from) tokens.push({ type: "text", text: text.slice(from, upTo), escape: false, start: from, end: upTo });
+}
+
 /**
- * Parses `text[start, end)` into `tokens`. `links` is given at the top level only: a link
+ * Parses `text[start, end)` into `tokens`. (No closures inside: under `tsx`, each named
+ * arrow made per call costs a `__name` property definition, which dominated a `who` of
+ * 200 sessions; see docs/perf.md.) `links` is given at the top level only: a link
  * label is parsed with links switched off, so links never nest.
  */
 function parseRange(
@@ -157,9 +164,6 @@ function parseRange(
 ): void {
   let runStart = start;
   let i = start;
-  const flush = (upTo: number): void => {
-    if (upTo > runStart) tokens.push({ type: "text", text: text.slice(runStart, upTo), escape: false, start: runStart, end: upTo });
-  };
   while (i < end) {
     const p = text.indexOf("|", i);
     if (p === -1 || p >= end) break;
@@ -175,7 +179,7 @@ function parseRange(
         const lt = links.lt.find(i + 3);
         const le = lt === -1 ? -1 : links.le.find(lt + 3);
         if (lt !== -1 && le !== -1 && le + 3 <= end) {
-          flush(i);
+          pushText(tokens, text, runStart, i);
           tokens.push({
             type: "link-start",
             kind: kindChar === "c" ? "command" : "url",
@@ -194,7 +198,7 @@ function parseRange(
 
     const token = readCode(text, i, end, c, cc);
     if (token) {
-      flush(i);
+      pushText(tokens, text, runStart, i);
       tokens.push(token);
       i = token.end;
       runStart = i;
@@ -202,7 +206,7 @@ function parseRange(
       i += 1; // not a code: the "|" is literal and stays in the current text run
     }
   }
-  flush(end);
+  pushText(tokens, text, runStart, end);
 }
 
 /** Reads the code (other than links) that starts with the `|` at `i`, or returns null. */

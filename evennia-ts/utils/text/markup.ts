@@ -20,8 +20,20 @@ export function textWidth(plain: string): number {
   return w;
 }
 
+/** Printable ASCII without `|`: no markup, no escapes, tabs or newlines, one column a character. */
+const PLAIN_ASCII = /^[\x20-\x7b\x7d\x7e]*$/;
+
+/**
+ * True when `text` is printable ASCII without `|` (a name, a number, a time): it has no
+ * markup and each character takes one column, so it needs no parsing to be measured or wrapped.
+ */
+export function isPlainAscii(text: string): boolean {
+  return PLAIN_ASCII.test(text);
+}
+
 /** Columns `text` takes once its markup is rendered. */
 export function visibleLength(text: string): number {
+  if (PLAIN_ASCII.test(text)) return text.length;
   return textWidth(stripMarkup(text));
 }
 
@@ -43,13 +55,17 @@ export function padMarkup(text: string, width: number, align: Align = "l", fill 
   const missing = width - visibleLength(text);
   if (missing <= 0) return text;
   const f = fill === "" ? " " : fill;
-  const repeat = (n: number) => f.repeat(Math.ceil(n / f.length)).slice(0, n);
-  if (align === "r") return repeat(missing) + text;
+  if (align === "r") return repeatFill(f, missing) + text;
   if (align === "c") {
     const left = Math.floor(missing / 2);
-    return repeat(left) + text + repeat(missing - left);
+    return repeatFill(f, left) + text + repeatFill(f, missing - left);
   }
-  return text + repeat(missing);
+  return text + repeatFill(f, missing);
+}
+
+/** `fill` repeated to exactly `n` columns (a function of its own, not a closure per call: see docs/perf.md). */
+function repeatFill(fill: string, n: number): string {
+  return fill.repeat(Math.ceil(n / fill.length)).slice(0, n);
 }
 
 /**

@@ -3,6 +3,7 @@
  */
 import { charWidth } from "./char-width.ts";
 import { parseMarkup, type MarkupToken } from "./markup-parser.ts";
+import { isPlainAscii } from "./markup.ts";
 
 /**
  * A piece of the source text: its source string `s` (copied to the output verbatim) and
@@ -106,102 +107,124 @@ function escapeEnd(s: string, i: number): number {
 export function wrapText(text: string, width: number): string {
   if (!(width >= 1) || text === "") return text;
   const limit = Math.floor(width);
-  let out = "";
-  let col = 0;
-  let lineStart = true; // nothing but indentation placed yet on this (hard) line
-  let sep: Atom[] = [];
-  let word: Atom[] = [];
-  let wordWidth = 0;
-  // True when the output ends in a literal "|": a markup code written right after it
-  // would turn into "||" and change meaning.
-  let endsInPipe = false;
+  // one line of plain text that fits (a table cell): nothing to do
+  if (text.length <= limit && isPlainAscii(text)) return text;
+  return new LineWrapper(limit).wrap(text);
+}
 
-  const separatorWidth = (from: number): number => {
-    let c = from;
-    for (const a of sep) c += a.kind === "tab" ? tabWidth(c) : a.w;
-    return c - from;
-  };
-  const emitSeparatorCodes = (): void => {
-    for (const a of sep) if (a.kind === "zero") out += a.s;
-    sep = [];
-  };
-  const emitSeparator = (): void => {
-    for (const a of sep) {
-      out += a.s;
-      col += a.kind === "tab" ? tabWidth(col) : a.w;
+/**
+ * The state of one {@link wrapText}. A class with methods rather than closures made per
+ * call: under `tsx` each named closure costs a `__name` property definition per call, which
+ * dominated a `who` of 200 sessions (docs/perf.md).
+ */
+class LineWrapper {
+  private out = "";
+  private col = 0;
+  /** Nothing but indentation placed yet on this (hard) line. */
+  private lineStart = true;
+  private sep: Atom[] = [];
+  private word: Atom[] = [];
+  private wordWidth = 0;
+  /** True when the output ends in a literal "|": a markup code written right after it would turn into "||" and change meaning. */
+  private endsInPipe = false;
+
+  constructor(private readonly limit: number) {}
+
+  wrap(text: string): string {
+    for (const a of atomize(text)) {
+      switch (a.kind) {
+        case "newline":
+          this.endLine();
+          this.out += a.s;
+          this.col = 0;
+          this.lineStart = true;
+          this.endsInPipe = false;
+          break;
+        case "space":
+        case "tab":
+          this.placeWord();
+          this.sep.push(a);
+          break;
+        case "zero":
+          if (this.word.length > 0) this.word.push(a);
+          else this.sep.push(a);
+          break;
+        case "wide":
+          this.placeWord();
+          this.word.push(a);
+          this.wordWidth = a.w;
+          this.placeWord();
+          break;
+        case "char":
+          this.word.push(a);
+          this.wordWidth += a.w;
+          break;
+      }
     }
-    if (sep.length > 0) endsInPipe = false;
-    sep = [];
-  };
-  const breakLine = (): void => {
-    out += "\n";
-    col = 0;
-  };
-  const placeWord = (): void => {
+    this.endLine();
+    return this.out;
+  }
+
+  private separatorWidth(from: number): number {
+    let c = from;
+    for (const a of this.sep) c += a.kind === "tab" ? tabWidth(c) : a.w;
+    return c - from;
+  }
+
+  private emitSeparatorCodes(): void {
+    for (const a of this.sep) if (a.kind === "zero") this.out += a.s;
+    this.sep = [];
+  }
+
+  private emitSeparator(): void {
+    for (const a of this.sep) {
+      this.out += a.s;
+      this.col += a.kind === "tab" ? tabWidth(this.col) : a.w;
+    }
+    if (this.sep.length > 0) this.endsInPipe = false;
+    this.sep = [];
+  }
+
+  private breakLine(): void {
+    this.out += "\n";
+    this.col = 0;
+  }
+
+  private placeWord(): void {
+    const word = this.word;
     if (word.length === 0) return;
-    if (lineStart) {
+    const limit = this.limit;
+    if (this.lineStart) {
       // keep the indentation if it fits on the line
-      if (separatorWidth(col) <= limit - col) emitSeparator();
-      else emitSeparatorCodes();
-      if (col > 0 && col + wordWidth > limit && wordWidth <= limit) breakLine();
-    } else if (col + separatorWidth(col) + wordWidth > limit) {
-      breakLine(); // before the codes, which then cannot join the end of the last word
-      emitSeparatorCodes();
+      if (this.separatorWidth(this.col) <= limit - this.col) this.emitSeparator();
+      else this.emitSeparatorCodes();
+      if (this.col > 0 && this.col + this.wordWidth > limit && this.wordWidth <= limit) this.breakLine();
+    } else if (this.col + this.separatorWidth(this.col) + this.wordWidth > limit) {
+      this.breakLine(); // before the codes, which then cannot join the end of the last word
+      this.emitSeparatorCodes();
     } else {
-      emitSeparator();
+      this.emitSeparator();
     }
     for (const a of word) {
-      if (a.w > 0 && col > 0 && col + a.w > limit) breakLine();
-      out += a.s;
-      col += a.w;
+      if (a.w > 0 && this.col > 0 && this.col + a.w > limit) this.breakLine();
+      this.out += a.s;
+      this.col += a.w;
     }
-    endsInPipe = (word[word.length - 1] as Atom).s === "|";
-    lineStart = false;
-    word = [];
-    wordWidth = 0;
-  };
-  const endLine = (): void => {
-    placeWord();
-    if (col + separatorWidth(col) <= limit) {
-      emitSeparator();
+    this.endsInPipe = (word[word.length - 1] as Atom).s === "|";
+    this.lineStart = false;
+    this.word = [];
+    this.wordWidth = 0;
+  }
+
+  private endLine(): void {
+    this.placeWord();
+    if (this.col + this.separatorWidth(this.col) <= this.limit) {
+      this.emitSeparator();
     } else {
       // the spaces go; a literal "|" before them becomes "||" so that what follows
       // (a code, or "|/") cannot join it
-      if (endsInPipe && sep.length > 0) out += "|";
-      emitSeparatorCodes();
-    }
-  };
-
-  for (const a of atomize(text)) {
-    switch (a.kind) {
-      case "newline":
-        endLine();
-        out += a.s;
-        col = 0;
-        lineStart = true;
-        endsInPipe = false;
-        break;
-      case "space":
-      case "tab":
-        placeWord();
-        sep.push(a);
-        break;
-      case "zero":
-        if (word.length > 0) word.push(a);
-        else sep.push(a);
-        break;
-      case "wide":
-        placeWord();
-        word.push(a);
-        wordWidth = a.w;
-        placeWord();
-        break;
-      case "char":
-        word.push(a);
-        wordWidth += a.w;
-        break;
+      if (this.endsInPipe && this.sep.length > 0) this.out += "|";
+      this.emitSeparatorCodes();
     }
   }
-  endLine();
-  return out;
 }

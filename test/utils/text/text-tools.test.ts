@@ -7,6 +7,8 @@ import { EvTable, type EvTableBorder } from "../../../evennia-ts/utils/text/evta
 import { crop, dedent, justify, listToString, timeFormat, wrap } from "../../../evennia-ts/utils/text/format.ts";
 import { cropMarkup, padMarkup, stripMarkup, visibleLength } from "../../../evennia-ts/utils/text/markup.ts";
 import { stringSimilarity, stringSuggestions } from "../../../evennia-ts/utils/text/suggestions.ts";
+import { wrapText } from "../../../evennia-ts/utils/text/wrap.ts";
+import { prng } from "../../seeded-random.ts";
 
 describe("markup helpers", () => {
   it("strip markup and measure what is visible", () => {
@@ -26,6 +28,26 @@ describe("markup helpers", () => {
     expect(visibleLength(cropMarkup("|rHello world|n", 8))).toBe(8);
     expect(cropMarkup("short", 10)).toBe("short");
     expect(cropMarkup("漢字漢字", 5, "")).toBe("漢字");
+  });
+});
+
+describe("plain text takes the short way (a who of 200 sessions measures every cell)", () => {
+  it("measures and wraps plain ASCII as markup-aware code does (500 seeded strings)", () => {
+    const alphabet = "ab |-_.:'\"x1 ~}{";
+    for (let seed = 1; seed <= 500; seed++) {
+      const random = prng(seed);
+      let text = "";
+      for (let i = Math.floor(random() * 30); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)];
+      const width = 1 + Math.floor(random() * 35);
+      // the same text with a code that renders to nothing at its start takes the long way
+      const marked = `|n${text}`;
+      expect(visibleLength(text), `seed ${seed}`).toBe(visibleLength(marked));
+      expect(visibleLength(text), `seed ${seed}`).toBe(stripMarkup(text).length);
+      expect(`|n${wrapText(text, width)}`, `seed ${seed}: ${JSON.stringify(text)} at ${width}`).toBe(wrapText(marked, width));
+    }
+    expect(wrapText("  two words  ", 13)).toBe("  two words  ");
+    expect(wrapText("two words", 5)).toBe("two\nwords");
+    expect(visibleLength("a||b")).toBe(3);
   });
 });
 
