@@ -7,7 +7,8 @@
  * How: a timer that should tick every `checkIntervalMs` measures how late it ran; a
  * late tick means nothing could run meanwhile. The work registered as running at
  * some moment in that window is named: when one command ran, it is the culprit;
- * when several did, they are all listed. Cost: one timer (unref'd), no hooks on
+ * when several did, they are all listed (past ten, the log line counts them by
+ * command instead: under load hundreds are in flight, waiting on their commit). Cost: one timer (unref'd), no hooks on
  * every callback.
  */
 import { activitiesSince, type Activity } from "../utils/activity.ts";
@@ -38,14 +39,43 @@ export interface StallWatchdogOptions {
 /** How many reports {@link StallWatchdog.recent} keeps. */
 const KEEP = 20;
 
-/** Describe a stall for the log. */
+/** How many activities a stall's log line names one by one; past that it counts them by command. */
+export const NAMED_IN_LOG = 10;
+
+/** The command (or timer) word of an activity label: `command "look" ("look") by ...` → `command "look"`. */
+function activityKind(label: string): string {
+  const match = /^(\w+ "[^"]*")/.exec(label);
+  return match ? match[1]! : label;
+}
+
+/**
+ * A long list of activities, summarised: how many, then counts by command, most
+ * frequent first (`183 in flight: command "channel" ×150, command "look" ×30, ...`).
+ * Under load hundreds of commands are in flight at once (waiting on their commit or
+ * the database); naming each made a single log line tens of kilobytes long.
+ */
+function summariseActivities(activities: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const label of activities) {
+    const kind = activityKind(label);
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1]);
+  const shown = top.slice(0, NAMED_IN_LOG).map(([kind, n]) => `${kind} ×${n}`);
+  const rest = top.length - shown.length;
+  return `${activities.length} in flight: ${shown.join(", ")}${rest > 0 ? `, and ${rest} other kinds` : ""}; the first was ${activities[0]}`;
+}
+
+/** Describe a stall for the log (the report itself keeps every activity). */
 export function describeStall(report: StallReport): string {
   const what =
     report.activities.length === 0
       ? "no command or tracked timer was running (game code outside them, or the garbage collector)"
       : report.activities.length === 1
         ? `while running ${report.activities[0]}`
-        : `while running one of: ${report.activities.join("; ")}`;
+        : report.activities.length <= NAMED_IN_LOG
+          ? `while running one of: ${report.activities.join("; ")}`
+          : `while running one of ${summariseActivities(report.activities)}`;
   return `the event loop was blocked for ${Math.round(report.blockedMs)} ms ${what}`;
 }
 

@@ -90,6 +90,21 @@ describe("the watchdog", () => {
     endActivity(a);
     expect(a.endedAt).not.toBeNull();
   });
+
+  it("counts the commands by name when hundreds were in flight, instead of naming each (the log line stays short)", () => {
+    const activities = [
+      ...Array.from({ length: 150 }, (_, i) => `command "channel" ("channel Public = lt${i} chats (1).") by lt${i} (session ${i})`),
+      ...Array.from({ length: 30 }, (_, i) => `command "look" ("look") by lx${i} (session ${1000 + i})`),
+      'timer "weather" on #12',
+    ];
+    const line = describeStall({ blockedMs: 4500, activities, at: 0 });
+    expect(line).toBe(
+      'the event loop was blocked for 4500 ms while running one of 181 in flight: command "channel" ×150, command "look" ×30, timer "weather" ×1; ' +
+        'the first was command "channel" ("channel Public = lt0 chats (1).") by lt0 (session 0)',
+    );
+    const kinds = Array.from({ length: 12 }, (_, i) => `command "c${i}" ("c${i}") by a (session 1)`);
+    expect(describeStall({ blockedMs: 300, activities: kinds, at: 0 })).toContain("command \"c9\" ×1, and 2 other kinds; the first was");
+  });
 });
 
 describeWithWorld("the watchdog and the command handler", (w) => {
