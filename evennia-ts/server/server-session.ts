@@ -13,6 +13,16 @@ import { EvenniaError } from "../utils/errors.ts";
 import { CmdSetHandler } from "../commands/cmdset-handler.ts";
 import type { Session } from "../typeclasses/sessions.ts";
 
+/** Frozen output specs (sent to many sessions: a channel message) are normalized once; the result is shared, so frozen too. */
+const normalizedFrozen = new WeakMap<OutputSpec, OobMessage[]>();
+
+function normalizedOnce(spec: OutputSpec): OobMessage[] {
+  if (!Object.isFrozen(spec)) return normalizeOutput(spec);
+  let msgs = normalizedFrozen.get(spec);
+  if (!msgs) normalizedFrozen.set(spec, (msgs = Object.freeze(normalizeOutput(spec)) as OobMessage[]));
+  return msgs;
+}
+
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
 
@@ -84,7 +94,7 @@ export class ServerSession implements CommandSession, Session {
    * Inside a unit of work it is held until the commit.
    */
   msg(spec: string | OutputSpec): void {
-    const msgs = normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
+    const msgs = typeof spec === "string" ? normalizeOutput({ text: spec }) : normalizedOnce(spec);
     if (msgs.length === 0) return;
     const uow = currentUnitOfWork();
     if (uow) uow.afterCommit(() => this.output(this.sessid, msgs));

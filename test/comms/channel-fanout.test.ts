@@ -57,6 +57,18 @@ describeWithWorld("channel fan-out", (w) => {
     expect(walksBig).toBe(walksSmall);
   });
 
+  it("formats a message once and sends every default receiver the same output (not one built per receiver)", async () => {
+    const { channel, members } = await crowd(5);
+    await countWalks(channel);
+    const first = w.world.output(members[0]!.session);
+    expect(first).toHaveLength(2); // text, and GMCP Comm.Channel.Text
+    for (const { session } of members) {
+      const out = w.world.output(session);
+      expect(out[0]).toBe(first[0]);
+      expect(out[1]).toBe(first[1]);
+    }
+  });
+
   it("follows logins and logouts: a logged-out subscriber hears nothing, a second session hears too", async () => {
     const { channel, members } = await crowd(3);
     const [a, b] = members;
