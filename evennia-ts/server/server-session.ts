@@ -24,8 +24,19 @@ export class ServerSession implements CommandSession, Session {
   readonly address: string;
   readonly connectedAt: number;
   readonly clientOptions: Record<string, unknown>;
+  private linkedAccount: DefaultAccount | null = null;
+  /** @internal told when `account` changes: the session handler indexes its sessions by account */
+  onAccountChange: ((session: ServerSession, before: DefaultAccount | null) => void) | null = null;
   /** The logged-in account, or null. */
-  account: DefaultAccount | null = null;
+  get account(): DefaultAccount | null {
+    return this.linkedAccount;
+  }
+  set account(value: DefaultAccount | null) {
+    const before = this.linkedAccount;
+    if (before === value) return;
+    this.linkedAccount = value;
+    this.onAccountChange?.(this, before);
+  }
   /** The puppeted object, or null. */
   puppet: DefaultObject | null = null;
   /** Commands received on this session. */
@@ -74,7 +85,7 @@ export class ServerSession implements CommandSession, Session {
    * Inside a unit of work it is held until the commit.
    */
   msg(spec: string | OutputSpec): void {
-    // output a room shares (msgContents) comes with its triples made once
+    // output many sessions share (msgContents, a channel message) comes with its triples made once
     const msgs = sharedMessages(spec) ?? normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
     if (msgs.length === 0) return;
     const uow = currentUnitOfWork();

@@ -29,6 +29,8 @@ export const DUPLICATE_LOGIN_REASON = "Logged in from elsewhere. Disconnecting."
 /** The sessions of one server, and login/logout. */
 export class SessionHandler implements SessionRegistry {
   private readonly sessions = new Map<number, ServerSession>();
+  /** The sessions each account is logged in on: `sessionsOf` costs O(its sessions), not O(all sessions). */
+  private readonly byAccount = new Map<DefaultAccount, Set<ServerSession>>();
 
   constructor(
     private readonly store: Store,
@@ -49,6 +51,11 @@ export class SessionHandler implements SessionRegistry {
   /** Start mirroring a portal connection. */
   add(session: ServerSession): void {
     this.sessions.set(session.sessid, session);
+    session.onAccountChange = (s, before) => {
+      if (before) this.unindex(s, before);
+      if (s.account) this.index(s, s.account);
+    };
+    if (session.account) this.index(session, session.account);
     session.persist = () => this.sync(session);
     session.pushClientOptions = (options) => this.send({ t: "client-options", sessid: session.sessid, options: { ...options } });
   }
@@ -75,8 +82,8 @@ export class SessionHandler implements SessionRegistry {
     }
     await account.atPreLogin(session);
     if (activeSettings().multisessionMode === 0) {
-      for (const other of this.all()) {
-        if (other !== session && other.account === account) await this.disconnect(other, DUPLICATE_LOGIN_REASON);
+      for (const other of this.sessionsOf(account)) {
+        if (other !== session) await this.disconnect(other, DUPLICATE_LOGIN_REASON);
       }
     }
     account._touchLogin();
@@ -164,9 +171,26 @@ export class SessionHandler implements SessionRegistry {
     this.sync(session);
   }
 
-  /** Sessions `account` is logged in on. */
+  /** Sessions `account` is logged in on (those still connected). */
   sessionsOf(account: DefaultAccount): ServerSession[] {
-    return this.all().filter((s) => s.account === account);
+    const set = this.byAccount.get(account);
+    if (!set) return [];
+    const out: ServerSession[] = [];
+    for (const s of set) if (s.account === account && this.sessions.get(s.sessid) === s) out.push(s);
+    return out;
+  }
+
+  private index(session: ServerSession, account: DefaultAccount): void {
+    let set = this.byAccount.get(account);
+    if (!set) this.byAccount.set(account, (set = new Set()));
+    set.add(session);
+  }
+
+  private unindex(session: ServerSession, account: DefaultAccount): void {
+    const set = this.byAccount.get(account);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.byAccount.delete(account);
   }
 
   /** The room new characters start in (server config `start_location`). */

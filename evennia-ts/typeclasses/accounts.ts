@@ -24,7 +24,7 @@ import { hasPermission } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
-import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
+import { channelOutput, formatChannelMessage, markSameForEveryReceiver, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { createAccount, createObject } from "./create.ts";
 import { joinDefaultChannels, mudInfoChannel } from "./default-channels.ts";
 import { deliverPendingPages } from "./pages.ts";
@@ -622,5 +622,8 @@ export function accountTypeclass(path: string): typeof DefaultAccount {
   const cls = findTypeclass(path);
   return cls && (cls === DefaultAccount || cls.prototype instanceof DefaultAccount) ? (cls as typeof DefaultAccount) : DefaultAccount;
 }
+
+// the default channel hooks show everyone the same text: a channel formats it once
+markSameForEveryReceiver(DefaultAccount.prototype.atPreChannelMsg, DefaultAccount.prototype.channelMsg);
 
 registerDefaultTypeclass("evennia.accounts.DefaultAccount", DefaultAccount);

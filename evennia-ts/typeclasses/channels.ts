@@ -22,6 +22,7 @@ import { channelHistory, deleteChannelMessages, storeMessage, type StoredMessage
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
 import { signals } from "./signals.ts";
+import { shareOutput } from "./shared-output.ts";
 
 const log = getLogger("channels");
 
@@ -49,6 +50,29 @@ export interface ChannelReceiver {
   atPreChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): string | null | false;
   channelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void;
   atPostChannelMsg(message: string, channel: DefaultChannel, options: ChannelMsgOptions): void;
+}
+
+/**
+ * Marks a receiver's default channel hooks whose result does not depend on the
+ * receiver (the text and the output are the same for everyone): the channel then
+ * formats a message once and sends the same frozen output to all such receivers,
+ * instead of building it again for each of a thousand subscribers.
+ */
+export const SAME_FOR_EVERY_RECEIVER: unique symbol = Symbol("same for every receiver");
+
+type Marked = { [SAME_FOR_EVERY_RECEIVER]?: true };
+
+/** Mark hook functions as {@link SAME_FOR_EVERY_RECEIVER} (the framework's defaults do this). */
+export function markSameForEveryReceiver(...hooks: unknown[]): void {
+  for (const hook of hooks) (hook as Marked)[SAME_FOR_EVERY_RECEIVER] = true;
+}
+
+function sharesOutput(receiver: ChannelReceiver): boolean {
+  return (
+    (receiver.atPreChannelMsg as Marked)[SAME_FOR_EVERY_RECEIVER] === true &&
+    (receiver.channelMsg as Marked)[SAME_FOR_EVERY_RECEIVER] === true &&
+    typeof (receiver as unknown as ChannelParty).msg === "function"
+  );
 }
 
 function isChannelReceiver(obj: unknown): obj is ChannelReceiver {
@@ -194,11 +218,25 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
     if (pre === null || pre === false) return;
     const text = pre;
     const subscribers = this.subscriptions.inMemory();
+    /** Text and output of the marked default hooks, by hook: made once per message. */
+    const shared = new Map<unknown, { own: string | null | false; output: OutputSpec | null }>();
     for (const receiver of subscribers) {
       if (this.sendToOnlineOnly && !isOnline(receiver)) continue;
       if (!options.bypassMute && this.subscriptions.isMuted(receiver)) continue;
       if (!isChannelReceiver(receiver)) continue;
       try {
+        if (sharesOutput(receiver)) {
+          let once = shared.get(receiver.atPreChannelMsg);
+          if (!once) {
+            const own = receiver.atPreChannelMsg(text, this, options);
+            once = { own, output: own === null || own === false ? null : (shareOutput(channelOutput(own, this, options)) ?? channelOutput(own, this, options)) };
+            shared.set(receiver.atPreChannelMsg, once);
+          }
+          if (once.output === null || typeof once.own !== "string") continue;
+          (receiver as unknown as ChannelParty).msg(once.output);
+          receiver.atPostChannelMsg(once.own, this, options);
+          continue;
+        }
         const own = receiver.atPreChannelMsg(text, this, options);
         if (own === null || own === false) continue;
         receiver.channelMsg(own, this, options);

@@ -40,6 +40,8 @@ export interface Session extends ObjectSession {
 export interface SessionRegistry {
   /** Every session, logged in or not, in connection order. */
   all(): Session[];
+  /** The sessions `account` is logged in on, without going through every session (optional: else `all()` is filtered). */
+  sessionsOf?(account: DefaultAccount): Session[];
   /** Tell the portal the session's account and puppet (kept across reloads); after the commit. */
   sync(session: Session): void;
   /**
@@ -72,6 +74,7 @@ export function allSessions(): Session[] {
 
 /** The sessions `account` is logged in on (Evennia's `sessions_from_account`). */
 export function sessionsFromAccount(account: DefaultAccount): Session[] {
+  if (registry?.sessionsOf) return registry.sessionsOf(account);
   return allSessions().filter((s) => s.account === account);
 }
 

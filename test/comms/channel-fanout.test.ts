@@ -1,0 +1,86 @@
+/**
+ * A channel message to N online subscribers costs O(N), not O(N × sessions): each
+ * receiver's sessions come from the session handler's index by account, never from
+ * a walk over every session (at 1,000 clients the walk made `channel Public = ...`
+ * block the server for seconds). Counted, not timed. On both databases.
+ */
+import { expect, it } from "vitest";
+import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
+import { createAccount, createChannel, type DefaultAccount } from "../../evennia-ts/typeclasses/index.ts";
+import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
+
+describeWithWorld("channel fan-out", (w) => {
+  /** Log `n` new accounts in, each on its own session, and subscribe them to a new channel. */
+  async function crowd(n: number) {
+    const members: { account: DefaultAccount; session: ServerSession }[] = [];
+    const channel = await w.world.unit(async () => {
+      const chan = await createChannel(undefined, { key: `Crowd${n}` });
+      for (let i = 0; i < n; i++) {
+        const account = await createAccount(undefined, { username: `crowd${n}x${i}`, password: "secret123", permissions: ["Player"] });
+        const session = w.world.connectSession();
+        await w.world.sessions.login(session, account);
+        await chan.connect(account);
+        members.push({ account, session });
+      }
+      return chan;
+    });
+    return { channel, members };
+  }
+
+  /** Send one message on `channel`, counting how often every session is listed. */
+  async function countWalks(channel: Awaited<ReturnType<typeof crowd>>["channel"]): Promise<number> {
+    const handler = w.world.sessions;
+    const realAll = handler.all.bind(handler);
+    let walks = 0;
+    handler.all = () => {
+      walks++;
+      return realAll();
+    };
+    try {
+      w.world.clearOutput();
+      await w.world.unit(() => channel.msg("hello all", { senders: [w.world.account1] }));
+    } finally {
+      handler.all = realAll;
+    }
+    return walks;
+  }
+
+  it("reaches every subscriber once without walking every session per subscriber", async () => {
+    const small = await crowd(10);
+    const big = await crowd(40);
+    const walksSmall = await countWalks(small.channel);
+    for (const { session } of small.members) expect(w.world.text(session)).toBe("[Crowd10] TestAccount: hello all");
+    const walksBig = await countWalks(big.channel);
+    for (const { session } of big.members) expect(w.world.text(session)).toBe("[Crowd40] TestAccount: hello all");
+    // before: two walks of all sessions per subscriber (isOnline, then msg): 20 and 80
+    expect(walksSmall).toBeLessThanOrEqual(1);
+    expect(walksBig).toBe(walksSmall);
+  });
+
+  it("formats a message once and sends every default receiver the same output (not one built per receiver)", async () => {
+    const { channel, members } = await crowd(5);
+    await countWalks(channel);
+    const first = w.world.output(members[0]!.session);
+    expect(first).toHaveLength(2); // text, and GMCP Comm.Channel.Text
+    for (const { session } of members) {
+      const out = w.world.output(session);
+      expect(out[0]).toBe(first[0]);
+      expect(out[1]).toBe(first[1]);
+    }
+  });
+
+  it("follows logins and logouts: a logged-out subscriber hears nothing, a second session hears too", async () => {
+    const { channel, members } = await crowd(3);
+    const [a, b] = members;
+    const extra = w.world.connectSession();
+    await w.world.unit(async () => {
+      await w.world.sessions.disconnect(a!.session);
+      await w.world.sessions.login(extra, b!.account);
+    });
+    expect(a!.account.isConnected).toBe(false);
+    expect(b!.account.sessions).toHaveLength(w.world.settings.multisessionMode === 0 ? 1 : 2);
+    await countWalks(channel);
+    expect(w.world.text(a!.session)).toBe("");
+    expect(w.world.text(extra)).toBe("[Crowd3] TestAccount: hello all");
+  });
+});
