@@ -1,7 +1,8 @@
 /**
  * The parser's index of a cmdset: which commands have a name that starts a typed
- * line, found by walking the line's first characters through a trie of the
- * commands' names instead of testing every name of every command.
+ * line, found by looking up the line's prefixes of each name length in a map of the
+ * commands' names instead of testing every name of every command. The maps are shared
+ * between sets whose commands have the same names (see `sharedTable`).
  *
  * One index is kept per cmdset, built the second time the set is matched against
  * (the merged sets the handler uses live in the merge cache, so their index is built
@@ -17,7 +18,7 @@
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
 
-/** One name of one command, as the trie holds it. */
+/** One name of one command, as the index holds it. */
 export interface IndexedName {
   /** Position of the command in the set's `commands`. */
   readonly position: number;
@@ -29,30 +30,57 @@ export interface IndexedName {
   readonly name: string;
 }
 
-interface TrieNode {
-  children: Map<number, TrieNode> | null;
-  /** Names ending here. */
-  names: IndexedName[] | null;
+/**
+ * The names of a list of commands, by name, with the distinct name lengths: a line's
+ * candidate names are its prefixes of those lengths, one map lookup each.
+ */
+interface NameTable {
+  readonly byName: ReadonlyMap<string, readonly IndexedName[]>;
+  /** The distinct lengths of the names, ascending. */
+  readonly lengths: readonly number[];
 }
 
-function newNode(): TrieNode {
-  return { children: null, names: null };
+function buildTable(commands: readonly Command[], nameOf: (rawName: string) => string): NameTable {
+  const byName = new Map<string, IndexedName[]>();
+  commands.forEach((cmd, position) => {
+    cmd.names.forEach((rawName, order) => {
+      const name = nameOf(rawName);
+      if (!name) return;
+      const list = byName.get(name);
+      const entry: IndexedName = Object.freeze({ position, order, rawName, name });
+      if (list) list.push(entry);
+      else byName.set(name, [entry]);
+    });
+  });
+  const lengths = [...new Set([...byName.keys()].map((n) => n.length))].sort((x, y) => x - y);
+  return { byName, lengths };
 }
 
-function insert(root: TrieNode, entry: IndexedName): void {
-  let node = root;
-  const name = entry.name;
-  for (let i = 0; i < name.length; i++) {
-    const code = name.charCodeAt(i);
-    node.children ??= new Map();
-    let next = node.children.get(code);
-    if (!next) {
-      next = newNode();
-      node.children.set(code, next);
-    }
-    node = next;
+/**
+ * Tables shared by every set whose commands have the same names in the same order
+ * (each character's default cmdset has its own command objects, with the same names):
+ * a thousand characters share one table instead of holding one each. Bounded; the
+ * least recently used table goes first.
+ */
+const sharedTables = new Map<string, NameTable>();
+const SHARED_TABLES_LIMIT = 256;
+
+function sharedTable(commands: readonly Command[], prefixes: string | undefined): NameTable {
+  const signature = `${prefixes ?? "\u0000"}\u0001${commands.map((cmd) => cmd.names.join("\u0002")).join("\u0003")}`;
+  let table = sharedTables.get(signature);
+  if (table) {
+    sharedTables.delete(signature); // most recently used last
+  } else {
+    table = buildTable(commands, prefixes === undefined ? (name) => name : (name) => stripPrefixes(name, prefixes));
+    if (sharedTables.size >= SHARED_TABLES_LIMIT) sharedTables.delete(sharedTables.keys().next().value!);
   }
-  (node.names ??= []).push(entry);
+  sharedTables.set(signature, table);
+  return table;
+}
+
+/** How many name tables are shared now (for tests). */
+export function sharedNameTableCount(): number {
+  return sharedTables.size;
 }
 
 /** Strip leading characters of `prefixes` (a lone character is left alone), as the parser does. */
@@ -63,20 +91,20 @@ export function stripPrefixes(text: string, prefixes: string): string {
   return text.slice(i);
 }
 
-/** The name trie of one cmdset (see the module comment). */
+/** The name index of one cmdset (see the module comment). */
 export class CommandIndex {
   /** The commands indexed, in the set's order (a copy: the set's array can change in place). */
   private readonly indexed: readonly Command[];
-  private readonly raw: TrieNode;
-  /** Tries of the names with ignored prefixes stripped, by the prefix characters. */
-  private readonly stripped = new Map<string, TrieNode>();
+  private readonly raw: NameTable;
+  /** Tables of the names with ignored prefixes stripped, by the prefix characters. */
+  private readonly stripped = new Map<string, NameTable>();
 
   constructor(
     private readonly commands: readonly Command[],
     private readonly version: number,
   ) {
     this.indexed = [...commands];
-    this.raw = this.build((name) => name);
+    this.raw = sharedTable(this.indexed, undefined);
   }
 
   /** True while the set has the version and the very commands (same objects, same order) indexed. */
@@ -94,34 +122,23 @@ export class CommandIndex {
    * Shortest first; several names of one command can be among them.
    */
   namesStarting(search: string, prefixes?: string): IndexedName[] {
-    let node: TrieNode | undefined = prefixes === undefined ? this.raw : this.strippedTrie(prefixes);
+    const table = prefixes === undefined ? this.raw : this.strippedTable(prefixes);
     const out: IndexedName[] = [];
-    for (let i = 0; node; i++) {
-      if (node.names && i > 0) for (const entry of node.names) out.push(entry);
-      if (i === search.length || !node.children) break;
-      node = node.children.get(search.charCodeAt(i));
+    for (const length of table.lengths) {
+      if (length > search.length) break;
+      const found = table.byName.get(length === search.length ? search : search.slice(0, length));
+      if (found) for (const entry of found) out.push(entry);
     }
     return out;
   }
 
-  private strippedTrie(prefixes: string): TrieNode {
-    let trie = this.stripped.get(prefixes);
-    if (!trie) {
-      trie = this.build((name) => stripPrefixes(name, prefixes));
-      this.stripped.set(prefixes, trie);
+  private strippedTable(prefixes: string): NameTable {
+    let table = this.stripped.get(prefixes);
+    if (!table) {
+      table = sharedTable(this.indexed, prefixes);
+      this.stripped.set(prefixes, table);
     }
-    return trie;
-  }
-
-  private build(nameOf: (rawName: string) => string): TrieNode {
-    const root = newNode();
-    this.indexed.forEach((cmd, position) => {
-      cmd.names.forEach((rawName, order) => {
-        const name = nameOf(rawName);
-        if (name) insert(root, { position, order, rawName, name });
-      });
-    });
-    return root;
+    return table;
   }
 }
 

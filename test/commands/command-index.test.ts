@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
-import { commandIndexOf } from "../../evennia-ts/commands/command-index.ts";
+import { commandIndexOf, sharedNameTableCount } from "../../evennia-ts/commands/command-index.ts";
 import { parseCommand, type CommandMatch } from "../../evennia-ts/commands/command-parser.ts";
 import { prng } from "../seeded-random.ts";
 
@@ -149,5 +149,29 @@ describe("the parser's name index", () => {
     expect(parseCommand("look", set)).toEqual([]);
     set.commands = [other];
     expect(parseCommand("look", set).map((m) => m.cmd)).toEqual([other]);
+  });
+
+  it("shares one name table between sets whose own commands have the same names", () => {
+    const names = ["zzshare-look", "zzshare-say", "zzshare-get"];
+    const makeSet = (): CmdSet => {
+      const set = new CmdSet(null, "Character");
+      for (const key of names) {
+        const cmd = new Command();
+        cmd.key = key;
+        set.add(cmd);
+      }
+      return set;
+    };
+    const sets = Array.from({ length: 50 }, makeSet);
+    for (const set of sets) commandIndexOf(set);
+    const before = sharedNameTableCount();
+    const indexes = sets.map((set) => commandIndexOf(set)!);
+    // the first set's table is new, the 49 others reuse it
+    expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
+    for (const [i, set] of sets.entries()) {
+      expect(indexes[i]!.fits(set.commands, set.version)).toBe(true);
+      // each set's matches are its own command objects
+      expect(parseCommand("zzshare-say hi", set).map((m) => m.cmd)).toEqual([set.commands.find((c) => c.key === "zzshare-say")]);
+    }
   });
 });
