@@ -384,11 +384,11 @@ export interface Settings {
   /** Seconds a worker thread may sit idle before it is stopped (each holds 10+ MiB; the next task starts one again). 0: keep them. */
   workerIdleTimeout: number;
   /**
-   * Options for node when the portal starts the server process. The default caps V8's
-   * young generation at 2 MiB a half (`--max-semi-space-size=2`; V8's own default grows
-   * it to 16 MiB during start-up and keeps it): about 30 MiB less resident memory for an
-   * idle server, a little more garbage-collection work under load. `[]` gives node's
-   * defaults (docs/perf.md, "Memory and reload").
+   * Options for node when the portal starts the server process (default none: node's
+   * own). `["--max-semi-space-size=2"]` caps V8's young generation: it saved 30 MiB of an
+   * idle server's memory when the server loaded its modules through tsx, nothing now
+   * that it runs compiled code, and costs a fifth of the crowded room's throughput under
+   * load (docs/perf.md, "The young generation under load").
    */
   serverNodeArgs: string[];
   /** Time limit of a `runAsync` task in seconds, after which its worker is stopped (0: none). */
@@ -554,7 +554,7 @@ export const defaultSettings: Settings = {
   globalScripts: {},
   workerPoolSize: 2,
   workerIdleTimeout: 60,
-  serverNodeArgs: ["--max-semi-space-size=2"],
+  serverNodeArgs: [],
   backgroundTaskTimeout: 0,
   stallWarningMs: 500,
 };

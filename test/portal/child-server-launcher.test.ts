@@ -15,8 +15,8 @@ function commandLine(pid: number): string[] {
 }
 
 describe.runIf(process.platform === "linux")("childServerLauncher node options (setting serverNodeArgs)", () => {
-  it("defaults to a capped young generation", () => {
-    expect(defaultSettings.serverNodeArgs).toEqual(["--max-semi-space-size=2"]);
+  it("defaults to node's own options", () => {
+    expect(defaultSettings.serverNodeArgs).toEqual([]);
   });
 
   it("starts the server process with the node options given, before the entry point", async () => {
