@@ -58,7 +58,8 @@ export class WebSocketSession implements SessionTransport {
   readonly webSession?: string;
   private readonly log: Logger;
   private sink: PortalSessionSink | null = null;
-  private queue: string[] = [];
+  /** Frames waiting for the turn's flush: text, or text already encoded as UTF-8 (shared output). */
+  private queue: (string | Buffer)[] = [];
   private queuedBytes = 0;
   private scheduled = false;
   private closing = false;
@@ -119,13 +120,14 @@ export class WebSocketSession implements SessionTransport {
     const key = this.renderKey();
     if (key === null) return null;
     const frames = encodeServerFrames(messages, this.renderFlags, () => false);
-    return frames === null ? null : { key, payload: frames };
+    // encoded once here, not once per session that shares it
+    return frames === null ? null : { key, payload: frames.map((frame) => Buffer.from(frame, "utf8")) };
   }
 
   /** Send frames {@link render} made (here or on a connection with the same key). */
   sendRendered(output: RenderedOutput): void {
     if (this.closing || this.finished || !Array.isArray(output.payload)) return;
-    for (const frame of output.payload as string[]) if (!this.enqueue(frame)) return;
+    for (const frame of output.payload as Buffer[]) if (!this.enqueue(frame)) return;
   }
 
   /**
@@ -186,9 +188,9 @@ export class WebSocketSession implements SessionTransport {
   // ---- output ----
 
   /** Queue a frame; false when the connection was dropped for overflow. */
-  private enqueue(frame: string): boolean {
+  private enqueue(frame: string | Buffer): boolean {
     this.queue.push(frame);
-    this.queuedBytes += Buffer.byteLength(frame);
+    this.queuedBytes += typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
     if (this.queuedBytes + this.ws.bufferedAmount > this.config.maxOutputBuffer) {
       this.abort("output buffer overflow");
       return false;
@@ -209,7 +211,8 @@ export class WebSocketSession implements SessionTransport {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.socket.cork();
     try {
-      for (const frame of frames) this.ws.send(frame);
+      // a Buffer goes as a text frame too: it holds the UTF-8 of a JSON text
+      for (const frame of frames) this.ws.send(frame, { binary: false });
     } finally {
       this.socket.uncork();
     }
