@@ -1,7 +1,8 @@
 /**
  * The parser's index of a cmdset: which commands have a name that starts a typed
- * line, found by walking the line's first characters through a trie of the
- * commands' names instead of testing every name of every command.
+ * line, found by looking the line's first characters up in a map of the commands'
+ * names — one look-up per distinct name length — instead of testing every name of
+ * every command.
  *
  * One index is kept per cmdset, built the second time the set is matched against
  * (the merged sets the handler uses live in the merge cache, so their index is built
@@ -13,6 +14,11 @@
  * command is made or `set_key`/`set_aliases` is called: to rename a command that is
  * already in a cmdset, add it to its set again (`set.add(cmd)`), which changes the
  * set's version — and so the merged sets made from it — and the index follows.
+ *
+ * Memory: an index lives as long as its set, and every merged set in the merge cache
+ * has one, so it is kept small — one `Map` from name to entries and the sorted name
+ * lengths. (It was a trie of one `Map` per character, 100+ KiB for the default
+ * character set; the merge cache's sets made most of a server's heap growth.)
  */
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
@@ -29,30 +35,10 @@ export interface IndexedName {
   readonly name: string;
 }
 
-interface TrieNode {
-  children: Map<number, TrieNode> | null;
-  /** Names ending here. */
-  names: IndexedName[] | null;
-}
-
-function newNode(): TrieNode {
-  return { children: null, names: null };
-}
-
-function insert(root: TrieNode, entry: IndexedName): void {
-  let node = root;
-  const name = entry.name;
-  for (let i = 0; i < name.length; i++) {
-    const code = name.charCodeAt(i);
-    node.children ??= new Map();
-    let next = node.children.get(code);
-    if (!next) {
-      next = newNode();
-      node.children.set(code, next);
-    }
-    node = next;
-  }
-  (node.names ??= []).push(entry);
+/** Names to their entries (in the set's order), and the distinct name lengths, ascending. */
+interface NameTable {
+  readonly byName: Map<string, IndexedName[]>;
+  readonly lengths: readonly number[];
 }
 
 /** Strip leading characters of `prefixes` (a lone character is left alone), as the parser does. */
@@ -67,9 +53,9 @@ export function stripPrefixes(text: string, prefixes: string): string {
 export class CommandIndex {
   /** The commands indexed, in the set's order (a copy: the set's array can change in place). */
   private readonly indexed: readonly Command[];
-  private readonly raw: TrieNode;
-  /** Tries of the names with ignored prefixes stripped, by the prefix characters. */
-  private readonly stripped = new Map<string, TrieNode>();
+  private readonly raw: NameTable;
+  /** The names with ignored prefixes stripped, by the prefix characters (the parser uses one). */
+  private stripped: { prefixes: string; table: NameTable } | null = null;
 
   constructor(
     private readonly commands: readonly Command[],
@@ -94,34 +80,36 @@ export class CommandIndex {
    * Shortest first; several names of one command can be among them.
    */
   namesStarting(search: string, prefixes?: string): IndexedName[] {
-    let node: TrieNode | undefined = prefixes === undefined ? this.raw : this.strippedTrie(prefixes);
+    const table = prefixes === undefined ? this.raw : this.strippedTable(prefixes);
     const out: IndexedName[] = [];
-    for (let i = 0; node; i++) {
-      if (node.names && i > 0) for (const entry of node.names) out.push(entry);
-      if (i === search.length || !node.children) break;
-      node = node.children.get(search.charCodeAt(i));
+    for (const length of table.lengths) {
+      if (length > search.length) break;
+      const names = table.byName.get(search.length === length ? search : search.slice(0, length));
+      if (names) for (const entry of names) out.push(entry);
     }
     return out;
   }
 
-  private strippedTrie(prefixes: string): TrieNode {
-    let trie = this.stripped.get(prefixes);
-    if (!trie) {
-      trie = this.build((name) => stripPrefixes(name, prefixes));
-      this.stripped.set(prefixes, trie);
-    }
-    return trie;
+  private strippedTable(prefixes: string): NameTable {
+    if (this.stripped?.prefixes !== prefixes) this.stripped = { prefixes, table: this.build((name) => stripPrefixes(name, prefixes)) };
+    return this.stripped.table;
   }
 
-  private build(nameOf: (rawName: string) => string): TrieNode {
-    const root = newNode();
+  private build(nameOf: (rawName: string) => string): NameTable {
+    const byName = new Map<string, IndexedName[]>();
+    const lengths = new Set<number>();
     this.indexed.forEach((cmd, position) => {
       cmd.names.forEach((rawName, order) => {
         const name = nameOf(rawName);
-        if (name) insert(root, { position, order, rawName, name });
+        if (!name) return;
+        const entry: IndexedName = { position, order, rawName, name };
+        const same = byName.get(name);
+        if (same) same.push(entry);
+        else byName.set(name, [entry]);
+        lengths.add(name.length);
       });
     });
-    return root;
+    return { byName, lengths: [...lengths].sort((x, y) => x - y) };
   }
 }
 
