@@ -1,8 +1,7 @@
 /**
  * The parser's index of a cmdset: which commands have a name that starts a typed
- * line, found by looking the line's first characters up in a map of the commands'
- * names — one look-up per distinct name length — instead of testing every name of
- * every command.
+ * line, found among the names that begin with the line's first character (kept
+ * together, shortest first) instead of testing every name of every command.
  *
  * One index is kept per cmdset, built the second time the set is matched against
  * (the merged sets the handler uses live in the merge cache, so their index is built
@@ -16,14 +15,14 @@
  * set's version — and so the merged sets made from it — and the index follows.
  *
  * Memory: an index lives as long as its set, and every merged set in the merge cache
- * has one, so it is kept small — one `Map` from name to entries and the sorted name
- * lengths. (It was a trie of one `Map` per character, 100+ KiB for the default
- * character set; the merge cache's sets made most of a server's heap growth.)
+ * has one, so it is kept small: one `Map` from first character to names. (It was a
+ * trie of one `Map` per character, 100+ KiB for the default character set, and the
+ * merge cache's sets made most of a server's heap growth.)
  */
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
 
-/** One name of one command, as the trie holds it. */
+/** One name of one command, as the index holds it. */
 export interface IndexedName {
   /** Position of the command in the set's `commands`. */
   readonly position: number;
@@ -35,11 +34,8 @@ export interface IndexedName {
   readonly name: string;
 }
 
-/** Names to their entries (in the set's order), and the distinct name lengths, ascending. */
-interface NameTable {
-  readonly byName: Map<string, IndexedName[]>;
-  readonly lengths: readonly number[];
-}
+/** The names by their first character (code), each list shortest first, in the set's order within a length. */
+type NameTable = Map<number, IndexedName[]>;
 
 /** Strip leading characters of `prefixes` (a lone character is left alone), as the parser does. */
 export function stripPrefixes(text: string, prefixes: string): string {
@@ -82,11 +78,8 @@ export class CommandIndex {
   namesStarting(search: string, prefixes?: string): IndexedName[] {
     const table = prefixes === undefined ? this.raw : this.strippedTable(prefixes);
     const out: IndexedName[] = [];
-    for (const length of table.lengths) {
-      if (length > search.length) break;
-      const names = table.byName.get(search.length === length ? search : search.slice(0, length));
-      if (names) for (const entry of names) out.push(entry);
-    }
+    const names = table.get(search.charCodeAt(0));
+    if (names) for (const entry of names) if (search.startsWith(entry.name)) out.push(entry);
     return out;
   }
 
@@ -96,20 +89,21 @@ export class CommandIndex {
   }
 
   private build(nameOf: (rawName: string) => string): NameTable {
-    const byName = new Map<string, IndexedName[]>();
-    const lengths = new Set<number>();
+    const table: NameTable = new Map();
     this.indexed.forEach((cmd, position) => {
       cmd.names.forEach((rawName, order) => {
         const name = nameOf(rawName);
         if (!name) return;
         const entry: IndexedName = { position, order, rawName, name };
-        const same = byName.get(name);
-        if (same) same.push(entry);
-        else byName.set(name, [entry]);
-        lengths.add(name.length);
+        const first = name.charCodeAt(0);
+        const names = table.get(first);
+        if (names) names.push(entry);
+        else table.set(first, [entry]);
       });
     });
-    return { byName, lengths: [...lengths].sort((x, y) => x - y) };
+    // shortest first; sort is stable, so the set's order stays within a length
+    for (const names of table.values()) names.sort((a, b) => a.name.length - b.name.length);
+    return table;
   }
 }
 
