@@ -137,6 +137,9 @@ interface EntryStamp {
 }
 
 /** The last stack merged with a given bottom set, and its result. */
+/** Merged stacks kept per bottom set by default (see {@link MergeCache}). */
+export const DEFAULT_MERGES_PER_BOTTOM = 4;
+
 interface LastMerge {
   readonly stamps: readonly EntryStamp[];
   readonly merged: CmdSet;
@@ -163,15 +166,33 @@ function sameStack(stamps: readonly EntryStamp[], entries: readonly StackEntry[]
  * same sets, so before building the key of a stack the cache compares it with the
  * last stack merged on the same bottom set (the session's own, usually): when every
  * set, version, priority and `duplicates` is the same, that merge is the answer.
+ *
+ * Every key holds the bottom set's identity, so an entry serves only stacks on that
+ * bottom set; each bottom set keeps at most `perBottom` entries (its most recent),
+ * and older ones are dropped from the cache even when it has room. Without that bound
+ * a player walking through new rooms, or a builder whose room's exit set is rebuilt
+ * with every exit dug, filled the whole cache (`maxSize`) with merged sets of
+ * situations gone for good — each with its parser index, tens of KiB — and the
+ * server's heap grew for as long as the game ran. Entries of a bottom set that is
+ * gone (a session that ended) stay until the least recently used are dropped.
  */
 export class MergeCache {
   private readonly entries = new Map<string, CmdSet>();
   /** The last stack seen on each bottom set. */
   private lastByBottom = new WeakMap<CmdSet, LastMerge>();
+  /** The keys cached for each bottom set, most recent first (at most `perBottom`). */
+  private keysByBottom = new WeakMap<CmdSet, string[]>();
   private hits = 0;
   private misses = 0;
 
-  constructor(private readonly maxSize = 1000) {}
+  /**
+   * @param maxSize entries in all.
+   * @param perBottom entries per bottom set (the situations a player was in last).
+   */
+  constructor(
+    private readonly maxSize = 1000,
+    private readonly perBottom = DEFAULT_MERGES_PER_BOTTOM,
+  ) {}
 
   /** The key for a stack: each set's identity, version, priority and `duplicates` as merged. */
   static keyOf(entries: readonly StackEntry[]): string {
@@ -191,7 +212,7 @@ export class MergeCache {
       this.hits++;
       return last.merged;
     }
-    const merged = this.lookUp(entries);
+    const merged = this.lookUp(entries, bottom);
     if (bottom) {
       const stamps = entries.map((e) => ({ set: e.set, version: e.set.version, priority: e.set.priority, duplicates: duplicatesOf(e) }));
       this.lastByBottom.set(bottom, { stamps, merged });
@@ -203,6 +224,7 @@ export class MergeCache {
   clear(): void {
     this.entries.clear();
     this.lastByBottom = new WeakMap();
+    this.keysByBottom = new WeakMap();
   }
 
   /** Hit and miss counts. */
@@ -210,19 +232,35 @@ export class MergeCache {
     return { hits: this.hits, misses: this.misses, size: this.entries.size };
   }
 
-  private lookUp(entries: readonly StackEntry[]): CmdSet {
+  private lookUp(entries: readonly StackEntry[], bottom: CmdSet | undefined): CmdSet {
     const key = MergeCache.keyOf(entries);
     const hit = this.entries.get(key);
     if (hit) {
       this.hits++;
       this.entries.delete(key);
       this.entries.set(key, hit);
+      if (bottom) this.remember(bottom, key);
       return hit;
     }
     this.misses++;
     const merged = mergeStack(entries);
     this.entries.set(key, merged);
+    if (bottom) this.remember(bottom, key);
     if (this.entries.size > this.maxSize) this.entries.delete(this.entries.keys().next().value!);
     return merged;
+  }
+
+  /** Put `key` first among `bottom`'s keys, dropping the entries of its oldest beyond `perBottom`. */
+  private remember(bottom: CmdSet, key: string): void {
+    let keys = this.keysByBottom.get(bottom);
+    if (!keys) {
+      keys = [];
+      this.keysByBottom.set(bottom, keys);
+    }
+    const at = keys.indexOf(key);
+    if (at === 0) return;
+    if (at > 0) keys.splice(at, 1);
+    keys.unshift(key);
+    while (keys.length > this.perBottom) this.entries.delete(keys.pop()!);
   }
 }

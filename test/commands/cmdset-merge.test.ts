@@ -144,4 +144,32 @@ describe("the merge cache", () => {
     expect(cache.stats().size).toBe(2);
     expect(cache.merged([{ set: sets[0]! }])).toBe(m0);
   });
+  it("keeps at most `perBottom` stacks per bottom set: walking through new rooms does not fill the cache", () => {
+    const cache = new MergeCache(1000, 3);
+    const session = setOf("Session", -20, "Union", ["quit"], "S");
+    const character = setOf("Character", 0, "Union", ["look"], "C");
+    // 50 rooms, each with its own exit set (as a walker, or a builder whose room's exits are rebuilt)
+    const rooms = Array.from({ length: 50 }, (_, i) => setOf(`Exits${i}`, 101, "Union", [`way${i}`], "R"));
+    for (const room of rooms) cache.merged([{ set: session }, { set: character }, { set: room }]);
+    expect(cache.stats().size).toBe(3);
+    // the most recent ones are still there
+    const last = cache.merged([{ set: session }, { set: character }, { set: rooms[49]! }]);
+    const before = cache.stats().hits;
+    expect(cache.merged([{ set: session }, { set: character }, { set: rooms[48]! }])).not.toBe(last);
+    expect(cache.stats().hits).toBe(before + 1);
+    // each bottom set has its own allowance
+    const other = setOf("Session2", -20, "Union", ["quit"], "S");
+    for (const room of rooms.slice(0, 5)) cache.merged([{ set: other }, { set: character }, { set: room }]);
+    expect(cache.stats().size).toBe(6);
+  });
+  it("a set whose version keeps changing leaves `perBottom` entries, not one per version", () => {
+    const cache = new MergeCache(1000, 2);
+    const session = setOf("Session", -20, "Union", ["quit"], "S");
+    const exits = setOf("Exits", 101, "Union", [], "R");
+    for (let i = 0; i < 40; i++) {
+      exits.add(cmd(`way${i}`, "R"));
+      expect(cache.merged([{ set: session }, { set: exits }]).has(`way${i}`)).toBe(true);
+    }
+    expect(cache.stats().size).toBe(2);
+  });
 });

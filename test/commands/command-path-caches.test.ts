@@ -2,11 +2,13 @@
  * The command path's caches (the merged-cmdset cache and its last-stack fast path,
  * the parser's name index per merged set, the exit and channel cmdsets, parsed lock
  * strings, a handler's list of cmdsets) never answer with yesterday's world: each
- * change below is run between two commands and must show in the very next one.
+ * change below is run between two commands and must show in the very next one; and
+ * the merge cache does not grow with every room a player walks through.
  */
 import { beforeAll, expect, it } from "vitest";
 import { setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
+import { DEFAULT_MERGES_PER_BOTTOM } from "../../evennia-ts/commands/cmdset-merge.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import { exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
@@ -218,5 +220,25 @@ describeEachDatabase("the command path's caches", (ctx) => {
     expect(await run("natter")).toMatch(NOT_AVAILABLE);
     await ctx.unit(() => channel.disconnect(account));
     expect(await run("goss hello")).toMatch(NOT_AVAILABLE);
+  });
+
+  it("keeps a few merged sets per session, not one per room walked through or exit dug", async () => {
+    // a builder digging from where it stands: the room's exit set is rebuilt after every exit
+    const rooms: DefaultRoom[] = [];
+    for (let i = 0; i < 12; i++) {
+      const room = await ctx.unit(() => createObject(DefaultRoom, { key: `Cell ${i}` }));
+      rooms.push(room);
+      await ctx.unit(() => createObject(DefaultExit, { key: `cell${i}`, location: hall, destination: room }));
+      await ctx.unit(() => createObject(DefaultExit, { key: "back", location: room, destination: hall }));
+      expect(await run("look")).toContain(`cell${i}`);
+    }
+    // a walker: every room has its own exit set
+    for (let i = 0; i < 12; i++) {
+      await run(`cell${i}`);
+      expect(anna.location).toBe(rooms[i]);
+      await run("back");
+    }
+    expect(handler.cacheStats()!.size).toBeLessThanOrEqual(DEFAULT_MERGES_PER_BOTTOM);
+    expect(handler.cacheStats()!.misses).toBeGreaterThan(24);
   });
 });
