@@ -20,6 +20,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { startProfile } from "./measure.ts";
 
 const thisFile = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(thisFile), "..");
@@ -218,23 +219,6 @@ async function worker(root: string): Promise<FanoutResult> {
     for (const c of clients) c.socket.destroy();
     await game.stop();
   }
-}
-
-/** Start the V8 profiler in this process; `stop(file)` writes the .cpuprofile. */
-async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
-  const { Session } = await import("node:inspector/promises");
-  const { writeFileSync } = await import("node:fs");
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  return {
-    async stop(file) {
-      const { profile } = await session.post("Profiler.stop");
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 function runChild(root: string): Promise<FanoutResult> {

@@ -32,6 +32,7 @@ import { testServices } from "../evennia-ts/testing/command-services.ts";
 import { createAccount, createObject, DefaultCharacter, DefaultExit, DefaultRoom } from "../evennia-ts/typeclasses/index.ts";
 import { Store } from "../evennia-ts/typeclasses/store.ts";
 import { setStore } from "../evennia-ts/typeclasses/store-context.ts";
+import { startProfile } from "./measure.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -74,23 +75,6 @@ class LinkStandIn {
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
-}
-
-/** Start the V8 profiler in this process; `stop(file)` writes the .cpuprofile. */
-async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
-  const { Session } = await import("node:inspector/promises");
-  const { writeFileSync } = await import("node:fs");
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  return {
-    async stop(file) {
-      const { profile } = await session.post("Profiler.stop");
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 async function main(): Promise<void> {

@@ -73,3 +73,20 @@ export function fmt(n: number, digits = 0): string {
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
+
+/** Start the V8 profiler in this process; `stop(file)` writes the .cpuprofile. */
+export async function startProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(file) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}

@@ -24,8 +24,6 @@ import { buildEntryFile } from "./framework-build.ts";
 import { buildGameCode, type GameCodeBuild } from "./game-code-build.ts";
 import { setGameLoaderFallback, useCompiledGameCode } from "./game-modules.ts";
 
-export { frameworkRoot } from "./framework-root.ts";
-
 let registered = false;
 
 /** How a process loads the game's code (what {@link useRunningFramework} set up). */

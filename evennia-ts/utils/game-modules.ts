@@ -2,9 +2,10 @@
  * The one way the framework imports a module of the game (its settings, `gameModules`,
  * lock functions, prototypes, web routes, menus, batch-code files). In a process
  * running the compiled framework with the game compiled too (`game-code-build.ts`),
- * a game file is imported from its compiled twin; otherwise — running from source,
- * or a file that was not compiled (added after the start, outside the game folder) —
- * from the file itself, through the tsx loader, registered on first need.
+ * a game file is imported from its compiled twin, and a `.ts` file in the game folder
+ * that was not compiled at start (added since, a batch-code block) is compiled alone
+ * when imported. Running from source, or for a file outside the game folder, the file
+ * itself is imported, through the tsx loader, registered on first need.
  */
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -14,19 +15,14 @@ import { compiledPathOf, compileGameFile, type GameCodeBuild } from "./game-code
 let compiled: GameCodeBuild | null = null;
 let loaderFallback: (() => Promise<void>) | null = null;
 
-/** Import game files from `build` from now on (null: from their sources). */
-export function useCompiledGameCode(build: GameCodeBuild | null): void {
+/** Import game files from `build` from now on. */
+export function useCompiledGameCode(build: GameCodeBuild): void {
   compiled = build;
 }
 
 /** What to call, once, before importing a `.ts` file that has no compiled twin (registers tsx). */
 export function setGameLoaderFallback(register: () => Promise<void>): void {
   loaderFallback = register;
-}
-
-/** The compiled game this process imports from, if any. */
-export function compiledGameCode(): GameCodeBuild | null {
-  return compiled;
 }
 
 /** Import the game module at `file` (an absolute path, or relative to the current folder). */

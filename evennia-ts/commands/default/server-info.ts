@@ -4,10 +4,8 @@
  * `/flushmem` empties the cache). The memory figures are the `memory` command's
  * (`memory.ts`), read through the same report.
  */
-import { readFileSync } from "node:fs";
 import { loadavg, totalmem } from "node:os";
-import path from "node:path";
-import { frameworkRoot } from "../../utils/framework-root.ts";
+import { frameworkVersion } from "../../utils/version.ts";
 import type { Settings } from "../../conf/settings.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
 import { gametime } from "../../timers/gametime.ts";
@@ -15,22 +13,6 @@ import { EvTable } from "../../utils/text/evtable.ts";
 import { Command } from "../command.ts";
 import { MuxCommand } from "../mux-command.ts";
 import { collectMemoryReport, flushMemory, formatBytes } from "./memory.ts";
-
-/** The package's name and version, read once from its `package.json`. */
-let packageInfo: { name: string; version: string } | null = null;
-
-/** The evennia-ts version (from the package's `package.json`). */
-export function frameworkVersion(): { name: string; version: string } {
-  if (!packageInfo) {
-    try {
-      const manifest = JSON.parse(readFileSync(path.join(frameworkRoot, "package.json"), "utf8")) as { name?: string; version?: string };
-      packageInfo = { name: manifest.name ?? "evennia-ts", version: manifest.version ?? "unknown" };
-    } catch {
-      packageInfo = { name: "evennia-ts", version: "unknown" };
-    }
-  }
-  return packageInfo;
-}
 
 /**
  * A duration in words, the `max` largest units (Evennia's `time_format` style 3):
@@ -78,7 +60,8 @@ Examples:
   version`;
 
   override async func(): Promise<void> {
-    const { name, version } = frameworkVersion();
+    const name = "evennia-ts";
+    const version = frameworkVersion();
     this.msg(
       [
         "",
