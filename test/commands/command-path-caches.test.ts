@@ -14,7 +14,6 @@ import { exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import {
-  createAccount,
   createChannel,
   createObject,
   DefaultCharacter,
@@ -25,7 +24,7 @@ import {
   type DefaultChannel,
 } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
-import { RecordingSession, testHandler } from "./command-session.ts";
+import { puppetInHall, RecordingSession } from "./command-session.ts";
 
 class CmdJuggle extends Command {
   override key = "juggle";
@@ -74,17 +73,7 @@ describeEachDatabase("the command path's caches", (ctx) => {
   };
 
   beforeAll(async () => {
-    handler = testHandler(ctx.db);
-    await ctx.unit(async () => {
-      hall = await createObject(DefaultRoom, { key: "Hall" });
-      garden = await createObject(DefaultRoom, { key: "Garden" });
-      account = await createAccount(undefined, { username: uniqueName("cachey"), password: "secret123", permissions: ["Player"] });
-      anna = await createObject(DefaultCharacter, { key: "Anna", location: hall, account });
-    });
-    session = new RecordingSession();
-    session.account = account;
-    session.puppet = anna;
-    anna.sessions.add(session);
+    ({ handler, hall, garden, anna, account, session } = await puppetInHall(ctx, "cachey"));
   });
 
   it("keeps what it built while nothing changes", async () => {

@@ -10,7 +10,9 @@ import "../../evennia-ts/commands/default/cmdsets.ts";
 import type { Database } from "../../evennia-ts/db/database.ts";
 import { stripMarkup } from "../../evennia-ts/utils/text/markup.ts";
 import type { OutputSpec } from "../../evennia-ts/protocol/message.ts";
-import type { DefaultAccount, DefaultObject } from "../../evennia-ts/typeclasses/index.ts";
+import type { DatabaseSuiteContext } from "../../evennia-ts/testing/database-fixture.ts";
+import { createAccount, createObject, DefaultCharacter, DefaultRoom, type DefaultAccount, type DefaultObject } from "../../evennia-ts/typeclasses/index.ts";
+import { uniqueName } from "../typeclasses/store-helpers.ts";
 
 let nextSessid = 1000;
 
@@ -60,4 +62,31 @@ export function testHandler(db: Database, options: CommandHandlerOptions = {}, s
     },
     options,
   );
+}
+
+/** A player's character Anna in the room "Hall" (beside an empty "Garden"), puppeted by a session with its handler. */
+export interface PuppetInHall {
+  handler: CommandHandler;
+  hall: DefaultRoom;
+  garden: DefaultRoom;
+  anna: DefaultCharacter;
+  account: DefaultAccount;
+  session: RecordingSession;
+}
+
+/** Make {@link PuppetInHall} on the suite's database; the account's name starts with `usernamePrefix`. */
+export async function puppetInHall(ctx: DatabaseSuiteContext, usernamePrefix: string): Promise<PuppetInHall> {
+  const handler = testHandler(ctx.db);
+  const { hall, garden, account, anna } = await ctx.unit(async () => {
+    const hall = await createObject(DefaultRoom, { key: "Hall" });
+    const garden = await createObject(DefaultRoom, { key: "Garden" });
+    const account = await createAccount(undefined, { username: uniqueName(usernamePrefix), password: "secret123", permissions: ["Player"] });
+    const anna = await createObject(DefaultCharacter, { key: "Anna", location: hall, account });
+    return { hall, garden, account, anna };
+  });
+  const session = new RecordingSession();
+  session.account = account;
+  session.puppet = anna;
+  anna.sessions.add(session);
+  return { handler, hall, garden, anna, account, session };
 }

@@ -11,9 +11,9 @@ import { Command } from "../../evennia-ts/commands/command.ts";
 import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
 import { CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand } from "../../evennia-ts/commands/system-commands.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
-import { DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom, createAccount, createObject, getById, type DefaultAccount } from "../../evennia-ts/typeclasses/index.ts";
-import { forget, uniqueName } from "../typeclasses/store-helpers.ts";
-import { RecordingSession, testHandler } from "./command-session.ts";
+import { DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
+import { forget } from "../typeclasses/store-helpers.ts";
+import { puppetInHall, RecordingSession, testHandler } from "./command-session.ts";
 
 class CmdKick extends Command {
   override key = "kick";
@@ -108,7 +108,6 @@ describeEachDatabase("the command handler", (ctx) => {
   let room: DefaultRoom;
   let elsewhere: DefaultRoom;
   let anna: DefaultCharacter;
-  let account: DefaultAccount;
   let session: RecordingSession;
 
   const run = async (line: string) => {
@@ -117,17 +116,7 @@ describeEachDatabase("the command handler", (ctx) => {
   };
 
   beforeAll(async () => {
-    handler = testHandler(ctx.db);
-    await ctx.unit(async () => {
-      room = await createObject(DefaultRoom, { key: "Hall" });
-      elsewhere = await createObject(DefaultRoom, { key: "Garden" });
-      account = await createAccount(undefined, { username: uniqueName("anna"), password: "secret123", permissions: ["Player"] });
-      anna = await createObject(DefaultCharacter, { key: "Anna", location: room, account });
-    });
-    session = new RecordingSession();
-    session.account = account;
-    session.puppet = anna;
-    anna.sessions.add(session);
+    ({ handler, hall: room, garden: elsewhere, anna, session } = await puppetInHall(ctx, "anna"));
   });
 
   it("runs the puppet's default commands and says what it cannot find, with suggestions", async () => {
