@@ -145,6 +145,22 @@ export class ChannelSubscriptions {
     return out;
   }
 
+  /**
+   * The subscribers a message reaches now: in memory (the rest are offline), deleted
+   * ones left out, and those who muted the channel too unless `withMuted`. One pass
+   * over the list: a channel of 1,000 subscribers is read once a message.
+   */
+  listeners(withMuted = false): TypedObject[] {
+    const store = this.channel._store;
+    const out: TypedObject[] = [];
+    for (const s of this.list().values()) {
+      if (s.muted && !withMuted) continue;
+      const obj = store.peek(s.ref);
+      if (obj) out.push(obj);
+    }
+    return out;
+  }
+
   /** Every subscriber, loaded from the database when needed (deleted ones are dropped from the list). */
   async all(): Promise<TypedObject[]> {
     const store = this.channel._store;

@@ -217,12 +217,11 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
     const pre = this.atPreMsg(message, options);
     if (pre === null || pre === false) return;
     const text = pre;
-    const subscribers = this.subscriptions.inMemory();
+    const subscribers = this.subscriptions.listeners(options.bypassMute === true);
     /** Text and output of the marked default hooks, by hook: made once per message. */
     const shared = new Map<unknown, { own: string | null | false; output: OutputSpec | null }>();
     for (const receiver of subscribers) {
       if (this.sendToOnlineOnly && !isOnline(receiver)) continue;
-      if (!options.bypassMute && this.subscriptions.isMuted(receiver)) continue;
       if (!isChannelReceiver(receiver)) continue;
       try {
         if (sharesOutput(receiver)) {

@@ -4,6 +4,7 @@
  * (text, prompts, out-of-band data) for the client. Implements the portal's
  * {@link SessionTransport}.
  */
+import { RenderKeyMemo } from "../render-key-memo.ts";
 import type { Socket } from "node:net";
 import zlib from "node:zlib";
 import type { OobMessage } from "../../protocol/message.ts";
@@ -98,6 +99,10 @@ export class TelnetSession implements SessionTransport {
   private readonly negotiator: OptionNegotiator;
   private readonly writer: TelnetOutputWriter;
   private readonly handlers = new Map<number, TelnetOptionHandler>();
+  /** The handlers with render hooks, listed on first use. */
+  private textHandlers: TelnetOptionHandler[] | null = null;
+  /** The render key, rebuilt only when a part of it changed. */
+  private readonly renderKeys = new RenderKeyMemo();
   private sink: PortalSessionSink | null = null;
   private charset: TelnetCharset = "utf-8";
   private caps: TextCaps = capsFromClientOptions(TELNET_INITIAL_CLIENT_OPTIONS);
@@ -225,15 +230,20 @@ export class TelnetSession implements SessionTransport {
    */
   renderKey(messages: OobMessage[]): string | null {
     if (this.closing || this.finished) return null;
-    let handlerKeys = "";
-    for (const handler of this.handlers.values()) {
-      if (!handler.beforeRender && !handler.afterRender) continue;
+    const parts: (string | number | boolean)[] = [];
+    for (const handler of this.renderHandlers()) {
       if (!handler.renderKey) return null;
-      handlerKeys += `${handler.code}:${handler.renderKey()};`;
+      parts.push(handler.code, handler.renderKey());
     }
     const c = this.caps;
-    return `${this.protocolKey}|${this.charset}|${c.color}|${c.screenReader ? 1 : 0}|${this.clientOptions.raw === true ? 1 : 0}|` +
-      `${asksWrap(messages) ? String(this.clientOptions.screenwidth) : ""}|${this.promptMarkerKind()}|${handlerKeys}`;
+    parts.push(this.protocolKey, this.charset, c.color, c.screenReader, this.clientOptions.raw === true);
+    parts.push(asksWrap(messages) ? String(this.clientOptions.screenwidth) : "", this.promptMarkerKind());
+    return this.renderKeys.keyOf(parts);
+  }
+
+  /** The option handlers that rewrite text (the handlers are fixed at construction). */
+  private renderHandlers(): readonly TelnetOptionHandler[] {
+    return (this.textHandlers ??= [...this.handlers.values()].filter((h) => h.beforeRender || h.afterRender));
   }
 
   /** The bytes `messages` would be sent as; null unless they are only text and prompts. */

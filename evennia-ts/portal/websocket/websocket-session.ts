@@ -18,6 +18,7 @@ import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
+import { RenderKeyMemo } from "../render-key-memo.ts";
 import { decodeClientFrame, encodeServerFrames } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
 import { deliverWebclientInput, webclientInputError } from "../web/webclient-input.ts";
@@ -72,6 +73,8 @@ export class WebSocketSession implements SessionTransport {
   private repliesDropped = 0;
   /** The session's `raw` / `nocolor` options, as the game set them. */
   private readonly renderFlags: { raw?: boolean; nocolor?: boolean } = {};
+  /** The render key, rebuilt only when `renderFlags` changed. */
+  private readonly renderKeys = new RenderKeyMemo();
 
   constructor(
     private readonly ws: WebSocket,
@@ -112,7 +115,8 @@ export class WebSocketSession implements SessionTransport {
   /** What shapes this connection's frames: its `raw` and `nocolor` options (a browser shows every colour). */
   renderKey(): string | null {
     if (this.closing || this.finished) return null;
-    return `websocket|${this.renderFlags.raw === undefined ? "" : Number(this.renderFlags.raw)}|${this.renderFlags.nocolor === undefined ? "" : Number(this.renderFlags.nocolor)}`;
+    const { raw, nocolor } = this.renderFlags;
+    return this.renderKeys.keyOf(["websocket", raw === undefined ? "" : Number(raw), nocolor === undefined ? "" : Number(nocolor)]);
   }
 
   /** The frames `messages` would be sent as (null when one cannot be encoded). */

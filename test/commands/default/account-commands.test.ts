@@ -219,6 +219,12 @@ describeWithWorld("who", (w) => {
     }
   });
 
+  it("lists the accounts by name", async () => {
+    const out = await callCommand(w.world, CmdWho, "");
+    const names = out.text.split("\n").map((l) => /^\|\s+(TestAccount2?)\s/.exec(l)?.[1]).filter(Boolean);
+    expect(names).toEqual(["TestAccount", "TestAccount2"]);
+  });
+
   it("counts one account with two sessions once", async () => {
     await w.world.unit(() => w.world.sessions.disconnect(w.world.session2, "bye"));
     const out = await callCommand(w.world, CmdWho, "");
