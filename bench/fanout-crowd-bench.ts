@@ -26,7 +26,8 @@ import { Database } from "../evennia-ts/db/database.ts";
 import { runInUnitOfWork } from "../evennia-ts/db/unit-of-work.ts";
 import { encodeFrame } from "../evennia-ts/protocol/framing.ts";
 import type { ServerToPortal } from "../evennia-ts/protocol/link-messages.ts";
-import { coalesceOutput } from "../evennia-ts/server/output-coalescing.ts";
+import type { OobMessage } from "../evennia-ts/protocol/message.ts";
+import { coalesceOutput, sharedOutputMessages } from "../evennia-ts/server/output-coalescing.ts";
 import { ServerSession } from "../evennia-ts/server/server-session.ts";
 import { testServices } from "../evennia-ts/testing/command-services.ts";
 import { createAccount, createObject, DefaultCharacter, DefaultExit, DefaultRoom } from "../evennia-ts/typeclasses/index.ts";
@@ -86,6 +87,10 @@ async function main(): Promise<void> {
   await store.init();
   setStore(store);
   const link = new LinkStandIn();
+  // as the server's: output the sessions share leaves as multicasts
+  const sharedOutput = (msgs: OobMessage[], sessids: number[]) => {
+    for (const message of sharedOutputMessages(sessids, msgs)) link.send(message);
+  };
   const sessions: ServerSession[] = [];
   await runInUnitOfWork(db, async () => {
     const room = await createObject(DefaultRoom, { key: "Limbo", attributes: { desc: "A crowded place." } });
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
       const session = new ServerSession(
         { sessid: i + 1, protocolKey: i % 2 ? "websocket" : "telnet", address: "127.0.0.1", connectedAt: Date.now(), clientOptions: { commandend: true }, data: {} } as never,
         (sessid, msgs) => link.send({ t: "msg", sessid, msgs }),
+        sharedOutput,
       );
       session.account = account;
       session.puppet = character;

@@ -24,6 +24,8 @@ export class UnitOfWork {
   private readonly writes = new Map<string, StagedWrite>();
   private readonly undoLog: (() => void)[] = [];
   private readonly afterCommitCallbacks: (() => void)[] = [];
+  /** The group of {@link afterCommitGrouped} at the end of the callbacks, while nothing came after it. */
+  private lastGroup: { key: object; run: (key: object, items: unknown[]) => void; items: unknown[] } | null = null;
   private finished = false;
 
   constructor(readonly db: Database) {}
@@ -48,7 +50,30 @@ export class UnitOfWork {
   /** Run `fn` after a successful commit (output delivery, cache updates). */
   afterCommit(fn: () => void): void {
     if (this.finished) fn();
-    else this.afterCommitCallbacks.push(fn);
+    else {
+      this.afterCommitCallbacks.push(fn);
+      this.lastGroup = null;
+    }
+  }
+
+  /**
+   * After commit, `run(key, items)`: consecutive calls with the same `key` and `run`
+   * (nothing else registered between them) are one call with all their items, in order.
+   * A room's `say` to 200 sessions registers one callback, not 200 (see `ServerSession.msg`).
+   */
+  afterCommitGrouped<K extends object, T>(key: K, item: T, run: (key: K, items: T[]) => void): void {
+    if (this.finished) {
+      run(key, [item]);
+      return;
+    }
+    const last = this.lastGroup;
+    if (last && last.key === key && last.run === run) {
+      last.items.push(item);
+      return;
+    }
+    const group = { key, run: run as (key: object, items: unknown[]) => void, items: [item] as unknown[] };
+    this.afterCommitCallbacks.push(() => group.run(group.key, group.items));
+    this.lastGroup = group;
   }
 
   /** Number of staged writes. */
@@ -78,6 +103,7 @@ export class UnitOfWork {
     // drop what this unit held: a finished unit may stay reachable (async contexts, undo bookkeeping)
     this.undoLog.length = 0;
     const callbacks = this.afterCommitCallbacks.splice(0);
+    this.lastGroup = null;
     for (const fn of callbacks) {
       try {
         fn();
@@ -93,6 +119,7 @@ export class UnitOfWork {
     this.finished = true;
     this.writes.clear();
     this.afterCommitCallbacks.length = 0;
+    this.lastGroup = null;
     const undo = this.undoLog.splice(0);
     for (let i = undo.length - 1; i >= 0; i--) {
       try {

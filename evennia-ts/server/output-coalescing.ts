@@ -10,7 +10,7 @@
  * (`request`, `synced`, `web` ...) are barriers nothing is merged across.
  */
 import type { OobMessage } from "../protocol/message.ts";
-import type { ServerToPortal } from "../protocol/link-messages.ts";
+import { MAX_MULTICAST_SESSIONS, type ServerToPortal } from "../protocol/link-messages.ts";
 
 /** What one turn's output became: the messages to send and how many `msg`s were merged away. */
 export interface CoalescedBatch {
@@ -72,9 +72,10 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
 
   for (const message of batch) {
     if (message.t !== "msg") {
-      const sessid = "sessid" in message ? message.sessid : undefined;
-      if (sessid === undefined) barrier = out.length;
-      else lastAt.set(sessid, out.length);
+      // output for some sessions (a multicast made by the sender) closes their groups only; anything else is a barrier
+      if (message.t === "multicast") for (const id of message.sessids) lastAt.set(id, out.length);
+      else if ("sessid" in message) lastAt.set(message.sessid, out.length);
+      else barrier = out.length;
       out.push(message);
       continue;
     }
@@ -105,7 +106,8 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
   let groups = 0;
   for (const entry of out) {
     if (!isGroup(entry)) {
-      if ("sessid" in entry) ownGroup.delete(entry.sessid);
+      if (entry.t === "multicast") for (const id of entry.sessids) ownGroup.delete(id);
+      else if ("sessid" in entry) ownGroup.delete(entry.sessid);
       else ownGroup.clear();
       continue;
     }
@@ -217,4 +219,29 @@ function isPlain(x: unknown): boolean {
 function samePrimitive(x: unknown, y: unknown): boolean {
   const type = typeof x;
   return x === y && (type === "string" || type === "number" || type === "boolean") && (type !== "number" || Number.isFinite(x as number));
+}
+
+/**
+ * The link messages that give `msgs` to each of `sessids`, in order: one `msg` for a
+ * single session, else `multicast`s (a session named twice gets its second copy in a
+ * later multicast, after the first; at most `MAX_MULTICAST_SESSIONS` a message).
+ */
+export function sharedOutputMessages(sessids: readonly number[], msgs: OobMessage[]): ServerToPortal[] {
+  if (sessids.length === 1) return [{ t: "msg", sessid: sessids[0]!, msgs }];
+  const out: ServerToPortal[] = [];
+  let chunk: number[] = [];
+  let inChunk = new Set<number>();
+  const close = () => {
+    if (chunk.length === 1) out.push({ t: "msg", sessid: chunk[0]!, msgs });
+    else if (chunk.length > 1) out.push({ t: "multicast", sessids: chunk, msgs });
+    chunk = [];
+    inChunk = new Set();
+  };
+  for (const id of sessids) {
+    if (inChunk.has(id) || chunk.length >= MAX_MULTICAST_SESSIONS) close();
+    chunk.push(id);
+    inChunk.add(id);
+  }
+  close();
+  return out;
 }

@@ -17,6 +17,12 @@ import { sharedMessages } from "../typeclasses/shared-output.ts";
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
 
+/**
+ * Where output many sessions share goes (one function for every session of a server):
+ * the same triples for each of `sessids`, as one link message.
+ */
+export type SharedSessionOutput = (msgs: OobMessage[], sessids: number[]) => void;
+
 /** One connected player session. */
 export class ServerSession implements CommandSession, Session {
   readonly sessid: number;
@@ -52,6 +58,7 @@ export class ServerSession implements CommandSession, Session {
   constructor(
     snapshot: SessionSnapshot,
     private readonly output: SessionOutput,
+    private readonly sharedOutput?: SharedSessionOutput,
   ) {
     this.sessid = snapshot.sessid;
     this.protocolKey = snapshot.protocolKey;
@@ -86,11 +93,14 @@ export class ServerSession implements CommandSession, Session {
    */
   msg(spec: string | OutputSpec): void {
     // output many sessions share (msgContents, a channel message) comes with its triples made once
-    const msgs = sharedMessages(spec) ?? normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
+    const shared = sharedMessages(spec);
+    const msgs = shared ?? normalizeOutput(typeof spec === "string" ? { text: spec } : spec);
     if (msgs.length === 0) return;
     const uow = currentUnitOfWork();
-    if (uow) uow.afterCommit(() => this.output(this.sessid, msgs));
-    else this.output(this.sessid, msgs);
+    if (!uow) this.output(this.sessid, msgs);
+    // shared triples (a room's say): the sessions hearing them one after another become one multicast
+    else if (this.sharedOutput && msgs === shared) uow.afterCommitGrouped(shared, this.sessid, this.sharedOutput);
+    else uow.afterCommit(() => this.output(this.sessid, msgs));
   }
 
   /**

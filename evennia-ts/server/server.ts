@@ -38,6 +38,7 @@ import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts"
 import { restoreReports } from "./oob/report-tracker.ts";
 import { afterLogin, resumeInteractive } from "./resume-interactive.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
+import { sharedOutputMessages } from "./output-coalescing.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { AccountCreationThrottle } from "./account-creation-throttle.ts";
 import { createThrottles, throttleServices } from "./throttle-services.ts";
@@ -504,7 +505,7 @@ export class Server {
   }
 
   private newSession(snap: SessionSnapshot): ServerSession {
-    const session = new ServerSession(snap, (sessid, msgs) => this.sendOutput(sessid, msgs));
+    const session = new ServerSession(snap, (sessid, msgs) => this.sendOutput(sessid, msgs), this.sendSharedOutput);
     this.sessions.add(session);
     return session;
   }
@@ -512,6 +513,12 @@ export class Server {
   private sendOutput(sessid: number, msgs: OobMessage[]): void {
     this.link?.send({ t: "msg", sessid, msgs });
   }
+
+  /** Output several sessions share, as multicasts (one function for every session: see `SharedSessionOutput`). */
+  private readonly sendSharedOutput = (msgs: OobMessage[], sessids: number[]): void => {
+    const link = this.link;
+    if (link) for (const message of sharedOutputMessages(sessids, msgs)) link.send(message);
+  };
 
   private async onDisconnect(sessid: number, reason: string): Promise<void> {
     const session = this.sessions.get(sessid);

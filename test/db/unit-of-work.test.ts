@@ -67,6 +67,35 @@ describeEachDatabase("unit of work", (ctx) => {
     expect(delivered).toEqual(["You made a crate."]);
   });
 
+  it("groups consecutive afterCommitGrouped calls with one key into one call, in registration order", async () => {
+    const calls: string[] = [];
+    const run = (key: { name: string }, items: number[]) => void calls.push(`${key.name}:${items.join(",")}`);
+    const say = { name: "say" };
+    const pose = { name: "pose" };
+    await ctx.unit(async (uow) => {
+      uow.afterCommitGrouped(say, 1, run);
+      uow.afterCommitGrouped(say, 2, run);
+      uow.afterCommitGrouped(pose, 3, run); // another key: a new group
+      uow.afterCommitGrouped(say, 4, run); // the say group is no longer last: a new one
+      uow.afterCommit(() => calls.push("plain"));
+      uow.afterCommitGrouped(say, 5, run); // nothing may join across the plain callback
+      uow.afterCommitGrouped(say, 6, (key, items) => void calls.push(`other run ${key.name}:${items.join(",")}`));
+      expect(calls).toEqual([]);
+    });
+    expect(calls).toEqual(["say:1,2", "pose:3", "say:4", "plain", "say:5", "other run say:6"]);
+    // a failed unit delivers none; a finished one runs at once
+    await expect(
+      ctx.unit(async (uow) => {
+        uow.afterCommitGrouped(say, 7, run);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    const uow = new UnitOfWork(ctx.db);
+    await uow.commit();
+    uow.afterCommitGrouped(say, 8, run);
+    expect(calls.slice(6)).toEqual(["say:8"]);
+  });
+
   it("writes nothing and rolls back every in-memory change when the unit throws", async () => {
     const { room, other, thing, victim } = await ctx.unit(async () => {
       const room = await createObject(DefaultRoom, { key: uniqueName("Lab") });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
 import { parseServerMessage } from "../../evennia-ts/protocol/link-messages.ts";
 import type { OobMessage } from "../../evennia-ts/protocol/message.ts";
-import { coalesceOutput } from "../../evennia-ts/server/output-coalescing.ts";
+import { coalesceOutput, sharedOutputMessages } from "../../evennia-ts/server/output-coalescing.ts";
 import { prng } from "../seeded-random.ts";
 
 const say = (text: string): OobMessage[] => [["text", [text], { type: "say" }]];
@@ -100,6 +100,23 @@ describe("coalesceOutput", () => {
     expect(messages).toEqual(batch);
   });
 
+  it("lets a multicast already made close only its own sessions' groups", () => {
+    const batch: ServerToPortal[] = [
+      { t: "msg", sessid: 1, msgs: say("hi") },
+      { t: "multicast", sessids: [2, 3], msgs: say("ho") },
+      // session 4 joins session 1's group across the multicast; session 2 may not (it heard "ho" since)
+      { t: "msg", sessid: 4, msgs: say("hi") },
+      { t: "msg", sessid: 2, msgs: say("hi") },
+    ];
+    const { messages } = coalesceOutput(batch);
+    expect(messages).toEqual([
+      { t: "multicast", sessids: [1, 4], msgs: say("hi") },
+      { t: "multicast", sessids: [2, 3], msgs: say("ho") },
+      { t: "msg", sessid: 2, msgs: say("hi") },
+    ]);
+    expect(perSession(messages)).toEqual(perSession(batch));
+  });
+
   it("keeps every session's sequence on random batches (2,000 seeded cases)", () => {
     const texts = ["a", "b", "c", "ab"];
     for (let seed = 1; seed <= 2000; seed++) {
@@ -110,6 +127,7 @@ describe("coalesceOutput", () => {
         const sessid = 1 + Math.floor(random() * 5);
         const r = random();
         if (r < 0.08) batch.push({ t: "session-data", sessid, data: { i } });
+        else if (r < 0.14) batch.push({ t: "multicast", sessids: sessid === 5 ? [5, 1] : [sessid, sessid + 1], msgs: say(texts[i % texts.length]!) });
         else if (r < 0.1) batch.push({ t: "request", action: "reload" });
         else {
           const text = texts[Math.floor(random() * texts.length)]!;
@@ -126,5 +144,25 @@ describe("coalesceOutput", () => {
       expect(messages.length).toBeLessThanOrEqual(batch.length);
       for (const m of messages) expect(parseServerMessage(JSON.parse(JSON.stringify(m))), `seed ${seed}`).toEqual(m);
     }
+  });
+});
+
+describe("sharedOutputMessages", () => {
+  const msgs = say("hello");
+
+  it("sends one session a msg and several one multicast", () => {
+    expect(sharedOutputMessages([7], msgs)).toEqual([{ t: "msg", sessid: 7, msgs }]);
+    expect(sharedOutputMessages([1, 2, 3], msgs)).toEqual([{ t: "multicast", sessids: [1, 2, 3], msgs }]);
+  });
+
+  it("gives a session named twice both copies, the second in a later message", () => {
+    const out = sharedOutputMessages([1, 2, 1, 3, 3], msgs);
+    expect(out).toEqual([
+      { t: "multicast", sessids: [1, 2], msgs },
+      { t: "multicast", sessids: [1, 3], msgs },
+      { t: "msg", sessid: 3, msgs },
+    ]);
+    // every message is one the portal accepts
+    for (const m of out) expect(parseServerMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
 });
