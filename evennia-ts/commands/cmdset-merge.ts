@@ -48,19 +48,27 @@ export function mergeCmdSets(lower: CmdSet, higherCandidate: CmdSet, options: Me
   const out = high.duplicate();
   const dupes = Boolean(highDup) && high.priority === low.priority;
   switch (mergeType) {
-    case "Intersect":
+    case "Intersect": {
+      const lowNames = namesOf(low);
       out.commands = dupes
-        ? high.commands.filter((c) => inSet(c, low)).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
-        : high.commands.filter((c) => inSet(c, low));
+        ? high.commands.filter((c) => inSet(c, lowNames)).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
+        : high.commands.filter((c) => inSet(c, lowNames));
       break;
+    }
     case "Replace":
       out.commands = [...high.commands];
       break;
-    case "Remove":
-      out.commands = low.commands.filter((c) => !inSet(c, high));
+    case "Remove": {
+      const highNames = namesOf(high);
+      out.commands = low.commands.filter((c) => !inSet(c, highNames));
       break;
+    }
     default:
-      out.commands = dupes ? [...high.commands, ...low.commands] : [...high.commands, ...low.commands.filter((c) => !inSet(c, high))];
+      if (dupes) out.commands = [...high.commands, ...low.commands];
+      else {
+        const highNames = namesOf(high);
+        out.commands = [...high.commands, ...low.commands.filter((c) => !inSet(c, highNames))];
+      }
   }
   out.noChannels = high.noChannels ?? low.noChannels;
   out.noExits = high.noExits ?? low.noExits;
@@ -76,8 +84,20 @@ export function mergeCmdSets(lower: CmdSet, higherCandidate: CmdSet, options: Me
   return out;
 }
 
-function inSet(cmd: Command, set: CmdSet): boolean {
-  for (const c of set.commands) if (c.sameAs(cmd)) return true;
+/** Every name the commands of `set` answer to: one pass over the set, then each lookup is a hash probe. */
+function namesOf(set: CmdSet): Set<string> {
+  const names = new Set<string>();
+  for (const c of set.commands) for (const n of c.names) names.add(n);
+  return names;
+}
+
+/**
+ * True when `cmd` shares a name with a command of the set whose names are `names`
+ * (Evennia's command equality, `sameAs`). Merging two sets of 100 commands asked
+ * `sameAs` 10,000 times; with the names of one set gathered first it is 100 probes.
+ */
+function inSet(cmd: Command, names: ReadonlySet<string>): boolean {
+  for (const n of cmd.names) if (names.has(n)) return true;
   return false;
 }
 
