@@ -106,3 +106,41 @@ describe("a say in a room of several players", () => {
     expect(frames[0]).toEqual(frames[1]);
   }, 60_000);
 });
+
+describe("a channel message with its GMCP twin (comm_channel_text)", () => {
+  it("is rendered once per group, GMCP included, and only GMCP clients get the sub-negotiation", async () => {
+    const IAC = 0xff;
+    const SB = 0xfa;
+    const GMCP = 201;
+    const gmcp = async (name: string) => {
+      const c = await loggedIn(name);
+      c.sendRaw(Buffer.from([IAC, 0xfd, GMCP])); // DO GMCP: the portal offered WILL GMCP
+      c.send("look"); // a round trip: the DO is handled before the talk starts
+      await c.waitFor(name);
+      return c;
+    };
+    const talker = await loggedIn("Kai");
+    const withGmcp = [await gmcp("Gil"), await gmcp("Hal")];
+    const plain = [await loggedIn("Ivy"), await loggedIn("Jon")];
+    const statsBefore = { ...game.portal.multicastStats };
+    const heard = [...withGmcp, ...plain].map((c) => bytesUntil(c, "Kai: channel news"));
+    talker.send("pub channel news");
+    await talker.waitFor("Kai: channel news");
+    const bytes = await Promise.all(heard);
+    // give the GMCP sub-negotiation (sent after the text) time to arrive
+    await new Promise((r) => setTimeout(r, 100));
+
+    const stats = game.portal.multicastStats;
+    expect(stats.unshared - statsBefore.unshared).toBe(0);
+    expect(stats.multicasts - statsBefore.multicasts).toBe(1);
+    // every subscriber online, the earlier tests' too; two telnet groups (with and without GMCP) among them
+    expect(stats.deliveries - statsBefore.deliveries).toBeGreaterThanOrEqual(5);
+    const gmcpFrame = Buffer.from([IAC, SB, GMCP, ...Buffer.from("Comm.Channel.Text")]);
+    for (const c of withGmcp) expect(c.raw.includes(gmcpFrame)).toBe(true);
+    for (const c of plain) expect(c.raw.includes(Buffer.from([IAC, SB, GMCP]))).toBe(false);
+    // the same bytes for the clients of one group (the text ends what each waited for)
+    const line = (b: Buffer) => b.subarray(b.lastIndexOf("\n", b.indexOf("Kai: channel news")) + 1);
+    expect(line(bytes[0]!).equals(line(bytes[1]!))).toBe(true);
+    expect(line(bytes[2]!).equals(line(bytes[3]!))).toBe(true);
+  }, 60_000);
+});

@@ -71,6 +71,13 @@ export interface TelnetOptionHandler {
    * Never called for `text` or `prompt`.
    */
   sendOob?(message: OobMessage): boolean;
+  /**
+   * The sub-negotiation payload that would carry `message` now, or null while the
+   * option is off: lets output many connections share (a channel message with its
+   * GMCP twin) be encoded once. A handler with `sendOob` and no `oobPayload` keeps
+   * its connection out of shared rendering of out-of-band messages.
+   */
+  oobPayload?(message: OobMessage): Buffer | string | null;
   /** Rewrite outgoing text before colour markup is rendered (MXP turns links into tags). */
   beforeRender?(text: string): string;
   /** Rewrite outgoing text after colour markup was rendered (MXP puts its escapes in). */

@@ -238,6 +238,8 @@ export class TelnetSession implements SessionTransport {
     const c = this.caps;
     parts.push(this.protocolKey, this.charset, c.color, c.screenReader, this.clientOptions.raw === true);
     parts.push(asksWrap(messages) ? String(this.clientOptions.screenwidth) : "", this.promptMarkerKind());
+    // which out-of-band channel carries what is not text
+    parts.push(this.negotiator.isLocalEnabled(TelnetOption.GMCP), this.negotiator.isLocalEnabled(TelnetOption.MSDP));
     return this.renderKeys.keyOf(parts);
   }
 
@@ -254,9 +256,16 @@ export class TelnetSession implements SessionTransport {
     for (const message of messages) {
       if (!Array.isArray(message)) continue;
       const [cmdname, args = [], kwargs = {}] = message;
-      if (cmdname !== "text" && cmdname !== "prompt") return null;
-      const bytes = this.renderText(args[0], kwargs, cmdname === "prompt");
-      if (bytes) parts.push(bytes);
+      // echo changes the connection's state: it is sent on its own
+      if (cmdname === "echo") return null;
+      if (cmdname === "text" || cmdname === "prompt") {
+        const bytes = this.renderText(args[0], kwargs, cmdname === "prompt");
+        if (bytes) parts.push(bytes);
+        continue;
+      }
+      const bytes = this.oobBytes([cmdname, args, kwargs]);
+      if (bytes === null) return null;
+      if (bytes.length > 0) parts.push(bytes);
     }
     return { key, payload: parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
   }
@@ -515,9 +524,7 @@ export class TelnetSession implements SessionTransport {
   }
 
   private sendOob(message: OobMessage): void {
-    // raw MSDP variables prefer MSDP; everything else prefers GMCP
-    const order = message[0] === "msdp" ? [TelnetOption.MSDP, TelnetOption.GMCP] : [TelnetOption.GMCP, TelnetOption.MSDP];
-    for (const code of order) {
+    for (const code of oobOrder(message)) {
       const handler = this.handlers.get(code);
       if (!handler?.sendOob) continue;
       let sent = false;
@@ -530,6 +537,28 @@ export class TelnetSession implements SessionTransport {
   }
 
   // ---- lifecycle ----
+
+  /**
+   * The bytes `message` (out-of-band) would be sent as: its sub-negotiation on the first
+   * channel that is on, empty when none is (it is dropped, as `sendOob` drops it), null
+   * when a handler cannot say (then the connection renders on its own).
+   */
+  private oobBytes(message: OobMessage): Buffer | null {
+    for (const code of oobOrder(message)) {
+      const handler = this.handlers.get(code);
+      if (!handler?.sendOob) continue;
+      if (!handler.oobPayload) return null;
+      let payload: Buffer | string | null;
+      try {
+        payload = handler.oobPayload(message);
+      } catch {
+        // sent on its own, where the failure is logged
+        return null;
+      }
+      if (payload !== null) return subnegotiationBytes(code, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload);
+    }
+    return EMPTY;
+  }
 
   /** Destroy the connection at once (overflow, compression failure). */
   private abort(reason: string): void {
@@ -635,6 +664,15 @@ export class TelnetSession implements SessionTransport {
     else this.writer.write(bytes);
   }
 }
+
+/** The out-of-band channels to try for `message`: raw MSDP variables prefer MSDP, everything else GMCP. */
+function oobOrder(message: OobMessage): readonly number[] {
+  return message[0] === "msdp" ? MSDP_FIRST : GMCP_FIRST;
+}
+
+const GMCP_FIRST = [TelnetOption.GMCP, TelnetOption.MSDP] as const;
+const MSDP_FIRST = [TelnetOption.MSDP, TelnetOption.GMCP] as const;
+const EMPTY = Buffer.alloc(0);
 
 /** True when a text or prompt of `messages` asks to be wrapped to the client's width. */
 function asksWrap(messages: OobMessage[]): boolean {

@@ -34,8 +34,12 @@ export const gmcpOption: TelnetOptionFactory = (ctx) => ({
     ctx.input([message]);
   },
   sendOob(message) {
-    if (!ctx.isEnabled(TelnetOption.GMCP, "local")) return false;
-    ctx.sendSubnegotiation(TelnetOption.GMCP, encodeGmcp(message));
+    const payload = this.oobPayload!(message);
+    if (payload === null) return false;
+    ctx.sendSubnegotiation(TelnetOption.GMCP, payload);
     return true;
+  },
+  oobPayload(message) {
+    return ctx.isEnabled(TelnetOption.GMCP, "local") ? encodeGmcp(message) : null;
   },
 });

@@ -26,8 +26,12 @@ export const msdpOption: TelnetOptionFactory = (ctx) => ({
     if (messages.length > 0) ctx.input(messages);
   },
   sendOob(message) {
-    if (!ctx.isEnabled(TelnetOption.MSDP, "local")) return false;
-    ctx.sendSubnegotiation(TelnetOption.MSDP, encodeMsdp(message));
+    const payload = this.oobPayload!(message);
+    if (payload === null) return false;
+    ctx.sendSubnegotiation(TelnetOption.MSDP, payload);
     return true;
+  },
+  oobPayload(message) {
+    return ctx.isEnabled(TelnetOption.MSDP, "local") ? encodeMsdp(message) : null;
   },
 });
