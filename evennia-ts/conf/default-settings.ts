@@ -94,6 +94,14 @@ export interface Settings {
   idleTimeout: number;
   /** Bytes of unsent output a session may queue before it is dropped (a client that does not read). */
   maxOutputBuffer: number;
+  /**
+   * Milliseconds a connection's broadcast output (what reaches many sessions at once: a
+   * room's `say`, a channel message) may wait after a write to that connection, to leave
+   * in one write with whatever follows (0: it leaves at the end of the event-loop turn,
+   * like everything else). Replies to a session's own commands never wait. Writes are
+   * most of the portal's work in a crowded room (docs/perf.md).
+   */
+  broadcastBatchMs: number;
   /** Commands (lines of text) a session may send per second, sustained; excess is refused with a notice (0 = unlimited). */
   commandRatePerSecond: number;
   /** Burst of commands allowed above the sustained rate. */
@@ -447,6 +455,7 @@ export const defaultSettings: Settings = {
   loginTimeout: 300,
   idleTimeout: 0,
   maxOutputBuffer: 4 * 1024 * 1024,
+  broadcastBatchMs: 5,
   commandRatePerSecond: 10,
   commandBurst: 30,
   oobRatePerSecond: 20,

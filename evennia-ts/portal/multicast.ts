@@ -27,7 +27,12 @@ export function newMulticastStats(): MulticastStats {
 }
 
 /** Deliver `msgs` to each of `sessions`, rendering once per render key. */
-export function deliverMulticast(sessions: Iterable<PortalSession>, msgs: OobMessage[], stats: MulticastStats = newMulticastStats()): void {
+export function deliverMulticast(
+  sessions: Iterable<PortalSession>,
+  msgs: OobMessage[],
+  stats: MulticastStats = newMulticastStats(),
+  broadcast = false,
+): void {
   stats.multicasts++;
   /** Rendered output by render key; null: that key's transport could not render these messages. */
   const rendered = new Map<string, RenderedOutput | null>();
@@ -51,7 +56,7 @@ export function deliverMulticast(sessions: Iterable<PortalSession>, msgs: OobMes
       stats.unshared++;
       session.send(msgs);
     } else {
-      transport.sendRendered!(output);
+      transport.sendRendered!(output, broadcast);
     }
   }
 }

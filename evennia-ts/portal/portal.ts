@@ -377,7 +377,7 @@ export class Portal {
           break;
         case "multicast":
           // the same output for many sessions: rendered once per kind of client
-          deliverMulticast(this.sessionsNamed(msg.sessids), msg.msgs, this.multicastStats);
+          deliverMulticast(this.sessionsNamed(msg.sessids), msg.msgs, this.multicastStats, msg.broadcast === true);
           break;
         case "session-data": {
           const session = this.sessions.get(msg.sessid);

@@ -42,6 +42,7 @@ export async function createProtocolServers(
   const common = {
     maxLineLength: settings.maxLineLength,
     maxOutputBuffer: settings.maxOutputBuffer,
+    broadcastBatchMs: settings.broadcastBatchMs,
     serverName: settings.serverName,
     msspData,
     telnetOptions: { mxp: settings.telnetMxp },
@@ -70,6 +71,7 @@ export async function createProtocolServers(
     const web = new PortalWebServer(registry, {
       maxLineLength: settings.maxLineLength,
       maxOutputBuffer: settings.maxOutputBuffer,
+      broadcastBatchMs: settings.broadcastBatchMs,
       // room for a maximal text line even if every character is JSON-escaped
       maxFrameBytes: Math.max(DEFAULT_MAX_FRAME_BYTES, settings.maxLineLength * 8),
       gameDir: settings.gameDir,

@@ -41,8 +41,11 @@ export interface SessionTransport {
    * they cannot be shared (they change the connection's state, such as `echo`).
    */
   render?(messages: OobMessage[]): RenderedOutput | null;
-  /** Send output made by {@link render} of a connection with the same {@link renderKey}. */
-  sendRendered?(output: RenderedOutput): void;
+  /**
+   * Send output made by {@link render} of a connection with the same {@link renderKey};
+   * `broadcast` output may wait a few milliseconds to leave with more (`broadcastBatchMs`).
+   */
+  sendRendered?(output: RenderedOutput, broadcast?: boolean): void;
 }
 
 /** Output rendered by one transport for every transport with the same render key (opaque to the portal). */

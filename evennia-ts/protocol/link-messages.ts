@@ -45,9 +45,12 @@ export type ServerToPortal =
   /**
    * The same messages for several sessions (a room's `say`): they cross the link once,
    * and the portal renders them once per kind of client. The server sends it when two
-   * or more sessions get identical output within one event-loop turn.
+   * or more sessions get identical output within one event-loop turn. `broadcast`: what
+   * others did (`msgContents`, a channel message), not a reply to the sessions' own
+   * commands; the portal may hold it a few milliseconds to write it with more
+   * (setting `broadcastBatchMs`).
    */
-  | { t: "multicast"; sessids: number[]; msgs: OobMessage[] }
+  | { t: "multicast"; sessids: number[]; msgs: OobMessage[]; broadcast?: boolean }
   | { t: "session-data"; sessid: number; data: Record<string, unknown> }
   /** Client options the game changed (`option`, `encoding` ...): the portal merges them and renders by them. */
   | { t: "client-options"; sessid: number; options: MessageKwargs }
@@ -111,7 +114,9 @@ export function parseServerMessage(v: unknown): ServerToPortal | undefined {
     case "msg":
       return isSessid(v.sessid) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
     case "multicast":
-      return validSessids(v.sessids) && validMessages(v.msgs) ? (v as ServerToPortal) : undefined;
+      return validSessids(v.sessids) && validMessages(v.msgs) && (v.broadcast === undefined || typeof v.broadcast === "boolean")
+        ? (v as ServerToPortal)
+        : undefined;
     case "session-data":
       return isSessid(v.sessid) && isRecord(v.data) ? (v as ServerToPortal) : undefined;
     case "client-options":

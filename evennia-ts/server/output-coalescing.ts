@@ -223,7 +223,7 @@ function samePrimitive(x: unknown, y: unknown): boolean {
 
 /**
  * The link messages that give `msgs` to each of `sessids`, in order: one `msg` for a
- * single session, else `multicast`s (a session named twice gets its second copy in a
+ * single session, else `multicast`s marked `broadcast` (a session named twice gets its second copy in a
  * later multicast, after the first; at most `MAX_MULTICAST_SESSIONS` a message).
  */
 export function sharedOutputMessages(sessids: readonly number[], msgs: OobMessage[]): ServerToPortal[] {
@@ -233,7 +233,7 @@ export function sharedOutputMessages(sessids: readonly number[], msgs: OobMessag
   let inChunk = new Set<number>();
   const close = () => {
     if (chunk.length === 1) out.push({ t: "msg", sessid: chunk[0]!, msgs });
-    else if (chunk.length > 1) out.push({ t: "multicast", sessids: chunk, msgs });
+    else if (chunk.length > 1) out.push({ t: "multicast", sessids: chunk, msgs, broadcast: true });
     chunk = [];
     inChunk = new Set();
   };

@@ -152,14 +152,15 @@ describe("sharedOutputMessages", () => {
 
   it("sends one session a msg and several one multicast", () => {
     expect(sharedOutputMessages([7], msgs)).toEqual([{ t: "msg", sessid: 7, msgs }]);
-    expect(sharedOutputMessages([1, 2, 3], msgs)).toEqual([{ t: "multicast", sessids: [1, 2, 3], msgs }]);
+    // marked broadcast: what others did, which the portal may batch (broadcastBatchMs)
+    expect(sharedOutputMessages([1, 2, 3], msgs)).toEqual([{ t: "multicast", sessids: [1, 2, 3], msgs, broadcast: true }]);
   });
 
   it("gives a session named twice both copies, the second in a later message", () => {
     const out = sharedOutputMessages([1, 2, 1, 3, 3], msgs);
     expect(out).toEqual([
-      { t: "multicast", sessids: [1, 2], msgs },
-      { t: "multicast", sessids: [1, 3], msgs },
+      { t: "multicast", sessids: [1, 2], msgs, broadcast: true },
+      { t: "multicast", sessids: [1, 3], msgs, broadcast: true },
       { t: "msg", sessid: 3, msgs },
     ]);
     // every message is one the portal accepts

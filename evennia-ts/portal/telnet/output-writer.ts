@@ -7,6 +7,7 @@
  */
 import type { Socket } from "node:net";
 import zlib from "node:zlib";
+import { FlushScheduler } from "../flush-scheduler.ts";
 
 /** Queued buffers merged into one when this many pile up within one turn. */
 const COMPACT_AFTER = 256;
@@ -15,7 +16,7 @@ const COMPACT_AFTER = 256;
 export class TelnetOutputWriter {
   private queue: Buffer[] = [];
   private queued = 0;
-  private scheduled = false;
+  private readonly flushes: FlushScheduler;
   /** The compressed stream in use, or null. */
   private deflate: zlib.Deflate | null = null;
   /** A compressed stream that was told to end and has not finished yet (output waits for it). */
@@ -33,13 +34,17 @@ export class TelnetOutputWriter {
    * @param maxOutputBuffer most unsent bytes allowed before `onOverflow` is called.
    * @param onOverflow called once when the bound is exceeded (the writer stops writing).
    * @param onError called when compression fails.
+   * @param batchMs how long broadcast output may wait for more after a write (see `FlushScheduler`).
    */
   constructor(
     private readonly socket: Socket,
     private readonly maxOutputBuffer: number,
     private readonly onOverflow: () => void,
     private readonly onError: (err: Error) => void,
-  ) {}
+    batchMs = 0,
+  ) {
+    this.flushes = new FlushScheduler(() => this.flush(), batchMs);
+  }
 
   /** True while outgoing data is MCCP2-compressed (or will be, once the previous stream ended). */
   get compressing(): boolean {
@@ -58,7 +63,17 @@ export class TelnetOutputWriter {
 
   /** Queue bytes; they are written at the end of this event-loop turn. */
   write(bytes: Buffer): void {
-    if (this.dead || this.ending || bytes.length === 0) return;
+    if (this.enqueue(bytes)) this.flushes.soon();
+  }
+
+  /** Queue broadcast bytes: written with the next write, or once the batching time since the last one is up. */
+  writeBackground(bytes: Buffer): void {
+    if (this.enqueue(bytes)) this.flushes.background();
+  }
+
+  /** Queue bytes; false when nothing is to be written (dead, ending, empty, overflow). */
+  private enqueue(bytes: Buffer): boolean {
+    if (this.dead || this.ending || bytes.length === 0) return false;
     this.queue.push(bytes);
     this.queued += bytes.length;
     if (this.queue.length > COMPACT_AFTER && !this.pendingStart) {
@@ -68,17 +83,14 @@ export class TelnetOutputWriter {
     if (this.unsentBytes > this.maxOutputBuffer) {
       this.kill();
       this.onOverflow();
-      return;
+      return false;
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    return true;
   }
 
   /** Write everything queued now (nothing while a compressed stream is still ending). */
   flush(): void {
-    this.scheduled = false;
+    this.flushes.cancel();
     if (this.dead || this.retiring || this.queued === 0) return;
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
     this.queue = [];
@@ -89,6 +101,7 @@ export class TelnetOutputWriter {
     } else if (!this.socket.destroyed) {
       this.socket.write(data);
     }
+    this.flushes.flushed();
   }
 
   /**
@@ -150,6 +163,7 @@ export class TelnetOutputWriter {
   /** Drop everything and stop writing (the connection is being destroyed). */
   kill(): void {
     this.dead = true;
+    this.flushes.cancel();
     this.queue = [];
     this.queued = 0;
     this.pendingStart = null;

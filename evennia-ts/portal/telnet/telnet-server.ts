@@ -21,6 +21,8 @@ export interface TelnetServerOptions {
   maxLineLength: number;
   /** Bytes of unsent output a connection may queue before it is dropped. */
   maxOutputBuffer: number;
+  /** Milliseconds broadcast output may wait for more after a write (setting `broadcastBatchMs`; default 0). */
+  broadcastBatchMs?: number;
   /** The game's name (MSSP NAME). */
   serverName: string;
   /** MSSP variables (NAME, PLAYERS, UPTIME, ...); missing basics are filled in. */
@@ -101,6 +103,7 @@ export class TelnetServer {
       protocolKey,
       maxLineLength: this.options.maxLineLength,
       maxOutputBuffer: this.options.maxOutputBuffer,
+      broadcastBatchMs: this.options.broadcastBatchMs,
       maxSubnegotiation: this.options.maxSubnegotiation,
       options: defaultTelnetOptionFactories(this.options.telnetOptions),
       server: info,

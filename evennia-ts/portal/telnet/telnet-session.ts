@@ -34,6 +34,8 @@ export interface TelnetSessionConfig {
   maxLineLength: number;
   /** Bytes of unsent output allowed before the connection is dropped. */
   maxOutputBuffer: number;
+  /** Milliseconds broadcast output may wait for more after a write (setting `broadcastBatchMs`; default 0). */
+  broadcastBatchMs?: number;
   /** Largest sub-negotiation payload kept, in bytes (default 64 KiB). */
   maxSubnegotiation?: number;
   /** Option handlers to build for this connection. */
@@ -144,6 +146,7 @@ export class TelnetSession implements SessionTransport {
       config.maxOutputBuffer,
       () => this.abort("output buffer overflow"),
       (err) => this.abort(`compression error: ${err.message}`),
+      config.broadcastBatchMs ?? 0,
     );
     this.lines = new LineDecoder(config.maxLineLength, ({ line, cut }) => this.onLine(line, cut));
     this.negotiator = new OptionNegotiator({
@@ -271,9 +274,11 @@ export class TelnetSession implements SessionTransport {
   }
 
   /** Send bytes {@link render} made (here or on a connection with the same key). */
-  sendRendered(output: RenderedOutput): void {
+  sendRendered(output: RenderedOutput, broadcast = false): void {
     if (this.closing || this.finished || !Buffer.isBuffer(output.payload)) return;
-    this.writer.write(output.payload);
+    // what others did may wait a little to leave with more
+    if (broadcast) this.writer.writeBackground(output.payload);
+    else this.writer.write(output.payload);
   }
 
   /** Close the connection, sending `reason` first when given. */

@@ -55,6 +55,8 @@ export interface PortalWebServerOptions {
   maxLineLength: number;
   /** Bytes of unsent output a connection may queue before it is dropped. */
   maxOutputBuffer: number;
+  /** Milliseconds broadcast output may wait for more after a write (setting `broadcastBatchMs`; default 0). */
+  broadcastBatchMs?: number;
   /** Largest frame accepted (default 64 KiB); a larger one closes the connection with 1009. */
   maxFrameBytes?: number;
   /** The game folder: a file in its `web/webclient/` replaces the webclient's file of that name. */
@@ -281,6 +283,7 @@ export class PortalWebServer {
     const session = new WebSocketSession(ws, socket, {
       maxLineLength: this.options.maxLineLength,
       maxOutputBuffer: this.options.maxOutputBuffer,
+      broadcastBatchMs: this.options.broadcastBatchMs,
       replyRatePerSecond: this.options.replyRatePerSecond,
       replyBurst: this.options.replyBurst,
       ...(webSession !== undefined ? { webSession } : {}),

@@ -18,6 +18,7 @@ import type { OobMessage } from "../../protocol/message.ts";
 import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
+import { FlushScheduler } from "../flush-scheduler.ts";
 import { RenderKeyMemo } from "../render-key-memo.ts";
 import { decodeClientFrame, encodeServerFrames } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
@@ -29,6 +30,8 @@ export interface WebSocketSessionConfig {
   maxLineLength: number;
   /** Bytes of unsent output allowed before the connection is dropped. */
   maxOutputBuffer: number;
+  /** Milliseconds broadcast output may wait for more after a write (setting `broadcastBatchMs`; default 0). */
+  broadcastBatchMs?: number;
   /** Error replies (to bad or binary frames) per second; excess frames get no answer (default 10; 0 = unlimited). */
   replyRatePerSecond?: number;
   /** Burst of error replies (default 30). */
@@ -62,7 +65,7 @@ export class WebSocketSession implements SessionTransport {
   /** Frames waiting for the turn's flush: text, or text already encoded as UTF-8 (shared output). */
   private queue: (string | Buffer)[] = [];
   private queuedBytes = 0;
-  private scheduled = false;
+  private readonly flushes: FlushScheduler;
   private closing = false;
   private finished = false;
   private closeReason: string | null = null;
@@ -85,6 +88,7 @@ export class WebSocketSession implements SessionTransport {
     if (config.webSession !== undefined) this.webSession = config.webSession;
     this.log = getLogger(`portal.websocket ${this.address}:${socket.remotePort ?? "?"}`);
     this.replies = new TokenBucket(config.replyRatePerSecond ?? 10, config.replyBurst ?? 30);
+    this.flushes = new FlushScheduler(() => this.flush(), config.broadcastBatchMs ?? 0);
   }
 
   /** Start the session: listen to the connection and report to `sink`. Call once. */
@@ -129,9 +133,10 @@ export class WebSocketSession implements SessionTransport {
   }
 
   /** Send frames {@link render} made (here or on a connection with the same key). */
-  sendRendered(output: RenderedOutput): void {
+  sendRendered(output: RenderedOutput, broadcast = false): void {
     if (this.closing || this.finished || !Array.isArray(output.payload)) return;
-    for (const frame of output.payload as Buffer[]) if (!this.enqueue(frame)) return;
+    // what others did may wait a little to leave with more
+    for (const frame of output.payload as Buffer[]) if (!this.enqueue(frame, broadcast)) return;
   }
 
   /**
@@ -191,23 +196,21 @@ export class WebSocketSession implements SessionTransport {
 
   // ---- output ----
 
-  /** Queue a frame; false when the connection was dropped for overflow. */
-  private enqueue(frame: string | Buffer): boolean {
+  /** Queue a frame (`background`: broadcast, see `FlushScheduler`); false when the connection was dropped for overflow. */
+  private enqueue(frame: string | Buffer, background = false): boolean {
     this.queue.push(frame);
     this.queuedBytes += typeof frame === "string" ? Buffer.byteLength(frame) : frame.length;
     if (this.queuedBytes + this.ws.bufferedAmount > this.config.maxOutputBuffer) {
       this.abort("output buffer overflow");
       return false;
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (background) this.flushes.background();
+    else this.flushes.soon();
     return true;
   }
 
   private flush(): void {
-    this.scheduled = false;
+    this.flushes.cancel();
     if (this.finished || this.closing || this.queue.length === 0) return;
     const frames = this.queue;
     this.queue = [];
@@ -220,6 +223,7 @@ export class WebSocketSession implements SessionTransport {
     } finally {
       this.socket.uncork();
     }
+    this.flushes.flushed();
   }
 
   // ---- lifecycle ----
@@ -241,6 +245,7 @@ export class WebSocketSession implements SessionTransport {
     this.closing = true;
     this.queue = [];
     this.queuedBytes = 0;
+    this.flushes.cancel();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     try {
       this.sink?.disconnected(reason);
