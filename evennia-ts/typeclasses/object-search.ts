@@ -129,13 +129,15 @@ export async function searchFor(caller: DefaultObject, rawQuery: string, options
 function matchAmong(candidates: DefaultObject[], name: string, exact: boolean): DefaultObject[] {
   const wanted = name.trim().toLowerCase();
   if (!wanted) return [];
-  const unique = [...new Set(candidates)].sort((a, b) => a.id - b.id);
-  const names = (o: DefaultObject) => [o.key.toLowerCase(), ...o.aliases.get()];
+  const unique = new Set(candidates);
+  const named = (o: DefaultObject, test: (n: string) => boolean) => test(o.key.toLowerCase()) || o.aliases.get().some(test);
   const tiers: ((n: string) => boolean)[] = [(n) => n === wanted];
   if (!exact) tiers.push((n) => n.startsWith(wanted), wordStartMatcher(wanted));
   for (const test of tiers) {
-    const found = unique.filter((o) => names(o).some(test));
-    if (found.length > 0) return found;
+    // only the matches are sorted (a builder may carry hundreds of things)
+    const found: DefaultObject[] = [];
+    for (const o of unique) if (named(o, test)) found.push(o);
+    if (found.length > 0) return found.sort((a, b) => a.id - b.id);
   }
   return [];
 }
