@@ -46,6 +46,20 @@ export class TelnetTestClient {
     });
   }
 
+  /**
+   * Connect, create account `name` at the connection screen and log in as it (its new
+   * character puppeted): the usual start of a test player.
+   */
+  static async newPlayer(port: number, name: string, password = "secret123"): Promise<TelnetTestClient> {
+    const c = await TelnetTestClient.connect(port);
+    await c.waitFor("create <username> <password>");
+    c.send(`create ${name} ${password}`);
+    await c.waitFor(`A new account '${name}' was created`);
+    c.send(`connect ${name} ${password}`);
+    await c.waitFor(`You become ${name}.`);
+    return c;
+  }
+
   /** True once the server closed the connection. */
   get closed(): boolean {
     return this.closedFlag;

@@ -18,13 +18,8 @@ describe("broadcast batching (broadcastBatchMs)", () => {
   it("holds what others did for a listener just written to, never a reply to one's own command", async () => {
     slow = await startInProcessGame({ accountCreationsPerIp: 0, broadcastBatchMs: 600 });
     const login = async (name: string) => {
-      const c = await TelnetTestClient.connect(slow.telnetPort);
+      const c = await TelnetTestClient.newPlayer(slow.telnetPort, name);
       own.push(c);
-      await c.waitFor("create <username> <password>");
-      c.send(`create ${name} secret123`);
-      await c.waitFor(`A new account '${name}' was created`);
-      c.send(`connect ${name} secret123`);
-      await c.waitFor(`You become ${name}.`);
       return c;
     };
     const speaker = await login("Lou");

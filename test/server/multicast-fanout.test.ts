@@ -24,13 +24,8 @@ async function webLoggedIn(name: string): Promise<WsTestClient> {
 }
 
 async function loggedIn(name: string): Promise<TelnetTestClient> {
-  const c = await TelnetTestClient.connect(game.telnetPort);
+  const c = await TelnetTestClient.newPlayer(game.telnetPort, name);
   clients.push(c);
-  await c.waitFor("create <username> <password>");
-  c.send(`create ${name} secret123`);
-  await c.waitFor(`A new account '${name}' was created`);
-  c.send(`connect ${name} secret123`);
-  await c.waitFor(`You become ${name}.`);
   return c;
 }
 
