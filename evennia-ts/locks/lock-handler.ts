@@ -230,7 +230,9 @@ export class LockHandler {
    */
   check(accessor: unknown, accessType: string, options: LockCheckOptions = {}): boolean {
     if (!options.noSuperuserBypass && bypassesLocks(accessor)) return true;
-    const def = this.definitions().get(accessType.trim().toLowerCase());
+    const defs = this.definitions();
+    // the access type as the callers write it (already lower case) first: no new string per check
+    const def = defs.get(accessType) ?? defs.get(accessType.trim().toLowerCase());
     if (!def) return options.default ?? false;
     return evaluateLock(def, accessor, this.owner, { accessType: def.accessType, session: options.session });
   }
