@@ -63,6 +63,12 @@ export interface Settings {
   linkPort: number;
   /** Interface the link binds to; loopback unless several hosts share one server. */
   linkInterface: string;
+  /**
+   * Also offer the link on a local socket (a Unix socket in the temporary folder, a named
+   * pipe on Windows), which the server the portal starts uses: the same messages and
+   * token, less kernel work per message than loopback TCP. False: the link port only.
+   */
+  linkLocalSocket: boolean;
   /** Shared secret the server presents on the link; required when the link is not on loopback. */
   linkToken: string;
   /** Largest link frame accepted, in bytes; a larger one closes the link. */
@@ -446,6 +452,7 @@ export const defaultSettings: Settings = {
   webMaxBodyBytes: 1024 * 1024,
   linkPort: 4006,
   linkInterface: "127.0.0.1",
+  linkLocalSocket: true,
   linkToken: "",
   linkMaxFrameBytes: 16 * 1024 * 1024,
   linkMaxBufferedBytes: 64 * 1024 * 1024,

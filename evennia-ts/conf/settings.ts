@@ -89,6 +89,9 @@ function validateSettings(s: Settings): void {
   for (const name of ["webProxyTimeout", "cometPollSeconds", "cometSessionTimeout"] as const) {
     if (!(typeof s[name] === "number" && s[name] > 0)) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${String(s[name])} is not a number of seconds > 0`);
   }
+  if (!(typeof s.broadcastBatchMs === "number" && s.broadcastBatchMs >= 0 && s.broadcastBatchMs <= 1000)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting broadcastBatchMs: ${String(s.broadcastBatchMs)} is not a number of milliseconds from 0 to 1000`);
+  }
   const cost = s.passwordHashCost;
   if (!(Number.isInteger(cost) && cost >= 1024 && cost <= 1048576 && (cost & (cost - 1)) === 0)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting passwordHashCost: ${String(cost)} is not a power of two from 1024 to 1048576`);

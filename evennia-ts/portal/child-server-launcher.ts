@@ -59,7 +59,7 @@ function isFatalMessage(v: unknown): v is { type: "fatal"; code: string; message
 
 /** A launcher that runs the server as a child process. */
 export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
-  return (linkPort, token) => {
+  return (linkPort, token, linkPath) => {
     // the server writes its log lines to the file itself (EVENNIA_SERVER_LOG), so they
     // survive the portal; raw stderr (a fatal V8 error ...) goes to the file directly too
     const logFd = openSync(options.logFile, "a");
@@ -71,6 +71,7 @@ export function childServerLauncher(options: ChildLauncherOptions): ServerLaunch
         ...process.env,
         EVENNIA_LINK_HOST: options.linkHost,
         EVENNIA_LINK_PORT: String(linkPort),
+        EVENNIA_LINK_PATH: linkPath ?? "",
         EVENNIA_LINK_TOKEN: token,
         EVENNIA_SERVER_LOG: options.logFile,
         EVENNIA_SERVER_ECHO: options.echo ? "1" : "",

@@ -5,7 +5,10 @@
  * connection with a logged error; the portal carries on.
  */
 import net from "node:net";
-import { timingSafeEqual } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { LinkConnection } from "../protocol/link-connection.ts";
 import { parseServerMessage, type PortalToServer, type ServerToPortal } from "../protocol/link-messages.ts";
 import { getLogger } from "../utils/logger.ts";
@@ -26,9 +29,25 @@ export interface LinkServerOptions {
   helloTimeoutMs?: number;
 }
 
-/** Accepts server connections on the link port. */
+/**
+ * A fresh path for the link's local socket: a Windows named pipe, or a Unix socket in
+ * the temporary folder (short: a socket path may not be longer than about 100 bytes,
+ * and a game folder can be deep).
+ */
+export function localLinkPath(): string {
+  const name = `evennia-link-${process.pid}-${randomBytes(6).toString("hex")}`;
+  return process.platform === "win32" ? `\\\\.\\pipe\\${name}` : path.join(os.tmpdir(), `${name}.sock`);
+}
+
+/**
+ * Accepts server connections on the link port and, where the portal and the server
+ * share a machine, on a local socket too (a Unix socket: a command's two link hops
+ * cost less in the kernel than over loopback TCP; `bench/link-floor.ts`). Both take
+ * the same hello with the token.
+ */
 export class LinkServer {
   private readonly server = net.createServer((socket) => this.accept(socket));
+  private local: { server: net.Server; path: string } | null = null;
   private readonly pendingSockets = new Set<net.Socket>();
 
   /**
@@ -50,10 +69,36 @@ export class LinkServer {
     return listenOn(this.server, port, host, "link", "EV_ERR_CONFIG", "linkPort");
   }
 
-  /** Stop listening and drop connections that never authenticated. */
-  close(): Promise<void> {
+  /**
+   * Listen on a local socket too (see {@link localLinkPath}); resolves with its path, or
+   * null when it cannot (the link port still serves, and the reason is logged).
+   */
+  listenLocal(socketPath = localLinkPath()): Promise<string | null> {
+    if (process.platform !== "win32") rmSync(socketPath, { force: true });
+    const server = net.createServer((socket) => this.accept(socket));
+    return new Promise((resolve) => {
+      server.once("error", (err) => {
+        log.warn(`no local socket for the link (${socketPath}): ${err.message}; the server uses the link port`);
+        resolve(null);
+      });
+      server.listen(socketPath, () => {
+        server.on("error", (err) => log.error("link local socket error", err));
+        this.local = { server, path: socketPath };
+        resolve(socketPath);
+      });
+    });
+  }
+
+  /** Stop listening (the local socket's file removed) and drop connections that never authenticated. */
+  async close(): Promise<void> {
     for (const socket of this.pendingSockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const local = this.local;
+    this.local = null;
+    await Promise.all([
+      new Promise<void>((resolve) => this.server.close(() => resolve())),
+      local ? new Promise<void>((resolve) => local.server.close(() => resolve())) : undefined,
+    ]);
+    if (local && process.platform !== "win32") rmSync(local.path, { force: true });
   }
 
   private accept(socket: net.Socket): void {
@@ -64,7 +109,7 @@ export class LinkServer {
       peer: "server",
     });
     const timer = setTimeout(() => {
-      log.error(`link connection from ${socket.remoteAddress} said no hello in time; closing it`);
+      log.error(`link connection from ${socket.remoteAddress || "the local socket"} said no hello in time; closing it`);
       link.close("hello timeout");
     }, this.options.helloTimeoutMs ?? 10_000);
     timer.unref();
@@ -76,7 +121,7 @@ export class LinkServer {
     link.onMessage((msg) => {
       if (authenticated) return;
       if (msg.t !== "hello" || !tokensMatch(msg.token, this.options.token)) {
-        log.error(`link connection from ${socket.remoteAddress} failed authentication; closing it`);
+        log.error(`link connection from ${socket.remoteAddress || "the local socket"} failed authentication; closing it`);
         link.close("authentication failed");
         return;
       }

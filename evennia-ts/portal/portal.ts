@@ -86,6 +86,8 @@ export class Portal {
   private state: ServerState = "starting";
   private startMode: StartMode = "start";
   private linkPort = 0;
+  /** The link's local socket, or null (setting `linkLocalSocket` off, or it could not listen). */
+  private linkPath: string | null = null;
   private telnetPorts: number[] = [];
   private sslPorts: number[] = [];
   private webPort: number | null = null;
@@ -153,6 +155,7 @@ export class Portal {
   async start(): Promise<PortalStatus> {
     const s = this.settings;
     this.linkPort = await this.linkServer.listen(s.linkPort, s.linkInterface);
+    if (s.linkLocalSocket) this.linkPath = await this.linkServer.listenLocal();
     try {
       const { servers, telnetPorts, sslPorts, webPort } = await createProtocolServers(
         s,
@@ -283,7 +286,7 @@ export class Portal {
     if (mode === "start") this.setState("starting");
     let handle: ServerHandle;
     try {
-      handle = this.options.launcher(this.linkPort, this.token);
+      handle = this.options.launcher(this.linkPort, this.token, this.linkPath);
     } catch (err) {
       log.error("could not launch the server", err);
       if (this.failFirstStart(new EvenniaError("EV_ERR_INTERNAL", `the server could not be launched: ${(err as Error).message}`))) return;

@@ -21,8 +21,11 @@ export interface ServerHandle {
   kill(): void;
 }
 
-/** Starts a server that will connect to the link on `linkPort` with `token`. */
-export type ServerLauncher = (linkPort: number, token: string) => ServerHandle;
+/**
+ * Starts a server that will connect to the link on `linkPort` with `token`, or to the
+ * portal's local socket `linkPath` (a Unix socket or Windows pipe) when one is given.
+ */
+export type ServerLauncher = (linkPort: number, token: string, linkPath?: string | null) => ServerHandle;
 
 /** What checking the game's code before a reload found. */
 export type GameCodeCheck =

@@ -11,10 +11,24 @@ import { coalesceOutput } from "./output-coalescing.ts";
 /** The server's link. */
 export type PortalLink = LinkConnection<PortalToServer, ServerToPortal>;
 
-/** Connect to the portal; retries every 250 ms until `timeoutMs`. */
+/** Open one connection: to a local socket (`path`) or a host and port. */
+function connectSocket(to: { path: string } | { host: string; port: number }): Promise<net.Socket> {
+  return new Promise<net.Socket>((resolve, reject) => {
+    const s = "path" in to ? net.connect(to.path) : net.connect(to.port, to.host);
+    s.once("connect", () => {
+      s.off("error", reject);
+      resolve(s);
+    });
+    s.once("error", reject);
+  });
+}
+
+/** Connect to the portal (its local socket first, when given); retries every 250 ms until `timeoutMs`. */
 export async function connectToPortal(options: {
   host: string;
   port: number;
+  /** The portal's local socket (Unix socket or pipe), tried first; the port when it fails. */
+  path?: string | null;
   token: string;
   maxFrameBytes: number;
   /** Bytes allowed to wait for the portal to read them (see `LinkConnection`). */
@@ -25,14 +39,8 @@ export async function connectToPortal(options: {
   let lastError: Error | undefined;
   while (Date.now() < deadline) {
     try {
-      const socket = await new Promise<net.Socket>((resolve, reject) => {
-        const s = net.connect(options.port, options.host);
-        s.once("connect", () => {
-          s.off("error", reject);
-          resolve(s);
-        });
-        s.once("error", reject);
-      });
+      const port = { host: options.host, port: options.port };
+      const socket = await (options.path ? connectSocket({ path: options.path }).catch(() => connectSocket(port)) : connectSocket(port));
       const link: PortalLink = new LinkConnection(socket, parsePortalMessage, {
         maxFrameBytes: options.maxFrameBytes,
         maxBufferedBytes: options.maxBufferedBytes,

@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
   if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
   const settings = await loadSettings(gameDir);
-  const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, token }, (report) =>
+  const path = process.env.EVENNIA_LINK_PATH || null;
+  const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, path, token }, (report) =>
     writeGameCodeFile(settings.gameDir, report),
   );
   log.info(`server running (pid ${process.pid})`);

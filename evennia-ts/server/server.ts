@@ -66,6 +66,8 @@ const log = getLogger("server");
 export interface LinkTarget {
   host: string;
   port: number;
+  /** The portal's local socket for the link, tried before the port (null or absent: the port only). */
+  path?: string | null;
   token: string;
 }
 

@@ -41,13 +41,13 @@ export interface ServerTracker {
  * with code 1, as a crashed process would.
  */
 export function inProcessServerLauncher(settings: Settings, tracker?: ServerTracker): ServerLauncher {
-  return (linkPort, token) => {
+  return (linkPort, token, linkPath) => {
     const server = new Server(settings);
     tracker?.started(server);
     const exited = (async (): Promise<ServerExit> => {
       try {
         await server.init();
-        await server.connect({ host: "127.0.0.1", port: linkPort, token });
+        await server.connect({ host: "127.0.0.1", port: linkPort, path: linkPath ?? null, token });
         const how = await server.stopped;
         return { code: how === "link-lost" ? 1 : 0, signal: null };
       } catch {

@@ -3,7 +3,10 @@
  * hello with the token first becomes a server link; anything else is closed with
  * a logged error, and the listener keeps accepting.
  */
+import { existsSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeFrame, FRAME_HEADER_BYTES } from "../../evennia-ts/protocol/framing.ts";
 import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
@@ -206,5 +209,45 @@ describe("LinkServer", () => {
     await closing;
     linkServer = new LinkServer({ token: TOKEN, maxFrameBytes: MAX_FRAME }, () => undefined);
     await linkServer.listen(0, "127.0.0.1");
+  });
+});
+
+describe("LinkServer's local socket (setting linkLocalSocket)", () => {
+  it.skipIf(process.platform === "win32")("takes the server on a Unix socket with the same token check, and removes the file when it closes", async () => {
+    const socketPath = await linkServer.listenLocal();
+    expect(socketPath).toMatch(/evennia-link-\d+-[0-9a-f]+\.sock$/);
+    expect(existsSync(socketPath!)).toBe(true);
+    // a wrong token is refused there too
+    const intruder = await connectToPortal({ host: "127.0.0.1", port: 1, path: socketPath, token: "wrong-token!", maxFrameBytes: MAX_FRAME, timeoutMs: 2000 });
+    await until(() => errorLogs().some((l) => l.includes("the local socket failed authentication")), "the refusal to be logged");
+    intruder.close("test over");
+    // the real server, given a port nobody listens on: the local socket is what it uses
+    const server = await connectToPortal({ host: "127.0.0.1", port: 1, path: socketPath, token: TOKEN, maxFrameBytes: MAX_FRAME, timeoutMs: 2000 });
+    serverLinks.push(server);
+    await until(() => accepted.length === 1, "the server to be accepted on the local socket");
+    server.send({ t: "synced" });
+    await until(() => accepted[0]!.received.length === 1, "a message over the local socket");
+    // closing waits for the connections: end them first
+    server.close("test over");
+    accepted[0]!.link.close("test over");
+    await linkServer.close();
+    expect(existsSync(socketPath!)).toBe(false);
+    linkServer = new LinkServer({ token: TOKEN, maxFrameBytes: MAX_FRAME }, () => undefined);
+    await linkServer.listen(0, "127.0.0.1");
+  });
+
+  it("goes on with the link port when the local socket cannot listen, and a server falls back to the port", async () => {
+    expect(await linkServer.listenLocal(path.join(os.tmpdir(), "no-such-folder-evennia", "link.sock"))).toBeNull();
+    expect(logs.some((l) => l.level === "warn" && l.line.includes("no local socket for the link"))).toBe(true);
+    const server = await connectToPortal({
+      host: "127.0.0.1",
+      port,
+      path: path.join(os.tmpdir(), "no-such-folder-evennia", "link.sock"),
+      token: TOKEN,
+      maxFrameBytes: MAX_FRAME,
+      timeoutMs: 2000,
+    });
+    serverLinks.push(server);
+    await until(() => accepted.length === 1, "the server to be accepted on the port");
   });
 });

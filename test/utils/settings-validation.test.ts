@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { buildSettings } from "../../evennia-ts/conf/settings.ts";
+
+const isConfigError = (message: RegExp) => expect.objectContaining({ code: "EV_ERR_CONFIG", message: expect.stringMatching(message) });
+
+describe("settings of the fan-out and the link", () => {
+  it("takes broadcastBatchMs from 0 to 1000 ms and refuses anything else with the setting's name", () => {
+    expect(buildSettings("/nonexistent-game", { broadcastBatchMs: 0 }).broadcastBatchMs).toBe(0);
+    expect(buildSettings("/nonexistent-game", { broadcastBatchMs: 1000 }).broadcastBatchMs).toBe(1000);
+    for (const bad of [-1, 1001, Number.NaN, "5" as unknown as number]) {
+      expect(() => buildSettings("/nonexistent-game", { broadcastBatchMs: bad })).toThrow(isConfigError(/setting broadcastBatchMs/));
+    }
+  });
+
+  it("offers the link on a local socket by default", () => {
+    expect(buildSettings("/nonexistent-game").linkLocalSocket).toBe(true);
+    expect(buildSettings("/nonexistent-game").broadcastBatchMs).toBe(5);
+  });
+});
