@@ -6,7 +6,7 @@
  */
 import net from "node:net";
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { LinkConnection } from "../protocol/link-connection.ts";
@@ -37,6 +37,43 @@ export interface LinkServerOptions {
 export function localLinkPath(): string {
   const name = `evennia-link-${process.pid}-${randomBytes(6).toString("hex")}`;
   return process.platform === "win32" ? `\\\\.\\pipe\\${name}` : path.join(os.tmpdir(), `${name}.sock`);
+}
+
+const LOCAL_LINK_FILE = /^evennia-link-(\d+)-[0-9a-f]+\.sock$/;
+
+/** True while process `pid` runs (or cannot be told apart from one that does). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Remove local link sockets left in `folder` by portals that are gone (killed: a portal
+ * that stops removes its own). Returns how many were removed.
+ */
+export function removeStaleLinkSockets(folder = os.tmpdir()): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const match = LOCAL_LINK_FILE.exec(name);
+    if (!match || processAlive(Number(match[1]))) continue;
+    try {
+      rmSync(path.join(folder, name), { force: true });
+      removed++;
+    } catch {
+      // another portal's, or not ours to remove: leave it
+    }
+  }
+  return removed;
 }
 
 /**
@@ -74,7 +111,10 @@ export class LinkServer {
    * null when it cannot (the link port still serves, and the reason is logged).
    */
   listenLocal(socketPath = localLinkPath()): Promise<string | null> {
-    if (process.platform !== "win32") rmSync(socketPath, { force: true });
+    if (process.platform !== "win32") {
+      removeStaleLinkSockets(path.dirname(socketPath));
+      rmSync(socketPath, { force: true });
+    }
     const server = net.createServer((socket) => this.accept(socket));
     return new Promise((resolve) => {
       server.once("error", (err) => {

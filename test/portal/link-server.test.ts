@@ -3,14 +3,14 @@
  * hello with the token first becomes a server link; anything else is closed with
  * a logged error, and the listener keeps accepting.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { encodeFrame, FRAME_HEADER_BYTES } from "../../evennia-ts/protocol/framing.ts";
 import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
-import { LinkServer, type ServerLink } from "../../evennia-ts/portal/link-server.ts";
+import { LinkServer, removeStaleLinkSockets, type ServerLink } from "../../evennia-ts/portal/link-server.ts";
 import { connectToPortal, type PortalLink } from "../../evennia-ts/server/link-client.ts";
 import { setLogSink, type LogLevel, type LogSink } from "../../evennia-ts/utils/logger.ts";
 
@@ -249,5 +249,19 @@ describe("LinkServer's local socket (setting linkLocalSocket)", () => {
     });
     serverLinks.push(server);
     await until(() => accepted.length === 1, "the server to be accepted on the port");
+  });
+
+  it.skipIf(process.platform === "win32")("removes the sockets of portals that were killed, never a running one's", () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), "evennia-stale-"));
+    try {
+      const gone = path.join(folder, "evennia-link-999999999-0123456789ab.sock");
+      const mine = path.join(folder, `evennia-link-${process.pid}-0123456789ab.sock`);
+      const other = path.join(folder, "evennia-link-notes.txt");
+      for (const f of [gone, mine, other]) writeFileSync(f, "");
+      expect(removeStaleLinkSockets(folder)).toBe(1);
+      expect([existsSync(gone), existsSync(mine), existsSync(other)]).toEqual([false, true, true]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
