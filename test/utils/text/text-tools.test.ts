@@ -101,6 +101,32 @@ describe("EvTable", () => {
     );
     expect(table.toString()).toContain("|rBob|n");
   });
+  it("lays out plain cells exactly as cells with markup of no width (500 seeded tables)", () => {
+    // plain rows take a fast path; a trailing |n sends the same row down the general one
+    const borders: EvTableBorder[] = ["none", "table", "tablecols", "header", "incols", "cols", "rows", "cells"];
+    const aligns = ["l", "r", "c"] as const;
+    for (let seed = 1; seed <= 500; seed++) {
+      const random = prng(seed);
+      const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      const word = () => Array.from({ length: Math.floor(random() * 12) }, () => pick("ab cdXYZ019-:".split(""))).join("");
+      const ncols = 1 + Math.floor(random() * 4);
+      const options = { border: pick(borders), align: pick(aligns), pad: Math.floor(random() * 3) };
+      const headers = Array.from({ length: ncols }, word);
+      const rows = Array.from({ length: Math.floor(random() * 6) }, () => Array.from({ length: ncols }, word));
+      const plain = new EvTable(headers, options);
+      const marked = new EvTable(headers, options);
+      const column = Math.floor(random() * ncols);
+      const align = pick(aligns);
+      plain.reformatColumn(column, { align });
+      marked.reformatColumn(column, { align });
+      for (const row of rows) {
+        plain.addRow(...row);
+        marked.addRow(...row.map((cell) => `${cell}|n`));
+      }
+      expect(stripMarkup(marked.toString()), `seed ${seed}`).toBe(stripMarkup(plain.toString()));
+    }
+  });
+
   it("has Evennia's other borders", () => {
     const make = (border: EvTableBorder) => {
       const t = new EvTable(["a", "b"], { border });
