@@ -156,10 +156,10 @@ interface EntryStamp {
   readonly duplicates: boolean | null;
 }
 
-/** The last stack merged with a given bottom set, and its result. */
 /** Merged stacks kept per bottom set by default (see {@link MergeCache}). */
 export const DEFAULT_MERGES_PER_BOTTOM = 4;
 
+/** The last stack merged with a given bottom set, and its result. */
 interface LastMerge {
   readonly stamps: readonly EntryStamp[];
   readonly merged: CmdSet;

@@ -67,15 +67,16 @@ export interface TelnetOptionHandler {
   /** A complete sub-negotiation for this option. */
   subnegotiation?(payload: Buffer): void;
   /**
-   * Try to send an out-of-band message; return true when it was sent (GMCP, MSDP).
-   * Never called for `text` or `prompt`.
+   * Try to send an out-of-band message; return true when it was sent. Never called for
+   * `text` or `prompt`, nor when the handler has {@link oobPayload} (GMCP and MSDP do).
    */
   sendOob?(message: OobMessage): boolean;
   /**
    * The sub-negotiation payload that would carry `message` now, or null while the
    * option is off: lets output many connections share (a channel message with its
-   * GMCP twin) be encoded once. A handler with `sendOob` and no `oobPayload` keeps
-   * its connection out of shared rendering of out-of-band messages.
+   * GMCP twin) be encoded once; the connection sends it as this option's
+   * sub-negotiation. A handler with `sendOob` and no `oobPayload` keeps its connection
+   * out of shared rendering of out-of-band messages.
    */
   oobPayload?(message: OobMessage): Buffer | string | null;
   /** Rewrite outgoing text before colour markup is rendered (MXP turns links into tags). */

@@ -531,7 +531,18 @@ export class TelnetSession implements SessionTransport {
   private sendOob(message: OobMessage): void {
     for (const code of oobOrder(message)) {
       const handler = this.handlers.get(code);
-      if (!handler?.sendOob) continue;
+      if (!handler) continue;
+      if (handler.oobPayload) {
+        // the handler says what to send (GMCP, MSDP); the same bytes as shared rendering makes
+        let payload: Buffer | string | null = null;
+        this.safely(handler, () => {
+          payload = handler.oobPayload!(message);
+        });
+        if (payload === null) continue;
+        this.sendFromOption(subnegotiationBytes(code, asBuffer(payload)));
+        return;
+      }
+      if (!handler.sendOob) continue;
       let sent = false;
       this.safely(handler, () => {
         sent = handler.sendOob!(message);
@@ -551,8 +562,11 @@ export class TelnetSession implements SessionTransport {
   private oobBytes(message: OobMessage): Buffer | null {
     for (const code of oobOrder(message)) {
       const handler = this.handlers.get(code);
-      if (!handler?.sendOob) continue;
-      if (!handler.oobPayload) return null;
+      if (!handler) continue;
+      if (!handler.oobPayload) {
+        if (handler.sendOob) return null;
+        continue;
+      }
       let payload: Buffer | string | null;
       try {
         payload = handler.oobPayload(message);
@@ -560,7 +574,7 @@ export class TelnetSession implements SessionTransport {
         // sent on its own, where the failure is logged
         return null;
       }
-      if (payload !== null) return subnegotiationBytes(code, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload);
+      if (payload !== null) return subnegotiationBytes(code, asBuffer(payload));
     }
     return EMPTY;
   }
@@ -640,7 +654,7 @@ export class TelnetSession implements SessionTransport {
       server: this.config.server,
       sendRaw: (bytes) => this.sendFromOption(bytes),
       sendSubnegotiation: (option, payload) =>
-        this.sendFromOption(subnegotiationBytes(option, typeof payload === "string" ? Buffer.from(payload, "utf8") : payload)),
+        this.sendFromOption(subnegotiationBytes(option, asBuffer(payload))),
       requestLocal: (option, enable) => (enable ? this.negotiator.enableLocal(option) : this.negotiator.disableLocal(option)),
       requestRemote: (option, enable) =>
         enable ? this.negotiator.enableRemote(option) : this.negotiator.disableRemote(option),
@@ -678,6 +692,11 @@ function oobOrder(message: OobMessage): readonly number[] {
 const GMCP_FIRST = [TelnetOption.GMCP, TelnetOption.MSDP] as const;
 const MSDP_FIRST = [TelnetOption.MSDP, TelnetOption.GMCP] as const;
 const EMPTY = Buffer.alloc(0);
+
+/** A sub-negotiation payload as bytes (text as UTF-8). */
+function asBuffer(payload: Buffer | string): Buffer {
+  return typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
+}
 
 /** True when a text or prompt of `messages` asks to be wrapped to the client's width. */
 function asksWrap(messages: OobMessage[]): boolean {

@@ -33,12 +33,6 @@ export const gmcpOption: TelnetOptionFactory = (ctx) => ({
     }
     ctx.input([message]);
   },
-  sendOob(message) {
-    const payload = this.oobPayload!(message);
-    if (payload === null) return false;
-    ctx.sendSubnegotiation(TelnetOption.GMCP, payload);
-    return true;
-  },
   oobPayload(message) {
     return ctx.isEnabled(TelnetOption.GMCP, "local") ? encodeGmcp(message) : null;
   },

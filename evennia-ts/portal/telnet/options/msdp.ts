@@ -25,12 +25,6 @@ export const msdpOption: TelnetOptionFactory = (ctx) => ({
     const messages = decodeMsdp(payload);
     if (messages.length > 0) ctx.input(messages);
   },
-  sendOob(message) {
-    const payload = this.oobPayload!(message);
-    if (payload === null) return false;
-    ctx.sendSubnegotiation(TelnetOption.MSDP, payload);
-    return true;
-  },
   oobPayload(message) {
     return ctx.isEnabled(TelnetOption.MSDP, "local") ? encodeMsdp(message) : null;
   },
