@@ -15,9 +15,12 @@ export interface LiveStats {
   /** Latency of the most recent commands, ms (line in to commit). */
   latency: LatencySummary;
   sessions: { connected: number; loggedIn: number; byProtocol: Record<string, number> };
-  heap: { rss: number; heapUsed: number; heapTotal: number };
+  /** `collected`: a full garbage collection ran just before (asked with `gc`), so `heapUsed` is the live heap. */
+  heap: { rss: number; heapUsed: number; heapTotal: number; collected: boolean };
   /** Objects in the identity map, all kinds together. */
   identityMap: { live: number; pinned: number; strong: number };
+  /** The cmdset merge cache's hits, misses and entries (null when it is off). */
+  mergeCache: { hits: number; misses: number; size: number } | null;
 }
 
 /** What {@link collectLiveStats} reads the figures from. */
@@ -28,10 +31,20 @@ export interface LiveStatsSources {
   sessions(): readonly { protocolKey: string; loggedIn: boolean }[];
   /** Identity-map counts, all kinds added up. */
   identityMapTotals(): { live: number; pinned: number; strong: number };
+  /** The cmdset merge cache's counters (null when it is off). */
+  mergeCache(): { hits: number; misses: number; size: number } | null;
 }
 
-/** Read the figures now. */
-export function collectLiveStats(sources: LiveStatsSources): LiveStats {
+/**
+ * Read the figures now. With `gc` (and node's `gc()` exposed, as the server has it)
+ * a full garbage collection runs first, so the heap figure is what is alive, not
+ * what the last collection left plus the garbage since: a pause of tens of
+ * milliseconds on a big heap, for measurements (`loadtest --heap-track`), not polling.
+ */
+export function collectLiveStats(sources: LiveStatsSources, options: { gc?: boolean } = {}): LiveStats {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collected = options.gc === true && typeof gc === "function";
+  if (collected) gc();
   const byProtocol: Record<string, number> = {};
   let loggedIn = 0;
   const sessions = sources.sessions();
@@ -46,8 +59,9 @@ export function collectLiveStats(sources: LiveStatsSources): LiveStats {
     commands: sources.commandRate(),
     latency: sources.commandLatency(),
     sessions: { connected: sessions.length, loggedIn, byProtocol },
-    heap: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal },
+    heap: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, collected },
     identityMap: sources.identityMapTotals(),
+    mergeCache: sources.mergeCache(),
   };
 }
 
@@ -67,5 +81,14 @@ export function formatLiveStats(stats: LiveStats): string[] {
     `Sessions: ${stats.sessions.connected} connected (${protocols || "none"}), ${stats.sessions.loggedIn} logged in`,
     `Server memory: RSS ${mib(stats.heap.rss)}, heap ${mib(stats.heap.heapUsed)} of ${mib(stats.heap.heapTotal)}`,
     `Identity map: ${stats.identityMap.live} objects (${stats.identityMap.pinned} pinned, ${stats.identityMap.strong} kept warm)`,
+    describeMergeCache(stats.mergeCache ?? null),
   ];
+}
+
+/** The merge cache's line: hit rate since start and entries held. */
+function describeMergeCache(cache: LiveStats["mergeCache"]): string {
+  if (!cache) return "Cmdset merge cache: off";
+  const lookups = cache.hits + cache.misses;
+  const rate = lookups === 0 ? "no lookups yet" : `${((100 * cache.hits) / lookups).toFixed(1)}% hits of ${lookups}`;
+  return `Cmdset merge cache: ${rate}, ${cache.size} merged sets held`;
 }

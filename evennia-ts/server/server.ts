@@ -171,7 +171,7 @@ export class Server {
     );
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
-    this.memory = await startMemoryServices(this.store, this.settings, { stats: () => this.liveStats() });
+    this.memory = await startMemoryServices(this.store, this.settings, { stats: (args) => this.liveStats({ gc: args.gc === true }) });
     this.feeds = await startFeedBot(this.db, this.store, this.settings);
     // background work and the stall watchdog (issue 14, docs/background-work.md)
     configureBackgroundWork({
@@ -319,8 +319,8 @@ export class Server {
     return this.link?.sent ?? null;
   }
 
-  /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`). */
-  liveStats(): LiveStats {
+  /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`; `gc`: collect garbage first). */
+  liveStats(options: { gc?: boolean } = {}): LiveStats {
     return collectLiveStats({
       commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
       commandLatency: () => this.commandLatency.summary(),
@@ -334,7 +334,8 @@ export class Server {
         }
         return totals;
       },
-    });
+      mergeCache: () => this.commands.cacheStats(),
+    }, options);
   }
 
   /** Logged-in and unlogged sessions. */

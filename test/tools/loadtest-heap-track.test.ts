@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseLoadTestArgs } from "../../evennia-ts/cli/commands/loadtest.ts";
 import { formatHeapTrack, HeapTracker, summarizeHeapTrack, type HeapSample } from "../../evennia-ts/tools/loadtest/heap-track.ts";
 
-function series(used: number[], everySeconds = 10): HeapSample[] {
-  return used.map((heapUsed, i) => ({ atSeconds: i * everySeconds, heapUsed, heapTotal: heapUsed * 2, rss: heapUsed * 3 }));
+function series(used: number[], everySeconds = 10, collected = false): HeapSample[] {
+  return used.map((heapUsed, i) => ({ atSeconds: i * everySeconds, heapUsed, heapTotal: heapUsed * 2, rss: heapUsed * 3, collected }));
 }
 
 describe("heap tracking of a load test", () => {
@@ -26,6 +26,15 @@ describe("heap tracking of a load test", () => {
     expect(s.changePercent).toBeCloseTo(70, 5);
     expect(s.floorChangePercent).toBeCloseTo(60, 5); // 100 (lowest of the first two) vs 160 (of the last two)
     expect(formatHeapTrack(s).join("\n")).toMatch(/NOT flat within 5%/);
+  });
+
+  it("says whether it read the live heap: every sample after the warm-up followed a full collection", () => {
+    const live = summarizeHeapTrack(series([100, 101, 100], 10, true), { intervalSeconds: 10, warmupSeconds: 0, failures: 0 });
+    expect(live.live).toBe(true);
+    expect(formatHeapTrack(live)[0]).toMatch(/live heap \(each sample after a full collection\)/);
+    const mixed = summarizeHeapTrack([...series([100], 10, true), { atSeconds: 20, heapUsed: 100, heapTotal: 200, rss: 300, collected: false }], { intervalSeconds: 10, warmupSeconds: 0, failures: 0 });
+    expect(mixed.live).toBe(false);
+    expect(formatHeapTrack(mixed)[0]).toMatch(/garbage included/);
   });
 
   it("needs two samples after the warm-up", () => {

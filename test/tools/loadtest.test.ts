@@ -109,10 +109,14 @@ describe("evennia-ts loadtest against a running game", () => {
     const live = game.server()!.liveStats();
     expect(live.commands.total).toBeGreaterThanOrEqual(c.answered);
     expect(live.latency.samples).toBeGreaterThan(0);
+    // every command merged its cmdsets through the cache: a lookup each, and most of them hits
+    expect(live.mergeCache!.hits + live.mergeCache!.misses).toBeGreaterThanOrEqual(c.answered);
+    expect(live.mergeCache!.hits).toBeGreaterThan(live.mergeCache!.misses);
     const status = new CapturingIo();
     await showLiveStats(game.folder.dir, status);
     expect(status.stdout.join("\n")).toMatch(/Command latency: p50\/p90\/p99\/max [\d./]+ ms \(last \d+\)/);
     expect(status.stdout.join("\n")).toMatch(/Identity map: \d+ objects/);
+    expect(status.stdout.join("\n")).toMatch(/Cmdset merge cache: [\d.]+% hits of \d+, \d+ merged sets held/);
   }, 60_000);
 
   it("COMMANDEND: a session that asks gets an empty prompt after each command, logged in or not; others get none", async () => {

@@ -55,8 +55,9 @@ Options:
   --progress          draw a progress bar on stderr even when it is not a terminal
   --baseline          also run the same load against a minimal echo server, and give ratios
   --baseline-only     run only the echo baseline (no game needed)
-  --heap-track S      sample the server's heap (control socket "stats") every S seconds and
-                      compare the first sample after the warm-up with the last
+  --heap-track S      sample the server's live heap (control socket "stats", after a full
+                      collection) every S seconds and compare the first sample after the
+                      warm-up with the last
   --warmup S          seconds of the run (ramp included) before heap samples count (default 30)
   -h, --help          this text
 
@@ -273,7 +274,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     const socket = controlSocketPath(options.gameDir);
     const tracker =
       options.heapTrackSeconds !== undefined
-        ? new HeapTracker(async () => ((await sendControlRequest(socket, "stats", {}, { timeoutMs: 10_000 })) as LiveStats).heap, {
+        ? new HeapTracker(async () => ((await sendControlRequest(socket, "stats", { gc: true }, { timeoutMs: 10_000 })) as LiveStats).heap, {
             intervalSeconds: options.heapTrackSeconds,
             warmupSeconds: options.warmupSeconds,
           })

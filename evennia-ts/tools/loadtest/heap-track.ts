@@ -3,8 +3,12 @@
  * sampled every S seconds (the control socket's `stats`, so from outside the server)
  * and, once the warm-up is over, the first sample is compared with the last. A heap
  * that keeps growing under a steady load is a leak; one within a few percent is flat.
- * `heapUsed` moves with every garbage collection, so the lowest sample of the first
- * and of the last quarter (after the warm-up) are compared too: the floor is steadier.
+ * Each sample asks the server to run a full garbage collection first (`stats` with
+ * `gc`), so it reads the live heap, not the live heap plus whatever garbage the young
+ * generation held at that moment (a `heapUsed` read at random moved by tens of
+ * percent between collections). The lowest sample of the first and of the last
+ * quarter (after the warm-up) are compared too: with samples that were not collected
+ * (a server without `gc()`) the floor is the steadier figure.
  */
 import { EvenniaError } from "../../utils/errors.ts";
 
@@ -15,6 +19,8 @@ export interface HeapSample {
   heapUsed: number;
   heapTotal: number;
   rss: number;
+  /** A full collection ran just before this reading: `heapUsed` is the live heap. */
+  collected: boolean;
 }
 
 /** What the samples after the warm-up show. */
@@ -32,6 +38,8 @@ export interface HeapTrackSummary {
   floorChangePercent: number | null;
   /** Samples that failed (the server did not answer). */
   failures: number;
+  /** True when every sample after the warm-up followed a full collection (live heap). */
+  live: boolean;
   /** Every sample, for the JSON report. */
   series: HeapSample[];
 }
@@ -60,6 +68,7 @@ export function summarizeHeapTrack(series: readonly HeapSample[], options: { int
     changePercent,
     floorChangePercent,
     failures: options.failures,
+    live: after.length > 0 && after.every((s) => s.collected),
     series: [...series],
   };
 }
@@ -68,7 +77,8 @@ export function summarizeHeapTrack(series: readonly HeapSample[], options: { int
 export function formatHeapTrack(summary: HeapTrackSummary): string[] {
   const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
   const pct = (p: number | null): string => (p === null ? "n/a" : `${p >= 0 ? "+" : ""}${p.toFixed(1)}%`);
-  const out = [`Server heap, every ${summary.intervalSeconds} s after a warm-up of ${summary.warmupSeconds} s (${summary.samplesAfterWarmup} of ${summary.samples} samples; ${summary.failures} unanswered):`];
+  const what = summary.live ? "live heap (each sample after a full collection)" : "heap used (no collection before the samples: garbage included)";
+  const out = [`Server ${what}, every ${summary.intervalSeconds} s after a warm-up of ${summary.warmupSeconds} s (${summary.samplesAfterWarmup} of ${summary.samples} samples; ${summary.failures} unanswered):`];
   if (!summary.first || !summary.last || summary.changePercent === null) {
     out.push("  too few samples after the warm-up: run longer or sample more often.");
     return out;
@@ -87,7 +97,7 @@ export class HeapTracker {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly read: () => Promise<{ heapUsed: number; heapTotal: number; rss: number }>,
+    private readonly read: () => Promise<{ heapUsed: number; heapTotal: number; rss: number; collected?: boolean }>,
     private readonly options: { intervalSeconds: number; warmupSeconds: number },
   ) {
     if (!(options.intervalSeconds > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the heap sampling interval must be > 0 s, got ${options.intervalSeconds}`);
@@ -115,7 +125,7 @@ export class HeapTracker {
     this.pending = this.pending.then(async () => {
       try {
         const heap = await this.read();
-        this.series.push({ atSeconds: at, heapUsed: heap.heapUsed, heapTotal: heap.heapTotal, rss: heap.rss });
+        this.series.push({ atSeconds: at, heapUsed: heap.heapUsed, heapTotal: heap.heapTotal, rss: heap.rss, collected: heap.collected === true });
       } catch {
         this.failures++;
       }
