@@ -59,22 +59,28 @@ function buildTable(commands: readonly Command[], nameOf: (rawName: string) => s
 /**
  * Tables shared by every set whose commands have the same names in the same order
  * (each character's default cmdset has its own command objects, with the same names):
- * a thousand characters share one table instead of holding one each. Bounded; the
- * least recently used table goes first.
+ * a thousand characters share one table instead of holding one each.
+ *
+ * Held weakly: a table lives as long as an index uses it (the indexes live with their
+ * merged sets, in the handler's merge cache), and its entry here goes with it. Names
+ * change with every exit dug where players stand (each new combination of a room's
+ * exits is a new table, 20–30 KiB); a least-recently-used list of 256 strong entries
+ * kept the tables of situations long gone, and grew a builder's server by megabytes.
  */
-const sharedTables = new Map<string, NameTable>();
-const SHARED_TABLES_LIMIT = 256;
+const sharedTables = new Map<string, WeakRef<NameTable>>();
+const forgetTable = new FinalizationRegistry<{ signature: string; ref: WeakRef<NameTable> }>(({ signature, ref }) => {
+  // the entry may already hold a newer table of the same signature
+  if (sharedTables.get(signature) === ref) sharedTables.delete(signature);
+});
 
 function sharedTable(commands: readonly Command[], prefixes: string | undefined): NameTable {
   const signature = `${prefixes ?? "\u0000"}\u0001${commands.map((cmd) => cmd.names.join("\u0002")).join("\u0003")}`;
-  let table = sharedTables.get(signature);
-  if (table) {
-    sharedTables.delete(signature); // most recently used last
-  } else {
-    table = buildTable(commands, prefixes === undefined ? (name) => name : (name) => stripPrefixes(name, prefixes));
-    if (sharedTables.size >= SHARED_TABLES_LIMIT) sharedTables.delete(sharedTables.keys().next().value!);
-  }
-  sharedTables.set(signature, table);
+  const known = sharedTables.get(signature)?.deref();
+  if (known) return known;
+  const table = buildTable(commands, prefixes === undefined ? (name) => name : (name) => stripPrefixes(name, prefixes));
+  const ref = new WeakRef(table);
+  sharedTables.set(signature, ref);
+  forgetTable.register(table, { signature, ref });
   return table;
 }
 

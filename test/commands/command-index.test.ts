@@ -10,6 +10,7 @@ import { Command } from "../../evennia-ts/commands/command.ts";
 import { commandIndexOf, sharedNameTableCount } from "../../evennia-ts/commands/command-index.ts";
 import { parseCommand, type CommandMatch } from "../../evennia-ts/commands/command-parser.ts";
 import { prng } from "../seeded-random.ts";
+import { collectGarbage } from "../../evennia-ts/testing/database-fixture.ts";
 
 const PREFIXES = "@&/+";
 
@@ -173,5 +174,40 @@ describe("the parser's name index", () => {
       // each set's matches are its own command objects
       expect(parseCommand("zzshare-say hi", set).map((m) => m.cmd)).toEqual([set.commands.find((c) => c.key === "zzshare-say")]);
     }
+  });
+
+  it("drops a shared table once no index uses it (rooms whose exits changed do not keep theirs)", async () => {
+    const makeSet = (tag: string): CmdSet => {
+      const set = new CmdSet(null, "Exits");
+      for (const key of [`zzgone-${tag}-north`, `zzgone-${tag}-south`]) {
+        const cmd = new Command();
+        cmd.key = key;
+        set.add(cmd);
+      }
+      return set;
+    };
+    await collectGarbage();
+    const before = sharedNameTableCount();
+    const kept = makeSet("kept");
+    commandIndexOf(kept);
+    expect(commandIndexOf(kept)).not.toBeNull();
+    (() => {
+      // 30 situations gone for good: their sets, and so their indexes, are dropped
+      for (let i = 0; i < 30; i++) {
+        const set = makeSet(`gone${i}`);
+        commandIndexOf(set);
+        commandIndexOf(set);
+      }
+    })();
+    expect(sharedNameTableCount() - before).toBeGreaterThanOrEqual(31);
+    await collectGarbage();
+    expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
+    // the table still in use is still shared: a set with the same names gets it, and matches its own commands
+    const again = makeSet("kept");
+    commandIndexOf(again);
+    commandIndexOf(again);
+    expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
+    expect(parseCommand("zzgone-kept-north", again).map((m) => m.cmd)).toEqual([again.commands[0]]);
+    expect(commandIndexOf(kept)!.fits(kept.commands, kept.version)).toBe(true);
   });
 });
