@@ -57,14 +57,19 @@ export class CmdExit extends Command {
   }
 }
 
-/** The command class for one exit, answering to `names` (the first is its key). */
-function exitCommand(exit: DefaultObject, names: string[]): CommandClass {
+/**
+ * The command for one exit, answering to `names` (the first is its key): an instance
+ * of {@link CmdExit}, as Evennia makes one per exit. (A class per exit gave every
+ * exit's commands their own hidden classes in V8 — a dozen per exit dug, kept as
+ * long as the exit — and made the parser's reads of command fields megamorphic.)
+ */
+function exitCommand(exit: DefaultObject, names: string[]): CmdExit {
   const [key, ...aliases] = names;
-  return class extends CmdExit {
-    override key = key!;
-    override aliases = aliases;
-    override exit = exit;
-  };
+  const cmd = new CmdExit();
+  cmd.key = key!;
+  cmd.aliases = aliases;
+  cmd.exit = exit;
+  return cmd;
 }
 
 /** Every name an exit answers to: its key and aliases, lower-case, without repeats. */
@@ -89,11 +94,11 @@ export class CmdExitChoice extends Command {
   }
 }
 
-function choiceCommand(name: string, candidates: DefaultObject[]): CommandClass {
-  return class extends CmdExitChoice {
-    override key = name;
-    override candidates = candidates;
-  };
+function choiceCommand(name: string, candidates: DefaultObject[]): CmdExitChoice {
+  const cmd = new CmdExitChoice();
+  cmd.key = name;
+  cmd.candidates = candidates;
+  return cmd;
 }
 
 /** A room's exits as commands. */

@@ -8,7 +8,7 @@
 import { expect, it, vi } from "vitest";
 import "../../evennia-ts/commands/default/cmdsets.ts";
 import type { CommandServices, CommandSession } from "../../evennia-ts/commands/command.ts";
-import { exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
+import { CmdExit, CmdExitChoice, exitCmdSetFor } from "../../evennia-ts/commands/exit-cmdset.ts";
 import { CommandHandler, DEFAULT_CMDSET_PATHS } from "../../evennia-ts/commands/handler.ts";
 import type { OutputSpec } from "../../evennia-ts/protocol/message.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
@@ -146,6 +146,11 @@ describeEachDatabase("exits and item commands", (ctx) => {
       await createObject(DefaultExit, { key: "west", aliases: ["w"], location: w.hall, destination: w.garden });
     });
     expect(exitCmdSetFor(w.hall)).not.toBe(before);
+    // every exit's command is an instance of the one CmdExit class (as Evennia makes them), not a class of its own
+    const exitCommands = exitCmdSetFor(w.hall)!.commands;
+    expect(exitCommands.length).toBeGreaterThanOrEqual(2);
+    for (const cmd of exitCommands) expect([CmdExit, CmdExitChoice]).toContain(cmd.constructor);
+    expect(exitCommands.map((c) => c.key)).toContain("west");
     await commands.execute(w.session, "w");
     expect(w.anna.location).toBe(w.garden);
     await commands.execute(w.session, "south");
