@@ -13,6 +13,9 @@ import { CapturingIo } from "../../evennia-ts/cli/io.ts";
 import { gamePaths, repoRoot } from "../../evennia-ts/cli/paths.ts";
 import { isProcessAlive, readPidFile } from "../../evennia-ts/cli/pid-files.ts";
 import { readStatusFile } from "../../evennia-ts/cli/status-file.ts";
+import { sendControlRequest } from "../../evennia-ts/server/control/control-client.ts";
+import { controlSocketPath } from "../../evennia-ts/server/control/control-paths.ts";
+import type { LiveStats } from "../../evennia-ts/server/live-stats.ts";
 
 const shim = path.join(repoRoot, "bin", "evennia-ts.js");
 const gameDirs: string[] = [];
@@ -111,6 +114,10 @@ describe("evennia-ts launcher end to end", () => {
     expect(status.stdout).toMatch(/Server: running \(pid \d+\)/);
     expect(status.stdout).toContain("Server state: running");
     expect(status.stdout).toContain(`Telnet ports: ${telnet![1]}`);
+    // what `loadtest --heap-track` asks: the real server collects garbage first, so the figure is the live heap
+    const live = (await sendControlRequest(controlSocketPath(game), "stats", { gc: true })) as LiveStats;
+    expect(live.heap.collected).toBe(true);
+    expect((await sendControlRequest(controlSocketPath(game), "stats", {}) as LiveStats).heap.collected).toBe(false);
     const serverBefore = readPidFile(paths.serverPid);
 
     const reload = await cli(game, ["reload"]);
