@@ -34,6 +34,10 @@ export type LockFunc = (
 
 const funcs = new Map<string, LockFunc>();
 const listeners: (() => void)[] = [];
+/** Functions known to answer the same whatever they are asked (`true()`, `false()` ...). */
+const constants = new Map<LockFunc, boolean>();
+/** Bumped whenever a function is registered or removed. */
+let version = 0;
 
 /**
  * Register a lock function under `name` (replacing one of that name). Lock strings
@@ -43,12 +47,14 @@ export function registerLockFunc(name: string, fn: LockFunc): void {
   if (!/^\w+$/.test(name)) throw new EvenniaError("EV_ERR_BAD_INPUT", `"${name}" is not a valid lock function name (letters, digits and _)`);
   if (typeof fn !== "function") throw new EvenniaError("EV_ERR_BAD_INPUT", `lock function ${name} must be a function`);
   funcs.set(name.toLowerCase(), fn);
+  version++;
   for (const listener of listeners) listener();
 }
 
 /** Remove a lock function; stored locks calling it deny from then on. */
 export function unregisterLockFunc(name: string): boolean {
   const removed = funcs.delete(name.toLowerCase());
+  if (removed) version++;
   if (removed) for (const listener of listeners) listener();
   return removed;
 }
@@ -56,6 +62,21 @@ export function unregisterLockFunc(name: string): boolean {
 /** The lock function registered as `name`, if any. */
 export function findLockFunc(name: string): LockFunc | undefined {
   return funcs.get(name.toLowerCase());
+}
+
+/** A number that changes whenever a lock function is registered or removed. */
+export function lockFuncsVersion(): number {
+  return version;
+}
+
+/** @internal `fn` always answers `value`, whatever it is asked (the built-in `true`, `all`, `false`, `none`). */
+export function markConstantLockFunc(fn: LockFunc, value: boolean): void {
+  constants.set(fn, value);
+}
+
+/** What `fn` always answers, when it is one of the functions marked constant; else undefined. */
+export function constantLockFuncValue(fn: LockFunc | undefined): boolean | undefined {
+  return fn === undefined ? undefined : constants.get(fn);
 }
 
 /** Names of every registered lock function. */

@@ -25,7 +25,7 @@ import { activeSettings } from "../conf/active-settings.ts";
 import type { DefaultAccount } from "../typeclasses/accounts.ts";
 import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
-import { registerLockFunc, type LockCallContext, type LockFunc } from "./lock-func-registry.ts";
+import { markConstantLockFunc, registerLockFunc, type LockCallContext, type LockFunc } from "./lock-func-registry.ts";
 import { permissionRank } from "./permissions.ts";
 
 // ---------------------------------------------------------------- shapes
@@ -317,3 +317,6 @@ export const BUILTIN_LOCK_FUNCS: Readonly<Record<string, LockFunc>> = {
 };
 
 for (const [name, fn] of Object.entries(BUILTIN_LOCK_FUNCS)) registerLockFunc(name, fn);
+// `call:false()` on every character, `view:all()` on every object: answered without a call
+markConstantLockFunc(always, true);
+markConstantLockFunc(never, false);

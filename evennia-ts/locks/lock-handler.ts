@@ -14,7 +14,7 @@
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { TypedObject } from "../typeclasses/typed-object.ts";
-import { findLockFunc, type LockCallContext } from "./lock-func-registry.ts";
+import { constantLockFuncValue, findLockFunc, lockFuncsVersion, type LockCallContext } from "./lock-func-registry.ts";
 import { isAccount, isQuelled, isWorldObject } from "./lock-funcs.ts";
 import { parseLockDefinition, splitLockString, storedLocks, type LockDefinition, type LockNode } from "./lock-string.ts";
 
@@ -51,7 +51,35 @@ export function bypassesLocks(accessor: unknown): boolean {
 /** Evaluate one parsed definition for `accessor` on `accessed`. */
 export function evaluateLock(def: LockDefinition, accessor: unknown, accessed: unknown, context: LockCallContext): boolean {
   if (!def.root) return false;
+  // a lock of constant functions only (a character's `call:false()`, checked for every
+  // occupant of a room on every command) is answered without calling them
+  const version = lockFuncsVersion();
+  if (def.constantFor !== version) {
+    def.constant = constantValue(def.root);
+    def.constantFor = version;
+  }
+  if (def.constant !== null) return def.constant;
   return evaluateNode(def.root, accessor, accessed, context, def);
+}
+
+/** What `node` always answers, if it calls only constant functions without arguments; else null. */
+function constantValue(node: LockNode): boolean | null {
+  switch (node.op) {
+    case "call": {
+      if (node.args.length > 0 || Object.keys(node.kwargs).length > 0) return null;
+      return constantLockFuncValue(findLockFunc(node.name)) ?? null;
+    }
+    case "not": {
+      const value = constantValue(node.operand);
+      return value === null ? null : !value;
+    }
+    default: {
+      const left = constantValue(node.left);
+      const right = constantValue(node.right);
+      if (left === null || right === null) return null;
+      return node.op === "and" ? left && right : left || right;
+    }
+  }
 }
 
 function evaluateNode(node: LockNode, accessor: unknown, accessed: unknown, context: LockCallContext, def: LockDefinition): boolean {

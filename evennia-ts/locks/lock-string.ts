@@ -41,6 +41,14 @@ export interface LockDefinition {
   readonly root: LockNode | null;
   /** Why it does not parse, when it does not. */
   readonly error: string | null;
+  /**
+   * @internal What the expression always answers when it is made only of constant
+   * functions (`false()`, `not all()` ...), null when it depends on who asks; valid
+   * while the lock functions' version is `constantFor` (see `evaluateLock`).
+   */
+  constant: boolean | null;
+  /** @internal The lock functions' version `constant` was worked out for (-1: not yet). */
+  constantFor: number;
 }
 
 const CACHE_LIMIT = 5000;
@@ -136,14 +144,14 @@ function parseUncached(text: string): LockDefinition {
   const colon = text.indexOf(":");
   const accessType = colon < 0 ? "" : text.slice(0, colon).trim().toLowerCase();
   const expression = colon < 0 ? text : text.slice(colon + 1).trim();
-  const broken = (error: string): LockDefinition => ({ accessType, expression, text: `${accessType}:${expression}`, root: null, error });
+  const broken = (error: string): LockDefinition => ({ accessType, expression, text: `${accessType}:${expression}`, root: null, error, constant: null, constantFor: -1 });
   if (text.length > MAX_LOCK_DEFINITION_LENGTH) return broken(`it is longer than ${MAX_LOCK_DEFINITION_LENGTH} characters`);
   if (colon < 0) return broken("there is no colon (:) between the access type and the lock functions");
   if (!accessType) return broken("the access type (before the colon) is empty");
   if (!/^[\w-]+$/.test(accessType)) return broken(`"${accessType}" is not a valid access type (letters, digits, _ and -)`);
   try {
     const root = new ExpressionParser(expression).parse();
-    return { accessType, expression, text: `${accessType}:${expression}`, root, error: null };
+    return { accessType, expression, text: `${accessType}:${expression}`, root, error: null, constant: null, constantFor: -1 };
   } catch (err) {
     return broken((err as Error).message);
   }

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLockString } from "../../evennia-ts/locks/lock-handler.ts";
-import { registerLockFunc, unregisterLockFunc } from "../../evennia-ts/locks/lock-func-registry.ts";
+import { findLockFunc, registerLockFunc, unregisterLockFunc } from "../../evennia-ts/locks/lock-func-registry.ts";
 import { parseLockDefinition, parseLockString } from "../../evennia-ts/locks/lock-string.ts";
 import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
 import { setLogSink } from "../../evennia-ts/utils/logger.ts";
@@ -96,6 +96,34 @@ describe("lock strings", () => {
     unregisterLockFunc("flag");
     expect(checkLockString(null, "x:flag()", "x")).toBe(false);
     expect(() => parseLockDefinition("x:flag()", true)).toThrow(/does not exist/);
+  });
+
+  it("constant locks (false(), all(), not none() ...) are answered without a call, and follow their functions being replaced", () => {
+    const stored = (text: string) => parseLockDefinition(text, false);
+    expect(checkLockString(null, "call:false()", "call")).toBe(false);
+    expect(checkLockString(null, "view:all()", "view")).toBe(true);
+    expect(checkLockString(null, "x:not none()", "x")).toBe(true);
+    expect(checkLockString(null, "x:false() or true()", "x")).toBe(true);
+    expect(checkLockString(null, "x:all() and not true()", "x")).toBe(false);
+    expect(stored("call:false()").constant).toBe(false);
+    expect(stored("x:not none()").constant).toBe(true);
+    // a call with arguments, or a function that looks at who asks, is not constant
+    expect(checkLockString(null, "x:true(maybe)", "x")).toBe(true);
+    expect(stored("x:true(maybe)").constant).toBeNull();
+    expect(checkLockString(null, "x:false() or perm(Admin)", "x")).toBe(false);
+    expect(stored("x:false() or perm(Admin)").constant).toBeNull();
+    // a game that replaces false() is heard at once, by definitions already parsed too
+    const builtinFalse = findLockFunc("false")!;
+    try {
+      registerLockFunc("false", () => true);
+      expect(checkLockString(null, "call:false()", "call")).toBe(true);
+      unregisterLockFunc("false");
+      expect(checkLockString(null, "call:false()", "call")).toBe(false); // gone: it denies
+    } finally {
+      registerLockFunc("false", builtinFalse);
+    }
+    expect(checkLockString(null, "call:false()", "call")).toBe(false);
+    expect(stored("call:false()").constant).toBe(false);
   });
 
   it("a lock function that throws denies", () => {
