@@ -86,8 +86,12 @@ function foldFlags(acc: Flags | null, set: CmdSet): Flags {
  * bypass); without one, characters refuse and everything else allows.
  */
 export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder | null): boolean {
-  return obj.access(accessor, "call", { default: !(obj instanceof DefaultCharacter), noSuperuserBypass: true });
+  // asked for every occupant of the room on every command: the options are made once
+  return obj.access(accessor, "call", obj instanceof DefaultCharacter ? CALL_CHARACTER : CALL_OTHER);
 }
+
+const CALL_CHARACTER = Object.freeze({ default: false, noSuperuserBypass: true });
+const CALL_OTHER = Object.freeze({ default: true, noSuperuserBypass: true });
 
 /** The objects around `puppet` whose cmdsets may apply: the location's contents (not the puppet), its own contents, the location. */
 function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<DefaultObject[]> {
@@ -95,9 +99,7 @@ function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<Default
   if (!location) return [];
   // contents are in memory once loaded (no query); the first look at a place loads them
   if (location.contentsLoaded && puppet.contentsLoaded) {
-    const around = location.contents; // a copy of our own
-    const self = around.indexOf(puppet);
-    if (self >= 0) around.splice(self, 1);
+    const around = location.contentsGet({ exclude: puppet }); // one pass, a new array of our own
     for (const carried of puppet.contents) around.push(carried);
     around.push(location);
     return around;

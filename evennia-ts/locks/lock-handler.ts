@@ -51,15 +51,24 @@ export function bypassesLocks(accessor: unknown): boolean {
 /** Evaluate one parsed definition for `accessor` on `accessed`. */
 export function evaluateLock(def: LockDefinition, accessor: unknown, accessed: unknown, context: LockCallContext): boolean {
   if (!def.root) return false;
-  // a lock of constant functions only (a character's `call:false()`, checked for every
-  // occupant of a room on every command) is answered without calling them
+  const constant = constantAnswer(def);
+  if (constant !== null) return constant;
+  return evaluateNode(def.root, accessor, accessed, context, def);
+}
+
+/**
+ * What `def` answers whoever asks, when it is made of constant functions only (a
+ * character's `call:false()`, checked for every occupant of a room on every command);
+ * null when it depends on who asks. Worked out again when lock functions change.
+ */
+function constantAnswer(def: LockDefinition): boolean | null {
+  if (!def.root) return null;
   const version = lockFuncsVersion();
   if (def.constantFor !== version) {
     def.constant = constantValue(def.root);
     def.constantFor = version;
   }
-  if (def.constant !== null) return def.constant;
-  return evaluateNode(def.root, accessor, accessed, context, def);
+  return def.constant;
 }
 
 /** What `node` always answers, if it calls only constant functions without arguments; else null. */
@@ -262,6 +271,8 @@ export class LockHandler {
     // the access type as the callers write it (already lower case) first: no new string per check
     const def = defs.get(accessType) ?? defs.get(accessType.trim().toLowerCase());
     if (!def) return options.default ?? false;
+    const constant = constantAnswer(def);
+    if (constant !== null) return constant;
     return evaluateLock(def, accessor, this.owner, { accessType: def.accessType, session: options.session });
   }
 

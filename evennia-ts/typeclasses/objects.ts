@@ -313,7 +313,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
    * `await obj.loadContents()`. Reading them before that throws `EV_ERR_NOT_LOADED`.
    */
   get contents(): DefaultObject[] {
-    return [...this.completeContents()];
+    return this.completeContents() as DefaultObject[]; // a new array each time: the caller's to keep
   }
 
   /** The contents without `exclude`, optionally only those of one {@link contentType}. */
@@ -368,6 +368,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     return this._row.destination_id !== null ? "exit" : "object";
   }
 
+  /** The members that are not deleted, as a new array. */
   private completeContents(): readonly DefaultObject[] {
     return this.memberList().filter((o) => !o.isDeleted);
   }
@@ -413,16 +414,18 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   msg(text: string | OutputSpec, options: MsgOptions = {}): void {
     let spec: OutputSpec = typeof text === "string" ? { text } : text;
     if (options.options && typeof spec.text === "string") spec = { ...spec, text: [spec.text, { ...options.options }] as [string, MessageKwargs] as never };
-    const senders = options.fromObj === undefined || options.fromObj === null ? [] : Array.isArray(options.fromObj) ? options.fromObj : [options.fromObj];
-    for (const sender of senders) {
-      try {
-        sender.atMsgSend(spec, this);
-      } catch (err) {
-        log.error(`atMsgSend of ${sender.dbref} failed`, err);
-      }
+    // (a room's say calls this once per receiver: no array for the usual single sender)
+    const from = options.fromObj;
+    let firstSender: DefaultObject | null = null;
+    if (Array.isArray(from)) {
+      for (const sender of from) this.tellSender(sender, spec);
+      firstSender = from[0] ?? null;
+    } else if (from) {
+      this.tellSender(from, spec);
+      firstSender = from;
     }
     try {
-      if (this.atMsgReceive(spec, senders[0] ?? null) === false) return;
+      if (this.atMsgReceive(spec, firstSender) === false) return;
     } catch (err) {
       log.error(`atMsgReceive of ${this.dbref} failed`, err);
     }
@@ -432,6 +435,15 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     }
     if (!this.sessionSet) return;
     for (const session of this.sessionSet) session.msg(spec);
+  }
+
+  /** Run `sender`'s {@link atMsgSend} for `spec` on its way to this object (a failing hook is logged). */
+  private tellSender(sender: DefaultObject, spec: OutputSpec): void {
+    try {
+      sender.atMsgSend(spec, this);
+    } catch (err) {
+      log.error(`atMsgSend of ${sender.dbref} failed`, err);
+    }
   }
 
   /** Hook: `text` is about to reach this object's sessions; return false to drop it. */
