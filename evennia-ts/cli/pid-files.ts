@@ -2,6 +2,9 @@
  * Pid files: reading them, telling a live process from a stale file, cleaning up.
  */
 import { readFileSync, rmSync } from "node:fs";
+import { isProcessAlive } from "../utils/process-alive.ts";
+
+export { isProcessAlive };
 
 /** What a pid file says about its process. */
 export type PidFileState =
@@ -24,16 +27,6 @@ export function readPidFile(file: string): number | null {
   return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
 }
 
-/** True when a process with this pid exists (including one we may not signal). */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Inspect a pid file: missing, naming a live process, or stale. */
 export function inspectPidFile(file: string): PidFileState {

@@ -12,6 +12,7 @@ import path from "node:path";
 import { LinkConnection } from "../protocol/link-connection.ts";
 import { parseServerMessage, type PortalToServer, type ServerToPortal } from "../protocol/link-messages.ts";
 import { getLogger } from "../utils/logger.ts";
+import { isProcessAlive } from "../utils/process-alive.ts";
 import { listenOn } from "./listen.ts";
 
 const log = getLogger("portal.link");
@@ -41,16 +42,6 @@ export function localLinkPath(): string {
 
 const LOCAL_LINK_FILE = /^evennia-link-(\d+)-[0-9a-f]+\.sock$/;
 
-/** True while process `pid` runs (or cannot be told apart from one that does). */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Remove local link sockets left in `folder` by portals that are gone (killed: a portal
  * that stops removes its own). Returns how many were removed.
@@ -65,7 +56,7 @@ export function removeStaleLinkSockets(folder = os.tmpdir()): number {
   }
   for (const name of names) {
     const match = LOCAL_LINK_FILE.exec(name);
-    if (!match || processAlive(Number(match[1]))) continue;
+    if (!match || isProcessAlive(Number(match[1]))) continue;
     try {
       rmSync(path.join(folder, name), { force: true });
       removed++;
