@@ -24,7 +24,7 @@
  * column lines), `table` (outer frame), `cells` (every cell), `rows`, `cols`,
  * `incols` (column lines only), `header` (only the line under the header), `none`.
  */
-import { cropMarkup, isPlainAscii, padMarkup, visibleLength, type Align } from "./markup.ts";
+import { cropMarkup, isPlainAscii, padBy, padMarkup, visibleLength, type Align } from "./markup.ts";
 import { wrapText } from "./wrap.ts";
 
 /** Border styles, as Evennia names them. */
@@ -263,18 +263,8 @@ function plainLine(row: readonly string[], widths: readonly number[], aligns: re
     const cell = row[c]!;
     const width = Math.max(1, widths[c]!);
     if (cell.length > width || !isPlainAscii(cell)) return null;
-    const missing = widths[c]! - cell.length;
-    const align = aligns[c]!;
-    let text = cell;
-    if (missing > 0) {
-      if (align === "r") text = " ".repeat(missing) + cell;
-      else if (align === "c") {
-        const left = Math.floor(missing / 2);
-        text = " ".repeat(left) + cell + " ".repeat(missing - left);
-      } else text = cell + " ".repeat(missing);
-    }
     if (c > 0) line += joint;
-    line += padding + text + padding;
+    line += padding + padBy(cell, widths[c]! - cell.length, aligns[c]!) + padding;
   }
   return line + edge;
 }

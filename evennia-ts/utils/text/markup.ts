@@ -52,7 +52,14 @@ export type Align = "l" | "r" | "c";
  * returned as it is (see {@link cropMarkup}).
  */
 export function padMarkup(text: string, width: number, align: Align = "l", fill = " "): string {
-  const missing = width - visibleLength(text);
+  return padBy(text, width - visibleLength(text), align, fill);
+}
+
+/**
+ * Pad `text` with `missing` columns of `fill` placed by `align` (nothing when
+ * `missing` is not positive): {@link padMarkup} once the text's width is known.
+ */
+export function padBy(text: string, missing: number, align: Align = "l", fill = " "): string {
   if (missing <= 0) return text;
   const f = fill === "" ? " " : fill;
   if (align === "r") return repeatFill(f, missing) + text;
