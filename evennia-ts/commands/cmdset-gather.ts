@@ -15,7 +15,8 @@ import type { DefaultObject } from "../typeclasses/objects.ts";
 import type { CmdSet } from "./cmdset.ts";
 import type { StackEntry } from "./cmdset-merge.ts";
 import type { CommandSession } from "./command.ts";
-import "./cmdset-handler.ts";
+import { classesEpoch } from "../typeclasses/change-epochs.ts";
+import { cmdSetsEpoch } from "./cmdset-handler.ts";
 
 /** Key of the cmdsets exits provide (filtered by `noExits`). */
 export const EXIT_CMDSET_KEY = "ExitCmdSet";
@@ -93,21 +94,45 @@ export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder 
 const CALL_CHARACTER = Object.freeze({ default: false, noSuperuserBypass: true });
 const CALL_OTHER = Object.freeze({ default: true, noSuperuserBypass: true });
 
-/** The objects around `puppet` whose cmdsets may apply: the location's contents (not the puppet), its own contents, the location. */
-function objectsAround(puppet: DefaultObject): DefaultObject[] | Promise<DefaultObject[]> {
+/**
+ * A container's members that have cmdsets, and what the list was built from: the
+ * container's contents version and the world's cmdset epoch (any stack changed, the
+ * default paths, any object's class).
+ */
+interface MembersWithCmdSets {
+  contentsVersion: number;
+  epoch: number;
+  members: readonly DefaultObject[];
+}
+
+const membersWithCmdSetsCache = new WeakMap<DefaultObject, MembersWithCmdSets>();
+
+/**
+ * The members of `container` (contents in memory) whose cmdsets are not empty, in id
+ * order. Asked for the room and the inventory on every command: most of what lies
+ * there (exits, things, a hoard of 200 items) has no cmdset, and is walked again only
+ * when something arrives or leaves, or a cmdset or class changes anywhere.
+ */
+function membersWithCmdSets(container: DefaultObject): readonly DefaultObject[] {
+  const contentsVersion = container.contentsVersion;
+  const epoch = cmdSetsEpoch() + classesEpoch();
+  const hit = membersWithCmdSetsCache.get(container);
+  if (hit && hit.contentsVersion === contentsVersion && hit.epoch === epoch) return hit.members;
+  const members = container.contentsGet().filter((o) => o.cmdset.all().length > 0);
+  membersWithCmdSetsCache.set(container, { contentsVersion, epoch, members });
+  return members;
+}
+
+/**
+ * The objects around `puppet` whose cmdsets may apply, as lists: the location's contents
+ * (the puppet is skipped later), its own contents, the location. Those in memory (no
+ * query) are narrowed to the ones with cmdsets; the first look at a place loads them.
+ */
+function objectsAround(puppet: DefaultObject): (readonly DefaultObject[])[] | Promise<(readonly DefaultObject[])[]> {
   const location = puppet.location;
   if (!location) return [];
-  // contents are in memory once loaded (no query); the first look at a place loads them
-  if (location.contentsLoaded && puppet.contentsLoaded) {
-    const around = location.contentsGet({ exclude: puppet }); // one pass, a new array of our own
-    for (const carried of puppet.contents) around.push(carried);
-    around.push(location);
-    return around;
-  }
-  return (async () => {
-    const around = (await location.loadContents()).filter((o) => o !== puppet);
-    return [...around, ...(await puppet.loadContents()), location];
-  })();
+  if (location.contentsLoaded && puppet.contentsLoaded) return [membersWithCmdSets(location), membersWithCmdSets(puppet), [location]];
+  return (async () => [await location.loadContents(), await puppet.loadContents(), [location]])();
 }
 
 /** Gather the cmdsets for a line from `session` (see the module comment). */
@@ -136,7 +161,7 @@ export function gatherCmdSetsSoon(session: CommandSession, accessor: PermissionH
   if (current?.noObjs) return finish(entries, [], current);
   const around = objectsAround(puppet);
   if (Array.isArray(around)) return finish(entries, addObjectSets(entries, puppet, around, accessor, current), current);
-  return around.then((objects) => finish(entries, addObjectSets(entries, puppet, objects, accessor, current), current));
+  return around.then((lists) => finish(entries, addObjectSets(entries, puppet, lists, accessor, current), current));
 }
 
 /** Add `sets` to `entries` as they are (no `duplicates` override); returns the flags folded with theirs. */
@@ -148,17 +173,26 @@ function take(entries: StackEntry[], flags: Flags | null, sets: readonly CmdSet[
   return flags;
 }
 
-/** Add the sets of the objects around `puppet` and of its location to `entries`; returns the objects whose sets were added. */
-function addObjectSets(entries: StackEntry[], puppet: DefaultObject, around: readonly DefaultObject[], accessor: PermissionHolder | null, flags: Flags | null): DefaultObject[] {
+/** Add the sets of the objects around `puppet` (not its own) and of its location to `entries`; returns the objects whose sets were added. */
+function addObjectSets(
+  entries: StackEntry[],
+  puppet: DefaultObject,
+  around: readonly (readonly DefaultObject[])[],
+  accessor: PermissionHolder | null,
+  flags: Flags | null,
+): DefaultObject[] {
   const localObjects: DefaultObject[] = [];
   const noExits = flags?.noExits;
-  for (const obj of around) {
-    const sets = obj.cmdset.all();
-    if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
-    localObjects.push(obj);
-    for (const set of sets) {
-      if (noExits && set.key === EXIT_CMDSET_KEY) continue;
-      entries.push({ set, duplicates: set.duplicates ?? true });
+  for (const list of around) {
+    for (const obj of list) {
+      if (obj === puppet) continue;
+      const sets = obj.cmdset.all();
+      if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
+      localObjects.push(obj);
+      for (const set of sets) {
+        if (noExits && set.key === EXIT_CMDSET_KEY) continue;
+        entries.push({ set, duplicates: set.duplicates ?? true });
+      }
     }
   }
   const location = puppet.location;
@@ -193,7 +227,8 @@ export async function gatherObjectCmdSets(obj: DefaultObject): Promise<GatheredC
   const current = flags as Flags | null;
   const localObjects: DefaultObject[] = [];
   if (current?.noObjs) return { entries, localObjects };
-  for (const other of await objectsAround(obj)) {
+  for (const other of (await objectsAround(obj)).flat()) {
+    if (other === obj) continue;
     const sets = other.cmdset.all();
     if (sets.length === 0 || other.isDeleted || !mayCallCmdsetsOf(other, obj)) continue;
     localObjects.push(other);

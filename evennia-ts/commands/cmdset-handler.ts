@@ -64,6 +64,18 @@ let defaultPaths: DefaultCmdSetPaths = { ...FRAMEWORK_CMDSET_PATHS };
 /** Grows whenever the default paths are set (handlers' `all()` caches compare it). */
 let defaultPathsEpoch = 0;
 
+/** Changes of any handler's stack (and their undoing), counted world-wide. */
+let stackChanges = 0;
+
+/**
+ * Grows whenever any handler's cmdsets change (or a change is undone) and when the
+ * default paths are set: while it stays, every handler's {@link CmdSetHandler.all}
+ * answers as before for an object whose class did not change (caches compare it).
+ */
+export function cmdSetsEpoch(): number {
+  return stackChanges + defaultPathsEpoch;
+}
+
 /** Set the default cmdset paths (the server does, from the settings). */
 export function configureDefaultCmdSets(paths: Partial<DefaultCmdSetPaths>): void {
   defaultPaths = { ...FRAMEWORK_CMDSET_PATHS, ...paths };
@@ -280,10 +292,12 @@ export class CmdSetHandler {
     const before = { stack: this.stack, explicitDefault: this.explicitDefault };
     fn();
     this.changes++;
+    stackChanges++;
     currentUnitOfWork()?.recordUndo(() => {
       this.stack = before.stack;
       this.explicitDefault = before.explicitDefault;
       this.changes++;
+      stackChanges++;
     });
   }
 

@@ -8,6 +8,7 @@
  * {@link DirectionFallbackCmdSet} answers "You can't go that way." for words that
  * look like directions but match no exit (priority below every default set).
  */
+import { namesEpoch } from "../typeclasses/change-epochs.ts";
 import { canAccess } from "../typeclasses/object-access.ts";
 import { DefaultExit } from "../typeclasses/exits.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
@@ -112,22 +113,27 @@ export class ExitCmdSet extends CmdSet {
 interface CachedSets {
   /** The exits, each with the key, aliases and destination it had. */
   built: readonly BuiltFrom[];
+  /** The location's contents version and the world's names epoch when last found valid. */
+  contentsVersion: number;
+  namesEpoch: number;
   exits: ExitCmdSet | null;
   fallback: CmdSet;
+  /** `[exits, fallback]` as the gatherer takes them (made once). */
+  pair?: readonly [ExitCmdSet | null, CmdSet];
 }
 
 /** What one exit's commands were built from. */
 interface BuiltFrom {
   exit: DefaultObject;
   key: string;
-  aliases: readonly string[];
+  aliasesVersion: number;
   destinationId: number | null;
 }
 
 const cache = new WeakMap<DefaultObject, CachedSets>();
 
 function builtFrom(exit: DefaultObject): BuiltFrom {
-  return { exit, key: exit.key, aliases: exit.aliases.get(), destinationId: exit._row.destination_id };
+  return { exit, key: exit.key, aliasesVersion: exit.aliases.version, destinationId: exit._row.destination_id };
 }
 
 /** True when `exits` are still those the sets were built from: same objects, keys, aliases and destinations. */
@@ -136,18 +142,30 @@ function stillBuiltFrom(built: readonly BuiltFrom[], exits: readonly DefaultObje
   for (let i = 0; i < exits.length; i++) {
     const exit = exits[i]!;
     const was = built[i]!;
-    if (exit !== was.exit || exit.key !== was.key || exit._row.destination_id !== was.destinationId) return false;
-    const aliases = exit.aliases.all();
-    if (aliases.length !== was.aliases.length) return false;
-    for (let j = 0; j < aliases.length; j++) if (aliases[j]!.key !== was.aliases[j]) return false;
+    if (exit !== was.exit || exit.key !== was.key || exit._row.destination_id !== was.destinationId || exit.aliases.version !== was.aliasesVersion) {
+      return false;
+    }
   }
   return true;
 }
 
+/**
+ * The sets of `location`, from the cache while they still fit: at once when neither its
+ * contents nor any name or destination in the world changed since they were last found
+ * valid (asked on every command of everyone there); else by comparing its exits one by one
+ * (someone walked in: the exits are the same); else built anew.
+ */
 function setsFor(location: DefaultObject): CachedSets {
-  const exits = location.exits;
   const hit = cache.get(location);
-  if (hit && stillBuiltFrom(hit.built, exits)) return hit;
+  const version = location.contentsVersion;
+  const epoch = namesEpoch();
+  if (hit && hit.contentsVersion === version && hit.namesEpoch === epoch) return hit;
+  const exits = location.exits;
+  if (hit && stillBuiltFrom(hit.built, exits)) {
+    hit.contentsVersion = version;
+    hit.namesEpoch = epoch;
+    return hit;
+  }
   let exitSet: ExitCmdSet | null = null;
   const taken = new Set<string>();
   if (exits.length > 0) {
@@ -165,7 +183,7 @@ function setsFor(location: DefaultObject): CachedSets {
     for (const name of byName.keys()) taken.add(name);
   }
   const fallback = directionFallback(taken);
-  const sets = { built: exits.map(builtFrom), exits: exitSet, fallback };
+  const sets = { built: exits.map(builtFrom), contentsVersion: version, namesEpoch: epoch, exits: exitSet, fallback };
   cache.set(location, sets);
   return sets;
 }
@@ -227,5 +245,5 @@ function directionFallback(taken: Set<string>): CmdSet {
 registerLocationCmdSets((location) => {
   if (location.isDeleted || !location.contentsLoaded) return [null, directionFallback(new Set())];
   const sets = setsFor(location);
-  return [sets.exits, sets.fallback];
+  return (sets.pair ??= [sets.exits, sets.fallback]);
 });

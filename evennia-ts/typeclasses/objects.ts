@@ -349,6 +349,14 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     return this.contentsGet({ contentType: "object" });
   }
 
+  /**
+   * Grows whenever something arrives here or leaves (or is deleted, or a deletion is
+   * undone); -1 while nothing was ever listed here. Caches built from the contents compare it.
+   */
+  get contentsVersion(): number {
+    return this.contentsList?.version ?? -1;
+  }
+
   /** True when {@link contents} can be read (everything located here is in memory). */
   get contentsLoaded(): boolean {
     return this.contentsList?.complete ?? false;

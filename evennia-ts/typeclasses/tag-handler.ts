@@ -5,6 +5,7 @@
 import type { TagKind } from "../db/entities/rows.ts";
 import { TagTable } from "../db/entities/schemas.ts";
 import { deleteWhere, upsert } from "../db/writes.ts";
+import { noteNameChange } from "./change-epochs.ts";
 import type { TypedObject } from "./typed-object.ts";
 
 /** A tag as listed by {@link TagHandler.all}. */
@@ -23,6 +24,7 @@ const TAG_INSERT = { columns: TAG_KEY, conflictKey: TAG_KEY, update: [] } as con
 /** The tags of one kind on one object. */
 export class TagHandler {
   private readonly entries = new Map<string, TagInfo>();
+  private changes = 0;
 
   constructor(
     private readonly owner: TypedObject,
@@ -36,8 +38,12 @@ export class TagHandler {
     const id = tag.key + SEP + tag.category;
     if (this.entries.has(id)) return;
     this.entries.set(id, tag);
+    this.changed();
     const uow = this.owner._store.unitOfWork();
-    uow.recordUndo(() => this.entries.delete(id));
+    uow.recordUndo(() => {
+      this.entries.delete(id);
+      this.changed();
+    });
     this.stageWrite(tag);
   }
 
@@ -46,7 +52,11 @@ export class TagHandler {
     const tag = norm(key, category);
     const id = tag.key + SEP + tag.category;
     if (!this.entries.delete(id)) return false;
-    this.owner._store.unitOfWork().recordUndo(() => this.entries.set(id, tag));
+    this.changed();
+    this.owner._store.unitOfWork().recordUndo(() => {
+      this.entries.set(id, tag);
+      this.changed();
+    });
     this.stageWrite(tag);
     return true;
   }
@@ -81,6 +91,17 @@ export class TagHandler {
   _load(tags: TagInfo[]): void {
     this.entries.clear();
     for (const t of tags) this.entries.set(t.key + SEP + t.category, { key: t.key, category: t.category });
+    this.changed();
+  }
+
+  /** Grows with every change (also when one is undone): caches built from the tags compare it. */
+  get version(): number {
+    return this.changes;
+  }
+
+  private changed(): void {
+    this.changes++;
+    if (this.tagKind === "alias") noteNameChange();
   }
 
   /** Stage writing the tag as memory has it at commit time (present or not), so the last commit writes what memory holds. */

@@ -7,6 +7,7 @@ import { DB_REF, type DbRef, type Referenceable } from "../db/db-ref.ts";
 import type { TypedKind, TypedRow } from "../db/row-codecs.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { AttributeHandler, createDbProxy } from "./attribute-handler.ts";
+import { noteClassChange, noteNameChange } from "./change-epochs.ts";
 import { createNdbProxy } from "./ndb.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import type { Store } from "./store.ts";
@@ -18,6 +19,9 @@ import { LockHandler, type LockCheckOptions } from "../locks/lock-handler.ts";
 export interface MessageReceiver {
   msg(spec: string | Record<string, unknown>): void;
 }
+
+/** Columns whose change moves `namesEpoch()` (change-epochs.ts): what objects are called and where exits lead. */
+const NAME_FIELDS: ReadonlySet<string> = new Set(["key", "destination_id"]);
 
 /** The base class of every typeclass. */
 export abstract class TypedObject<R extends TypedRow = TypedRow> implements Referenceable {
@@ -165,8 +169,11 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
     if (newPath !== path) throw new EvenniaError("EV_ERR_TYPECLASS", `no ${this.kind} typeclass is registered as "${path}"`);
     const oldProto = Object.getPrototypeOf(this) as object;
     Object.setPrototypeOf(this, cls.prototype);
+    noteClassChange();
     this._store.unitOfWork().recordUndo(() => {
-      if (Object.getPrototypeOf(this) === cls.prototype) Object.setPrototypeOf(this, oldProto);
+      if (Object.getPrototypeOf(this) !== cls.prototype) return;
+      Object.setPrototypeOf(this, oldProto);
+      noteClassChange();
     });
     this._setField("typeclass_path" as keyof R, path as R[keyof R]);
     this.atInit();
@@ -191,10 +198,14 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
     const old = this._row[field];
     if (old === value) return;
     this._row[field] = value;
+    const naming = NAME_FIELDS.has(field as string);
+    if (naming) noteNameChange();
     const uow = this._store.unitOfWork();
     uow.recordUndo(() => {
       // changed again since (by another unit of work): that value stands
-      if (this._row[field] === value) this._row[field] = old;
+      if (this._row[field] !== value) return;
+      this._row[field] = old;
+      if (naming) noteNameChange();
     });
     this._store.stageRow(this, uow);
   }

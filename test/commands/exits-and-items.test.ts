@@ -169,6 +169,46 @@ describeEachDatabase("exits and item commands", (ctx) => {
     expect(w.session.take().at(-1)).toMatch(/Command 'zzz' is not available/);
   });
 
+  it("keeps a room's exit commands while only who stands there changes, and rebuilds them on each rename, alias, new destination and undo", async () => {
+    const w = await world();
+    const first = exitCmdSetFor(w.hall);
+    const names = () => exitCmdSetFor(w.hall)!.commands.map((c) => [c.key, ...c.aliases].join("/")).sort();
+    // someone walking in and out changes the contents, not the exits: the same set
+    await ctx.unit(() => w.bob.moveTo(w.garden, { quiet: true }));
+    await ctx.unit(() => w.bob.moveTo(w.hall, { quiet: true }));
+    expect(exitCmdSetFor(w.hall)).toBe(first);
+    // each change of a name or a destination alone, nothing entering or leaving, rebuilds it
+    await ctx.unit(() => {
+      w.north.key = "northward";
+    });
+    expect(names()).toContain("northward/n");
+    await ctx.unit(() => w.north.aliases.add("nw"));
+    expect(names()).toContain("northward/n/nw");
+    await ctx.unit(() => {
+      w.down.destination = w.garden;
+    });
+    const commands = handler();
+    await ctx.unit(() => w.anna.account!.permissions.add("Builder"));
+    await commands.execute(w.session, "down");
+    expect(w.anna.location).toBe(w.garden);
+    await ctx.unit(() => w.anna.moveTo(w.hall, { quiet: true }));
+    // a failed unit of work puts the names back, and the commands follow
+    const failing = (change: () => void) =>
+      ctx.unit(() => {
+        change();
+        exitCmdSetFor(w.hall); // built from the changed names inside the unit
+        throw new Error("refused");
+      });
+    await expect(failing(() => (w.north.key = "elsewhere"))).rejects.toThrow("refused");
+    await expect(failing(() => w.north.aliases.remove("nw"))).rejects.toThrow("refused");
+    expect(names()).toContain("northward/n/nw");
+    expect(names().join(" ")).not.toContain("elsewhere");
+    await expect(failing(() => (w.down.destination = w.vault))).rejects.toThrow("refused");
+    w.session.take();
+    await commands.execute(w.session, "down");
+    expect(w.anna.location).toBe(w.garden);
+  });
+
   it("removes an exit whose room is gone, and deleting a room removes the exits leading to it", async () => {
     const w = await world();
     const commands = handler();

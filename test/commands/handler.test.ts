@@ -163,6 +163,44 @@ describeEachDatabase("the command handler", (ctx) => {
     });
   });
 
+  it("follows cmdsets added in a failed unit of work, and classes swapped in place, around the puppet", async () => {
+    const [crate, statue] = await ctx.unit(async () => [
+      await createObject(DefaultObject, { key: "crate", location: room }),
+      await createObject(DefaultObject, { key: "statue", location: room, locks: "call:true()" }),
+    ]);
+    expect(await run("kick")).toContain("not available");
+    // inside the unit the command is there; the unit fails and takes the cmdset with it
+    await expect(
+      ctx.unit(async () => {
+        crate.cmdset.add(BallCmdSet);
+        expect((await handler.currentCmdSet(session)).has("kick")).toBe(true);
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    expect(crate.cmdset.all()).toEqual([]);
+    expect(await run("kick")).toContain("not available");
+    // and the other way: a removal undone gives the command back
+    crate.cmdset.add(BallCmdSet);
+    expect(await run("kick")).toBe("You kick the crate.");
+    await expect(
+      ctx.unit(async () => {
+        crate.cmdset.remove(BallCmdSet);
+        expect((await handler.currentCmdSet(session)).has("kick")).toBe(false);
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    expect(await run("kick")).toBe("You kick the crate.");
+    // a thing that becomes a character in place has the character's default set from then on
+    const before = await handler.currentCmdSet(session);
+    expect(before.commands.some((c) => c.obj === statue)).toBe(false);
+    await ctx.unit(() => statue.swapTypeclass("evennia.objects.DefaultCharacter"));
+    expect((await handler.currentCmdSet(session)).commands.some((c) => c.obj === statue)).toBe(true);
+    await ctx.unit(async () => {
+      await crate.delete();
+      await statue.delete();
+    });
+  });
+
   it("lets a high-priority Replace set with noObjs hide everything else", async () => {
     const ball = await ctx.unit(() => createObject(DefaultObject, { key: "ball2", location: room }));
     ball.cmdset.add(BallCmdSet);
