@@ -130,7 +130,8 @@ function matchAmong(candidates: DefaultObject[], name: string, exact: boolean): 
   const wanted = name.trim().toLowerCase();
   if (!wanted) return [];
   const unique = new Set(candidates);
-  const named = (o: DefaultObject, test: (n: string) => boolean) => test(o.key.toLowerCase()) || o.aliases.get().some(test);
+  // the row keeps the key lower-cased; aliases are stored lower-case (no copies: a builder may carry hundreds of things)
+  const named = (o: DefaultObject, test: (n: string) => boolean) => test(o._row.key_lower) || o.aliases.someKey(test);
   const tiers: ((n: string) => boolean)[] = [(n) => n === wanted];
   if (!exact) tiers.push((n) => n.startsWith(wanted), wordStartMatcher(wanted));
   for (const test of tiers) {

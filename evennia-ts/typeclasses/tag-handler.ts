@@ -71,6 +71,12 @@ export class TagHandler {
     return this.entries.has(k + SEP + norm(k, category).category);
   }
 
+  /** True when `test` accepts the key of any tag (of any category); nothing is copied (searches ask this of every candidate). */
+  someKey(test: (key: string) => boolean): boolean {
+    for (const tag of this.entries.values()) if (test(tag.key)) return true;
+    return false;
+  }
+
   /** Keys of the tags (of one category, when given). */
   get(category?: string): string[] {
     return this.all(category).map((t) => t.key);
