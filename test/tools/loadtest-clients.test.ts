@@ -9,7 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TelnetLoadClient, telnetTransport } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
 import { WebSocketLoadClient } from "../../evennia-ts/tools/loadtest/client-websocket.ts";
 import { startEchoServer, type EchoServer } from "../../evennia-ts/tools/loadtest/echo-server.ts";
+import { buildReport } from "../../evennia-ts/tools/loadtest/report.ts";
 import { RunStats } from "../../evennia-ts/tools/loadtest/run-stats.ts";
+import { runLoadTest } from "../../evennia-ts/tools/loadtest/runner.ts";
 import type { TransportListener } from "../../evennia-ts/tools/loadtest/transport.ts";
 import { VirtualPlayer } from "../../evennia-ts/tools/loadtest/virtual-player.ts";
 
@@ -141,5 +143,50 @@ describe("a virtual player's setting-up request", () => {
     expect(answer!.length).toBeLessThanOrEqual(4096);
     expect(answer!.trimEnd()).toMatch(/someone arrives\. You arrive in the room\.$/);
     expect({ sent: stats.sent, answered: stats.answered, unanswered: stats.unanswered }).toEqual({ sent: 0, answered: 0, unanswered: 0 });
+  });
+});
+
+describe("a run with --settle against the echo baseline", () => {
+  it("loads for the settling time first and counts only commands sent after it in the figures", async () => {
+    const echo = await startEchoServer();
+    cleanups.push(() => echo.close());
+    const result = await runLoadTest({
+      host: "127.0.0.1", telnetPort: echo.telnetPort, webPort: echo.webPort, telnetClients: 2, websocketClients: 1,
+      durationMs: 600, rampMs: 0, settleMs: 800, mix: { looker: 1 }, thinkMs: 20, answerTimeoutMs: 5000, login: false,
+      seed: 3, namePrefix: "st", pids: {}, progress: null,
+    });
+    const { stats } = result;
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(1400);
+    expect(stats.measuringSince).toBeGreaterThan(0);
+    // every answer counted is one sent after the settling: about the duration's worth, not the whole run's
+    expect(stats.answered).toBeGreaterThan(0);
+    expect(stats.answered).toBeLessThanOrEqual(stats.sent);
+    expect(stats.profile("looker").sent).toBe(stats.sent);
+    expect(stats.complete.count).toBe(stats.answered);
+    expect(buildReport(result, "baseline").commands.perSecond).toBeCloseTo(stats.answered / 0.6, 5);
+    expect(buildReport(result, "baseline").config.settleSeconds).toBe(0.8);
+    // a think time of 20 ms is at least 10 ms: in the 600 ms measured a client sends at most 61
+    // (the 1,400 ms of the whole run would give each about 60 at the mean think time)
+    expect(stats.sent).toBeLessThanOrEqual(3 * 61);
+    expect(stats.sent).toBeGreaterThan(3 * 10);
+  });
+
+  it("forgets sent, answered and latencies on startMeasuring, and keeps what went wrong", () => {
+    const stats = new RunStats();
+    stats.sent = 10;
+    stats.answered = 9;
+    stats.unanswered = 1;
+    stats.errors = 2;
+    stats.disconnects = 1;
+    stats.logins = 3;
+    stats.complete.add(5);
+    stats.firstByte.add(1);
+    stats.profile("looker").sent = 10;
+    stats.profile("looker").complete.add(5);
+    stats.startMeasuring();
+    expect({ sent: stats.sent, answered: stats.answered, complete: stats.complete.count, firstByte: stats.firstByte.count }).toEqual({ sent: 0, answered: 0, complete: 0, firstByte: 0 });
+    expect(stats.profile("looker")).toMatchObject({ sent: 0, answered: 0 });
+    expect(stats.profile("looker").complete.count).toBe(0);
+    expect({ unanswered: stats.unanswered, errors: stats.errors, disconnects: stats.disconnects, logins: stats.logins }).toEqual({ unanswered: 1, errors: 2, disconnects: 1, logins: 3 });
   });
 });

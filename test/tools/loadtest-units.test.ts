@@ -158,6 +158,8 @@ describe("answers, report and options", () => {
     expect(o.jsonFile).toBe("/games/x/out.json");
     expect(o.baseline).toBe("also");
     expect(o.gameDir).toBe("/games/x");
+    expect(parseLoadTestArgs(["--settle", "20"], "/")!.run.settleMs).toBe(20_000);
+    expect(parseLoadTestArgs([], "/")!.run.settleMs).toBe(0);
     expect(parseLoadTestArgs(["--help"], "/")).toBeNull();
     expect(parseLoadTestArgs(["--baseline-only", "--rate", "50"], "/")!).toMatchObject({ baseline: "only", run: { rate: 50 } });
     expect(() => parseLoadTestArgs(["--telnet", "many"], "/")).toThrow(/--telnet must be a number/);
@@ -175,6 +177,7 @@ describe("answers, report and options", () => {
     expect(() => checkLoadTestOptions({ ...base, telnetClients: 0, websocketClients: 0 })).toThrow(/at least one client/);
     expect(() => checkLoadTestOptions({ ...base, telnetPort: undefined })).toThrow(/telnet port/);
     expect(() => checkLoadTestOptions({ ...base, rampMs: -1 })).toThrow(/ramp/);
+    expect(() => checkLoadTestOptions({ ...base, settleMs: -1 })).toThrow(/settling/);
     expect(() => checkLoadTestOptions({ ...base, rate: 0 })).toThrow(/rate/);
     expect(() => checkLoadTestOptions({ ...base, telnetClients: 1.5 })).toThrow(/whole number/);
     expect(() => checkLoadTestOptions({ ...base, rooms: 3 })).not.toThrow();

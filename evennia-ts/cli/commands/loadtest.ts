@@ -41,6 +41,9 @@ Options:
   --duration S        seconds measured, once every client has logged in (default 10)
   --ramp S            seconds over which the clients connect and log in, before that
                       (default: a quarter of the duration, at most 5)
+  --settle S          seconds of full load, once everyone is in, before the measured part
+                      (default 0): the JIT compiles the hot code under load and caches fill;
+                      what goes wrong then still counts
   --mix SPEC          profiles by weight: "mixed" (default), one name, or name=weight,...
                       profiles: idler, looker, talker, walker, builder, chatter
   --rooms N           spread the clients over N rooms made for the run (dug in a ring, each
@@ -124,6 +127,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
         websocket: { type: "string" },
         duration: { type: "string" },
         ramp: { type: "string" },
+        settle: { type: "string" },
         mix: { type: "string" },
         rooms: { type: "string" },
         think: { type: "string" },
@@ -168,6 +172,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
       websocketClients: number(values.websocket, "--websocket", 5),
       durationMs: durationS * 1000,
       rampMs: number(values.ramp, "--ramp", Math.min(5, durationS / 4)) * 1000,
+      settleMs: number(values.settle, "--settle", 0) * 1000,
       mix,
       rooms,
       thinkMs: number(values.think, "--think", 1000),

@@ -47,6 +47,12 @@ export class LatencySamples {
     this.sum += ms;
   }
 
+  /** Forget every sample. */
+  clear(): void {
+    this.size = 0;
+    this.sum = 0;
+  }
+
   /** Add every sample of `other`. */
   merge(other: LatencySamples): void {
     for (let i = 0; i < other.size; i++) this.add(other.values[i]!);

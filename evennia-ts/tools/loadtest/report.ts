@@ -21,6 +21,8 @@ export interface LoadReport {
     websocketClients: number;
     durationSeconds: number;
     rampSeconds: number;
+    /** Full load before the measured part (not in the figures). */
+    settleSeconds: number;
     loop: "closed" | "open";
     thinkMs: number;
     ratePerSecond: number | null;
@@ -90,6 +92,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
       websocketClients: o.websocketClients,
       durationSeconds: seconds,
       rampSeconds: o.rampMs / 1000,
+      settleSeconds: (o.settleMs ?? 0) / 1000,
       loop: o.rate === undefined ? "closed" : "open",
       thinkMs: o.thinkMs,
       ratePerSecond: o.rate ?? null,
@@ -238,7 +241,9 @@ export function formatDocument(doc: LoadTestDocument): string[] {
   const first = runs[0]!;
   const c = first.config;
   const lines = [
-    `Load test: ${c.telnetClients} telnet + ${c.websocketClients} websocket clients, ${c.durationSeconds} s (ramp ${c.rampSeconds} s), ` +
+    `Load test: ${c.telnetClients} telnet + ${c.websocketClients} websocket clients, ${c.durationSeconds} s (ramp ${c.rampSeconds} s` +
+      (c.settleSeconds > 0 ? `, settling ${c.settleSeconds} s before` : "") +
+      `), ` +
       (c.loop === "closed" ? `closed loop, think ${c.thinkMs} ms` : `open loop, ${c.ratePerSecond} commands/s`) +
       (c.rooms > 1 ? `, ${c.rooms} rooms` : "") +
       `, mix ${Object.entries(c.mix).map(([k, v]) => `${k}=${v}`).join(",")}, seed ${c.seed}`,

@@ -55,6 +55,8 @@ export class RunStats {
   /** Clients that connected but did not get logged in. */
   loginFailures = 0;
   logins = 0;
+  /** `performance.now()` when the measured part began: answers to commands sent before it are not in the figures. */
+  measuringSince = 0;
   /** Time to first output after sending. */
   readonly firstByte = new LatencySamples();
   /** Time to the end-of-command marker. */
@@ -73,6 +75,24 @@ export class RunStats {
       this.profiles.set(name, counts);
     }
     return counts;
+  }
+
+  /**
+   * The measured part begins: forget the commands sent and answered so far and their
+   * latencies (those of a settling period). What went wrong (unanswered, errors,
+   * throttled, refused, disconnects) and the logins count over the whole run.
+   */
+  startMeasuring(): void {
+    this.measuringSince = performance.now();
+    this.sent = 0;
+    this.answered = 0;
+    this.firstByte.clear();
+    this.complete.clear();
+    for (const counts of this.profiles.values()) {
+      counts.sent = 0;
+      counts.answered = 0;
+      counts.complete.clear();
+    }
   }
 
   /** Remember a message (at most 20 distinct ones), counting repeats. */

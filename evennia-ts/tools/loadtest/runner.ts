@@ -35,6 +35,12 @@ export interface LoadTestOptions {
   durationMs: number;
   /** Clients connect and log in evenly spread over this many ms, before the measured part. */
   rampMs: number;
+  /**
+   * Once everyone is in, the load runs this many ms before the measured part begins
+   * (default 0): the first seconds under full load are the JIT compiling the hot code
+   * and caches filling, not how the game runs for hours.
+   */
+  settleMs?: number;
   mix: ProfileMix;
   /** Closed loop: mean think time between an answer and the next command, ms (times the profile's factor). */
   thinkMs: number;
@@ -96,6 +102,7 @@ export function checkLoadTestOptions(o: LoadTestOptions): void {
   if (o.telnetClients > 0 && !o.telnetPort) throw new EvenniaError("EV_ERR_BAD_INPUT", "telnet clients need a telnet port");
   if (o.websocketClients > 0 && !o.webPort) throw new EvenniaError("EV_ERR_BAD_INPUT", "websocket clients need a web port");
   if (!(o.durationMs > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the duration must be > 0, got ${o.durationMs} ms`);
+  if (!(o.settleMs === undefined || o.settleMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the settling time must be >= 0, got ${o.settleMs} ms`);
   if (!(o.rampMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the ramp must be >= 0, got ${o.rampMs} ms`);
   if (!(o.thinkMs >= 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the think time must be >= 0, got ${o.thinkMs} ms`);
   if (o.rate !== undefined && !(o.rate > 0)) throw new EvenniaError("EV_ERR_BAD_INPUT", `the rate must be > 0 commands a second, got ${o.rate}`);
@@ -174,12 +181,13 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const building = o.login && (o.rooms ?? 1) > 1 ? await buildRooms(o, random) : null;
   const spread = building?.spread ?? null;
   let measureFrom = Infinity;
+  const settleMs = o.settleMs ?? 0;
   const bar = o.progress
     ? new ProgressBar(o.progress, () => {
         const now = performance.now();
         return {
           elapsedMs: now - startedAt,
-          totalMs: (measureFrom === Infinity ? Math.max(o.rampMs, now - startedAt) : measureFrom - startedAt) + o.durationMs,
+          totalMs: (measureFrom === Infinity ? Math.max(o.rampMs, now - startedAt) + settleMs : measureFrom - startedAt) + o.durationMs,
           clients: stats.logins,
           wantedClients: total,
           answered: stats.answered,
@@ -204,12 +212,16 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     if (untidy !== null) stats.note(`the exits to the run's rooms were not all destroyed: ${untidy}`);
     building.architect.stop();
   }
-  measureFrom = performance.now();
+  measureFrom = performance.now() + settleMs;
   const endsAt = measureFrom + o.durationMs;
   const watcher = new ProcessWatcher(o.pids, () => performance.now());
   const generator = new GeneratorMonitor(() => performance.now());
-  watcher.start();
-  generator.start();
+  // the players start now; the figures (and the CPU and RSS sampling) once the settling is over
+  const measuring = sleep(settleMs).then(() => {
+    stats.startMeasuring();
+    watcher.start();
+    generator.start();
+  });
 
   const closedLoop = async (player: VirtualPlayer): Promise<void> => {
     while (performance.now() < endsAt && !player.closed) {
@@ -235,6 +247,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
     else await openLoop(player, (o.rate * weights[i]!) / weightSum);
   });
   await Promise.all(runs);
+  await measuring;
   const remaining = endsAt - performance.now();
   if (remaining > 0) await sleep(remaining);
   const drainUntil = performance.now() + Math.min(DRAIN_MS, o.answerTimeoutMs);

@@ -198,11 +198,14 @@ export class VirtualPlayer {
     if (entry.timedOut) return; // late: done already (and counted as unanswered when measured)
     if (!this.measuring || !entry.measured) return entry.done(true);
     const now = performance.now();
-    stats.answered++;
-    stats.profile(this.profile.name).answered++;
-    stats.firstByte.add((entry.firstAt || now) - entry.sentAt);
-    stats.complete.add(now - entry.sentAt);
-    stats.profile(this.profile.name).complete.add(now - entry.sentAt);
+    // a command sent while the run settled counts in what went wrong, not in the figures
+    if (entry.sentAt >= stats.measuringSince) {
+      stats.answered++;
+      stats.profile(this.profile.name).answered++;
+      stats.firstByte.add((entry.firstAt || now) - entry.sentAt);
+      stats.complete.add(now - entry.sentAt);
+      stats.profile(this.profile.name).complete.add(now - entry.sentAt);
+    }
     const kind = classifyAnswer(entry.text);
     if (kind !== "ok") {
       stats[kind === "error" ? "errors" : kind === "throttled" ? "throttled" : "refused"]++;
