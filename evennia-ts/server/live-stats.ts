@@ -6,6 +6,7 @@
  */
 import { describeLatency } from "../commands/default/server-info.ts";
 import type { LatencySummary } from "./command-stats.ts";
+import { describeLoopHealth, type LoopHealthFigures } from "../utils/loop-health.ts";
 
 /** What `stats` answers. */
 export interface LiveStats {
@@ -21,6 +22,8 @@ export interface LiveStats {
   identityMap: { live: number; pinned: number; strong: number };
   /** The cmdset merge cache's hits, misses and entries (null when it is off). */
   mergeCache: { hits: number; misses: number; size: number } | null;
+  /** The event loop's delay and the collector's pauses (null when not measured). */
+  loop: LoopHealthFigures | null;
 }
 
 /** What {@link collectLiveStats} reads the figures from. */
@@ -33,6 +36,8 @@ export interface LiveStatsSources {
   identityMapTotals(): { live: number; pinned: number; strong: number };
   /** The cmdset merge cache's counters (null when it is off). */
   mergeCache(): { hits: number; misses: number; size: number } | null;
+  /** The event loop's delay and the collector's pauses (absent: not measured). */
+  loopHealth?(): LoopHealthFigures;
 }
 
 /**
@@ -62,6 +67,7 @@ export function collectLiveStats(sources: LiveStatsSources, options: { gc?: bool
     heap: { rss: usage.rss, heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, collected },
     identityMap: sources.identityMapTotals(),
     mergeCache: sources.mergeCache(),
+    loop: sources.loopHealth?.() ?? null,
   };
 }
 
@@ -82,6 +88,7 @@ export function formatLiveStats(stats: LiveStats): string[] {
     `Server memory: RSS ${mib(stats.heap.rss)}, heap ${mib(stats.heap.heapUsed)} of ${mib(stats.heap.heapTotal)}`,
     `Identity map: ${stats.identityMap.live} objects (${stats.identityMap.pinned} pinned, ${stats.identityMap.strong} kept warm)`,
     describeMergeCache(stats.mergeCache ?? null),
+    ...(stats.loop ? [`Event loop: ${describeLoopHealth(stats.loop)}`] : []),
   ];
 }
 

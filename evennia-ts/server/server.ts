@@ -49,6 +49,7 @@ import { collectLiveStats, type LiveStats } from "./live-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
+import { LoopHealth } from "../utils/loop-health.ts";
 import { startScriptService } from "./script-service.ts";
 import { startDemoLife } from "./demo-life.ts";
 import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
@@ -94,6 +95,8 @@ export class Server {
   readonly commandRate = new CommandRateCounter();
   /** How long the recent commands took (line in to commit), for `server` and `evennia-ts status`. */
   readonly commandLatency = new CommandLatencyRecorder();
+  /** The event loop's delay and the collector's pauses, for `server` and `evennia-ts status`. */
+  readonly loopHealth = new LoopHealth();
   /** The services `service` lists (set up by {@link init}). */
   readonly serviceRegistry = new ServiceRegistry();
   /** When this server process started. */
@@ -179,6 +182,7 @@ export class Server {
       taskTimeoutMs: this.settings.backgroundTaskTimeout * 1000,
       idleTimeoutMs: this.settings.workerIdleTimeout * 1000,
     });
+    this.loopHealth.start();
     if (this.settings.stallWarningMs > 0) {
       this.stallWatchdog = new StallWatchdog({ thresholdMs: this.settings.stallWarningMs });
       this.stallWatchdog.start();
@@ -335,6 +339,7 @@ export class Server {
         return totals;
       },
       mergeCache: () => this.commands.cacheStats(),
+      loopHealth: () => this.loopHealth.figures(),
     }, options);
   }
 
@@ -358,6 +363,7 @@ export class Server {
         await this.web.close().catch((err: unknown) => log.error("closing the web app failed", err));
       }
       this.stallWatchdog?.stop();
+      this.loopHealth.stop();
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       // background tasks are stopped, not waited for: a command awaiting one fails with EV_ERR_NOT_RUNNING
       await stopBackgroundWork().catch((err) => log.error("stopping the worker pool failed", err));
@@ -602,6 +608,7 @@ export class Server {
         firstStartedAt: () => firstStartTime(this.config),
         commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
         commandLatency: () => this.commandLatency.summary(),
+        loopHealth: () => this.loopHealth.figures(),
         listServices: () => this.serviceRegistry.list(),
         controlService: (name, action) => this.serviceRegistry.control(name, action),
       },

@@ -4,6 +4,7 @@
  * `/flushmem` empties the cache). The memory figures are the `memory` command's
  * (`memory.ts`), read through the same report.
  */
+import { describeLoopHealth } from "../../utils/loop-health.ts";
 import { loadavg, totalmem } from "node:os";
 import { frameworkVersion } from "../../utils/version.ts";
 import type { Settings } from "../../conf/settings.ts";
@@ -211,6 +212,8 @@ Examples:
     load.addRow("CPU time used", `${(cpu.user / 1e6).toFixed(2)}s user, ${(cpu.system / 1e6).toFixed(2)}s system`);
     load.addRow("Commands", `${rate.perSecond.toFixed(2)} per second (last ${rate.windowSeconds} s), ${rate.total} since start`);
     load.addRow("Command latency", describeLatency(this.services.server.commandLatency()));
+    const loop = this.services.server.loopHealth?.();
+    if (loop) load.addRow("Event loop", describeLoopHealth(loop));
     load.addRow("Sessions", `${sessions.length} connected (${sessionsByProtocol(sessions)}), ${loggedIn} logged in`);
 
     const cache = new EvTable(["entity name", "number", "idmapper %"], { maxwidth: this.clientWidth() });
