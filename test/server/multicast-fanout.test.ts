@@ -110,8 +110,9 @@ describe("a channel message with its GMCP twin (comm_channel_text)", () => {
     const gmcp = async (name: string) => {
       const c = await loggedIn(name);
       c.sendRaw(Buffer.from([IAC, 0xfd, GMCP])); // DO GMCP: the portal offered WILL GMCP
-      c.send("look"); // a round trip: the DO is handled before the talk starts
-      await c.waitFor(name);
+      // a round trip that only this client hears: the DO is handled, and nothing of its own is still on its way, before the talk starts
+      c.send("inventory");
+      await c.waitFor("You are not carrying anything.");
       return c;
     };
     const talker = await loggedIn("Kai");
