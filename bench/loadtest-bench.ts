@@ -7,7 +7,8 @@
  *   node --import tsx bench/loadtest-bench.ts [--quick]
  *
  * `npm run bench` runs it last. Quick: 5 telnet + 5 websocket clients for 5 s; full:
- * 25 + 25 for 20 s. Closed loop, mixed profiles, think 200 ms.
+ * 25 + 25 for 20 s after 10 s of settling (the JIT's warm-up is not measured). Closed
+ * loop, mixed profiles, think 200 ms.
  */
 import { fileURLToPath } from "node:url";
 import { parseLoadTestArgs, runLoadTestCommand } from "../evennia-ts/cli/commands/loadtest.ts";
@@ -37,6 +38,7 @@ export async function runLoadTestBench(options: { quick: boolean }): Promise<Loa
     const json = path.join(folder.dir, "loadtest.json");
     const args = ["--game", folder.dir, "--telnet", clients, "--websocket", clients, "--duration", options.quick ? "5" : "20"];
     args.push("--ramp", "2", "--think", "200", "--seed", "1", "--baseline", "--json", json);
+    if (!options.quick) args.push("--settle", "10");
     const run = new CapturingIo();
     const progress = process.stderr.isTTY ? { write: (t: string) => void process.stderr.write(t) } : null;
     await runLoadTestCommand(parseLoadTestArgs(args, folder.dir)!, { out: (l) => console.log(l), err: (l) => run.err(l) }, progress);
