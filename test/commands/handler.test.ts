@@ -169,26 +169,23 @@ describeEachDatabase("the command handler", (ctx) => {
       await createObject(DefaultObject, { key: "statue", location: room, locks: "call:true()" }),
     ]);
     expect(await run("kick")).toContain("not available");
+    /** Change the crate's cmdsets in a unit of work that fails: inside it, `kick` is there or not as `kickInside` says. */
+    const failedUnit = (change: () => void, kickInside: boolean) =>
+      expect(
+        ctx.unit(async () => {
+          change();
+          expect((await handler.currentCmdSet(session)).has("kick")).toBe(kickInside);
+          throw new Error("refused");
+        }),
+      ).rejects.toThrow("refused");
     // inside the unit the command is there; the unit fails and takes the cmdset with it
-    await expect(
-      ctx.unit(async () => {
-        crate.cmdset.add(BallCmdSet);
-        expect((await handler.currentCmdSet(session)).has("kick")).toBe(true);
-        throw new Error("refused");
-      }),
-    ).rejects.toThrow("refused");
+    await failedUnit(() => crate.cmdset.add(BallCmdSet), true);
     expect(crate.cmdset.all()).toEqual([]);
     expect(await run("kick")).toContain("not available");
     // and the other way: a removal undone gives the command back
     crate.cmdset.add(BallCmdSet);
     expect(await run("kick")).toBe("You kick the crate.");
-    await expect(
-      ctx.unit(async () => {
-        crate.cmdset.remove(BallCmdSet);
-        expect((await handler.currentCmdSet(session)).has("kick")).toBe(false);
-        throw new Error("refused");
-      }),
-    ).rejects.toThrow("refused");
+    await failedUnit(() => crate.cmdset.remove(BallCmdSet), false);
     expect(await run("kick")).toBe("You kick the crate.");
     // a thing that becomes a character in place has the character's default set from then on
     const before = await handler.currentCmdSet(session);
