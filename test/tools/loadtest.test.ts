@@ -16,6 +16,7 @@ import { parseLoadTestArgs, runLoadTestCommand } from "../../evennia-ts/cli/comm
 import { showLiveStats } from "../../evennia-ts/cli/commands/status.ts";
 import { CapturingIo } from "../../evennia-ts/cli/io.ts";
 import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing/index.ts";
+import type { LiveStats } from "../../evennia-ts/server/live-stats.ts";
 import type { LoadTestDocument } from "../../evennia-ts/tools/loadtest/report.ts";
 import { telnetTransport } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
 import { runLoadTest } from "../../evennia-ts/tools/loadtest/runner.ts";
@@ -62,8 +63,15 @@ describe("evennia-ts loadtest against a running game", () => {
     // the settings are right for a load test: no warnings about them
     expect(io.stderr.filter((l) => l.startsWith("Warning"))).toEqual([]);
 
-    const doc = JSON.parse(readFileSync(jsonFile, "utf8")) as LoadTestDocument;
+    const doc = JSON.parse(readFileSync(jsonFile, "utf8")) as LoadTestDocument & { server?: LiveStats };
     expect(doc.tool).toBe("evennia-ts loadtest");
+    // the server's own view as the run ended: its command latency, event loop and collector
+    const out = io.stdout.join("\n");
+    expect(out).toContain("The server at the end of the run (as `evennia-ts status` shows it):");
+    expect(out).toMatch(/\n {2}Command latency: p50\/p90\/p99\/max /);
+    expect(out).toMatch(/\n {2}Event loop: .*GC pauses since start: /);
+    expect(doc.server?.commands.total).toBeGreaterThan(0);
+    expect(doc.server?.loop?.gc).toBeDefined();
     expect(doc.machine.cpus).toBeGreaterThan(0);
     const run = doc.game!;
     expect(run.target).toBe("game");

@@ -15,7 +15,7 @@ import { runLoadTest, type LoadTestOptions } from "../../tools/loadtest/runner.t
 import { formatHeapTrack, HeapTracker, type HeapTrackSummary } from "../../tools/loadtest/heap-track.ts";
 import { sendControlRequest } from "../../server/control/control-client.ts";
 import { controlSocketPath } from "../../server/control/control-paths.ts";
-import type { LiveStats } from "../../server/live-stats.ts";
+import { formatLiveStats, type LiveStats } from "../../server/live-stats.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import type { CliCommand } from "../command.ts";
 import { resolveGameDir } from "../game-dir.ts";
@@ -263,6 +263,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
   let game: LoadReport | null = null;
   let baseline: LoadReport | null = null;
   let heapTrack: HeapTrackSummary | null = null;
+  let serverView: LiveStats | null = null;
   if (options.baseline !== "only") {
     const target = gameTarget(options);
     if (isGameDir(options.gameDir)) {
@@ -288,6 +289,8 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     const result = await runLoadTest({ ...run, telnetPort: target.telnetPort, webPort: target.webPort, pids: target.pids, login: true, progress: progressSink });
     heapTrack = (await tracker?.stop()) ?? null;
     game = buildReport(result, "game");
+    // the server's own figures as the run ends (what `evennia-ts status` shows): its latency, loop and collector
+    if (isGameDir(options.gameDir)) serverView = await sendControlRequest(socket, "stats", {}, { timeoutMs: 5_000 }).then((s) => s as LiveStats, () => null);
   }
   if (options.baseline !== "no") {
     io.err("Baseline: the same load against a minimal echo server ...");
@@ -301,12 +304,17 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
   }
   const doc = loadTestDocument(game, baseline);
   for (const line of formatDocument(doc)) io.out(line);
+  if (serverView) {
+    io.out("");
+    io.out("The server at the end of the run (as `evennia-ts status` shows it):");
+    for (const line of formatLiveStats(serverView)) io.out(`  ${line}`);
+  }
   if (heapTrack) {
     io.out("");
     for (const line of formatHeapTrack(heapTrack)) io.out(line);
   }
   if (options.jsonFile) {
-    writeFileSync(options.jsonFile, `${JSON.stringify(heapTrack ? { ...doc, heapTrack } : doc, null, 2)}\n`);
+    writeFileSync(options.jsonFile, `${JSON.stringify({ ...doc, ...(serverView ? { server: serverView } : {}), ...(heapTrack ? { heapTrack } : {}) }, null, 2)}\n`);
     io.out(`\nReport written to ${options.jsonFile}`);
   }
   const answered = (game ?? baseline)?.commands.answered ?? 0;
