@@ -100,6 +100,7 @@ export function createWebServices(parts: WebServiceParts): WebServices {
         accountsOnline,
         commands: parts.server.commandRate(),
         commandLatency: parts.server.commandLatency(),
+        ...(parts.server.loopHealth ? { loop: parts.server.loopHealth() } : {}),
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
         identityMap,
       };

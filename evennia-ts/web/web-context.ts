@@ -5,6 +5,7 @@
  * functions, the typeclasses' own methods) inside `ctx.runInUnit`, and server-only
  * things (throttles, bans, sessions, status) through the services below.
  */
+import type { LoopHealthFigures } from "../utils/loop-health.ts";
 import type { Request, Response, RequestHandler, Router } from "express";
 import type { Settings } from "../conf/settings.ts";
 import type { Database } from "../db/database.ts";
@@ -51,6 +52,8 @@ export interface ServerStatusFigures {
   /** Command latency (ms, from input to output handed on) over the most recent commands. */
   commandLatency: { samples: number; p50: number; p90: number; p99: number; max: number };
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
+  /** The event loop's delay and the collector's pauses (absent where nothing measures them). */
+  loop?: LoopHealthFigures;
   /** Identity-map counts per table (live, pinned, strong). */
   identityMap: Record<string, { live: number; pinned: number; strong: number }>;
 }

@@ -160,6 +160,7 @@ for (const dialect of TEST_DIALECTS) {
       expect(text).toMatch(/Command latency (no commands yet|p50 [\d.]+ ms · p90 [\d.]+ ms · p99 [\d.]+ ms · max [\d.]+ ms \(last \d+ commands\))/);
       expect(text).toMatch(/Sessions \d+/);
       expect(text).toMatch(/Accounts online \d+/);
+      expect(text).toMatch(/Event loop (delay p50\/p99\/max [\d./]+ ms \(last \d+ s\)|delay not measured yet); GC pauses since start: \d+ minor/);
       // the identity map's figures, per table, as the store counts them
       const objects = (await w.services.status()).identityMap.object!;
       expect(page.text).toMatch(new RegExp(`<tr><td>object</td><td>\\d+</td><td>\\d+</td><td>\\d+</td></tr>`));
