@@ -54,8 +54,10 @@ export function registerLockFunc(name: string, fn: LockFunc): void {
 /** Remove a lock function; stored locks calling it deny from then on. */
 export function unregisterLockFunc(name: string): boolean {
   const removed = funcs.delete(name.toLowerCase());
-  if (removed) version++;
-  if (removed) for (const listener of listeners) listener();
+  if (removed) {
+    version++;
+    for (const listener of listeners) listener();
+  }
   return removed;
 }
 

@@ -48,11 +48,17 @@ export function bypassesLocks(accessor: unknown): boolean {
   return false;
 }
 
-/** Evaluate one parsed definition for `accessor` on `accessed`. */
-export function evaluateLock(def: LockDefinition, accessor: unknown, accessed: unknown, context: LockCallContext): boolean {
-  if (!def.root) return false;
+/**
+ * Evaluate one parsed definition for `accessor` on `accessed`, checked for `session`
+ * (if any). A definition of constant functions only answers at once, without a call
+ * context made for it (a character's `call:false()` is asked for every occupant of a
+ * room on every command).
+ */
+export function evaluateLock(def: LockDefinition, accessor: unknown, accessed: unknown, session?: unknown): boolean {
   const constant = constantAnswer(def);
   if (constant !== null) return constant;
+  if (!def.root) return false;
+  const context: LockCallContext = { accessType: def.accessType, session };
   return evaluateNode(def.root, accessor, accessed, context, def);
 }
 
@@ -136,10 +142,10 @@ export function checkLockString(
   const defs = storedLocks(text).definitions;
   if (accessType !== undefined) {
     const def = defs.get(accessType.toLowerCase());
-    return def ? evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session }) : (options.default ?? false);
+    return def ? evaluateLock(def, accessor, options.accessed, options.session) : (options.default ?? false);
   }
   if (defs.size === 0) return options.default ?? false;
-  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, { accessType: def.accessType, session: options.session })) return false;
+  for (const def of defs.values()) if (!evaluateLock(def, accessor, options.accessed, options.session)) return false;
   return true;
 }
 
@@ -271,9 +277,7 @@ export class LockHandler {
     // the access type as the callers write it (already lower case) first: no new string per check
     const def = defs.get(accessType) ?? defs.get(accessType.trim().toLowerCase());
     if (!def) return options.default ?? false;
-    const constant = constantAnswer(def);
-    if (constant !== null) return constant;
-    return evaluateLock(def, accessor, this.owner, { accessType: def.accessType, session: options.session });
+    return evaluateLock(def, accessor, this.owner, options.session);
   }
 
   /** The stored form: every definition joined by `;`. */
