@@ -27,7 +27,6 @@ export function readPidFile(file: string): number | null {
   return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
 }
 
-
 /** Inspect a pid file: missing, naming a live process, or stale. */
 export function inspectPidFile(file: string): PidFileState {
   let exists = true;

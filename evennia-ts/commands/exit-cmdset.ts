@@ -118,8 +118,8 @@ interface CachedSets {
   namesEpoch: number;
   exits: ExitCmdSet | null;
   fallback: CmdSet;
-  /** `[exits, fallback]` as the gatherer takes them (made once). */
-  pair?: readonly [ExitCmdSet | null, CmdSet];
+  /** `[exits, fallback]` as the gatherer takes them (made with the sets, not per command). */
+  pair: readonly [ExitCmdSet | null, CmdSet];
 }
 
 /** What one exit's commands were built from. */
@@ -183,7 +183,7 @@ function setsFor(location: DefaultObject): CachedSets {
     for (const name of byName.keys()) taken.add(name);
   }
   const fallback = directionFallback(taken);
-  const sets = { built: exits.map(builtFrom), contentsVersion: version, namesEpoch: epoch, exits: exitSet, fallback };
+  const sets = { built: exits.map(builtFrom), contentsVersion: version, namesEpoch: epoch, exits: exitSet, fallback, pair: [exitSet, fallback] as const };
   cache.set(location, sets);
   return sets;
 }
@@ -244,6 +244,5 @@ function directionFallback(taken: Set<string>): CmdSet {
 // whoever stands in a room gets its exits as commands (and the direction fallback)
 registerLocationCmdSets((location) => {
   if (location.isDeleted || !location.contentsLoaded) return [null, directionFallback(new Set())];
-  const sets = setsFor(location);
-  return (sets.pair ??= [sets.exits, sets.fallback]);
+  return setsFor(location).pair;
 });
