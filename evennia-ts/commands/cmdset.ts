@@ -97,7 +97,7 @@ export class CmdSet {
 
   /** Remove the command named `keyOrCommand` (a key, alias or command). */
   remove(keyOrCommand: string | Command | CommandClass): this {
-    const probe = typeof keyOrCommand === "function" ? new keyOrCommand() : keyOrCommand;
+    const probe = typeof keyOrCommand === "function" ? commandTemplate(keyOrCommand) : keyOrCommand;
     const matches = (c: Command) => (typeof probe === "string" ? c.key.toLowerCase() === probe.toLowerCase() || c.sameAs(probe) : c.sameAs(probe));
     this.commands = this.commands.filter((c) => !matches(c));
     this.systemCommands = this.systemCommands.filter((c) => !matches(c));
@@ -194,11 +194,42 @@ export function isMergeType(value: unknown): value is MergeType {
   return MERGE_TYPES.includes(value as MergeType);
 }
 
+/** One instance of each command class, made on first use and shared by every set that adds the class. */
+const templates = new WeakMap<CommandClass, Command>();
+
+/**
+ * The shared instance of a command class. Its `aliases` array is frozen: to give a
+ * command in a set other names, assign a new array (or add an instance of your own).
+ */
+export function commandTemplate(cls: CommandClass): Command {
+  let template = templates.get(cls);
+  if (!template) {
+    template = new cls();
+    Object.freeze(template.aliases);
+    void template.names; // cached on the template, so its views read it instead of making their own
+    templates.set(cls, template);
+  }
+  return template;
+}
+
+/**
+ * What a set holds for a command added by class: a view of the class's shared
+ * instance (an object whose prototype it is) that owns only what the set gives it
+ * (`obj`). A thousand characters with the default cmdsets then hold a thousand small
+ * views of each command, not a thousand copies of its fields, names and arrays
+ * (about 60 KiB a character: docs/perf.md). Assigning a field on it changes this
+ * set's command only, as before.
+ */
+function viewOf(cls: CommandClass): Command {
+  return Object.create(commandTemplate(cls)) as Command;
+}
+
 function instantiateAll(item: CommandLike): Command[] {
   if (item instanceof CmdSet) return [...item.commands];
   if (Array.isArray(item)) return item.flatMap((i: CommandClass | Command) => instantiateAll(i));
   if (item instanceof Command) return [item];
   if (typeof item === "function") {
+    if (item.prototype instanceof Command) return [viewOf(item as CommandClass)];
     const made: unknown = new (item as new () => unknown)();
     if (made instanceof CmdSet) return [...made.commands];
     if (made instanceof Command) return [made];
