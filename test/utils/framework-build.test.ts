@@ -47,6 +47,11 @@ describe("ensureFrameworkBuild", () => {
     if (!first.ok) throw new Error(first.reason);
     expect(first.build.built).toBe(true);
     for (const entry of Object.keys(BUILD_ENTRIES) as BuildEntry[]) expect(existsSync(buildEntryFile(first.build.dir, entry))).toBe(true);
+    // pure ASCII (V8 would keep a source with one wider character at two bytes a character)
+    for (const file of readdirSync(first.build.dir).filter((f) => f.endsWith(".js"))) {
+      const text = readFileSync(path.join(first.build.dir, file), "utf8");
+      expect([...text].filter((ch) => ch.charCodeAt(0) > 0x7f).slice(0, 3), file).toEqual([]);
+    }
     const second = await ensureFrameworkBuild({ buildsDir, env: {} });
     expect(second).toMatchObject({ ok: true, build: { dir: first.build.dir, built: false } });
   });
