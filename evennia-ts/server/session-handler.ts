@@ -171,6 +171,14 @@ export class SessionHandler implements SessionRegistry {
     this.sync(session);
   }
 
+  /** True when `account` is logged in on a session still connected (no list made: channels ask it for every subscriber). */
+  isLoggedIn(account: DefaultAccount): boolean {
+    const set = this.byAccount.get(account);
+    if (!set) return false;
+    for (const s of set) if (s.account === account && this.sessions.get(s.sessid) === s) return true;
+    return false;
+  }
+
   /** Sessions `account` is logged in on (those still connected). */
   sessionsOf(account: DefaultAccount): ServerSession[] {
     const set = this.byAccount.get(account);

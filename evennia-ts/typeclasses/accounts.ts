@@ -33,7 +33,7 @@ import { findTypeclass, registerDefaultTypeclass } from "./registry.ts";
 import { OptionHandler } from "./option-handler.ts";
 import { ScriptHandler } from "./script-handler.ts";
 import { getStore } from "./store-context.ts";
-import { sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
+import { accountIsLoggedIn, sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
 import { signals } from "./signals.ts";
 
@@ -382,7 +382,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
 
   /** True while logged in on at least one session. */
   get isConnected(): boolean {
-    return this.sessions.length > 0;
+    return accountIsLoggedIn(this);
   }
 
   /**

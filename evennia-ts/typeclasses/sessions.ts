@@ -42,6 +42,8 @@ export interface SessionRegistry {
   all(): Session[];
   /** The sessions `account` is logged in on, without going through every session (optional: else `all()` is filtered). */
   sessionsOf?(account: DefaultAccount): Session[];
+  /** Whether `account` is logged in on any session, without making a list (optional: else {@link sessionsOf}). */
+  isLoggedIn?(account: DefaultAccount): boolean;
   /** Tell the portal the session's account and puppet (kept across reloads); after the commit. */
   sync(session: Session): void;
   /**
@@ -70,6 +72,12 @@ export function sessionRegistry(): SessionRegistry | null {
 /** Every connected session, logged in or not. */
 export function allSessions(): Session[] {
   return registry?.all() ?? [];
+}
+
+/** True when `account` is logged in on at least one session. */
+export function accountIsLoggedIn(account: DefaultAccount): boolean {
+  if (registry?.isLoggedIn) return registry.isLoggedIn(account);
+  return sessionsFromAccount(account).length > 0;
 }
 
 /** The sessions `account` is logged in on (Evennia's `sessions_from_account`). */

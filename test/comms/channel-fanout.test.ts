@@ -78,9 +78,16 @@ describeWithWorld("channel fan-out", (w) => {
       await w.world.sessions.login(extra, b!.account);
     });
     expect(a!.account.isConnected).toBe(false);
+    expect(b!.account.isConnected).toBe(true);
     expect(b!.account.sessions).toHaveLength(w.world.settings.multisessionMode === 0 ? 1 : 2);
     await countWalks(channel);
     expect(w.world.text(a!.session)).toBe("");
     expect(w.world.text(extra)).toBe("[Crowd3] TestAccount: hello all");
+    // the account's last session gone: not connected (isConnected asks without making a list)
+    await w.world.unit(async () => {
+      for (const s of b!.account.sessions) await w.world.sessions.disconnect(s as never);
+    });
+    expect(b!.account.sessions).toHaveLength(0);
+    expect(b!.account.isConnected).toBe(false);
   });
 });
