@@ -19,8 +19,15 @@ const log = getLogger("db.uow");
 /** A write staged under a key; a later write under the same key replaces it. Built at commit. */
 type StagedWrite = () => Write[];
 
+let serials = 0;
+
 /** One unit of work. */
 export class UnitOfWork {
+  /**
+   * Unique in this process (from 1): what remembers a unit of work past its end keeps
+   * this number, not the unit (whose undo closures would stay alive with it).
+   */
+  readonly serial = ++serials;
   private readonly writes = new Map<string, StagedWrite>();
   private readonly undoLog: (() => void)[] = [];
   private readonly afterCommitCallbacks: (() => void)[] = [];

@@ -81,10 +81,14 @@ interface Entry {
    * lost them meanwhile.
    */
   held: object[] | null;
-  /** Unit of work that already recorded an undo for nested changes. */
-  undoFor: UnitOfWork | null;
-  /** Unit of work that changed this entry last (its undo applies only while it still is). */
-  lastWriter: UnitOfWork | null;
+  /**
+   * Serial of the unit of work that already recorded an undo for nested changes (0: none).
+   * Serials, not the units: an entry outlives the unit that wrote it, and holding the
+   * unit kept each one alive (about 300 bytes an object a builder made: docs/perf.md).
+   */
+  undoFor: number;
+  /** Serial of the unit of work that changed this entry last (its undo applies only while it still is; 0: none). */
+  lastWriter: number;
 }
 
 const SEP = "\u0000";
@@ -180,11 +184,11 @@ export class AttributeHandler {
     const json = encodeValue(untrack(value), `${this.owner.dbref}.attributes.${k}`);
     const entry = this.buildEntry(k, category, json, options.lockstring ?? previous?.lockstring ?? "");
     const uow = this.owner._store.unitOfWork();
-    entry.lastWriter = uow;
+    entry.lastWriter = uow.serial;
     this.entries.set(id, entry);
     uow.recordUndo(() => {
       // another unit of work changed it since: its value stands (and is what it commits)
-      if (this.entries.get(id) !== entry || entry.lastWriter !== uow) return;
+      if (this.entries.get(id) !== entry || entry.lastWriter !== uow.serial) return;
       if (previous) this.entries.set(id, previous);
       else this.entries.delete(id);
     });
@@ -310,8 +314,8 @@ export class AttributeHandler {
       missing: null,
       epoch: this.owner._store.deletionEpoch,
       held: null,
-      undoFor: null,
-      lastWriter: null,
+      undoFor: 0,
+      lastWriter: 0,
     };
     // values holding references are decoded at once, so the objects they refer to stay in
     // memory with their owner; the others are decoded on first read (most never are)
@@ -384,12 +388,12 @@ export class AttributeHandler {
       throw err;
     }
     const uow = this.owner._store.unitOfWork();
-    if (entry.undoFor !== uow) {
-      entry.undoFor = uow;
+    if (entry.undoFor !== uow.serial) {
+      entry.undoFor = uow.serial;
       const before = entry.json;
       const writerBefore = entry.lastWriter;
       uow.recordUndo(() => {
-        if (entry.lastWriter !== uow) return; // changed since by another unit of work: its value stands
+        if (entry.lastWriter !== uow.serial) return; // changed since by another unit of work: its value stands
         entry.json = before;
         entry.hasRefs = before.includes('"$t":"ref"');
         entry.value = this.trackedDecode(entry, before);
@@ -398,7 +402,7 @@ export class AttributeHandler {
       });
     }
     entry.json = json;
-    entry.lastWriter = uow;
+    entry.lastWriter = uow.serial;
     // a reference may have come in (or gone): reads re-check deleted targets only when there is one
     entry.hasRefs = json.includes('"$t":"ref"');
     this.stage(entry.key, entry.category, uow);

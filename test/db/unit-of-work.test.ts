@@ -420,6 +420,38 @@ describeEachDatabase("unit of work", (ctx) => {
     await collectGarbage();
     expect(weak.deref()).toBeUndefined();
   });
+
+  it("is not kept alive by the attributes it wrote once it committed (they outlive it)", async () => {
+    const obj = await ctx.unit(async () => createObject(undefined, { key: uniqueName("keeper") }));
+    const write = async (): Promise<WeakRef<UnitOfWork>> => {
+      let unit: UnitOfWork | null = null;
+      await ctx.unit(async () => {
+        unit = currentUnitOfWork();
+        obj.db.plain = 1;
+        obj.db.list = [1];
+      });
+      // a nested change in a unit of its own
+      await ctx.unit(async () => {
+        (obj.db.list as number[]).push(2);
+      });
+      return new WeakRef(unit!);
+    };
+    const weak = await write();
+    const { collectGarbage } = await import("../../evennia-ts/testing/database-fixture.ts");
+    await collectGarbage();
+    expect(weak.deref()).toBeUndefined();
+    // and the attributes still undo only what their own unit wrote
+    await expect(
+      ctx.unit(async () => {
+        obj.db.plain = 2;
+        (obj.db.list as number[]).push(3);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    expect(obj.db.plain).toBe(1);
+    expect(untrack(obj.db.list)).toEqual([1, 2]);
+    expect(await storedAttribute(ctx.db, obj.id, "list")).toEqual([1, 2]);
+  });
 });
 
 it("works on an in-memory SQLite database too", async () => {
