@@ -16,7 +16,7 @@ import type { CmdSet } from "./cmdset.ts";
 import type { StackEntry } from "./cmdset-merge.ts";
 import type { CommandSession } from "./command.ts";
 import { classesEpoch } from "../typeclasses/change-epochs.ts";
-import { cmdSetsEpoch } from "./cmdset-handler.ts";
+import { cmdSetsEpoch, hasCmdSets } from "./cmdset-handler.ts";
 
 /** Key of the cmdsets exits provide (filtered by `noExits`). */
 export const EXIT_CMDSET_KEY = "ExitCmdSet";
@@ -118,7 +118,7 @@ function membersWithCmdSets(container: DefaultObject): readonly DefaultObject[] 
   const epoch = cmdSetsEpoch() + classesEpoch();
   const hit = membersWithCmdSetsCache.get(container);
   if (hit && hit.contentsVersion === contentsVersion && hit.epoch === epoch) return hit.members;
-  const members = container.contentsGet().filter((o) => o.cmdset.all().length > 0);
+  const members = container.contentsGet().filter(hasCmdSets);
   membersWithCmdSetsCache.set(container, { contentsVersion, epoch, members });
   return members;
 }

@@ -354,6 +354,20 @@ function attributeStorage(owner: TypedObject): CmdSetStorage {
 
 const handlers = new WeakMap<object, CmdSetHandler>();
 
+/**
+ * True when `obj` has cmdsets — without making its handler when it has none yet, no
+ * default set (only characters have one) and none stored. Asked for every member of a
+ * room when the room's list of command-giving members is rebuilt: most members (things,
+ * exits) have none, and a handler each (with its storage) cost a few hundred bytes an
+ * object that sat in a room, for nothing.
+ */
+export function hasCmdSets(obj: TypedObject): boolean {
+  const handler = handlers.get(obj);
+  if (handler) return handler.all().length > 0;
+  if (defaultSettingFor(obj as unknown as CmdSetOwner) === null && !obj.attributes.has(ATTRIBUTE.key, { category: ATTRIBUTE.category })) return false;
+  return obj.cmdset.all().length > 0;
+}
+
 Object.defineProperty(TypedObject.prototype, "cmdset", {
   configurable: true,
   get(this: TypedObject): CmdSetHandler {

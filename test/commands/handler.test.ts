@@ -12,6 +12,7 @@ import type { CommandHandler } from "../../evennia-ts/commands/handler.ts";
 import { CMD_NOINPUT, CMD_NOMATCH, MultiMatchCommand } from "../../evennia-ts/commands/system-commands.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
 import { DefaultCharacter, DefaultExit, DefaultObject, DefaultRoom, createObject, getById } from "../../evennia-ts/typeclasses/index.ts";
+import { TypedObject } from "../../evennia-ts/typeclasses/typed-object.ts";
 import { forget } from "../typeclasses/store-helpers.ts";
 import { puppetInHall, RecordingSession, testHandler } from "./command-session.ts";
 
@@ -297,6 +298,30 @@ describeEachDatabase("the command handler", (ctx) => {
     })();
     await forget(ctx.store, weak2);
     expect((await getById(id))!.cmdset.all().map((s) => s.key)).toEqual(["BallCmdSet"]);
+  });
+
+  it("gathers a stored cmdset of an object nothing has asked for its cmdsets yet, and leaves the handlers of plain things unmade", async () => {
+    const [drum, pebble] = await ctx.unit(async () => {
+      const d = await createObject(DefaultObject, { key: "drum", location: room });
+      // what an object loaded after a reload looks like: its stack stored, no handler made yet
+      d.attributes.add("cmdset_storage", ["", "test.handler.BallCmdSet"], { category: "system" });
+      const p = await createObject(DefaultObject, { key: "pebble2", location: room });
+      return [d, p];
+    });
+    const asked = { drum: 0, pebble: 0 };
+    const getter = Object.getOwnPropertyDescriptor(TypedObject.prototype, "cmdset")!.get!;
+    Object.defineProperty(drum, "cmdset", { configurable: true, get: () => (asked.drum++, getter.call(drum)) });
+    Object.defineProperty(pebble, "cmdset", { configurable: true, get: () => (asked.pebble++, getter.call(pebble)) });
+    try {
+      expect(await run("kick")).toBe("You kick the drum.");
+      expect(asked.drum).toBeGreaterThan(0);
+      expect(asked.pebble).toBe(0);
+    } finally {
+      await ctx.unit(async () => {
+        await drum.delete();
+        await pebble.delete();
+      });
+    }
   });
 
   it("replaces and removes the default cmdset; a character's default is the settings' CharacterCmdSet", async () => {

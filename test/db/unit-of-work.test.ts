@@ -426,7 +426,7 @@ describeEachDatabase("unit of work", (ctx) => {
     const write = async (): Promise<WeakRef<UnitOfWork>> => {
       let unit: UnitOfWork | null = null;
       await ctx.unit(async () => {
-        unit = currentUnitOfWork();
+        unit = currentUnitOfWork() ?? null;
         obj.db.plain = 1;
         obj.db.list = [1];
       });
