@@ -24,6 +24,7 @@ import {
 } from "../../evennia-ts/typeclasses/index.ts";
 import { uniqueName } from "../typeclasses/store-helpers.ts";
 import { CmdSetHandler } from "../../evennia-ts/commands/cmdset-handler.ts";
+import type { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 
 /** A player's session: it keeps what it is sent, without markup. */
 class TestSession implements CommandSession {
@@ -207,6 +208,40 @@ describeEachDatabase("exits and item commands", (ctx) => {
     w.session.take();
     await commands.execute(w.session, "down");
     expect(w.anna.location).toBe(w.garden);
+  });
+
+  it("rebuilds a room's exit set with the same commands for the exits whose names did not change", async () => {
+    const w = await world();
+    const before = exitCmdSetFor(w.hall)!;
+    const commandOf = (set: CmdSet, key: string) => set.commands.find((c) => c.key === key);
+    const north = commandOf(before, "north")!;
+    const down = commandOf(before, "down")!;
+    // an exit dug here rebuilds the set: the other exits' commands are kept, not copied
+    const west = await ctx.unit(() => createObject(NotingExit, { key: "west", location: w.hall, destination: w.vault }));
+    const after = exitCmdSetFor(w.hall)!;
+    expect(after).not.toBe(before);
+    expect(commandOf(after, "north")).toBe(north);
+    expect(commandOf(after, "down")).toBe(down);
+    expect(commandOf(after, "west")).toBeDefined();
+    // a renamed exit gets a new command; the old set keeps the old one
+    await ctx.unit(() => {
+      w.north.key = "northward";
+    });
+    const renamed = exitCmdSetFor(w.hall)!;
+    expect(commandOf(renamed, "northward")).not.toBe(north);
+    expect(commandOf(renamed, "northward")!.aliases).toEqual(["n"]);
+    expect(north.key).toBe("north");
+    expect(commandOf(renamed, "down")).toBe(down);
+    // two exits sharing a name: each answers to its numbered name, with a command of its own
+    await ctx.unit(() => {
+      west.key = "down";
+    });
+    const shared = exitCmdSetFor(w.hall)!.commands.map((c) => [c.key, ...c.aliases].join("/")).sort();
+    expect(shared).toEqual(expect.arrayContaining(["d/down-1", "down", "down-2"]));
+    const commands = handler();
+    w.session.take();
+    await commands.execute(w.session, "down-2");
+    expect(w.anna.location).toBe(w.vault);
   });
 
   it("removes an exit whose room is gone, and deleting a room removes the exits leading to it", async () => {
