@@ -14,10 +14,13 @@ export interface ContentsMember {
   readonly id: number;
 }
 
+const EMPTY: readonly never[] = Object.freeze([]);
+
 /** The objects located in one object, in id order. */
 export class ContentsList<T extends ContentsMember> {
-  private readonly members = new Set<T>();
-  private sorted: T[] | null = null;
+  /** Made on the first member: most objects (things, exits) never hold anything, and a Set each cost ~100 bytes. */
+  private members: Set<T> | null = null;
+  private sorted: readonly T[] | null = null;
   /** True once every row located here is known to be in the list. */
   complete = false;
   /** Grows on every change (caches built from the list, such as the exit cmdset, compare it). */
@@ -25,31 +28,32 @@ export class ContentsList<T extends ContentsMember> {
 
   /** Add a member (no-op when present). */
   add(member: T): void {
-    if (this.members.has(member)) return;
-    this.members.add(member);
+    const members = (this.members ??= new Set());
+    if (members.has(member)) return;
+    members.add(member);
     this.sorted = null;
     this.version++;
   }
 
   /** Remove a member (no-op when absent). */
   delete(member: T): void {
-    if (!this.members.delete(member)) return;
+    if (!this.members?.delete(member)) return;
     this.sorted = null;
     this.version++;
   }
 
   /** True when `member` is in the list. */
   has(member: T): boolean {
-    return this.members.has(member);
+    return this.members?.has(member) ?? false;
   }
 
   /** Number of members. */
   get size(): number {
-    return this.members.size;
+    return this.members?.size ?? 0;
   }
 
   /** The members in id order (a shared array: copy it before changing it). */
   list(): readonly T[] {
-    return (this.sorted ??= [...this.members].sort((a, b) => a.id - b.id));
+    return (this.sorted ??= this.members ? [...this.members].sort((a, b) => a.id - b.id) : EMPTY);
   }
 }
