@@ -102,22 +102,40 @@ export function channelCmdSetFor(subscriber: TypedObject): CmdSet | null {
   // asked on every command: rebuilt only when the channels, their names or the personal aliases changed
   const hit = cache.get(subscriber);
   if (hit && stillBuiltFrom(hit, channels, personal)) return hit.set;
+  const parts = channels.map((channel) => {
+    const own = personalAliasesOf(subscriber, channel, personalAliases);
+    return { channel, key: channel.key.toLowerCase(), aliases: [...new Set([...channel.aliases.get(), ...own].map((a) => a.toLowerCase()))] };
+  });
+  // subscribers to the same channels under the same names share one set (and its commands):
+  // a thousand players on the public channel hold one, not a thousand
+  const signature = parts.map((p) => `${p.channel.id}\u0001${p.key}\u0001${p.aliases.join("\u0001")}`).join("\u0002");
+  let set = sharedSets.get(signature)?.deref();
+  if (!set) {
+    set = buildChannelCmdSet(parts);
+    if (sharedSets.size >= SHARED_SETS_MAX) sharedSets.clear();
+    sharedSets.set(signature, new WeakRef(set));
+  }
+  cache.set(subscriber, { channels, keys: channels.map((c) => c.key), aliases: channels.map((c) => c.aliases.get()), personal, set });
+  return set;
+}
+
+/** Channel sets by what they hold (channel ids, names, aliases), shared by subscribers while any holds them. */
+const sharedSets = new Map<string, WeakRef<CmdSet>>();
+/** Past this many signatures the table starts again (the sets live on with their subscribers). */
+const SHARED_SETS_MAX = 1000;
+
+function buildChannelCmdSet(parts: readonly { channel: DefaultChannel; key: string; aliases: string[] }[]): CmdSet {
   const set = new CmdSet(null, CHANNEL_CMDSET_KEY);
   set.priority = CHANNEL_CMDSET_PRIORITY;
   set.duplicates = false;
-  for (const channel of channels) {
-    const own = personalAliasesOf(subscriber, channel, personalAliases);
-    const key = channel.key.toLowerCase();
-    const aliases = [...new Set([...channel.aliases.get(), ...own].map((a) => a.toLowerCase()))];
-    class CmdThisChannel extends CmdChannelTalk {
-      override key = key;
-      override aliases = aliases;
-      override channel = channel;
-      override help = `Talk on the channel ${channel.key}.\n\nUsage:\n  ${key} <message>\n  ${key}\n\nThe second form shows the recent history.\n\nExamples:\n  ${key} Hello!\n  ${key} :waves`;
-    }
-    set.add(CmdThisChannel);
+  for (const { channel, key, aliases } of parts) {
+    const cmd = new CmdChannelTalk();
+    cmd.key = key;
+    cmd.aliases = aliases;
+    cmd.channel = channel;
+    cmd.help = `Talk on the channel ${channel.key}.\n\nUsage:\n  ${key} <message>\n  ${key}\n\nThe second form shows the recent history.\n\nExamples:\n  ${key} Hello!\n  ${key} :waves`;
+    set.add(cmd);
   }
-  cache.set(subscriber, { channels, keys: channels.map((c) => c.key), aliases: channels.map((c) => c.aliases.get()), personal, set });
   return set;
 }
 

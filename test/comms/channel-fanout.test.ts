@@ -8,6 +8,7 @@ import { expect, it } from "vitest";
 import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
 import { createAccount, createChannel, type DefaultAccount } from "../../evennia-ts/typeclasses/index.ts";
 import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
+import { channelCmdSetFor, setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 
 describeWithWorld("channel fan-out", (w) => {
   /** Log `n` new accounts in, each on its own session, and subscribe them to a new channel. */
@@ -67,6 +68,30 @@ describeWithWorld("channel fan-out", (w) => {
       expect(out[0]).toBe(first[0]);
       expect(out[1]).toBe(first[1]);
     }
+  });
+
+  it("gives subscribers to the same channels one channel cmdset; a personal alias or a rename makes another", async () => {
+    const { channel, members } = await crowd(4);
+    const [a, b, c] = members.map((m) => m.account);
+    const shared = channelCmdSetFor(a!)!;
+    expect(channelCmdSetFor(b!)).toBe(shared);
+    expect(channelCmdSetFor(c!)).toBe(shared);
+    const talk = shared.get("crowd4")!;
+    expect(talk.aliases).toEqual([]);
+    await w.world.unit(async () => setPersonalChannelAliases(c!, { cr: channel.id }));
+    const own = channelCmdSetFor(c!)!;
+    expect(own).not.toBe(shared);
+    expect(own.get("cr")?.key).toBe("crowd4");
+    expect(shared.get("cr")).toBeUndefined();
+    expect(channelCmdSetFor(a!)).toBe(shared);
+    await w.world.unit(async () => {
+      channel.key = "Crowd4b";
+    });
+    const renamed = channelCmdSetFor(a!)!;
+    expect(renamed).not.toBe(shared);
+    expect(channelCmdSetFor(b!)).toBe(renamed);
+    expect(renamed.get("crowd4b")).toBeDefined();
+    expect(channelCmdSetFor(c!)!.get("cr")?.key).toBe("crowd4b");
   });
 
   it("follows logins and logouts: a logged-out subscriber hears nothing, a second session hears too", async () => {
