@@ -3,10 +3,11 @@
  * channel, `pub Hello`, or one of your own from `channel/alias`) talks on the
  * channel, and `public` alone shows its recent history.
  *
- * Evennia 1.0 does this with a pair of nicks per alias; here each account gets a
+ * Evennia 1.0 does this with a pair of nicks per alias; here each account has a
  * cmdset (key `ChannelCmdSet`, so `noChannels` removes it) with one command per
  * subscribed channel, built from the subscriptions in memory (no query) and rebuilt
- * only when they, the channels' names or the account's own aliases change. It is
+ * only when they, the channels' names or the account's own aliases change; accounts
+ * with the same channels under the same names share one set. It is
  * cheaper than running every line through a nick regex per channel and needs no
  * cleanup when a channel is renamed.
  */
