@@ -109,7 +109,7 @@ export function channelCmdSetFor(subscriber: TypedObject): CmdSet | null {
   });
   // subscribers to the same channels under the same names share one set (and its commands):
   // a thousand players on the public channel hold one, not a thousand
-  const signature = parts.map((p) => `${p.channel.id}\u0001${p.key}\u0001${p.aliases.join("\u0001")}`).join("\u0002");
+  const signature = parts.map((p) => `${instanceToken(p.channel)}\u0001${p.key}\u0001${p.aliases.join("\u0001")}`).join("\u0002");
   let set = sharedSets.get(signature)?.deref();
   if (!set) {
     set = buildChannelCmdSet(parts);
@@ -120,7 +120,19 @@ export function channelCmdSetFor(subscriber: TypedObject): CmdSet | null {
   return set;
 }
 
-/** Channel sets by what they hold (channel ids, names, aliases), shared by subscribers while any holds them. */
+/**
+ * A number for each channel instance: sets are shared by instance, not by id (another
+ * store, as in tests on two databases, or a channel made again, may reuse an id).
+ */
+const tokens = new WeakMap<DefaultChannel, number>();
+let nextToken = 1;
+function instanceToken(channel: DefaultChannel): number {
+  let token = tokens.get(channel);
+  if (token === undefined) tokens.set(channel, (token = nextToken++));
+  return token;
+}
+
+/** Channel sets by what they hold (channel instances, names, aliases), shared by subscribers while any holds them. */
 const sharedSets = new Map<string, WeakRef<CmdSet>>();
 /** Past this many signatures the table starts again (the sets live on with their subscribers). */
 const SHARED_SETS_MAX = 1000;
