@@ -69,15 +69,15 @@ function exitCommand(exit: DefaultObject, names: string[]): CmdExit {
   // rebuilt whenever an exit there is dug or renamed, and the sets before it live on in
   // players' merged sets for a while (each rebuild copied every exit's command: 4.5
   // commands an exit after builders dug 1,700 of them)
-  const names0 = names.join("\n");
+  const namesKey = names.join("\n");
   const kept = commandOfExit.get(exit);
-  if (kept && kept.names === names0) return kept.cmd;
+  if (kept && kept.names === namesKey) return kept.cmd;
   const [key, ...aliases] = names;
   const cmd = new CmdExit();
   cmd.key = key!;
   cmd.aliases = aliases;
   cmd.exit = exit;
-  commandOfExit.set(exit, { names: names0, cmd });
+  commandOfExit.set(exit, { names: namesKey, cmd });
   return cmd;
 }
 

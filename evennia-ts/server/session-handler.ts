@@ -175,7 +175,7 @@ export class SessionHandler implements SessionRegistry {
   isLoggedIn(account: DefaultAccount): boolean {
     const set = this.byAccount.get(account);
     if (!set) return false;
-    for (const s of set) if (s.account === account && this.sessions.get(s.sessid) === s) return true;
+    for (const s of set) if (this.isLoggedInOn(s, account)) return true;
     return false;
   }
 
@@ -184,8 +184,13 @@ export class SessionHandler implements SessionRegistry {
     const set = this.byAccount.get(account);
     if (!set) return [];
     const out: ServerSession[] = [];
-    for (const s of set) if (s.account === account && this.sessions.get(s.sessid) === s) out.push(s);
+    for (const s of set) if (this.isLoggedInOn(s, account)) out.push(s);
     return out;
+  }
+
+  /** True when indexed session `s` is still `account`'s and still connected (the index may lag a logout or a replaced sessid). */
+  private isLoggedInOn(s: ServerSession, account: DefaultAccount): boolean {
+    return s.account === account && this.sessions.get(s.sessid) === s;
   }
 
   private index(session: ServerSession, account: DefaultAccount): void {
