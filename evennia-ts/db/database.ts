@@ -18,7 +18,7 @@ import { getLogger } from "../utils/logger.ts";
 import { frameworkEntities } from "./entities/schemas.ts";
 import { commitGroup, type PendingBatch, type WriterStats } from "./group-commit.ts";
 import { frameworkMigrations } from "./migrations/index.ts";
-import { PostgresConnection } from "./postgres-connection.ts";
+import type { PostgresConnection } from "./postgres-connection.ts";
 import { configureSqlite, SqliteConnection } from "./sqlite-connection.ts";
 import { planWrites, type WritePlan } from "./write-merger.ts";
 import { renderSql, type Dialect, type SqlWrite, type Write } from "./writes.ts";
@@ -125,6 +125,8 @@ export class Database {
         extra: { max: 10, connectionTimeoutMillis: 5000 },
       });
       await initialize(dataSource, options.url);
+      // loaded here, not at the top: a game on SQLite never loads the PostgreSQL client (about 6 MiB)
+      const { PostgresConnection } = await import("./postgres-connection.ts");
       connection = new PostgresConnection({ url: options.url, schema: options.schema }, stats);
     } else {
       throw new EvenniaError("EV_ERR_CONFIG", `unsupported database URL ${redact(options.url)} (use sqlite:<file> or postgres://...)`);
