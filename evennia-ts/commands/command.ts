@@ -350,12 +350,32 @@ function compileArgRegex(source: string): RegExp {
 /**
  * A copy of `template` to run: an object whose prototype is the template, so it
  * reads the template's fields and methods without copying them, and whatever a run
- * assigns (`caller`, `args`, fields set in `parse`) is its own. Its `aliases` are
- * its own array. Like a shallow copy, it shares the objects the template's fields
- * hold: assign a new array rather than changing one the class set up.
+ * assigns (`caller`, `args`, fields set in `parse`) is its own. Its `aliases` and the
+ * other arrays and plain objects its fields hold are its own shallow copies: a command
+ * added by class is one instance shared by every set, and a run filling such a field
+ * in place (`this.targets.push(...)`) would otherwise show it to every player's runs.
+ * Other objects (a Map, a class instance) and `obj` are shared as they are.
  */
 export function copyCommand<T extends Command>(template: T): T {
   const copy = Object.create(template) as T;
   copy.aliases = [...template.aliases];
+  // the instances on the way up: the set's command, the shared instance it views (not the classes' prototypes)
+  for (let level: object | null = template; level && !Object.hasOwn(level, "constructor"); level = Object.getPrototypeOf(level) as object | null) {
+    for (const key of Object.keys(level)) {
+      const value: unknown = (level as Record<string, unknown>)[key];
+      // skip the owner (a reference, whatever it is made of), what the run already has and what a nearer level shadows
+      if (key === "obj" || Object.hasOwn(copy, key) || (template as Record<string, unknown>)[key] !== value) continue;
+      const array = Array.isArray(value);
+      if (!array && !isPlainObject(value)) continue;
+      if (!Object.getOwnPropertyDescriptor(level, key)!.writable) continue; // an accessor or a read-only field: left as it is
+      (copy as Record<string, unknown>)[key] = array ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
+    }
+  }
   return copy;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
