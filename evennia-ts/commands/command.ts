@@ -158,6 +158,9 @@ export interface ServerAdmin {
   controlService(name: string, action: "start" | "stop"): Promise<string>;
 }
 
+/** Past this many name pairs, {@link Command.sameAs} compares through a Set rather than a scan. */
+const SCAN_LIMIT = 256;
+
 /** Evennia's default `arg_regex`: the name must be followed by a space, a `/`, a newline or nothing. */
 export const DEFAULT_ARG_REGEX = "^[ /]|\\n|$";
 
@@ -262,7 +265,13 @@ export class Command {
     // a command has a handful of names: a scan beats a Set per command (a thousand characters hold 80 each)
     const mine = this.names;
     if (typeof other === "string") return mine.includes(other.toLowerCase());
-    for (const n of other.names) if (mine.includes(n)) return true;
+    const theirs = other.names;
+    if (mine.length * theirs.length > SCAN_LIMIT) {
+      // many names (a player's own channel aliases have no limit): a Set made now keeps it linear
+      const set = new Set(mine);
+      return theirs.some((n) => set.has(n));
+    }
+    for (const n of theirs) if (mine.includes(n)) return true;
     return false;
   }
 
