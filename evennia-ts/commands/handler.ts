@@ -342,7 +342,7 @@ export class CommandHandler {
       const where = `command "${line.slice(0, 200)}" from session ${session.sessid} failed [error id ${id}]`;
       if (isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE")) this.outageLog.report(err.code, `${where}: ${err.code}: ${err.message}`);
       else {
-        log.error(where, err);
+        log.error(where + privateMemberHint(err), err);
         this.onCommandError?.({ id, line, who: session.account?.key ?? null });
       }
       const what = isEvenniaError(err, "EV_ERR_DB_UNAVAILABLE") ? "The database is unavailable right now" : "An error occurred";
@@ -351,6 +351,16 @@ export class CommandHandler {
       log.error("could not report a failed command", reportErr);
     }
   }
+}
+
+/**
+ * A hint for the log when a command failed on a JavaScript `#private` member: a run is
+ * a copy of the command (an object whose prototype is the set's command), which has
+ * none of the original's private members. TypeScript's `private` works.
+ */
+function privateMemberHint(err: unknown): string {
+  if (!(err instanceof TypeError) || !/private member|Receiver must be an instance of class/.test(err.message)) return "";
+  return " (a command runs as a copy whose prototype is the command, so JavaScript #private members are not on it: use TypeScript's `private` in commands)";
 }
 
 const basePreCmd = Command.prototype.atPreCmd;

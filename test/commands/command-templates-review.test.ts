@@ -8,6 +8,7 @@ import { expect, it } from "vitest";
 import { CmdSet, commandTemplate } from "../../evennia-ts/commands/cmdset.ts";
 import { Command, copyCommand } from "../../evennia-ts/commands/command.ts";
 import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.ts";
+import { setLogSink, type LogSink } from "../../evennia-ts/utils/logger.ts";
 import { puppetInHall } from "./command-session.ts";
 
 /** A game developer's command keeping what it parsed in fields the class set up, changed in place. */
@@ -59,5 +60,34 @@ describeEachDatabase("commands shared by class, under review", (ctx) => {
     expect(view.lines).toEqual(["kept"]);
     expect(view.byWord).toEqual({});
     expect(run.obj).toBe(view.obj);
+  });
+});
+
+/** A command using a JavaScript private field, which a run's copy does not have. */
+class CmdSecret extends Command {
+  override key = "secret";
+  override help = "Tell a secret.";
+  #word = "xyzzy";
+  override async func(): Promise<void> {
+    this.msg(this.#word);
+  }
+}
+
+describeEachDatabase("a command with #private members", (ctx) => {
+  it("fails with an error id, and the log says why and what to use instead", async () => {
+    const { anna, session, handler } = await puppetInHall(ctx, "cora");
+    const set = new CmdSet();
+    set.key = "SecretCmdSet";
+    set.add(CmdSecret);
+    anna.cmdset.add(set);
+    const errors: string[] = [];
+    const previous: LogSink = setLogSink((level, line) => void (level === "error" && errors.push(line)));
+    try {
+      await handler.execute(session, "secret");
+    } finally {
+      setLogSink(previous);
+    }
+    expect(session.take()).toMatch(/^An error occurred; nothing was changed \(error id [0-9a-f]{8}\)/);
+    expect(errors.join("\n")).toMatch(/#private members are not on it: use TypeScript's `private` in commands/);
   });
 });
