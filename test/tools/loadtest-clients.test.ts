@@ -12,7 +12,7 @@ import { startEchoServer, type EchoServer } from "../../evennia-ts/tools/loadtes
 import { buildReport } from "../../evennia-ts/tools/loadtest/report.ts";
 import { RunStats } from "../../evennia-ts/tools/loadtest/run-stats.ts";
 import { runLoadTest } from "../../evennia-ts/tools/loadtest/runner.ts";
-import type { TransportListener } from "../../evennia-ts/tools/loadtest/transport.ts";
+import type { TransportFactory, TransportListener } from "../../evennia-ts/tools/loadtest/transport.ts";
 import { VirtualPlayer } from "../../evennia-ts/tools/loadtest/virtual-player.ts";
 
 const IAC = 255;
@@ -188,5 +188,41 @@ describe("a run with --settle against the echo baseline", () => {
     expect(stats.profile("looker")).toMatchObject({ sent: 0, answered: 0 });
     expect(stats.profile("looker").complete.count).toBe(0);
     expect({ unanswered: stats.unanswered, errors: stats.errors, disconnects: stats.disconnects, logins: stats.logins }).toEqual({ unanswered: 1, errors: 2, disconnects: 1, logins: 3 });
+  });
+});
+
+describe("a virtual player logging in over telnet", () => {
+  /** A game answering the login as the real one does; `crowd` names are in the start room. */
+  function scriptedGame(crowd: number): TransportFactory {
+    return async (listener) => {
+      queueMicrotask(() => listener.text("Welcome! Use connect or create.\n"));
+      return {
+        protocol: "telnet",
+        send(line: string) {
+          setTimeout(() => {
+            if (line.startsWith("create ")) listener.text("A new account 'p1' was created. Welcome!\n");
+            else if (line.startsWith("connect ")) {
+              const names = Array.from({ length: crowd }, (_, i) => `rl${i + 1}`).join(", ");
+              listener.text(`Limbo\nThe start room.\nExits: north\nCharacters: ${names}\n`);
+            } else if (line === "option COMMANDEND=on") {
+              listener.text("Option COMMANDEND was set to on.\n");
+              listener.marker();
+            }
+          }, 1);
+        },
+        close() {},
+      };
+    };
+  }
+
+  it("logs in when the start room lists a crowd (its description longer than the text it keeps)", async () => {
+    const stats = new RunStats();
+    const player = new VirtualPlayer({
+      name: "p1", password: "pw", protocol: "telnet", connect: scriptedGame(1000),
+      profile: "looker", stats, random: () => 0.5, answerTimeoutMs: 300, login: true,
+    });
+    cleanups.push(() => player.stop());
+    expect(await player.start()).toBe(true);
+    expect(stats.loginFailures).toBe(0);
   });
 });

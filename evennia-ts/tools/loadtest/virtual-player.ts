@@ -46,6 +46,11 @@ interface Waiting {
  */
 const MAX_KEPT_TEXT = 4096;
 
+/** `text` cut to its first and last {@link MAX_KEPT_TEXT} characters when longer than both. */
+function keepEnds(text: string): string {
+  return text.length <= 2 * MAX_KEPT_TEXT ? text : text.slice(0, MAX_KEPT_TEXT) + text.slice(-MAX_KEPT_TEXT);
+}
+
 /** A load-test client. */
 export class VirtualPlayer {
   readonly profile: Profile;
@@ -176,6 +181,10 @@ export class VirtualPlayer {
         // first (arrivals in a crowded start room), what the command itself showed comes last
         head.text = (head.text + text).slice(-MAX_KEPT_TEXT);
       }
+    } else if (!this.measuring) {
+      // logging in: what it waits for (the option's answer) comes last, after the start
+      // room's description, which lists everyone there: keep both ends of the text
+      this.loose = keepEnds(this.loose + text);
     } else if (this.loose.length < MAX_KEPT_TEXT) {
       this.loose += text;
     }
