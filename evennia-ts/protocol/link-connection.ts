@@ -155,6 +155,28 @@ export class LinkConnection<In, Out> {
     this.notifyClosed(reason);
   }
 
+  /**
+   * Resolves once everything written has been handed to the system (the socket has
+   * finished after {@link close}, or is gone), or after `timeoutMs` when the peer does
+   * not read. A process that exits right after closing its link loses what is still in
+   * the socket's buffer: the answers to the last commands before a reload.
+   */
+  flushed(timeoutMs: number): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed || socket.writableFinished) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        socket.off("finish", done);
+        socket.off("close", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      socket.once("finish", done);
+      socket.once("close", done);
+    });
+  }
+
   /** The socket took what it had: write the queued frames until it is full again. */
   private drain(): void {
     if (this.closed) return;

@@ -63,6 +63,9 @@ import { serverThrottleAdmin } from "./throttle-admin.ts";
 
 const log = getLogger("server");
 
+/** How long a stopping server waits for the portal to take what its link still holds. */
+const LINK_FLUSH_TIMEOUT_MS = 10_000;
+
 /** How the link is reached. */
 export interface LinkTarget {
   host: string;
@@ -391,9 +394,13 @@ export class Server {
       await this.db?.close();
       setStore(null);
       setSessionRegistry(null);
-      this.link?.close("server stopped");
+      const link = this.link;
+      link?.close("server stopped");
       this.link = null;
       signals.emit("serverStopped", { mode });
+      // the process exits once stopped: what the link still holds (the answers to the last
+      // commands, a reload's farewell) reaches the portal first, unless it stopped reading
+      await link?.flushed(LINK_FLUSH_TIMEOUT_MS);
       this.resolveStopped(mode);
     })();
     return this.stopping;
