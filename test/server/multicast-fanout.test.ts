@@ -66,10 +66,12 @@ describe("a say in a room of several players", () => {
       l.client.send("say ready");
       await anna.waitFor(`${l.name} says, "ready"`);
     }
-    for (const b of browsers) {
+    for (const [i, b] of browsers.entries()) {
       b.command("say ready");
-      await anna.waitFor('says, "ready"');
+      await anna.waitFor(`${i === 0 ? "Wren" : "Wyn"} says, "ready"`);
     }
+    // and every listener has heard the last of it (broadcasts reach each socket in its own batch)
+    for (const l of listeners) await l.client.waitFor('Wyn says, "ready"');
     const server = game.server()!;
     const sentBefore = server.linkStats!.messages;
     const statsBefore = { ...game.portal.multicastStats };
