@@ -69,7 +69,8 @@ function exitCommand(exit: DefaultObject, names: string[]): CmdExit {
   // rebuilt whenever an exit there is dug or renamed, and the sets before it live on in
   // players' merged sets for a while (each rebuild copied every exit's command: 4.5
   // commands an exit after builders dug 1,700 of them)
-  const namesKey = names.join("\n");
+  // JSON, not a join: names may hold any character (["a\nb"] is not ["a", "b"])
+  const namesKey = JSON.stringify(names);
   const kept = commandOfExit.get(exit);
   if (kept && kept.names === namesKey) return kept.cmd;
   const [key, ...aliases] = names;

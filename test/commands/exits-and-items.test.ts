@@ -232,6 +232,20 @@ describeEachDatabase("exits and item commands", (ctx) => {
     expect(commandOf(renamed, "northward")!.aliases).toEqual(["n"]);
     expect(north.key).toBe("north");
     expect(commandOf(renamed, "down")).toBe(down);
+    // a key holding a line break is not the same names as that key split in two
+    await ctx.unit(() => {
+      w.north.key = "in\nout";
+      w.north.aliases.clear();
+    });
+    const joined = commandOf(exitCmdSetFor(w.hall)!, "in\nout")!;
+    await ctx.unit(() => {
+      w.north.key = "in";
+      w.north.aliases.add("out");
+    });
+    const split = commandOf(exitCmdSetFor(w.hall)!, "in")!;
+    expect(split).toBeDefined();
+    expect(split).not.toBe(joined);
+    expect(split.aliases).toEqual(["out"]);
     // two exits sharing a name: each answers to its numbered name, with a command of its own
     await ctx.unit(() => {
       west.key = "down";
