@@ -7,7 +7,10 @@
  * of play, the reload, a few seconds more, stop.
  *
  *   node --import tsx bench/reload-bench.ts [--clients 1000] [--think 1000] [--before 5] [--after 10] [--timeout 30]
- *     [--ramp S] [--protocol telnet|websocket] [--no-login]
+ *     [--ramp S] [--protocol telnet|websocket] [--no-login] [--postgres]
+ *
+ * `--postgres` runs the game on a scratch PostgreSQL database (made from
+ * `EVENNIA_TEST_POSTGRES_URL` and dropped afterwards) instead of SQLite.
  *
  * Each player creates its account and logs in first (two `scrypt` hashes each: slow on
  * purpose), so the ramp of 1,000 players takes minutes on a busy machine. With
@@ -24,6 +27,7 @@ import { webSocketTransport } from "../evennia-ts/tools/loadtest/client-websocke
 import { seededRandom } from "../evennia-ts/tools/loadtest/profiles.ts";
 import { RunStats } from "../evennia-ts/tools/loadtest/run-stats.ts";
 import { VirtualPlayer } from "../evennia-ts/tools/loadtest/virtual-player.ts";
+import { createScratchDatabase } from "../evennia-ts/testing/database-fixture.ts";
 import { sleep, startScratchGame, type ScratchGame } from "./scratch-game.ts";
 
 const { values } = parseArgs({
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     ramp: { type: "string", default: "" },
     protocol: { type: "string", default: "telnet" },
     "no-login": { type: "boolean", default: false },
+    postgres: { type: "boolean", default: false },
   },
 });
 const clients = Number(values.clients);
@@ -75,7 +80,8 @@ async function waitForResync(
 }
 
 async function main(): Promise<void> {
-  const game = await startScratchGame({ maxConnections: clients + 100 });
+  const database = values.postgres ? await createScratchDatabase("postgres") : null;
+  const game = await startScratchGame({ maxConnections: clients + 100, ...(database ? { databaseUrl: database.url } : {}) });
   const stats = new RunStats();
   const random = seededRandom(1);
   const players = Array.from(
@@ -153,6 +159,7 @@ async function main(): Promise<void> {
   } finally {
     for (const p of players) p.stop();
     await game.close();
+    await database?.dispose();
   }
 }
 
