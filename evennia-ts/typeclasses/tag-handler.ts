@@ -23,7 +23,8 @@ const TAG_INSERT = { columns: TAG_KEY, conflictKey: TAG_KEY, update: [] } as con
 
 /** The tags of one kind on one object. */
 export class TagHandler {
-  private readonly entries = new Map<string, TagInfo>();
+  /** The tags by key and category; made with the first tag (most objects have no aliases, and many no tags). */
+  private entries: Map<string, TagInfo> | null = null;
   private changes = 0;
 
   constructor(
@@ -36,12 +37,13 @@ export class TagHandler {
     const tag = norm(key, category);
     if (!tag.key) return;
     const id = tag.key + SEP + tag.category;
-    if (this.entries.has(id)) return;
-    this.entries.set(id, tag);
+    const entries = (this.entries ??= new Map());
+    if (entries.has(id)) return;
+    entries.set(id, tag);
     this.changed();
     const uow = this.owner._store.unitOfWork();
     uow.recordUndo(() => {
-      this.entries.delete(id);
+      this.entries?.delete(id);
       this.changed();
     });
     this.stageWrite(tag);
@@ -51,10 +53,11 @@ export class TagHandler {
   remove(key: string, category?: string): boolean {
     const tag = norm(key, category);
     const id = tag.key + SEP + tag.category;
-    if (!this.entries.delete(id)) return false;
+    const entries = this.entries;
+    if (!entries?.delete(id)) return false;
     this.changed();
     this.owner._store.unitOfWork().recordUndo(() => {
-      this.entries.set(id, tag);
+      (this.entries ??= new Map()).set(id, tag);
       this.changed();
     });
     this.stageWrite(tag);
@@ -63,17 +66,19 @@ export class TagHandler {
 
   /** True when the tag is there (any category when `category` is undefined). */
   has(key: string, category?: string): boolean {
+    const entries = this.entries;
+    if (!entries) return false;
     const k = String(key).trim().toLowerCase();
     if (category === undefined) {
-      for (const tag of this.entries.values()) if (tag.key === k) return true;
+      for (const tag of entries.values()) if (tag.key === k) return true;
       return false;
     }
-    return this.entries.has(k + SEP + norm(k, category).category);
+    return entries.has(k + SEP + norm(k, category).category);
   }
 
   /** True when `test` accepts the key of any tag (of any category); nothing is copied (searches ask this of every candidate). */
   someKey(test: (key: string) => boolean): boolean {
-    for (const tag of this.entries.values()) if (test(tag.key)) return true;
+    if (this.entries) for (const tag of this.entries.values()) if (test(tag.key)) return true;
     return false;
   }
 
@@ -84,6 +89,7 @@ export class TagHandler {
 
   /** Every tag (of one category, when given). */
   all(category?: string): TagInfo[] {
+    if (!this.entries) return [];
     const c = category === undefined ? undefined : norm("x", category).category;
     return [...this.entries.values()].filter((t) => c === undefined || t.category === c);
   }
@@ -95,8 +101,7 @@ export class TagHandler {
 
   /** @internal fill from loaded rows */
   _load(tags: TagInfo[]): void {
-    this.entries.clear();
-    for (const t of tags) this.entries.set(t.key + SEP + t.category, { key: t.key, category: t.category });
+    this.entries = tags.length ? new Map(tags.map((t) => [t.key + SEP + t.category, { key: t.key, category: t.category }])) : null;
     this.changed();
   }
 
@@ -120,7 +125,7 @@ export class TagHandler {
     uow.stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
       if (owner.isDeleted) return [];
       const values = [owner.kind, owner.id, tag.key, tag.category, kind];
-      return [this.entries.has(id) ? upsert(TagTable, TAG_INSERT, values) : deleteWhere(TagTable, TAG_KEY, values)];
+      return [this.entries?.has(id) ? upsert(TagTable, TAG_INSERT, values) : deleteWhere(TagTable, TAG_KEY, values)];
     });
   }
 }

@@ -60,6 +60,37 @@ describeEachDatabase("tags and search", (ctx) => {
     expect(left.map((r) => r.key)).toEqual(["heavy", "red"]);
   });
 
+  it("answers for an object without tags, undoes a first tag and a removal, and keeps no table until the first tag", async () => {
+    /** The handler's table of tags (null until it has held one): an object without tags pays nothing for it. */
+    const table = (h: object): unknown => (h as { entries: unknown }).entries;
+    const obj = await ctx.unit(() => createObject(undefined, { key: "pebble" }));
+    expect(obj.aliases.has("x")).toBe(false);
+    expect(obj.aliases.has("x", "cat")).toBe(false);
+    expect(obj.aliases.all()).toEqual([]);
+    expect(obj.aliases.someKey(() => true)).toBe(false);
+    expect(obj.aliases.remove("x")).toBe(false);
+    expect(table(obj.aliases)).toBeNull();
+    // a failing unit takes its first tag back; a later one keeps it, and a failing removal leaves it
+    await expect(
+      ctx.unit(() => {
+        obj.tags.add("shiny");
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(obj.tags.has("shiny")).toBe(false);
+    await ctx.unit(() => obj.tags.add("shiny"));
+    await expect(
+      ctx.unit(() => {
+        obj.tags.remove("shiny");
+        throw new Error("no, keep it");
+      }),
+    ).rejects.toThrow("no, keep it");
+    expect(obj.tags.get()).toEqual(["shiny"]);
+    const rows = await ctx.db.query<{ key: string }>("SELECT key FROM tags WHERE owner_kind = 'object' AND owner_id = ?", [obj.id]);
+    expect(rows.map((r) => r.key)).toEqual(["shiny"]);
+    expect(table(obj.aliases)).toBeNull();
+  });
+
   it("searches by key (any case), alias, tag, attribute value, typeclass and location", async () => {
     const tag = uniqueName("quest");
     const roomKey = uniqueName("Market");
