@@ -113,27 +113,80 @@ export interface StackEntry {
  * the lowest priority up. Returns an empty set for an empty stack.
  */
 export function mergeStack(entries: readonly (StackEntry | CmdSet)[]): CmdSet {
-  const list = entries.map((e) => (e instanceof CmdSet ? { set: e } : e));
-  if (list.length === 0) return new CmdSet(null, "_EMPTY_CMDSET");
-  const groups = new Map<number, { set: CmdSet; duplicates: boolean | null }>();
+  return foldStack(entries.map((e) => (e instanceof CmdSet ? { set: e } : e)), null).merged;
+}
+
+/**
+ * One step of folding a stack: the entries of one priority, and the merge of every
+ * group up to and including this one.
+ */
+interface FoldStep {
+  readonly priority: number;
+  readonly stamps: readonly EntryStamp[];
+  readonly merged: CmdSet;
+}
+
+/** A stack merged, with the steps of its fold (kept to start the next merge of the same bottom set part way). */
+interface Folded {
+  readonly merged: CmdSet;
+  readonly steps: readonly FoldStep[];
+}
+
+/**
+ * {@link mergeStack}, reusing the steps of `previous` (an earlier fold) for as long as
+ * its groups, from the lowest priority up, are the same sets at the same versions. A
+ * builder digging an exit changes only the room's exit set (priority 101): the 50
+ * players there merge that group onto the merge of their own sets they already have,
+ * instead of merging all of their sets again.
+ */
+function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | null): Folded {
+  if (list.length === 0) return { merged: new CmdSet(null, "_EMPTY_CMDSET"), steps: [] };
+  const groups = new Map<number, StackEntry[]>();
   for (const entry of list) {
-    const dup = entry.duplicates !== undefined ? entry.duplicates : entry.set.duplicates;
     const group = groups.get(entry.set.priority);
-    if (!group) groups.set(entry.set.priority, { set: entry.set, duplicates: dup });
-    else groups.set(entry.set.priority, { set: mergeCmdSets(group.set, entry.set, { lowerDuplicates: group.duplicates, duplicates: dup }), duplicates: null });
+    if (group) group.push(entry);
+    else groups.set(entry.set.priority, [entry]);
   }
-  const sorted = [...groups.values()].sort((a, b) => a.set.priority - b.set.priority);
-  let merged = sorted[0]!.set;
-  for (let i = 1; i < sorted.length; i++) merged = mergeCmdSets(merged, sorted[i]!.set, { lowerDuplicates: null, duplicates: sorted[i]!.duplicates });
-  if (merged === list[0]!.set && list.length === 1) {
+  const priorities = [...groups.keys()].sort((a, b) => a - b);
+  const steps: FoldStep[] = [];
+  let merged: CmdSet | null = null;
+  let reusable = previous !== null;
+  for (let i = 0; i < priorities.length; i++) {
+    const priority = priorities[i]!;
+    const group = groups.get(priority)!;
+    const before = reusable ? previous![i] : undefined;
+    if (before && before.priority === priority && sameStack(before.stamps, group)) {
+      merged = before.merged;
+      steps.push(before);
+      continue;
+    }
+    reusable = false;
+    const { set, duplicates } = mergeGroup(group);
+    merged = merged === null ? set : mergeCmdSets(merged, set, { lowerDuplicates: null, duplicates });
+    steps.push({ priority, stamps: group.map(stampOf), merged });
+  }
+  // every group as before (only the gathering order differed): merge afresh, so the result is a set of its own
+  if (reusable) return foldStack(list, null);
+  let result = merged!;
+  if (result === list[0]!.set && list.length === 1) {
     // a lone set is used as it is; give callers a set of their own to keep
-    const copy = merged.duplicate();
-    copy.commands = [...merged.commands];
-    copy.systemCommands = [...merged.systemCommands];
-    merged = copy;
+    result = result.duplicate();
+    result.commands = [...list[0]!.set.commands];
+    result.systemCommands = [...list[0]!.set.systemCommands];
   }
-  merged.mergedFrom = list.map((e) => e.set);
-  return merged;
+  result.mergedFrom = list.map((e) => e.set);
+  return { merged: result, steps };
+}
+
+/** Merge the entries of one priority among themselves, in gathering order; with the `duplicates` the group merges on with. */
+function mergeGroup(group: readonly StackEntry[]): { set: CmdSet; duplicates: boolean | null } {
+  let set = group[0]!.set;
+  let duplicates = duplicatesOf(group[0]!);
+  for (let i = 1; i < group.length; i++) {
+    set = mergeCmdSets(set, group[i]!.set, { lowerDuplicates: duplicates, duplicates: duplicatesOf(group[i]!) });
+    duplicates = null;
+  }
+  return { set, duplicates };
 }
 
 /** Merge sets in ascending priority (a convenience for tests and game code). */
@@ -163,10 +216,16 @@ export const DEFAULT_MERGES_PER_BOTTOM = 4;
 interface LastMerge {
   readonly stamps: readonly EntryStamp[];
   readonly merged: CmdSet;
+  /** The steps of the last fold made for this bottom set (null before the first). */
+  readonly steps: readonly FoldStep[] | null;
 }
 
 function duplicatesOf(e: StackEntry): boolean | null {
   return e.duplicates !== undefined ? e.duplicates : e.set.duplicates;
+}
+
+function stampOf(e: StackEntry): EntryStamp {
+  return { set: e.set, version: e.set.version, priority: e.set.priority, duplicates: duplicatesOf(e) };
 }
 
 function sameStack(stamps: readonly EntryStamp[], entries: readonly StackEntry[]): boolean {
@@ -232,11 +291,10 @@ export class MergeCache {
       this.hits++;
       return last.merged;
     }
-    const merged = this.lookUp(entries, bottom);
-    if (bottom) {
-      const stamps = entries.map((e) => ({ set: e.set, version: e.set.version, priority: e.set.priority, duplicates: duplicatesOf(e) }));
-      this.lastByBottom.set(bottom, { stamps, merged });
-    }
+    const previous = last?.steps ?? null;
+    const { merged, steps } = this.lookUp(entries, bottom, previous);
+    // a fold found in the cache keeps the last steps known: each step is checked before it is reused
+    if (bottom) this.lastByBottom.set(bottom, { stamps: entries.map(stampOf), merged, steps: steps ?? previous });
     return merged;
   }
 
@@ -252,7 +310,8 @@ export class MergeCache {
     return { hits: this.hits, misses: this.misses, size: this.entries.size };
   }
 
-  private lookUp(entries: readonly StackEntry[], bottom: CmdSet | undefined): CmdSet {
+  /** The merged set for `entries` from the cache, or merged (starting from the steps of `previous`, the bottom set's last fold) and cached. */
+  private lookUp(entries: readonly StackEntry[], bottom: CmdSet | undefined, previous: readonly FoldStep[] | null): { merged: CmdSet; steps: readonly FoldStep[] | null } {
     const key = MergeCache.keyOf(entries);
     const hit = this.entries.get(key);
     if (hit) {
@@ -260,14 +319,14 @@ export class MergeCache {
       this.entries.delete(key);
       this.entries.set(key, hit);
       if (bottom) this.remember(bottom, key);
-      return hit;
+      return { merged: hit, steps: null };
     }
     this.misses++;
-    const merged = mergeStack(entries);
+    const { merged, steps } = foldStack(entries, previous);
     this.entries.set(key, merged);
     if (bottom) this.remember(bottom, key);
     if (this.entries.size > this.maxSize) this.entries.delete(this.entries.keys().next().value!);
-    return merged;
+    return { merged, steps };
   }
 
   /** Put `key` first among `bottom`'s keys, dropping the entries of its oldest beyond `perBottom`. */
