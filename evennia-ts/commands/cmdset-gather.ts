@@ -11,7 +11,8 @@
  */
 import type { PermissionHolder } from "../locks/permissions.ts";
 import { DefaultCharacter } from "../typeclasses/characters.ts";
-import type { DefaultObject } from "../typeclasses/objects.ts";
+import { DefaultObject } from "../typeclasses/objects.ts";
+import { lockFuncsVersion } from "../locks/lock-func-registry.ts";
 import type { CmdSet } from "./cmdset.ts";
 import type { StackEntry } from "./cmdset-merge.ts";
 import type { CommandSession } from "./command.ts";
@@ -93,6 +94,35 @@ export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder 
 
 const CALL_CHARACTER = Object.freeze({ default: false, noSuperuserBypass: true });
 const CALL_OTHER = Object.freeze({ default: true, noSuperuserBypass: true });
+
+/** The `call` answer an object's locks give every caller, and what it was worked out from. */
+interface FixedCallAnswer {
+  readonly lockText: string | null;
+  readonly lockFuncs: number;
+  readonly answer: boolean | null;
+}
+
+const fixedCallAnswers = new WeakMap<DefaultObject, FixedCallAnswer>();
+
+/**
+ * True when `obj`'s `call` lock refuses every caller (a character's `call:false()`)
+ * and no hook of its class hears access checks: then it is skipped without a check.
+ * Fifty players in a room are fifty such objects on every command. Worked out again
+ * when its stored locks or the lock functions change.
+ */
+function refusesEveryCaller(obj: DefaultObject): boolean {
+  // read here, not at load: this module and the typeclasses import each other
+  const base = DefaultObject.prototype;
+  if (obj.access !== base.access || obj.atAccess !== base.atAccess) return false;
+  const lockText = obj._row.lock_storage;
+  const lockFuncs = lockFuncsVersion();
+  let known = fixedCallAnswers.get(obj);
+  if (!known || known.lockText !== lockText || known.lockFuncs !== lockFuncs) {
+    known = { lockText, lockFuncs, answer: obj.locks.fixedAnswer("call", !(obj instanceof DefaultCharacter)) };
+    fixedCallAnswers.set(obj, known);
+  }
+  return known.answer === false;
+}
 
 /**
  * A container's members that have cmdsets, and what the list was built from: the
@@ -185,7 +215,7 @@ function addObjectSets(
   const noExits = flags?.noExits;
   for (const list of around) {
     for (const obj of list) {
-      if (obj === puppet) continue;
+      if (obj === puppet || refusesEveryCaller(obj)) continue;
       const sets = obj.cmdset.all();
       if (sets.length === 0 || obj.isDeleted || !mayCallCmdsetsOf(obj, accessor)) continue;
       localObjects.push(obj);

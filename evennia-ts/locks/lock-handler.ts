@@ -280,6 +280,17 @@ export class LockHandler {
     return evaluateLock(def, accessor, this.owner, options.session);
   }
 
+  /**
+   * What a check of `accessType` answers whoever asks, with the superuser bypass
+   * off: `defaultAllow` without such a lock, the lock's value when it is made of
+   * constant functions only (`call:false()`), null when it depends on who asks.
+   */
+  fixedAnswer(accessType: string, defaultAllow: boolean): boolean | null {
+    const def = this.definitions().get(accessType);
+    if (!def) return defaultAllow;
+    return constantAnswer(def);
+  }
+
   /** The stored form: every definition joined by `;`. */
   toString(): string {
     return this.all().join(";");

@@ -5,7 +5,7 @@
  * change below is run between two commands and must show in the very next one; and
  * the merge cache does not grow with every room a player walks through.
  */
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it, vi } from "vitest";
 import { setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
 import { DEFAULT_MERGES_PER_BOTTOM } from "../../evennia-ts/commands/cmdset-merge.ts";
@@ -54,6 +54,14 @@ class ButtonCmdSet extends CmdSet {
   override key = "ButtonCmdSet";
   override atCmdsetCreation(): void {
     this.add(CmdPress);
+  }
+}
+
+/** A character whose class hears every access check made on it (Evennia's `at_access`). */
+class ListeningCharacter extends DefaultCharacter {
+  heard: string[] = [];
+  override atAccess(result: boolean, _accessor: unknown, accessType: string): void {
+    this.heard.push(`${accessType}:${result}`);
   }
 }
 
@@ -143,6 +151,47 @@ describeEachDatabase("the command path's caches", (ctx) => {
     await ctx.unit(() => button.moveTo(garden, { quiet: true }));
     expect(await run("press")).toMatch(NOT_AVAILABLE);
     await ctx.unit(() => button.cmdset.remove(ButtonCmdSet));
+  });
+
+  it("skips a character that refuses every caller without a lock check, and follows its lock when it changes", async () => {
+    const bob = await ctx.unit(async () => {
+      const made = await createObject(DefaultCharacter, { key: "Bob", location: hall });
+      made.cmdset.add(ButtonCmdSet, { persistent: false });
+      return made;
+    });
+    const check = vi.spyOn(bob.locks, "check");
+    expect(await run("press")).toMatch(NOT_AVAILABLE);
+    expect(await run("look")).toContain("Bob");
+    const callChecks = () => check.mock.calls.filter((args) => args[1] === "call").length;
+    expect(callChecks()).toBe(0); // call:false() answers every caller alike (look checks other locks)
+    await ctx.unit(() => bob.locks.add("call:true()"));
+    expect(await run("press")).toBe("You press the Bob.");
+    // a unit that fails puts the lock back, and gathering follows
+    await expect(
+      ctx.unit(() => {
+        bob.locks.add("call:false()");
+        throw new Error("the unit fails");
+      }),
+    ).rejects.toThrow("the unit fails");
+    expect(bob.locks.get("call")).toBe("call:true()");
+    expect(await run("press")).toBe("You press the Bob.");
+    await ctx.unit(() => bob.locks.add("call:perm(Admin)")); // depends on who calls: checked
+    expect(await run("press")).toMatch(NOT_AVAILABLE);
+    expect(callChecks()).toBeGreaterThan(0);
+    check.mockRestore();
+    await ctx.unit(() => bob.delete());
+  });
+
+  it("still asks a character whose class hears access checks", async () => {
+    const carl = await ctx.unit(async () => {
+      const made = await createObject(ListeningCharacter, { key: "Carl", location: hall });
+      made.cmdset.add(ButtonCmdSet, { persistent: false });
+      return made;
+    });
+    carl.heard.length = 0;
+    expect(await run("press")).toMatch(NOT_AVAILABLE);
+    expect(carl.heard).toContain("call:false");
+    await ctx.unit(() => carl.delete());
   });
 
   it("applies a nick from the next line on, and stops when it is removed", async () => {
