@@ -123,7 +123,12 @@ export function mergeStack(entries: readonly (StackEntry | CmdSet)[]): CmdSet {
 interface FoldStep {
   readonly priority: number;
   readonly stamps: readonly EntryStamp[];
-  readonly merged: CmdSet;
+  /**
+   * Kept for the step below the top group only (null on the others): a changed exit set
+   * or a walk to another room changes the top group, and each intermediate set kept
+   * would cost a player a kilobyte or two.
+   */
+  readonly merged: CmdSet | null;
 }
 
 /** A stack merged, with the steps of its fold (kept to start the next merge of the same bottom set part way). */
@@ -133,11 +138,12 @@ interface Folded {
 }
 
 /**
- * {@link mergeStack}, reusing the steps of `previous` (an earlier fold) for as long as
- * its groups, from the lowest priority up, are the same sets at the same versions. A
- * builder digging an exit changes only the room's exit set (priority 101): the 50
- * players there merge that group onto the merge of their own sets they already have,
- * instead of merging all of their sets again.
+ * {@link mergeStack}, starting from `previous` (an earlier fold of the same bottom set)
+ * when every group below the top one is the same sets at the same versions: the merge
+ * of those groups is reused and only the top group is merged onto it. A builder digging
+ * an exit changes only the room's exit set (priority 101, the top group): the 50 players
+ * there merge that group onto the merge of their own sets they already have, instead of
+ * merging all of their sets again. Any other change merges the whole stack.
  */
 function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | null): Folded {
   if (list.length === 0) return { merged: new CmdSet(null, "_EMPTY_CMDSET"), steps: [] };
@@ -160,6 +166,8 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
       steps.push(before);
       continue;
     }
+    // the groups so far are as before, but the merge of them was not kept: start again
+    if (reusable && i > 0 && merged === null) return foldStack(list, null);
     reusable = false;
     const { set, duplicates } = mergeGroup(group);
     merged = merged === null ? set : mergeCmdSets(merged, set, { lowerDuplicates: null, duplicates });
@@ -175,7 +183,8 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
     result.systemCommands = [...list[0]!.set.systemCommands];
   }
   result.mergedFrom = list.map((e) => e.set);
-  return { merged: result, steps };
+  const below = steps.length - 2;
+  return { merged: result, steps: steps.map((step, i) => (i === below || step.merged === null ? step : { ...step, merged: null })) };
 }
 
 /** Merge the entries of one priority among themselves, in gathering order; with the `duplicates` the group merges on with. */

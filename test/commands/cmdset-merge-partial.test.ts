@@ -67,7 +67,7 @@ describe("a merge that starts part way", () => {
     expect(cache.stats().misses).toBe(2);
   });
 
-  it("merges afresh from the first group that changed, not before it", () => {
+  it("merges the whole stack again when a group below the top one changed (only the merge below the top is kept)", () => {
     const low = setOf("low", -10, ["a", "b"]);
     const low2 = setOf("low2", -10, ["a", "f"]); // same priority: merged onto low first
     const mid = setOf("mid", 0, ["b", "c"]);
@@ -75,13 +75,23 @@ describe("a merge that starts part way", () => {
     const stack: StackEntry[] = [{ set: low }, { set: low2 }, { set: mid }, { set: high }];
     const cache = new MergeCache(100);
     cache.merged(stack);
-    const [low2Copies, midCopies, highCopies] = [low2.copies, mid.copies, high.copies];
+
+    high.add(cmd("g", "high"));
+    let copies = [low2.copies, mid.copies, high.copies];
+    let merged = cache.merged(stack);
+    expect([low2.copies, mid.copies, high.copies]).toEqual([copies[0], copies[1], copies[2]! + 1]); // from the kept merge below the top
+    expect(shape(merged)).toEqual(shape(mergeStack(stack)));
 
     mid.add(cmd("e", "mid"));
-    const merged = cache.merged(stack);
-    expect(low2.copies).toBe(low2Copies); // the lowest group's merge is the fold's start: reused
-    expect(mid.copies).toBe(midCopies + 1); // merged onto it again
-    expect(high.copies).toBe(highCopies + 1);
+    copies = [low2.copies, mid.copies, high.copies];
+    merged = cache.merged(stack);
+    expect([low2.copies, mid.copies, high.copies]).toEqual(copies.map((n) => n + 1)); // every group merged again
+    expect(shape(merged)).toEqual(shape(mergeStack(stack)));
+
+    high.add(cmd("h", "high"));
+    copies = [low2.copies, mid.copies, high.copies];
+    merged = cache.merged(stack);
+    expect([low2.copies, mid.copies, high.copies]).toEqual([copies[0], copies[1], copies[2]! + 1]); // the new merge below the top was kept
     expect(shape(merged)).toEqual(shape(mergeStack(stack)));
   });
 
