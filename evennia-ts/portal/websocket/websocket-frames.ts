@@ -15,8 +15,9 @@
  */
 import type { OobMessage } from "../../protocol/message.ts";
 import { isPlainObject, parseOobMessage } from "../../protocol/message.ts";
-import { escapeHtml, renderHtml } from "../text/html.ts";
-import { sanitizeControlChars, stripMarkup } from "../text/render.ts";
+import { parseUntrustedMarkup } from "../../utils/text/markup-parser.ts";
+import { escapeHtml, renderHtmlTokens } from "../text/html.ts";
+import { plainText, sanitizeControlChars } from "../text/render.ts";
 
 /** A decoded client frame, or why it was refused. */
 export type DecodedFrame = { ok: true; message: OobMessage } | { ok: false; reason: string };
@@ -57,8 +58,10 @@ export function renderForWebSocket(message: OobMessage, sessionFlags: { raw?: bo
     plain = sanitizeControlChars(text);
     html = plainHtml(plain);
   } else {
-    plain = stripMarkup(text);
-    html = opts.nocolor === true ? plainHtml(plain) : renderHtml(text);
+    // parsed once for both
+    const tokens = parseUntrustedMarkup(text);
+    plain = plainText(tokens);
+    html = opts.nocolor === true ? plainHtml(plain) : renderHtmlTokens(tokens);
   }
   return [cmdname, [html, ...args.slice(1)], { ...rest, raw_text: plain }];
 }

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { charWidth } from "../../../evennia-ts/utils/text/char-width.ts";
-import { renderHtml } from "../../../evennia-ts/portal/text/html.ts";
+import { escapeHtml, renderHtml } from "../../../evennia-ts/portal/text/html.ts";
+import { renderForWebSocket } from "../../../evennia-ts/portal/websocket/websocket-frames.ts";
 import { parseMarkup, parseUntrustedMarkup } from "../../../evennia-ts/utils/text/markup-parser.ts";
-import { applyStyleToken, defaultStyle } from "../../../evennia-ts/portal/text/style-state.ts";
+import { applyStyleToken, copyStyle, defaultStyle, isDefaultStyle, sgrTransition } from "../../../evennia-ts/portal/text/style-state.ts";
 import { renderText, stripMarkup } from "../../../evennia-ts/portal/text/render.ts";
 import { wrapText } from "../../../evennia-ts/utils/text/wrap.ts";
 import { prng } from "../../seeded-random.ts";
@@ -155,6 +156,70 @@ describe("properties of wrapping on random input", () => {
       const width = 2 + Math.floor(rand() * 15);
       const once = wrapText(x, width);
       expect(wrapText(once, width), JSON.stringify([x, width])).toBe(once);
+    }
+  });
+});
+
+/**
+ * The renderers skip work a text token cannot need (the style is compared only after a
+ * style token; HTML text is escaped in one pass; the webclient's text is parsed once for
+ * its HTML and its plain text). Each is checked against the straightforward form.
+ */
+describe("the renderers' shortcuts give what the straightforward form gives", () => {
+  const rand = prng(0x5eed);
+  const inputs = Array.from({ length: SAMPLES }, () => randomString(rand, MARKUP_PIECES, 40));
+
+  /** Terminal text as the renderer made it before: the style compared before every text token. */
+  function straightforwardStyled(text: string, depth: "ansi" | "xterm256" | "truecolor"): string {
+    let out = "";
+    const wanted = defaultStyle();
+    let shown = defaultStyle();
+    let inUrlLink = false;
+    const write = (s: string) => {
+      if (s === "") return;
+      const change = sgrTransition(shown, wanted);
+      if (change !== "") {
+        out += change;
+        shown = copyStyle(wanted);
+      }
+      out += s;
+    };
+    for (const t of parseUntrustedMarkup(text)) {
+      if (t.type === "text") {
+        if (!inUrlLink) write(t.text);
+      } else if (t.type === "link-start") {
+        if (t.kind === "url") {
+          write(t.target);
+          inUrlLink = true;
+        }
+      } else if (t.type === "link-end") inUrlLink = false;
+      else applyStyleToken(wanted, t, depth);
+    }
+    return isDefaultStyle(shown) ? out : out + "\x1b[0m";
+  }
+
+  it("terminal text at every colour depth", () => {
+    for (const x of inputs) {
+      for (const depth of ["ansi", "xterm256", "truecolor"] as const) {
+        expect(renderText(x, { color: depth, screenReader: false }), JSON.stringify([x, depth])).toBe(straightforwardStyled(x, depth));
+      }
+    }
+  });
+
+  it("HTML of text without markup: escaped, line feeds as <br>, tabs as four spaces, no carriage returns", () => {
+    const pieces = ["&", "<", ">", '"', "'", "\r", "\n", "\t", "\r\n", "a", "word", " ", "é", "中", "🙂", "&amp;"];
+    for (let k = 0; k < SAMPLES; k++) {
+      const x = randomString(rand, pieces, 30);
+      const expected = escapeHtml(x).replace(/\r/g, "").replace(/\n/g, "<br>").replace(/\t/g, "    ");
+      expect(renderHtml(x), JSON.stringify(x)).toBe(expected);
+    }
+  });
+
+  it("the webclient's triple: HTML and plain text as rendered on their own", () => {
+    for (const x of inputs) {
+      const [, args, kwargs] = renderForWebSocket(["text", [x], {}]);
+      expect(args[0], JSON.stringify(x)).toBe(renderHtml(x));
+      expect(kwargs.raw_text, JSON.stringify(x)).toBe(stripMarkup(x));
     }
   });
 });
