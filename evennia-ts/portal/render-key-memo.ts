@@ -24,7 +24,8 @@ export class RenderKeyMemo {
       }
       if (same) return this.key;
     }
-    this.parts = parts;
+    // a copy: callers may fill the same array again for the next key
+    this.parts = parts.slice();
     this.key = parts.join("|");
     return this.key;
   }

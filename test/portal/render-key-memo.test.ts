@@ -21,4 +21,14 @@ describe("RenderKeyMemo", () => {
     expect(memo.keyOf(["telnet", 256, true, "mxp"])).toBe("telnet|256|true|mxp");
     expect(memo.keyOf(["telnet", 256, true])).toBe("telnet|256|true");
   });
+
+  it("keeps its own copy of the parts: a caller may fill the same array again", () => {
+    const memo = new RenderKeyMemo();
+    const parts: (string | number | boolean)[] = ["telnet", 16, false];
+    expect(memo.keyOf(parts)).toBe("telnet|16|false");
+    parts[1] = 256;
+    expect(memo.keyOf(parts)).toBe("telnet|256|false");
+    parts.length = 2;
+    expect(memo.keyOf(parts)).toBe("telnet|256");
+  });
 });

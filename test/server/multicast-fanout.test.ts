@@ -141,4 +141,38 @@ describe("a channel message with its GMCP twin (comm_channel_text)", () => {
     expect(line(bytes[0]!).equals(line(bytes[1]!))).toBe(true);
     expect(line(bytes[2]!).equals(line(bytes[3]!))).toBe(true);
   }, 60_000);
+
+  it("follows a client that turns GMCP on and off between two messages (the render key reads the negotiation again)", async () => {
+    const IAC = 0xff;
+    const SB = 0xfa;
+    const GMCP = 201;
+    const talker = await loggedIn("Lou");
+    const switcher = await loggedIn("Max");
+    const steady = await loggedIn("Ned");
+    const gmcpFrames = () => {
+      let count = 0;
+      for (let at = switcher.raw.indexOf(Buffer.from([IAC, SB, GMCP])); at >= 0; at = switcher.raw.indexOf(Buffer.from([IAC, SB, GMCP]), at + 1)) count++;
+      return count;
+    };
+    const say = async (text: string) => {
+      const heard = [bytesUntil(switcher, `Lou: ${text}`), bytesUntil(steady, `Lou: ${text}`)];
+      talker.send(`pub ${text}`);
+      await Promise.all(heard);
+      await new Promise((r) => setTimeout(r, 100));
+    };
+    await say("before");
+    expect(gmcpFrames()).toBe(0);
+    switcher.sendRaw(Buffer.from([IAC, 0xfd, GMCP])); // DO GMCP
+    switcher.send("inventory");
+    await switcher.waitFor("You are not carrying anything.");
+    await say("during");
+    expect(gmcpFrames()).toBe(1);
+    switcher.sendRaw(Buffer.from([IAC, 0xfe, GMCP])); // DONT GMCP
+    switcher.send("inventory");
+    await switcher.waitFor("You are not carrying anything.");
+    const framesBefore = gmcpFrames();
+    await say("after");
+    expect(gmcpFrames()).toBe(framesBefore);
+    expect(steady.raw.includes(Buffer.from([IAC, SB, GMCP]))).toBe(false);
+  }, 60_000);
 });

@@ -42,8 +42,18 @@ export interface OptionNegotiatorPolicy {
 export class OptionNegotiator {
   private readonly local = new Map<number, SideState>();
   private readonly remote = new Map<number, SideState>();
+  private changes = 0;
 
   constructor(private readonly policy: OptionNegotiatorPolicy) {}
+
+  /**
+   * Grows with every negotiation that may have changed a state (before and after it, so
+   * what a `changed` callback read in between is not taken for the end state): a caller
+   * that keeps what it read (the session's render key) reads again when it moved.
+   */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Current state of `option` on `side`. */
   state(option: number, side: OptionSide): QState {
@@ -82,6 +92,15 @@ export class OptionNegotiator {
 
   /** Handle a received `IAC <verb> <option>`. */
   receive(verb: number, option: number): void {
+    this.changes++;
+    try {
+      this.dispatch(verb, option);
+    } finally {
+      this.changes++;
+    }
+  }
+
+  private dispatch(verb: number, option: number): void {
     switch (verb) {
       case WILL:
         this.receivePositive(option, "remote");
@@ -181,6 +200,15 @@ export class OptionNegotiator {
   }
 
   private request(option: number, side: OptionSide, enable: boolean): void {
+    this.changes++;
+    try {
+      this.settle(option, side, enable);
+    } finally {
+      this.changes++;
+    }
+  }
+
+  private settle(option: number, side: OptionSide, enable: boolean): void {
     const s = this.side(option, side);
     if (enable) {
       switch (s.state) {

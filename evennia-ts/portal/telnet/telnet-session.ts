@@ -105,6 +105,11 @@ export class TelnetSession implements SessionTransport {
   private textHandlers: TelnetOptionHandler[] | null = null;
   /** The render key, rebuilt only when a part of it changed. */
   private readonly renderKeys = new RenderKeyMemo();
+  /** The parts of the render key, filled anew on each call (the memo keeps its own copy). */
+  private readonly renderKeyParts: (string | number | boolean)[] = [];
+  /** The negotiated options that shape output, as read at negotiator version `negotiatedAt`. */
+  private negotiated = { eor: false, sga: false, gmcp: false, msdp: false };
+  private negotiatedAt = -1;
   private sink: PortalSessionSink | null = null;
   private charset: TelnetCharset = "utf-8";
   private caps: TextCaps = capsFromClientOptions(TELNET_INITIAL_CLIENT_OPTIONS);
@@ -233,17 +238,44 @@ export class TelnetSession implements SessionTransport {
    */
   renderKey(messages: OobMessage[]): string | null {
     if (this.closing || this.finished) return null;
-    const parts: (string | number | boolean)[] = [];
+    // asked once per receiver of every message to a room: no new array, no option-table lookups
+    const parts = this.renderKeyParts;
+    let n = 0;
     for (const handler of this.renderHandlers()) {
       if (!handler.renderKey) return null;
-      parts.push(handler.code, handler.renderKey());
+      parts[n++] = handler.code;
+      parts[n++] = handler.renderKey();
     }
     const c = this.caps;
-    parts.push(this.protocolKey, this.charset, c.color, c.screenReader, this.clientOptions.raw === true);
-    parts.push(asksWrap(messages) ? String(this.clientOptions.screenwidth) : "", this.promptMarkerKind());
+    const options = this.negotiatedOptions();
+    parts[n++] = this.protocolKey;
+    parts[n++] = this.charset;
+    parts[n++] = c.color;
+    parts[n++] = c.screenReader;
+    parts[n++] = this.clientOptions.raw === true;
+    parts[n++] = asksWrap(messages) ? String(this.clientOptions.screenwidth) : "";
+    parts[n++] = this.promptMarkerKind();
     // which out-of-band channel carries what is not text
-    parts.push(this.negotiator.isLocalEnabled(TelnetOption.GMCP), this.negotiator.isLocalEnabled(TelnetOption.MSDP));
+    parts[n++] = options.gmcp;
+    parts[n++] = options.msdp;
+    parts.length = n;
     return this.renderKeys.keyOf(parts);
+  }
+
+  /** The options negotiated on our side that shape output, read again when the negotiation moved. */
+  private negotiatedOptions(): { eor: boolean; sga: boolean; gmcp: boolean; msdp: boolean } {
+    const version = this.negotiator.version;
+    if (version !== this.negotiatedAt) {
+      const n = this.negotiator;
+      this.negotiated = {
+        eor: n.isLocalEnabled(TelnetOption.EOR),
+        sga: n.isLocalEnabled(TelnetOption.SGA),
+        gmcp: n.isLocalEnabled(TelnetOption.GMCP),
+        msdp: n.isLocalEnabled(TelnetOption.MSDP),
+      };
+      this.negotiatedAt = version;
+    }
+    return this.negotiated;
   }
 
   /** The option handlers that rewrite text (the handlers are fixed at construction). */
@@ -523,8 +555,9 @@ export class TelnetSession implements SessionTransport {
 
   /** What ends a prompt: IAC EOR (EOR on), nothing (SGA on or `nogoahead`), else IAC GA. */
   private promptMarkerKind(): "eor" | "none" | "ga" {
-    if (this.negotiator.isLocalEnabled(TelnetOption.EOR)) return "eor";
-    if (this.negotiator.isLocalEnabled(TelnetOption.SGA) || this.clientOptions.nogoahead === true) return "none";
+    const options = this.negotiatedOptions();
+    if (options.eor) return "eor";
+    if (options.sga || this.clientOptions.nogoahead === true) return "none";
     return "ga";
   }
 

@@ -121,4 +121,18 @@ describe("OptionNegotiator (RFC 1143 Q method)", () => {
       [WONT, 1],
     ]);
   });
+
+  it("moves its version with every negotiation, before and after the changed callback", () => {
+    const seen: number[] = [];
+    const n: OptionNegotiator = new OptionNegotiator({ send: () => {}, accept: () => true, changed: () => seen.push(n.version) });
+    const start = n.version;
+    n.receive(DO, 201);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(start);
+    expect(n.version).toBeGreaterThan(seen[0]!); // what the callback read is not taken for the end state
+    const afterReceive = n.version;
+    n.disableLocal(201);
+    expect(n.version).toBeGreaterThan(afterReceive);
+    expect(n.isLocalEnabled(201)).toBe(false);
+  });
 });
