@@ -12,11 +12,23 @@
  * work: 200 players hearing 1,000 says a second were written to at every turn. With a
  * few milliseconds of batching a listener gets a handful of writes a second per
  * window instead; a reply to its own command never waits (and takes what waits with it).
+ *
+ * Broadcast writes that come due are made {@link BROADCAST_SLICE} connections at a time,
+ * one slice per turn of the event loop: a channel message to 1,000 players is 1,000
+ * writes, and made in one go they kept every command that arrived meanwhile waiting for
+ * all of them (the input is read between turns). Replies are not sliced.
  */
+import { getLogger } from "../utils/logger.ts";
+
+const log = getLogger("portal");
+
+/** When one connection's queued output is written (see the module comment). */
 export class FlushScheduler {
   private lastWriteAt = -Infinity;
   private immediate = false;
   private timer: NodeJS.Timeout | null = null;
+  /** True while this connection waits in the queue of broadcast writes due. */
+  private due = false;
 
   /**
    * @param write writes everything queued (and calls {@link flushed}).
@@ -39,14 +51,15 @@ export class FlushScheduler {
   /** Write at the end of this turn if the connection was quiet for `batchMs`, else when that time is up. */
   background(): void {
     if (this.immediate || this.timer) return;
+    if (this.due) return;
     const wait = this.batchMs > 0 ? this.lastWriteAt + this.batchMs - performance.now() : 0;
     if (wait < 1) {
-      this.soon();
+      this.queueDue();
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.run();
+      this.queueDue();
     }, wait);
   }
 
@@ -59,6 +72,7 @@ export class FlushScheduler {
   /** Forget what was asked (the connection is gone). */
   cancel(): void {
     this.immediate = false;
+    this.due = false; // its place in the queue is skipped
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -67,4 +81,48 @@ export class FlushScheduler {
     this.cancel();
     this.write();
   }
+
+  /** Join the broadcast writes due (written a slice per turn). */
+  private queueDue(): void {
+    this.due = true;
+    dueQueue.push(this);
+    if (!draining) {
+      draining = true;
+      setImmediate(writeDueSlice);
+    }
+  }
+
+  /** @internal the queue's turn came: write unless a reply or a cancel came first. */
+  static writeDue(scheduler: FlushScheduler): void {
+    if (scheduler.due) scheduler.run();
+  }
+}
+
+/** Connections written to per turn of the event loop when broadcast output comes due. */
+export const BROADCAST_SLICE = 64;
+
+const dueQueue: FlushScheduler[] = [];
+let dueHead = 0;
+let draining = false;
+
+/** Write the next slice of the broadcast writes due; come back next turn for the rest. */
+function writeDueSlice(): void {
+  const end = Math.min(dueQueue.length, dueHead + BROADCAST_SLICE);
+  while (dueHead < end) {
+    const scheduler = dueQueue[dueHead]!;
+    dueHead++;
+    try {
+      FlushScheduler.writeDue(scheduler);
+    } catch (err) {
+      // one connection's failed write must not hold back the others' (nor stop the queue)
+      log.error("a broadcast write failed", err);
+    }
+  }
+  if (dueHead < dueQueue.length) {
+    setImmediate(writeDueSlice);
+    return;
+  }
+  dueQueue.length = 0;
+  dueHead = 0;
+  draining = false;
 }
