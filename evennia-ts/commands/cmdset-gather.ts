@@ -89,7 +89,12 @@ function foldFlags(acc: Flags | null, set: CmdSet): Flags {
  */
 export function mayCallCmdsetsOf(obj: DefaultObject, accessor: PermissionHolder | null): boolean {
   // asked for every occupant of the room on every command: the options are made once
-  return obj.access(accessor, "call", obj instanceof DefaultCharacter ? CALL_CHARACTER : CALL_OTHER);
+  return obj.access(accessor, "call", callOptionsOf(obj));
+}
+
+/** How the `call` lock of `obj` is checked: without one, characters refuse and everything else allows. */
+function callOptionsOf(obj: DefaultObject): { readonly default: boolean; readonly noSuperuserBypass: boolean } {
+  return obj instanceof DefaultCharacter ? CALL_CHARACTER : CALL_OTHER;
 }
 
 const CALL_CHARACTER = Object.freeze({ default: false, noSuperuserBypass: true });
@@ -118,7 +123,7 @@ function refusesEveryCaller(obj: DefaultObject): boolean {
   const lockFuncs = lockFuncsVersion();
   let known = fixedCallAnswers.get(obj);
   if (!known || known.lockText !== lockText || known.lockFuncs !== lockFuncs) {
-    known = { lockText, lockFuncs, answer: obj.locks.fixedAnswer("call", !(obj instanceof DefaultCharacter)) };
+    known = { lockText, lockFuncs, answer: obj.locks.fixedAnswer("call", callOptionsOf(obj).default) };
     fixedCallAnswers.set(obj, known);
   }
   return known.answer === false;

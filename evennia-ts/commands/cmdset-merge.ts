@@ -155,6 +155,8 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
   }
   const priorities = [...groups.keys()].sort((a, b) => a - b);
   const steps: FoldStep[] = [];
+  /** The step whose merge is kept: the one below the top group. */
+  const below = priorities.length - 2;
   let merged: CmdSet | null = null;
   let reusable = previous !== null;
   for (let i = 0; i < priorities.length; i++) {
@@ -163,7 +165,7 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
     const before = reusable ? previous![i] : undefined;
     if (before && before.priority === priority && sameStack(before.stamps, group)) {
       merged = before.merged;
-      steps.push(before);
+      steps.push(i === below || before.merged === null ? before : { ...before, merged: null });
       continue;
     }
     // the groups so far are as before, but the merge of them was not kept: start again
@@ -171,7 +173,7 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
     reusable = false;
     const { set, duplicates } = mergeGroup(group);
     merged = merged === null ? set : mergeCmdSets(merged, set, { lowerDuplicates: null, duplicates });
-    steps.push({ priority, stamps: group.map(stampOf), merged });
+    steps.push({ priority, stamps: group.map(stampOf), merged: i === below ? merged : null });
   }
   // every group as before (only the gathering order differed): merge afresh, so the result is a set of its own
   if (reusable) return foldStack(list, null);
@@ -183,8 +185,7 @@ function foldStack(list: readonly StackEntry[], previous: readonly FoldStep[] | 
     result.systemCommands = [...list[0]!.set.systemCommands];
   }
   result.mergedFrom = list.map((e) => e.set);
-  const below = steps.length - 2;
-  return { merged: result, steps: steps.map((step, i) => (i === below || step.merged === null ? step : { ...step, merged: null })) };
+  return { merged: result, steps };
 }
 
 /** Merge the entries of one priority among themselves, in gathering order; with the `duplicates` the group merges on with. */
