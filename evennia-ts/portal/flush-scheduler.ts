@@ -50,8 +50,7 @@ export class FlushScheduler {
 
   /** Write at the end of this turn if the connection was quiet for `batchMs`, else when that time is up. */
   background(): void {
-    if (this.immediate || this.timer) return;
-    if (this.due) return;
+    if (this.immediate || this.timer || this.due) return;
     const wait = this.batchMs > 0 ? this.lastWriteAt + this.batchMs - performance.now() : 0;
     if (wait < 1) {
       this.queueDue();
@@ -88,13 +87,34 @@ export class FlushScheduler {
     dueQueue.push(this);
     if (!draining) {
       draining = true;
-      setImmediate(writeDueSlice);
+      setImmediate(FlushScheduler.writeDueSlice);
     }
   }
 
-  /** @internal the queue's turn came: write unless a reply or a cancel came first. */
-  static writeDue(scheduler: FlushScheduler): void {
-    if (scheduler.due) scheduler.run();
+  /**
+   * Write the next slice of the broadcast writes due (a connection whose reply or cancel
+   * came first is skipped); come back next turn for the rest.
+   */
+  private static writeDueSlice(): void {
+    const end = Math.min(dueQueue.length, dueHead + BROADCAST_SLICE);
+    while (dueHead < end) {
+      const scheduler = dueQueue[dueHead]!;
+      dueHead++;
+      if (!scheduler.due) continue;
+      try {
+        scheduler.run();
+      } catch (err) {
+        // one connection's failed write must not hold back the others' (nor stop the queue)
+        log.error("a broadcast write failed", err);
+      }
+    }
+    if (dueHead < dueQueue.length) {
+      setImmediate(FlushScheduler.writeDueSlice);
+      return;
+    }
+    dueQueue.length = 0;
+    dueHead = 0;
+    draining = false;
   }
 }
 
@@ -104,25 +124,3 @@ export const BROADCAST_SLICE = 64;
 const dueQueue: FlushScheduler[] = [];
 let dueHead = 0;
 let draining = false;
-
-/** Write the next slice of the broadcast writes due; come back next turn for the rest. */
-function writeDueSlice(): void {
-  const end = Math.min(dueQueue.length, dueHead + BROADCAST_SLICE);
-  while (dueHead < end) {
-    const scheduler = dueQueue[dueHead]!;
-    dueHead++;
-    try {
-      FlushScheduler.writeDue(scheduler);
-    } catch (err) {
-      // one connection's failed write must not hold back the others' (nor stop the queue)
-      log.error("a broadcast write failed", err);
-    }
-  }
-  if (dueHead < dueQueue.length) {
-    setImmediate(writeDueSlice);
-    return;
-  }
-  dueQueue.length = 0;
-  dueHead = 0;
-  draining = false;
-}

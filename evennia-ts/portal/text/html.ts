@@ -26,13 +26,9 @@ export function escapeHtml(text: string): string {
 
 const TAB = "    ";
 
-/** What each character {@link htmlText} changes becomes. */
+/** What each character {@link htmlText} changes becomes, by character code: the escapes, and the line breaks and tabs. */
 const HTML_TEXT_REPLACEMENTS: Readonly<Record<number, string>> = {
-  0x26: "&amp;",
-  0x3c: "&lt;",
-  0x3e: "&gt;",
-  0x22: "&quot;",
-  0x27: "&#39;",
+  ...Object.fromEntries(Object.entries(HTML_ESCAPES).map(([c, entity]) => [c.charCodeAt(0), entity])),
   0x0d: "",
   0x0a: "<br>",
   0x09: TAB,
