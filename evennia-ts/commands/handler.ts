@@ -80,12 +80,25 @@ function caretNotation(ch: string): string {
 
 /** How a running command is named in stall reports: `command "dig" ("dig/tel Hall") by Anna (account anna, session 3)`. */
 export function describeCommandRun(cmdname: string, raw: string, caller: unknown, session: CommandSession): string {
-  const typed = raw.trim();
-  const shown = typed.length > 60 ? `${typed.slice(0, 60)}...` : typed;
+  return commandRunLabeller(cmdname, raw, caller, session)();
+}
+
+/**
+ * {@link describeCommandRun} put into words only when read (the stall watchdog reads it
+ * after a blocked loop), not on every command. The names are taken now, as strings: the
+ * label keeps no game object alive.
+ */
+function commandRunLabeller(cmdname: string, raw: string, caller: unknown, session: CommandSession): () => string {
   const key = caller && typeof caller === "object" && "key" in caller ? (caller as { key: unknown }).key : undefined;
   const who = String(key ?? "an unlogged session");
-  const account = session.account && session.account.key !== who ? `account ${session.account.key}, ` : "";
-  return `command "${cmdname}" ("${shown}") by ${who} (${account}session ${session.sessid})`;
+  const accountKey = session.account?.key;
+  const sessid = session.sessid;
+  return () => {
+    const typed = raw.trim();
+    const shown = typed.length > 60 ? `${typed.slice(0, 60)}...` : typed;
+    const account = accountKey !== undefined && accountKey !== who ? `account ${accountKey}, ` : "";
+    return `command "${cmdname}" ("${shown}") by ${who} (${account}session ${sessid})`;
+  };
 }
 
 /** Runs players' commands. */
@@ -216,7 +229,7 @@ export class CommandHandler {
 
   /** A line answers a question asked with `getInput`: the callback runs instead of a command. */
   private async answer(session: CommandSession, rawLine: string, question: PendingInput): Promise<void> {
-    const activity = beginActivity(describeCommandRun("(answer to a question)", question.hidden ? "(hidden input)" : rawLine, session.puppet ?? session.account ?? session, session));
+    const activity = beginActivity(commandRunLabeller("(answer to a question)", question.hidden ? "(hidden input)" : rawLine, session.puppet ?? session.account ?? session, session));
     try {
       await answerInput(this.db, session, rawLine.replace(/\r?\n$/, ""), question);
     } catch (err) {
@@ -275,7 +288,7 @@ export class CommandHandler {
       let failure: unknown = null;
       let failed = false;
       // the stall watchdog (server/stall-watchdog.ts) names what ran when the loop was blocked
-      const activity = beginActivity(describeCommandRun(call.rawCmdname, call.raw, session.puppet ?? session.account ?? session, session));
+      const activity = beginActivity(commandRunLabeller(call.rawCmdname, call.raw, session.puppet ?? session.account ?? session, session));
       try {
         const cmd = this.prepare(template, call, matches);
         await runInUnitOfWork(this.db, () => runHooks(cmd));

@@ -26,11 +26,34 @@ const REMEMBER_COUNT = 200;
 const running = new Set<Activity>();
 const ended: Activity[] = [];
 
-/** Register work that starts now; pass it to {@link endActivity} when it is done. */
-export function beginActivity(label: string): Activity {
-  const activity: Activity = { label, startedAt: performance.now(), endedAt: null };
+/**
+ * Register work that starts now; pass it to {@link endActivity} when it is done.
+ * `label` may be a function: it is called only if the label is read (the stall
+ * watchdog reads it when the loop was blocked), so a command names itself without
+ * building a string on every run.
+ */
+export function beginActivity(label: string | (() => string)): Activity {
+  const activity = new RunningActivity(label, performance.now());
   running.add(activity);
   return activity;
+}
+
+/** An activity whose label is built on first reading. */
+class RunningActivity implements Activity {
+  endedAt: number | null = null;
+  #label: string | (() => string);
+
+  constructor(
+    label: string | (() => string),
+    readonly startedAt: number,
+  ) {
+    this.#label = label;
+  }
+
+  get label(): string {
+    if (typeof this.#label === "function") this.#label = this.#label();
+    return this.#label;
+  }
 }
 
 /** The work is done. */

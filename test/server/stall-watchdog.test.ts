@@ -128,6 +128,16 @@ describeWithWorld("the watchdog and the command handler", (w) => {
     expect(reports[0]!.activities).toEqual([`command "hog" ("hog 300") by Char (account TestAccount, session ${session1.sessid})`]);
   });
 
+  it("puts a label given as a function into words only when it is read, once", () => {
+    let made = 0;
+    const activity = beginActivity(() => `timer "weather" #${++made}`);
+    endActivity(activity);
+    expect(made).toBe(0);
+    expect(activity.label).toBe('timer "weather" #1');
+    expect(activity.label).toBe('timer "weather" #1');
+    expect(made).toBe(1);
+  });
+
   it("describes an unlogged session's command", () => {
     const session = w.world.connectSession();
     expect(describeCommandRun("connect", "connect anna secret", session, session)).toBe(`command "connect" ("connect anna secret") by an unlogged session (session ${session.sessid})`);
