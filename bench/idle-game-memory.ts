@@ -24,6 +24,22 @@ function pssBytes(pid: number): number {
   }
 }
 
+/** Resident memory by mapping (the file's name, `[heap]`, or anonymous), largest first. */
+function rssByMapping(pid: number, top = 5): string {
+  const sizes = new Map<string, number>();
+  let name = "";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      name = header[1] ? header[1].split("/").pop()! : "anonymous";
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) sizes.set(name, (sizes.get(name) ?? 0) + Number(rss[1]) * 1024);
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, top).map(([file, bytes]) => `${file} ${mib(bytes)}`).join(", ");
+}
+
 function parentPid(pid: number): number {
   const match = /^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) : 0;
@@ -41,6 +57,8 @@ try {
   console.log(row("portal", game.portalPid));
   console.log(row("server", server));
   console.log(row("supervisor", supervisor));
+  console.log(`portal by mapping: ${rssByMapping(game.portalPid)}`);
+  console.log(`server by mapping: ${rssByMapping(server)}`);
   console.log(`portal + server RSS ${mib(rssBytes(game.portalPid) + rssBytes(server))}; server heap used ${mib(heap.heapUsed)} of ${mib(heap.heapTotal)}`);
 } finally {
   await game.close();
