@@ -6,10 +6,11 @@
  * tsx loader. The server writes its own log,
  * `server/logs/server.log` (so its last lines survive the portal's death); in a
  * terminal its output is echoed through the portal too. A server that cannot start
- * says why over an IPC channel. The same entry point with `--check-code` checks the
- * game's code in a separate process before a reload.
+ * says why over an IPC channel. Before a reload or reset the next server starts as a
+ * standby (`--standby`): it loads and checks the game's code while the current server
+ * still runs, and is admitted once that one has exited.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -17,7 +18,8 @@ import { buildEntryFile, ensureFrameworkBuild } from "../utils/framework-build.t
 import { frameworkSourceDir, runningBuildDir } from "../utils/framework-root.ts";
 import { getLogger } from "../utils/logger.ts";
 import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs, nodeScriptArgs } from "../utils/node-command.ts";
-import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+import { EvenniaError } from "../utils/errors.ts";
+import type { GameCodeCheck, ServerExit, ServerHandle, ServerLauncher, StandbyLauncher } from "./server-launcher.ts";
 
 const sourceServerEntry = path.join(frameworkSourceDir, "server", "main.ts");
 
@@ -57,131 +59,150 @@ function isFatalMessage(v: unknown): v is { type: "fatal"; code: string; message
   return typeof m === "object" && m !== null && m.type === "fatal" && typeof m.code === "string" && typeof m.message === "string";
 }
 
+/** A server process and the handle the portal supervises it by. */
+interface SpawnedServer {
+  readonly child: ChildProcess;
+  readonly handle: ServerHandle;
+}
+
+/** Start the server entry point as a child process (`extraArgs` after `--game`). */
+function spawnServer(options: ChildLauncherOptions, linkPort: number, token: string, linkPath: string | null | undefined, extraArgs: readonly string[] = []): SpawnedServer {
+  // the server writes its log lines to the file itself (EVENNIA_SERVER_LOG), so they
+  // survive the portal; raw stderr (a fatal V8 error ...) goes to the file directly too
+  const logFd = openSync(options.logFile, "a");
+  // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
+  const profile = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "server");
+  const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...profile, ...nodeScriptArgs(serverEntry, ["--game", options.gameDir, ...extraArgs])], {
+    cwd: options.gameDir,
+    env: {
+      ...process.env,
+      EVENNIA_LINK_HOST: options.linkHost,
+      EVENNIA_LINK_PORT: String(linkPort),
+      EVENNIA_LINK_PATH: linkPath ?? "",
+      EVENNIA_LINK_TOKEN: token,
+      EVENNIA_SERVER_LOG: options.logFile,
+      EVENNIA_SERVER_ECHO: options.echo ? "1" : "",
+    },
+    stdio: ["ignore", options.echo ? "pipe" : "ignore", options.echo ? "pipe" : logFd, "ipc"],
+  });
+  closeSync(logFd); // the child has its own copy
+  let failure: ServerExit["failure"];
+  child.on("message", (message: unknown) => {
+    if (isFatalMessage(message)) failure = { code: message.code, message: message.message };
+  });
+  let log: WriteStream | null = null;
+  if (options.echo) {
+    // with an IPC channel in `stdio` the types lose track of the two pipes
+    const stdout = child.stdout as Readable;
+    const stderr = child.stderr as Readable;
+    log = createWriteStream(options.logFile, { flags: "a" });
+    stdout.pipe(process.stdout, { end: false });
+    stderr.pipe(process.stderr, { end: false });
+    stderr.pipe(log, { end: false });
+  }
+  const exited = new Promise<ServerExit>((resolve) => {
+    child.once("exit", (code, signal) => {
+      log?.end();
+      resolve(failure ? { code, signal, failure } : { code, signal });
+    });
+    child.once("error", (err) => {
+      appendFileSync(options.logFile, `could not start the server process: ${err.message}\n`);
+      log?.end();
+      resolve({ code: null, signal: "spawn-error" });
+    });
+  });
+  const handle: ServerHandle = {
+    pid: child.pid ?? null,
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+  return { child, handle };
+}
+
 /** A launcher that runs the server as a child process. */
 export function childServerLauncher(options: ChildLauncherOptions): ServerLauncher {
+  return (linkPort, token, linkPath) => spawnServer(options, linkPort, token, linkPath).handle;
+}
+
+function isStandbyReady(v: unknown): v is { type: "standby-ready"; report: CheckReport } {
+  const m = v as Record<string, unknown> | null;
+  if (typeof m !== "object" || m === null || m.type !== "standby-ready") return false;
+  const report = m.report as Partial<CheckReport> | null;
+  return typeof report === "object" && report !== null && Array.isArray(report.loaded) && Array.isArray(report.problems);
+}
+
+/**
+ * A standby launcher (see {@link StandbyServer}): the next server, started with
+ * `--standby`, loads and checks the game's code while the current one runs, reports over
+ * IPC and waits to be admitted. When the portal runs compiled, changed framework sources
+ * are compiled first (as before a checked reload). A standby that reports nothing within
+ * `timeoutMs` is killed and the restart refused.
+ */
+export function childStandbyLauncher(options: ChildLauncherOptions & { timeoutMs?: number }): StandbyLauncher {
   return (linkPort, token, linkPath) => {
-    // the server writes its log lines to the file itself (EVENNIA_SERVER_LOG), so they
-    // survive the portal; raw stderr (a fatal V8 error ...) goes to the file directly too
-    const logFd = openSync(options.logFile, "a");
-    // --expose-gc lets "memory/flush" and the heap watcher collect right after a flush
-    const profile = cpuProfileNodeArgs(process.env[CPU_PROFILE_DIR_ENV], "server");
-    const child = spawn(process.execPath, ["--expose-gc", ...(options.nodeArgs ?? []), ...profile, ...nodeScriptArgs(serverEntry, ["--game", options.gameDir])], {
-      cwd: options.gameDir,
-      env: {
-        ...process.env,
-        EVENNIA_LINK_HOST: options.linkHost,
-        EVENNIA_LINK_PORT: String(linkPort),
-        EVENNIA_LINK_PATH: linkPath ?? "",
-        EVENNIA_LINK_TOKEN: token,
-        EVENNIA_SERVER_LOG: options.logFile,
-        EVENNIA_SERVER_ECHO: options.echo ? "1" : "",
+    let started: SpawnedServer | null = null;
+    let discarded = false;
+    const checked = (async (): Promise<GameCodeCheck> => {
+      await refreshServerEntry();
+      if (discarded) return { ok: false, summary: "the restart was abandoned", details: "the restart was abandoned before the next server started" };
+      const server = spawnServer(options, linkPort, token, linkPath, ["--standby"]);
+      started = server;
+      return awaitStandbyReport(server, options.timeoutMs ?? 60_000);
+    })();
+    return {
+      checked,
+      admit: () => {
+        if (!started) throw new EvenniaError("EV_ERR_INTERNAL", "a standby server was admitted before it started");
+        const { child } = started;
+        // it may have died since it reported: then its handle's exit tells the portal
+        if (child.connected) child.send({ type: "admit" }, undefined, {}, () => undefined);
+        return started.handle;
       },
-      stdio: ["ignore", options.echo ? "pipe" : "ignore", options.echo ? "pipe" : logFd, "ipc"],
-    });
-    closeSync(logFd); // the child has its own copy
-    let failure: ServerExit["failure"];
-    child.on("message", (message: unknown) => {
-      if (isFatalMessage(message)) failure = { code: message.code, message: message.message };
-    });
-    let log: WriteStream | null = null;
-    if (options.echo) {
-      // with an IPC channel in `stdio` the types lose track of the two pipes
-      const stdout = child.stdout as Readable;
-      const stderr = child.stderr as Readable;
-      log = createWriteStream(options.logFile, { flags: "a" });
-      stdout.pipe(process.stdout, { end: false });
-      stderr.pipe(process.stderr, { end: false });
-      stderr.pipe(log, { end: false });
-    }
-    const exited = new Promise<ServerExit>((resolve) => {
-      child.once("exit", (code, signal) => {
-        log?.end();
-        resolve(failure ? { code, signal, failure } : { code, signal });
-      });
-      child.once("error", (err) => {
-        appendFileSync(options.logFile, `could not start the server process: ${err.message}\n`);
-        log?.end();
-        resolve({ code: null, signal: "spawn-error" });
-      });
-    });
-    const handle: ServerHandle = {
-      pid: child.pid ?? null,
-      exited,
-      kill: () => {
-        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      discard: () => {
+        discarded = true;
+        started?.handle.kill();
       },
     };
-    return handle;
   };
 }
 
-/** The line of `server/main.ts --check-code` output that carries the report. */
-const REPORT_PREFIX = "EVENNIA_GAME_CODE_REPORT ";
+/** What a standby server reported about the game's code, or why it reported nothing. */
+function awaitStandbyReport(server: SpawnedServer, timeoutMs: number): Promise<GameCodeCheck> {
+  return new Promise<GameCodeCheck>((resolve) => {
+    const timer = setTimeout(() => server.handle.kill(), timeoutMs);
+    const onMessage = (message: unknown): void => {
+      if (!isStandbyReady(message)) return;
+      done();
+      resolve(checkOutcome(message.report));
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      server.child.off("message", onMessage);
+    };
+    server.child.on("message", onMessage);
+    void server.handle.exited.then((exit) => {
+      done();
+      const why = exit.failure ? `: ${exit.failure.code}: ${exit.failure.message}` : "";
+      resolve({
+        ok: false,
+        summary: "the game's code could not be checked",
+        details: `the next server exited (${exit.signal ?? `code ${exit.code}`}) before its code check was done${why}; see server/logs/server.log`,
+      });
+    });
+  });
+}
 
+/** What a standby server reports about the game's code (`GameCodeReport`, as far as the portal reads it). */
 interface CheckReport {
   loaded: string[];
   problems: { where: string; error: string; hint: string }[];
 }
 
-function parseCheckReport(stdout: string): CheckReport | null {
-  const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
-  if (!line) return null;
-  try {
-    const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as CheckReport;
-    return Array.isArray(report.loaded) && Array.isArray(report.problems) ? report : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Options of {@link childGameCodeChecker}. */
-export interface ChildCheckerOptions {
-  gameDir: string;
-  /** Where the check's own output goes (the server log). */
-  logFile: string;
-  /** Give up (and report a failure) after this many ms. */
-  timeoutMs?: number;
-}
-
-/** A checker that loads the game's code in a fresh `server/main.ts --check-code` process. */
-export function childGameCodeChecker(options: ChildCheckerOptions): GameCodeChecker {
-  return async () => {
-    await refreshServerEntry();
-    return new Promise<GameCodeCheck>((resolve) => {
-      const child = spawn(process.execPath, nodeScriptArgs(serverEntry, ["--game", options.gameDir, "--check-code"]), {
-        cwd: options.gameDir,
-        env: process.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const log = createWriteStream(options.logFile, { flags: "a" });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-        stderr += chunk;
-        log.write(chunk);
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-      const finish = (result: GameCodeCheck): void => {
-        clearTimeout(timer);
-        log.end();
-        resolve(result);
-      };
-      child.once("error", (err) => finish({ ok: false, summary: "the code check could not run", details: err.message }));
-      child.once("exit", (code, signal) => {
-        const report = parseCheckReport(stdout);
-        if (code === 0 && report && report.problems.length === 0) return finish({ ok: true });
-        if (report && report.problems.length > 0) {
-          const details = report.problems.map((p) => `${p.where}: ${p.error.split("\n")[0]}\n  hint: ${p.hint}`).join("\n");
-          return finish({ ok: false, summary: report.problems.map((p) => p.where).join(", "), details });
-        }
-        const tail = stderr.trim().split("\n").slice(-5).join("\n");
-        finish({
-          ok: false,
-          summary: "the game's code could not be checked",
-          details: `the check exited (${signal ?? `code ${code}`}) without a report${tail ? `:\n${tail}` : ""}`,
-        });
-      });
-    });
-  };
+/** The check's outcome for the portal from a report: ok, or the problems for players and the operator. */
+function checkOutcome(report: CheckReport): GameCodeCheck {
+  if (report.problems.length === 0) return { ok: true };
+  const details = report.problems.map((p) => `${p.where}: ${p.error.split("\n")[0]}\n  hint: ${p.hint}`).join("\n");
+  return { ok: false, summary: report.problems.map((p) => p.where).join(", "), details };
 }

@@ -13,7 +13,7 @@ import { logGameCodeLoading, useRunningFramework } from "../utils/framework-reso
 import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
 import { argValue } from "../utils/process-args.ts";
-import { childGameCodeChecker, childServerLauncher } from "./child-server-launcher.ts";
+import { childServerLauncher, childStandbyLauncher } from "./child-server-launcher.ts";
 import { Portal } from "./portal.ts";
 import { RuntimeFiles } from "./runtime-files.ts";
 
@@ -30,9 +30,10 @@ async function main(): Promise<void> {
   const settings = await loadSettings(gameDir);
   const files = new RuntimeFiles(settings.gameDir);
   const linkHost = ["0.0.0.0", "::"].includes(settings.linkInterface) ? "127.0.0.1" : settings.linkInterface;
+  const serverProcess = { gameDir: settings.gameDir, linkHost, logFile: files.serverLog, echo: Boolean(process.stdout.isTTY), nodeArgs: settings.serverNodeArgs };
   const portal = new Portal(settings, {
-    launcher: childServerLauncher({ gameDir: settings.gameDir, linkHost, logFile: files.serverLog, echo: Boolean(process.stdout.isTTY), nodeArgs: settings.serverNodeArgs }),
-    checkGameCode: childGameCodeChecker({ gameDir: settings.gameDir, logFile: files.serverLog }),
+    launcher: childServerLauncher(serverProcess),
+    standbyLauncher: childStandbyLauncher(serverProcess),
     onStatus: (status) => files.writeStatus(status),
   });
   files.writePortalPid();

@@ -12,7 +12,7 @@ import { EvenniaError, type EvenniaErrorCode } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { LinkServer, type ServerLink } from "./link-server.ts";
 import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
-import type { GameCodeChecker, ServerExit, ServerHandle, ServerLauncher } from "./server-launcher.ts";
+import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher, StandbyLauncher, StandbyServer } from "./server-launcher.ts";
 import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
 import { deliverMulticast, newMulticastStats, type MulticastStats } from "./multicast.ts";
 
@@ -67,6 +67,13 @@ export interface PortalOptions {
    * the running server is kept and the players are told. Without it, restarts are not checked.
    */
   checkGameCode?: GameCodeChecker;
+  /**
+   * Starts the next server ahead of a reload or reset: it checks the game's code in its
+   * own process and, when the code is fit to run, waits while the old server exits.
+   * When given, it is used instead of {@link checkGameCode} and {@link launcher} for
+   * restarts.
+   */
+  standbyLauncher?: StandbyLauncher;
 }
 
 /** The portal service. */
@@ -101,6 +108,8 @@ export class Portal {
   private stopHandler: (() => void) | null = null;
   /** A restart waiting for its code check. */
   private checkingRestart = false;
+  /** The next server while it loads and checks the game's code (a restart with a standby launcher). */
+  private standby: StandbyServer | null = null;
   private refusedRestart: RefusedRestart | null = null;
 
   constructor(
@@ -208,6 +217,8 @@ export class Portal {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.firstSync?.reject(new EvenniaError("EV_ERR_INTERNAL", "portal stopped before the server started"));
     this.firstSync = null;
+    this.standby?.discard();
+    this.standby = null;
     await this.bringServerDown("shutdown");
     for (const session of this.sessions.all()) session.close(PORTAL_TEXTS.shutdown);
     this.sessions.limits.stop();
@@ -222,20 +233,37 @@ export class Portal {
       this.pendingRequest = mode;
       return;
     }
+    const standbyLauncher = this.options.standbyLauncher;
     const check = this.options.checkGameCode;
-    if (!check) {
+    if (!check && !standbyLauncher) {
       this.bringDownAndRelaunch(mode);
       return;
     }
     this.checkingRestart = true;
-    log.info(`${mode} requested: checking the game's code first`);
-    void check()
+    let next: StandbyServer | null = null;
+    let checking: Promise<GameCodeCheck>;
+    if (standbyLauncher) {
+      log.info(`${mode} requested: starting the next server, which checks the game's code first`);
+      try {
+        next = standbyLauncher(this.linkPort, this.token, this.linkPath);
+        this.standby = next;
+        checking = next.checked;
+      } catch (err) {
+        checking = Promise.reject(err as Error);
+      }
+    } else {
+      log.info(`${mode} requested: checking the game's code first`);
+      checking = check!();
+    }
+    void checking
       .catch((err: unknown) => ({ ok: false as const, summary: "the code check failed", details: (err as Error).message }))
       .then((result) => {
         this.checkingRestart = false;
+        if (this.standby === next) this.standby = null;
+        if (this.state !== "running" || !result.ok) next?.discard();
         if (this.state !== "running") return;
         if (result.ok) {
-          this.bringDownAndRelaunch(mode);
+          this.bringDownAndRelaunch(mode, next);
           return;
         }
         log.error(`${mode} refused: the game's new code does not load; the server keeps running the current code\n${result.details}`);
@@ -246,12 +274,16 @@ export class Portal {
       });
   }
 
-  private bringDownAndRelaunch(mode: "reload" | "reset"): void {
+  /** Stop the running server and start the next: `next` (a standby server that passed its check), else a fresh launch. */
+  private bringDownAndRelaunch(mode: "reload" | "reset", next: StandbyServer | null = null): void {
     this.setState(mode === "reload" ? "reloading" : "resetting");
     this.sessions.broadcast(mode === "reload" ? PORTAL_TEXTS.reloading : PORTAL_TEXTS.resetting);
     if (mode === "reset") for (const session of this.sessions.all()) session.data = {};
+    this.standby = next;
     void this.bringServerDown(mode).then(() => {
-      if (this.state === "reloading" || this.state === "resetting") this.launch(mode);
+      if (this.standby === next) this.standby = null;
+      if (this.state === "reloading" || this.state === "resetting") this.launch(mode, next);
+      else next?.discard();
     });
   }
 
@@ -280,13 +312,13 @@ export class Portal {
     await server.exited;
   }
 
-  private launch(mode: StartMode): void {
+  private launch(mode: StartMode, standby: StandbyServer | null = null): void {
     this.startMode = mode;
     this.synced = false;
     if (mode === "start") this.setState("starting");
     let handle: ServerHandle;
     try {
-      handle = this.options.launcher(this.linkPort, this.token, this.linkPath);
+      handle = standby ? standby.admit() : this.options.launcher(this.linkPort, this.token, this.linkPath);
     } catch (err) {
       log.error("could not launch the server", err);
       if (this.failFirstStart(new EvenniaError("EV_ERR_INTERNAL", `the server could not be launched: ${(err as Error).message}`))) return;

@@ -40,3 +40,21 @@ export type GameCodeCheck =
 
 /** Loads the game's current code apart from the running server and says whether it is fit to run. */
 export type GameCodeChecker = () => Promise<GameCodeCheck>;
+
+/**
+ * A server started ahead of a reload, while the current one still runs: it loads and
+ * checks the game's code, then waits to be admitted. Admitted once the old server has
+ * exited, it opens the database and joins the link with its code already loaded, so a
+ * reload keeps players waiting only for that, not for node and the game to load.
+ */
+export interface StandbyServer {
+  /** What its code check found. When not ok, the standby server exits by itself. */
+  readonly checked: Promise<GameCodeCheck>;
+  /** Let it start (after a check that was ok); from here on it is a running server. */
+  admit(): ServerHandle;
+  /** Give it up (a refused or abandoned restart): it is killed if still running. */
+  discard(): void;
+}
+
+/** Starts a {@link StandbyServer} for the link on `linkPort` (or `linkPath`) with `token`. */
+export type StandbyLauncher = (linkPort: number, token: string, linkPath?: string | null) => StandbyServer;

@@ -10,9 +10,16 @@
  * server writes its own log lines to that file, synchronously, so its last lines are
  * kept even when the portal is gone; `EVENNIA_SERVER_ECHO=1` also copies them to stdout.
  *
- * `--check-code` only loads the game's code and checks it (the portal does this
- * before a reload): it prints {@link CHECK_REPORT_PREFIX} and the JSON report on one
- * line, and exits 0 when the code is fit to run, 3 when it is not.
+ * `--check-code` only loads the game's code and checks it: it prints
+ * {@link CHECK_REPORT_PREFIX} and the JSON report on one line, and exits 0 when the code
+ * is fit to run, 3 when it is not.
+ *
+ * `--standby` is how a reload starts the next server while the current one still runs:
+ * it loads and checks the game's code, tells the portal over IPC
+ * (`{type: "standby-ready", report}`), and exits 3 when the code is not fit to run. Else it
+ * waits for `{type: "admit"}` (sent once the old server has exited) and starts as any
+ * server, with its code already loaded: the players wait only for the database and the
+ * link, not for node and the game's modules to load.
  */
 import { loadSettings } from "../conf/settings.ts";
 import { isEvenniaError } from "../utils/errors.ts";
@@ -52,6 +59,25 @@ async function checkOnly(gameDir: string): Promise<number> {
   return report.problems.length === 0 ? 0 : CHECK_FAILED_EXIT_CODE;
 }
 
+/** Resolves when the parent sends `{type: "admit"}`; the process exits if the parent goes away first. */
+function admitted(): Promise<void> {
+  return new Promise((resolve) => {
+    // the IPC channel keeps the process alive while it waits
+    process.channel?.ref();
+    const onMessage = (message: unknown): void => {
+      if ((message as { type?: unknown } | null)?.type !== "admit") return;
+      process.off("message", onMessage);
+      process.channel?.unref();
+      resolve();
+    };
+    process.on("message", onMessage);
+    process.once("disconnect", () => {
+      log.info("the portal went away before admitting this standby server; exiting");
+      process.exit(1);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   // the IPC channel (when the portal opened one) must not keep the process alive
   process.channel?.unref();
@@ -66,9 +92,20 @@ async function main(): Promise<void> {
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
   if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
   const settings = await loadSettings(gameDir);
+  const standby = process.argv.includes("--standby");
+  if (standby && !process.send) throw new EvenniaError("EV_ERR_CONFIG", "--standby needs an IPC channel to the portal");
   const path = process.env.EVENNIA_LINK_PATH || null;
-  const server = await startServer(settings, { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, path, token }, (report) =>
-    writeGameCodeFile(settings.gameDir, report),
+  const server = await startServer(
+    settings,
+    { host: process.env.EVENNIA_LINK_HOST ?? "127.0.0.1", port, path, token },
+    (report) => writeGameCodeFile(settings.gameDir, report),
+    standby
+      ? async (report) => {
+          await tellParent({ type: "standby-ready", report });
+          if (report.problems.length > 0) process.exit(CHECK_FAILED_EXIT_CODE);
+          await admitted();
+        }
+      : undefined,
   );
   log.info(`server running (pid ${process.pid})`);
   const how = await server.stopped;

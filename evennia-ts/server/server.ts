@@ -28,6 +28,7 @@ import { getLogger } from "../utils/logger.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
+import type { LoadedGame } from "./game-loader.ts";
 import { startMemoryServices, type MemoryServices } from "./memory/memory-services.ts";
 import { runInitialSetup } from "./initial-setup.ts";
 import { ensureDefaultChannels } from "../typeclasses/default-channels.ts";
@@ -129,16 +130,31 @@ export class Server {
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
   }
 
+  /** The game's code, once {@link loadCode} has loaded it. */
+  private loadedCode: { game: LoadedGame; report: GameCodeReport } | null = null;
+
   /**
-   * Load game code, open the database, run first-start setup. Fails with
+   * Load the game's code and check it, touching nothing else: {@link init} does it first
+   * when it has not been done. A standby server (`main.ts --standby`) does it while the
+   * server it replaces still runs.
+   */
+  async loadCode(): Promise<GameCodeReport> {
+    if (this.loadedCode) return this.loadedCode.report;
+    // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
+    this.registerCoreInputFuncs();
+    setActiveSettings(this.settings);
+    this.loadedCode = await checkGameCode(this.settings);
+    return this.loadedCode.report;
+  }
+
+  /**
+   * Load game code (unless {@link loadCode} did), open the database, run first-start setup. Fails with
    * EV_ERR_GAME_CODE (naming each module, its error and a hint) when a game module
    * does not load or a cmdset the settings name is not registered.
    */
   async init(): Promise<void> {
-    // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
-    this.registerCoreInputFuncs();
-    setActiveSettings(this.settings);
-    const { game, report } = await checkGameCode(this.settings);
+    if (!this.loadedCode) await this.loadCode();
+    const { game, report } = this.loadedCode!;
     this.gameCode = report;
     this.onGameCodeLoaded?.(report);
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
@@ -629,15 +645,22 @@ export class Server {
   }
 }
 
-/** Start a server: init, then join the portal; `onGameCode` hears what loading the game's code found. */
+/**
+ * Start a server: init, then join the portal; `onGameCode` hears what loading the game's
+ * code found. With `standby`, the game's code is loaded first and `standby` is awaited
+ * with its report before anything else starts (a reload's next server waits there for
+ * the old one to exit).
+ */
 export async function startServer(
   settings: Settings,
   target: LinkTarget,
   onGameCode?: (report: GameCodeReport) => void,
+  standby?: (report: GameCodeReport) => Promise<void>,
 ): Promise<Server> {
   const server = new Server(settings);
   server.onGameCodeLoaded = onGameCode ?? null;
   try {
+    if (standby) await standby(await server.loadCode());
     await server.init();
     await server.connect(target);
   } catch (err) {
