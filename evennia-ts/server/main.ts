@@ -59,22 +59,30 @@ async function checkOnly(gameDir: string): Promise<number> {
   return report.problems.length === 0 ? 0 : CHECK_FAILED_EXIT_CODE;
 }
 
-/** Resolves when the parent sends `{type: "admit"}`; the process exits if the parent goes away first. */
-function admitted(): Promise<void> {
+/**
+ * A standby server's wait for `{type: "admit"}` from the portal, listened for from the
+ * start: a standby whose portal goes away (while it loads or after) exits at once
+ * instead of lingering. Admitted, it is an ordinary server (losing the portal is then
+ * the link's business).
+ */
+function awaitAdmission(): Promise<void> {
   return new Promise((resolve) => {
+    const gone = (): void => {
+      log.info("the portal went away before admitting this standby server; exiting");
+      process.exit(1);
+    };
+    if (!process.connected) gone();
     // the IPC channel keeps the process alive while it waits
     process.channel?.ref();
     const onMessage = (message: unknown): void => {
       if ((message as { type?: unknown } | null)?.type !== "admit") return;
       process.off("message", onMessage);
+      process.off("disconnect", gone);
       process.channel?.unref();
       resolve();
     };
     process.on("message", onMessage);
-    process.once("disconnect", () => {
-      log.info("the portal went away before admitting this standby server; exiting");
-      process.exit(1);
-    });
+    process.on("disconnect", gone);
   });
 }
 
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
   const settings = await loadSettings(gameDir);
   const standby = process.argv.includes("--standby");
   if (standby && !process.send) throw new EvenniaError("EV_ERR_CONFIG", "--standby needs an IPC channel to the portal");
+  const admission = standby ? awaitAdmission() : null;
   const path = process.env.EVENNIA_LINK_PATH || null;
   const server = await startServer(
     settings,
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
       ? async (report) => {
           await tellParent({ type: "standby-ready", report });
           if (report.problems.length > 0) process.exit(CHECK_FAILED_EXIT_CODE);
-          await admitted();
+          await admission;
         }
       : undefined,
   );

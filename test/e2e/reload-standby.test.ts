@@ -4,7 +4,7 @@
  * exited, so players wait only for the database and the link. A standby still loading
  * when the game stops is not left behind.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { restartServer } from "../../evennia-ts/cli/commands/server-restart.ts";
@@ -87,4 +87,24 @@ it("leaves no standby server behind when the game stops while it loads", { timeo
   await until("the standby server is gone", () => !isProcessAlive(standby), 10_000);
   // the running server was never asked to stop for the reload, and the standby never finished loading
   expect(game.marks()).toEqual([`loading ${running}`, `loaded ${running}`, `loading ${standby}`]);
+});
+
+it("a standby server whose portal is killed while it loads exits at once", { timeout: 120_000 }, async () => {
+  const game = await startMarkedGame();
+  const running = serverPidOf(game.dir)!;
+  const slow = path.join(game.dir, "slow-load");
+  appendFileSync(slow, "");
+  const portalPid = readStatusFile(gamePaths(game.dir).status)!.portalPid;
+  process.kill(portalPid, "SIGHUP"); // a reload
+  let standby = 0;
+  await until("the standby server starts loading", () => {
+    const line = game.marks().find((l) => l.startsWith("loading ") && l !== `loading ${running}`);
+    standby = line ? Number(line.split(" ")[1]) : 0;
+    return standby > 0;
+  });
+  process.kill(portalPid, "SIGKILL");
+  rmSync(slow); // the portal the supervisor starts again loads its server at normal speed
+  // long before its 30 s load would have ended
+  await until("the orphaned standby server exits", () => !isProcessAlive(standby), 10_000);
+  expect(game.marks()).not.toContain(`loaded ${standby}`);
 });
