@@ -4,6 +4,10 @@
  * session cookies with a secret generated once and kept in `server_config` (so
  * logins survive reloads), and finds the website account of a webclient
  * connection's session cookie, to log that connection in (issue 15).
+ *
+ * The app itself (express, liquidjs, the admin: some 15 MiB once loaded) is built on
+ * the first request, or the first session cookie to look up: a game nobody browses
+ * does not carry the web stack. The port listens from the start.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
@@ -12,7 +16,7 @@ import type { Database } from "../db/database.ts";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { getLogger } from "../utils/logger.ts";
-import { createWebApp, type WebApp } from "../web/web-app.ts";
+import type { WebApp } from "../web/web-app.ts";
 import type { WebServices } from "../web/web-context.ts";
 import { accountIdOfSession } from "../web/session-data.ts";
 import { unsignSessionCookie } from "../web/signed-cookie.ts";
@@ -34,19 +38,48 @@ export async function webSessionSecret(db: Database, config: ServerConfig): Prom
 
 /** A running web app. */
 export interface RunningWebServer {
-  readonly web: WebApp;
   /** The loopback port it listens on. */
   readonly port: number;
+  /** The web app, built now if no request has built it yet. */
+  app(): Promise<WebApp>;
+  /** The web app if it has been built, else null (nothing is built). */
+  builtApp(): WebApp | null;
   /** The account a website session cookie (as the browser sent it) is logged in as, or null. */
   accountForSessionCookie(cookieValue: string): Promise<DefaultAccount | null>;
   /** Stop listening (open connections are closed). */
   close(): Promise<void>;
 }
 
-/** Build the web app over `services` and listen on 127.0.0.1:`port`. */
+/** Listen on 127.0.0.1:`port` for the web app over `services`, which is built on first use. */
 export async function startWebServer(services: WebServices, options: { secret: string; port: number; host?: string }): Promise<RunningWebServer> {
-  const web = await createWebApp(services, { sessionSecret: options.secret });
-  const http: HttpServer = createServer(web.app);
+  let building: Promise<WebApp> | null = null;
+  let built: WebApp | null = null;
+  let closed = false;
+  const app = (): Promise<WebApp> => {
+    building ??= import("../web/web-app.ts")
+      .then(({ createWebApp }) => createWebApp(services, { sessionSecret: options.secret }))
+      .then((web) => {
+        if (closed) web.close();
+        built = web;
+        return web;
+      })
+      .catch((err: unknown) => {
+        // the next request tries again (a database that was away may be back)
+        building = null;
+        throw err;
+      });
+    return building;
+  };
+  const http: HttpServer = createServer((req, res) => {
+    app().then(
+      (web) => web.app(req, res),
+      (err: unknown) => {
+        log.error("the web app could not be built; the next request tries again", err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+        res.end("The web site could not start; the error is in the server's log.\n");
+      },
+    );
+  });
   http.keepAliveTimeout = services.settings.webKeepAliveTimeout * 1000;
   http.headersTimeout = services.settings.webHeadersTimeout * 1000;
   await new Promise<void>((resolve, reject) => {
@@ -59,22 +92,26 @@ export async function startWebServer(services: WebServices, options: { secret: s
   const port = (http.address() as AddressInfo).port;
   log.info(`web app listening on 127.0.0.1:${port}`);
   return {
-    web,
     port,
+    app,
+    builtApp: () => built,
     async accountForSessionCookie(cookieValue) {
       const sid = unsignSessionCookie(cookieValue, options.secret);
       if (!sid) return null;
-      const data = await web.sessionStore.read(sid);
+      const data = await (await app()).sessionStore.read(sid);
       const id = accountIdOfSession(data);
       if (id === null) return null;
       const account = await services.store.get("account", id);
       return account instanceof DefaultAccount ? account : null;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        web.close();
+    close: async () => {
+      closed = true;
+      built?.close();
+      await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
-      }),
+      });
+      // a build still under way is closed when it ends (above)
+    },
   };
 }

@@ -28,7 +28,7 @@ for (const dialect of TEST_DIALECTS) {
     beforeAll(async () => {
       scratch = await createScratchDatabase(dialect);
       game = await startInProcessGame({ databaseUrl: scratch.url });
-      services = game.server()!.web!.web.context.services;
+      services = (await game.server()!.web!.app()).context.services;
       await services.createAccount("root", PASSWORD);
       const anna = await services.createAccount("anna", PASSWORD);
       await services.runInUnit(async () => {

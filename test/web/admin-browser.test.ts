@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("web admin in Chromium", () => {
   });
 
   it("an admin logs in through the login form, edits a description, creates and teleports an object; a telnet player sees each", async () => {
-    const services: WebServices = game.server()!.web!.web.context.services;
+    const services: WebServices = (await game.server()!.web!.app()).context.services;
     await services.createAccount("root", PASSWORD);
     const anna = await services.createAccount("anna", PASSWORD);
     await services.runInUnit(async () => {

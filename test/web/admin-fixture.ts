@@ -92,7 +92,7 @@ export interface AdminWorld {
 /** Start a server on `dialect` with the three accounts. */
 export async function startAdminWorld(dialect: Dialect): Promise<AdminWorld> {
   const web = await startWebTestServer(dialect);
-  const services = web.server.web!.web.context.services;
+  const services = (await web.server.web!.app()).context.services;
   const root = await services.createAccount("root", PASSWORD);
   const anna = await services.createAccount("anna", PASSWORD);
   const paul = await services.createAccount("paul", PASSWORD);

@@ -99,7 +99,7 @@ export async function startApiFixture(dialect: Dialect, settings: GameSettings =
       writeFileSync(path.join(dir, "web", "templates", "test-token.liquid"), "{{ csrfToken }}");
     },
   });
-  const context = web.server.web!.web.context;
+  const context = (await web.server.web!.app()).context;
   const services = context.services;
   const superuser = await services.createAccount("Root", PASSWORD);
   const accounts = { superuser } as ApiFixture["accounts"];

@@ -24,7 +24,7 @@ beforeAll(async () => {
   port = game.status.webPort!;
   const probe = new PortalWebClient(port);
   await until(async () => (await probe.get("/")).status === 200, "the website through the portal");
-  await game.server()!.web!.web.context.services.createAccount("Tove", "right-password");
+  await (await game.server()!.web!.app()).context.services.createAccount("Tove", "right-password");
 }, 30_000);
 
 afterAll(async () => {

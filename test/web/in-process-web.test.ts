@@ -32,7 +32,7 @@ it("serves the server's web app at serverWebUrl(), again after a reload, with th
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const css = await fetch(`${url}/static/website/site.css`);
   expect(css.status).toBe(200);
-  const services = game.server()!.web!.web.context.services;
+  const services = (await game.server()!.web!.app()).context.services;
   await services.createAccount("Root", "root-password");
   const client = new WebTestClient(url);
   const token = csrfTokenIn((await client.get("/probe/form")).body);

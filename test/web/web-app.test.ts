@@ -19,7 +19,7 @@ let services: WebServices;
 
 beforeAll(async () => {
   t = await startWebTestServer("sqlite", { prepare: addProbeWebFiles, settings: { webMaxBodyBytes: 2048 } });
-  services = t.server.web!.web.context.services;
+  services = (await t.server.web!.app()).context.services;
   await services.createAccount("Root", "root-password"); // the first account: superuser
   await services.createAccount("Anna", "anna-password");
   await services.createAccount("Bob", "bob-password");
@@ -287,7 +287,7 @@ describe("request bodies", () => {
 
 describe("static files", () => {
   it("computes a file's ETag once, then answers 304 to If-None-Match and If-Modified-Since", async () => {
-    const files = t.server.web!.web.staticFiles;
+    const files = (await t.server.web!.app()).staticFiles;
     const client = new WebTestClient(t.url);
     const hashesBefore = files.hashes;
     const first = await client.get("/static/game/logo.svg");
@@ -327,10 +327,10 @@ describe("static files", () => {
     "/static/website/site.css%00.png",
     "/static/%E0%A4%A",
   ])("refuses the traversal attempt %s", async (path) => {
-    const cached = t.server.web!.web.staticFiles.cachedFiles;
+    const cached = (await t.server.web!.app()).staticFiles.cachedFiles;
     const answer = await rawRequest(t.url, path);
     // a miss is not remembered (made-up paths must not grow the cache)
-    expect(t.server.web!.web.staticFiles.cachedFiles).toBe(cached);
+    expect((await t.server.web!.app()).staticFiles.cachedFiles).toBe(cached);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('"name": "evennia-ts"');
     expect(answer.body).not.toContain("root:x:0:0");
@@ -372,7 +372,7 @@ describe("templates and the game's web module", () => {
   });
 
   it("refuses template names that leave the template folders", async () => {
-    const templates = t.server.web!.web.templates;
+    const templates = (await t.server.web!.app()).templates;
     for (const name of ["../package.json", "/etc/passwd", "evennia:../../package.json", "..\\..\\package.json"]) {
       await expect(templates.render(name, {})).rejects.toThrow(/ENOENT|Failed to lookup/);
     }

@@ -81,7 +81,7 @@ for (const dialect of TEST_DIALECTS) {
 
     beforeAll(async () => {
       t = await startWebTestServer(dialect, { prepare: addProbeWebFiles });
-      const services = t.server.web!.web.context.services;
+      const services = (await t.server.web!.app()).context.services;
       await services.createAccount("Root", "root-password");
       annaId = (await services.createAccount("Anna", "anna-password")).id;
       bobId = (await services.createAccount("Bob", "bob-password")).id;

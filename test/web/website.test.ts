@@ -223,7 +223,7 @@ for (const dialect of TEST_DIALECTS) {
 
     it("refuses banned names and addresses", async () => {
       await registered("Mallory");
-      const { bans } = game.server()!.web!.web.context.services;
+      const { bans } = (await game.server()!.web!.app()).context.services;
       await inServer(async () => {
         await bans.add({ name: "Mallory" }, "test");
         await bans.add({ ip: "127.0.0.31" }, "test");
