@@ -36,6 +36,9 @@ export async function webSessionSecret(db: Database, config: ServerConfig): Prom
   return secret;
 }
 
+/** How long after a failed build of the web app requests are answered with its error before one tries again (ms). */
+const WEB_APP_RETRY_MS = 5_000;
+
 /** A running web app. */
 export interface RunningWebServer {
   /** The loopback port it listens on. */
@@ -55,7 +58,10 @@ export async function startWebServer(services: WebServices, options: { secret: s
   let building: Promise<WebApp> | null = null;
   let built: WebApp | null = null;
   let closed = false;
+  /** The last failed build: requests within {@link WEB_APP_RETRY_MS} of it get its error without another try. */
+  let failure: { at: number; error: unknown } | null = null;
   const app = (): Promise<WebApp> => {
+    if (!building && failure && Date.now() - failure.at < WEB_APP_RETRY_MS) return Promise.reject(failure.error);
     building ??= import("../web/web-app.ts")
       .then(({ createWebApp }) => createWebApp(services, { sessionSecret: options.secret }))
       .then((web) => {
@@ -64,8 +70,10 @@ export async function startWebServer(services: WebServices, options: { secret: s
         return web;
       })
       .catch((err: unknown) => {
-        // the next request tries again (a database that was away may be back)
+        // a request after a short pause tries again (a database that was away may be back)
         building = null;
+        failure = { at: Date.now(), error: err };
+        log.error(`the web app could not be built; requests get an error page, and one after ${WEB_APP_RETRY_MS / 1000} s tries again`, err);
         throw err;
       });
     return building;
@@ -73,8 +81,7 @@ export async function startWebServer(services: WebServices, options: { secret: s
   const http: HttpServer = createServer((req, res) => {
     app().then(
       (web) => web.app(req, res),
-      (err: unknown) => {
-        log.error("the web app could not be built; the next request tries again", err);
+      () => {
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
         res.end("The web site could not start; the error is in the server's log.\n");
       },

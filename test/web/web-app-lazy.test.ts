@@ -4,10 +4,13 @@
  * resident memory). Checked in a fresh node process, where nothing else loaded it first.
  */
 import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
 import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
+import { startInProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
+import { setLogSink } from "../../evennia-ts/utils/logger.ts";
 
 const inProcessGame = pathToFileURL(path.join(packageRoot, "evennia-ts", "testing", "in-process-game.ts")).href;
 
@@ -32,3 +35,44 @@ it("starts a game without loading express, and builds the web app on the first r
   expect(result.browsed.built).toBe(true);
   expect(result.browsed.express).toBeGreaterThan(0);
 }, 120_000);
+
+/** A game's web routes that throw while the file `broken-routes` is in the game folder, counting their calls in `routes-calls`. */
+const FLAKY_ROUTES = `
+import { appendFileSync, existsSync } from "node:fs";
+const inGame = (name) => new URL("../" + name, import.meta.url);
+export default {
+  routes(router) {
+    appendFileSync(inGame("routes-calls"), "x");
+    if (existsSync(inGame("broken-routes"))) throw new Error("the routes are broken");
+    router.get("/hello-game", (req, res) => res.type("text").send("hello from the game"));
+  },
+};
+`;
+
+it("answers 500 while the web app cannot be built, without rebuilding on every request, and builds it again later", async () => {
+  const game = await startInProcessGame({}, (dir) => {
+    mkdirSync(path.join(dir, "web"), { recursive: true });
+    writeFileSync(path.join(dir, "web", "urls.ts"), FLAKY_ROUTES);
+    writeFileSync(path.join(dir, "broken-routes"), "");
+  });
+  const previous = setLogSink(() => undefined);
+  try {
+    const url = (p: string): string => `${game.serverWebUrl()}${p}`;
+    const calls = (): number => (existsSync(path.join(game.folder.dir, "routes-calls")) ? readFileSync(path.join(game.folder.dir, "routes-calls"), "utf8").length : 0);
+    const first = await fetch(url("/hello-game"));
+    expect(first.status).toBe(500);
+    expect(await first.text()).toContain("could not start");
+    const again = await fetch(url("/hello-game"));
+    expect(again.status).toBe(500);
+    expect(calls()).toBe(1); // the second request did not build it again
+    rmSync(path.join(game.folder.dir, "broken-routes"));
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    const fixed = await fetch(url("/hello-game"));
+    expect(fixed.status).toBe(200);
+    expect(await fixed.text()).toBe("hello from the game");
+    expect(calls()).toBe(2);
+  } finally {
+    setLogSink(previous);
+    await game.stop();
+  }
+}, 60_000);
