@@ -2,7 +2,8 @@
  * What the web app keeps in a website session (express-session's `SessionData`,
  * stored as JSON in `web_sessions`).
  */
-import "express-session";
+// types only: the server loads express-session with the web app, on its first request
+import type {} from "express-session";
 
 declare module "express-session" {
   interface SessionData {

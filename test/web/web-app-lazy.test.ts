@@ -1,7 +1,8 @@
 /**
  * The server's web app (express, liquidjs, the admin) is built on the first request: a
  * game nobody browses does not load the web stack (about 18 MiB of an idle server's
- * resident memory). Checked in a fresh node process, where nothing else loaded it first.
+ * resident memory), nor the feed parser without feeds. Checked in a fresh node process,
+ * where nothing else loaded them first.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,22 +15,23 @@ import { setLogSink } from "../../evennia-ts/utils/logger.ts";
 
 const inProcessGame = pathToFileURL(path.join(packageRoot, "evennia-ts", "testing", "in-process-game.ts")).href;
 
-it("starts a game without loading express, and builds the web app on the first request", () => {
+it("starts a game without loading express, express-session or the feed parser, and builds the web app on the first request", () => {
   const script = `
     import { createRequire } from "node:module";
     const { startInProcessGame } = await import(${JSON.stringify(inProcessGame)});
     const expressModules = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("/node_modules/express/")).length;
     const game = await startInProcessGame();
     const web = game.server().web;
-    const idle = { express: expressModules(), built: web.builtApp() !== null };
+    const loadedOf = (name) => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("/node_modules/" + name + "/")).length;
+    const idle = { express: expressModules(), session: loadedOf("express-session"), feeds: loadedOf("@rowanmanning/feed-parser"), built: web.builtApp() !== null };
     const response = await fetch(game.serverWebUrl() + "/");
     const page = await response.text();
     const browsed = { express: expressModules(), built: web.builtApp() !== null, status: response.status, html: page.includes("<html") };
     await game.stop();
     process.stdout.write(JSON.stringify({ idle, browsed }));`;
   const out = execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: packageRoot, encoding: "utf8", timeout: 90_000 });
-  const result = JSON.parse(out.slice(out.lastIndexOf('{"idle"'))) as { idle: { express: number; built: boolean }; browsed: { express: number; built: boolean; status: number; html: boolean } };
-  expect(result.idle).toEqual({ express: 0, built: false });
+  const result = JSON.parse(out.slice(out.lastIndexOf('{"idle"'))) as { idle: Record<string, unknown>; browsed: { express: number; built: boolean; status: number; html: boolean } };
+  expect(result.idle).toEqual({ express: 0, session: 0, feeds: 0, built: false });
   expect(result.browsed.status).toBe(200);
   expect(result.browsed.html).toBe(true);
   expect(result.browsed.built).toBe(true);

@@ -6,7 +6,7 @@
  * control characters and bidi overrides removed, Evennia `|`-markup escaped, length
  * cropped), order the entries oldest first, and format each through a template.
  */
-import { parseFeed } from "@rowanmanning/feed-parser";
+import { createRequire } from "node:module";
 import { sanitizeControlChars } from "../../utils/text/sanitize.ts";
 
 /** One entry, its texts already sanitised (safe to show as they are). */
@@ -32,9 +32,21 @@ export interface ParsedFeed {
 /** Longest texts kept, in characters (longer ones end in "..."). */
 export const ENTRY_LIMITS = { title: 200, summary: 300, link: 500, feedTitle: 80, id: 500 } as const;
 
+type FeedParser = typeof import("@rowanmanning/feed-parser");
+let feedParser: FeedParser | null = null;
+
+/**
+ * The feed parser, loaded on first use (it is CommonJS: required synchronously): a game
+ * without feeds does not carry it and its XML parser.
+ */
+function loadedFeedParser(): FeedParser {
+  feedParser ??= createRequire(import.meta.url)("@rowanmanning/feed-parser") as FeedParser;
+  return feedParser;
+}
+
 /** Parse a feed document; throws (any error) when the text is not a feed. */
 export function parseFeedDocument(body: string): ParsedFeed {
-  const feed = parseFeed(body);
+  const feed = loadedFeedParser().parseFeed(body);
   const items = feed.items.map((item, index) => {
     const title = plainText(item.title ?? "", ENTRY_LIMITS.title);
     const link = safeLink(item.url);
