@@ -20,6 +20,7 @@ import { readdir, readFile, rename, rm, stat, utimes, mkdir, writeFile } from "n
 import { createRequire } from "node:module";
 import path from "node:path";
 import { frameworkRoot, frameworkSourceDir } from "./framework-root.ts";
+import { withEsbuild } from "./esbuild-service.ts";
 
 /** The compiled framework's entry points: output name → source file under `evennia-ts/`. */
 export const BUILD_ENTRIES = {
@@ -127,9 +128,9 @@ async function exists(dir: string): Promise<boolean> {
 
 /** Compile the framework into `outDir` with esbuild. */
 async function compile(outDir: string): Promise<void> {
-  const esbuild = await import("esbuild");
   const entryPoints = Object.fromEntries(Object.entries(BUILD_ENTRIES).map(([name, file]) => [name, path.join(frameworkSourceDir, file)]));
-  await esbuild.build({
+  await withEsbuild((esbuild) =>
+    esbuild.build({
     entryPoints,
     outdir: outDir,
     bundle: true,
@@ -147,7 +148,8 @@ async function compile(outDir: string): Promise<void> {
     sourcemap: "linked",
     legalComments: "none",
     logLevel: "silent",
-  });
+    }),
+  );
   await keepAscii(outDir);
 }
 

@@ -21,6 +21,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Plugin } from "esbuild";
+import { withEsbuild } from "./esbuild-service.ts";
 
 /** Where the mirror goes, under the game folder. */
 export const GAME_BUILD_DIR = path.join("server", ".build", "game");
@@ -150,8 +151,8 @@ export async function compileGameFile(build: GameCodeBuild, file: string): Promi
 /** Compile `entries` (game sources) into their twins under `outDir`. */
 async function compileInto(root: string, outDir: string, entries: string[], sources: ReadonlySet<string>, framework: FrameworkUrls): Promise<void> {
   if (entries.length === 0) return;
-  const esbuild = await import("esbuild");
-  const result = await esbuild.build({
+  const result = await withEsbuild((esbuild) =>
+    esbuild.build({
     entryPoints: entries,
     outdir: outDir,
     outbase: root,
@@ -164,6 +165,7 @@ async function compileInto(root: string, outDir: string, entries: string[], sour
     write: false,
     logLevel: "silent",
     plugins: [mirrorImports(root, outDir, sources, framework)],
-  });
+    }),
+  );
   for (const output of result.outputFiles) await writeIfChanged(output.path, output.contents);
 }

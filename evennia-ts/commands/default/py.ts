@@ -11,6 +11,7 @@ import type { Settings } from "../../conf/settings.ts";
 import { getById, search } from "../../typeclasses/search.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
 import { TypedObject } from "../../typeclasses/typed-object.ts";
+import { withEsbuild } from "../../utils/esbuild-service.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { MuxCommand } from "../mux-command.ts";
 
@@ -29,13 +30,12 @@ export const PY_DISABLED_MESSAGE =
 
 /** TypeScript to JavaScript (type annotations removed); the snippet unchanged when esbuild is not there. */
 async function toJavaScript(code: string): Promise<string> {
-  let esbuild: typeof import("esbuild");
   try {
-    esbuild = await import("esbuild");
+    await import("esbuild");
   } catch {
     return code;
   }
-  return (await esbuild.transform(code, { loader: "ts" })).code;
+  return withEsbuild(async (esbuild) => (await esbuild.transform(code, { loader: "ts" })).code);
 }
 
 /** Compile the snippet into an async function of `names`, returning its last expression's value when it has one (a SyntaxError when it does not compile). */

@@ -1,0 +1,24 @@
+/**
+ * esbuild for the framework's own compiles (the framework build, the game's code, the
+ * `py` command's snippets). esbuild's API runs its work in a child process (the
+ * service) that stays for the life of the process once started, about 16 MiB; a game
+ * compiles at start and at reloads only, so the service is stopped when the last
+ * compile that uses it ends, and the next one starts it again (a few milliseconds).
+ */
+
+type Esbuild = typeof import("esbuild");
+
+/** Compiles using the service now; it is stopped when this drops to 0. */
+let users = 0;
+
+/** Run `work` with esbuild; its service process is stopped once no other work uses it. */
+export async function withEsbuild<T>(work: (esbuild: Esbuild) => Promise<T>): Promise<T> {
+  const esbuild = await import("esbuild");
+  users++;
+  try {
+    return await work(esbuild);
+  } finally {
+    users--;
+    if (users === 0) await esbuild.stop();
+  }
+}
