@@ -10,15 +10,21 @@ type Esbuild = typeof import("esbuild");
 
 /** Compiles using the service now; it is stopped when this drops to 0. */
 let users = 0;
+/** The service being stopped: work that starts meanwhile waits for it (a request sent to a stopping service fails). */
+let stopping: Promise<void> | null = null;
 
 /** Run `work` with esbuild; its service process is stopped once no other work uses it. */
 export async function withEsbuild<T>(work: (esbuild: Esbuild) => Promise<T>): Promise<T> {
   const esbuild = await import("esbuild");
+  while (stopping) await stopping;
   users++;
   try {
     return await work(esbuild);
   } finally {
     users--;
-    if (users === 0) await esbuild.stop();
+    if (users === 0) {
+      stopping = esbuild.stop().finally(() => (stopping = null));
+      await stopping;
+    }
   }
 }

@@ -46,6 +46,20 @@ describe.runIf(process.platform === "linux")("the esbuild service", () => {
     await noEsbuildChild();
   });
 
+  it("lets a compile that starts while the service stops wait for it, then start it again", async () => {
+    let late: Promise<string> | null = null;
+    await withEsbuild(async (esbuild) => {
+      const out = await esbuild.transform("const a: number = 1;", { loader: "ts" });
+      // runs on the next turn: while the service this compile used is being stopped
+      setImmediate(() => (late = withEsbuild(async (e) => (await e.transform("const b: number = 2;", { loader: "ts" })).code)));
+      return out;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(late).not.toBeNull();
+    expect(await late!).toContain("const b = 2");
+    await noEsbuildChild();
+  });
+
   it("is kept while overlapping compiles use it", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
