@@ -217,11 +217,15 @@ describe.skipIf(!existsSync("/proc/self/status"))("a portal process under an MCC
     expect(Math.max(...r.during)).toBeLessThan(1000);
   }, 120_000);
 
-  it("with the option-change limit off: memory still stays within 20 MB (one compression stream at most)", async () => {
+  it("with the option-change limit off: memory still stays within 32 MB (one compression stream at most)", async () => {
     const portal = await startPortal({ telnetOptionChangeRate: 0, replyRatePerSecond: 0, connectionLimitExemptIps: ["127.0.0.1"] });
     const r = await mccpToggleFlood(portal);
     expect(r.connections).toBe(1);
-    expect(r.peakRss - r.rssBefore).toBeLessThan(20 * 1024 * 1024);
+    // Nothing limits the toggles here: about 87,000 deflate streams are made and destroyed
+    // one after another, and what the allocator keeps of them is the growth (2-8 MB when
+    // the test runs alone, once 21.6 MB with the whole suite running). Streams that were
+    // not freed would be 256 KiB each, gigabytes in all: any bound in tens of MB catches that.
+    expect(r.peakRss - r.rssBefore).toBeLessThan(32 * 1024 * 1024);
     // (latency is not bounded here: 1 MB of negotiation is real work when nothing limits it)
   }, 120_000);
 });
