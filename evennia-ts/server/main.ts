@@ -99,10 +99,10 @@ async function main(): Promise<void> {
   const port = Number(process.env.EVENNIA_LINK_PORT);
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
   if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
-  const settings = await loadSettings(gameDir);
   const standby = process.argv.includes("--standby");
   if (standby && !process.send) throw new EvenniaError("EV_ERR_CONFIG", "--standby needs an IPC channel to the portal");
   const admission = standby ? awaitAdmission() : null;
+  const settings = await loadSettings(gameDir);
   const path = process.env.EVENNIA_LINK_PATH || null;
   const server = await startServer(
     settings,
