@@ -58,6 +58,21 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
   }
 }
 
+/** Make loading slow and ask for a reload; resolves once the standby server has started loading. */
+async function reloadIntoSlowStandby(game: { dir: string; marks: () => string[] }): Promise<{ running: number; standby: number; portalPid: number }> {
+  const running = serverPidOf(game.dir)!;
+  appendFileSync(path.join(game.dir, "slow-load"), "");
+  const portalPid = readStatusFile(gamePaths(game.dir).status)!.portalPid;
+  process.kill(portalPid, "SIGHUP"); // a reload
+  let standby = 0;
+  await until("the standby server starts loading", () => {
+    const line = game.marks().find((l) => l.startsWith("loading ") && l !== `loading ${running}`);
+    standby = line ? Number(line.split(" ")[1]) : 0;
+    return standby > 0;
+  });
+  return { running, standby, portalPid };
+}
+
 it("loads the next server's code before the running server stops", { timeout: 120_000 }, async () => {
   const game = await startMarkedGame();
   const before = serverPidOf(game.dir)!;
@@ -72,16 +87,7 @@ it("loads the next server's code before the running server stops", { timeout: 12
 
 it("leaves no standby server behind when the game stops while it loads", { timeout: 120_000 }, async () => {
   const game = await startMarkedGame();
-  const running = serverPidOf(game.dir)!;
-  appendFileSync(path.join(game.dir, "slow-load"), "");
-  const portalPid = readStatusFile(gamePaths(game.dir).status)!.portalPid;
-  process.kill(portalPid, "SIGHUP"); // a reload
-  let standby = 0;
-  await until("the standby server starts loading", () => {
-    const line = game.marks().find((l) => l.startsWith("loading ") && l !== `loading ${running}`);
-    standby = line ? Number(line.split(" ")[1]) : 0;
-    return standby > 0;
-  });
+  const { running, standby } = await reloadIntoSlowStandby(game);
   expect(isProcessAlive(standby)).toBe(true);
   expect(await stopGame({ gameDir: game.dir, io: new CapturingIo(), timeoutMs: 30_000 })).toBe(0);
   await until("the standby server is gone", () => !isProcessAlive(standby), 10_000);
@@ -91,19 +97,9 @@ it("leaves no standby server behind when the game stops while it loads", { timeo
 
 it("a standby server whose portal is killed while it loads exits at once", { timeout: 120_000 }, async () => {
   const game = await startMarkedGame();
-  const running = serverPidOf(game.dir)!;
-  const slow = path.join(game.dir, "slow-load");
-  appendFileSync(slow, "");
-  const portalPid = readStatusFile(gamePaths(game.dir).status)!.portalPid;
-  process.kill(portalPid, "SIGHUP"); // a reload
-  let standby = 0;
-  await until("the standby server starts loading", () => {
-    const line = game.marks().find((l) => l.startsWith("loading ") && l !== `loading ${running}`);
-    standby = line ? Number(line.split(" ")[1]) : 0;
-    return standby > 0;
-  });
+  const { standby, portalPid } = await reloadIntoSlowStandby(game);
   process.kill(portalPid, "SIGKILL");
-  rmSync(slow); // the portal the supervisor starts again loads its server at normal speed
+  rmSync(path.join(game.dir, "slow-load")); // the portal the supervisor starts again loads its server at normal speed
   // long before its 30 s load would have ended
   await until("the orphaned standby server exits", () => !isProcessAlive(standby), 10_000);
   expect(game.marks()).not.toContain(`loaded ${standby}`);
