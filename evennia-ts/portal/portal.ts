@@ -12,7 +12,7 @@ import { EvenniaError, type EvenniaErrorCode } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { LinkServer, type ServerLink } from "./link-server.ts";
 import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
-import type { GameCodeCheck, GameCodeChecker, ServerExit, ServerHandle, ServerLauncher, StandbyLauncher, StandbyServer } from "./server-launcher.ts";
+import type { GameCodeCheck, ServerExit, ServerHandle, ServerLauncher, StandbyLauncher, StandbyServer } from "./server-launcher.ts";
 import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
 import { deliverMulticast, newMulticastStats, type MulticastStats } from "./multicast.ts";
 
@@ -63,15 +63,10 @@ export interface PortalOptions {
   /** Milliseconds a server gets to exit after being asked to (then it is killed). */
   shutdownTimeoutMs?: number;
   /**
-   * Checks the game's current code before a reload or reset; when it does not load,
-   * the running server is kept and the players are told. Without it, restarts are not checked.
-   */
-  checkGameCode?: GameCodeChecker;
-  /**
    * Starts the next server ahead of a reload or reset: it checks the game's code in its
-   * own process and, when the code is fit to run, waits while the old server exits.
-   * When given, it is used instead of {@link checkGameCode} and {@link launcher} for
-   * restarts.
+   * own process and, when the code is fit to run, waits while the old server exits; when
+   * the code does not load, the running server is kept and the players are told.
+   * Without it, restarts are not checked and use {@link launcher}.
    */
   standbyLauncher?: StandbyLauncher;
 }
@@ -108,7 +103,7 @@ export class Portal {
   private stopHandler: (() => void) | null = null;
   /** A restart waiting for its code check. */
   private checkingRestart = false;
-  /** The next server while it loads and checks the game's code (a restart with a standby launcher). */
+  /** The next server, from its start until it is admitted or dropped (a restart with a standby launcher). */
   private standby: StandbyServer | null = null;
   private refusedRestart: RefusedRestart | null = null;
 
@@ -217,8 +212,7 @@ export class Portal {
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.firstSync?.reject(new EvenniaError("EV_ERR_INTERNAL", "portal stopped before the server started"));
     this.firstSync = null;
-    this.standby?.discard();
-    this.standby = null;
+    this.dropStandby(this.standby);
     await this.bringServerDown("shutdown");
     for (const session of this.sessions.all()) session.close(PORTAL_TEXTS.shutdown);
     this.sessions.limits.stop();
@@ -234,38 +228,33 @@ export class Portal {
       return;
     }
     const standbyLauncher = this.options.standbyLauncher;
-    const check = this.options.checkGameCode;
-    if (!check && !standbyLauncher) {
-      this.bringDownAndRelaunch(mode);
+    if (!standbyLauncher) {
+      this.bringDownAndRelaunch(mode, null);
       return;
     }
     this.checkingRestart = true;
+    log.info(`${mode} requested: starting the next server, which checks the game's code first`);
     let next: StandbyServer | null = null;
     let checking: Promise<GameCodeCheck>;
-    if (standbyLauncher) {
-      log.info(`${mode} requested: starting the next server, which checks the game's code first`);
-      try {
-        next = standbyLauncher(this.linkPort, this.token, this.linkPath);
-        this.standby = next;
-        checking = next.checked;
-      } catch (err) {
-        checking = Promise.reject(err as Error);
-      }
-    } else {
-      log.info(`${mode} requested: checking the game's code first`);
-      checking = check!();
+    try {
+      next = this.standby = standbyLauncher(this.linkPort, this.token, this.linkPath);
+      checking = next.checked;
+    } catch (err) {
+      checking = Promise.reject(err as Error);
     }
     void checking
       .catch((err: unknown) => ({ ok: false as const, summary: "the code check failed", details: (err as Error).message }))
       .then((result) => {
         this.checkingRestart = false;
-        if (this.standby === next) this.standby = null;
-        if (this.state !== "running" || !result.ok) next?.discard();
-        if (this.state !== "running") return;
+        if (this.state !== "running") {
+          this.dropStandby(next);
+          return;
+        }
         if (result.ok) {
           this.bringDownAndRelaunch(mode, next);
           return;
         }
+        this.dropStandby(next);
         log.error(`${mode} refused: the game's new code does not load; the server keeps running the current code\n${result.details}`);
         this.refusedRestart = { mode, at: new Date().toISOString(), details: result.details };
         this.sessions.broadcast(`${PORTAL_TEXTS.restartRefused} ${result.summary}.`);
@@ -274,17 +263,23 @@ export class Portal {
       });
   }
 
-  /** Stop the running server and start the next: `next` (a standby server that passed its check), else a fresh launch. */
-  private bringDownAndRelaunch(mode: "reload" | "reset", next: StandbyServer | null = null): void {
+  /** Stop the running server and start the next: `next` (a standby server that passed its check, kept in `standby`), else a fresh launch. */
+  private bringDownAndRelaunch(mode: "reload" | "reset", next: StandbyServer | null): void {
     this.setState(mode === "reload" ? "reloading" : "resetting");
     this.sessions.broadcast(mode === "reload" ? PORTAL_TEXTS.reloading : PORTAL_TEXTS.resetting);
     if (mode === "reset") for (const session of this.sessions.all()) session.data = {};
-    this.standby = next;
     void this.bringServerDown(mode).then(() => {
-      if (this.standby === next) this.standby = null;
-      if (this.state === "reloading" || this.state === "resetting") this.launch(mode, next);
-      else next?.discard();
+      if (this.state === "reloading" || this.state === "resetting") {
+        if (this.standby === next) this.standby = null;
+        this.launch(mode, next);
+      } else this.dropStandby(next);
     });
+  }
+
+  /** Give up `standby` (a failed check, a stop, a crash meanwhile): it is killed and forgotten. */
+  private dropStandby(standby: StandbyServer | null): void {
+    standby?.discard();
+    if (this.standby === standby) this.standby = null;
   }
 
   /** Ask the server to exit, wait for it; kill it when it does not. */

@@ -38,9 +38,6 @@ export type GameCodeCheck =
       details: string;
     };
 
-/** Loads the game's current code apart from the running server and says whether it is fit to run. */
-export type GameCodeChecker = () => Promise<GameCodeCheck>;
-
 /**
  * A server started ahead of a reload, while the current one still runs: it loads and
  * checks the game's code, then waits to be admitted. Admitted once the old server has
