@@ -138,13 +138,13 @@ export class Server {
    * when it has not been done. A standby server (`main.ts --standby`) does it while the
    * server it replaces still runs.
    */
-  async loadCode(): Promise<GameCodeReport> {
-    if (this.loadedCode) return this.loadedCode.report;
+  async loadCode(): Promise<{ game: LoadedGame; report: GameCodeReport }> {
+    if (this.loadedCode) return this.loadedCode;
     // game code first: it registers typeclasses, cmdsets, inputfuncs and its own tables
     this.registerCoreInputFuncs();
     setActiveSettings(this.settings);
     this.loadedCode = await checkGameCode(this.settings);
-    return this.loadedCode.report;
+    return this.loadedCode;
   }
 
   /**
@@ -153,8 +153,7 @@ export class Server {
    * does not load or a cmdset the settings name is not registered.
    */
   async init(): Promise<void> {
-    if (!this.loadedCode) await this.loadCode();
-    const { game, report } = this.loadedCode!;
+    const { game, report } = await this.loadCode();
     this.gameCode = report;
     this.onGameCodeLoaded?.(report);
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
@@ -660,7 +659,7 @@ export async function startServer(
   const server = new Server(settings);
   server.onGameCodeLoaded = onGameCode ?? null;
   try {
-    if (standby) await standby(await server.loadCode());
+    if (standby) await standby((await server.loadCode()).report);
     await server.init();
     await server.connect(target);
   } catch (err) {

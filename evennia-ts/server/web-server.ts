@@ -5,7 +5,7 @@
  * logins survive reloads), and finds the website account of a webclient
  * connection's session cookie, to log that connection in (issue 15).
  *
- * The app itself (express, liquidjs, the admin: some 15 MiB once loaded) is built on
+ * The app itself (express, liquidjs, the admin: about 18 MiB of a server once loaded) is built on
  * the first request, or the first session cookie to look up: a game nobody browses
  * does not carry the web stack. The port listens from the start.
  */
