@@ -131,23 +131,23 @@ async function compile(outDir: string): Promise<void> {
   const entryPoints = Object.fromEntries(Object.entries(BUILD_ENTRIES).map(([name, file]) => [name, path.join(frameworkSourceDir, file)]));
   await withEsbuild((esbuild) =>
     esbuild.build({
-    entryPoints,
-    outdir: outDir,
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    // dependencies stay imports, resolved from the package's node_modules as before
-    packages: "external",
-    entryNames: "[name]",
-    chunkNames: "chunk-[hash]",
-    // class and function names are part of the API (typeclass paths, error stacks)
-    keepNames: true,
-    // maps beside the files, for `node --enable-source-maps` when chasing a stack trace
-    sourcemap: "linked",
-    legalComments: "none",
-    logLevel: "silent",
+      entryPoints,
+      outdir: outDir,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // dependencies stay imports, resolved from the package's node_modules as before
+      packages: "external",
+      entryNames: "[name]",
+      chunkNames: "chunk-[hash]",
+      // class and function names are part of the API (typeclass paths, error stacks)
+      keepNames: true,
+      // maps beside the files, for `node --enable-source-maps` when chasing a stack trace
+      sourcemap: "linked",
+      legalComments: "none",
+      logLevel: "silent",
     }),
   );
   await keepAscii(outDir);

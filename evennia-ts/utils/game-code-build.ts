@@ -153,18 +153,18 @@ async function compileInto(root: string, outDir: string, entries: string[], sour
   if (entries.length === 0) return;
   const result = await withEsbuild((esbuild) =>
     esbuild.build({
-    entryPoints: entries,
-    outdir: outDir,
-    outbase: root,
-    bundle: true, // with every import external (above): one output per file, imports rewritten
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    keepNames: true,
-    sourcemap: "linked",
-    write: false,
-    logLevel: "silent",
-    plugins: [mirrorImports(root, outDir, sources, framework)],
+      entryPoints: entries,
+      outdir: outDir,
+      outbase: root,
+      bundle: true, // with every import external (above): one output per file, imports rewritten
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      keepNames: true,
+      sourcemap: "linked",
+      write: false,
+      logLevel: "silent",
+      plugins: [mirrorImports(root, outDir, sources, framework)],
     }),
   );
   for (const output of result.outputFiles) await writeIfChanged(output.path, output.contents);
