@@ -15,6 +15,7 @@ import { gamePaths } from "../../evennia-ts/cli/paths.ts";
 import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 import { readStatusFile } from "../../evennia-ts/cli/status-file.ts";
 import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
+import { until } from "../web/portal-web-client.ts";
 
 /**
  * Lifecycle hooks that note, in `marks.log` in the game folder (the server's working
@@ -50,14 +51,6 @@ async function startMarkedGame(): Promise<{ dir: string; marks: () => string[] }
 
 const serverPidOf = (dir: string): number | null => readStatusFile(gamePaths(dir).status)?.serverPid ?? null;
 
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Make loading slow and ask for a reload; resolves once the standby server has started loading. */
 async function reloadIntoSlowStandby(game: { dir: string; marks: () => string[] }): Promise<{ running: number; standby: number; portalPid: number }> {
   const running = serverPidOf(game.dir)!;
@@ -65,11 +58,11 @@ async function reloadIntoSlowStandby(game: { dir: string; marks: () => string[] 
   const portalPid = readStatusFile(gamePaths(game.dir).status)!.portalPid;
   process.kill(portalPid, "SIGHUP"); // a reload
   let standby = 0;
-  await until("the standby server starts loading", () => {
+  await until(() => {
     const line = game.marks().find((l) => l.startsWith("loading ") && l !== `loading ${running}`);
     standby = line ? Number(line.split(" ")[1]) : 0;
     return standby > 0;
-  });
+  }, "the standby server starts loading", 30_000);
   return { running, standby, portalPid };
 }
 
@@ -90,7 +83,7 @@ it("leaves no standby server behind when the game stops while it loads", { timeo
   const { running, standby } = await reloadIntoSlowStandby(game);
   expect(isProcessAlive(standby)).toBe(true);
   expect(await stopGame({ gameDir: game.dir, io: new CapturingIo(), timeoutMs: 30_000 })).toBe(0);
-  await until("the standby server is gone", () => !isProcessAlive(standby), 10_000);
+  await until(() => !isProcessAlive(standby), "the standby server is gone", 10_000);
   // the running server was never asked to stop for the reload, and the standby never finished loading
   expect(game.marks()).toEqual([`loading ${running}`, `loaded ${running}`, `loading ${standby}`]);
 });
@@ -101,6 +94,6 @@ it("a standby server whose portal is killed while it loads exits at once", { tim
   process.kill(portalPid, "SIGKILL");
   rmSync(path.join(game.dir, "slow-load")); // the portal the supervisor starts again loads its server at normal speed
   // long before its 30 s load would have ended
-  await until("the orphaned standby server exits", () => !isProcessAlive(standby), 10_000);
+  await until(() => !isProcessAlive(standby), "the orphaned standby server exits", 10_000);
   expect(game.marks()).not.toContain(`loaded ${standby}`);
 });

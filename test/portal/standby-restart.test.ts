@@ -12,6 +12,7 @@ import type { Server } from "../../evennia-ts/server/server.ts";
 import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
 import { inProcessServerLauncher } from "../../evennia-ts/testing/in-process-game.ts";
 import { TelnetTestClient } from "../../evennia-ts/testing/telnet-test-client.ts";
+import { until } from "../web/portal-web-client.ts";
 
 /** A standby the test controls: its check ends when the test says. */
 interface FakeStandby {
@@ -75,19 +76,11 @@ async function startWithStandby(): Promise<{ standbys: FakeStandby[]; running: S
   return { standbys, running, player };
 }
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 15_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 it("admits the standby after its check passed and the old server exited", async () => {
   const { standbys, running, player } = await startWithStandby();
   const old = [...running][0];
   portal!.reload();
-  await until("the standby is started", () => standbys.length === 1);
+  await until(() => standbys.length === 1, "the standby is started", 15_000);
   // while the standby checks, the old server serves on
   await new Promise((resolve) => setTimeout(resolve, 50));
   expect(standbys[0]!.admitted).toBe(false);
@@ -103,7 +96,7 @@ it("discards the standby and keeps the server when the check fails", async () =>
   const { standbys, running, player } = await startWithStandby();
   const old = [...running][0];
   portal!.reload();
-  await until("the standby is started", () => standbys.length === 1);
+  await until(() => standbys.length === 1, "the standby is started", 15_000);
   standbys[0]!.fail("typeclasses/broken.ts");
   await player.waitFor(`${PORTAL_TEXTS.restartRefused} typeclasses/broken.ts.`);
   expect(standbys[0]).toMatchObject({ admitted: false, discarded: true });
@@ -111,7 +104,7 @@ it("discards the standby and keeps the server when the check fails", async () =>
   expect(portal!.status().refusedRestart?.details).toBe("typeclasses/broken.ts: broken");
   // the next reload is not blocked by the refused one
   portal!.reload();
-  await until("a second standby is started", () => standbys.length === 2);
+  await until(() => standbys.length === 2, "a second standby is started", 15_000);
   standbys[1]!.pass();
   await player.waitFor(PORTAL_TEXTS.reloaded);
   expect(standbys[1]!.admitted).toBe(true);
@@ -120,7 +113,7 @@ it("discards the standby and keeps the server when the check fails", async () =>
 it("discards a standby still checking when the portal stops", async () => {
   const { standbys } = await startWithStandby();
   portal!.reload();
-  await until("the standby is started", () => standbys.length === 1);
+  await until(() => standbys.length === 1, "the standby is started", 15_000);
   await portal!.stop();
   expect(standbys[0]).toMatchObject({ admitted: false, discarded: true });
   standbys[0]!.pass(); // too late: nothing happens
@@ -131,11 +124,11 @@ it("discards a standby still checking when the portal stops", async () => {
 it("discards the standby when the old server crashed while it checked, and restarts as after any crash", async () => {
   const { standbys, running, player } = await startWithStandby();
   portal!.reload();
-  await until("the standby is started", () => standbys.length === 1);
+  await until(() => standbys.length === 1, "the standby is started", 15_000);
   await [...running][0]!.stop("link-lost"); // the old server goes down unasked: a crash
-  await until("the portal restarts after the crash", () => portal!.status().serverState !== "running");
+  await until(() => portal!.status().serverState !== "running", "the portal restarts after the crash", 15_000);
   standbys[0]!.pass();
   await player.waitFor(PORTAL_TEXTS.reloaded);
   expect(standbys[0]).toMatchObject({ admitted: false, discarded: true });
-  await until("the crash restart has its server", () => running.size === 1);
+  await until(() => running.size === 1, "the crash restart has its server", 15_000);
 });
