@@ -3,6 +3,10 @@
  * answer classification, the report's ratios and warnings, the command line, the
  * settings checks and /proc sampling.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import { checkSettingsForRun, parseLoadTestArgs, settingsWarnings } from "../../evennia-ts/cli/commands/loadtest.ts";
 import { defaultSettings } from "../../evennia-ts/conf/default-settings.ts";
@@ -19,8 +23,10 @@ import {
   type ClientMemory,
 } from "../../evennia-ts/tools/loadtest/profiles.ts";
 import { progressLine } from "../../evennia-ts/tools/loadtest/progress.ts";
-import { compare, type LoadReport } from "../../evennia-ts/tools/loadtest/report.ts";
-import { classifyAnswer } from "../../evennia-ts/tools/loadtest/run-stats.ts";
+import { compare, secondsSummary, type LoadReport } from "../../evennia-ts/tools/loadtest/report.ts";
+import { classifyAnswer, RunStats, type AnswerRecord } from "../../evennia-ts/tools/loadtest/run-stats.ts";
+import { ANSWER_LOG_HEADER, answerRow, openAnswerLog } from "../../evennia-ts/tools/loadtest/answer-log.ts";
+import { isEvenniaError } from "../../evennia-ts/utils/errors.ts";
 import { checkLoadTestOptions, type LoadTestOptions } from "../../evennia-ts/tools/loadtest/runner.ts";
 
 describe("percentiles", () => {
@@ -215,3 +221,51 @@ describe("answers, report and options", () => {
     expect(readProcessSample(2 ** 22 + 12345, 0)).toBeNull();
   });
 });
+
+describe("answers second by second, and the answer log", () => {
+  it("counts an answer from the measured part only, in the second its command was sent", () => {
+    const seen: AnswerRecord[] = [];
+    const stats = new RunStats((a) => seen.push(a));
+    stats.measuringSince = 10_000;
+    stats.recordAnswer("looker", "look", 9_999, 0, 10_005); // sent while settling: not counted
+    stats.recordAnswer("looker", "look", 10_000, 10_001, 10_004);
+    stats.recordAnswer("talker", "say hi, all", 10_500, 0, 10_600);
+    stats.recordAnswer("talker", "pose waves", 12_200, 12_210, 12_230);
+    expect(stats.answered).toBe(3);
+    expect(stats.profile("talker").answered).toBe(2);
+    expect(stats.bySecond.map((s) => s.count)).toEqual([2, 0, 1]);
+    expect(seen.map((a) => [a.profile, a.command, a.firstByteMs, a.completeMs])).toEqual([
+      ["looker", "look", 1, 4],
+      ["talker", "say hi, all", 100, 100], // no output before the end: the first byte is the end
+      ["talker", "pose waves", 10, 30],
+    ]);
+    // wall-clock times, for lining up with the game's logs
+    expect(Math.abs(seen[0]!.sentAt - (performance.timeOrigin + 10_000))).toBeLessThan(1e-6);
+    // the report: each second's p99, the median second and the worst one (empty seconds left out)
+    expect(secondsSummary(stats.bySecond)).toEqual({ p99Ms: [100, 30], medianP99Ms: 30, worstP99Ms: 100, worstAt: 0 });
+    expect(secondsSummary([])).toEqual({ p99Ms: [], medianP99Ms: 0, worstP99Ms: 0, worstAt: -1 });
+    stats.startMeasuring();
+    expect(stats.bySecond).toEqual([]);
+  });
+
+  it("writes one CSV row an answer, quoting commands with commas or quotes, and refuses a file it cannot write", async () => {
+    const row = (command: string) =>
+      answerRow({ sentAt: Date.UTC(2026, 11, 3, 4, 5, 6, 789), profile: "talker", command, firstByteMs: 1.5, completeMs: 2.25 });
+    expect(row("look")).toBe("2026-12-03T04:05:06.789Z,talker,look,1.500,2.250");
+    expect(row('say "hi", you')).toBe('2026-12-03T04:05:06.789Z,talker,"say ""hi"", you",1.500,2.250');
+    const dir = mkdtempSync(path.join(os.tmpdir(), "answers-"));
+    try {
+      const file = path.join(dir, "a.csv");
+      const log = await openAnswerLog(file);
+      log.write({ sentAt: 0, profile: "looker", command: "who", firstByteMs: 0, completeMs: 3 });
+      await log.close();
+      expect(readFileSync(file, "utf8")).toBe(`${ANSWER_LOG_HEADER}\n1970-01-01T00:00:00.000Z,looker,who,0.000,3.000\n`);
+      const failed = await openAnswerLog(path.join(dir, "no-such-dir", "a.csv")).then(() => null, (err: unknown) => err);
+      expect(isEvenniaError(failed, "EV_ERR_BAD_INPUT")).toBe(true);
+      expect((failed as Error).message).toContain("--answers: cannot write");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -45,6 +45,7 @@ afterAll(async () => {
 describe("evennia-ts loadtest against a running game", () => {
   it("runs 5 telnet + 5 websocket clients of the mixed profile and the echo baseline, and reports sanely", async () => {
     const jsonFile = path.join(scratch, "report.json");
+    const answersFile = path.join(scratch, "answers.csv");
     const options = parseLoadTestArgs(
       [
         "--game", game.folder.dir,
@@ -53,7 +54,7 @@ describe("evennia-ts loadtest against a running game", () => {
         "--telnet", "5", "--websocket", "5",
         "--duration", "3", "--ramp", "0.5", "--think", "100",
         "--seed", "3", "--pids", `server=${process.pid}`,
-        "--json", jsonFile, "--baseline",
+        "--json", jsonFile, "--baseline", "--answers", answersFile,
       ],
       scratch,
     )!;
@@ -91,6 +92,25 @@ describe("evennia-ts loadtest against a running game", () => {
     }
     // the first byte of an answer never comes after its end
     expect(run.latencyMs.firstByte.p50).toBeLessThanOrEqual(run.latencyMs.complete.p50);
+    // second by second: 3 seconds measured (a command sent in the last moment may be answered after them)
+    expect(run.seconds.p99Ms.length).toBeGreaterThanOrEqual(3);
+    expect(run.seconds.p99Ms.length).toBeLessThanOrEqual(4);
+    expect(run.seconds.worstP99Ms).toBe(Math.max(...run.seconds.p99Ms));
+    expect(run.seconds.worstP99Ms).toBeLessThanOrEqual(run.latencyMs.complete.max);
+    expect(run.seconds.medianP99Ms).toBeLessThanOrEqual(run.seconds.worstP99Ms);
+    // --answers: one CSV row per measured answer of the game (not the baseline's), in the run's time
+    const rows = readFileSync(answersFile, "utf8").trimEnd().split("\n");
+    expect(rows[0]).toBe("sent_at,profile,command,first_byte_ms,answered_ms");
+    expect(rows).toHaveLength(c.answered + 1);
+    const profileNames = new Set(Object.keys(run.profiles));
+    for (const row of rows.slice(1)) {
+      const m = /^(\S+?),(\w+),(.*),([\d.]+),([\d.]+)$/.exec(row)!;
+      expect(m, row).not.toBeNull();
+      expect(Math.abs(Date.parse(m[1]!) - Date.now())).toBeLessThan(60_000);
+      expect(profileNames.has(m[2]!)).toBe(true);
+      expect(Number(m[4])).toBeLessThanOrEqual(Number(m[5]));
+    }
+    expect(io.stdout.join("\n")).toContain(`Answers written to ${answersFile}`);
     expect(run.latencyMs.login.count).toBe(10);
     // the default mix of 10: one idler, builder and chatter, three lookers, two talkers and walkers
     expect(Object.fromEntries(Object.entries(run.profiles).map(([name, p]) => [name, p.clients]))).toEqual({

@@ -11,7 +11,9 @@ import { isGameDir, loadSettings, type Settings } from "../../conf/settings.ts";
 import { spawnEchoServer } from "../../tools/loadtest/echo-server.ts";
 import { parseProfileMix, PROFILES, type ProfileMix } from "../../tools/loadtest/profiles.ts";
 import { buildReport, formatDocument, loadTestDocument, type LoadReport } from "../../tools/loadtest/report.ts";
-import { runLoadTest, type LoadTestOptions } from "../../tools/loadtest/runner.ts";
+import { runLoadTest, type LoadTestOptions, type LoadTestResult } from "../../tools/loadtest/runner.ts";
+import { openAnswerLog } from "../../tools/loadtest/answer-log.ts";
+import type { AnswerRecord } from "../../tools/loadtest/run-stats.ts";
 import { formatHeapTrack, HeapTracker, type HeapTrackSummary } from "../../tools/loadtest/heap-track.ts";
 import { sendControlRequest } from "../../server/control/control-client.ts";
 import { controlSocketPath } from "../../server/control/control-paths.ts";
@@ -55,6 +57,8 @@ Options:
   --seed N            seed of the random choices (default: random; printed)
   --pids LIST         processes to sample, role=pid,... (default: the game's portal and server)
   --json FILE         also write the report as JSON
+  --answers FILE      write every measured answer of the game as a CSV row: when it was sent
+                      (UTC), profile, command, first byte and answer in ms
   --progress          draw a progress bar on stderr even when it is not a terminal
   --baseline          also run the same load against a minimal echo server, and give ratios
   --baseline-only     run only the echo baseline (no game needed)
@@ -74,12 +78,14 @@ Every run creates accounts (lt<run><n>), the builder's things and the rooms; use
 /** What the command line asked for. */
 export interface LoadTestCommandOptions {
   gameDir: string;
-  run: Omit<LoadTestOptions, "telnetPort" | "webPort" | "pids" | "login" | "progress"> & {
+  run: Omit<LoadTestOptions, "telnetPort" | "webPort" | "pids" | "login" | "progress" | "onAnswer"> & {
     telnetPort?: number;
     webPort?: number;
     pids?: Record<string, number>;
   };
   jsonFile?: string;
+  /** Write every measured answer of the game run here (CSV). */
+  answersFile?: string;
   progress: boolean;
   baseline: "no" | "also" | "only";
   /** Sample the server's heap every this many seconds (absent: no heap tracking). */
@@ -136,6 +142,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
         seed: { type: "string" },
         pids: { type: "string" },
         json: { type: "string" },
+        answers: { type: "string" },
         progress: { type: "boolean" },
         baseline: { type: "boolean" },
         "baseline-only": { type: "boolean" },
@@ -183,6 +190,7 @@ export function parseLoadTestArgs(argv: string[], cwd: string): LoadTestCommandO
       pids: values.pids !== undefined ? parsePids(values.pids) : undefined,
     },
     jsonFile: values.json !== undefined ? path.resolve(cwd, values.json) : undefined,
+    answersFile: values.answers !== undefined ? path.resolve(cwd, values.answers) : undefined,
     progress: values.progress ?? false,
     baseline: values["baseline-only"] ? "only" : values.baseline ? "also" : "no",
     heapTrackSeconds: values["heap-track"] !== undefined ? positive(number(values["heap-track"], "--heap-track", 0), "--heap-track") : undefined,
@@ -285,8 +293,22 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
             warmupSeconds: options.warmupSeconds,
           })
         : null;
+    const answers = options.answersFile !== undefined ? await openAnswerLog(options.answersFile) : null;
     tracker?.start();
-    const result = await runLoadTest({ ...run, telnetPort: target.telnetPort, webPort: target.webPort, pids: target.pids, login: true, progress: progressSink });
+    let result: LoadTestResult;
+    try {
+      result = await runLoadTest({
+        ...run,
+        telnetPort: target.telnetPort,
+        webPort: target.webPort,
+        pids: target.pids,
+        login: true,
+        progress: progressSink,
+        ...(answers ? { onAnswer: (a: AnswerRecord) => answers.write(a) } : {}),
+      });
+    } finally {
+      await answers?.close();
+    }
     heapTrack = (await tracker?.stop()) ?? null;
     game = buildReport(result, "game");
     // the server's own figures as the run ends (what `evennia-ts status` shows): its latency, loop and collector
@@ -317,6 +339,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     writeFileSync(options.jsonFile, `${JSON.stringify({ ...doc, ...(serverView ? { server: serverView } : {}), ...(heapTrack ? { heapTrack } : {}) }, null, 2)}\n`);
     io.out(`\nReport written to ${options.jsonFile}`);
   }
+  if (options.answersFile && game) io.out(`Answers written to ${options.answersFile}`);
   const answered = (game ?? baseline)?.commands.answered ?? 0;
   return answered > 0 ? 0 : 1;
 }

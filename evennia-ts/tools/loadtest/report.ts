@@ -5,7 +5,7 @@
  */
 import os from "node:os";
 import { SATURATED_CPU_PERCENT, type GeneratorUsage } from "./generator-monitor.ts";
-import type { PercentileSummary } from "./percentiles.ts";
+import { percentile, type LatencySamples, type PercentileSummary } from "./percentiles.ts";
 import type { ProcessUsage } from "./process-stats.ts";
 import { PROFILE_NAMES, type ProfileMix } from "./profiles.ts";
 import type { RoomPlacement } from "./room-spread.ts";
@@ -44,6 +44,12 @@ export interface LoadReport {
     perSecond: number;
   };
   latencyMs: { firstByte: PercentileSummary; complete: PercentileSummary; login: PercentileSummary };
+  /**
+   * The answers' p99 of each second of the measured part (by when the command was
+   * sent), and the median and worst of them: a tail made by a few bad moments (a
+   * collection, a burst of writes) has a worst second far above the median one.
+   */
+  seconds: { p99Ms: number[]; medianP99Ms: number; worstP99Ms: number; worstAt: number };
   profiles: Record<string, { clients: number; sent: number; answered: number; refused: number; completeMs: PercentileSummary }>;
   processes: ProcessUsage[];
   generator: GeneratorUsage;
@@ -117,6 +123,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
       perSecond: stats.answered / seconds,
     },
     latencyMs: { firstByte: stats.firstByte.summary(), complete: stats.complete.summary(), login: stats.login.summary() },
+    seconds: secondsSummary(stats.bySecond),
     profiles,
     processes: result.processes,
     generator: result.generator,
@@ -126,6 +133,20 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
   };
   report.warnings = warningsFor(report);
   return report;
+}
+
+/** Each second's p99 (seconds with no answer left out), their median and the worst. */
+export function secondsSummary(bySecond: readonly LatencySamples[]): LoadReport["seconds"] {
+  const p99Ms: number[] = [];
+  let worstP99Ms = 0;
+  let worstAt = -1;
+  bySecond.forEach((samples, second) => {
+    if (samples.count === 0) return;
+    const p99 = Math.round(samples.summary().p99 * 100) / 100;
+    p99Ms.push(p99);
+    if (p99 > worstP99Ms) [worstP99Ms, worstAt] = [p99, second];
+  });
+  return { p99Ms, medianP99Ms: percentile([...p99Ms].sort((a, b) => a - b), 0.5), worstP99Ms, worstAt };
 }
 
 /** What makes a run's figures less trustworthy. */
@@ -270,6 +291,7 @@ export function formatDocument(doc: LoadTestDocument): string[] {
       lat("complete", "p90"),
       lat("complete", "p99"),
       lat("complete", "max"),
+      row("answered p99 by second (ms)", (r) => (r.seconds.p99Ms.length ? `median ${ms(r.seconds.medianP99Ms)}, worst ${ms(r.seconds.worstP99Ms)} (s ${r.seconds.worstAt + 1})` : "-")),
       row("login p50 (ms)", (r) => (r.latencyMs.login.count ? ms(r.latencyMs.login.p50) : "-")),
       row("unanswered", (r) => String(r.commands.unanswered)),
       row("errors", (r) => String(r.commands.errors)),

@@ -4,6 +4,7 @@
  * complete answer) overall and per profile. The virtual players record into one
  * instance; the report reads it.
  */
+import { performance } from "node:perf_hooks";
 import { LatencySamples } from "./percentiles.ts";
 import type { ProfileName } from "./profiles.ts";
 
@@ -36,6 +37,18 @@ export interface ProfileCounts {
   complete: LatencySamples;
 }
 
+/** One measured answer, as `loadtest --answers FILE` writes it. */
+export interface AnswerRecord {
+  /** When the command was sent, ms since the epoch. */
+  sentAt: number;
+  profile: ProfileName;
+  /** The line sent. */
+  command: string;
+  firstByteMs: number;
+  /** Until the end-of-command marker. */
+  completeMs: number;
+}
+
 /** Everything one run counts. */
 export class RunStats {
   sent = 0;
@@ -66,6 +79,38 @@ export class RunStats {
   readonly profiles = new Map<ProfileName, ProfileCounts>();
   /** Distinct messages worth showing (throttle notices, first errors), with how often each was seen. */
   readonly notes = new Map<string, number>();
+  /**
+   * The answers' latencies by second of the measured part (by when the command was
+   * sent): whether the tail is a few bad moments or every second's.
+   */
+  readonly bySecond: LatencySamples[] = [];
+
+  /** @param onAnswer called with every measured answer (`loadtest --answers`). */
+  constructor(private readonly onAnswer: ((answer: AnswerRecord) => void) | null = null) {}
+
+  /**
+   * A command of `profile` sent at `sentAt` (`performance.now()`), first output at
+   * `firstAt` (0: none before its end), answered at `now`: counted when it was sent
+   * in the measured part.
+   */
+  recordAnswer(profile: ProfileName, command: string, sentAt: number, firstAt: number, now: number): void {
+    if (sentAt < this.measuringSince) return;
+    const completeMs = now - sentAt;
+    const firstByteMs = (firstAt || now) - sentAt;
+    this.answered++;
+    const counts = this.profile(profile);
+    counts.answered++;
+    counts.complete.add(completeMs);
+    this.firstByte.add(firstByteMs);
+    this.complete.add(completeMs);
+    if (this.measuringSince > 0) {
+      // (before the measured part there are no seconds to count from)
+      const second = Math.floor((sentAt - this.measuringSince) / 1000);
+      while (this.bySecond.length <= second) this.bySecond.push(new LatencySamples());
+      this.bySecond[second]!.add(completeMs);
+    }
+    this.onAnswer?.({ sentAt: performance.timeOrigin + sentAt, profile, command, firstByteMs, completeMs });
+  }
 
   /** The counts of `profile` (made on first use). */
   profile(name: ProfileName): ProfileCounts {
@@ -88,6 +133,7 @@ export class RunStats {
     this.answered = 0;
     this.firstByte.clear();
     this.complete.clear();
+    this.bySecond.length = 0;
     for (const counts of this.profiles.values()) {
       counts.sent = 0;
       counts.answered = 0;

@@ -14,7 +14,7 @@ import { ProcessWatcher, type ProcessUsage } from "./process-stats.ts";
 import { assignProfiles, seededRandom, type ProfileMix } from "./profiles.ts";
 import { ProgressBar, type ProgressSink } from "./progress.ts";
 import { RoomSpread, type RoomPlacement } from "./room-spread.ts";
-import { RunStats } from "./run-stats.ts";
+import { RunStats, type AnswerRecord } from "./run-stats.ts";
 import { telnetTransport } from "./client-telnet.ts";
 import { webSocketTransport } from "./client-websocket.ts";
 import type { LoadProtocol, TransportFactory } from "./transport.ts";
@@ -60,6 +60,8 @@ export interface LoadTestOptions {
   seed: number;
   /** Account names are `<prefix><n>`; make it unique per run (accounts stay in the game). */
   namePrefix: string;
+  /** Called with every measured answer (`--answers FILE`). */
+  onAnswer?: (answer: AnswerRecord) => void;
   /** Processes to sample, role → pid (`portal`, `server`, `echo`). */
   pids: Readonly<Record<string, number>>;
   /** Where to draw the progress bar, or null for none. */
@@ -154,7 +156,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   const random = seededRandom(o.seed);
   const total = o.telnetClients + o.websocketClients;
   const profiles = assignProfiles(o.mix, total, random);
-  const stats = new RunStats();
+  const stats = new RunStats(o.onAnswer ?? null);
   const players: VirtualPlayer[] = [];
   for (let i = 0; i < total; i++) {
     const protocol: LoadProtocol = i < o.telnetClients ? "telnet" : "websocket";

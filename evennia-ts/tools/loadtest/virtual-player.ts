@@ -28,6 +28,8 @@ export interface VirtualPlayerOptions {
 
 /** A command waiting for its answer. */
 interface Waiting {
+  /** The line sent. */
+  command: string;
   sentAt: number;
   firstAt: number;
   /** Its answer's text so far (bounded). */
@@ -136,7 +138,7 @@ export class VirtualPlayer {
 
   /** Queue `line`'s answer and send it. */
   private send(line: string, measured: boolean, done: (answered: boolean) => void): Waiting {
-    const entry: Waiting = { sentAt: performance.now(), firstAt: 0, text: "", timedOut: false, measured, timer: null, done };
+    const entry: Waiting = { command: line, sentAt: performance.now(), firstAt: 0, text: "", timedOut: false, measured, timer: null, done };
     entry.timer = setTimeout(() => {
       entry.timer = null;
       entry.timedOut = true;
@@ -208,13 +210,7 @@ export class VirtualPlayer {
     if (!this.measuring || !entry.measured) return entry.done(true);
     const now = performance.now();
     // a command sent while the run settled counts in what went wrong, not in the figures
-    if (entry.sentAt >= stats.measuringSince) {
-      stats.answered++;
-      stats.profile(this.profile.name).answered++;
-      stats.firstByte.add((entry.firstAt || now) - entry.sentAt);
-      stats.complete.add(now - entry.sentAt);
-      stats.profile(this.profile.name).complete.add(now - entry.sentAt);
-    }
+    stats.recordAnswer(this.profile.name, entry.command, entry.sentAt, entry.firstAt, now);
     const kind = classifyAnswer(entry.text);
     if (kind !== "ok") {
       stats[kind === "error" ? "errors" : kind === "throttled" ? "throttled" : "refused"]++;
