@@ -226,8 +226,13 @@ describe("answers second by second, and the answer log", () => {
   it("counts an answer from the measured part only, in the second its command was sent", () => {
     const seen: AnswerRecord[] = [];
     const stats = new RunStats((a) => seen.push(a));
+    // settling: counted for the progress bar, forgotten when the measured part starts, never logged
+    stats.recordAnswer("looker", "look", performance.now() - 5, 0, performance.now());
+    expect(stats.answered).toBe(1);
+    stats.startMeasuring();
+    expect([stats.answered, stats.bySecond.length, seen.length]).toEqual([0, 0, 0]);
     stats.measuringSince = 10_000;
-    stats.recordAnswer("looker", "look", 9_999, 0, 10_005); // sent while settling: not counted
+    stats.recordAnswer("looker", "look", 9_999, 0, 10_005); // sent before the measured part: not counted
     stats.recordAnswer("looker", "look", 10_000, 10_001, 10_004);
     stats.recordAnswer("talker", "say hi, all", 10_500, 0, 10_600);
     stats.recordAnswer("talker", "pose waves", 12_200, 12_210, 12_230);

@@ -70,6 +70,8 @@ export class RunStats {
   logins = 0;
   /** `performance.now()` when the measured part began: answers to commands sent before it are not in the figures. */
   measuringSince = 0;
+  /** True once {@link startMeasuring} was called. */
+  private measuring = false;
   /** Time to first output after sending. */
   readonly firstByte = new LatencySamples();
   /** Time to the end-of-command marker. */
@@ -103,12 +105,12 @@ export class RunStats {
     counts.complete.add(completeMs);
     this.firstByte.add(firstByteMs);
     this.complete.add(completeMs);
-    if (this.measuringSince > 0) {
-      // (before the measured part there are no seconds to count from)
-      const second = Math.floor((sentAt - this.measuringSince) / 1000);
-      while (this.bySecond.length <= second) this.bySecond.push(new LatencySamples());
-      this.bySecond[second]!.add(completeMs);
-    }
+    // while the run settles the counts above are kept (the progress bar shows them) and
+    // cleared when the measured part starts; the seconds and the answer log begin there
+    if (!this.measuring) return;
+    const second = Math.floor((sentAt - this.measuringSince) / 1000);
+    while (this.bySecond.length <= second) this.bySecond.push(new LatencySamples());
+    this.bySecond[second]!.add(completeMs);
     this.onAnswer?.({ sentAt: performance.timeOrigin + sentAt, profile, command, firstByteMs, completeMs });
   }
 
@@ -128,6 +130,7 @@ export class RunStats {
    * throttled, refused, disconnects) and the logins count over the whole run.
    */
   startMeasuring(): void {
+    this.measuring = true;
     this.measuringSince = performance.now();
     this.sent = 0;
     this.answered = 0;
