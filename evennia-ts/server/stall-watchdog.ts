@@ -5,7 +5,10 @@
  * command, what was typed, who typed it.
  *
  * How: a timer that should tick every `checkIntervalMs` measures how late it ran; a
- * late tick means nothing could run meanwhile. The work registered as running at
+ * late tick means nothing could run meanwhile. The process's CPU time over the same
+ * window (`process.cpuUsage()`, every thread of it) tells a loop that was busy from one
+ * that waited for a core another process had: on a shared or overloaded machine the
+ * block is the machine's, not the game's. The work registered as running at
  * some moment in that window is named: when one command ran, it is the culprit;
  * when several did, they are all listed (past ten, the log line counts them by
  * command instead: under load hundreds are in flight, waiting on their commit). Cost: one timer (unref'd), no hooks on
@@ -24,6 +27,10 @@ export interface StallReport {
   activities: string[];
   /** When it was noticed (`Date.now()`). */
   at: number;
+  /** The window measured: the timer's interval and the block, in ms. */
+  windowMs?: number;
+  /** CPU time the process (all its threads) used in that window, in ms. */
+  cpuMs?: number;
 }
 
 /** Options of a {@link StallWatchdog}. */
@@ -76,13 +83,27 @@ export function describeStall(report: StallReport): string {
         : report.activities.length <= NAMED_IN_LOG
           ? `while running one of: ${report.activities.join("; ")}`
           : `while running one of ${summariseActivities(report.activities)}`;
-  return `the event loop was blocked for ${Math.round(report.blockedMs)} ms ${what}`;
+  return `the event loop was blocked for ${Math.round(report.blockedMs)} ms${describeCpu(report)} ${what}`;
+}
+
+/** " (CPU 21 of 80 ms: ...)" when the report has the process's CPU time; "" else. */
+function describeCpu(report: StallReport): string {
+  if (report.cpuMs === undefined || report.windowMs === undefined) return "";
+  const cpu = `CPU ${Math.round(report.cpuMs)} of ${Math.round(report.windowMs)} ms`;
+  return report.cpuMs < report.windowMs / 2 ? ` (${cpu}: it waited for a core most of that time, another process had it)` : ` (${cpu})`;
+}
+
+/** CPU time of this process so far, ms (user and system, every thread). */
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 /** Watches the event loop for stalls. */
 export class StallWatchdog {
   private timer: NodeJS.Timeout | null = null;
   private lastTick = 0;
+  private lastCpuMs = 0;
   private readonly intervalMs: number;
   /** The latest stalls, newest last. */
   readonly recent: StallReport[] = [];
@@ -100,6 +121,7 @@ export class StallWatchdog {
   start(): void {
     if (this.timer) return;
     this.lastTick = performance.now();
+    this.lastCpuMs = processCpuMs();
     this.timer = setInterval(() => this.check(), this.intervalMs);
     this.timer.unref();
   }
@@ -114,10 +136,13 @@ export class StallWatchdog {
     const now = performance.now();
     const blockedMs = now - this.lastTick - this.intervalMs;
     const windowStart = this.lastTick;
+    const cpuMs = processCpuMs();
+    const cpuUsedMs = cpuMs - this.lastCpuMs;
     this.lastTick = now;
+    this.lastCpuMs = cpuMs;
     if (blockedMs < this.options.thresholdMs) return;
     const activities = activitiesSince(windowStart).map((a: Activity) => a.label);
-    const report: StallReport = { blockedMs, activities, at: Date.now() };
+    const report: StallReport = { blockedMs, activities, at: Date.now(), windowMs: now - windowStart, cpuMs: cpuUsedMs };
     this.recent.push(report);
     if (this.recent.length > KEEP) this.recent.shift();
     log.warn(describeStall(report));

@@ -64,7 +64,29 @@ describe("the watchdog", () => {
     expect(reports).toHaveLength(1);
     expect(reports[0]!.blockedMs).toBeGreaterThanOrEqual(150);
     expect(reports[0]!.activities).toEqual(['timer "weather" on #12']);
-    expect(lines.some((l) => /\[stall-watchdog\] the event loop was blocked for \d+ ms while running timer "weather" on #12/.test(l))).toBe(true);
+    expect(lines.some((l) => /\[stall-watchdog\] the event loop was blocked for \d+ ms \(CPU \d+ of \d+ ms.*\) while running timer "weather" on #12/.test(l))).toBe(true);
+  });
+
+  it("tells a loop that waited for a core from a busy one, by the process's CPU time", async () => {
+    const reports: StallReport[] = [];
+    watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+    watchdog.start();
+    await sleep(40);
+    // busy: at least 150 ms of CPU (counted in CPU time, so a loaded machine cannot make it less)
+    const start = process.cpuUsage();
+    while ((process.cpuUsage(start).user + process.cpuUsage(start).system) / 1000 < 150);
+    await sleep(40);
+    // blocked without using the CPU, as when another process has the core
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    await sleep(40);
+    expect(reports).toHaveLength(2);
+    const [busyOne, waiting] = reports as [StallReport, StallReport];
+    expect(busyOne.cpuMs).toBeGreaterThanOrEqual(150);
+    expect(busyOne.windowMs).toBeGreaterThanOrEqual(busyOne.blockedMs);
+    expect(waiting.blockedMs).toBeGreaterThanOrEqual(200);
+    expect(waiting.cpuMs!).toBeLessThan(waiting.windowMs! / 2);
+    expect(describeStall(waiting)).toMatch(/^the event loop was blocked for \d+ ms \(CPU \d+ of \d+ ms: it waited for a core most of that time, another process had it\) no command/);
+    expect(describeStall({ blockedMs: 300, activities: [], at: 0, windowMs: 320, cpuMs: 310 })).toMatch(/^the event loop was blocked for 300 ms \(CPU 310 of 320 ms\) no command/);
   });
 
   it("does not report work under the threshold, nor after it is stopped", async () => {
