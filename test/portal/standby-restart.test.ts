@@ -22,6 +22,8 @@ interface FakeStandby {
   discarded: boolean;
   /** Servers that were running when it was admitted (the old one must be gone by then). */
   runningAtAdmission: number;
+  /** What happens on admission: it starts (default), its process is already gone, or starting it throws. */
+  onAdmit: "start" | "dead" | "throw";
 }
 
 let portal: Portal | null = null;
@@ -52,6 +54,7 @@ async function startWithStandby(): Promise<{ standbys: FakeStandby[]; running: S
       admitted: false,
       discarded: false,
       runningAtAdmission: -1,
+      onAdmit: "start",
     };
     standbys.push(standby);
     return {
@@ -59,6 +62,9 @@ async function startWithStandby(): Promise<{ standbys: FakeStandby[]; running: S
       admit: () => {
         standby.admitted = true;
         standby.runningAtAdmission = running.size;
+        if (standby.onAdmit === "throw") throw new Error("spawn EAGAIN");
+        // a standby that died after it reported ready: its exit is all there is
+        if (standby.onAdmit === "dead") return { pid: 4242, exited: Promise.resolve({ code: null, signal: "SIGKILL" }), kill: () => {} };
         handle = launcher(linkPort, token, linkPath);
         return handle;
       },
@@ -132,3 +138,31 @@ it("discards the standby when the old server crashed while it checked, and resta
   expect(standbys[0]).toMatchObject({ admitted: false, discarded: true });
   await until(() => running.size === 1, "the crash restart has its server", 15_000);
 });
+
+for (const onAdmit of ["dead", "throw"] as const) {
+  it(`restarts as after a crash when the standby ${onAdmit === "dead" ? "died after its check passed" : "cannot be admitted"}; the players stay connected and get the game back`, async () => {
+    const { standbys, running, player } = await startWithStandby();
+    const old = [...running][0];
+    portal!.reload();
+    await until(() => standbys.length === 1, "the standby is started", 15_000);
+    standbys[0]!.onAdmit = onAdmit;
+    standbys[0]!.pass();
+    // a server that went down is a crash to the players; one that could not be started is
+    // logged and retried, and the reload ends as usual once a server runs
+    await player.waitFor(onAdmit === "dead" ? PORTAL_TEXTS.crashed : PORTAL_TEXTS.reloaded);
+    expect(standbys[0]!.admitted).toBe(true);
+    expect(running.has(old!)).toBe(false);
+    // the crash restart starts a server the usual way (not another standby) and syncs the sessions
+    await until(() => running.size === 1 && portal!.status().serverState === "running", "a new server runs", 15_000);
+    expect(standbys).toHaveLength(1);
+    player.send("look");
+    await player.waitFor("create <username>");
+    // and the next reload works
+    portal!.reload();
+    await until(() => standbys.length === 2, "a second standby is started", 15_000);
+    standbys[1]!.pass();
+    await player.waitFor(PORTAL_TEXTS.reloaded);
+    expect(running.size).toBe(1);
+  });
+}
+
