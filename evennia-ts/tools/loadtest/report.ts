@@ -142,7 +142,7 @@ export function secondsSummary(bySecond: readonly LatencySamples[]): LoadReport[
   let worstAt = -1;
   bySecond.forEach((samples, second) => {
     if (samples.count === 0) return;
-    const p99 = Math.round(samples.summary().p99 * 100) / 100;
+    const p99 = samples.summary().p99;
     p99Ms.push(p99);
     if (p99 > worstP99Ms) [worstP99Ms, worstAt] = [p99, second];
   });
