@@ -7,7 +7,7 @@
  * Two commands are "the same" to cmdset merging when their names overlap: a key or
  * alias of one is a key or alias of the other (as in Evennia).
  */
-import type { LoopHealthFigures } from "../utils/loop-health.ts";
+import type { LoopHealthFigures, PortalReport } from "../utils/loop-health.ts";
 import { checkLock } from "../locks/lock-string.ts";
 import type { PermissionHolder } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
@@ -152,6 +152,8 @@ export interface ServerAdmin {
   commandLatency(): { samples: number; p50: number; p90: number; p99: number; max: number };
   /** The event loop's delay and the collector's pauses (absent where nothing measures them). */
   loopHealth?(): LoopHealthFigures;
+  /** The portal's memory and loop as it last reported them (null before its first report). */
+  portalHealth?(): PortalReport | null;
   /** The server's services. */
   listServices(): ServiceRow[];
   /** Start or stop a service by name: resolves with what happened, to tell the admin. */

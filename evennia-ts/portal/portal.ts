@@ -15,6 +15,7 @@ import { PortalSessions, type PortalSession } from "./portal-sessions.ts";
 import type { GameCodeCheck, ServerExit, ServerHandle, ServerLauncher, StandbyLauncher, StandbyServer } from "./server-launcher.ts";
 import { createProtocolServers, type ProtocolServer } from "./protocol-servers.ts";
 import { deliverMulticast, newMulticastStats, type MulticastStats } from "./multicast.ts";
+import { PortalHealthReporter } from "./portal-health-reporter.ts";
 
 const log = getLogger("portal");
 
@@ -69,6 +70,8 @@ export interface PortalOptions {
    * Without it, restarts are not checked and use {@link launcher}.
    */
   standbyLauncher?: StandbyLauncher;
+  /** How often the portal sends the server its own figures, ms (default {@link PORTAL_HEALTH_INTERVAL_MS}). */
+  healthIntervalMs?: number;
 }
 
 /** The portal service. */
@@ -106,6 +109,8 @@ export class Portal {
   /** The next server, from its start until it is admitted or dropped (a restart with a standby launcher). */
   private standby: StandbyServer | null = null;
   private refusedRestart: RefusedRestart | null = null;
+  /** Sends the server the portal's memory and loop figures. */
+  private readonly health: PortalHealthReporter;
 
   constructor(
     readonly settings: Settings,
@@ -126,6 +131,7 @@ export class Portal {
       { token: this.token, maxFrameBytes: settings.linkMaxFrameBytes, maxBufferedBytes: settings.linkMaxBufferedBytes },
       (link, pid) => this.onServerLink(link, pid),
     );
+    this.health = new PortalHealthReporter((health) => this.sendToServer({ t: "portal-health", health }), options.healthIntervalMs);
   }
 
   /**
@@ -176,6 +182,7 @@ export class Portal {
       throw err;
     }
     const synced = new Promise<void>((resolve, reject) => (this.firstSync = { resolve, reject }));
+    this.health.start();
     this.launch("start");
     await synced;
     return this.status();
@@ -209,6 +216,7 @@ export class Portal {
 
   private async doStop(): Promise<void> {
     this.setState("stopping");
+    this.health.stop();
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.firstSync?.reject(new EvenniaError("EV_ERR_INTERNAL", "portal stopped before the server started"));
     this.firstSync = null;
@@ -454,6 +462,7 @@ export class Portal {
     this.sessions.releaseHeld((session, msgs) => this.sendToServer({ t: "msg", sessid: session.sessid, msgs }));
     this.firstSync?.resolve();
     this.firstSync = null;
+    this.health.reportNow();
     this.runPendingRequest();
   }
 

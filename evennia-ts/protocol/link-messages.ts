@@ -4,6 +4,7 @@
  */
 import type { MessageKwargs, OobMessage } from "./message.ts";
 import { parseOobMessage } from "./message.ts";
+import { isPortalHealth, type PortalHealth } from "../utils/loop-health.ts";
 
 /** A portal session as the server sees it; `data` is whatever the server stored for it. */
 export interface SessionSnapshot {
@@ -35,7 +36,9 @@ export type PortalToServer =
   | { t: "disconnect"; sessid: number; reason: string }
   | { t: "msg"; sessid: number; msgs: OobMessage[] }
   | { t: "client-options"; sessid: number; options: MessageKwargs }
-  | { t: "shutdown"; mode: ShutdownMode };
+  | { t: "shutdown"; mode: ShutdownMode }
+  /** The portal's memory and event loop, every few seconds (the server shows them in its live figures). */
+  | { t: "portal-health"; health: PortalHealth };
 
 /** Server → portal. */
 export type ServerToPortal =
@@ -152,6 +155,8 @@ export function parsePortalMessage(v: unknown): PortalToServer | undefined {
       return isSessid(v.sessid) && isRecord(v.options) ? (v as PortalToServer) : undefined;
     case "shutdown":
       return v.mode === "reload" || v.mode === "reset" || v.mode === "shutdown" ? (v as PortalToServer) : undefined;
+    case "portal-health":
+      return isPortalHealth(v.health) ? (v as PortalToServer) : undefined;
     default:
       return undefined;
   }

@@ -6,7 +6,7 @@
  */
 import { describeLatency } from "../commands/default/server-info.ts";
 import type { LatencySummary } from "./command-stats.ts";
-import { describeLoopHealth, type LoopHealthFigures } from "../utils/loop-health.ts";
+import { describeLoopHealth, describePortalHealth, type LoopHealthFigures, type PortalReport } from "../utils/loop-health.ts";
 
 /** What `stats` answers. */
 export interface LiveStats {
@@ -24,6 +24,8 @@ export interface LiveStats {
   mergeCache: { hits: number; misses: number; size: number } | null;
   /** The event loop's delay and the collector's pauses (null when not measured). */
   loop: LoopHealthFigures | null;
+  /** The portal's memory and loop as it last reported them (null before its first report; absent from older servers). */
+  portal?: PortalReport | null;
 }
 
 /** What {@link collectLiveStats} reads the figures from. */
@@ -38,6 +40,8 @@ export interface LiveStatsSources {
   mergeCache(): { hits: number; misses: number; size: number } | null;
   /** The event loop's delay and the collector's pauses (absent: not measured). */
   loopHealth?(): LoopHealthFigures;
+  /** The portal's latest report (absent or null: none). */
+  portalHealth?(): PortalReport | null;
 }
 
 /**
@@ -68,6 +72,7 @@ export function collectLiveStats(sources: LiveStatsSources, options: { gc?: bool
     identityMap: sources.identityMapTotals(),
     mergeCache: sources.mergeCache(),
     loop: sources.loopHealth?.() ?? null,
+    portal: sources.portalHealth?.() ?? null,
   };
 }
 
@@ -89,6 +94,7 @@ export function formatLiveStats(stats: LiveStats): string[] {
     `Identity map: ${stats.identityMap.live} objects (${stats.identityMap.pinned} pinned, ${stats.identityMap.strong} kept warm)`,
     describeMergeCache(stats.mergeCache ?? null),
     ...(stats.loop ? [`Event loop: ${describeLoopHealth(stats.loop)}`] : []),
+    ...(stats.portal ? [`Portal process: ${describePortalHealth(stats.portal)}`] : []),
   ];
 }
 

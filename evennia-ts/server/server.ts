@@ -50,7 +50,7 @@ import { collectLiveStats, type LiveStats } from "./live-stats.ts";
 import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
-import { LoopHealth } from "../utils/loop-health.ts";
+import { LoopHealth, type PortalHealth, type PortalReport } from "../utils/loop-health.ts";
 import { startScriptService } from "./script-service.ts";
 import { startDemoLife } from "./demo-life.ts";
 import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
@@ -101,6 +101,8 @@ export class Server {
   readonly commandLatency = new CommandLatencyRecorder();
   /** The event loop's delay and the collector's pauses, for `server` and `evennia-ts status`. */
   readonly loopHealth = new LoopHealth();
+  /** The portal's latest report of its memory and loop (`portal-health`), with when it came; null before the first. */
+  private portalHealth: { health: PortalHealth; at: number } | null = null;
   /** The services `service` lists (set up by {@link init}). */
   readonly serviceRegistry = new ServiceRegistry();
   /** When this server process started. */
@@ -341,6 +343,12 @@ export class Server {
     return this.link?.sent ?? null;
   }
 
+  /** The portal's latest report and its age in seconds; null before the first. */
+  portalReport(): PortalReport | null {
+    const report = this.portalHealth;
+    return report ? { ...report.health, ageSeconds: Math.max(0, Math.round((Date.now() - report.at) / 1000)) } : null;
+  }
+
   /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`; `gc`: collect garbage first). */
   liveStats(options: { gc?: boolean } = {}): LiveStats {
     return collectLiveStats({
@@ -358,6 +366,7 @@ export class Server {
       },
       mergeCache: () => this.commands.cacheStats(),
       loopHealth: () => this.loopHealth.figures(),
+      portalHealth: () => this.portalReport(),
     }, options);
   }
 
@@ -451,6 +460,9 @@ export class Server {
       }
       case "shutdown":
         void this.stop(msg.mode);
+        break;
+      case "portal-health":
+        this.portalHealth = { health: msg.health, at: Date.now() };
         break;
     }
   }
@@ -631,6 +643,7 @@ export class Server {
         commandRate: () => ({ total: this.commandRate.total, perSecond: this.commandRate.perSecond(), windowSeconds: this.commandRate.windowSeconds }),
         commandLatency: () => this.commandLatency.summary(),
         loopHealth: () => this.loopHealth.figures(),
+        portalHealth: () => this.portalReport(),
         listServices: () => this.serviceRegistry.list(),
         controlService: (name, action) => this.serviceRegistry.control(name, action),
       },

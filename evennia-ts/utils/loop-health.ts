@@ -116,3 +116,52 @@ export function describeLoopHealth(figures: LoopHealthFigures): string {
     p.count === 0 ? `0 ${name}` : `${p.count} ${name} (mean ${(p.totalMs / p.count).toFixed(1)}, max ${p.maxMs.toFixed(1)} ms)`;
   return `${delay}; GC pauses since start: ${pauses("minor", figures.gc.minor)}, ${pauses("major", figures.gc.major)}`;
 }
+
+/**
+ * The portal's health as it reports it to the server over the link (every few
+ * seconds): its memory and its loop. The portal has no control socket of its own;
+ * `evennia-ts status`, the `server` command and a load test's end show it through
+ * the server.
+ */
+export interface PortalHealth {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  loop: LoopHealthFigures;
+}
+
+/** A portal's report as the server holds it: how many seconds ago it came. */
+export interface PortalReport extends PortalHealth {
+  ageSeconds: number;
+}
+
+/** "RSS 57.2 MiB, heap 6.3 of 9.1 MiB; delay p50/p99/max ...; GC pauses ... (reported 3 s ago)" */
+export function describePortalHealth(report: PortalReport): string {
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  return `RSS ${mib(report.rss)}, heap ${mib(report.heapUsed)} of ${mib(report.heapTotal)}; ${describeLoopHealth(report.loop)} (reported ${report.ageSeconds} s ago)`;
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+function isPauses(v: unknown): v is GcPauses {
+  const p = v as GcPauses | null;
+  return typeof p === "object" && p !== null && isCount(p.count) && isCount(p.totalMs) && isCount(p.maxMs);
+}
+
+/** True when `v` has the shape of {@link LoopHealthFigures} (what arrives over the link is checked). */
+export function isLoopHealthFigures(v: unknown): v is LoopHealthFigures {
+  const f = v as LoopHealthFigures | null;
+  if (typeof f !== "object" || f === null || typeof f.gc !== "object" || f.gc === null) return false;
+  const d = f.delay as LoopHealthFigures["delay"];
+  const delayOk = d === null || (typeof d === "object" && isCount(d.p50) && isCount(d.p99) && isCount(d.max) && isCount(d.windowSeconds));
+  return delayOk && isPauses(f.gc.minor) && isPauses(f.gc.major) && isPauses(f.gc.other);
+}
+
+/** True when `v` has the shape of {@link PortalHealth}. */
+export function isPortalHealth(v: unknown): v is PortalHealth {
+  const h = v as PortalHealth | null;
+  return typeof h === "object" && h !== null && isCount(h.rss) && isCount(h.heapUsed) && isCount(h.heapTotal) && isLoopHealthFigures(h.loop);
+}
+

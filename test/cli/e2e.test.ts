@@ -118,6 +118,8 @@ describe("evennia-ts launcher end to end", () => {
     const live = (await sendControlRequest(controlSocketPath(game), "stats", { gc: true })) as LiveStats;
     expect(live.heap.collected).toBe(true);
     expect(status.stdout).toMatch(/Event loop: (delay p50\/p99\/max [\d./]+ ms \(last \d+ s\)|delay not measured yet); GC pauses since start: /);
+    // the portal's own figures, reported to the server over the link
+    expect(status.stdout).toMatch(/Portal process: RSS [\d.]+ MiB, heap [\d.]+ MiB of [\d.]+ MiB; (delay p50|delay not measured yet).*\(reported \d+ s ago\)/);
     const next = (await sendControlRequest(controlSocketPath(game), "stats", {})) as LiveStats;
     expect(next.heap.collected).toBe(false);
     // the real server measures its loop: the full collection asked for just before is a major pause

@@ -83,8 +83,19 @@ describe("parseServerMessage (server → portal)", () => {
   });
 });
 
+/** A portal's health report as it crosses the link. */
+const pauses = { count: 3, totalMs: 4.5, maxMs: 2 };
+const health = {
+  rss: 60_000_000,
+  heapUsed: 6_000_000,
+  heapTotal: 9_000_000,
+  loop: { delay: { p50: 0.2, p99: 3.1, max: 9, windowSeconds: 30 }, gc: { minor: pauses, major: { count: 0, totalMs: 0, maxMs: 0 }, other: pauses } },
+};
+
 describe("parsePortalMessage (portal → server)", () => {
   it.each([
+    { t: "portal-health", health },
+    { t: "portal-health", health: { ...health, loop: { ...health.loop, delay: null } } },
     { t: "welcome", mode: "start", sessions: [] },
     { t: "welcome", mode: "reload", sessions: [snapshot] },
     { t: "connect", session: snapshot },
@@ -116,6 +127,15 @@ describe("parsePortalMessage (portal → server)", () => {
     { t: "msg", sessid: 3, msgs: [["text"], "look"] },
     { t: "client-options", sessid: 3, options: "wide" },
     { t: "shutdown", mode: "later" },
+    { t: "portal-health" },
+    { t: "portal-health", health: { ...health, rss: -1 } },
+    { t: "portal-health", health: { ...health, heapUsed: "6 MB" } },
+    { t: "portal-health", health: { ...health, heapTotal: null } },
+    { t: "portal-health", health: { ...health, loop: null } },
+    { t: "portal-health", health: { ...health, loop: { delay: null } } },
+    { t: "portal-health", health: { ...health, loop: { ...health.loop, delay: { p50: 1 } } } },
+    { t: "portal-health", health: { ...health, loop: { ...health.loop, gc: { ...health.loop.gc, major: { count: 1 } } } } },
+    { t: "portal-health", health: { ...health, loop: { ...health.loop, gc: { ...health.loop.gc, minor: { ...pauses, maxMs: Infinity } } } } },
   ])("refuses %j", (value) => {
     expect(parsePortalMessage(value)).toBeUndefined();
   });

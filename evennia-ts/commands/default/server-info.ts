@@ -4,7 +4,7 @@
  * `/flushmem` empties the cache). The memory figures are the `memory` command's
  * (`memory.ts`), read through the same report.
  */
-import { describeLoopHealth } from "../../utils/loop-health.ts";
+import { describeLoopHealth, describePortalHealth } from "../../utils/loop-health.ts";
 import { loadavg, totalmem } from "node:os";
 import { frameworkVersion } from "../../utils/version.ts";
 import type { Settings } from "../../conf/settings.ts";
@@ -214,6 +214,8 @@ Examples:
     load.addRow("Command latency", describeLatency(this.services.server.commandLatency()));
     const loop = this.services.server.loopHealth?.();
     if (loop) load.addRow("Event loop", describeLoopHealth(loop));
+    const portal = this.services.server.portalHealth?.();
+    if (portal) load.addRow("Portal process", describePortalHealth(portal));
     load.addRow("Sessions", `${sessions.length} connected (${sessionsByProtocol(sessions)}), ${loggedIn} logged in`);
 
     const cache = new EvTable(["entity name", "number", "idmapper %"], { maxwidth: this.clientWidth() });

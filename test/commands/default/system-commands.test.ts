@@ -300,6 +300,9 @@ describe("system commands on a running server", () => {
     expect(load).toMatch(/Sessions\s*\|\s*1 connected \(telnet 1\), 1 logged in/);
     // the commands before this one were timed, on the server
     expect(load).toMatch(/Command latency\s*\|\s*p50\/p90\/p99\/max [\d./]+ ms \(last \d+\)/);
+    // and the portal's own figures, as it reported them over the link
+    expect(load).toMatch(/\| Portal process +\|/);
+    expect(load).toMatch(/\| RSS [\d.]+ MiB, heap [\d.]+ MiB of [\d.]+ MiB;[\s\S]*\(reported \d+ s ago\)/);
 
     anna.send("time");
     const time = await anna.waitFor(/Current time[^\n]*\n/);
