@@ -101,6 +101,7 @@ export function createWebServices(parts: WebServiceParts): WebServices {
         commands: parts.server.commandRate(),
         commandLatency: parts.server.commandLatency(),
         ...(parts.server.loopHealth ? { loop: parts.server.loopHealth() } : {}),
+        ...(parts.server.portalHealth ? { portal: parts.server.portalHealth() } : {}),
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
         identityMap,
       };

@@ -5,7 +5,7 @@
  * functions, the typeclasses' own methods) inside `ctx.runInUnit`, and server-only
  * things (throttles, bans, sessions, status) through the services below.
  */
-import type { LoopHealthFigures } from "../utils/loop-health.ts";
+import type { LoopHealthFigures, PortalReport } from "../utils/loop-health.ts";
 import type { Request, Response, RequestHandler, Router } from "express";
 import type { Settings } from "../conf/settings.ts";
 import type { Database } from "../db/database.ts";
@@ -54,6 +54,8 @@ export interface ServerStatusFigures {
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
   /** The event loop's delay and the collector's pauses (absent where nothing measures them). */
   loop?: LoopHealthFigures;
+  /** The portal's memory and loop as it last reported them (absent or null: no report). */
+  portal?: PortalReport | null;
   /** Identity-map counts per table (live, pinned, strong). */
   identityMap: Record<string, { live: number; pinned: number; strong: number }>;
 }

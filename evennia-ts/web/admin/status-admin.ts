@@ -4,7 +4,7 @@
  * the connected sessions, and the `memory/flush` action, which lets the identity
  * map drop every object nothing needs (`services.flushMemory()`).
  */
-import { describeLoopHealth } from "../../utils/loop-health.ts";
+import { describeLoopHealth, describePortalHealth } from "../../utils/loop-health.ts";
 import type { Router } from "express";
 import type { WebContext } from "../web-context.ts";
 import { redirectWithNotice, renderAdmin } from "./admin-http.ts";
@@ -50,6 +50,7 @@ export function mountStatusAdmin(router: Router, ctx: WebContext): void {
         ...Object.fromEntries((["p50", "p90", "p99", "max"] as const).map((k) => [k, status.commandLatency[k].toFixed(2)])),
       },
       loop: status.loop ? describeLoopHealth(status.loop) : null,
+      portal: status.portal ? describePortalHealth(status.portal) : null,
       memory: { rss: formatBytes(status.memory.rssBytes), heapUsed: formatBytes(status.memory.heapUsedBytes), heapTotal: formatBytes(status.memory.heapTotalBytes) },
       identityMap: Object.entries(status.identityMap).map(([table, figures]) => ({ table, ...figures })),
       sessions: services.sessions().map((s) => ({ ...s, connectedFor: formatDuration(now - s.connectedAt) })),
