@@ -247,8 +247,13 @@ describe("answers second by second, and the answer log", () => {
     // wall-clock times, for lining up with the game's logs
     expect(Math.abs(seen[0]!.sentAt - (performance.timeOrigin + 10_000))).toBeLessThan(1e-6);
     // the report: each second's p99, the median second and the worst one (empty seconds left out)
-    expect(secondsSummary(stats.bySecond)).toEqual({ p99Ms: [100, 30], medianP99Ms: 30, worstP99Ms: 100, worstAt: 0 });
-    expect(secondsSummary([])).toEqual({ p99Ms: [], medianP99Ms: 0, worstP99Ms: 0, worstAt: -1 });
+    expect(secondsSummary(stats.bySecond)).toEqual({ p99Ms: [100, 30], medianP99Ms: 30, worstP99Ms: 100, worstAt: 0, worstAtTime: null });
+    expect(secondsSummary([])).toEqual({ p99Ms: [], medianP99Ms: 0, worstP99Ms: 0, worstAt: -1, worstAtTime: null });
+    // dated from the measured part's start, to find the moment in the game's logs
+    const worstLater = [new LatencySamples(), new LatencySamples(), new LatencySamples()];
+    worstLater[0]!.add(5);
+    worstLater[2]!.add(70);
+    expect(secondsSummary(worstLater, Date.UTC(2026, 11, 3, 5, 0, 0))).toMatchObject({ worstAt: 2, worstAtTime: "2026-12-03T05:00:02.000Z" });
     stats.startMeasuring();
     expect(stats.bySecond).toEqual([]);
   });

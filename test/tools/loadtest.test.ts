@@ -98,6 +98,8 @@ describe("evennia-ts loadtest against a running game", () => {
     expect(run.seconds.worstP99Ms).toBe(Math.max(...run.seconds.p99Ms));
     expect(run.seconds.worstP99Ms).toBeLessThanOrEqual(run.latencyMs.complete.max);
     expect(run.seconds.medianP99Ms).toBeLessThanOrEqual(run.seconds.worstP99Ms);
+    expect(Math.abs(Date.parse(run.seconds.worstAtTime!) - Date.now())).toBeLessThan(60_000);
+    expect(io.stdout.join("\n")).toMatch(/answered p99 by second \(ms\) +median [\d.]+, worst [\d.]+ \(s \d+, \d\d:\d\d:\d\d UTC\)/);
     // --answers: one CSV row per measured answer of the game (not the baseline's), in the run's time
     const rows = readFileSync(answersFile, "utf8").trimEnd().split("\n");
     expect(rows[0]).toBe("sent_at,profile,command,first_byte_ms,answered_ms");

@@ -4,6 +4,7 @@
  * commands), the ratios against the echo baseline, and the table printed at the end.
  */
 import os from "node:os";
+import { performance } from "node:perf_hooks";
 import { SATURATED_CPU_PERCENT, type GeneratorUsage } from "./generator-monitor.ts";
 import { percentile, type LatencySamples, type PercentileSummary } from "./percentiles.ts";
 import type { ProcessUsage } from "./process-stats.ts";
@@ -49,7 +50,15 @@ export interface LoadReport {
    * sent), and the median and worst of them: a tail made by a few bad moments (a
    * collection, a burst of writes) has a worst second far above the median one.
    */
-  seconds: { p99Ms: number[]; medianP99Ms: number; worstP99Ms: number; worstAt: number };
+  seconds: {
+    p99Ms: number[];
+    medianP99Ms: number;
+    worstP99Ms: number;
+    /** The worst second's number, from 0 (-1: no answers). */
+    worstAt: number;
+    /** When the worst second began (UTC, ISO), to find it in the game's logs; null when not known. */
+    worstAtTime: string | null;
+  };
   profiles: Record<string, { clients: number; sent: number; answered: number; refused: number; completeMs: PercentileSummary }>;
   processes: ProcessUsage[];
   generator: GeneratorUsage;
@@ -123,7 +132,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
       perSecond: stats.answered / seconds,
     },
     latencyMs: { firstByte: stats.firstByte.summary(), complete: stats.complete.summary(), login: stats.login.summary() },
-    seconds: secondsSummary(stats.bySecond),
+    seconds: secondsSummary(stats.bySecond, stats.measuringSince > 0 ? performance.timeOrigin + stats.measuringSince : null),
     profiles,
     processes: result.processes,
     generator: result.generator,
@@ -135,8 +144,11 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
   return report;
 }
 
-/** Each second's p99 (seconds with no answer left out), their median and the worst. */
-export function secondsSummary(bySecond: readonly LatencySamples[]): LoadReport["seconds"] {
+/**
+ * Each second's p99 (seconds with no answer left out), their median and the worst;
+ * `startEpochMs`: when second 0 began (ms since the epoch), to date the worst.
+ */
+export function secondsSummary(bySecond: readonly LatencySamples[], startEpochMs: number | null = null): LoadReport["seconds"] {
   const p99Ms: number[] = [];
   let worstP99Ms = 0;
   let worstAt = -1;
@@ -146,7 +158,8 @@ export function secondsSummary(bySecond: readonly LatencySamples[]): LoadReport[
     p99Ms.push(p99);
     if (p99 > worstP99Ms) [worstP99Ms, worstAt] = [p99, second];
   });
-  return { p99Ms, medianP99Ms: percentile([...p99Ms].sort((a, b) => a - b), 0.5), worstP99Ms, worstAt };
+  const worstAtTime = worstAt >= 0 && startEpochMs !== null ? new Date(startEpochMs + worstAt * 1000).toISOString() : null;
+  return { p99Ms, medianP99Ms: percentile([...p99Ms].sort((a, b) => a - b), 0.5), worstP99Ms, worstAt, worstAtTime };
 }
 
 /** What makes a run's figures less trustworthy. */
@@ -291,7 +304,7 @@ export function formatDocument(doc: LoadTestDocument): string[] {
       lat("complete", "p90"),
       lat("complete", "p99"),
       lat("complete", "max"),
-      row("answered p99 by second (ms)", (r) => (r.seconds.p99Ms.length ? `median ${ms(r.seconds.medianP99Ms)}, worst ${ms(r.seconds.worstP99Ms)} (s ${r.seconds.worstAt + 1})` : "-")),
+      row("answered p99 by second (ms)", (r) => (r.seconds.p99Ms.length ? `median ${ms(r.seconds.medianP99Ms)}, worst ${ms(r.seconds.worstP99Ms)} (s ${r.seconds.worstAt + 1}${r.seconds.worstAtTime ? `, ${r.seconds.worstAtTime.slice(11, 19)} UTC` : ""})` : "-")),
       row("login p50 (ms)", (r) => (r.latencyMs.login.count ? ms(r.latencyMs.login.p50) : "-")),
       row("unanswered", (r) => String(r.commands.unanswered)),
       row("errors", (r) => String(r.commands.errors)),
