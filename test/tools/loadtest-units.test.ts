@@ -273,6 +273,14 @@ describe("answers second by second, and the answer log", () => {
       const failed = await openAnswerLog(path.join(dir, "no-such-dir", "a.csv")).then(() => null, (err: unknown) => err);
       expect(isEvenniaError(failed, "EV_ERR_BAD_INPUT")).toBe(true);
       expect((failed as Error).message).toContain("--answers: cannot write");
+      if (process.platform === "linux") {
+        // a disk that fills up: the rows are dropped and closing says why (the run's report is not lost)
+        const full = await openAnswerLog("/dev/full");
+        for (let i = 0; i < 1000; i++) full.write({ sentAt: 0, profile: "looker", command: "look", firstByteMs: 0, completeMs: 1 });
+        const closed = await full.close().then(() => null, (err: unknown) => err);
+        expect(isEvenniaError(closed, "EV_ERR_BAD_INPUT")).toBe(true);
+        expect((closed as Error).message).toMatch(/--answers: writing \/dev\/full failed: .*ENOSPC/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

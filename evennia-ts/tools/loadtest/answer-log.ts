@@ -46,7 +46,11 @@ export async function openAnswerLog(file: string): Promise<AnswerLog> {
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        stream.end(() => (failure ? reject(new EvenniaError("EV_ERR_BAD_INPUT", `--answers: writing ${file} failed: ${failure.message}`)) : resolve()));
+        stream.end((err?: Error | null) => {
+          const why = failure ?? err;
+          if (why) reject(new EvenniaError("EV_ERR_BAD_INPUT", `--answers: writing ${file} failed: ${why.message}`));
+          else resolve();
+        });
       }),
   };
 }
