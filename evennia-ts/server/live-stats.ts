@@ -6,6 +6,7 @@
  */
 import { describeLatency } from "../commands/default/server-info.ts";
 import type { LatencySummary } from "./command-stats.ts";
+import { formatMiB } from "../utils/bytes.ts";
 import { describeLoopHealth, describePortalHealth, type LoopHealthFigures, type PortalReport } from "../utils/loop-health.ts";
 
 /** What `stats` answers. */
@@ -76,10 +77,6 @@ export function collectLiveStats(sources: LiveStatsSources, options: { gc?: bool
   };
 }
 
-function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
-}
-
 /** The figures as lines for a terminal. */
 export function formatLiveStats(stats: LiveStats): string[] {
   const protocols = Object.entries(stats.sessions.byProtocol)
@@ -90,7 +87,7 @@ export function formatLiveStats(stats: LiveStats): string[] {
     `Commands: ${stats.commands.perSecond.toFixed(2)} per second (last ${stats.commands.windowSeconds} s), ${stats.commands.total} since start`,
     `Command latency: ${describeLatency(stats.latency)}`,
     `Sessions: ${stats.sessions.connected} connected (${protocols || "none"}), ${stats.sessions.loggedIn} logged in`,
-    `Server memory: RSS ${mib(stats.heap.rss)}, heap ${mib(stats.heap.heapUsed)} of ${mib(stats.heap.heapTotal)}`,
+    `Server memory: RSS ${formatMiB(stats.heap.rss)}, heap ${formatMiB(stats.heap.heapUsed)} of ${formatMiB(stats.heap.heapTotal)}`,
     `Identity map: ${stats.identityMap.live} objects (${stats.identityMap.pinned} pinned, ${stats.identityMap.strong} kept warm)`,
     describeMergeCache(stats.mergeCache ?? null),
     ...(stats.loop ? [`Event loop: ${describeLoopHealth(stats.loop)}`] : []),

@@ -11,6 +11,7 @@
  * is (then the stall watchdog names the commands). Cost: the histogram's 10 ms
  * timer and one observer callback per collection.
  */
+import { formatMiB } from "./bytes.ts";
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from "node:perf_hooks";
 
 /** Pauses of one kind of collection. */
@@ -137,8 +138,7 @@ export interface PortalReport extends PortalHealth {
 
 /** "RSS 57.2 MiB, heap 6.3 of 9.1 MiB; delay p50/p99/max ...; GC pauses ... (reported 3 s ago)" */
 export function describePortalHealth(report: PortalReport): string {
-  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-  return `RSS ${mib(report.rss)}, heap ${mib(report.heapUsed)} of ${mib(report.heapTotal)}; ${describeLoopHealth(report.loop)} (reported ${report.ageSeconds} s ago)`;
+  return `RSS ${formatMiB(report.rss)}, heap ${formatMiB(report.heapUsed)} of ${formatMiB(report.heapTotal)}; ${describeLoopHealth(report.loop)} (reported ${report.ageSeconds} s ago)`;
 }
 
 function isCount(v: unknown): v is number {
@@ -164,4 +164,3 @@ export function isPortalHealth(v: unknown): v is PortalHealth {
   const h = v as PortalHealth | null;
   return typeof h === "object" && h !== null && isCount(h.rss) && isCount(h.heapUsed) && isCount(h.heapTotal) && isLoopHealthFigures(h.loop);
 }
-

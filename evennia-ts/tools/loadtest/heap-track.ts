@@ -11,6 +11,7 @@
  * (a server without `gc()`) the floor is the steadier figure.
  */
 import { EvenniaError } from "../../utils/errors.ts";
+import { formatMiB } from "../../utils/bytes.ts";
 
 /** One reading of the server's heap. */
 export interface HeapSample {
@@ -75,7 +76,6 @@ export function summarizeHeapTrack(series: readonly HeapSample[], options: { int
 
 /** Lines for the terminal. */
 export function formatHeapTrack(summary: HeapTrackSummary): string[] {
-  const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
   const pct = (p: number | null): string => (p === null ? "n/a" : `${p >= 0 ? "+" : ""}${p.toFixed(1)}%`);
   const what = summary.live ? "live heap (each sample after a full collection)" : "heap used (no collection before the samples: garbage included)";
   const out = [`Server ${what}, every ${summary.intervalSeconds} s after a warm-up of ${summary.warmupSeconds} s (${summary.samplesAfterWarmup} of ${summary.samples} samples; ${summary.failures} unanswered):`];
@@ -83,7 +83,7 @@ export function formatHeapTrack(summary: HeapTrackSummary): string[] {
     out.push("  too few samples after the warm-up: run longer or sample more often.");
     return out;
   }
-  out.push(`  first ${mib(summary.first.heapUsed)} used (RSS ${mib(summary.first.rss)}) at ${summary.first.atSeconds.toFixed(0)} s; last ${mib(summary.last.heapUsed)} (RSS ${mib(summary.last.rss)}) at ${summary.last.atSeconds.toFixed(0)} s`);
+  out.push(`  first ${formatMiB(summary.first.heapUsed)} used (RSS ${formatMiB(summary.first.rss)}) at ${summary.first.atSeconds.toFixed(0)} s; last ${formatMiB(summary.last.heapUsed)} (RSS ${formatMiB(summary.last.rss)}) at ${summary.last.atSeconds.toFixed(0)} s`);
   out.push(`  change ${pct(summary.changePercent)}; lowest of first vs last quarter ${pct(summary.floorChangePercent)}${Math.abs(summary.floorChangePercent ?? 0) <= 5 ? " (flat within 5%)" : " (NOT flat within 5%)"}`);
   return out;
 }

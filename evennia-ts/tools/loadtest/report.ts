@@ -5,6 +5,7 @@
  */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
+import { formatMiB } from "../../utils/bytes.ts";
 import { SATURATED_CPU_PERCENT, type GeneratorUsage } from "./generator-monitor.ts";
 import { percentile, type LatencySamples, type PercentileSummary } from "./percentiles.ts";
 import type { ProcessUsage } from "./process-stats.ts";
@@ -250,7 +251,7 @@ export function loadTestDocument(game: LoadReport | null, baseline: LoadReport |
 
 const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const x = (v: number): string => `x${v < 10 ? v.toFixed(2) : v.toFixed(1)}`;
-const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+const mib = (b: number): string => formatMiB(b, 0);
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));

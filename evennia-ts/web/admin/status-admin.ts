@@ -4,6 +4,7 @@
  * the connected sessions, and the `memory/flush` action, which lets the identity
  * map drop every object nothing needs (`services.flushMemory()`).
  */
+import { formatMiB } from "../../utils/bytes.ts";
 import { describeLoopHealth, describePortalHealth } from "../../utils/loop-health.ts";
 import type { Router } from "express";
 import type { WebContext } from "../web-context.ts";
@@ -21,11 +22,6 @@ export function formatDuration(ms: number): string {
   }
   parts.push(`${seconds}s`);
   return parts.join(" ");
-}
-
-/** `12.3 MiB`. */
-export function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** Mount the status page and the flush action on the admin router. */
@@ -51,7 +47,7 @@ export function mountStatusAdmin(router: Router, ctx: WebContext): void {
       },
       loop: status.loop ? describeLoopHealth(status.loop) : null,
       portal: status.portal ? describePortalHealth(status.portal) : null,
-      memory: { rss: formatBytes(status.memory.rssBytes), heapUsed: formatBytes(status.memory.heapUsedBytes), heapTotal: formatBytes(status.memory.heapTotalBytes) },
+      memory: { rss: formatMiB(status.memory.rssBytes), heapUsed: formatMiB(status.memory.heapUsedBytes), heapTotal: formatMiB(status.memory.heapTotalBytes) },
       identityMap: Object.entries(status.identityMap).map(([table, figures]) => ({ table, ...figures })),
       sessions: services.sessions().map((s) => ({ ...s, connectedFor: formatDuration(now - s.connectedAt) })),
     });
