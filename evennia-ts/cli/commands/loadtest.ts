@@ -272,7 +272,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
   let baseline: LoadReport | null = null;
   let heapTrack: HeapTrackSummary | null = null;
   let serverView: LiveStats | null = null;
-  let answersWritten: boolean | undefined = false; // (--answers)
+  let answersWritten = false; // (--answers)
   if (options.baseline !== "only") {
     const target = gameTarget(options);
     if (isGameDir(options.gameDir)) {
@@ -309,13 +309,15 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
       });
     } finally {
       // a log that could not be written (disk full) costs the log, not the run's report
-      answersWritten = await answers?.close().then(
-        () => true,
-        (err: Error) => {
-          io.err(`Warning: ${err.message}`);
-          return false;
-        },
-      );
+      if (answers) {
+        answersWritten = await answers.close().then(
+          () => true,
+          (err: Error) => {
+            io.err(`Warning: ${err.message}`);
+            return false;
+          },
+        );
+      }
     }
     heapTrack = (await tracker?.stop()) ?? null;
     game = buildReport(result, "game");
@@ -347,7 +349,7 @@ export async function runLoadTestCommand(options: LoadTestCommandOptions, io: Cl
     writeFileSync(options.jsonFile, `${JSON.stringify({ ...doc, ...(serverView ? { server: serverView } : {}), ...(heapTrack ? { heapTrack } : {}) }, null, 2)}\n`);
     io.out(`\nReport written to ${options.jsonFile}`);
   }
-  if (options.answersFile && game && answersWritten) io.out(`Answers written to ${options.answersFile}`);
+  if (game && answersWritten) io.out(`Answers written to ${options.answersFile}`);
   const answered = (game ?? baseline)?.commands.answered ?? 0;
   return answered > 0 ? 0 : 1;
 }

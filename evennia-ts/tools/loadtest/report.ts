@@ -133,7 +133,7 @@ export function buildReport(result: LoadTestResult, target: "game" | "baseline")
       perSecond: stats.answered / seconds,
     },
     latencyMs: { firstByte: stats.firstByte.summary(), complete: stats.complete.summary(), login: stats.login.summary() },
-    seconds: secondsSummary(stats.bySecond, stats.measuringSince > 0 ? performance.timeOrigin + stats.measuringSince : null),
+    seconds: secondsSummary(stats.bySecond, stats.measuring ? performance.timeOrigin + stats.measuringSince : null),
     profiles,
     processes: result.processes,
     generator: result.generator,

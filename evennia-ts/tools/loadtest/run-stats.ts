@@ -70,8 +70,10 @@ export class RunStats {
   logins = 0;
   /** `performance.now()` when the measured part began: answers to commands sent before it are not in the figures. */
   measuringSince = 0;
-  /** True once {@link startMeasuring} was called. */
-  private measuring = false;
+  /** True once {@link startMeasuring} was called (`performance.now()` is never 0 after start). */
+  get measuring(): boolean {
+    return this.measuringSince > 0;
+  }
   /** Time to first output after sending. */
   readonly firstByte = new LatencySamples();
   /** Time to the end-of-command marker. */
@@ -130,7 +132,6 @@ export class RunStats {
    * throttled, refused, disconnects) and the logins count over the whole run.
    */
   startMeasuring(): void {
-    this.measuring = true;
     this.measuringSince = performance.now();
     this.sent = 0;
     this.answered = 0;
