@@ -165,4 +165,3 @@ for (const onAdmit of ["dead", "throw"] as const) {
     expect(running.size).toBe(1);
   });
 }
-

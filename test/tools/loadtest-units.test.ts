@@ -286,4 +286,3 @@ describe("answers second by second, and the answer log", () => {
     }
   });
 });
-
