@@ -5,15 +5,19 @@
  * command, what was typed, who typed it.
  *
  * How: a timer that should tick every `checkIntervalMs` measures how late it ran; a
- * late tick means nothing could run meanwhile. The process's CPU time over the same
- * window (`process.cpuUsage()`, every thread of it) tells a loop that was busy from one
- * that waited for a core another process had: on a shared or overloaded machine the
- * block is the machine's, not the game's. The work registered as running at
+ * late tick means nothing could run meanwhile. What the loop's thread did over the
+ * same window says whose block it was: on Linux the kernel's account of that thread
+ * (`/proc/thread-self/schedstat`: time on a core, time waiting for one) splits it into
+ * running (the game's work), waiting for a core (another process had it: the
+ * machine's block, not the game's) and neither (blocked in a synchronous system call:
+ * a disk write, an `fsync`, a lock). The process's CPU time (`process.cpuUsage()`,
+ * every thread of it) is given too. The work registered as running at
  * some moment in that window is named: when one command ran, it is the culprit;
  * when several did, they are all listed (past ten, the log line counts them by
  * command instead: under load hundreds are in flight, waiting on their commit). Cost: one timer (unref'd), no hooks on
  * every callback.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { activitiesSince, type Activity } from "../utils/activity.ts";
 import { getLogger } from "../utils/logger.ts";
 
@@ -31,6 +35,10 @@ export interface StallReport {
   windowMs?: number;
   /** CPU time the process (all its threads) used in that window, in ms. */
   cpuMs?: number;
+  /** Time the loop's thread ran on a core in that window, ms (Linux only). */
+  ranMs?: number;
+  /** Time the loop's thread was ready to run but waited for a core, ms (Linux only). */
+  waitedForCoreMs?: number;
 }
 
 /** Options of a {@link StallWatchdog}. */
@@ -86,11 +94,26 @@ export function describeStall(report: StallReport): string {
   return `the event loop was blocked for ${Math.round(report.blockedMs)} ms${describeCpu(report)} ${what}`;
 }
 
-/** " (CPU 21 of 80 ms: ...)" when the report has the process's CPU time; "" else. */
+/**
+ * " (CPU 21 of 80 ms; the loop's thread ran 15, waited 60 for a core: ...)" when the
+ * report has the figures; "" else.
+ */
 function describeCpu(report: StallReport): string {
-  if (report.cpuMs === undefined || report.windowMs === undefined) return "";
-  const cpu = `CPU ${Math.round(report.cpuMs)} of ${Math.round(report.windowMs)} ms`;
-  return report.cpuMs < report.windowMs / 2 ? ` (${cpu}: it waited for a core most of that time, another process had it)` : ` (${cpu})`;
+  const { cpuMs, windowMs, ranMs, waitedForCoreMs } = report;
+  if (cpuMs === undefined || windowMs === undefined) return "";
+  const cpu = `CPU ${Math.round(cpuMs)} of ${Math.round(windowMs)} ms`;
+  if (ranMs === undefined || waitedForCoreMs === undefined) {
+    return cpuMs < windowMs / 2 ? ` (${cpu}: it was not running most of that time: another process had the core, or it waited in a system call)` : ` (${cpu})`;
+  }
+  const blockedMs = Math.max(0, windowMs - ranMs - waitedForCoreMs);
+  const thread = `the loop's thread ran ${Math.round(ranMs)}, waited ${Math.round(waitedForCoreMs)} for a core, ${Math.round(blockedMs)} in system calls`;
+  const why =
+    waitedForCoreMs > windowMs / 2
+      ? ": another process had the core most of that time"
+      : blockedMs > windowMs / 2
+        ? ": it was blocked most of that time in a synchronous system call (a disk write or fsync, a lock)"
+        : "";
+  return ` (${cpu}; ${thread}${why})`;
 }
 
 /** CPU time of this process so far, ms (user and system, every thread). */
@@ -99,11 +122,54 @@ function processCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+/**
+ * The calling thread's time on a core and waiting for one, from Linux's
+ * `/proc/thread-self/schedstat` (read through a descriptor kept open: one system call
+ * a tick). Null where there is no such file.
+ */
+export class ThreadScheduleClock {
+  private fd: number | null = null;
+  private readonly buffer = Buffer.alloc(128);
+
+  /** Open the file; false when this system has none. */
+  open(): boolean {
+    try {
+      this.fd ??= openSync("/proc/thread-self/schedstat", "r");
+      return this.read() !== null;
+    } catch {
+      this.close();
+      return false;
+    }
+  }
+
+  /** Ms on a core and ms waiting for one since the thread started; null when not open or unreadable. */
+  read(): { ranMs: number; waitedMs: number } | null {
+    if (this.fd === null) return null;
+    try {
+      const n = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
+      const [ran, waited] = this.buffer.toString("latin1", 0, n).split(" ");
+      const ranMs = Number(ran) / 1e6;
+      const waitedMs = Number(waited) / 1e6;
+      return Number.isFinite(ranMs) && Number.isFinite(waitedMs) ? { ranMs, waitedMs } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Close the descriptor. */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
 /** Watches the event loop for stalls. */
 export class StallWatchdog {
   private timer: NodeJS.Timeout | null = null;
   private lastTick = 0;
   private lastCpuMs = 0;
+  private lastSchedule: { ranMs: number; waitedMs: number } | null = null;
+  private readonly schedule = new ThreadScheduleClock();
   private readonly intervalMs: number;
   /** The latest stalls, newest last. */
   readonly recent: StallReport[] = [];
@@ -122,6 +188,7 @@ export class StallWatchdog {
     if (this.timer) return;
     this.lastTick = performance.now();
     this.lastCpuMs = processCpuMs();
+    this.lastSchedule = this.schedule.open() ? this.schedule.read() : null;
     this.timer = setInterval(() => this.check(), this.intervalMs);
     this.timer.unref();
   }
@@ -130,6 +197,7 @@ export class StallWatchdog {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.schedule.close();
   }
 
   private check(): void {
@@ -138,11 +206,18 @@ export class StallWatchdog {
     const windowStart = this.lastTick;
     const cpuMs = processCpuMs();
     const cpuUsedMs = cpuMs - this.lastCpuMs;
+    const schedule = this.schedule.read();
+    const before = this.lastSchedule;
     this.lastTick = now;
     this.lastCpuMs = cpuMs;
+    this.lastSchedule = schedule;
     if (blockedMs < this.options.thresholdMs) return;
     const activities = activitiesSince(windowStart).map((a: Activity) => a.label);
     const report: StallReport = { blockedMs, activities, at: Date.now(), windowMs: now - windowStart, cpuMs: cpuUsedMs };
+    if (schedule && before) {
+      report.ranMs = schedule.ranMs - before.ranMs;
+      report.waitedForCoreMs = schedule.waitedMs - before.waitedMs;
+    }
     this.recent.push(report);
     if (this.recent.length > KEEP) this.recent.shift();
     log.warn(describeStall(report));

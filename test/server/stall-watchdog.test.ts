@@ -3,6 +3,8 @@
  * the loop is reported with its name, what was typed and who typed it; short
  * work is not; the server starts and stops it.
  */
+import { execFileSync, spawn } from "node:child_process";
+import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { Command } from "../../evennia-ts/commands/command.ts";
 import { CmdSet } from "../../evennia-ts/commands/cmdset.ts";
@@ -18,6 +20,16 @@ import { signals } from "../../evennia-ts/typeclasses/signals.ts";
 function busy(ms: number): void {
   const until = performance.now() + ms;
   while (performance.now() < until);
+}
+
+/** True when the `taskset` tool (util-linux) is installed. */
+function hasTaskset(): boolean {
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Let timers run for `ms`. */
@@ -67,7 +79,7 @@ describe("the watchdog", () => {
     expect(lines.some((l) => /\[stall-watchdog\] the event loop was blocked for \d+ ms \(CPU \d+ of \d+ ms.*\) while running timer "weather" on #12/.test(l))).toBe(true);
   });
 
-  it("tells a loop that waited for a core from a busy one, by the process's CPU time", async () => {
+  it("tells a busy loop from one blocked in a system call, by its thread's time on a core", async () => {
     const reports: StallReport[] = [];
     watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
     watchdog.start();
@@ -76,17 +88,51 @@ describe("the watchdog", () => {
     const start = process.cpuUsage();
     while ((process.cpuUsage(start).user + process.cpuUsage(start).system) / 1000 < 150);
     await sleep(40);
-    // blocked without using the CPU, as when another process has the core
+    // blocked without using the CPU, as in a synchronous fsync
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     await sleep(40);
     expect(reports).toHaveLength(2);
-    const [busyOne, waiting] = reports as [StallReport, StallReport];
+    const [busyOne, blocked] = reports as [StallReport, StallReport];
     expect(busyOne.cpuMs).toBeGreaterThanOrEqual(150);
     expect(busyOne.windowMs).toBeGreaterThanOrEqual(busyOne.blockedMs);
-    expect(waiting.blockedMs).toBeGreaterThanOrEqual(200);
-    expect(waiting.cpuMs!).toBeLessThan(waiting.windowMs! / 2);
-    expect(describeStall(waiting)).toMatch(/^the event loop was blocked for \d+ ms \(CPU \d+ of \d+ ms: it waited for a core most of that time, another process had it\) no command/);
+    expect(blocked.blockedMs).toBeGreaterThanOrEqual(200);
+    expect(blocked.cpuMs!).toBeLessThan(blocked.windowMs! / 2);
+    if (process.platform === "linux") {
+      expect(busyOne.ranMs!).toBeGreaterThan(busyOne.windowMs! / 2 - busyOne.waitedForCoreMs!);
+      expect(blocked.ranMs! + blocked.waitedForCoreMs!).toBeLessThan(blocked.windowMs! / 2);
+      expect(describeStall(blocked)).toMatch(
+        /^the event loop was blocked for \d+ ms \(CPU \d+ of \d+ ms; the loop's thread ran \d+, waited \d+ for a core, \d+ in system calls: it was blocked most of that time in a synchronous system call \(a disk write or fsync, a lock\)\) no command/,
+      );
+    }
     expect(describeStall({ blockedMs: 300, activities: [], at: 0, windowMs: 320, cpuMs: 310 })).toMatch(/^the event loop was blocked for 300 ms \(CPU 310 of 320 ms\) no command/);
+    expect(describeStall({ blockedMs: 300, activities: [], at: 0, windowMs: 320, cpuMs: 20 })).toMatch(/\(CPU 20 of 320 ms: it was not running most of that time: another process had the core, or it waited in a system call\)/);
+    expect(describeStall({ blockedMs: 300, activities: [], at: 0, windowMs: 320, cpuMs: 110, ranMs: 100, waitedForCoreMs: 210 })).toMatch(
+      /\(CPU 110 of 320 ms; the loop's thread ran 100, waited 210 for a core, 10 in system calls: another process had the core most of that time\)/,
+    );
+  });
+
+  it.runIf(process.platform === "linux" && hasTaskset())("counts the time the loop waited for a core another process had", async () => {
+    // this process and a busy one share one core: the loop's thread is ready to run, and waits
+    const core = String(os.cpus().length - 1);
+    execFileSync("taskset", ["-a", "-p", "-c", core, String(process.pid)], { stdio: "ignore" });
+    const hog = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+    try {
+      execFileSync("taskset", ["-p", "-c", core, String(hog.pid)], { stdio: "ignore" });
+      await sleep(50);
+      const reports: StallReport[] = [];
+      watchdog = new StallWatchdog({ thresholdMs: 100, checkIntervalMs: 20, onStall: (r) => reports.push(r) });
+      watchdog.start();
+      await sleep(40);
+      busy(400);
+      await sleep(40);
+      const report = reports.find((r) => r.blockedMs >= 300);
+      expect(report).toBeDefined();
+      expect(report!.waitedForCoreMs!).toBeGreaterThan(report!.windowMs! / 5);
+      expect(describeStall(report!)).toMatch(/waited \d+ for a core/);
+    } finally {
+      hog.kill("SIGKILL");
+      execFileSync("taskset", ["-a", "-p", "-c", `0-${os.cpus().length - 1}`, String(process.pid)], { stdio: "ignore" });
+    }
   });
 
   it("does not report work under the threshold, nor after it is stopped", async () => {
