@@ -20,6 +20,7 @@ import { commitGroup, type PendingBatch, type WriterStats } from "./group-commit
 import { frameworkMigrations } from "./migrations/index.ts";
 import type { PostgresConnection } from "./postgres-connection.ts";
 import { configureSqlite, SqliteConnection } from "./sqlite-connection.ts";
+import type { CheckpointStats, WalCheckpointerOptions } from "./wal-checkpointer.ts";
 import { planWrites, type WritePlan } from "./write-merger.ts";
 import { renderSql, type Dialect, type SqlWrite, type Write } from "./writes.ts";
 
@@ -52,6 +53,12 @@ export interface DatabaseOptions {
    * one table observe writes to another.
    */
   mergeInserts?: boolean;
+  /**
+   * SQLite files: where the WAL's checkpoints run. By default on a thread of their
+   * own, after every 100 commits (`wal-checkpointer.ts`); `false` leaves them to
+   * SQLite, which runs one in the commit that fills 1,000 pages, on the game loop.
+   */
+  walCheckpoints?: WalCheckpointerOptions | false;
 }
 
 /** The connection of either dialect. */
@@ -106,7 +113,7 @@ export class Database {
       });
       await initialize(dataSource, options.url);
       try {
-        connection = memory ? new SqliteConnection(typeormHandle!, false) : SqliteConnection.open(file);
+        connection = memory ? new SqliteConnection(typeormHandle!, false) : SqliteConnection.open(file, options.walCheckpoints ?? {});
       } catch (err) {
         await dataSource.destroy();
         throw unavailable(options.url, err);
@@ -182,6 +189,11 @@ export class Database {
     this.closed = true;
     await this.connection.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** What the WAL checkpoint thread did (SQLite files; null when SQLite checkpoints by itself). */
+  get checkpointStats(): Readonly<CheckpointStats> | null {
+    return this.connection instanceof SqliteConnection ? (this.connection.checkpointer?.stats ?? null) : null;
   }
 
   /** True once closed. */
