@@ -86,6 +86,9 @@ function validateSettings(s: Settings): void {
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(s.databaseUrl)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting databaseUrl: "${s.databaseUrl}" is neither sqlite:<file> nor postgres://...`);
   }
+  if (!(Number.isInteger(s.walCheckpointCommits) && s.walCheckpointCommits >= 0)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting walCheckpointCommits: ${String(s.walCheckpointCommits)} is not a whole number >= 0 (0: SQLite checkpoints in its commits)`);
+  }
   for (const name of ["webProxyTimeout", "cometPollSeconds", "cometSessionTimeout"] as const) {
     if (!(typeof s[name] === "number" && s[name] > 0)) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${String(s[name])} is not a number of seconds > 0`);
   }

@@ -161,7 +161,13 @@ export class Server {
     if (report.problems.length > 0) throw new EvenniaError("EV_ERR_GAME_CODE", describeGameCodeProblems(report));
     this.connectionScreenSource = game.connectionScreen;
     this.lifecycle = game.lifecycle ?? {};
-    this.db = await Database.open({ url: this.settings.databaseUrl, baseDir: this.settings.gameDir, ...registeredGameSchema() });
+    const checkpoints = this.settings.walCheckpointCommits;
+    this.db = await Database.open({
+      url: this.settings.databaseUrl,
+      baseDir: this.settings.gameDir,
+      walCheckpoints: checkpoints > 0 ? { commitsPerCheckpoint: checkpoints } : false,
+      ...registeredGameSchema(),
+    });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize, closureLimit: this.settings.loadClosureLimit });
     await this.store.init();
     setStore(this.store);

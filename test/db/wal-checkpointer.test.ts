@@ -14,6 +14,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { Database, type DatabaseOptions } from "../../evennia-ts/db/database.ts";
 import { WalCheckpointer } from "../../evennia-ts/db/wal-checkpointer.ts";
+import { startInProcessGame } from "../../evennia-ts/testing/in-process-game.ts";
 
 const dirs: string[] = [];
 const open: Database[] = [];
@@ -132,4 +133,19 @@ describe("WAL checkpoints off the game loop (SQLite)", () => {
     open.push(again);
     expect(await again.query<{ n: number }>("SELECT count(*) AS n FROM filler")).toEqual([{ n: 30 }]);
   });
+
+  it("the game's setting walCheckpointCommits reaches the server's database (0: SQLite checkpoints by itself)", async () => {
+    for (const [commits, threaded] of [
+      [3, true],
+      [0, false],
+    ] as const) {
+      const game = await startInProcessGame({ walCheckpointCommits: commits });
+      try {
+        const stats = game.server()!.db.checkpointStats;
+        expect(stats !== null).toBe(threaded);
+      } finally {
+        await game.stop();
+      }
+    }
+  }, 60_000);
 });

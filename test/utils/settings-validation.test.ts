@@ -17,3 +17,13 @@ describe("settings of the fan-out and the link", () => {
     expect(buildSettings("/nonexistent-game").broadcastBatchMs).toBe(50);
   });
 });
+
+describe("the database's settings", () => {
+  it("runs WAL checkpoints on their thread every 100 commits by default; 0 gives them back to SQLite; anything else is refused", () => {
+    expect(buildSettings("/nonexistent-game").walCheckpointCommits).toBe(100);
+    expect(buildSettings("/nonexistent-game", { walCheckpointCommits: 0 }).walCheckpointCommits).toBe(0);
+    for (const bad of [-1, 2.5, Number.NaN, "100" as unknown as number]) {
+      expect(() => buildSettings("/nonexistent-game", { walCheckpointCommits: bad })).toThrow(isConfigError(/setting walCheckpointCommits/));
+    }
+  });
+});
