@@ -8,6 +8,7 @@
  * alias of one is a key or alias of the other (as in Evennia).
  */
 import type { LoopHealthFigures, PortalReport } from "../utils/loop-health.ts";
+import type { CheckpointStats } from "../db/wal-checkpointer.ts";
 import { checkLock } from "../locks/lock-string.ts";
 import type { PermissionHolder } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
@@ -154,6 +155,8 @@ export interface ServerAdmin {
   loopHealth?(): LoopHealthFigures;
   /** The portal's memory and loop as it last reported them (null before its first report). */
   portalHealth?(): PortalReport | null;
+  /** SQLite's WAL checkpoint thread's counters (absent or null: PostgreSQL, or SQLite checkpoints in its commits). */
+  checkpointStats?(): Readonly<CheckpointStats> | null;
   /** The server's services. */
   listServices(): ServiceRow[];
   /** Start or stop a service by name: resolves with what happened, to tell the admin. */

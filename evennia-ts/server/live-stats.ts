@@ -6,6 +6,7 @@
  */
 import { describeLatency } from "../commands/default/server-info.ts";
 import type { LatencySummary } from "./command-stats.ts";
+import { describeCheckpointStats, type CheckpointStats } from "../db/wal-checkpointer.ts";
 import { formatMiB } from "../utils/bytes.ts";
 import { describeLoopHealth, describePortalHealth, type LoopHealthFigures, type PortalReport } from "../utils/loop-health.ts";
 
@@ -27,6 +28,8 @@ export interface LiveStats {
   loop: LoopHealthFigures | null;
   /** The portal's memory and loop as it last reported them (null before its first report; absent from older servers). */
   portal?: PortalReport | null;
+  /** SQLite's WAL checkpoints on their own thread (null: PostgreSQL, or SQLite checkpoints in its commits). */
+  checkpoints?: CheckpointStats | null;
 }
 
 /** What {@link collectLiveStats} reads the figures from. */
@@ -43,6 +46,8 @@ export interface LiveStatsSources {
   loopHealth?(): LoopHealthFigures;
   /** The portal's latest report (absent or null: none). */
   portalHealth?(): PortalReport | null;
+  /** The WAL checkpoint thread's counters (absent or null: none). */
+  checkpoints?(): Readonly<CheckpointStats> | null;
 }
 
 /**
@@ -74,6 +79,7 @@ export function collectLiveStats(sources: LiveStatsSources, options: { gc?: bool
     mergeCache: sources.mergeCache(),
     loop: sources.loopHealth?.() ?? null,
     portal: sources.portalHealth?.() ?? null,
+    checkpoints: copyOrNull(sources.checkpoints?.() ?? null),
   };
 }
 
@@ -92,8 +98,14 @@ export function formatLiveStats(stats: LiveStats): string[] {
     describeMergeCache(stats.mergeCache ?? null),
     ...(stats.loop ? [`Event loop: ${describeLoopHealth(stats.loop)}`] : []),
     ...(stats.portal ? [`Portal process: ${describePortalHealth(stats.portal)}`] : []),
+    ...(stats.checkpoints ? [`Database: ${describeCheckpointStats(stats.checkpoints)}`] : []),
   ];
 }
+
+function copyOrNull<T extends object>(value: Readonly<T> | null): T | null {
+  return value === null ? null : { ...value };
+}
+
 
 /** The merge cache's line: hit rate since start and entries held. */
 function describeMergeCache(cache: LiveStats["mergeCache"]): string {

@@ -31,6 +31,18 @@ describe("live stats", () => {
     expect(formatLiveStats({ ...stats, mergeCache: { hits: 0, misses: 0, size: 0 } }).join("\n")).toContain("no lookups yet");
   });
 
+  it("shows the WAL checkpoint thread's counters when there is one, and nothing of it otherwise", () => {
+    const counters = { checkpoints: 12, partial: 1, failures: 0, maxMs: 9.34, workersStarted: 1 };
+    const stats = collectLiveStats({ ...sources, checkpoints: () => counters });
+    expect(stats.checkpoints).toEqual(counters);
+    expect(stats.checkpoints).not.toBe(counters); // a copy: the JSON answer does not change under the reader
+    expect(formatLiveStats(stats)).toContain("Database: 12 WAL checkpoints on their own thread (longest 9.3 ms, not waited for by the game loop)");
+    expect(formatLiveStats({ ...stats, checkpoints: { ...counters, failures: 2 } }).at(-1)).toMatch(/, 2 failed\)$/);
+    const none = collectLiveStats(sources);
+    expect(none.checkpoints).toBeNull();
+    expect(formatLiveStats(none).join("\n")).not.toContain("WAL");
+  });
+
   it("with gc, collects garbage before reading the heap: the figure is the live heap", async () => {
     setFlagsFromString("--expose-gc");
     exposed.gc = runInNewContext("gc") as () => void;

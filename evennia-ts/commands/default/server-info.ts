@@ -5,6 +5,7 @@
  * (`memory.ts`), read through the same report.
  */
 import { describeLoopHealth, describePortalHealth } from "../../utils/loop-health.ts";
+import { describeCheckpointStats } from "../../db/wal-checkpointer.ts";
 import { loadavg, totalmem } from "node:os";
 import { frameworkVersion } from "../../utils/version.ts";
 import type { Settings } from "../../conf/settings.ts";
@@ -216,6 +217,8 @@ Examples:
     if (loop) load.addRow("Event loop", describeLoopHealth(loop));
     const portal = this.services.server.portalHealth?.();
     if (portal) load.addRow("Portal process", describePortalHealth(portal));
+    const checkpoints = this.services.server.checkpointStats?.();
+    if (checkpoints) load.addRow("Database", describeCheckpointStats(checkpoints));
     load.addRow("Sessions", `${sessions.length} connected (${sessionsByProtocol(sessions)}), ${loggedIn} logged in`);
 
     const cache = new EvTable(["entity name", "number", "idmapper %"], { maxwidth: this.clientWidth() });

@@ -303,6 +303,8 @@ describe("system commands on a running server", () => {
     // and the portal's own figures, as it reported them over the link
     expect(load).toMatch(/\| Portal process +\|/);
     expect(load).toMatch(/\| RSS [\d.]+ MiB, heap [\d.]+ MiB of [\d.]+ MiB;[\s\S]*\(reported \d+ s ago\)/);
+    // SQLite's WAL checkpoints run on their own thread (the game's file database)
+    expect(load).toMatch(/\| Database +\| \d+ WAL checkpoints on their own thread/);
 
     anna.send("time");
     const time = await anna.waitFor(/Current time[^\n]*\n/);
