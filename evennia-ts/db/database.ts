@@ -4,6 +4,12 @@
  * (better-sqlite3, WAL) is the embedded default; PostgreSQL is chosen by a
  * `postgres://` URL.
  *
+ * TypeORM is loaded when it is needed (`typeorm: "on-demand"`, what the server
+ * uses): to run migrations that are pending, for a game that declares tables of its
+ * own, or when code asks for {@link Database.openDataSource}. A server whose schema
+ * is up to date reads the `migrations` table through its own connection and never
+ * loads TypeORM, about 20 MiB of resident memory.
+ *
  * Writes are structured (`writes.ts`) and go through one queue. Batches that wait in
  * it together are committed in one transaction (group commit, `group-commit.ts`); a
  * failing batch fails alone. Within a batch, single-row upserts of one shape are
@@ -12,12 +18,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { DataSource, type EntitySchema, type MigrationInterface } from "typeorm";
+import type { DataSource, EntitySchema, MigrationInterface } from "typeorm";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { frameworkEntities } from "./entities/schemas.ts";
 import { commitGroup, type PendingBatch, type WriterStats } from "./group-commit.ts";
-import { frameworkMigrations } from "./migrations/index.ts";
+import { FRAMEWORK_MIGRATION_NAMES } from "./migrations/names.ts";
 import type { PostgresConnection } from "./postgres-connection.ts";
 import { configureSqlite, SqliteConnection } from "./sqlite-connection.ts";
 import type { CheckpointStats, WalCheckpointerOptions } from "./wal-checkpointer.ts";
@@ -59,6 +65,19 @@ export interface DatabaseOptions {
    * SQLite, which runs one in the commit that fills 1,000 pages, on the game loop.
    */
   walCheckpoints?: WalCheckpointerOptions | false;
+  /**
+   * When TypeORM is loaded: `"eager"` (the default) at open; `"on-demand"` only when
+   * migrations are pending, the options name a game's own entities or migrations, or
+   * {@link Database.openDataSource} is called. (An in-memory SQLite database always
+   * opens it: the database lives on TypeORM's connection.)
+   */
+  typeorm?: "eager" | "on-demand";
+  /**
+   * On demand, with framework migrations pending: run them somewhere else instead of
+   * loading TypeORM here (the server runs them in a short-lived child process, so its
+   * own memory never holds TypeORM). Must leave nothing pending.
+   */
+  runMigrationsElsewhere?: () => Promise<void>;
 }
 
 /** The connection of either dialect. */
@@ -70,25 +89,30 @@ export class Database {
   private writing = false;
   private closed = false;
 
+  private typeormSource: DataSource | null = null;
+  private typeormOpening: Promise<DataSource> | null = null;
+
   private constructor(
-    /** TypeORM's data source: migrations, and a game's own repositories. */
-    readonly dataSource: DataSource,
     readonly dialect: Dialect,
     /** Whether write batches have their single-row upserts merged (see {@link DatabaseOptions.mergeInserts}). */
     readonly mergeInserts: boolean,
     private readonly connection: Connection,
     /** What the writer did so far (transactions, statements, round trips). */
     readonly writerStats: WriterStats,
+    /** Makes and initializes TypeORM's data source (loading TypeORM); {@link openDataSource} calls it once. */
+    private readonly makeDataSource: () => Promise<DataSource>,
+    /** Whether the options named a game's own entities or migrations. */
+    readonly hasGameSchema: boolean,
   ) {}
 
   /** Open (and migrate) a database. */
   static async open(options: DatabaseOptions): Promise<Database> {
-    const entities = [...frameworkEntities, ...(options.entities ?? [])];
-    const migrations = [...frameworkMigrations, ...(options.migrations ?? [])];
+    const hasGameSchema = (options.entities?.length ?? 0) + (options.migrations?.length ?? 0) > 0;
     const stats: WriterStats = { transactions: 0, batches: 0, statements: 0, roundTrips: 0 };
-    let dataSource: DataSource;
     let connection: Connection;
     let dialect: Dialect;
+    let makeDataSource: () => Promise<DataSource>;
+    let opened: DataSource | null = null;
     if (options.url.startsWith("sqlite:")) {
       dialect = "sqlite";
       let file = options.url.slice("sqlite:".length);
@@ -99,48 +123,60 @@ export class Database {
       }
       // an in-memory database exists on one connection only: share the one TypeORM opens
       let typeormHandle: BetterSqlite3.Database | null = null;
-      dataSource = new DataSource({
-        type: "better-sqlite3",
-        database: file,
-        entities,
-        migrations,
-        synchronize: false,
-        logging: false,
-        prepareDatabase: (db: BetterSqlite3.Database) => {
-          configureSqlite(db);
-          typeormHandle = db;
-        },
-      });
-      await initialize(dataSource, options.url);
+      makeDataSource = async () => {
+        const { DataSource } = await import("typeorm");
+        const source = new DataSource({
+          type: "better-sqlite3",
+          database: file,
+          ...(await typeormSchema(options)),
+          synchronize: false,
+          logging: false,
+          prepareDatabase: (db: BetterSqlite3.Database) => {
+            configureSqlite(db);
+            typeormHandle = db;
+          },
+        });
+        return initialize(source, options.url);
+      };
+      if (memory) opened = await makeDataSource();
       try {
         connection = memory ? new SqliteConnection(typeormHandle!, false) : SqliteConnection.open(file, options.walCheckpoints ?? {});
       } catch (err) {
-        await dataSource.destroy();
+        await opened?.destroy();
         throw unavailable(options.url, err);
       }
     } else if (/^postgres(ql)?:\/\//.test(options.url)) {
       dialect = "postgres";
-      dataSource = new DataSource({
-        type: "postgres",
-        url: options.url,
-        schema: options.schema,
-        entities,
-        migrations,
-        synchronize: false,
-        logging: false,
-        // TypeORM runs migrations and a game's own repositories (connections are opened on demand)
-        extra: { max: 10, connectionTimeoutMillis: 5000 },
-      });
-      await initialize(dataSource, options.url);
+      makeDataSource = async () => {
+        const { DataSource } = await import("typeorm");
+        const source = new DataSource({
+          type: "postgres",
+          url: options.url,
+          schema: options.schema,
+          ...(await typeormSchema(options)),
+          synchronize: false,
+          logging: false,
+          // TypeORM runs migrations and a game's own repositories (connections are opened on demand)
+          extra: { max: 10, connectionTimeoutMillis: 5000 },
+        });
+        return initialize(source, options.url);
+      };
       // loaded here, not at the top: a game on SQLite never loads the PostgreSQL client (about 6 MiB)
       const { PostgresConnection } = await import("./postgres-connection.ts");
       connection = new PostgresConnection({ url: options.url, schema: options.schema }, stats);
     } else {
       throw new EvenniaError("EV_ERR_CONFIG", `unsupported database URL ${redact(options.url)} (use sqlite:<file> or postgres://...)`);
     }
-    const db = new Database(dataSource, dialect, options.mergeInserts !== false, connection, stats);
+    const db = new Database(dialect, options.mergeInserts !== false, connection, stats, makeDataSource, hasGameSchema);
+    db.typeormSource = opened;
     try {
-      if (options.autoMigrate !== false) await db.migrate();
+      const eager = opened !== null || hasGameSchema || (options.typeorm ?? "eager") === "eager";
+      if (eager) {
+        await db.openDataSource();
+        if (options.autoMigrate !== false) await db.migrate();
+      } else if (options.autoMigrate !== false) {
+        await db.migrateWhenPending(options.runMigrationsElsewhere);
+      }
     } catch (err) {
       await db.close();
       throw err;
@@ -148,11 +184,78 @@ export class Database {
     return db;
   }
 
-  /** Run pending migrations; returns their names. */
+  /** True once TypeORM's data source is open (see {@link DatabaseOptions.typeorm}). */
+  get hasDataSource(): boolean {
+    return this.typeormSource !== null;
+  }
+
+  /**
+   * TypeORM's data source: migrations, and a game's own repositories. Open when the
+   * database was opened eagerly or with a game's own entities; otherwise call
+   * {@link openDataSource} first.
+   */
+  get dataSource(): DataSource {
+    if (!this.typeormSource) {
+      throw new EvenniaError("EV_ERR_NOT_LOADED", "TypeORM is not loaded in this process: await db.openDataSource() first (a game that registers its own entities has it from the start)");
+    }
+    return this.typeormSource;
+  }
+
+  /** Open TypeORM's data source (loading TypeORM) if it is not open yet. */
+  openDataSource(): Promise<DataSource> {
+    this.assertOpen();
+    if (this.typeormSource) return Promise.resolve(this.typeormSource);
+    this.typeormOpening ??= this.makeDataSource().then(
+        (source) => {
+          this.typeormSource = source;
+          return source;
+        },
+        (err: unknown) => {
+          this.typeormOpening = null;
+          throw err;
+        },
+      );
+    return this.typeormOpening;
+  }
+
+  /** Run pending migrations (opening TypeORM); returns their names. */
   async migrate(): Promise<string[]> {
-    const done = await this.dataSource.runMigrations({ transaction: "each" });
+    const source = await this.openDataSource();
+    const done = await source.runMigrations({ transaction: "each" });
     for (const m of done) log.info(`applied migration ${m.name}`);
     return done.map((m) => m.name);
+  }
+
+  /**
+   * The framework's migrations not yet applied, read from TypeORM's `migrations` table
+   * through this database's own connection (TypeORM is not loaded for it). All of
+   * them when the table does not exist yet.
+   */
+  async pendingFrameworkMigrations(): Promise<string[]> {
+    let rows: { name: string }[];
+    try {
+      rows = await this.query<{ name: string }>("SELECT name FROM migrations");
+    } catch (err) {
+      // no table yet: a new database (SQLite "no such table", PostgreSQL "relation ... does not exist")
+      if (/no such table|does not exist/i.test((err as Error).message)) return [...FRAMEWORK_MIGRATION_NAMES];
+      throw err;
+    }
+    const applied = new Set(rows.map((r) => r.name));
+    return FRAMEWORK_MIGRATION_NAMES.filter((name) => !applied.has(name));
+  }
+
+  /** On demand: run the pending framework migrations, elsewhere when a runner is given. */
+  private async migrateWhenPending(elsewhere: (() => Promise<void>) | undefined): Promise<void> {
+    const pending = await this.pendingFrameworkMigrations();
+    if (pending.length === 0) return;
+    if (!elsewhere) {
+      await this.migrate();
+      return;
+    }
+    log.info(`applying ${pending.length} pending migration${pending.length === 1 ? "" : "s"} in a child process: ${pending.join(", ")}`);
+    await elsewhere();
+    const left = await this.pendingFrameworkMigrations();
+    if (left.length > 0) throw new EvenniaError("EV_ERR_DB", `migrations still pending after running them: ${left.join(", ")}`);
   }
 
   /** Read rows (`?` placeholders). Safe to call concurrently with writes. */
@@ -188,7 +291,9 @@ export class Database {
     while (this.writing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
     this.closed = true;
     await this.connection.close();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    const source = this.typeormSource ?? (await this.typeormOpening?.catch(() => null)) ?? null;
+    this.typeormSource = null;
+    if (source?.isInitialized) await source.destroy();
   }
 
   /** What the WAL checkpoint thread did (SQLite files; null when SQLite checkpoints by itself). */
@@ -224,12 +329,23 @@ export class Database {
   }
 }
 
-async function initialize(dataSource: DataSource, url: string): Promise<void> {
+/** Initialize `dataSource`; resolves with it. */
+async function initialize(dataSource: DataSource, url: string): Promise<DataSource> {
   try {
     await dataSource.initialize();
+    return dataSource;
   } catch (err) {
     throw unavailable(url, err);
   }
+}
+
+/** The entities and migrations TypeORM is given: the framework's, then the game's (loads TypeORM). */
+async function typeormSchema(options: DatabaseOptions): Promise<{ entities: EntitySchema<any>[]; migrations: (new () => MigrationInterface)[] }> {
+  const { frameworkMigrations } = await import("./migrations/index.ts");
+  return {
+    entities: [...frameworkEntities(), ...(options.entities ?? [])],
+    migrations: [...frameworkMigrations, ...(options.migrations ?? [])],
+  };
 }
 
 function unavailable(url: string, err: unknown): EvenniaError {

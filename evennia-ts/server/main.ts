@@ -30,6 +30,8 @@ import { argValue } from "../utils/process-args.ts";
 import { checkGameCode } from "./game-code-check.ts";
 import { writeGameCodeFile } from "./game-code-file.ts";
 import { startServer } from "./server.ts";
+import { migrationChildRunner, MIGRATE_SWITCH } from "./migration-child.ts";
+import { Database } from "../db/database.ts";
 import { EvenniaError } from "../utils/errors.ts";
 
 const log = getLogger("server");
@@ -50,6 +52,14 @@ function tellParent(message: Record<string, unknown>): Promise<void> {
     if (!process.send || !process.connected) return resolve();
     process.send(message, undefined, {}, () => resolve());
   });
+}
+
+/** `--migrate`: apply the framework's pending migrations (for a server that does not load TypeORM) and exit. */
+async function migrateOnly(gameDir: string): Promise<number> {
+  const settings = await loadSettings(gameDir);
+  const db = await Database.open({ url: settings.databaseUrl, baseDir: settings.gameDir, walCheckpoints: false });
+  await db.close();
+  return 0;
 }
 
 async function checkOnly(gameDir: string): Promise<number> {
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
     const code = await checkOnly(gameDir);
     process.exit(code);
   }
+  if (process.argv.includes(MIGRATE_SWITCH)) process.exit(await migrateOnly(gameDir));
   const port = Number(process.env.EVENNIA_LINK_PORT);
   const token = process.env.EVENNIA_LINK_TOKEN ?? "";
   if (!Number.isInteger(port) || port <= 0) throw new EvenniaError("EV_ERR_CONFIG", "EVENNIA_LINK_PORT is not set: the server is started by the portal");
@@ -115,6 +126,7 @@ async function main(): Promise<void> {
           await admission;
         }
       : undefined,
+    migrationChildRunner(gameDir),
   );
   log.info(`server running (pid ${process.pid})`);
   const how = await server.stopped;

@@ -122,6 +122,11 @@ export class Server {
   gameCode: GameCodeReport | null = null;
   /** Called by {@link init} once the game's code is loaded, before it fails on problems. */
   onGameCodeLoaded: ((report: GameCodeReport) => void) | null = null;
+  /**
+   * Runs pending framework migrations outside this process (the real server sets a
+   * child-process runner: `migration-child.ts`); null: they run here, loading TypeORM.
+   */
+  runMigrationsElsewhere: (() => Promise<void>) | null = null;
   /** Resolves when the server has stopped, with why. */
   readonly stopped: Promise<ShutdownMode | "link-lost">;
 
@@ -166,6 +171,9 @@ export class Server {
       url: this.settings.databaseUrl,
       baseDir: this.settings.gameDir,
       walCheckpoints: checkpoints > 0 ? { commitsPerCheckpoint: checkpoints } : false,
+      // TypeORM only when migrations are pending or the game has tables of its own
+      typeorm: "on-demand",
+      runMigrationsElsewhere: this.runMigrationsElsewhere ?? undefined,
       ...registeredGameSchema(),
     });
     this.store = new Store(this.db, { lruSize: this.settings.identityMapLruSize, closureLimit: this.settings.loadClosureLimit });
@@ -373,6 +381,7 @@ export class Server {
       mergeCache: () => this.commands.cacheStats(),
       loopHealth: () => this.loopHealth.figures(),
       portalHealth: () => this.portalReport(),
+      checkpoints: () => this.db?.checkpointStats ?? null,
     }, options);
   }
 
@@ -650,6 +659,7 @@ export class Server {
         commandLatency: () => this.commandLatency.summary(),
         loopHealth: () => this.loopHealth.figures(),
         portalHealth: () => this.portalReport(),
+        checkpointStats: () => this.db?.checkpointStats ?? null,
         listServices: () => this.serviceRegistry.list(),
         controlService: (name, action) => this.serviceRegistry.control(name, action),
       },
@@ -674,9 +684,11 @@ export async function startServer(
   target: LinkTarget,
   onGameCode?: (report: GameCodeReport) => void,
   standby?: (report: GameCodeReport) => Promise<void>,
+  runMigrationsElsewhere?: () => Promise<void>,
 ): Promise<Server> {
   const server = new Server(settings);
   server.onGameCodeLoaded = onGameCode ?? null;
+  server.runMigrationsElsewhere = runMigrationsElsewhere ?? null;
   try {
     if (standby) await standby((await server.loadCode()).report);
     await server.init();

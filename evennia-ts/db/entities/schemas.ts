@@ -5,7 +5,8 @@
  * upserts that write them (`writes.ts`). Adding a column is a change here plus a
  * migration. A game may add its own entity schemas through `registerGameSchema`.
  */
-import { EntitySchema } from "typeorm";
+import { createRequire } from "node:module";
+import type { EntitySchema } from "typeorm";
 import { flag, idColumn, integer, nullableText, nullableTimestamp, ref, text, textKey, timestamp, typeormColumn, type ColumnSpec, type ColumnValue } from "./columns.ts";
 
 /** The columns of a table, by name. */
@@ -35,18 +36,21 @@ export interface TableDef<C extends ColumnMap = ColumnMap> {
   readonly entitySchema: EntitySchema<RowOf<C>>;
 }
 
+/**
+ * TypeORM's `EntitySchema` class, loaded when first asked for: a server whose
+ * schema is up to date never loads TypeORM (about 20 MiB of resident memory), so the
+ * tables' entity schemas are made on first use (`Database` asks when it opens TypeORM).
+ */
+function entitySchemaClass(): typeof EntitySchema {
+  return (createRequire(import.meta.url)("typeorm") as typeof import("typeorm")).EntitySchema;
+}
+
 /** Declare a table. */
 export function defineTable<C extends ColumnMap>(spec: { entityName: string; table: string; columns: C; uniques?: ColumnGroup[]; indices?: ColumnGroup[] }): TableDef<C> {
   const columnNames = Object.keys(spec.columns) as (keyof C & string)[];
   const uniques = spec.uniques ?? [];
   const indices = spec.indices ?? [];
-  const entitySchema = new EntitySchema<RowOf<C>>({
-    name: spec.entityName,
-    tableName: spec.table,
-    columns: Object.fromEntries(columnNames.map((n) => [n, typeormColumn(spec.columns[n]!)])) as never,
-    uniques: uniques.length > 0 ? uniques.map((u) => ({ name: u.name, columns: u.columns })) : undefined,
-    indices: indices.length > 0 ? indices.map((i) => ({ name: i.name, columns: i.columns })) : undefined,
-  });
+  let entitySchema: EntitySchema<RowOf<C>> | null = null;
   return {
     entityName: spec.entityName,
     table: spec.table,
@@ -55,7 +59,15 @@ export function defineTable<C extends ColumnMap>(spec: { entityName: string; tab
     primaryKey: columnNames.filter((n) => spec.columns[n]!.primary),
     uniques,
     indices,
-    entitySchema,
+    get entitySchema(): EntitySchema<RowOf<C>> {
+      return (entitySchema ??= new (entitySchemaClass())<RowOf<C>>({
+        name: spec.entityName,
+        tableName: spec.table,
+        columns: Object.fromEntries(columnNames.map((n) => [n, typeormColumn(spec.columns[n]!)])) as never,
+        uniques: uniques.length > 0 ? uniques.map((u) => ({ name: u.name, columns: u.columns })) : undefined,
+        indices: indices.length > 0 ? indices.map((i) => ({ name: i.name, columns: i.columns })) : undefined,
+      }));
+    },
   };
 }
 
@@ -308,5 +320,7 @@ export const frameworkTables = [
   WebSessionTable,
 ] as const;
 
-/** Every framework entity schema (what TypeORM is given). */
-export const frameworkEntities = frameworkTables.map((t) => t.entitySchema as EntitySchema<any>);
+/** Every framework entity schema (what TypeORM is given; made, and TypeORM loaded, on the first call). */
+export function frameworkEntities(): EntitySchema<any>[] {
+  return frameworkTables.map((t) => t.entitySchema as EntitySchema<any>);
+}

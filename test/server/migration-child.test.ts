@@ -1,0 +1,53 @@
+/**
+ * The server's pending migrations run in a child process of its own program
+ * (`server/migration-child.ts`, `server/main.ts --migrate`): the real program
+ * migrates a new game's database (which the server then opens without TypeORM,
+ * `test/db/typeorm-on-demand.test.ts`); a child that fails is reported with its exit and the end of its error output; the
+ * child does not repeat a debugger's port or CPU profiling.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Database } from "../../evennia-ts/db/database.ts";
+import { childExecArgv, migrationChildRunner } from "../../evennia-ts/server/migration-child.ts";
+import { createTestGameFolder, packageRoot, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe("migrations in a child process", () => {
+  it("the server's program with --migrate applies a new game's migrations", async () => {
+    const folder: TestGameFolder = createTestGameFolder();
+    cleanups.push(() => folder.remove());
+    const run = migrationChildRunner(folder.dir, { execPath: process.execPath, execArgv: ["--import", "tsx"], entry: path.join(packageRoot, "evennia-ts", "server", "main.ts") });
+    await run();
+    const db = await Database.open({ url: "sqlite:server/evennia.db3", baseDir: folder.dir, typeorm: "on-demand", autoMigrate: false });
+    try {
+      expect(await db.pendingFrameworkMigrations()).toEqual([]);
+      expect(db.hasDataSource).toBe(false);
+    } finally {
+      await db.close();
+    }
+  }, 60_000);
+
+  it("a child that fails rejects with EV_ERR_DB, its exit code and the end of what it wrote to stderr", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "evts-migrate-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const entry = path.join(dir, "fails.mjs");
+    writeFileSync(entry, `process.stderr.write("x".repeat(10000) + "the schema is broken\\n"); process.exit(3);`);
+    const run = migrationChildRunner(dir, { execPath: process.execPath, execArgv: [], entry });
+    const err = (await run().catch((e: unknown) => e)) as Error & { code: string };
+    expect(err.code).toBe("EV_ERR_DB");
+    expect(err.message).toMatch(/^the migration process failed \(exit code 3\): x+the schema is broken$/);
+    expect(err.message.length).toBeLessThan(4100);
+  });
+
+  it("leaves out a debugger's port and CPU or heap profiling of the server's node options", () => {
+    expect(
+      childExecArgv(["--import", "tsx", "--inspect=9229", "--cpu-prof", "--cpu-prof-dir", "/tmp/p", "--heap-prof-dir=/tmp/h", "--max-semi-space-size=8", "--inspect-port", "9230", "--enable-source-maps"]),
+    ).toEqual(["--import", "tsx", "--max-semi-space-size=8", "--enable-source-maps"]);
+  });
+});
