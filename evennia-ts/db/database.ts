@@ -119,7 +119,11 @@ export class Database {
       const memory = file === ":memory:";
       if (!memory) {
         file = path.resolve(options.baseDir ?? process.cwd(), file);
-        mkdirSync(path.dirname(file), { recursive: true });
+        try {
+          mkdirSync(path.dirname(file), { recursive: true });
+        } catch (err) {
+          throw unavailable(options.url, err);
+        }
       }
       // an in-memory database exists on one connection only: share the one TypeORM opens
       let typeormHandle: BetterSqlite3.Database | null = null;

@@ -142,6 +142,8 @@ process.on("uncaughtException", (err) => {
 
 main().catch(async (err) => {
   const message = (err as Error).message;
+  // a --migrate child: the server that started it reports its error output
+  if (process.argv.includes(MIGRATE_SWITCH)) process.stderr.write(`${message}\n`);
   log.error(`server failed to start: ${message}`, err);
   await tellParent({ type: "fatal", code: isEvenniaError(err) ? err.code : "EV_ERR_INTERNAL", message });
   process.exit(1);

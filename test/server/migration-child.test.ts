@@ -45,6 +45,14 @@ describe("migrations in a child process", () => {
     expect(err.message.length).toBeLessThan(4100);
   });
 
+  it("the real program's failure comes back with its message (a database that cannot be opened)", async () => {
+    // the database's folder would be inside a file
+    const folder: TestGameFolder = createTestGameFolder({ databaseUrl: "sqlite:server/conf/settings.ts/game.db3" });
+    cleanups.push(() => folder.remove());
+    const run = migrationChildRunner(folder.dir, { execPath: process.execPath, execArgv: ["--import", "tsx"], entry: path.join(packageRoot, "evennia-ts", "server", "main.ts") });
+    await expect(run()).rejects.toMatchObject({ code: "EV_ERR_DB", message: expect.stringMatching(/^the migration process failed \(exit code 1\): cannot open database sqlite:server\/conf\/settings\.ts\/game\.db3: E(EXIST|NOTDIR)/) });
+  }, 60_000);
+
   it("leaves out a debugger's port and CPU or heap profiling of the server's node options", () => {
     expect(
       childExecArgv(["--import", "tsx", "--inspect=9229", "--cpu-prof", "--cpu-prof-dir", "/tmp/p", "--heap-prof-dir=/tmp/h", "--max-semi-space-size=8", "--inspect-port", "9230", "--enable-source-maps"]),
