@@ -90,7 +90,9 @@ export class CmdSet {
    * command sharing a name with one already here replaces it.
    */
   add(item: CommandLike, allowDuplicates = false): this {
-    for (const cmd of instantiateAll(item)) this.addOne(cmd, allowDuplicates);
+    const cmds = instantiateAll(item);
+    if (!allowDuplicates && cmds.length > 1) this.addMany(cmds);
+    else for (const cmd of cmds) this.addOne(cmd, allowDuplicates);
     this.version++;
     return this;
   }
@@ -176,6 +178,37 @@ export class CmdSet {
       .map((f) => `${f}:${this[f] ? "T" : "F"}`);
     const names = this.commands.map((c) => c.key).sort();
     return `<CmdSet ${this.key}, ${this.mergeType}, ${this.persistent ? "perm" : "non-perm"}, prio ${this.priority}${flags.length ? ", " + flags.join(", ") : ""}>: ${names.join(", ")}`;
+  }
+
+  /**
+   * Add several commands at once, each replacing those it shares a name with (as
+   * {@link addOne} does one by one), through an index of the names: linear in the
+   * commands, where adding them one at a time scans the set each time (a room's
+   * hundreds of exits built into one set).
+   */
+  private addMany(cmds: readonly Command[]): void {
+    const all: Command[] = [...this.commands];
+    const alive: boolean[] = all.map(() => true);
+    const holders = new Map<string, number[]>();
+    const index = (cmd: Command, at: number): void => {
+      for (const name of cmd.names) {
+        const list = holders.get(name);
+        if (list) list.push(at);
+        else holders.set(name, [at]);
+      }
+    };
+    all.forEach(index);
+    for (const cmd of cmds) {
+      if (!cmd.obj) cmd.obj = this.cmdsetObj;
+      for (const name of cmd.names) for (const at of holders.get(name) ?? []) alive[at] = false;
+      alive.push(true);
+      index(cmd, all.push(cmd) - 1);
+      if (cmd.key.startsWith("__")) {
+        this.systemCommands = this.systemCommands.filter((c) => !c.sameAs(cmd));
+        this.systemCommands.push(cmd);
+      }
+    }
+    this.commands = all.filter((_, i) => alive[i]);
   }
 
   private addOne(cmd: Command, allowDuplicates: boolean): void {

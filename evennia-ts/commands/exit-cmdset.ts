@@ -184,14 +184,24 @@ function setsFor(location: DefaultObject): CachedSets {
     exitSet = new ExitCmdSet();
     // a name two exits share would silently pick one of them: it asks instead
     const byName = new Map<string, DefaultObject[]>();
-    for (const exit of exits) for (const name of exitNames(exit)) byName.set(name, [...(byName.get(name) ?? []), exit]);
-    for (const exit of exits) {
-      const names = exitNames(exit);
+    const namesOf = exits.map((exit) => exitNames(exit));
+    exits.forEach((exit, i) => {
+      for (const name of namesOf[i]!) {
+        const list = byName.get(name);
+        if (list) list.push(exit);
+        else byName.set(name, [exit]);
+      }
+    });
+    // added in one call: a room with hundreds of exits builds its set in linear time
+    const commands: Command[] = [];
+    exits.forEach((exit, i) => {
+      const names = namesOf[i]!;
       const own = names.filter((n) => byName.get(n)!.length === 1);
       const numbered = names.filter((n) => byName.get(n)!.length > 1).map((n) => `${n}-${byName.get(n)!.indexOf(exit) + 1}`);
-      exitSet.add(exitCommand(exit, [...own, ...numbered]));
-    }
-    for (const [name, candidates] of byName) if (candidates.length > 1) exitSet.add(choiceCommand(name, candidates));
+      commands.push(exitCommand(exit, [...own, ...numbered]));
+    });
+    for (const [name, candidates] of byName) if (candidates.length > 1) commands.push(choiceCommand(name, candidates));
+    exitSet.add(commands);
     for (const name of byName.keys()) taken.add(name);
   }
   const fallback = directionFallback(taken);
