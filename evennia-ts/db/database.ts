@@ -316,6 +316,10 @@ export class Database {
         const group = this.queue;
         this.queue = [];
         await commitGroup(group, this.connection, (writes) => this.plan(writes), wrapDbError, this.writerStats);
+        // a turn of the event loop before the next transaction: SQLite commits synchronously,
+        // so code that awaits one write after another would otherwise keep the loop in
+        // promise callbacks (no socket read, timer or worker reply) until it stopped writing
+        if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       this.writing = false;

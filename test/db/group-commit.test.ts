@@ -1,7 +1,8 @@
 /**
  * The shared group commit through each database's driver: a unit's transaction is
  * one round trip on PostgreSQL (pipelined), batches that share a transaction fail
- * alone, and a parameter no driver can bind is refused before anything is sent.
+ * alone, a parameter no driver can bind is refused before anything is sent, and
+ * writes awaited one after another leave the event loop its turns.
  */
 import { expect, it } from "vitest";
 import { runInUnitOfWork } from "../../evennia-ts/db/unit-of-work.ts";
@@ -9,6 +10,20 @@ import { describeEachDatabase } from "../../evennia-ts/testing/database-fixture.
 import { createObject } from "../../evennia-ts/typeclasses/index.ts";
 
 describeEachDatabase("group commit", (ctx) => {
+  it("lets the event loop run between transactions when code awaits one write after another", async () => {
+    // SQLite commits synchronously: without a turn between transactions, 300 awaited
+    // writes ran as one chain of promise callbacks, and no timer, socket or worker reply
+    // got a turn until the last one
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    try {
+      for (let i = 0; i < 300; i++) await ctx.db.write([{ sql: "INSERT INTO server_config (key, value) VALUES (?, ?)", params: [`turns-${ctx.dialect}-${i}`, "v"] }]);
+      expect(turns).toBeGreaterThan(0);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+
   it("sends a unit's whole transaction at once: one round trip on PostgreSQL", async () => {
     const before = { ...ctx.db.writerStats };
     await runInUnitOfWork(ctx.db, async () => {
