@@ -159,7 +159,9 @@ export class WalCheckpointer {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver: this.driver } });
+    // no node options of this process (its loaders: tsx, the framework's resolve hook): the
+    // thread runs plain JavaScript, and starts in milliseconds instead of loading them again
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file: this.file, driver: this.driver } });
     this.stats.workersStarted++;
     worker.unref();
     worker.on("message", (reply: Reply) => this.done(reply));
@@ -224,6 +226,8 @@ export class WalCheckpointer {
     if (!worker) return;
     this.worker = null; // its exit is then not a loss
     const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    // kept referenced until it is gone: a caller awaiting close() must not see the process end first
+    worker.ref();
     worker.postMessage("close");
     await exited;
   }

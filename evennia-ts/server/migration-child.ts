@@ -45,6 +45,10 @@ export function migrationChildRunner(gameDir: string, program: { execPath: strin
         stdio: ["ignore", "ignore", "pipe"],
         env: process.env,
       });
+      // a server that exits while it waits takes the child with it (no orphan left migrating)
+      const killChild = (): void => void child.kill("SIGKILL");
+      process.once("exit", killChild);
+      child.once("exit", () => process.off("exit", killChild));
       let errors = "";
       child.stderr.setEncoding("utf8");
       child.stderr.on("data", (chunk: string) => {

@@ -5,10 +5,13 @@
  * `test/db/typeorm-on-demand.test.ts`); a child that fails is reported with its exit and the end of its error output; the
  * child does not repeat a debugger's port or CPU profiling.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 import { Database } from "../../evennia-ts/db/database.ts";
 import { childExecArgv, migrationChildRunner } from "../../evennia-ts/server/migration-child.ts";
 import { createTestGameFolder, packageRoot, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
@@ -51,6 +54,26 @@ describe("migrations in a child process", () => {
     cleanups.push(() => folder.remove());
     const run = migrationChildRunner(folder.dir, { execPath: process.execPath, execArgv: ["--import", "tsx"], entry: path.join(packageRoot, "evennia-ts", "server", "main.ts") });
     await expect(run()).rejects.toMatchObject({ code: "EV_ERR_DB", message: expect.stringMatching(/^the migration process failed \(exit code 1\): cannot open database sqlite:server\/conf\/settings\.ts\/game\.db3: E(EXIST|NOTDIR)/) });
+  }, 60_000);
+
+  it("a server that exits while its migration child runs takes the child with it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "evts-migrate-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const entry = path.join(dir, "hangs.mjs");
+    const pidFile = path.join(dir, "child.pid");
+    writeFileSync(entry, `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`);
+    const runnerModule = pathToFileURL(path.join(packageRoot, "evennia-ts", "server", "migration-child.ts")).href;
+    const script = `
+      const { migrationChildRunner } = await import(${JSON.stringify(runnerModule)});
+      void migrationChildRunner(${JSON.stringify(dir)}, { execPath: process.execPath, execArgv: [], entry: ${JSON.stringify(entry)} })();
+      const { existsSync } = await import("node:fs");
+      while (!existsSync(${JSON.stringify(pidFile)})) await new Promise((r) => setTimeout(r, 20));
+      process.exit(0);`;
+    execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: packageRoot, timeout: 30_000 });
+    const childPid = Number(readFileSync(pidFile, "utf8"));
+    const deadline = Date.now() + 5000;
+    while (isProcessAlive(childPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(isProcessAlive(childPid)).toBe(false);
   }, 60_000);
 
   it("leaves out a debugger's port and CPU or heap profiling of the server's node options", () => {
