@@ -1,6 +1,7 @@
 /**
  * The framework's migrations, oldest first. A schema change is a new migration
- * here plus the change in `entities/schemas.ts`; `test/db/schema-sync.test.ts`
+ * here, its name in `names.ts` (the server compares those with the database without
+ * loading this file, which loads TypeORM) and the change in `entities/schemas.ts`; `test/db/schema-sync.test.ts`
  * checks that, after every migration, the database matches the declarations.
  */
 import { InitialSchema1700000000001 } from "./0001-initial-schema.ts";
