@@ -3,7 +3,7 @@
  * option, style, color — called directly (callCommand) and, for locks and cmdset
  * merging, through the real command handler on the test world.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CmdCharDelete, CmdOOCLook, CmdPassword, CmdQuit } from "../../../evennia-ts/commands/default/account.ts";
 import { CmdColorTest } from "../../../evennia-ts/commands/default/account-color.ts";
 import { CmdOption, CmdStyle } from "../../../evennia-ts/commands/default/account-options.ts";
@@ -223,6 +223,37 @@ describeWithWorld("who", (w) => {
     const out = await callCommand(w.world, CmdWho, "");
     const names = out.text.split("\n").map((l) => /^\|\s+(TestAccount2?)\s/.exec(l)?.[1]).filter(Boolean);
     expect(names).toEqual(["TestAccount", "TestAccount2"]);
+  });
+
+  it("draws the players' list once a second while the same sessions are on; the next second, a logout or another style draws it again", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const { session2 } = w.world;
+      const start = Math.floor(Date.now() / 1000) * 1000 + 100;
+      vi.setSystemTime(start);
+      session2.lastCommandAt = start - 5000;
+      const first = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
+      expect(first).toMatch(/TestAccount2\s+\|\s+\S+\s+\|\s+5s/);
+      // the same second: the same list, though TestAccount2 typed since (its idle time is up to a second old)
+      session2.lastCommandAt = start;
+      vi.setSystemTime(start + 800);
+      expect((await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text).toBe(first);
+      // the next second: drawn again
+      vi.setSystemTime(start + 1000);
+      const next = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
+      expect(next).toMatch(/TestAccount2\s+\|\s+\S+\s+\|\s+1s/);
+      // another border colour: drawn in it
+      await callCommand(w.world, CmdStyle, "border = r", "Style border_color set to r");
+      const styled = await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" });
+      expect(String(styled.messages.get(w.world.char1)!.map((m) => m[1][0]).join("\n"))).toContain("|r+|n");
+      // a logout within the same second: drawn again, without it
+      await w.world.unit(() => w.world.sessions.disconnect(session2, "bye"));
+      const after = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
+      expect(after).not.toContain("TestAccount2");
+      expect(after).toContain("One unique account logged in.");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("counts one account with two sessions once", async () => {
