@@ -103,6 +103,8 @@ export class Database {
     private readonly makeDataSource: () => Promise<DataSource>,
     /** Whether the options named a game's own entities or migrations. */
     readonly hasGameSchema: boolean,
+    /** The PostgreSQL schema TypeORM keeps its tables in (its `migrations` table included), if not the default. */
+    private readonly schema: string | undefined,
   ) {}
 
   /** Open (and migrate) a database. */
@@ -171,7 +173,7 @@ export class Database {
     } else {
       throw new EvenniaError("EV_ERR_CONFIG", `unsupported database URL ${redact(options.url)} (use sqlite:<file> or postgres://...)`);
     }
-    const db = new Database(dialect, options.mergeInserts !== false, connection, stats, makeDataSource, hasGameSchema);
+    const db = new Database(dialect, options.mergeInserts !== false, connection, stats, makeDataSource, hasGameSchema, dialect === "postgres" ? options.schema : undefined);
     db.typeormSource = opened;
     try {
       const eager = opened !== null || hasGameSchema || (options.typeorm ?? "eager") === "eager";
@@ -238,7 +240,9 @@ export class Database {
   async pendingFrameworkMigrations(): Promise<string[]> {
     let rows: { name: string }[];
     try {
-      rows = await this.query<{ name: string }>("SELECT name FROM migrations");
+      // in the schema TypeORM migrates (the search path could find another game's table first)
+      const table = this.schema ? `"${this.schema.replaceAll('"', '""')}".migrations` : "migrations";
+      rows = await this.query<{ name: string }>(`SELECT name FROM ${table}`);
     } catch (err) {
       // no table yet: a new database (SQLite "no such table", PostgreSQL "relation ... does not exist")
       if (/no such table|does not exist/i.test((err as Error).message)) return [...FRAMEWORK_MIGRATION_NAMES];

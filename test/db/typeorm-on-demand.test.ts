@@ -115,3 +115,30 @@ for (const dialect of TEST_DIALECTS) {
     }, 90_000);
   });
 }
+
+describe.runIf(dialectAvailable("postgres"))("TypeORM on demand in a PostgreSQL schema", () => {
+  it("reads the migrations table of its own schema, not one the search path finds in public", async () => {
+    const scratch = await createScratchDatabase("postgres");
+    try {
+      // public holds a migrations table that lists every framework migration (another game's)
+      const { default: pg } = await import("pg");
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        await client.query("CREATE TABLE public.migrations (id serial PRIMARY KEY, timestamp bigint NOT NULL, name varchar NOT NULL)");
+        for (const name of FRAMEWORK_MIGRATION_NAMES) await client.query("INSERT INTO public.migrations (timestamp, name) VALUES (0, $1)", [name]);
+        await client.query('CREATE SCHEMA "evts_game"');
+      } finally {
+        await client.end();
+      }
+      const db = await Database.open({ url: scratch.url, schema: "evts_game", typeorm: "on-demand", autoMigrate: false });
+      try {
+        expect(await db.pendingFrameworkMigrations()).toEqual(FRAMEWORK_MIGRATION_NAMES);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await scratch.dispose();
+    }
+  }, 90_000);
+});
