@@ -163,7 +163,8 @@ export class Database {
           synchronize: false,
           logging: false,
           // TypeORM runs migrations and a game's own repositories (connections are opened on demand)
-          extra: { max: 10, connectionTimeoutMillis: 5000 },
+          // the migrations' own SQL names no schema: TypeORM's connections look in it first, as ours do
+          extra: { max: 10, connectionTimeoutMillis: 5000, ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}) },
         });
         return initialize(source, options.url);
       };

@@ -117,7 +117,7 @@ for (const dialect of TEST_DIALECTS) {
 }
 
 describe.runIf(dialectAvailable("postgres"))("TypeORM on demand in a PostgreSQL schema", () => {
-  it("reads the migrations table of its own schema, not one the search path finds in public", async () => {
+  it("reads the migrations table of its own schema, not one the search path finds in public, and migrates in that schema", async () => {
     const scratch = await createScratchDatabase("postgres");
     try {
       // public holds a migrations table that lists every framework migration (another game's)
@@ -134,6 +134,10 @@ describe.runIf(dialectAvailable("postgres"))("TypeORM on demand in a PostgreSQL 
       const db = await Database.open({ url: scratch.url, schema: "evts_game", typeorm: "on-demand", autoMigrate: false });
       try {
         expect(await db.pendingFrameworkMigrations()).toEqual(FRAMEWORK_MIGRATION_NAMES);
+        // and they apply in that schema (the migrations' own SQL names no schema)
+        expect(await db.migrate()).toEqual(FRAMEWORK_MIGRATION_NAMES);
+        expect(await db.pendingFrameworkMigrations()).toEqual([]);
+        expect(await db.query("SELECT count(*) AS n FROM evts_game.id_high_water")).toEqual([{ n: expect.any(String) }]);
       } finally {
         await db.close();
       }
