@@ -18,7 +18,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import type { DataSource, EntitySchema, MigrationInterface } from "typeorm";
+import type { DataSource, DataSourceOptions, EntitySchema, MigrationInterface } from "typeorm";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { frameworkEntities } from "./entities/schemas.ts";
@@ -80,6 +80,10 @@ export interface DatabaseOptions {
   runMigrationsElsewhere?: () => Promise<void>;
 }
 
+/** What each dialect gives TypeORM beside the entities and migrations. */
+type SqliteTypeormOptions = Pick<Extract<DataSourceOptions, { type: "better-sqlite3" }>, "type" | "database" | "prepareDatabase">;
+type PostgresTypeormOptions = Pick<Extract<DataSourceOptions, { type: "postgres" }>, "type" | "url" | "schema" | "extra">;
+
 /** The connection of either dialect. */
 type Connection = SqliteConnection | PostgresConnection;
 
@@ -101,8 +105,6 @@ export class Database {
     readonly writerStats: WriterStats,
     /** Makes and initializes TypeORM's data source (loading TypeORM); {@link openDataSource} calls it once. */
     private readonly makeDataSource: () => Promise<DataSource>,
-    /** Whether the options named a game's own entities or migrations. */
-    readonly hasGameSchema: boolean,
     /** The PostgreSQL schema TypeORM keeps its tables in (its `migrations` table included), if not the default. */
     private readonly schema: string | undefined,
   ) {}
@@ -129,21 +131,15 @@ export class Database {
       }
       // an in-memory database exists on one connection only: share the one TypeORM opens
       let typeormHandle: BetterSqlite3.Database | null = null;
-      makeDataSource = async () => {
-        const { DataSource } = await import("typeorm");
-        const source = new DataSource({
+      makeDataSource = () =>
+        openTypeorm(options, {
           type: "better-sqlite3",
           database: file,
-          ...(await typeormSchema(options)),
-          synchronize: false,
-          logging: false,
           prepareDatabase: (db: BetterSqlite3.Database) => {
             configureSqlite(db);
             typeormHandle = db;
           },
         });
-        return initialize(source, options.url);
-      };
       if (memory) opened = await makeDataSource();
       try {
         connection = memory ? new SqliteConnection(typeormHandle!, false) : SqliteConnection.open(file, options.walCheckpoints ?? {});
@@ -153,28 +149,22 @@ export class Database {
       }
     } else if (/^postgres(ql)?:\/\//.test(options.url)) {
       dialect = "postgres";
-      makeDataSource = async () => {
-        const { DataSource } = await import("typeorm");
-        const source = new DataSource({
+      makeDataSource = () =>
+        openTypeorm(options, {
           type: "postgres",
           url: options.url,
           schema: options.schema,
-          ...(await typeormSchema(options)),
-          synchronize: false,
-          logging: false,
-          // TypeORM runs migrations and a game's own repositories (connections are opened on demand)
+          // TypeORM runs migrations and a game's own repositories (connections are opened on demand);
           // the migrations' own SQL names no schema: TypeORM's connections look in it first, as ours do
           extra: { max: 10, connectionTimeoutMillis: 5000, ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}) },
         });
-        return initialize(source, options.url);
-      };
       // loaded here, not at the top: a game on SQLite never loads the PostgreSQL client (about 6 MiB)
       const { PostgresConnection } = await import("./postgres-connection.ts");
       connection = new PostgresConnection({ url: options.url, schema: options.schema }, stats);
     } else {
       throw new EvenniaError("EV_ERR_CONFIG", `unsupported database URL ${redact(options.url)} (use sqlite:<file> or postgres://...)`);
     }
-    const db = new Database(dialect, options.mergeInserts !== false, connection, stats, makeDataSource, hasGameSchema, dialect === "postgres" ? options.schema : undefined);
+    const db = new Database(dialect, options.mergeInserts !== false, connection, stats, makeDataSource, dialect === "postgres" ? options.schema : undefined);
     db.typeormSource = opened;
     try {
       const eager = opened !== null || hasGameSchema || (options.typeorm ?? "eager") === "eager";
@@ -213,15 +203,15 @@ export class Database {
     this.assertOpen();
     if (this.typeormSource) return Promise.resolve(this.typeormSource);
     this.typeormOpening ??= this.makeDataSource().then(
-        (source) => {
-          this.typeormSource = source;
-          return source;
-        },
-        (err: unknown) => {
-          this.typeormOpening = null;
-          throw err;
-        },
-      );
+      (source) => {
+        this.typeormSource = source;
+        return source;
+      },
+      (err: unknown) => {
+        this.typeormOpening = null;
+        throw err;
+      },
+    );
     return this.typeormOpening;
   }
 
@@ -342,23 +332,21 @@ export class Database {
   }
 }
 
-/** Initialize `dataSource`; resolves with it. */
-async function initialize(dataSource: DataSource, url: string): Promise<DataSource> {
+/**
+ * Load TypeORM and open its data source with the dialect's `connection` options, the
+ * framework's entities and migrations, then the game's.
+ */
+async function openTypeorm(options: DatabaseOptions, connection: SqliteTypeormOptions | PostgresTypeormOptions): Promise<DataSource> {
+  const [{ DataSource }, { frameworkMigrations }] = await Promise.all([import("typeorm"), import("./migrations/index.ts")]);
+  const entities: EntitySchema<any>[] = [...frameworkEntities(), ...(options.entities ?? [])];
+  const migrations: (new () => MigrationInterface)[] = [...frameworkMigrations, ...(options.migrations ?? [])];
+  const source = new DataSource({ ...connection, entities, migrations, synchronize: false, logging: false });
   try {
-    await dataSource.initialize();
-    return dataSource;
+    await source.initialize();
+    return source;
   } catch (err) {
-    throw unavailable(url, err);
+    throw unavailable(options.url, err);
   }
-}
-
-/** The entities and migrations TypeORM is given: the framework's, then the game's (loads TypeORM). */
-async function typeormSchema(options: DatabaseOptions): Promise<{ entities: EntitySchema<any>[]; migrations: (new () => MigrationInterface)[] }> {
-  const { frameworkMigrations } = await import("./migrations/index.ts");
-  return {
-    entities: [...frameworkEntities(), ...(options.entities ?? [])],
-    migrations: [...frameworkMigrations, ...(options.migrations ?? [])],
-  };
 }
 
 function unavailable(url: string, err: unknown): EvenniaError {
