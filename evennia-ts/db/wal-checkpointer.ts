@@ -173,6 +173,7 @@ export class WalCheckpointer {
 
   private done(reply: Reply): void {
     this.stats.maxMs = Math.max(this.stats.maxMs, reply.ms);
+    this.settle();
     if (reply.ok) {
       this.failuresInARow = 0;
       this.stats.checkpoints++;
@@ -181,13 +182,11 @@ export class WalCheckpointer {
       this.stats.failures++;
       log.warn(`a WAL checkpoint of ${this.file} failed on the checkpoint thread: ${reply.message}`);
       if (++this.failuresInARow >= GIVE_UP_AFTER) {
-        this.settle();
         this.giveUp(`${GIVE_UP_AFTER} checkpoints in a row failed`);
         void this.stopWorker();
         return;
       }
     }
-    this.settle();
     this.worker?.unref();
     if (!this.closed && this.idleMs > 0) {
       this.idleTimer = setTimeout(() => {

@@ -106,7 +106,6 @@ function copyOrNull<T extends object>(value: Readonly<T> | null): T | null {
   return value === null ? null : { ...value };
 }
 
-
 /** The merge cache's line: hit rate since start and entries held. */
 function describeMergeCache(cache: LiveStats["mergeCache"]): string {
   if (!cache) return "Cmdset merge cache: off";

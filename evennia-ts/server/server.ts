@@ -51,6 +51,7 @@ import { firstStartTime, recordFirstStart } from "./server-clock.ts";
 import { ServiceRegistry } from "./service-registry.ts";
 import { startTimerServices, stopTimerServices } from "../timers/timer-services.ts";
 import { LoopHealth, type PortalHealth, type PortalReport } from "../utils/loop-health.ts";
+import type { CheckpointStats } from "../db/wal-checkpointer.ts";
 import { startScriptService } from "./script-service.ts";
 import { startDemoLife } from "./demo-life.ts";
 import type { ScriptScheduler } from "../typeclasses/script-scheduler.ts";
@@ -363,6 +364,11 @@ export class Server {
     return report ? { ...report.health, ageSeconds: Math.max(0, Math.round((Date.now() - report.at) / 1000)) } : null;
   }
 
+  /** The WAL checkpoint thread's counters (null: PostgreSQL, SQLite checkpointing in its commits, or no database yet). */
+  checkpointStats(): Readonly<CheckpointStats> | null {
+    return this.db?.checkpointStats ?? null;
+  }
+
   /** Commands per second, command latency, sessions per protocol, heap and identity-map counts (the control channel's `stats`; `gc`: collect garbage first). */
   liveStats(options: { gc?: boolean } = {}): LiveStats {
     return collectLiveStats({
@@ -381,7 +387,7 @@ export class Server {
       mergeCache: () => this.commands.cacheStats(),
       loopHealth: () => this.loopHealth.figures(),
       portalHealth: () => this.portalReport(),
-      checkpoints: () => this.db?.checkpointStats ?? null,
+      checkpoints: () => this.checkpointStats(),
     }, options);
   }
 
@@ -659,7 +665,7 @@ export class Server {
         commandLatency: () => this.commandLatency.summary(),
         loopHealth: () => this.loopHealth.figures(),
         portalHealth: () => this.portalReport(),
-        checkpointStats: () => this.db?.checkpointStats ?? null,
+        checkpointStats: () => this.checkpointStats(),
         listServices: () => this.serviceRegistry.list(),
         controlService: (name, action) => this.serviceRegistry.control(name, action),
       },
