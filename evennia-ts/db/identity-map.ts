@@ -78,6 +78,7 @@ export class IdentityMap<T extends object> {
   #head: Entry<T> | null = null;
   #tail: Entry<T> | null = null;
   #lruCount = 0;
+  #additions = 0;
 
   constructor(options: IdentityMapOptions<T>) {
     if (!Number.isInteger(options.lruSize) || options.lruSize < 0) {
@@ -92,6 +93,11 @@ export class IdentityMap<T extends object> {
       // Only the entry this registration was made for: the id may have been re-added since.
       if (entries.get(entry.id) === entry) entries.delete(entry.id);
     });
+  }
+
+  /** Grows each time an instance comes into the map (loaded or created): a cache of "what is in memory" compares it. */
+  get additions(): number {
+    return this.#additions;
   }
 
   /** The live instance for `id`, or undefined (never loaded, removed, or collected). Marks it recently used. */
@@ -129,6 +135,7 @@ export class IdentityMap<T extends object> {
     }
     const entry: Entry<T> = { id, ref: new WeakRef(obj), strong: null, prev: null, next: null, pinned: this.#pins.has(obj) };
     this.#entries.set(id, entry);
+    this.#additions++;
     this.#ids?.set(obj, id);
     this.#registry.register(obj, entry);
     this.#touch(entry, obj);

@@ -13,6 +13,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { CmdSetHandler } from "../commands/cmdset-handler.ts";
 import type { Session } from "../typeclasses/sessions.ts";
 import { sharedMessages } from "../typeclasses/shared-output.ts";
+import { notePresenceChange } from "../typeclasses/change-epochs.ts";
 
 /** Where a session's output goes (the portal link). */
 export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
@@ -41,6 +42,7 @@ export class ServerSession implements CommandSession, Session {
     const before = this.linkedAccount;
     if (before === value) return;
     this.linkedAccount = value;
+    notePresenceChange();
     this.onAccountChange?.(this, before);
   }
   /** The puppeted object, or null. */

@@ -17,6 +17,7 @@ import { getLogger } from "../utils/logger.ts";
 import type { ServerConfig } from "./server-config.ts";
 import type { ServerSession } from "./server-session.ts";
 import { signals } from "../typeclasses/signals.ts";
+import { notePresenceChange } from "../typeclasses/change-epochs.ts";
 
 const log = getLogger("sessions");
 
@@ -51,6 +52,7 @@ export class SessionHandler implements SessionRegistry {
   /** Start mirroring a portal connection. */
   add(session: ServerSession): void {
     this.sessions.set(session.sessid, session);
+    notePresenceChange();
     session.onAccountChange = (s, before) => {
       if (before) this.unindex(s, before);
       if (s.account) this.index(s, s.account);
@@ -103,8 +105,11 @@ export class SessionHandler implements SessionRegistry {
     await this.logout(session, reason);
     const sessid = session.sessid;
     this.sessions.delete(sessid);
+    notePresenceChange();
     currentUnitOfWork()?.recordUndo(() => {
-      if (!this.sessions.has(sessid)) this.sessions.set(sessid, session);
+      if (this.sessions.has(sessid)) return;
+      this.sessions.set(sessid, session);
+      notePresenceChange();
     });
     this.store.unitOfWork().afterCommit(() => this.send({ t: "disconnect", sessid, reason }));
   }
@@ -116,7 +121,10 @@ export class SessionHandler implements SessionRegistry {
     try {
       await this.logout(session, reason);
     } finally {
-      if (this.sessions.get(sessid) === session) this.sessions.delete(sessid);
+      if (this.sessions.get(sessid) === session) {
+        this.sessions.delete(sessid);
+        notePresenceChange();
+      }
     }
   }
 

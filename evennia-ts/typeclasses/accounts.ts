@@ -25,6 +25,7 @@ import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, markSameForEveryReceiver, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
+import { markPresenceFromSessions } from "./presence.ts";
 import { createAccount, createObject } from "./create.ts";
 import { joinDefaultChannels, mudInfoChannel } from "./default-channels.ts";
 import { deliverPendingPages } from "./pages.ts";
@@ -625,5 +626,7 @@ export function accountTypeclass(path: string): typeof DefaultAccount {
 
 // the default channel hooks show everyone the same text: a channel formats it once
 markSameForEveryReceiver(DefaultAccount.prototype.atPreChannelMsg, DefaultAccount.prototype.channelMsg);
+// logged in or not follows the sessions alone (channels keep their online subscribers while none changes)
+markPresenceFromSessions(DefaultAccount.prototype, "isConnected");
 
 registerDefaultTypeclass("evennia.accounts.DefaultAccount", DefaultAccount);

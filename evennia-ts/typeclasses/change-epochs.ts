@@ -28,3 +28,19 @@ export function classesEpoch(): number {
 export function noteClassChange(): void {
   classes++;
 }
+
+let presence = 0;
+
+/**
+ * Grows whenever anyone's presence may have changed: a session connects or goes, logs in
+ * or out, puppets or stops puppeting (or a failed unit of work undoes one of those). A
+ * channel keeps the list of its online subscribers while it has not moved.
+ */
+export function presenceEpoch(): number {
+  return presence;
+}
+
+/** @internal a session came or went, or changed its account or puppet (or it was restored) */
+export function notePresenceChange(): void {
+  presence++;
+}

@@ -68,8 +68,14 @@ export function loadedSubscriptionsOf(subscriber: TypedObject): TypedObject[] {
 export class ChannelSubscriptions {
   private entries: Map<string, Subscription> | null = null;
   private loading: Promise<void> | null = null;
+  private changes = 0;
 
   constructor(private readonly channel: TypedObject) {}
+
+  /** Grows with every change of the list (a subscription added, removed, muted or unmuted, or one of those undone). */
+  get version(): number {
+    return this.changes;
+  }
 
   /** True once the list was read. */
   get loaded(): boolean {
@@ -106,6 +112,7 @@ export class ChannelSubscriptions {
   private setEntries(entries: Map<string, Subscription>): void {
     for (const key of this.entries?.keys() ?? []) indexDelete(this.channel, key);
     this.entries = entries;
+    this.changes++;
     for (const key of entries.keys()) indexAdd(this.channel, key);
   }
 
@@ -161,6 +168,22 @@ export class ChannelSubscriptions {
     return out;
   }
 
+  /**
+   * Every subscription with its subscriber, muted ones too, for those in memory (deleted
+   * ones left out); and the kinds of the subscribers that are not in memory (offline).
+   */
+  inMemoryWithSubscriptions(): { present: { subscription: Subscription; subscriber: TypedObject }[]; absentKinds: Set<string> } {
+    const store = this.channel._store;
+    const present: { subscription: Subscription; subscriber: TypedObject }[] = [];
+    const absentKinds = new Set<string>();
+    for (const subscription of this.list().values()) {
+      const subscriber = store.peek(subscription.ref);
+      if (subscriber) present.push({ subscription, subscriber });
+      else absentKinds.add(subscription.ref.kind);
+    }
+    return { present, absentKinds };
+  }
+
   /** Every subscriber, loaded from the database when needed (deleted ones are dropped from the list). */
   async all(): Promise<TypedObject[]> {
     const store = this.channel._store;
@@ -180,11 +203,13 @@ export class ChannelSubscriptions {
     if (list.has(key)) return false;
     const entry: Subscription = { ref: subscriber[DB_REF](), muted: false, dateCreated: Date.now() };
     list.set(key, entry);
+    this.changes++;
     indexAdd(this.channel, key);
     this.stage(entry);
     this.channel._store.unitOfWork().recordUndo(() => {
       if (list.get(key) !== entry) return;
       list.delete(key);
+      this.changes++;
       indexDelete(this.channel, key);
     });
     return true;
@@ -201,12 +226,14 @@ export class ChannelSubscriptions {
     const entry = list.get(key);
     if (!entry) return false;
     list.delete(key);
+    this.changes++;
     indexDelete(this.channel, key);
     const uow = this.channel._store.unitOfWork();
     uow.stage(`chansub:${this.channel.id}:${key}`, () => [deleteWhere(ChannelSubscriptionTable, KEY, [this.channel.id, ref.kind, ref.id])]);
     uow.recordUndo(() => {
       if (list.has(key)) return;
       list.set(key, entry);
+      this.changes++;
       indexAdd(this.channel, key);
     });
     return true;
@@ -217,9 +244,11 @@ export class ChannelSubscriptions {
     const entry = this.list().get(dbRefKey(subscriber[DB_REF]()));
     if (!entry || entry.muted === muted) return false;
     entry.muted = muted;
+    this.changes++;
     this.stage(entry);
     this.channel._store.unitOfWork().recordUndo(() => {
       entry.muted = !muted;
+      this.changes++;
     });
     return true;
   }
@@ -230,10 +259,12 @@ export class ChannelSubscriptions {
     const before = list ? new Map(list) : null;
     for (const key of list?.keys() ?? []) indexDelete(this.channel, key);
     list?.clear();
+    this.changes++;
     const uow = this.channel._store.unitOfWork();
     uow.stage(`chansub:${this.channel.id}:all`, () => [deleteWhere(ChannelSubscriptionTable, ["channel_id"], [this.channel.id])]);
     uow.recordUndo(() => {
       if (!list || !before) return;
+      this.changes++;
       for (const [k, v] of before) {
         list.set(k, v);
         indexAdd(this.channel, k);

@@ -17,7 +17,9 @@ import type { ChannelRow } from "../db/entities/rows.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
-import { ChannelSubscriptions } from "./channel-subscriptions.ts";
+import { ChannelSubscriptions, type Subscription } from "./channel-subscriptions.ts";
+import { classesEpoch, presenceEpoch } from "./change-epochs.ts";
+import { isOnline, presenceFollowsSessions } from "./presence.ts";
 import { channelHistory, deleteChannelMessages, storeMessage, type StoredMessage } from "./messages.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
 import { TypedObject } from "./typed-object.ts";
@@ -75,14 +77,38 @@ function sharesOutput(receiver: ChannelReceiver): boolean {
   );
 }
 
-function isChannelReceiver(obj: unknown): obj is ChannelReceiver {
+function isChannelReceiver(obj: unknown): obj is ChannelReceiver & TypedObject {
   return typeof (obj as ChannelReceiver | null)?.channelMsg === "function";
 }
 
-/** True when a subscriber is online: an account or object with a session. */
-export function isOnline(obj: TypedObject): boolean {
-  const o = obj as unknown as { isConnected?: boolean; hasSessions?: boolean };
-  return o.isConnected === true || o.hasSessions === true;
+/** How many instances of `kinds` came into memory so far (see `Store.arrivals`). */
+function arrivalsOf(store: TypedObject["_store"], kinds: readonly string[]): number {
+  let sum = 0;
+  for (const kind of kinds) sum += store.arrivals(kind);
+  return sum;
+}
+
+export { isOnline };
+
+/**
+ * A subscriber that was online when the list was made, with its subscription (its `muted`
+ * is read for each line). Held weakly: a list kept while nobody talks does not keep players
+ * who logged out since in memory (while online, their sessions hold them).
+ */
+interface OnlineListener {
+  readonly subscription: Subscription;
+  readonly receiver: WeakRef<ChannelReceiver & TypedObject>;
+}
+
+/** A channel's online subscribers and the counters they were worked out at (see `DefaultChannel.onlineListeners`). */
+interface OnlineListeners {
+  readonly subscriptions: number;
+  readonly presence: number;
+  readonly classes: number;
+  /** Sum of the arrivals in memory of the kinds of subscribers that were not in memory. */
+  readonly arrivals: number;
+  readonly absentKinds: readonly string[];
+  readonly listeners: readonly OnlineListener[];
 }
 
 /** A channel. */
@@ -97,6 +123,7 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
   keepHistory = true;
 
   private subscriptionsHandler: ChannelSubscriptions | undefined;
+  private onlineListenersKept: OnlineListeners | null = null;
 
   /** Anyone may listen and send; Admins control the channel (Evennia's locks). */
   override basetypeSetup(): void {
@@ -217,12 +244,11 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
     const pre = this.atPreMsg(message, options);
     if (pre === null || pre === false) return;
     const text = pre;
-    const subscribers = this.subscriptions.listeners(options.bypassMute === true);
+    const withMuted = options.bypassMute === true;
+    const receivers = this.sendToOnlineOnly ? this.onlineReceivers(withMuted) : this.subscriptions.listeners(withMuted).filter(isChannelReceiver);
     /** Text and output of the marked default hooks, by hook: made once per message. */
     const shared = new Map<unknown, { own: string | null | false; output: OutputSpec | null }>();
-    for (const receiver of subscribers) {
-      if (this.sendToOnlineOnly && !isOnline(receiver)) continue;
-      if (!isChannelReceiver(receiver)) continue;
+    for (const receiver of receivers) {
       try {
         if (sharesOutput(receiver)) {
           let once = shared.get(receiver.atPreChannelMsg);
@@ -247,6 +273,51 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
     this.atPostMsg(text, options);
     // signal (typeclasses/signals.ts): heard after the unit of work commits
     signals.emit("channelMessage", { channel: this, message: text, senders: options.senders ?? [] });
+  }
+
+  /** The online subscribers with the channel hooks a line reaches now (muted ones only `withMuted`). */
+  private onlineReceivers(withMuted: boolean): (ChannelReceiver & TypedObject)[] {
+    const out: (ChannelReceiver & TypedObject)[] = [];
+    for (const { subscription, receiver: ref } of this.onlineListeners()) {
+      if (subscription.muted && !withMuted) continue;
+      const receiver = ref.deref();
+      if (receiver && !receiver.isDeleted) out.push(receiver);
+    }
+    return out;
+  }
+
+  /**
+   * The subscribers that are online, with their subscriptions. Kept between lines while
+   * the subscriptions, everyone's presence (`presenceEpoch`: logins, logouts, puppeting),
+   * every class, and what is in memory of the kinds of the offline subscribers stay as they
+   * were: a line to 1,000 subscribers then does not look each one up and ask whether it
+   * is online. Worked out for every line while a subscriber's class decides its presence
+   * its own way (see `presence.ts`).
+   */
+  private onlineListeners(): readonly OnlineListener[] {
+    const subscriptions = this.subscriptions;
+    const store = this._store;
+    const kept = this.onlineListenersKept;
+    if (
+      kept &&
+      kept.subscriptions === subscriptions.version &&
+      kept.presence === presenceEpoch() &&
+      kept.classes === classesEpoch() &&
+      kept.arrivals === arrivalsOf(store, kept.absentKinds)
+    ) {
+      return kept.listeners;
+    }
+    const stamp = { subscriptions: subscriptions.version, presence: presenceEpoch(), classes: classesEpoch() };
+    const { present, absentKinds } = subscriptions.inMemoryWithSubscriptions();
+    const listeners: OnlineListener[] = [];
+    let keep = true;
+    for (const { subscription, subscriber } of present) {
+      if (!presenceFollowsSessions(subscriber)) keep = false;
+      if (isOnline(subscriber) && isChannelReceiver(subscriber)) listeners.push({ subscription, receiver: new WeakRef(subscriber) });
+    }
+    const kinds = [...absentKinds];
+    this.onlineListenersKept = keep ? { ...stamp, arrivals: arrivalsOf(store, kinds), absentKinds: kinds, listeners } : null;
+    return listeners;
   }
 
   /** Hook: change the message before anyone gets it; null or false cancels it. */

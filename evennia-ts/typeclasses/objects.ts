@@ -22,6 +22,8 @@ import { searchFor, type ObjectSearchOptions } from "./object-search.ts";
 import { shareOutput } from "./shared-output.ts";
 import { ScriptHandler } from "./script-handler.ts";
 import { signals } from "./signals.ts";
+import { notePresenceChange } from "./change-epochs.ts";
+import { markPresenceFromSessions } from "./presence.ts";
 import { inlineFunctions } from "../utils/funcparser/index.ts";
 
 const log = getLogger("objects");
@@ -277,6 +279,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   _attachSession(session: ObjectSession): void {
     if (this.sessions.has(session)) return;
     this.sessions.add(session);
+    notePresenceChange();
     this._store.pin(this, "puppet");
     currentUnitOfWork()?.recordUndo(() => this._detachSession(session));
   }
@@ -284,6 +287,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
   /** @internal a session stops puppeting this object */
   _detachSession(session: ObjectSession): void {
     if (!this.sessionSet?.delete(session)) return;
+    notePresenceChange();
     if (!this.hasSessions) this._store.unpin(this, "puppet");
     currentUnitOfWork()?.recordUndo(() => this._attachSession(session));
   }
@@ -989,6 +993,8 @@ export function msgAll(objects: Iterable<DefaultObject>, spec: string | OutputSp
   for (const o of objects) o.msg(spec);
 }
 
+// puppeted or not follows the sessions alone (channels keep their online subscribers while none changes)
+markPresenceFromSessions(DefaultObject.prototype, "hasSessions");
 registerDefaultTypeclass("evennia.objects.DefaultObject", DefaultObject);
 
 /** The default message hooks: a receiver that keeps them and has no session does nothing with a message. */

@@ -8,6 +8,7 @@
  * so they never import the server.
  */
 import { currentUnitOfWork } from "../db/unit-of-work.ts";
+import { notePresenceChange } from "./change-epochs.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import type { DefaultAccount } from "./accounts.ts";
 import type { DefaultObject, ObjectSession } from "./objects.ts";
@@ -62,6 +63,7 @@ let registry: SessionRegistry | null = null;
 /** @internal the server (or a test fixture) installs its sessions here; null removes them */
 export function setSessionRegistry(next: SessionRegistry | null): void {
   registry = next;
+  notePresenceChange();
 }
 
 /** The installed registry, or null when no server or fixture runs. */

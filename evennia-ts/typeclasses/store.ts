@@ -169,6 +169,11 @@ export class Store {
     return obj && !obj.isDeleted ? obj : null;
   }
 
+  /** Grows each time an instance of `kind` comes into memory (loaded or created): see {@link IdentityMap.additions}. */
+  arrivals(kind: string): number {
+    return this.maps[kind as TypedKind]?.additions ?? 0;
+  }
+
   /**
    * True when a reference can never resolve: its row was deleted, or was asked for and
    * does not exist. A reference that is neither live ({@link peek}) nor gone is simply not
