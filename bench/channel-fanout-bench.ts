@@ -4,6 +4,9 @@
  * messages after the commit, the line stored for the history). Runs 600 lines and
  * reports the median and p90 of the last 500 in microseconds, and the CPU per line.
  *
+ * Then the same with someone's presence changed before each line (a login or logout between
+ * every two lines: the channel works out its online subscribers again for each).
+ *
  * Baseline, in the same process: the least any delivery costs — the same unit of work
  * handing one shared output to the same 1,000 sessions, without the channel.
  *
@@ -19,6 +22,7 @@ import type { DefaultAccount } from "../evennia-ts/typeclasses/accounts.ts";
 import type { DefaultChannel } from "../evennia-ts/typeclasses/channels.ts";
 import { createAccount, createChannel } from "../evennia-ts/typeclasses/create.ts";
 import { shareOutput } from "../evennia-ts/typeclasses/shared-output.ts";
+import { notePresenceChange } from "../evennia-ts/typeclasses/change-epochs.ts";
 
 const { values } = parseArgs({ options: { subscribers: { type: "string", default: "1000" }, dialect: { type: "string", default: "sqlite" } } });
 const SUBSCRIBERS = Number(values.subscribers);
@@ -53,17 +57,23 @@ try {
   const line = await measure(async (i) => {
     await world.unit(() => channel.msg(`listener0 chats (${i}).`, { senders: [sender] }));
   });
+  // someone logs in or out between every two lines: the list is worked out again for each
+  const churn = await measure(async (i) => {
+    notePresenceChange();
+    await world.unit(() => channel.msg(`listener0 chats (${i}).`, { senders: [sender] }));
+  });
   const floor = await measure(async (i) => {
     await world.unit(() => {
       const spec = shareOutput({ text: `[Public] listener0: listener0 chats (${i}).` })!;
       for (const session of sessions) session.msg(spec);
     });
   });
-  if (delivered < (LINES * 2 - 1) * SUBSCRIBERS) throw new Error(`only ${delivered} deliveries were made`);
+  if (delivered < (LINES * 3 - 1) * SUBSCRIBERS) throw new Error(`only ${delivered} deliveries were made`);
   console.log(`${SUBSCRIBERS.toLocaleString("en")} subscribers logged in, ${values.dialect}; ${LINES - WARMUP} lines measured after ${WARMUP}`);
   const row = (name: string, m: Measured) =>
     `  ${name.padEnd(34)} median ${m.median.toFixed(0).padStart(6)} µs, p90 ${m.p90.toFixed(0).padStart(6)} µs, CPU ${m.cpu.toFixed(0).padStart(6)} µs a line (x${(m.median / floor.median).toFixed(2)} the baseline)`;
   console.log(row("channel.msg", line));
+  console.log(row("channel.msg, presence changed", churn));
   console.log(row("baseline: one output to each session", floor));
 } finally {
   await world.close();

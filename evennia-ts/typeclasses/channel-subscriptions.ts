@@ -169,19 +169,19 @@ export class ChannelSubscriptions {
   }
 
   /**
-   * Every subscription with its subscriber, muted ones too, for those in memory (deleted
-   * ones left out); and the kinds of the subscribers that are not in memory (offline).
+   * Call `each` with every subscription whose subscriber is in memory (muted ones too,
+   * deleted ones left out) and that subscriber; returns the kinds of the subscribers that
+   * are not in memory (offline).
    */
-  inMemoryWithSubscriptions(): { present: { subscription: Subscription; subscriber: TypedObject }[]; absentKinds: Set<string> } {
+  forEachInMemory(each: (subscription: Subscription, subscriber: TypedObject) => void): Set<string> {
     const store = this.channel._store;
-    const present: { subscription: Subscription; subscriber: TypedObject }[] = [];
     const absentKinds = new Set<string>();
     for (const subscription of this.list().values()) {
       const subscriber = store.peek(subscription.ref);
-      if (subscriber) present.push({ subscription, subscriber });
+      if (subscriber) each(subscription, subscriber);
       else absentKinds.add(subscription.ref.kind);
     }
-    return { present, absentKinds };
+    return absentKinds;
   }
 
   /** Every subscriber, loaded from the database when needed (deleted ones are dropped from the list). */

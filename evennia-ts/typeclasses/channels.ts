@@ -124,6 +124,8 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
 
   private subscriptionsHandler: ChannelSubscriptions | undefined;
   private onlineListenersKept: OnlineListeners | null = null;
+  /** Each subscription's listener entry, made once and reused by every list while its subscriber is the same instance. */
+  private readonly listenerOf = new WeakMap<Subscription, OnlineListener>();
 
   /** Anyone may listen and send; Admins control the channel (Evennia's locks). */
   override basetypeSetup(): void {
@@ -308,13 +310,18 @@ export class DefaultChannel extends TypedObject<ChannelRow> {
       return kept.listeners;
     }
     const stamp = { subscriptions: subscriptions.version, presence: presenceEpoch(), classes: classesEpoch() };
-    const { present, absentKinds } = subscriptions.inMemoryWithSubscriptions();
     const listeners: OnlineListener[] = [];
     let keep = true;
-    for (const { subscription, subscriber } of present) {
+    const absentKinds = subscriptions.forEachInMemory((subscription, subscriber) => {
       if (!presenceFollowsSessions(subscriber)) keep = false;
-      if (isOnline(subscriber) && isChannelReceiver(subscriber)) listeners.push({ subscription, receiver: new WeakRef(subscriber) });
-    }
+      if (!isOnline(subscriber) || !isChannelReceiver(subscriber)) return;
+      let listener = this.listenerOf.get(subscription);
+      if (listener?.receiver.deref() !== subscriber) {
+        listener = { subscription, receiver: new WeakRef(subscriber) };
+        this.listenerOf.set(subscription, listener);
+      }
+      listeners.push(listener);
+    });
     const kinds = [...absentKinds];
     this.onlineListenersKept = keep ? { ...stamp, arrivals: arrivalsOf(store, kinds), absentKinds: kinds, listeners } : null;
     return listeners;

@@ -21,6 +21,7 @@ const PRESENCE_GETTERS = ["isConnected", "hasSessions"] as const;
 export function markPresenceFromSessions(prototype: object, name: (typeof PRESENCE_GETTERS)[number]): void {
   const getter = Object.getOwnPropertyDescriptor(prototype, name)?.get;
   if (getter) (getter as Marked)[FOLLOWS_SESSIONS] = true;
+  answerOfPrototype = new WeakMap();
 }
 
 /** True when a subscriber is online: an account or object with a session. */
@@ -35,8 +36,24 @@ export function isOnline(obj: object): boolean {
  * the game's own).
  */
 export function presenceFollowsSessions(obj: object): boolean {
+  for (const name of PRESENCE_GETTERS) if (Object.hasOwn(obj, name)) return false;
+  // the rest is the class's: worked out once per prototype (a channel asks it of 1,000 subscribers of a few classes)
+  const prototype = Object.getPrototypeOf(obj) as object | null;
+  if (!prototype) return true;
+  let answer = answerOfPrototype.get(prototype);
+  if (answer === undefined) {
+    answer = chainFollowsSessions(prototype);
+    answerOfPrototype.set(prototype, answer);
+  }
+  return answer;
+}
+
+/** {@link presenceFollowsSessions} of the objects made from each prototype (a getter patched onto a class later is not seen). */
+let answerOfPrototype = new WeakMap<object, boolean>();
+
+function chainFollowsSessions(prototype: object): boolean {
   for (const name of PRESENCE_GETTERS) {
-    for (let level: object | null = obj; level; level = Object.getPrototypeOf(level) as object | null) {
+    for (let level: object | null = prototype; level; level = Object.getPrototypeOf(level) as object | null) {
       const descriptor = Object.getOwnPropertyDescriptor(level, name);
       if (!descriptor) continue;
       if (!(descriptor.get as Marked | undefined)?.[FOLLOWS_SESSIONS]) return false;

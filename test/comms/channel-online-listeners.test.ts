@@ -264,6 +264,22 @@ describeWithWorld("a channel's online subscribers, kept between lines", (w) => {
     expect(AwakeBot.heard).toEqual(["awakebot: [Bots] TestAccount: awake"]);
   });
 
+  it("asks on every line an object that was given its own isConnected", async () => {
+    const { channel } = await crowd(1, "Own");
+    let awake = false;
+    const bot = await w.world.unit(async () => {
+      const made = await createAccount(NotingAccount, { username: "ownbot", password: "secret123" });
+      Object.defineProperty(made, "isConnected", { get: () => awake, configurable: true });
+      await channel.connect(made);
+      return made;
+    });
+    await say(channel, "asleep");
+    expect(NotingAccount.heard).toEqual([]);
+    awake = true;
+    await say(channel, "awake");
+    expect(NotingAccount.heard).toEqual([`${bot.key}: [Own] TestAccount: awake`]);
+  });
+
   it("asks again when a subscriber changes its class", async () => {
     const { channel, members } = await crowd(2, "Swap");
     const [plain, swapped] = members as [Member, Member];
