@@ -6,27 +6,12 @@
  */
 import { expect, it } from "vitest";
 import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
-import { createAccount, createChannel, type DefaultAccount } from "../../evennia-ts/typeclasses/index.ts";
-import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
+import { channelCrowd } from "./channel-crowd.ts";
 import { channelCmdSetFor, setPersonalChannelAliases } from "../../evennia-ts/commands/channel-cmdset.ts";
 
 describeWithWorld("channel fan-out", (w) => {
   /** Log `n` new accounts in, each on its own session, and subscribe them to a new channel. */
-  async function crowd(n: number) {
-    const members: { account: DefaultAccount; session: ServerSession }[] = [];
-    const channel = await w.world.unit(async () => {
-      const chan = await createChannel(undefined, { key: `Crowd${n}` });
-      for (let i = 0; i < n; i++) {
-        const account = await createAccount(undefined, { username: `crowd${n}x${i}`, password: "secret123", permissions: ["Player"] });
-        const session = w.world.connectSession();
-        await w.world.sessions.login(session, account);
-        await chan.connect(account);
-        members.push({ account, session });
-      }
-      return chan;
-    });
-    return { channel, members };
-  }
+  const crowd = (n: number) => channelCrowd(w.world, n, `Crowd${n}`);
 
   /** Send one message on `channel`, counting how often every session is listed. */
   async function countWalks(channel: Awaited<ReturnType<typeof crowd>>["channel"]): Promise<number> {

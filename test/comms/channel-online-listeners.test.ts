@@ -11,7 +11,8 @@ import vm from "node:vm";
 import { expect, it } from "vitest";
 import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
 import { describeWithWorld } from "../../evennia-ts/testing/world-fixture.ts";
-import { createAccount, createChannel, DefaultAccount, type DefaultChannel } from "../../evennia-ts/typeclasses/index.ts";
+import { createAccount, DefaultAccount, type DefaultChannel } from "../../evennia-ts/typeclasses/index.ts";
+import { channelCrowd, type CrowdMember } from "./channel-crowd.ts";
 import type { ChannelMsgOptions } from "../../evennia-ts/typeclasses/channels.ts";
 import { registerTypeclass } from "../../evennia-ts/typeclasses/registry.ts";
 
@@ -41,27 +42,10 @@ class NotingAccount extends DefaultAccount {
 registerTypeclass("test.channels.NotingAccount", NotingAccount);
 
 describeWithWorld("a channel's online subscribers, kept between lines", (w) => {
-  interface Member {
-    account: DefaultAccount;
-    session: ServerSession;
-  }
+  type Member = CrowdMember;
 
   /** A channel with `n` new accounts, each logged in on its own session and subscribed. */
-  async function crowd(n: number, key = "Crowd"): Promise<{ channel: DefaultChannel; members: Member[] }> {
-    const members: Member[] = [];
-    const channel = await w.world.unit(async () => {
-      const chan = await createChannel(undefined, { key });
-      for (let i = 0; i < n; i++) {
-        const account = await createAccount(undefined, { username: `${key.toLowerCase()}${i}`, password: "secret123", permissions: ["Player"] });
-        const session = w.world.connectSession();
-        await w.world.sessions.login(session, account);
-        await chan.connect(account);
-        members.push({ account, session });
-      }
-      return chan;
-    });
-    return { channel, members };
-  }
+  const crowd = (n: number, key = "Crowd") => channelCrowd(w.world, n, key);
 
   /** Send `text` on `channel` (from account1) after clearing everyone's output. */
   async function say(channel: DefaultChannel, text: string, options: ChannelMsgOptions = {}): Promise<void> {
