@@ -88,8 +88,6 @@ function arrivalsOf(store: TypedObject["_store"], kinds: readonly string[]): num
   return sum;
 }
 
-export { isOnline };
-
 /**
  * A subscriber that was online when the list was made, with its subscription (its `muted`
  * is read for each line). Held weakly: a list kept while nobody talks does not keep players

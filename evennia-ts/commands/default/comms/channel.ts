@@ -3,7 +3,8 @@
  * by the account (not the character), as in Evennia's default.
  */
 import type { PermissionHolder } from "../../../locks/permissions.ts";
-import { isOnline, type DefaultChannel } from "../../../typeclasses/channels.ts";
+import type { DefaultChannel } from "../../../typeclasses/channels.ts";
+import { isOnline } from "../../../typeclasses/presence.ts";
 import { allChannels, searchChannels } from "../../../typeclasses/channel-search.ts";
 import { createChannel } from "../../../typeclasses/create.ts";
 import { findTypeclass } from "../../../typeclasses/registry.ts";
