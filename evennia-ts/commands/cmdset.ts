@@ -79,7 +79,12 @@ export class CmdSet {
     this.key = key ?? (this.constructor === CmdSet ? "Unnamed CmdSet" : this.constructor.name);
     this.cmdsetObj = cmdsetObj;
     this.actualMergeType = this.mergeType;
-    this.atCmdsetCreation();
+    creationNames.set(this, { commands: this.commands, copy: [], names: new Set() });
+    try {
+      this.atCmdsetCreation();
+    } finally {
+      creationNames.delete(this);
+    }
   }
 
   /** Hook: add commands here in subclasses. */
@@ -213,13 +218,68 @@ export class CmdSet {
 
   private addOne(cmd: Command, allowDuplicates: boolean): void {
     if (!cmd.obj) cmd.obj = this.cmdsetObj;
-    if (!allowDuplicates) this.commands = this.commands.filter((c) => !c.sameAs(cmd));
+    if (!allowDuplicates && !this.surelyNewWhileCreating(cmd)) this.commands = this.commands.filter((c) => !c.sameAs(cmd));
     this.commands.push(cmd);
+    this.noteAddedWhileCreating(cmd);
     if (cmd.key.startsWith("__")) {
       if (!allowDuplicates) this.systemCommands = this.systemCommands.filter((c) => !c.sameAs(cmd));
       this.systemCommands.push(cmd);
     }
   }
+
+  /**
+   * True when `atCmdsetCreation` is running and no command of the set has a name of
+   * `cmd`: then adding it replaces nothing, and the set is not compared command by
+   * command with it. False when unsure.
+   */
+  private surelyNewWhileCreating(cmd: Command): boolean {
+    const record = creationNames.get(this);
+    if (!record) return false;
+    if (!holdsTheSame(record, this.commands)) {
+      // changed some other way (a replacing add, the array assigned or edited): read the names again
+      record.commands = this.commands;
+      record.copy = [...this.commands];
+      record.names = new Set(this.commands.flatMap((c) => c.names));
+    }
+    for (const name of cmd.names) if (record.names.has(name)) return false;
+    return true;
+  }
+
+  /** Keep the creation-time names in step with `cmd`, just pushed onto the commands. */
+  private noteAddedWhileCreating(cmd: Command): void {
+    const record = creationNames.get(this);
+    if (!record) return;
+    if (record.commands === this.commands && record.copy.length === this.commands.length - 1) {
+      record.copy.push(cmd);
+      for (const name of cmd.names) record.names.add(name);
+    } else {
+      record.commands = null;
+    }
+  }
+}
+
+/**
+ * While a set's `atCmdsetCreation` runs, the names of the commands it holds: sets add
+ * their commands one at a time (`this.add(CmdLook).add(CmdSay)...`), and each add
+ * compared the new command with every one before it — 3,000 comparisons for a
+ * character's default set, made again for every character loaded (a reload loads
+ * them all at once). Dropped when the hook returns: a set lives on without it.
+ */
+interface CreationNames {
+  /** The commands array the names were read from (null: read them again). */
+  commands: Command[] | null;
+  /** Its commands when they were read, to notice an array edited in place. */
+  copy: Command[];
+  names: Set<string>;
+}
+
+const creationNames = new WeakMap<CmdSet, CreationNames>();
+
+function holdsTheSame(record: CreationNames, commands: readonly Command[]): boolean {
+  const copy = record.copy;
+  if (record.commands !== commands || copy.length !== commands.length) return false;
+  for (let i = 0; i < copy.length; i++) if (copy[i] !== commands[i]) return false;
+  return true;
 }
 
 /** True for a valid merge type name. */
