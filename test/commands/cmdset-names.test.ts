@@ -1,0 +1,204 @@
+/**
+ * The names of a cmdset's commands, kept with the set (`commands/command-index.ts`):
+ * merging reads them from the sets' records instead of asking each command, a merge
+ * hands its result the names it already has, and a set being created adds its
+ * commands without comparing each new one with all before it. Each must give exactly
+ * what asking the commands gives.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CmdSet, type MergeType } from "../../evennia-ts/commands/cmdset.ts";
+import { mergeCmdSets } from "../../evennia-ts/commands/cmdset-merge.ts";
+import { Command } from "../../evennia-ts/commands/command.ts";
+import { commandIndexOf } from "../../evennia-ts/commands/command-index.ts";
+import { parseCommand } from "../../evennia-ts/commands/command-parser.ts";
+import { prng } from "../seeded-random.ts";
+
+const MERGE_TYPES: MergeType[] = ["Union", "Intersect", "Replace", "Remove"];
+const NAMES = ["look", "l", "get", "take", "drop", "say", "'", "north", "n", "__noinput_command", "__nomatch_command", "kick", "smile"];
+
+function command(rand: () => number, tag: string): Command {
+  const cmd = new Command();
+  cmd.key = NAMES[Math.floor(rand() * NAMES.length)]!;
+  cmd.aliases = rand() < 0.4 ? [NAMES[Math.floor(rand() * NAMES.length)]!] : [];
+  (cmd as Command & { tag: string }).tag = tag;
+  return cmd;
+}
+
+function randomSet(rand: () => number, tag: string): CmdSet {
+  const set = new CmdSet(null, tag);
+  set.priority = Math.floor(rand() * 3);
+  set.mergeType = MERGE_TYPES[Math.floor(rand() * MERGE_TYPES.length)]!;
+  set.duplicates = rand() < 0.3 ? true : null;
+  const count = Math.floor(rand() * 8);
+  for (let i = 0; i < count; i++) set.add(command(rand, `${tag}${i}`), rand() < 0.2);
+  // a command put in the array past `add`: a `__` one there is not among the set's system commands
+  if (rand() < 0.15) set.commands.push(command(rand, `${tag}-pushed`));
+  return set;
+}
+
+/** The merge as it was written before the names were kept: every name asked of every command. */
+function referenceMerge(lower: CmdSet, higher: CmdSet): Command[] {
+  const [high, low, highDup] = lower.priority <= higher.priority ? [higher, lower, higher.duplicates] : [lower, higher, lower.duplicates];
+  const mergeType = high.keyMergetypes[low.key] ?? high.mergeType;
+  const dupes = Boolean(highDup) && high.priority === low.priority;
+  let commands: Command[];
+  switch (mergeType) {
+    case "Intersect":
+      commands = dupes
+        ? high.commands.filter((c) => low.commands.some((l) => l.sameAs(c))).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
+        : high.commands.filter((c) => low.commands.some((l) => l.sameAs(c)));
+      break;
+    case "Replace":
+      commands = [...high.commands];
+      break;
+    case "Remove":
+      commands = low.commands.filter((c) => !high.commands.some((h) => h.sameAs(c)));
+      break;
+    default:
+      commands = dupes ? [...high.commands, ...low.commands] : [...high.commands, ...low.commands.filter((c) => !high.commands.some((h) => h.sameAs(c)))];
+  }
+  const system = [...high.systemCommands, ...low.systemCommands.filter((c) => !high.systemCommands.some((h) => h.sameAs(c)))];
+  return [...commands.filter((c) => !c.key.startsWith("__")), ...system];
+}
+
+const tags = (commands: readonly Command[]) => commands.map((c) => (c as Command & { tag?: string }).tag ?? c.key);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the names kept with a cmdset", () => {
+  it("merge as asking every command would, and a merge's record holds its commands' names", () => {
+    const rand = prng(20261203);
+    for (let round = 0; round < 2000; round++) {
+      const a = randomSet(rand, "a");
+      const b = randomSet(rand, "b");
+      // sets merged before: their records are read, not made
+      if (rand() < 0.5) commandIndexOf(a);
+      const merged = mergeCmdSets(a, b, { lowerDuplicates: a.duplicates, duplicates: b.duplicates });
+      expect(tags(merged.commands), `round ${round}: ${a} + ${b}`).toEqual(tags(referenceMerge(a, b)));
+      expect(commandIndexOf(merged).names).toEqual(merged.commands.map((c) => c.names));
+      // and merged again onto a third set, from the record the merge left
+      const c = randomSet(rand, "c");
+      const again = mergeCmdSets(merged, c, { lowerDuplicates: null, duplicates: c.duplicates });
+      expect(tags(again.commands), `round ${round}: (${a} + ${b}) + ${c}`).toEqual(tags(referenceMerge(merged, c)));
+    }
+  });
+
+  it("follow a command renamed the documented way (added to its set again)", () => {
+    const exits = new CmdSet(null, "Exits");
+    exits.priority = 1;
+    const gate = new Command();
+    gate.key = "gate";
+    exits.add(gate);
+    const own = new CmdSet(null, "Own");
+    const look = new Command();
+    look.key = "look";
+    const tower = new Command();
+    tower.key = "tower";
+    own.add([look, tower]);
+    expect(tags(mergeCmdSets(own, exits).commands)).toEqual(["gate", "look", "tower"]);
+    gate.key = "tower";
+    exits.add(gate);
+    // the exit hides the lower set's `tower` now
+    expect(mergeCmdSets(own, exits).commands).toEqual([gate, look]);
+  });
+
+  it("let a set with the same names as one matched before use its table at once", () => {
+    const make = () => {
+      const set = new CmdSet(null, "Twin");
+      for (const key of ["zztwin-look", "zztwin-get", "zztwin-drop"]) {
+        const cmd = new Command();
+        cmd.key = key;
+        set.add(cmd);
+      }
+      return set;
+    };
+    const first = make();
+    // the first set ever with these names: scanned the first time, through the table after
+    expect(commandIndexOf(first).useTable()).toBe(false);
+    expect(commandIndexOf(first).useTable()).toBe(true);
+    expect(parseCommand("zztwin-get ball", first).map((m) => m.cmd)).toEqual([first.commands[1]]);
+    // its twin (another player's set, the same room) finds the table made
+    const twin = make();
+    expect(commandIndexOf(twin).useTable()).toBe(true);
+    expect(parseCommand("zztwin-get ball", twin).map((m) => m.cmd)).toEqual([twin.commands[1]]);
+    expect(parseCommand("zztwin-look", twin).map((m) => m.cmd)).toEqual([twin.commands[0]]);
+  });
+});
+
+/** A set whose creation hook adds commands one at a time, as the default sets do. */
+class CreatedOneByOne extends CmdSet {
+  static plan: (set: CmdSet) => void = () => {};
+  override atCmdsetCreation(): void {
+    CreatedOneByOne.plan(this);
+  }
+}
+
+function named(key: string, aliases: string[] = []): Command {
+  const cmd = new Command();
+  cmd.key = key;
+  cmd.aliases = aliases;
+  return cmd;
+}
+
+describe("a set adding its commands while it is created", () => {
+  it("compares each new command with the others only when a name is already taken", () => {
+    const commands = Array.from({ length: 80 }, (_, i) => named(`zzcreate${i}`, [`zzc${i}`]));
+    CreatedOneByOne.plan = (set) => {
+      for (const cmd of commands) set.add(cmd);
+    };
+    const sameAs = vi.spyOn(Command.prototype, "sameAs");
+    const set = new CreatedOneByOne(null, "Created");
+    // one at a time through `sameAs` it was 80 · 79 / 2 = 3,160 comparisons
+    expect(sameAs.mock.calls.length).toBeLessThan(80);
+    expect(set.commands).toEqual(commands);
+  });
+
+  it("replaces as adding one at a time does, whatever the hook does to the set in between", () => {
+    const rand = prng(31);
+    for (let round = 0; round < 300; round++) {
+      const steps: ((set: CmdSet) => void)[] = [];
+      const count = 1 + Math.floor(rand() * 20);
+      for (let i = 0; i < count; i++) {
+        const roll = rand();
+        const cmd = named(NAMES[Math.floor(rand() * 6)]!, rand() < 0.3 ? [NAMES[Math.floor(rand() * 6)]!] : []);
+        (cmd as Command & { tag: string }).tag = `${round}.${i}`;
+        if (roll < 0.6) steps.push((set) => set.add(cmd));
+        else if (roll < 0.7) steps.push((set) => set.add(cmd, true));
+        else if (roll < 0.8) steps.push((set) => set.commands.push(cmd)); // edited in place, past `add`
+        else if (roll < 0.85) steps.push((set) => set.commands.length > 0 && (set.commands[0] = cmd));
+        else if (roll < 0.9) steps.push((set) => (set.commands = set.commands.slice(1)));
+        else steps.push((set) => set.remove(cmd.key));
+      }
+      // the same steps on a set made with an empty hook: each `add` there compares with every command
+      const reference = new CmdSet(null, "Reference");
+      for (const step of steps) step(reference);
+      CreatedOneByOne.plan = (set) => {
+        for (const step of steps) step(set);
+      };
+      const created = new CreatedOneByOne(null, "Created");
+      expect(tags(created.commands), `round ${round}`).toEqual(tags(reference.commands));
+      // and after the hook the set adds as any set does
+      const late = named(NAMES[Math.floor(rand() * 6)]!);
+      created.add(late);
+      reference.add(late);
+      expect(tags(created.commands), `round ${round}, after`).toEqual(tags(reference.commands));
+    }
+  });
+
+  it("keeps no names once created, and a hook that throws leaves none behind", () => {
+    CreatedOneByOne.plan = (set) => {
+      set.add(named("zzthrow"));
+      throw new Error("a broken hook");
+    };
+    expect(() => new CreatedOneByOne(null, "Broken")).toThrow("a broken hook");
+    CreatedOneByOne.plan = (set) => set.add(named("zzfine"));
+    const set = new CreatedOneByOne(null, "Fine");
+    const sameAs = vi.spyOn(Command.prototype, "sameAs");
+    set.add(named("zzfine"));
+    // after creation every add compares again (and so replaces)
+    expect(sameAs).toHaveBeenCalled();
+    expect(set.commands.map((c) => c.key)).toEqual(["zzfine"]);
+  });
+});
