@@ -112,8 +112,10 @@ export interface Settings {
    * in one write with whatever follows (0: it leaves at the end of the event-loop turn,
    * like everything else). Replies to a session's own commands never wait. Writes are
    * most of the portal's work in a crowded room and on a busy channel: with 1,000 players
-   * on one channel, 50 ms took the portal from 60% to 41% of a core (docs/perf.md). Old
-   * MUD servers flushed output every 100-250 ms; a listener does not notice 50.
+   * on one channel, 50 ms took the portal from 60% to 41% of a core, and 100 ms took
+   * another 7-8 points off it with the median answer 5 times shorter on a full core
+   * (docs/perf.md). Old MUD servers flushed output every 100-250 ms. A connection that
+   * was quiet for that long gets broadcast output at once.
    */
   broadcastBatchMs: number;
   /** Commands (lines of text) a session may send per second, sustained; excess is refused with a notice (0 = unlimited). */
@@ -471,7 +473,7 @@ export const defaultSettings: Settings = {
   loginTimeout: 300,
   idleTimeout: 0,
   maxOutputBuffer: 4 * 1024 * 1024,
-  broadcastBatchMs: 50,
+  broadcastBatchMs: 100,
   commandRatePerSecond: 10,
   commandBurst: 30,
   oobRatePerSecond: 20,

@@ -14,7 +14,7 @@ describe("settings of the fan-out and the link", () => {
 
   it("offers the link on a local socket by default", () => {
     expect(buildSettings("/nonexistent-game").linkLocalSocket).toBe(true);
-    expect(buildSettings("/nonexistent-game").broadcastBatchMs).toBe(50);
+    expect(buildSettings("/nonexistent-game").broadcastBatchMs).toBe(100);
   });
 });
 
