@@ -17,7 +17,7 @@
  * sets merged, so an unchanged situation is not merged again.
  */
 import { CmdSet, type MergeType } from "./cmdset.ts";
-import { commandIndexOf, rememberCommandNames } from "./command-index.ts";
+import type { Command } from "./command.ts";
 
 /** Options of {@link mergeCmdSets}. */
 export interface MergeOptions {
@@ -47,46 +47,27 @@ export function mergeCmdSets(lower: CmdSet, higherCandidate: CmdSet, options: Me
   const mergeType: MergeType = high.keyMergetypes[low.key] ?? high.mergeType;
   const out = high.duplicate();
   const dupes = Boolean(highDup) && high.priority === low.priority;
-  // each command's names, from the sets' records: the names of `out`'s commands, parallel to them (null: not known)
-  const highNames = commandIndexOf(high);
-  const lowNames = commandIndexOf(low);
-  let outNames: (readonly string[])[] | null = null;
   switch (mergeType) {
     case "Intersect": {
-      const names = lowNames.allNames();
+      const lowNames = namesOf(low);
       out.commands = dupes
-        ? high.commands.filter((c, i) => inSet(highNames.names[i]!, names)).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
-        : high.commands.filter((c, i) => inSet(highNames.names[i]!, names));
+        ? high.commands.filter((c) => inSet(c, lowNames)).flatMap((c) => [c, ...low.commands.filter((l) => l.sameAs(c))])
+        : high.commands.filter((c) => inSet(c, lowNames));
       break;
     }
     case "Replace":
       out.commands = [...high.commands];
-      outNames = [...highNames.names];
       break;
     case "Remove": {
-      const names = highNames.allNames();
-      out.commands = [];
-      outNames = [];
-      low.commands.forEach((c, i) => {
-        if (inSet(lowNames.names[i]!, names)) return;
-        out.commands.push(c);
-        outNames!.push(lowNames.names[i]!);
-      });
+      const highNames = namesOf(high);
+      out.commands = low.commands.filter((c) => !inSet(c, highNames));
       break;
     }
     default:
-      out.commands = [...high.commands];
-      outNames = [...highNames.names];
-      if (dupes) {
-        out.commands.push(...low.commands);
-        outNames.push(...lowNames.names);
-      } else {
-        const names = highNames.allNames();
-        low.commands.forEach((c, i) => {
-          if (inSet(lowNames.names[i]!, names)) return;
-          out.commands.push(c);
-          outNames!.push(lowNames.names[i]!);
-        });
+      if (dupes) out.commands = [...high.commands, ...low.commands];
+      else {
+        const highNames = namesOf(high);
+        out.commands = [...high.commands, ...low.commands.filter((c) => !inSet(c, highNames))];
       }
   }
   out.noChannels = high.noChannels ?? low.noChannels;
@@ -96,20 +77,27 @@ export function mergeCmdSets(lower: CmdSet, higherCandidate: CmdSet, options: Me
   out.actualMergeType = mergeType;
   // system commands: the higher set's, then the lower set's not replaced by them
   const system = [...high.systemCommands, ...low.systemCommands.filter((c) => !high.systemCommands.some((h) => h.sameAs(c)))];
-  if (system.length > 0 || highNames.hasSystemNames() || lowNames.hasSystemNames()) {
-    out.commands = out.commands.filter((c) => !c.key.startsWith("__"));
-    out.commands.push(...system);
-    outNames = null;
-  }
+  out.commands = out.commands.filter((c) => !c.key.startsWith("__"));
+  out.commands.push(...system);
   out.systemCommands = system;
   out.version++;
-  if (outNames) rememberCommandNames(out, outNames);
   return out;
 }
 
-/** True when one of `names` (a command's) is in `set` (Evennia's command equality, `sameAs`, as a hash probe per name). */
-function inSet(names: readonly string[], set: ReadonlySet<string>): boolean {
-  for (const n of names) if (set.has(n)) return true;
+/** Every name the commands of `set` answer to: one pass over the set, then each lookup is a hash probe. */
+function namesOf(set: CmdSet): Set<string> {
+  const names = new Set<string>();
+  for (const c of set.commands) for (const n of c.names) names.add(n);
+  return names;
+}
+
+/**
+ * True when `cmd` shares a name with a command of the set whose names are `names`
+ * (Evennia's command equality, `sameAs`). Merging two sets of 100 commands asked
+ * `sameAs` 10,000 times; with the names of one set gathered first it is 100 probes.
+ */
+function inSet(cmd: Command, names: ReadonlySet<string>): boolean {
+  for (const n of cmd.names) if (names.has(n)) return true;
   return false;
 }
 

@@ -1,23 +1,19 @@
 /**
- * The names of a cmdset's commands, kept with the set: each command's `names` read
- * once per version of the set, and the parser's index of them. Merging reads a set's
- * names from here (a walker's every move merges the new room's exits onto the merge of
- * its own sets: each command asked for its names was a lookup through its prototype),
- * and the parser finds which commands have a name that starts a typed line by looking
- * up the line's prefixes of each name length in a map of the names instead of testing
- * every name of every command. The maps are shared between sets whose commands have
- * the same names (see `sharedTable`).
+ * The parser's index of a cmdset: which commands have a name that starts a typed
+ * line, found by looking up the line's prefixes of each name length in a map of the
+ * commands' names instead of testing every name of every command. The maps are shared
+ * between sets whose commands have the same names (see `sharedTable`).
  *
- * One record is kept per cmdset. The parser scans a set the first time it matches a
- * line against it and uses the map from the second time on — at once when another set
- * with the same names made the map already (the players in one room with the same sets
- * share it). Before each use the record is checked against the set — its version, and
- * the same command objects in the same order — and made again when anything differs.
+ * One index is kept per cmdset, built the second time the set is matched against
+ * (the merged sets the handler uses live in the merge cache, so their index is built
+ * once per merge, while a set merged for one line is simply scanned). Before each
+ * use it is checked against the set — its version, and the same command objects in
+ * the same order — and rebuilt when anything differs.
  *
- * A command's names are read when the record is made, as Evennia reads them when a
+ * A command's names are read when the index is built, as Evennia reads them when a
  * command is made or `set_key`/`set_aliases` is called: to rename a command that is
  * already in a cmdset, add it to its set again (`set.add(cmd)`), which changes the
- * set's version — and so the merged sets made from it — and the record follows.
+ * set's version — and so the merged sets made from it — and the index follows.
  */
 import type { CmdSet } from "./cmdset.ts";
 import type { Command } from "./command.ts";
@@ -44,10 +40,10 @@ interface NameTable {
   readonly lengths: readonly number[];
 }
 
-function buildTable(names: readonly (readonly string[])[], nameOf: (rawName: string) => string): NameTable {
+function buildTable(commands: readonly Command[], nameOf: (rawName: string) => string): NameTable {
   const byName = new Map<string, IndexedName[]>();
-  names.forEach((own, position) => {
-    own.forEach((rawName, order) => {
+  commands.forEach((cmd, position) => {
+    cmd.names.forEach((rawName, order) => {
       const name = nameOf(rawName);
       if (!name) return;
       const list = byName.get(name);
@@ -77,29 +73,11 @@ const forgetTable = new FinalizationRegistry<{ signature: string; ref: WeakRef<N
   if (sharedTables.get(signature) === ref) sharedTables.delete(signature);
 });
 
-/** One command's names as one string, by its names array (commands made from one class share the array). */
-const joinedNames = new WeakMap<readonly string[], string>();
-
-function joinedOf(names: readonly string[]): string {
-  let joined = joinedNames.get(names);
-  if (joined === undefined) {
-    joined = names.join("\u0002");
-    joinedNames.set(names, joined);
-  }
-  return joined;
-}
-
-/** The key of the shared table of `names` matched with `prefixes` stripped (undefined: as they are). */
-function signatureOf(names: readonly (readonly string[])[], prefixes: string | undefined): string {
-  let signature = `${prefixes ?? "\u0000"}\u0001`;
-  for (let i = 0; i < names.length; i++) signature += (i === 0 ? "" : "\u0003") + joinedOf(names[i]!);
-  return signature;
-}
-
-function sharedTable(names: readonly (readonly string[])[], prefixes: string | undefined, signature = signatureOf(names, prefixes)): NameTable {
+function sharedTable(commands: readonly Command[], prefixes: string | undefined): NameTable {
+  const signature = `${prefixes ?? "\u0000"}\u0001${commands.map((cmd) => cmd.names.join("\u0002")).join("\u0003")}`;
   const known = sharedTables.get(signature)?.deref();
   if (known) return known;
-  const table = buildTable(names, prefixes === undefined ? (name) => name : (name) => stripPrefixes(name, prefixes));
+  const table = buildTable(commands, prefixes === undefined ? (name) => name : (name) => stripPrefixes(name, prefixes));
   const ref = new WeakRef(table);
   sharedTables.set(signature, ref);
   forgetTable.register(table, { signature, ref });
@@ -119,33 +97,20 @@ export function stripPrefixes(text: string, prefixes: string): string {
   return text.slice(i);
 }
 
-/** The names of one cmdset's commands, and its index (see the module comment). */
+/** The name index of one cmdset (see the module comment). */
 export class CommandIndex {
   /** The commands indexed, in the set's order (a copy: the set's array can change in place). */
   private readonly indexed: readonly Command[];
-  /** Each command's names, in the set's order (the command's own `names` array). */
-  readonly names: readonly (readonly string[])[];
-  /** The table of the names as they are (made when first matched through). */
-  private raw: NameTable | null = null;
+  private readonly raw: NameTable;
   /** Tables of the names with ignored prefixes stripped, by the prefix characters. */
   private readonly stripped = new Map<string, NameTable>();
-  /** Every name of every command (made when first asked for). */
-  private every: ReadonlySet<string> | null = null;
-  /** Times the parser asked for this record. */
-  private matched = 0;
 
-  /**
-   * @param commands the set's `commands` array.
-   * @param version the set's version.
-   * @param names each command's names, when the caller has them (a merge does); read from the commands otherwise.
-   */
   constructor(
     private readonly commands: readonly Command[],
     private readonly version: number,
-    names?: readonly (readonly string[])[],
   ) {
     this.indexed = [...commands];
-    this.names = names ?? commands.map((cmd) => cmd.names);
+    this.raw = sharedTable(this.indexed, undefined);
   }
 
   /** True while the set has the version and the very commands (same objects, same order) indexed. */
@@ -157,42 +122,13 @@ export class CommandIndex {
     return true;
   }
 
-  /** Every name of every command (for merging: which commands of a lower set this one's names hide). */
-  allNames(): ReadonlySet<string> {
-    if (!this.every) {
-      const every = new Set<string>();
-      for (const own of this.names) for (const name of own) every.add(name);
-      this.every = every;
-    }
-    return this.every;
-  }
-
-  /** True when a command's name starts with `__` (a system command among the set's commands). */
-  hasSystemNames(): boolean {
-    for (const own of this.names) for (const name of own) if (name.startsWith("__")) return true;
-    return false;
-  }
-
-  /**
-   * Should the parser match through the table this time? Not the first time a set is
-   * matched against (a set merged for one line is cheaper to scan once than to index),
-   * unless a set with the same names made the table already.
-   */
-  useTable(): boolean {
-    if (this.raw) return true;
-    if (++this.matched > 1) return true;
-    const known = sharedTables.get(signatureOf(this.names, undefined))?.deref();
-    if (known) this.raw = known;
-    return known !== undefined;
-  }
-
   /**
    * The names that `search` (lower-case) starts with: with `prefixes` undefined as the
    * commands have them, else with those prefix characters stripped from the names.
    * Shortest first; several names of one command can be among them.
    */
   namesStarting(search: string, prefixes?: string): IndexedName[] {
-    const table = prefixes === undefined ? (this.raw ??= sharedTable(this.names, undefined)) : this.strippedTable(prefixes);
+    const table = prefixes === undefined ? this.raw : this.strippedTable(prefixes);
     const out: IndexedName[] = [];
     for (const length of table.lengths) {
       if (length > search.length) break;
@@ -205,31 +141,31 @@ export class CommandIndex {
   private strippedTable(prefixes: string): NameTable {
     let table = this.stripped.get(prefixes);
     if (!table) {
-      table = sharedTable(this.names, prefixes);
+      table = sharedTable(this.indexed, prefixes);
       this.stripped.set(prefixes, table);
     }
     return table;
   }
 }
 
-/** Per cmdset: the record of its commands' names. */
-const indexes = new WeakMap<CmdSet, CommandIndex>();
+/** Per cmdset: its index, or `SEEN_ONCE` while it has been matched against only once. */
+const indexes = new WeakMap<CmdSet, CommandIndex | typeof SEEN_ONCE>();
+const SEEN_ONCE = "seen once";
 
-/** The record of `cmdset`'s commands as they are now (made, or made again, when needed). */
-export function commandIndexOf(cmdset: CmdSet): CommandIndex {
+/**
+ * The index of `cmdset`'s commands as they are now (built, or rebuilt, when needed),
+ * or null the first time a set is asked about: a set merged for one line only (the
+ * merge cache off or missed) is cheaper to scan once than to index.
+ */
+export function commandIndexOf(cmdset: CmdSet): CommandIndex | null {
   const commands = cmdset.commands;
   const known = indexes.get(cmdset);
-  if (known?.fits(commands, cmdset.version)) return known;
+  if (known === undefined) {
+    indexes.set(cmdset, SEEN_ONCE);
+    return null;
+  }
+  if (known !== SEEN_ONCE && known.fits(commands, cmdset.version)) return known;
   const index = new CommandIndex(commands, cmdset.version);
   indexes.set(cmdset, index);
   return index;
-}
-
-/**
- * Give `cmdset` a record made from names the caller already has: `names[i]` must be
- * `cmdset.commands[i].names` (a merge builds its result from the records of the sets
- * merged).
- */
-export function rememberCommandNames(cmdset: CmdSet, names: readonly (readonly string[])[]): void {
-  indexes.set(cmdset, new CommandIndex(cmdset.commands, cmdset.version, names));
 }

@@ -57,7 +57,7 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
   const raw = includePrefixes ? line : stripPrefixes(line, prefixes);
   const search = raw.toLowerCase();
   const index = commandIndexOf(cmdset);
-  if (!index.useTable()) return scanMatches(raw, search, cmdset, index.names, prefixes, includePrefixes);
+  if (!index) return scanMatches(raw, search, cmdset, prefixes, includePrefixes);
   const candidates = index.namesStarting(search, includePrefixes ? undefined : prefixes);
   if (candidates.length === 0) return [];
   // in the set's order; of one command, the first of its names (longest first) the arguments fit
@@ -76,15 +76,13 @@ function buildMatches(line: string, cmdset: CmdSet, prefixes: string, includePre
 }
 
 /** The same as the index finds, by testing every name of every command (a set matched against once). */
-function scanMatches(raw: string, search: string, cmdset: CmdSet, names: readonly (readonly string[])[], prefixes: string, includePrefixes: boolean): CommandMatch[] {
+function scanMatches(raw: string, search: string, cmdset: CmdSet, prefixes: string, includePrefixes: boolean): CommandMatch[] {
   const out: CommandMatch[] = [];
-  const commands = cmdset.commands;
-  for (let i = 0; i < commands.length; i++) {
+  for (const cmd of cmdset.commands) {
     let pattern: RegExp | null | undefined;
-    for (const rawName of names[i]!) {
+    for (const rawName of cmd.names) {
       const name = includePrefixes ? rawName : stripPrefixes(rawName, prefixes);
       if (!name || !search.startsWith(name)) continue;
-      const cmd = commands[i]!;
       // read only for a command whose name starts the line
       if (pattern === undefined) pattern = cmd.argPattern;
       if (pattern && !pattern.test(raw.slice(name.length))) continue;

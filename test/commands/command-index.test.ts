@@ -127,10 +127,10 @@ describe("the parser's name index", () => {
     const look = new Command();
     look.key = "look";
     set.add(look);
-    // a set is scanned the first time (no other set has its names), matched through its table from the second on
-    expect(commandIndexOf(set).useTable()).toBe(false);
+    // a set is scanned the first time, indexed from the second on
+    expect(commandIndexOf(set)).toBeNull();
     const first = commandIndexOf(set);
-    expect(first.useTable()).toBe(true);
+    expect(first).not.toBeNull();
     expect(commandIndexOf(set)).toBe(first);
     expect(parseCommand("glance", set)).toEqual([]);
     // renamed the documented way: added again
@@ -164,12 +164,9 @@ describe("the parser's name index", () => {
       return set;
     };
     const sets = Array.from({ length: 50 }, makeSet);
+    for (const set of sets) commandIndexOf(set);
     const before = sharedNameTableCount();
-    const indexes = sets.map((set) => {
-      const index = commandIndexOf(set);
-      index.namesStarting("zzshare");
-      return index;
-    });
+    const indexes = sets.map((set) => commandIndexOf(set)!);
     // the first set's table is new, the 49 others reuse it
     expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
     for (const [i, set] of sets.entries()) {
@@ -189,26 +186,26 @@ describe("the parser's name index", () => {
       }
       return set;
     };
-    /** The set's index with its table made (a line matched through it). */
-    const indexed = (set: CmdSet) => {
-      const index = commandIndexOf(set);
-      index.namesStarting("zz");
-      return index;
-    };
     await collectGarbage();
     const before = sharedNameTableCount();
     const kept = makeSet("kept");
-    indexed(kept);
+    commandIndexOf(kept);
+    expect(commandIndexOf(kept)).not.toBeNull();
     (() => {
       // 30 situations gone for good: their sets, and so their indexes, are dropped
-      for (let i = 0; i < 30; i++) indexed(makeSet(`gone${i}`));
+      for (let i = 0; i < 30; i++) {
+        const set = makeSet(`gone${i}`);
+        commandIndexOf(set);
+        commandIndexOf(set);
+      }
     })();
     expect(sharedNameTableCount() - before).toBeGreaterThanOrEqual(31);
     await collectGarbage();
     expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
     // the table still in use is still shared: a set with the same names gets it, and matches its own commands
     const again = makeSet("kept");
-    indexed(again);
+    commandIndexOf(again);
+    commandIndexOf(again);
     expect(sharedNameTableCount() - before).toBeLessThanOrEqual(1);
     expect(parseCommand("zzgone-kept-north", again).map((m) => m.cmd)).toEqual([again.commands[0]]);
     expect(commandIndexOf(kept)!.fits(kept.commands, kept.version)).toBe(true);

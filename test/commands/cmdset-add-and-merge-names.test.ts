@@ -1,15 +1,13 @@
 /**
- * The names of a cmdset's commands, kept with the set (`commands/command-index.ts`):
- * merging reads them from the sets' records instead of asking each command, a merge
- * hands its result the names it already has, and a set being created adds its
- * commands without comparing each new one with all before it. Each must give exactly
- * what asking the commands gives.
+ * Names in cmdsets: a set being created adds its commands without comparing each new
+ * one with all before it (`CmdSet.add` while `atCmdsetCreation` runs), and merging
+ * finds the commands a higher set hides by their names. Each must give exactly what
+ * comparing every command with every other (`sameAs`) gives.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CmdSet, type MergeType } from "../../evennia-ts/commands/cmdset.ts";
 import { mergeCmdSets } from "../../evennia-ts/commands/cmdset-merge.ts";
 import { Command } from "../../evennia-ts/commands/command.ts";
-import { commandIndexOf } from "../../evennia-ts/commands/command-index.ts";
 import { parseCommand } from "../../evennia-ts/commands/command-parser.ts";
 import { prng } from "../seeded-random.ts";
 
@@ -67,18 +65,17 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe("the names kept with a cmdset", () => {
-  it("merge as asking every command would, and a merge's record holds its commands' names", () => {
+describe("merging two sets", () => {
+  it("merge as the merge rules say, for any two sets (and their merge with a third)", () => {
     const rand = prng(20261203);
     for (let round = 0; round < 2000; round++) {
       const a = randomSet(rand, "a");
       const b = randomSet(rand, "b");
-      // sets merged before: their records are read, not made
-      if (rand() < 0.5) commandIndexOf(a);
+      // a set matched against before has its parser index
+      if (rand() < 0.5) parseCommand("look", a);
       const merged = mergeCmdSets(a, b, { lowerDuplicates: a.duplicates, duplicates: b.duplicates });
       expect(tags(merged.commands), `round ${round}: ${a} + ${b}`).toEqual(tags(referenceMerge(a, b)));
-      expect(commandIndexOf(merged).names).toEqual(merged.commands.map((c) => c.names));
-      // and merged again onto a third set, from the record the merge left
+      // and merged again onto a third set
       const c = randomSet(rand, "c");
       const again = mergeCmdSets(merged, c, { lowerDuplicates: null, duplicates: c.duplicates });
       expect(tags(again.commands), `round ${round}: (${a} + ${b}) + ${c}`).toEqual(tags(referenceMerge(merged, c)));
@@ -102,28 +99,6 @@ describe("the names kept with a cmdset", () => {
     exits.add(gate);
     // the exit hides the lower set's `tower` now
     expect(mergeCmdSets(own, exits).commands).toEqual([gate, look]);
-  });
-
-  it("let a set with the same names as one matched before use its table at once", () => {
-    const make = () => {
-      const set = new CmdSet(null, "Twin");
-      for (const key of ["zztwin-look", "zztwin-get", "zztwin-drop"]) {
-        const cmd = new Command();
-        cmd.key = key;
-        set.add(cmd);
-      }
-      return set;
-    };
-    const first = make();
-    // the first set ever with these names: scanned the first time, through the table after
-    expect(commandIndexOf(first).useTable()).toBe(false);
-    expect(commandIndexOf(first).useTable()).toBe(true);
-    expect(parseCommand("zztwin-get ball", first).map((m) => m.cmd)).toEqual([first.commands[1]]);
-    // its twin (another player's set, the same room) finds the table made
-    const twin = make();
-    expect(commandIndexOf(twin).useTable()).toBe(true);
-    expect(parseCommand("zztwin-get ball", twin).map((m) => m.cmd)).toEqual([twin.commands[1]]);
-    expect(parseCommand("zztwin-look", twin).map((m) => m.cmd)).toEqual([twin.commands[0]]);
   });
 });
 
