@@ -79,7 +79,7 @@ export class CmdSet {
     this.key = key ?? (this.constructor === CmdSet ? "Unnamed CmdSet" : this.constructor.name);
     this.cmdsetObj = cmdsetObj;
     this.actualMergeType = this.mergeType;
-    creationNames.set(this, { commands: this.commands, copy: [], names: new Set() });
+    creationNames.set(this, new NamesWhileCreating(this.commands));
     try {
       this.atCmdsetCreation();
     } finally {
@@ -218,42 +218,16 @@ export class CmdSet {
 
   private addOne(cmd: Command, allowDuplicates: boolean): void {
     if (!cmd.obj) cmd.obj = this.cmdsetObj;
-    if (!allowDuplicates && !this.surelyNewWhileCreating(cmd)) this.commands = this.commands.filter((c) => !c.sameAs(cmd));
-    this.commands.push(cmd);
-    this.noteAddedWhileCreating(cmd);
+    const creating = creationNames.get(this);
+    if (creating) {
+      this.commands = creating.add(this.commands, cmd, allowDuplicates);
+    } else {
+      if (!allowDuplicates) this.commands = this.commands.filter((c) => !c.sameAs(cmd));
+      this.commands.push(cmd);
+    }
     if (cmd.key.startsWith("__")) {
       if (!allowDuplicates) this.systemCommands = this.systemCommands.filter((c) => !c.sameAs(cmd));
       this.systemCommands.push(cmd);
-    }
-  }
-
-  /**
-   * True when `atCmdsetCreation` is running and no command of the set has a name of
-   * `cmd`: then adding it replaces nothing, and the set is not compared command by
-   * command with it. False when unsure.
-   */
-  private surelyNewWhileCreating(cmd: Command): boolean {
-    const record = creationNames.get(this);
-    if (!record) return false;
-    if (!holdsTheSame(record, this.commands)) {
-      // changed some other way (a replacing add, the array assigned or edited): read the names again
-      record.commands = this.commands;
-      record.copy = [...this.commands];
-      record.names = new Set(this.commands.flatMap((c) => c.names));
-    }
-    for (const name of cmd.names) if (record.names.has(name)) return false;
-    return true;
-  }
-
-  /** Keep the creation-time names in step with `cmd`, just pushed onto the commands. */
-  private noteAddedWhileCreating(cmd: Command): void {
-    const record = creationNames.get(this);
-    if (!record) return;
-    if (record.commands === this.commands && record.copy.length === this.commands.length - 1) {
-      record.copy.push(cmd);
-      for (const name of cmd.names) record.names.add(name);
-    } else {
-      record.commands = null;
     }
   }
 }
@@ -261,26 +235,77 @@ export class CmdSet {
 /**
  * While a set's `atCmdsetCreation` runs, the names of the commands it holds: sets add
  * their commands one at a time (`this.add(CmdLook).add(CmdSay)...`), and each add
- * compared the new command with every one before it — 3,000 comparisons for a
- * character's default set, made again for every character loaded (a reload loads
- * them all at once). Dropped when the hook returns: a set lives on without it.
+ * compared the new command with every one before it — 1,540 comparisons for a
+ * character's 56 default commands, made again for every character loaded (a reload
+ * loads them all at once). With the names at hand a new command is compared only when
+ * one of its names is taken. Dropped when the hook returns: a set lives on without it.
+ *
+ * A command already in the set is known here by the names it had when it was added, as
+ * Evennia knows a command by the match set made at `set_key`/`set_aliases`: renamed in
+ * place since, add it again to rename it (as the parser's index asks too). When the
+ * commands array was changed some other way (assigned, edited in place, `remove`), the
+ * names are read from the commands again.
  */
-interface CreationNames {
-  /** The commands array the names were read from (null: read them again). */
-  commands: Command[] | null;
-  /** Its commands when they were read, to notice an array edited in place. */
-  copy: Command[];
-  names: Set<string>;
+class NamesWhileCreating {
+  /** The commands array as this record last left it. */
+  private commands: Command[];
+  /** Its commands, to notice an array edited in place. */
+  private copy: Command[];
+  /** Each command's names, parallel to `copy`. */
+  private names: (readonly string[])[];
+  /** Every name of every command. */
+  private all: Set<string>;
+
+  constructor(commands: Command[]) {
+    this.commands = commands;
+    this.copy = [...commands];
+    this.names = commands.map((c) => c.names);
+    this.all = new Set(this.names.flat());
+  }
+
+  /** Add `cmd` to `commands` (the set's array), replacing the commands that share a name with it unless `allowDuplicates`; returns the set's array after. */
+  add(commands: Command[], cmd: Command, allowDuplicates: boolean): Command[] {
+    if (!this.holds(commands)) this.readAgain(commands);
+    const own = cmd.names;
+    // the command itself added again (renamed, maybe) leaves its old place too
+    if (!allowDuplicates && (own.some((n) => this.all.has(n)) || this.copy.includes(cmd))) {
+      const keep: Command[] = [];
+      const keepNames: (readonly string[])[] = [];
+      this.copy.forEach((c, i) => {
+        const theirs = this.names[i]!;
+        if (c === cmd || own.some((n) => theirs.includes(n))) return;
+        keep.push(c);
+        keepNames.push(theirs);
+      });
+      this.commands = keep;
+      this.copy = [...keep];
+      this.names = keepNames;
+      this.all = new Set(keepNames.flat());
+    }
+    this.commands.push(cmd);
+    this.copy.push(cmd);
+    this.names.push(own);
+    for (const n of own) this.all.add(n);
+    return this.commands;
+  }
+
+  /** True while `commands` is the array as this record left it, with the same commands. */
+  private holds(commands: readonly Command[]): boolean {
+    const copy = this.copy;
+    if (commands !== this.commands || copy.length !== commands.length) return false;
+    for (let i = 0; i < copy.length; i++) if (copy[i] !== commands[i]) return false;
+    return true;
+  }
+
+  private readAgain(commands: Command[]): void {
+    this.commands = commands;
+    this.copy = [...commands];
+    this.names = commands.map((c) => c.names);
+    this.all = new Set(this.names.flat());
+  }
 }
 
-const creationNames = new WeakMap<CmdSet, CreationNames>();
-
-function holdsTheSame(record: CreationNames, commands: readonly Command[]): boolean {
-  const copy = record.copy;
-  if (record.commands !== commands || copy.length !== commands.length) return false;
-  for (let i = 0; i < copy.length; i++) if (copy[i] !== commands[i]) return false;
-  return true;
-}
+const creationNames = new WeakMap<CmdSet, NamesWhileCreating>();
 
 /** True for a valid merge type name. */
 export function isMergeType(value: unknown): value is MergeType {

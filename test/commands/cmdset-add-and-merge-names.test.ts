@@ -144,7 +144,11 @@ describe("a set adding its commands while it is created", () => {
         else if (roll < 0.8) steps.push((set) => set.commands.push(cmd)); // edited in place, past `add`
         else if (roll < 0.85) steps.push((set) => set.commands.length > 0 && (set.commands[0] = cmd));
         else if (roll < 0.9) steps.push((set) => (set.commands = set.commands.slice(1)));
-        else steps.push((set) => set.remove(cmd.key));
+        else if (roll < 0.95) {
+          // a command of the set added again (it moves to the end)
+          const pick = Math.floor(rand() * 8);
+          steps.push((set) => set.commands.length > 0 && set.add(set.commands[pick % set.commands.length]!));
+        } else steps.push((set) => set.remove(cmd.key));
       }
       // the same steps on a set made with an empty hook: each `add` there compares with every command
       const reference = new CmdSet(null, "Reference");
@@ -160,6 +164,33 @@ describe("a set adding its commands while it is created", () => {
       reference.add(late);
       expect(tags(created.commands), `round ${round}, after`).toEqual(tags(reference.commands));
     }
+  });
+
+  it("knows a command by the names it was added with, and by its new ones once added again", () => {
+    const look = named("zzlook");
+    const peek = named("zzpeek");
+    const glance = named("zzglance");
+    CreatedOneByOne.plan = (set) => {
+      set.add(look);
+      look.key = "zzpeek"; // renamed in place: not read again
+      set.add(peek);
+      glance.key = "zzglance";
+      set.add(glance);
+      glance.key = "zzpeek"; // renamed and added again: it replaces the other zzpeek
+      set.add(glance);
+    };
+    const set = new CreatedOneByOne(null, "Renames");
+    expect(set.commands).toEqual([look, glance]);
+    expect(set.commands[1]).toBe(glance);
+    // a command added again under a name nobody has is still there once
+    const lone = named("zzlone");
+    CreatedOneByOne.plan = (s) => {
+      s.add(lone);
+      s.add(named("zzother"));
+      lone.key = "zzlone-renamed";
+      s.add(lone);
+    };
+    expect(new CreatedOneByOne(null, "Again").commands.map((c) => c.key)).toEqual(["zzother", "zzlone-renamed"]);
   });
 
   it("keeps no names once created, and a hook that throws leaves none behind", () => {
