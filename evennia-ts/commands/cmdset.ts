@@ -248,19 +248,16 @@ export class CmdSet {
  */
 class NamesWhileCreating {
   /** The commands array as this record last left it. */
-  private commands: Command[];
+  private commands!: Command[];
   /** Its commands, to notice an array edited in place. */
-  private copy: Command[];
+  private copy!: Command[];
   /** Each command's names, parallel to `copy`. */
-  private names: (readonly string[])[];
+  private names!: (readonly string[])[];
   /** Every name of every command. */
-  private all: Set<string>;
+  private all!: Set<string>;
 
   constructor(commands: Command[]) {
-    this.commands = commands;
-    this.copy = [...commands];
-    this.names = commands.map((c) => c.names);
-    this.all = new Set(this.names.flat());
+    this.readAgain(commands);
   }
 
   /** Add `cmd` to `commands` (the set's array), replacing the commands that share a name with it unless `allowDuplicates`; returns the set's array after. */
@@ -297,6 +294,7 @@ class NamesWhileCreating {
     return true;
   }
 
+  /** Read the names of `commands` (the set's array) from its commands. */
   private readAgain(commands: Command[]): void {
     this.commands = commands;
     this.copy = [...commands];
