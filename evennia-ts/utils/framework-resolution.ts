@@ -21,7 +21,7 @@ import { frameworkRoot, runningBuildDir } from "./framework-root.ts";
 import { tsxLoaderUrl } from "./node-command.ts";
 import type { Logger } from "./logger.ts";
 import { buildEntryFile } from "./framework-build.ts";
-import { buildGameCode, type GameCodeBuild } from "./game-code-build.ts";
+import { buildGameCode, type FrameworkUrls, type GameCodeBuild } from "./game-code-build.ts";
 import { setGameLoaderFallback, useCompiledGameCode } from "./game-modules.ts";
 
 let registered = false;
@@ -45,6 +45,20 @@ async function registerLoaders(): Promise<void> {
   register(hook.href, { data });
 }
 
+/** Where game code's `evennia-ts` imports point for the framework compiled into `buildDir`. */
+function frameworkUrls(buildDir: string): FrameworkUrls {
+  return { index: pathToFileURL(buildEntryFile(buildDir, "index")).href, testing: pathToFileURL(buildEntryFile(buildDir, "testing")).href };
+}
+
+/**
+ * Compile the game's code for the framework compiled into `buildDir` (nothing is
+ * compiled when its mirror is up to date). `evennia-ts start` calls it before it
+ * starts the portal, so that the long-lived processes find the mirror ready.
+ */
+export function compileGameCode(gameDir: string, buildDir: string): Promise<GameCodeBuild> {
+  return buildGameCode(gameDir, frameworkUrls(buildDir));
+}
+
 /**
  * Make the game's code loadable in this process, with its `import "evennia-ts"`
  * landing in the framework this process runs. Call it before any game module is
@@ -63,10 +77,7 @@ export async function useRunningFramework(gameDir?: string): Promise<GameCodeLoa
   }
   if (gameDir !== undefined) {
     try {
-      const build = await buildGameCode(gameDir, {
-        index: pathToFileURL(buildEntryFile(runningBuildDir, "index")).href,
-        testing: pathToFileURL(buildEntryFile(runningBuildDir, "testing")).href,
-      });
+      const build = await compileGameCode(gameDir, runningBuildDir);
       useCompiledGameCode(build);
       setGameLoaderFallback(registerLoaders);
       return { kind: "compiled", build };
@@ -81,6 +92,9 @@ export async function useRunningFramework(gameDir?: string): Promise<GameCodeLoa
 
 /** Log how the game's code loads: compiled (debug), or through tsx because compiling it failed (a warning). */
 export function logGameCodeLoading(log: Pick<Logger, "debug" | "warn">, loading: GameCodeLoading): void {
-  if (loading.kind === "compiled") log.debug(`game code compiled: ${loading.build.files.size} file(s) in ${Math.round(loading.build.ms)} ms`);
+  if (loading.kind === "compiled") {
+    const { files, compiled, ms } = loading.build;
+    log.debug(compiled ? `game code compiled: ${files.size} file(s) in ${Math.round(ms)} ms` : `game code up to date: ${files.size} file(s), checked in ${Math.round(ms)} ms`);
+  }
   else if (loading.kind === "tsx") log.warn(`loading the game's code through tsx: ${loading.reason}`);
 }

@@ -16,7 +16,15 @@
  * at the same time. When compiling fails (a syntax error, an import that does not
  * resolve), the caller loads the game through tsx instead, which reports the
  * problem exactly as before.
+ *
+ * A compile leaves a manifest beside the mirror (`build-manifest.json`): a hash of
+ * every input (the sources, the folder's `package.json` and `tsconfig.json` files)
+ * and of every file it wrote, with the framework it pointed at. When the inputs and
+ * the mirror still match it, nothing is compiled: `evennia-ts start` compiles the
+ * game before the portal starts, so the portal and the server, which live long, do
+ * not load esbuild at all (about 4 MiB of memory each, measured in docs/perf.md).
  */
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,6 +33,15 @@ import { withEsbuild } from "./esbuild-service.ts";
 
 /** Where the mirror goes, under the game folder. */
 export const GAME_BUILD_DIR = path.join("server", ".build", "game");
+
+/** The manifest of the last compile, in the mirror's root. */
+export const BUILD_MANIFEST = "build-manifest.json";
+
+/** The manifest's layout; a different one is a manifest that does not match. */
+const MANIFEST_FORMAT = 1;
+
+/** Files beside the sources that change what esbuild makes of them (module type, TypeScript options). */
+const CONFIG_FILES = new Set(["package.json", "tsconfig.json"]);
 
 /** Folders of a game that hold no server code. */
 const SKIPPED_DIRS = new Set(["node_modules", "tests", "logs", ".build"]);
@@ -39,7 +56,9 @@ export interface GameCodeBuild {
   files: ReadonlySet<string>;
   /** Where its `evennia-ts` imports point. */
   framework: FrameworkUrls;
-  /** How long compiling and writing took, ms. */
+  /** False when the mirror already matched the sources (nothing was compiled). */
+  compiled: boolean;
+  /** How long checking, compiling and writing took, ms. */
   ms: number;
 }
 
@@ -57,17 +76,25 @@ function isServerSource(name: string): boolean {
   return !/\.(test|spec)\.m?ts$/.test(name) && !/\.config\.m?ts$/.test(name);
 }
 
-/** Every server source file of the game folder, absolute. */
-async function gameSources(dir: string): Promise<string[]> {
-  const out: string[] = [];
+/** The files of a game folder a compile reads: its server sources, and the config files among them. */
+interface GameInputs {
+  /** Absolute paths of the server sources. */
+  sources: string[];
+  /** Absolute paths of the `package.json` and `tsconfig.json` files. */
+  configs: string[];
+}
+
+/** Every server source file and config file of the game folder, absolute. */
+async function gameInputs(dir: string, into: GameInputs = { sources: [], configs: [] }): Promise<GameInputs> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRS.has(entry.name)) out.push(...(await gameSources(file)));
-    } else if (isServerSource(entry.name)) out.push(file);
+      if (!SKIPPED_DIRS.has(entry.name)) await gameInputs(file, into);
+    } else if (isServerSource(entry.name)) into.sources.push(file);
+    else if (CONFIG_FILES.has(entry.name)) into.configs.push(file);
   }
-  return out;
+  return into;
 }
 
 /** The mirror file of a source file. */
@@ -84,7 +111,7 @@ function sourceTarget(abs: string, sources: ReadonlySet<string>): string | undef
 }
 
 /** The esbuild plugin that keeps every game file its own module and points imports where they belong. */
-function mirrorImports(gameDir: string, outDir: string, sources: ReadonlySet<string>, framework: FrameworkUrls): Plugin {
+function mirrorImports(gameDir: string, outDir: string, sources: ReadonlySet<string>, framework: FrameworkUrls, read: ReadonlyMap<string, string>): Plugin {
   return {
     name: "evennia-game-mirror",
     setup(build) {
@@ -104,7 +131,7 @@ function mirrorImports(gameDir: string, outDir: string, sources: ReadonlySet<str
       });
       build.onLoad({ filter: /\.m?ts$/ }, async (args) => {
         const url = pathToFileURL(args.path).href;
-        const contents = (await readFile(args.path, "utf8"))
+        const contents = (read.get(args.path) ?? (await readFile(args.path, "utf8")))
           .replace(/\bimport\.meta\.url\b/g, JSON.stringify(url))
           .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path))
           .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)));
@@ -124,18 +151,79 @@ async function writeIfChanged(file: string, data: Uint8Array): Promise<void> {
   await rename(tmp, file);
 }
 
+/** A sha256 of `data`, hex. */
+function digest(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** What a compile was made from and what it wrote (the file {@link BUILD_MANIFEST}). */
+interface BuildManifest {
+  format: number;
+  /** The game folder compiled (absolute: `import.meta.url` is written into the output). */
+  root: string;
+  framework: FrameworkUrls;
+  /** Hash of each input, by its path relative to the game folder. */
+  inputs: Record<string, string>;
+  /** Hash of each file written, by its path relative to the mirror. */
+  outputs: Record<string, string>;
+}
+
+/** The manifest in `outDir`, or null when there is none or it cannot be read. */
+async function readManifest(outDir: string): Promise<BuildManifest | null> {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(outDir, BUILD_MANIFEST), "utf8")) as BuildManifest | null;
+    const isRecord = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
+    return manifest?.format === MANIFEST_FORMAT && isRecord(manifest.inputs) && isRecord(manifest.outputs) && isRecord(manifest.framework) ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when two string records hold the same keys with the same values. */
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+/** True when `manifest` was made from exactly these inputs for this framework, and every file it wrote is still as written. */
+async function mirrorMatches(manifest: BuildManifest, root: string, outDir: string, framework: FrameworkUrls, inputs: Record<string, string>): Promise<boolean> {
+  if (manifest.root !== root || manifest.framework?.index !== framework.index || manifest.framework?.testing !== framework.testing) return false;
+  if (!sameRecord(manifest.inputs, inputs)) return false;
+  for (const [file, hash] of Object.entries(manifest.outputs)) {
+    const current = await readFile(path.join(outDir, file)).catch(() => null);
+    if (current === null || digest(current) !== hash) return false;
+  }
+  return true;
+}
+
 /**
- * Compile the game folder's server sources into its mirror tree. Throws (with
- * esbuild's first message) when a file does not compile.
+ * Compile the game folder's server sources into its mirror tree, unless the mirror
+ * already matches them (see {@link BUILD_MANIFEST}). Throws (with esbuild's first
+ * message) when a file does not compile.
  */
 export async function buildGameCode(gameDir: string, framework: FrameworkUrls): Promise<GameCodeBuild> {
   const started = performance.now();
   const root = path.resolve(gameDir);
   const outDir = path.join(root, GAME_BUILD_DIR);
-  const sources = await gameSources(root);
+  const { sources, configs } = await gameInputs(root);
   const files = new Set(sources);
-  await compileInto(root, outDir, sources, files, framework);
-  return { gameDir: root, outDir, files, framework, ms: performance.now() - started };
+  const read = new Map<string, string>();
+  const inputs: Record<string, string> = {};
+  for (const file of [...sources, ...configs]) {
+    const text = await readFile(file, "utf8");
+    if (files.has(file)) read.set(file, text);
+    inputs[path.relative(root, file).split(path.sep).join("/")] = digest(text);
+  }
+  const manifest = await readManifest(outDir);
+  if (manifest !== null && (await mirrorMatches(manifest, root, outDir, framework, inputs))) {
+    return { gameDir: root, outDir, files, framework, compiled: false, ms: performance.now() - started };
+  }
+  const written = await compileInto(root, outDir, sources, files, framework, read);
+  const outputs: Record<string, string> = {};
+  for (const [file, hash] of written) outputs[path.relative(outDir, file).split(path.sep).join("/")] = hash;
+  const next: BuildManifest = { format: MANIFEST_FORMAT, root, framework, inputs, outputs };
+  await writeIfChanged(path.join(outDir, BUILD_MANIFEST), Buffer.from(`${JSON.stringify(next, null, 1)}\n`));
+  return { gameDir: root, outDir, files, framework, compiled: true, ms: performance.now() - started };
 }
 
 /**
@@ -144,13 +232,21 @@ export async function buildGameCode(gameDir: string, framework: FrameworkUrls): 
  * pointing at their twins; returns the twin's path.
  */
 export async function compileGameFile(build: GameCodeBuild, file: string): Promise<string> {
-  await compileInto(build.gameDir, build.outDir, [file], new Set([...build.files, file]), build.framework);
+  await compileInto(build.gameDir, build.outDir, [file], new Set([...build.files, file]), build.framework, new Map());
   return compiledPathOf(build, file);
 }
 
-/** Compile `entries` (game sources) into their twins under `outDir`. */
-async function compileInto(root: string, outDir: string, entries: string[], sources: ReadonlySet<string>, framework: FrameworkUrls): Promise<void> {
-  if (entries.length === 0) return;
+/** Compile `entries` (game sources) into their twins under `outDir`; returns each file written with its hash. */
+async function compileInto(
+  root: string,
+  outDir: string,
+  entries: string[],
+  sources: ReadonlySet<string>,
+  framework: FrameworkUrls,
+  read: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
+  if (entries.length === 0) return written;
   const result = await withEsbuild((esbuild) =>
     esbuild.build({
       entryPoints: entries,
@@ -164,8 +260,12 @@ async function compileInto(root: string, outDir: string, entries: string[], sour
       sourcemap: "linked",
       write: false,
       logLevel: "silent",
-      plugins: [mirrorImports(root, outDir, sources, framework)],
+      plugins: [mirrorImports(root, outDir, sources, framework, read)],
     }),
   );
-  for (const output of result.outputFiles) await writeIfChanged(output.path, output.contents);
+  for (const output of result.outputFiles) {
+    await writeIfChanged(output.path, output.contents);
+    written.set(output.path, digest(output.contents));
+  }
+  return written;
 }

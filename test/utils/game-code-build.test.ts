@@ -3,14 +3,15 @@
  * game file (a file imported by two others is one instance), `evennia-ts` pointing at
  * the running framework, `import.meta` naming the `.ts` source, JSON and packages
  * from where they are, tests left out, files compiled later pointing at the twins
- * already there, and a syntax error reported rather than half a build.
+ * already there, and a syntax error reported rather than half a build; and the
+ * manifest that skips a compile when nothing it reads or writes changed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
-import { buildGameCode, compiledPathOf, compileGameFile, GAME_BUILD_DIR } from "../../evennia-ts/utils/game-code-build.ts";
+import { BUILD_MANIFEST, buildGameCode, compiledPathOf, compileGameFile, GAME_BUILD_DIR } from "../../evennia-ts/utils/game-code-build.ts";
 
 const scratch = mkdtempSync(path.join(packageRoot, ".tmp", "game-build-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -77,5 +78,86 @@ describe("buildGameCode", () => {
     writeFileSync(twin, `${before}// touched\n`);
     await buildGameCode(dir, framework);
     expect(readFileSync(twin, "utf8")).toBe(before);
+  });
+});
+
+describe("buildGameCode's manifest (nothing compiled when nothing changed)", () => {
+  const twinOf = (dir: string, file: string): string => path.join(dir, GAME_BUILD_DIR, file.replace(/\.ts$/, ".js"));
+
+  it("compiles nothing again until a source, a config file or the framework changes, and then compiles", async () => {
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n", "tsconfig.json": "{}\n" });
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    expect(existsSync(path.join(dir, GAME_BUILD_DIR, BUILD_MANIFEST))).toBe(true);
+    const twin = twinOf(dir, "world/a.ts");
+    const writtenAt = statSync(twin).mtimeMs;
+    const again = await buildGameCode(dir, framework);
+    expect(again.compiled).toBe(false);
+    expect([...again.files]).toEqual([path.join(dir, "world", "a.ts")]);
+    expect(statSync(twin).mtimeMs).toBe(writtenAt);
+
+    writeFileSync(path.join(dir, "world", "a.ts"), "export const a = 2;\n");
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    expect(readFileSync(twin, "utf8")).toContain("a = 2");
+    expect((await buildGameCode(dir, framework)).compiled).toBe(false);
+
+    writeFileSync(path.join(dir, "tsconfig.json"), '{ "compilerOptions": {} }\n');
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    writeFileSync(path.join(dir, "package.json"), JSON.stringify({ type: "module", name: "g" }));
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+
+    writeFileSync(path.join(dir, "world", "b.ts"), 'import { a } from "./a.ts";\nimport { marker } from "evennia-ts";\nexport const b = [a, marker];\n');
+    const added = await buildGameCode(dir, framework);
+    expect(added.compiled).toBe(true);
+    expect(added.files.has(path.join(dir, "world", "b.ts"))).toBe(true);
+    expect(readFileSync(twinOf(dir, "world/b.ts"), "utf8")).toContain(framework.index);
+
+    const moved = { ...framework, index: framework.index.replace(/\.mjs$/, "-next.mjs") };
+    expect((await buildGameCode(dir, moved)).compiled).toBe(true);
+    expect(readFileSync(twinOf(dir, "world/b.ts"), "utf8")).toContain(moved.index);
+
+    rmSync(path.join(dir, "world", "b.ts"));
+    const removed = await buildGameCode(dir, moved);
+    expect(removed.compiled).toBe(true);
+    expect(removed.files.has(path.join(dir, "world", "b.ts"))).toBe(false);
+  });
+
+  it("compiles again when a twin is missing or the manifest is unreadable", async () => {
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n" });
+    await buildGameCode(dir, framework);
+    const twin = twinOf(dir, "world/a.ts");
+    rmSync(twin);
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    expect(existsSync(twin)).toBe(true);
+    rmSync(`${twin}.map`);
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    expect(existsSync(`${twin}.map`)).toBe(true);
+    const wrongShapes = [{ format: 99, inputs: {}, outputs: {} }, { format: 1, inputs: null, outputs: null, framework: null }, { format: 1, inputs: [], outputs: "x" }];
+    for (const garbage of ["{ not json", "null", "[]", ...wrongShapes.map((m) => JSON.stringify(m))]) {
+      writeFileSync(path.join(dir, GAME_BUILD_DIR, BUILD_MANIFEST), garbage);
+      expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+      expect((await buildGameCode(dir, framework)).compiled).toBe(false);
+    }
+  });
+
+  it("keeps failing while a file does not compile, though an earlier compile's manifest is there", async () => {
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n" });
+    await buildGameCode(dir, framework);
+    writeFileSync(path.join(dir, "world", "a.ts"), "export const = ;\n");
+    await expect(buildGameCode(dir, framework)).rejects.toThrow(/a\.ts/);
+    await expect(buildGameCode(dir, framework)).rejects.toThrow(/a\.ts/);
+    writeFileSync(path.join(dir, "world", "a.ts"), "export const a = 3;\n");
+    expect((await buildGameCode(dir, framework)).compiled).toBe(true);
+    expect(readFileSync(twinOf(dir, "world/a.ts"), "utf8")).toContain("a = 3");
+  });
+
+  it("compiles a copy of the game folder again, its import.meta naming the copy", async () => {
+    const { dir, framework } = gameWith({ "world/here.ts": "export const self = import.meta.url;\n" });
+    await buildGameCode(dir, framework);
+    const copy = `${dir}-copy`;
+    cpSync(dir, copy, { recursive: true });
+    const build = await buildGameCode(copy, framework);
+    expect(build.compiled).toBe(true);
+    const mod = (await import(pathToFileURL(compiledPathOf(build, path.join(copy, "world", "here.ts"))).href)) as { self: string };
+    expect(mod.self).toBe(pathToFileURL(path.join(copy, "world", "here.ts")).href);
   });
 });

@@ -9,6 +9,7 @@ import path from "node:path";
 import { CPU_PROFILE_DIR_ENV } from "../../utils/node-command.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import { buildEntryFile, compilingEnabled, ensureFrameworkBuild } from "../../utils/framework-build.ts";
+import { compileGameCode } from "../../utils/framework-resolution.ts";
 import { formatAddresses } from "../addresses.ts";
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
@@ -59,7 +60,7 @@ export async function startGame(options: StartOptions): Promise<number> {
     process.env[CPU_PROFILE_DIR_ENV] = dir;
     io.out(`CPU profiles of the portal and the server go to ${dir} (written when each process stops or reloads).`);
   }
-  const entries = options.portalEntry !== undefined ? { entry: options.portalEntry } : await compiledEntries(io);
+  const entries = options.portalEntry !== undefined ? { entry: options.portalEntry } : await compiledEntries(paths.gameDir, io);
   return options.foreground
     ? startForeground(paths, io, entries)
     : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, entries);
@@ -68,14 +69,22 @@ export async function startGame(options: StartOptions): Promise<number> {
 /** Which portal and supervisor files to run: the compiled framework's, or the sources' (undefined) when it cannot be compiled. */
 type PortalEntries = Pick<SpawnPortalOptions, "entry" | "supervisorEntry">;
 
-/** The compiled framework's portal and supervisor (compiled now if the sources changed), or the sources'. */
-async function compiledEntries(io: CliIo): Promise<PortalEntries> {
+/**
+ * The compiled framework's portal and supervisor (compiled now if the sources
+ * changed), or the sources'. The game's code is compiled here too when it changed,
+ * so that the portal and the server find it compiled and never load the compiler;
+ * when that fails they compile again, fail the same way and load the game through
+ * tsx, which reports the error.
+ */
+async function compiledEntries(gameDir: string, io: CliIo): Promise<PortalEntries> {
   const result = await ensureFrameworkBuild();
   if (!result.ok) {
     if (compilingEnabled()) io.err(`Note: running the framework from source through tsx (${result.reason}).`);
     return {};
   }
   if (result.build.built) io.out(`Compiled the framework into ${result.build.dir} (${Math.round(result.build.ms)} ms).`);
+  const game = await compileGameCode(gameDir, result.build.dir).catch(() => null);
+  if (game?.compiled) io.out(`Compiled the game's code: ${game.files.size} file(s) (${Math.round(game.ms)} ms).`);
   return { entry: buildEntryFile(result.build.dir, "portal-main"), supervisorEntry: buildEntryFile(result.build.dir, "portal-supervisor") };
 }
 

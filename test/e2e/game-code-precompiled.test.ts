@@ -1,0 +1,53 @@
+/**
+ * `evennia-ts start` compiles the game's code before it starts the portal, so the
+ * long-lived server finds the compiled mirror up to date and never loads the
+ * compiler; a reload after an edit compiles the change in the new server and runs
+ * it, and a reload without one compiles nothing again. Real processes.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { restartServer } from "../../evennia-ts/cli/commands/server-restart.ts";
+import { startGame } from "../../evennia-ts/cli/commands/start.ts";
+import { stopGame } from "../../evennia-ts/cli/commands/stop.ts";
+import { CapturingIo } from "../../evennia-ts/cli/io.ts";
+import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
+
+/** Server hooks that note, in `marks.log`, each server's game-code version and whether esbuild is loaded in it. */
+const MARKING_HOOKS = `import { appendFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { VERSION } from "../../world/version.ts";
+const esbuild = Object.keys(createRequire(import.meta.url).cache).some((file) => /[\\\\/]esbuild[\\\\/]/.test(file));
+appendFileSync("marks.log", \`version=\${VERSION} esbuild=\${esbuild}\\n\`);
+`;
+
+let folder: TestGameFolder | null = null;
+
+afterEach(async () => {
+  if (!folder) return;
+  await stopGame({ gameDir: folder.dir, io: new CapturingIo(), timeoutMs: 30_000 }).catch(() => 1);
+  folder.remove();
+  folder = null;
+});
+
+it("starts the server on game code compiled beforehand, and compiles an edit at the reload that needs it", { timeout: 120_000 }, async () => {
+  folder = createTestGameFolder();
+  const dir = folder.dir;
+  writeFileSync(path.join(dir, "world", "version.ts"), "export const VERSION = 1;\n");
+  writeFileSync(path.join(dir, "server", "conf", "at-server-startstop.ts"), MARKING_HOOKS);
+  const marks = (): string[] => readFileSync(path.join(dir, "marks.log"), "utf8").trim().split("\n");
+  const io = new CapturingIo();
+  expect(await startGame({ gameDir: dir, foreground: false, io }), io.stderr.join("\n")).toBe(0);
+  expect(io.stdout.join("\n")).toMatch(/Compiled the game's code: \d+ file\(s\)/);
+  expect(marks()).toEqual(["version=1 esbuild=false"]);
+
+  writeFileSync(path.join(dir, "world", "version.ts"), "export const VERSION = 2;\n");
+  const reload = async (): Promise<void> => {
+    const out = new CapturingIo();
+    expect(await restartServer({ gameDir: dir, kind: "reload", io: out }), out.stderr.join("\n")).toBe(0);
+  };
+  await reload();
+  expect(marks()).toEqual(["version=1 esbuild=false", "version=2 esbuild=true"]);
+  await reload();
+  expect(marks()).toEqual(["version=1 esbuild=false", "version=2 esbuild=true", "version=2 esbuild=false"]);
+});
