@@ -24,7 +24,8 @@ import http from "node:http";
 import path from "node:path";
 import { frameworkSourceDir } from "../../utils/framework-root.ts";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import { createRequire } from "node:module";
+import type { WebSocket, WebSocketServer } from "ws";
 import { getLogger } from "../../utils/logger.ts";
 import type { SessionRegistry } from "../session-transport.ts";
 import { CAPACITY_REFUSAL } from "../limits/connection-cap.ts";
@@ -36,6 +37,13 @@ import { WebProxy } from "../web/web-proxy.ts";
 import { WEBCLIENT_SECURITY_HEADERS } from "../web/webclient-security-headers.ts";
 
 const log = getLogger("portal.web");
+
+/**
+ * `ws` through `require`: imported from an ES module, Node scans its CommonJS files for
+ * their exports, and that scan, hot over 100 KB of source, wakes V8's optimizing
+ * compiler at start (3-4 MiB more memory in an idle portal; docs/perf.md).
+ */
+const { WebSocketServer: WebSocketServerClass } = createRequire(import.meta.url)("ws") as typeof import("ws");
 
 /** Path of the websocket endpoint. */
 export const WEBSOCKET_PATH = "/ws";
@@ -143,7 +151,7 @@ export class PortalWebServer {
       sessionTimeoutSeconds: options.cometSessionTimeout ?? 60,
       webSessionCookie: this.webSessionCookie,
     });
-    this.wss = new WebSocketServer({
+    this.wss = new WebSocketServerClass({
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
