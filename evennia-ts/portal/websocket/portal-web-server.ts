@@ -41,7 +41,7 @@ const log = getLogger("portal.web");
 /**
  * `ws` through `require`: imported from an ES module, Node scans its CommonJS files for
  * their exports, and that scan, hot over 100 KB of source, wakes V8's optimizing
- * compiler at start (3-4 MiB more memory in an idle portal; docs/perf.md).
+ * compiler at start (2-5 MiB more memory in an idle portal; docs/perf.md).
  */
 const { WebSocketServer: WebSocketServerClass } = createRequire(import.meta.url)("ws") as typeof import("ws");
 
