@@ -2,7 +2,11 @@
  * Finding channels (Evennia's `search_channel`): by key or alias, case-insensitive.
  * Channels are few, so every lookup works on the full list: the ids come from one
  * small query (plus channels created in this unit of work and not committed yet),
- * the channels themselves and their subscriptions from memory once loaded.
+ * the channels themselves and their subscriptions from memory once loaded. The ids
+ * read are kept while no channel comes into memory or is deleted (a channel is
+ * created only by this process, and comes into memory as it is), so a `channel`
+ * command or a line to a channel asks the database nothing (on PostgreSQL, a round
+ * trip saved).
  */
 import { dbRefKey } from "../db/db-ref.ts";
 import { DefaultChannel } from "./channels.ts";
@@ -10,10 +14,40 @@ import type { Subscription } from "./channel-subscriptions.ts";
 import type { Store } from "./store.ts";
 import { getStore } from "./store-context.ts";
 
-/** Every channel, oldest first, each with its subscriptions loaded. */
-export async function allChannels(store: Store = getStore()): Promise<DefaultChannel[]> {
+/** The committed channel ids last read, with what they were read after. */
+interface KeptIds {
+  ids: number[];
+  /** `store.arrivals("channel")` and `store.deletionEpoch` before they were read. */
+  arrivals: number;
+  deletions: number;
+}
+
+const keptIds = new WeakMap<Store, KeptIds>();
+
+/**
+ * The ids of the committed channels: read again once a channel has come into memory
+ * (created, or loaded) or anything was deleted since they were last read. Not kept
+ * when a channel in memory was missing from them (created, not committed yet): it
+ * must be found in the table once it is.
+ */
+async function committedChannelIds(store: Store): Promise<number[]> {
+  const arrivals = store.arrivals("channel");
+  const deletions = store.deletionEpoch;
+  const kept = keptIds.get(store);
+  if (kept && kept.arrivals === arrivals && kept.deletions === deletions) return kept.ids;
+  // taken before the query: one committed while it runs may be missing from it, and no longer pending after
+  const uncommitted = store.pendingChanges("channel");
   const rows = await store.db.query<{ id: number | string }>("SELECT id FROM channels ORDER BY id");
   const ids = rows.map((r) => Number(r.id));
+  const read = new Set(ids);
+  if (uncommitted.every((c) => read.has(c.id))) keptIds.set(store, { ids, arrivals, deletions });
+  else keptIds.delete(store);
+  return ids;
+}
+
+/** Every channel, oldest first, each with its subscriptions loaded. */
+export async function allChannels(store: Store = getStore()): Promise<DefaultChannel[]> {
+  const ids = await committedChannelIds(store);
   const loaded = (await store.load("channel", ids)).filter((c): c is DefaultChannel => c instanceof DefaultChannel && !c.isDeleted);
   const seen = new Set(loaded.map((c) => c.id));
   for (const pending of store.pendingChanges("channel")) {
