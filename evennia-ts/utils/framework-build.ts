@@ -33,6 +33,8 @@ export const BUILD_ENTRIES = {
   "portal-supervisor": "cli/portal-supervisor.ts",
   /** Runs in Node's loader thread: a file of its own. */
   "framework-resolve-hook": "utils/framework-resolve-hook.ts",
+  /** Compiles the game's code in a child process of the portal or the server. */
+  "game-compiler": "utils/game-compiler-main.ts",
 } as const;
 
 /** One of {@link BUILD_ENTRIES}. */

@@ -22,6 +22,7 @@ import { tsxLoaderUrl } from "./node-command.ts";
 import type { Logger } from "./logger.ts";
 import { buildEntryFile } from "./framework-build.ts";
 import { buildGameCode, type FrameworkUrls, type GameCodeBuild } from "./game-code-build.ts";
+import { childGameCompiler } from "./game-compiler-child.ts";
 import { setGameLoaderFallback, useCompiledGameCode } from "./game-modules.ts";
 
 let registered = false;
@@ -66,7 +67,8 @@ export function compileGameCode(gameDir: string, buildDir: string): Promise<Game
  *
  * Running from source (under tsx): registers the resolve hook. Running the compiled
  * framework with `gameDir`: compiles the game's code into its mirror
- * (`game-code-build.ts`) and imports game files from there, with no loader at all;
+ * (`game-code-build.ts`; in a child process, and only when it changed) and imports
+ * game files from there, with no loader at all;
  * if that fails (the reason is returned), registers tsx and the hook as from source,
  * so the game's code loads — or fails to, with the usual report — through tsx.
  */
@@ -77,7 +79,7 @@ export async function useRunningFramework(gameDir?: string): Promise<GameCodeLoa
   }
   if (gameDir !== undefined) {
     try {
-      const build = await compileGameCode(gameDir, runningBuildDir);
+      const build = await buildGameCode(gameDir, frameworkUrls(runningBuildDir), { compiler: childGameCompiler(runningBuildDir) });
       useCompiledGameCode(build);
       setGameLoaderFallback(registerLoaders);
       return { kind: "compiled", build };

@@ -196,15 +196,8 @@ async function mirrorMatches(manifest: BuildManifest, root: string, outDir: stri
   return true;
 }
 
-/**
- * Compile the game folder's server sources into its mirror tree, unless the mirror
- * already matches them (see {@link BUILD_MANIFEST}). Throws (with esbuild's first
- * message) when a file does not compile.
- */
-export async function buildGameCode(gameDir: string, framework: FrameworkUrls): Promise<GameCodeBuild> {
-  const started = performance.now();
-  const root = path.resolve(gameDir);
-  const outDir = path.join(root, GAME_BUILD_DIR);
+/** The game's inputs as they are now: the sources, their contents, and the hash of each input by its path in the folder. */
+async function readGameInputs(root: string): Promise<{ files: Set<string>; read: Map<string, string>; inputs: Record<string, string> }> {
   const { sources, configs } = await gameInputs(root);
   const files = new Set(sources);
   const read = new Map<string, string>();
@@ -214,11 +207,44 @@ export async function buildGameCode(gameDir: string, framework: FrameworkUrls): 
     if (files.has(file)) read.set(file, text);
     inputs[path.relative(root, file).split(path.sep).join("/")] = digest(text);
   }
+  return { files, read, inputs };
+}
+
+/** True when the mirror under `outDir` was compiled from exactly `inputs` for `framework`, as written. */
+async function isUpToDate(root: string, outDir: string, framework: FrameworkUrls, inputs: Record<string, string>): Promise<boolean> {
   const manifest = await readManifest(outDir);
-  if (manifest !== null && (await mirrorMatches(manifest, root, outDir, framework, inputs))) {
+  return manifest !== null && (await mirrorMatches(manifest, root, outDir, framework, inputs));
+}
+
+/**
+ * Compiles the game in another process (`game-compiler-child.ts`): it runs
+ * {@link buildGameCode} there, so esbuild is never loaded here.
+ */
+export type GameCompiler = (gameDir: string, framework: FrameworkUrls) => Promise<void>;
+
+/**
+ * Compile the game folder's server sources into its mirror tree, unless the mirror
+ * already matches them (see {@link BUILD_MANIFEST}). With `compiler`, the compile runs
+ * through it, and here only when the mirror still does not match after it (a file
+ * edited meanwhile). Throws (with esbuild's first message, or the compiler's error)
+ * when a file does not compile.
+ */
+export async function buildGameCode(gameDir: string, framework: FrameworkUrls, options: { compiler?: GameCompiler } = {}): Promise<GameCodeBuild> {
+  const started = performance.now();
+  const root = path.resolve(gameDir);
+  const outDir = path.join(root, GAME_BUILD_DIR);
+  let { files, read, inputs } = await readGameInputs(root);
+  if (await isUpToDate(root, outDir, framework, inputs)) {
     return { gameDir: root, outDir, files, framework, compiled: false, ms: performance.now() - started };
   }
-  const written = await compileInto(root, outDir, sources, files, framework, read);
+  if (options.compiler) {
+    await options.compiler(root, framework);
+    ({ files, read, inputs } = await readGameInputs(root));
+    if (await isUpToDate(root, outDir, framework, inputs)) {
+      return { gameDir: root, outDir, files, framework, compiled: true, ms: performance.now() - started };
+    }
+  }
+  const written = await compileInto(root, outDir, [...files], files, framework, read);
   const outputs: Record<string, string> = {};
   for (const [file, hash] of written) outputs[path.relative(outDir, file).split(path.sep).join("/")] = hash;
   const next: BuildManifest = { format: MANIFEST_FORMAT, root, framework, inputs, outputs };

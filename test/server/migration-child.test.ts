@@ -13,7 +13,8 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 import { Database } from "../../evennia-ts/db/database.ts";
-import { childExecArgv, migrationChildRunner } from "../../evennia-ts/server/migration-child.ts";
+import { migrationChildRunner } from "../../evennia-ts/server/migration-child.ts";
+import { childExecArgv } from "../../evennia-ts/utils/child-program.ts";
 import { createTestGameFolder, packageRoot, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
 
 const cleanups: (() => void)[] = [];

@@ -12,6 +12,8 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../evennia-ts/testing/game-folder.ts";
 import { BUILD_MANIFEST, buildGameCode, compiledPathOf, compileGameFile, GAME_BUILD_DIR } from "../../evennia-ts/utils/game-code-build.ts";
+import { ensureFrameworkBuild } from "../../evennia-ts/utils/framework-build.ts";
+import { childGameCompiler } from "../../evennia-ts/utils/game-compiler-child.ts";
 
 const scratch = mkdtempSync(path.join(packageRoot, ".tmp", "game-build-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -159,5 +161,45 @@ describe("buildGameCode's manifest (nothing compiled when nothing changed)", () 
     expect(build.compiled).toBe(true);
     const mod = (await import(pathToFileURL(compiledPathOf(build, path.join(copy, "world", "here.ts"))).href)) as { self: string };
     expect(mod.self).toBe(pathToFileURL(path.join(copy, "world", "here.ts")).href);
+  });
+});
+
+describe("the game compiled in a child process (game-compiler-child.ts)", () => {
+  it("compiles through the build's game-compiler entry, and reports a file that does not compile on one line", { timeout: 180_000 }, async () => {
+    const result = await ensureFrameworkBuild({ env: {} });
+    if (!result.ok) throw new Error(result.reason);
+    const compiler = childGameCompiler(result.build.dir);
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n" });
+    let calls = 0;
+    const counted: typeof compiler = async (...args) => {
+      calls++;
+      await compiler(...args);
+    };
+    const build = await buildGameCode(dir, framework, { compiler: counted });
+    expect(build.compiled).toBe(true);
+    expect(calls).toBe(1);
+    expect(readFileSync(compiledPathOf(build, path.join(dir, "world", "a.ts")), "utf8")).toContain("a = 1");
+    expect((await buildGameCode(dir, framework, { compiler: counted })).compiled).toBe(false);
+    expect(calls).toBe(1);
+
+    writeFileSync(path.join(dir, "world", "broken.ts"), "export const = ;\n");
+    const failure = await buildGameCode(dir, framework, { compiler: counted }).then(
+      () => null,
+      (err: unknown) => err as { code: string; message: string },
+    );
+    expect(calls).toBe(2);
+    expect(failure?.code).toBe("EV_ERR_GAME_CODE");
+    expect(failure?.message.split("\n")[0]).toMatch(/^the game's compiler process failed \(exit code 1\): .*broken\.ts/);
+  });
+
+  it("compiles here when the mirror still does not match after the child (a file edited meanwhile)", async () => {
+    const { dir, framework } = gameWith({ "world/a.ts": "export const a = 1;\n" });
+    const build = await buildGameCode(dir, framework, {
+      compiler: async () => {
+        writeFileSync(path.join(dir, "world", "a.ts"), "export const a = 5;\n"); // a compiler that compiled nothing, and an edit
+      },
+    });
+    expect(build.compiled).toBe(true);
+    expect(readFileSync(compiledPathOf(build, path.join(dir, "world", "a.ts")), "utf8")).toContain("a = 5");
   });
 });
