@@ -22,6 +22,17 @@ describeWithWorld("the channel list kept between lookups", (w) => {
     return { reads: () => spy.mock.calls.filter(([sql]) => isChannelTableRead(sql)).length };
   }
   const keys = async (): Promise<string[]> => w.world.unit(async () => (await allChannels()).map((c) => c.key));
+  /** Create channel `key` in a unit of work that stays open until `release()`; resolves once the channel is pending. */
+  async function createHeldOpen(key: string): Promise<{ release: () => void; committed: Promise<void> }> {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const committed = w.world.unit(async () => {
+      await createChannel(undefined, { key });
+      await gate;
+    });
+    await vi.waitFor(() => expect(getStore().pendingChanges("channel").some((c) => c.key === key)).toBe(true));
+    return { release, committed };
+  }
 
   it("reads the table once while nothing changes, and again after a channel is created or deleted", async () => {
     await w.world.unit(() => createChannel(undefined, { key: "Kept" }));
@@ -41,29 +52,17 @@ describeWithWorld("the channel list kept between lookups", (w) => {
 
   it("finds a channel whose unit of work was still running when the list was read, once it commits", async () => {
     await keys();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const creating = w.world.unit(async () => {
-      await createChannel(undefined, { key: "Late" });
-      await gate;
-    });
-    await vi.waitFor(() => expect(getStore().pendingChanges("channel").some((c) => c.key === "Late")).toBe(true));
+    const { release, committed } = await createHeldOpen("Late");
     expect(await keys()).toContain("Late"); // its own unit's change, seen before the commit
     release();
-    await creating;
+    await committed;
     expect(await keys()).toContain("Late");
     expect(await w.world.unit(async () => (await findChannel("late"))?.key)).toBe("Late");
   });
 
   it("finds a channel whose unit of work commits while the table is being read", async () => {
     await keys();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const creating = w.world.unit(async () => {
-      await createChannel(undefined, { key: "Racing" });
-      await gate;
-    });
-    await vi.waitFor(() => expect(getStore().pendingChanges("channel").some((c) => c.key === "Racing")).toBe(true));
+    const { release, committed } = await createHeldOpen("Racing");
     const db = getStore().db;
     const query = db.query.bind(db);
     // the table is read before the commit, and the reader resumes after it
@@ -71,7 +70,7 @@ describeWithWorld("the channel list kept between lookups", (w) => {
       const rows = await query(sql, params);
       if (isChannelTableRead(sql)) {
         release();
-        await creating;
+        await committed;
       }
       return rows;
     }) as typeof db.query);
