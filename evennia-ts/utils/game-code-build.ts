@@ -190,7 +190,9 @@ async function mirrorMatches(manifest: BuildManifest, root: string, outDir: stri
   if (manifest.root !== root || manifest.framework?.index !== framework.index || manifest.framework?.testing !== framework.testing) return false;
   if (!sameRecord(manifest.inputs, inputs)) return false;
   for (const [file, hash] of Object.entries(manifest.outputs)) {
-    const current = await readFile(path.join(outDir, file)).catch(() => null);
+    const abs = path.resolve(outDir, file);
+    if (!abs.startsWith(outDir + path.sep)) return false; // a manifest naming a file outside the mirror is not ours
+    const current = await readFile(abs).catch(() => null);
     if (current === null || digest(current) !== hash) return false;
   }
   return true;

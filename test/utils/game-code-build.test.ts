@@ -6,6 +6,7 @@
  * already there, and a syntax error reported rather than half a build; and the
  * manifest that skips a compile when nothing it reads or writes changed.
  */
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -133,7 +134,10 @@ describe("buildGameCode's manifest (nothing compiled when nothing changed)", () 
     rmSync(`${twin}.map`);
     expect((await buildGameCode(dir, framework)).compiled).toBe(true);
     expect(existsSync(`${twin}.map`)).toBe(true);
-    const wrongShapes = [{ format: 99, inputs: {}, outputs: {} }, { format: 1, inputs: null, outputs: null, framework: null }, { format: 1, inputs: [], outputs: "x" }];
+    const good = JSON.parse(readFileSync(path.join(dir, GAME_BUILD_DIR, BUILD_MANIFEST), "utf8")) as { outputs: Record<string, string> };
+    execFileSync("mkfifo", [path.join(dir, "fifo")]); // read, it would block for ever
+    const outside = { ...good, outputs: { ...good.outputs, "../../../fifo": "0".repeat(64) } };
+    const wrongShapes = [{ format: 99, inputs: {}, outputs: {} }, { format: 1, inputs: null, outputs: null, framework: null }, { format: 1, inputs: [], outputs: "x" }, outside];
     for (const garbage of ["{ not json", "null", "[]", ...wrongShapes.map((m) => JSON.stringify(m))]) {
       writeFileSync(path.join(dir, GAME_BUILD_DIR, BUILD_MANIFEST), garbage);
       expect((await buildGameCode(dir, framework)).compiled).toBe(true);
