@@ -33,12 +33,14 @@ export interface ChildJob {
   what: string;
   /** The code of the error a failure rejects with. */
   code: EvenniaErrorCode;
+  /** Kill the child and reject when it has not exited after this many ms (default: wait as long as it takes). */
+  timeoutMs?: number;
 }
 
 /**
  * Run `node <execArgv> <args>` and wait for it to exit: resolves on exit code 0,
  * rejects with `job.code` and the end of the child's error output otherwise (or when
- * it cannot start).
+ * it cannot start, or outlives `job.timeoutMs`).
  */
 export function runChildProgram(execPath: string, execArgv: readonly string[], args: readonly string[], job: ChildJob): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -52,8 +54,16 @@ export function runChildProgram(execPath: string, execArgv: readonly string[], a
     child.stderr.on("data", (chunk: string) => {
       errors = (errors + chunk).slice(-ERROR_TAIL);
     });
+    const timer =
+      job.timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            child.kill("SIGKILL");
+            reject(new EvenniaError(job.code, `${job.what} did not finish within ${job.timeoutMs} ms and was stopped${errors.trim() ? `: ${errors.trim()}` : ""}`));
+          }, job.timeoutMs);
     child.on("error", (err) => reject(new EvenniaError(job.code, `cannot start ${job.what}: ${err.message}`, { cause: err })));
     child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
       if (code === 0) return resolve();
       const how = signal ? `signal ${signal}` : `exit code ${code}`;
       reject(new EvenniaError(job.code, `${job.what} failed (${how})${errors.trim() ? `: ${errors.trim()}` : ""}`));

@@ -8,11 +8,15 @@ import { runChildProgram } from "./child-program.ts";
 import { buildEntryFile } from "./framework-build.ts";
 import type { GameCompiler } from "./game-code-build.ts";
 
+/** A compile that takes longer is stopped; the process then loads the game through tsx, as after any failed compile. */
+const COMPILE_TIMEOUT_MS = 120_000;
+
 /** A compiler of the game's code that runs the `game-compiler` entry of the framework build in `buildDir`. */
 export function childGameCompiler(buildDir: string): GameCompiler {
   return (gameDir, framework) =>
     runChildProgram(process.execPath, process.execArgv, [buildEntryFile(buildDir, "game-compiler"), "--game", gameDir, "--index", framework.index, "--testing", framework.testing], {
       what: "the game's compiler process",
       code: "EV_ERR_GAME_CODE",
+      timeoutMs: COMPILE_TIMEOUT_MS,
     });
 }

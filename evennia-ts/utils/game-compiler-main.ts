@@ -13,8 +13,8 @@ try {
   const { values } = parseArgs({ options: { game: { type: "string" }, index: { type: "string" }, testing: { type: "string" } } });
   if (!values.game || !values.index || !values.testing) throw new EvenniaError("EV_ERR_CONFIG", "usage: game-compiler --game DIR --index URL --testing URL");
   await buildGameCode(values.game, { index: values.index, testing: values.testing });
-  process.exitCode = 0;
+  process.exit(0); // done: nothing left running may keep the waiting process waiting
 } catch (err) {
-  process.stderr.write(`${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ")}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ")}\n`); // a pipe: written at once
+  process.exit(1);
 }
