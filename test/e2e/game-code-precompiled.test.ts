@@ -51,3 +51,12 @@ it("starts the server on game code compiled beforehand, and compiles an edit at 
   await reload();
   expect(marks()).toEqual(["version=1 esbuild=false", "version=2 esbuild=false", "version=2 esbuild=false"]);
 });
+
+it("says at start when the game's code does not compile, and the game still starts (through tsx)", { timeout: 120_000 }, async () => {
+  folder = createTestGameFolder();
+  writeFileSync(path.join(folder.dir, "world", "unfinished.ts"), "export const = ;\n"); // imported by nothing yet
+  const io = new CapturingIo();
+  expect(await startGame({ gameDir: folder.dir, foreground: false, io }), io.stderr.join("\n")).toBe(0);
+  expect(io.stderr.join("\n")).toMatch(/^Note: the game's code does not compile \(.*world\/unfinished\.ts:1:\d+: ERROR: .*\)\. The portal and the server load it through tsx instead/m);
+  expect(io.stdout.join("\n")).not.toMatch(/Compiled the game's code/);
+});

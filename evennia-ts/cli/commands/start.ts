@@ -73,8 +73,8 @@ type PortalEntries = Pick<SpawnPortalOptions, "entry" | "supervisorEntry">;
  * The compiled framework's portal and supervisor (compiled now if the sources
  * changed), or the sources'. The game's code is compiled here too when it changed,
  * so that the portal and the server find it compiled and never load the compiler;
- * when that fails they compile again, fail the same way and load the game through
- * tsx, which reports the error.
+ * when that fails it says so, and they compile again, fail the same way and load
+ * the game through tsx, which reports the error.
  */
 async function compiledEntries(gameDir: string, io: CliIo): Promise<PortalEntries> {
   const result = await ensureFrameworkBuild();
@@ -83,8 +83,10 @@ async function compiledEntries(gameDir: string, io: CliIo): Promise<PortalEntrie
     return {};
   }
   if (result.build.built) io.out(`Compiled the framework into ${result.build.dir} (${Math.round(result.build.ms)} ms).`);
-  const game = await compileGameCode(gameDir, result.build.dir).catch(() => null);
-  if (game?.compiled) io.out(`Compiled the game's code: ${game.files.size} file(s) (${Math.round(game.ms)} ms).`);
+  const game = await compileGameCode(gameDir, result.build.dir).catch((err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " "));
+  if (typeof game === "string") {
+    io.err(`Note: the game's code does not compile (${game}). The portal and the server load it through tsx instead, which reports the error where the file is imported; fix it to run compiled again.`);
+  } else if (game.compiled) io.out(`Compiled the game's code: ${game.files.size} file(s) (${Math.round(game.ms)} ms).`);
   return { entry: buildEntryFile(result.build.dir, "portal-main"), supervisorEntry: buildEntryFile(result.build.dir, "portal-supervisor") };
 }
 
