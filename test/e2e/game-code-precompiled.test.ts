@@ -6,12 +6,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { restartServer } from "../../evennia-ts/cli/commands/server-restart.ts";
 import { startGame } from "../../evennia-ts/cli/commands/start.ts";
-import { stopGame } from "../../evennia-ts/cli/commands/stop.ts";
 import { CapturingIo } from "../../evennia-ts/cli/io.ts";
-import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
+import { gameFoldersStoppedAfterEach } from "./stopped-game-folders.ts";
 
 /** Server hooks that note, in `marks.log`, each server's game-code version and whether esbuild is loaded in it. */
 const MARKING_HOOKS = `import { appendFileSync } from "node:fs";
@@ -21,17 +20,10 @@ const esbuild = Object.keys(createRequire(import.meta.url).cache).some((file) =>
 appendFileSync("marks.log", \`version=\${VERSION} esbuild=\${esbuild}\\n\`);
 `;
 
-let folder: TestGameFolder | null = null;
-
-afterEach(async () => {
-  if (!folder) return;
-  await stopGame({ gameDir: folder.dir, io: new CapturingIo(), timeoutMs: 30_000 }).catch(() => 1);
-  folder.remove();
-  folder = null;
-});
+const newGameFolder = gameFoldersStoppedAfterEach();
 
 it("starts the server on game code compiled beforehand, and compiles an edit at the reload that needs it, outside the server", { timeout: 120_000 }, async () => {
-  folder = createTestGameFolder();
+  const folder = newGameFolder();
   const dir = folder.dir;
   writeFileSync(path.join(dir, "world", "version.ts"), "export const VERSION = 1;\n");
   writeFileSync(path.join(dir, "server", "conf", "at-server-startstop.ts"), MARKING_HOOKS);
@@ -53,7 +45,7 @@ it("starts the server on game code compiled beforehand, and compiles an edit at 
 });
 
 it("says at start when the game's code does not compile, and the game still starts (through tsx)", { timeout: 120_000 }, async () => {
-  folder = createTestGameFolder();
+  const folder = newGameFolder();
   writeFileSync(path.join(folder.dir, "world", "unfinished.ts"), "export const = ;\n"); // imported by nothing yet
   const io = new CapturingIo();
   expect(await startGame({ gameDir: folder.dir, foreground: false, io }), io.stderr.join("\n")).toBe(0);

@@ -6,7 +6,7 @@
  */
 import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { restartServer } from "../../evennia-ts/cli/commands/server-restart.ts";
 import { startGame } from "../../evennia-ts/cli/commands/start.ts";
 import { stopGame } from "../../evennia-ts/cli/commands/stop.ts";
@@ -14,8 +14,8 @@ import { CapturingIo } from "../../evennia-ts/cli/io.ts";
 import { gamePaths } from "../../evennia-ts/cli/paths.ts";
 import { isProcessAlive } from "../../evennia-ts/cli/pid-files.ts";
 import { readStatusFile } from "../../evennia-ts/cli/status-file.ts";
-import { createTestGameFolder, type TestGameFolder } from "../../evennia-ts/testing/game-folder.ts";
 import { until } from "../web/portal-web-client.ts";
+import { gameFoldersStoppedAfterEach } from "./stopped-game-folders.ts";
 
 /**
  * Lifecycle hooks that note, in `marks.log` in the game folder (the server's working
@@ -31,17 +31,10 @@ export function atServerReloadStop(): void {
 }
 `;
 
-let folder: TestGameFolder | null = null;
-
-afterEach(async () => {
-  if (!folder) return;
-  await stopGame({ gameDir: folder.dir, io: new CapturingIo(), timeoutMs: 30_000 }).catch(() => 1);
-  folder.remove();
-  folder = null;
-});
+const newGameFolder = gameFoldersStoppedAfterEach();
 
 async function startMarkedGame(): Promise<{ dir: string; marks: () => string[] }> {
-  folder = createTestGameFolder();
+  const folder = newGameFolder();
   writeFileSync(path.join(folder.dir, "server", "conf", "at-server-startstop.ts"), MARKING_HOOKS);
   const io = new CapturingIo();
   expect(await startGame({ gameDir: folder.dir, foreground: false, io }), io.stderr.join("\n")).toBe(0);
