@@ -51,3 +51,8 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** {@link describeError} on one line (a compiler's message spans several), for a log line or a note. */
+export function describeErrorOnOneLine(err: unknown): string {
+  return describeError(err).replace(/\s*\n\s*/g, " ");
+}

@@ -97,6 +97,5 @@ export function logGameCodeLoading(log: Pick<Logger, "debug" | "warn">, loading:
   if (loading.kind === "compiled") {
     const { files, compiled, ms } = loading.build;
     log.debug(compiled ? `game code compiled: ${files.size} file(s) in ${Math.round(ms)} ms` : `game code up to date: ${files.size} file(s), checked in ${Math.round(ms)} ms`);
-  }
-  else if (loading.kind === "tsx") log.warn(`loading the game's code through tsx: ${loading.reason}`);
+  } else if (loading.kind === "tsx") log.warn(`loading the game's code through tsx: ${loading.reason}`);
 }

@@ -6,7 +6,7 @@
  * error on one line of stderr when a file does not compile.
  */
 import { parseArgs } from "node:util";
-import { EvenniaError } from "./errors.ts";
+import { describeErrorOnOneLine, EvenniaError } from "./errors.ts";
 import { buildGameCode } from "./game-code-build.ts";
 
 try {
@@ -15,6 +15,6 @@ try {
   await buildGameCode(values.game, { index: values.index, testing: values.testing });
   process.exit(0); // done: nothing left running may keep the waiting process waiting
 } catch (err) {
-  process.stderr.write(`${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ")}\n`); // a pipe: written at once
+  process.stderr.write(`${describeErrorOnOneLine(err)}\n`); // a pipe: written at once
   process.exit(1);
 }

@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { CPU_PROFILE_DIR_ENV } from "../../utils/node-command.ts";
-import { EvenniaError } from "../../utils/errors.ts";
+import { describeErrorOnOneLine, EvenniaError } from "../../utils/errors.ts";
 import { buildEntryFile, compilingEnabled, ensureFrameworkBuild } from "../../utils/framework-build.ts";
 import { compileGameCode } from "../../utils/framework-resolution.ts";
 import { formatAddresses } from "../addresses.ts";
@@ -83,7 +83,7 @@ async function compiledEntries(gameDir: string, io: CliIo): Promise<PortalEntrie
     return {};
   }
   if (result.build.built) io.out(`Compiled the framework into ${result.build.dir} (${Math.round(result.build.ms)} ms).`);
-  const game = await compileGameCode(gameDir, result.build.dir).catch((err: unknown) => (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " "));
+  const game = await compileGameCode(gameDir, result.build.dir).catch(describeErrorOnOneLine);
   if (typeof game === "string") {
     io.err(`Note: the game's code does not compile (${game}). The portal and the server load it through tsx instead, which reports the error where the file is imported; fix it to run compiled again.`);
   } else if (game.compiled) io.out(`Compiled the game's code: ${game.files.size} file(s) (${Math.round(game.ms)} ms).`);
