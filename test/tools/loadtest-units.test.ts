@@ -19,6 +19,7 @@ import {
   exitsFromText,
   parseProfileMix,
   PROFILES,
+  BUILDER_KEEPS,
   seededRandom,
   type ClientMemory,
 } from "../../evennia-ts/tools/loadtest/profiles.ts";
@@ -67,7 +68,7 @@ describe("percentiles", () => {
 });
 
 describe("profiles", () => {
-  const memory = (name = "ltab1"): ClientMemory => ({ name, step: 0, exits: [], made: 0, inFlight: 0 });
+  const memory = (name = "ltab1"): ClientMemory => ({ name, step: 0, exits: [], made: 0, things: [], rooms: 0, dug: false, inFlight: 0 });
 
   it("parses mixes: mixed, one name, weights; and says what is wrong", () => {
     expect(parseProfileMix("mixed")).toEqual(DEFAULT_MIX);
@@ -115,7 +116,39 @@ describe("profiles", () => {
     }
     expect(lines.slice(0, 3)).toEqual(["create ltab1-thing1", "desc ltab1-thing1 = A thing the load tester made (step 1).", "set ltab1-thing1/made_at = 2"]);
     expect(lines[9]).toBe("dig ltab1-room4 = ltab1-way4, back");
+    // after a dig there is no new thing to describe: it looks instead
+    expect(lines.slice(10, 12)).toEqual(["look", "inventory"]);
     expect(PROFILES.builder.needsBuilder).toBe(true);
+  });
+
+  it("keeps the builder's world one size: the oldest thing is destroyed, no rooms past the cap", () => {
+    const builder = memory();
+    const lines: string[] = [];
+    const random = seededRandom(4);
+    for (let i = 0; i < 300; i++) {
+      lines.push(PROFILES.builder.next(builder, random));
+      builder.step++;
+      expect(builder.things.length).toBeLessThanOrEqual(BUILDER_KEEPS.things);
+    }
+    const digs = lines.filter((l) => l.startsWith("dig "));
+    expect(digs).toEqual(["dig ltab1-room4 = ltab1-way4, back", "dig ltab1-room8 = ltab1-way8, back", "dig ltab1-room12 = ltab1-way12, back"]);
+    const created = lines.filter((l) => l.startsWith("create ")).map((l) => l.slice("create ".length));
+    const destroyed = lines.filter((l) => l.startsWith("destroy/force ")).map((l) => l.slice("destroy/force ".length));
+    // every destroy names the oldest thing still there, each thing once
+    expect(destroyed).toEqual(created.slice(0, destroyed.length));
+    expect(created.length - destroyed.length).toBe(builder.things.length);
+    expect(builder.things).toEqual(created.slice(destroyed.length));
+    // once full it still builds: a create and a destroy in every six commands
+    expect(lines.slice(-60).filter((l) => l.startsWith("create ")).length).toBe(10);
+    expect(lines.slice(-60).filter((l) => l.startsWith("destroy/force ")).length).toBe(10);
+    // desc and set always name a thing that exists
+    for (const line of lines.filter((l) => /^(desc|set) /.test(l))) {
+      const name = /^(?:desc|set) (\S+?)(?:\/| =)/.exec(line)![1]!;
+      const at = lines.indexOf(line);
+      const before = lines.slice(0, at);
+      expect(before).toContain(`create ${name}`);
+      expect(before).not.toContain(`destroy/force ${name}`);
+    }
   });
 
   it("reads exit names from a room's text", () => {

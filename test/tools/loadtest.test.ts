@@ -19,6 +19,7 @@ import { startInProcessGame, type InProcessGame } from "../../evennia-ts/testing
 import type { LiveStats } from "../../evennia-ts/server/live-stats.ts";
 import type { LoadTestDocument } from "../../evennia-ts/tools/loadtest/report.ts";
 import { telnetTransport } from "../../evennia-ts/tools/loadtest/client-telnet.ts";
+import { BUILDER_KEEPS } from "../../evennia-ts/tools/loadtest/profiles.ts";
 import { runLoadTest } from "../../evennia-ts/tools/loadtest/runner.ts";
 import { RunStats } from "../../evennia-ts/tools/loadtest/run-stats.ts";
 import { VirtualPlayer } from "../../evennia-ts/tools/loadtest/virtual-player.ts";
@@ -237,6 +238,42 @@ describe("evennia-ts loadtest against a running game", () => {
       `${room(2)} east ${room(3)}`, `${room(2)} west ${room(1)}`,
       `${room(3)} east ${room(1)}`, `${room(3)} west ${room(2)}`,
     ]);
+  }, 60_000);
+
+  it("builders keep their world one size: in the game each holds at most BUILDER_KEEPS things and rooms", async () => {
+    const options = parseLoadTestArgs(
+      [
+        "--game", game.folder.dir,
+        "--telnet-port", String(game.telnetPort),
+        "--web-port", String(game.status.webPort),
+        "--telnet", "2", "--websocket", "1", "--mix", "builder",
+        "--duration", "2.5", "--ramp", "0.2", "--think", "0",
+        "--seed", "11", "--pids", `server=${process.pid}`,
+      ],
+      scratch,
+    )!;
+    const io = new CapturingIo();
+    expect(await runLoadTestCommand(options, io, null)).toBe(0);
+    const prefix = options.run.namePrefix;
+    const db = game.server()!.db;
+    const count = async (like: string): Promise<Map<string, number>> => {
+      const rows = await db.query<{ key: string }>(`SELECT key FROM objects WHERE key LIKE ?`, [like]);
+      const byBuilder = new Map<string, number>();
+      for (const { key } of rows) byBuilder.set(key.split("-")[0]!, (byBuilder.get(key.split("-")[0]!) ?? 0) + 1);
+      return byBuilder;
+    };
+    const things = await count(`${prefix}%-thing%`);
+    const rooms = await count(`${prefix}%-room%`);
+    // each of the three made and destroyed many: far more commands than it keeps things
+    const out = io.stdout.join("\n");
+    const sent = Number(/\n {2}builder +3 +(\d+)/.exec(out)?.[1]);
+    expect(sent).toBeGreaterThan(3 * 3 * (BUILDER_KEEPS.things + 4));
+    expect(things.size).toBe(3);
+    for (const n of things.values()) expect(n).toBeLessThanOrEqual(BUILDER_KEEPS.things);
+    for (const n of rooms.values()) expect(n).toBeLessThanOrEqual(BUILDER_KEEPS.rooms);
+    // the destroys were answered as such, not refused or failed
+    expect(out).toMatch(/\n\s*refused\s+0\n/);
+    expect(out).toMatch(/\n\s*errors\s+0\n/);
   }, 60_000);
 
   it("--rooms refuses bad values with a clear EvenniaError", () => {

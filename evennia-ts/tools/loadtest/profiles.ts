@@ -9,7 +9,10 @@
  * - walker  walks through the exits it sees (back home when there are none; it looks
  *           instead while a command of its own is still under way: open loop)
  * - builder creates things, describes them, sets attributes, and now and then digs
- *           a room with exits to and from the current one (so walkers find exits)
+ *           a room with exits to and from the current one (so walkers find exits);
+ *           it keeps a few of each ({@link BUILDER_KEEPS}): past that it destroys its
+ *           oldest thing before making another and digs no more, so a long run's
+ *           world stops growing and its heap can be watched for leaks
  * - chatter talks on the Public channel
  */
 import { EvenniaError } from "../../utils/errors.ts";
@@ -31,8 +34,14 @@ export interface ClientMemory {
   step: number;
   /** Exit names in the room the client last saw (read from "Exits: ..." in its output). */
   exits: string[];
-  /** Things this client's builder made so far. */
+  /** Things and rooms this client's builder made so far. */
   made: number;
+  /** The builder's things that still exist, oldest first. */
+  things: string[];
+  /** Rooms the builder dug. */
+  rooms: number;
+  /** True when the builder's last `create` step dug a room (there is no new thing to describe). */
+  dug: boolean;
   /** Its commands sent and not answered yet (open loop: more than one may be). */
   inFlight: number;
 }
@@ -53,6 +62,13 @@ function pick<T>(items: readonly T[], random: RandomSource): T {
 }
 
 const builderSteps = ["create", "desc", "set"] as const;
+
+/**
+ * What one builder keeps at most: its things (it destroys the oldest before making
+ * another) and the rooms it digs (it digs no more after these). With both reached the
+ * builder still creates, describes, sets and destroys, and the world stays one size.
+ */
+export const BUILDER_KEEPS = { things: 6, rooms: 3 } as const;
 
 /** Every profile by name. */
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -87,13 +103,20 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     next: (m) => {
       const step = builderSteps[m.step % builderSteps.length]!;
       if (step === "create") {
+        // the oldest thing goes first when it keeps as many as it may
+        if (m.things.length >= BUILDER_KEEPS.things) return `destroy/force ${m.things.shift()!}`;
         m.made++;
         // every fourth thing: a room and a way there and back, for the walkers
-        if (m.made % 4 === 0) return `dig ${m.name}-room${m.made} = ${m.name}-way${m.made}, back`;
+        m.dug = m.made % 4 === 0 && m.rooms < BUILDER_KEEPS.rooms;
+        if (m.dug) {
+          m.rooms++;
+          return `dig ${m.name}-room${m.made} = ${m.name}-way${m.made}, back`;
+        }
+        m.things.push(`${m.name}-thing${m.made}`);
         return `create ${m.name}-thing${m.made}`;
       }
-      const last = `${m.name}-thing${m.made}`;
-      if (m.made % 4 === 0) return step === "desc" ? "look" : "inventory";
+      const last = m.things[m.things.length - 1];
+      if (m.dug || last === undefined) return step === "desc" ? "look" : "inventory";
       return step === "desc" ? `desc ${last} = A thing the load tester made (step ${m.step}).` : `set ${last}/made_at = ${m.step}`;
     },
   },

@@ -71,7 +71,7 @@ export class VirtualPlayer {
 
   constructor(private readonly options: VirtualPlayerOptions) {
     this.profile = PROFILES[options.profile];
-    this.memory = { name: options.name, step: 0, exits: [], made: 0, inFlight: 0 };
+    this.memory = { name: options.name, step: 0, exits: [], made: 0, things: [], rooms: 0, dug: false, inFlight: 0 };
   }
 
   /** Connect and (unless against the baseline) create the account and log in; false when that failed (counted). */
