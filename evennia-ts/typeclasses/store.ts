@@ -23,6 +23,7 @@ import { deleteWhere, type Write } from "../db/writes.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
+import { GoneRows } from "./gone-rows.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import { internLockString } from "../locks/lock-string.ts";
 import type { TagInfo } from "./tag-handler.ts";
@@ -58,8 +59,10 @@ interface Fetched {
   rowRefs: DbRef[];
   /** References inside its attributes: loaded up to the closure bound. */
   attrRefs: DbRef[];
-  /** Set once some load has put it in the identity map (it is published once). */
+  /** Set once some load has put it in the identity map, or dropped it (it is published once). */
   published: boolean;
+  /** The fetch that brought it ({@link GoneRows.beginFetch}): settled there once published or dropped. */
+  fetch: number;
 }
 
 /** Let timers and I/O run (a SQLite query is synchronous: a load must yield between batches). */
@@ -111,14 +114,12 @@ export class Store {
   private readonly inflight = new Map<string, Promise<Fetched | null>>();
   /** Background loads of references beyond a closure bound, still running. */
   private readonly backgroundLoads = new Set<Promise<void>>();
-  /** Rows asked for and not found (ids are never reused): reading a reference to one gives null. */
-  private readonly absent = new Set<string>();
+  /** Rows deleted, or asked for and not found (ids are never reused): reading a reference to one gives null. */
+  private readonly gone = new GoneRows();
   /** See {@link StoreOptions.closureLimit}. */
   readonly closureLimit: number;
   /** Grows by one on every delete; attribute values holding references re-check then. */
   deletionEpoch = 0;
-  /** Rows deleted in memory (perhaps not committed yet): never loaded again. */
-  private readonly deleted = new Set<string>();
   /** Objects with row, tag or attribute changes not committed yet (so queries can see them), with the units that made them. */
   private readonly uncommitted = new Map<TypedObject, Set<UnitOfWork>>();
 
@@ -181,7 +182,7 @@ export class Store {
    */
   isGone(ref: DbRef): boolean {
     const key = dbRefKey(ref);
-    return this.deleted.has(key) || this.absent.has(key);
+    return this.gone.has(key);
   }
 
   /**
@@ -232,7 +233,7 @@ export class Store {
     const id = this.ids.allocate(codec.table);
     const row = newRow(codec);
     Object.assign(row, fields, { id, typeclass_path: typeclassPathOf(cls), date_created: Date.now() });
-    this.absent.delete(dbRefKey({ kind, id }));
+    this.gone.created(dbRefKey({ kind, id }));
     const Cls = cls as unknown as new (store: Store, row: TypedRow) => T;
     const obj = new Cls(this, row as unknown as TypedRow);
     this.maps[kind].add(id, obj);
@@ -308,13 +309,15 @@ export class Store {
     obj._markDeleted(true);
     (obj as Linkable)._linkRelations?.();
     this.deletionEpoch++;
-    this.deleted.add(dbRefKey({ kind, id }));
+    const key = dbRefKey({ kind, id });
+    this.gone.deletedNow(key);
+    uow.afterCommit(() => this.gone.deleteCommitted(key));
     this.markUncommitted(obj, uow);
     const pins = this.maps[kind].pinReasons(obj);
     this.maps[kind].remove(id);
     uow.recordUndo(() => {
       obj._markDeleted(false);
-      this.deleted.delete(dbRefKey({ kind, id }));
+      this.gone.deleteUndone(key);
       this.maps[kind].add(id, obj);
       for (const reason of pins) this.maps[kind].pin(obj, reason);
       (obj as Linkable)._linkRelations?.();
@@ -350,6 +353,11 @@ export class Store {
     let dropped = 0;
     for (const kind of KINDS) dropped += this.maps[kind].flush();
     return dropped;
+  }
+
+  /** How many rows are remembered as deleted and as absent, and row fetches not settled (see {@link GoneRows}). */
+  goneRowsSizes(): ReturnType<GoneRows["sizes"]> {
+    return this.gone.sizes();
   }
 
   /** Identity-map counts per kind. */
@@ -413,8 +421,13 @@ export class Store {
     try {
       await this.walk(refs, contentsOf, staged);
     } catch (err) {
-      // what this load fetched and cannot publish must not stay "in flight" for later loads
-      for (const [key, item] of staged) if (!item.published) this.inflight.delete(key);
+      // what this load fetched and cannot publish must not stay "in flight" for later loads; a load
+      // that already waits for one of them drops it too (after this, nothing would notice a delete of it)
+      for (const [key, item] of staged) {
+        if (item.published) continue;
+        this.inflight.delete(key);
+        this.settle(item);
+      }
       throw err;
     }
   }
@@ -464,7 +477,11 @@ export class Store {
       const next: { ref: DbRef; viaAttribute: boolean }[] = [];
       const take = (item: Fetched | null) => {
         if (item === null) return;
-        staged.set(dbRefKey(item.obj), item);
+        const key = dbRefKey(item.obj);
+        const before = staged.get(key);
+        // (one walk asks for a row once; should a second copy come, the first is dropped)
+        if (before && before !== item && !before.published) this.settle(before);
+        staged.set(key, item);
         for (const ref of item.rowRefs) next.push({ ref, viaAttribute: false });
         for (const ref of item.attrRefs) next.push({ ref, viaAttribute: true });
         const locationId = (item.obj._row as unknown as Record<string, unknown>).location_id;
@@ -480,7 +497,7 @@ export class Store {
       for (const item of await Promise.all(waits)) take(item);
       // contents of the wanted locations not queried yet (and not complete in memory)
       const queryIds = [...wanted].filter((id) => {
-        if (contentsFound.has(id) || this.deleted.has(dbRefKey({ kind: "object", id }))) return false;
+        if (contentsFound.has(id) || this.gone.has(dbRefKey({ kind: "object", id }))) return false;
         const inMemory = this.peek({ kind: "object", id });
         return inMemory === null || lacksContents(inMemory);
       });
@@ -514,7 +531,18 @@ export class Store {
 
   /** Fetch one batch of rows, registering each as in flight until it is published (or missing). */
   private async fetchShared(kind: TypedKind, ids: number[]): Promise<(Fetched | null)[]> {
-    const batch = this.fetchRows(kind, ids);
+    // open from before the query is sent: a delete committed meanwhile stays known until its rows are settled
+    const fetch = this.gone.beginFetch();
+    const batch = this.fetchRows(kind, ids, fetch).then(
+      (items) => {
+        this.gone.fetched(fetch, items.length);
+        return items;
+      },
+      (err: unknown) => {
+        this.gone.settled(fetch);
+        throw err;
+      },
+    );
     const keys = ids.map((id) => dbRefKey({ kind, id }));
     const perRow = ids.map((id, i) => {
       const p = batch.then((items) => items.find((it) => it.obj.id === id) ?? null);
@@ -526,7 +554,7 @@ export class Store {
       };
       p.then((item) => {
         if (item === null) {
-          this.absent.add(key);
+          this.gone.notFound(key);
           forget();
         }
       }, forget);
@@ -546,7 +574,7 @@ export class Store {
     const fresh: Fetched[] = [];
     for (const [key, item] of staged) {
       if (item.published) continue;
-      item.published = true;
+      this.settle(item);
       this.inflight.delete(key);
       const { obj } = item;
       if (this.isGone(obj)) continue; // deleted while it was loading
@@ -583,7 +611,13 @@ export class Store {
     return pending;
   }
 
-  private async fetchRows(kind: TypedKind, ids: number[]): Promise<Fetched[]> {
+  /** Mark a fetched row published (or dropped): no load publishes it after this. */
+  private settle(item: Fetched): void {
+    item.published = true;
+    this.gone.settled(item.fetch);
+  }
+
+  private async fetchRows(kind: TypedKind, ids: number[], fetch: number): Promise<Fetched[]> {
     const codec = rowCodecs[kind];
     const marks = ids.map(() => "?").join(", ");
     const rows = await this.db.query<Record<string, unknown>>(`SELECT ${selectColumns(codec)} FROM ${codec.table} WHERE id IN (${marks})`, ids);
@@ -613,6 +647,7 @@ export class Store {
         rowRefs: rowRefs(kind, raw),
         attrRefs: AttributeHandler._refsOf(attrs, collectRefs),
         published: false,
+        fetch,
       };
     });
   }
