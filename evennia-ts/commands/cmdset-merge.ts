@@ -308,6 +308,17 @@ export class MergeCache {
     return merged;
   }
 
+  /**
+   * Forget the merges made for `bottom` (its session is gone: only it could hit them).
+   * Without this they stayed until the least recently used of the cache, each holding a
+   * gone player's character and account through its commands' `obj`.
+   */
+  forget(bottom: CmdSet): void {
+    for (const key of this.keysByBottom.get(bottom) ?? []) this.entries.delete(key);
+    this.keysByBottom.delete(bottom);
+    this.lastByBottom.delete(bottom);
+  }
+
   /** Forget everything. */
   clear(): void {
     this.entries.clear();

@@ -37,6 +37,8 @@ import { answerInput, hasPendingInput, takePendingInput, type PendingInput } fro
 const log = getLogger("commands");
 /** Runs of one command when it reads attributes whose references are still loading (see `Store.load`). */
 const MAX_ATTEMPTS = 3;
+/** How many sets a session's stacks were merged on are remembered (see CommandHandler.forgetMerges). */
+const BOTTOMS_KEPT = 4;
 
 /** Paths of the default cmdsets (settings). */
 export type CmdSetPaths = Partial<DefaultCmdSetPaths> & Pick<DefaultCmdSetPaths, "cmdsetUnloggedin" | "cmdsetAccount" | "cmdsetCharacter">;
@@ -109,6 +111,8 @@ export class CommandHandler {
   private readonly outageLog = new RepeatedErrorLog(log);
   /** How deep commands run commands (`execute`) per session. */
   private readonly nesting = new WeakMap<CommandSession, number>();
+  /** The sets each session's stacks were merged on, most recent first (see {@link forgetMerges}). */
+  private readonly bottoms = new WeakMap<CommandSession, CmdSet[]>();
   private readonly cache: MergeCache | null;
   private readonly ignorePrefixes: string;
   private readonly maxCharLimit: number;
@@ -146,6 +150,12 @@ export class CommandHandler {
     return this.queue.discard(session);
   }
 
+  /** Forget the merged cmdsets made for `session` (it is gone): only it could hit them. */
+  forgetMerges(session: CommandSession): void {
+    for (const bottom of this.bottoms.get(session) ?? []) this.cache?.forget(bottom);
+    this.bottoms.delete(session);
+  }
+
   /** Merge-cache hits and misses (null when the cache is off). */
   cacheStats(): ReturnType<MergeCache["stats"]> | null {
     return this.cache?.stats() ?? null;
@@ -159,12 +169,27 @@ export class CommandHandler {
   /** {@link currentCmdSet} without a promise when nothing has to be loaded first (each promise costs). */
   private currentCmdSetSoon(session: CommandSession): CmdSet | Promise<CmdSet> {
     const gathered = gatherCmdSetsSoon(session, this.accessor(session));
-    if (gathered instanceof Promise) return gathered.then(({ entries }) => this.merge(entries));
-    return this.merge(gathered.entries);
+    if (gathered instanceof Promise) return gathered.then(({ entries }) => this.merge(session, entries));
+    return this.merge(session, gathered.entries);
   }
 
-  private merge(entries: readonly StackEntry[]): CmdSet {
-    return this.cache ? this.cache.merged(entries) : mergeStack(entries);
+  private merge(session: CommandSession, entries: readonly StackEntry[]): CmdSet {
+    if (!this.cache) return mergeStack(entries);
+    const bottom = entries[0]?.set;
+    if (bottom) this.noteBottom(session, bottom);
+    return this.cache.merged(entries);
+  }
+
+  /** Remember `bottom` among the sets `session`'s stacks were merged on (the last few: logging in and out changes it). */
+  private noteBottom(session: CommandSession, bottom: CmdSet): void {
+    const known = this.bottoms.get(session);
+    if (!known) this.bottoms.set(session, [bottom]);
+    else if (known[0] !== bottom) {
+      const at = known.indexOf(bottom);
+      if (at > 0) known.splice(at, 1);
+      known.unshift(bottom);
+      if (known.length > BOTTOMS_KEPT) known.length = BOTTOMS_KEPT;
+    }
   }
 
   /** Who command locks are checked against: the puppet when there is one, else the account (else the session), as Evennia. */

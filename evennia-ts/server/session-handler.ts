@@ -33,6 +33,9 @@ export class SessionHandler implements SessionRegistry {
   /** The sessions each account is logged in on: `sessionsOf` costs O(its sessions), not O(all sessions). */
   private readonly byAccount = new Map<DefaultAccount, Set<ServerSession>>();
 
+  /** Told of each session removed (disconnected or closed), after it is logged out. */
+  onSessionGone: ((session: ServerSession) => void) | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly send: PortalSend,
@@ -106,6 +109,7 @@ export class SessionHandler implements SessionRegistry {
     const sessid = session.sessid;
     this.sessions.delete(sessid);
     notePresenceChange();
+    this.onSessionGone?.(session);
     currentUnitOfWork()?.recordUndo(() => {
       if (this.sessions.has(sessid)) return;
       this.sessions.set(sessid, session);
@@ -124,6 +128,7 @@ export class SessionHandler implements SessionRegistry {
       if (this.sessions.get(sessid) === session) {
         this.sessions.delete(sessid);
         notePresenceChange();
+        this.onSessionGone?.(session);
       }
     }
   }

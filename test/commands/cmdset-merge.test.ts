@@ -162,6 +162,29 @@ describe("the merge cache", () => {
     for (const room of rooms.slice(0, 5)) cache.merged([{ set: other }, { set: character }, { set: room }]);
     expect(cache.stats().size).toBe(6);
   });
+  it("forgets the stacks of a bottom set whose session is gone, and only those", () => {
+    const cache = new MergeCache(1000, 4);
+    const character = setOf("Character", 0, "Union", ["look"], "C");
+    const rooms = Array.from({ length: 3 }, (_, i) => setOf(`Exits${i}`, 101, "Union", [`way${i}`], "R"));
+    const gone = setOf("Session", -20, "Union", ["quit"], "S");
+    const stays = setOf("Session2", -20, "Union", ["quit"], "S");
+    for (const room of rooms) {
+      cache.merged([{ set: gone }, { set: character }, { set: room }]);
+      cache.merged([{ set: stays }, { set: character }, { set: room }]);
+    }
+    expect(cache.stats().size).toBe(6);
+    cache.forget(gone);
+    expect(cache.stats().size).toBe(3);
+    // the other session's merges are still hits; the gone one's would be merged again
+    const hits = cache.stats().hits;
+    cache.merged([{ set: stays }, { set: character }, { set: rooms[0]! }]);
+    expect(cache.stats().hits).toBe(hits + 1);
+    const misses = cache.stats().misses;
+    expect(cache.merged([{ set: gone }, { set: character }, { set: rooms[2]! }]).has("way2")).toBe(true);
+    expect(cache.stats().misses).toBe(misses + 1);
+    cache.forget(setOf("Never", 0, "Union", [], "N")); // a set never merged: nothing happens
+    expect(cache.stats().size).toBe(4);
+  });
   it("a set whose version keeps changing leaves `perBottom` entries, not one per version", () => {
     const cache = new MergeCache(1000, 2);
     const session = setOf("Session", -20, "Union", ["quit"], "S");
