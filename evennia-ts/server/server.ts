@@ -208,8 +208,7 @@ export class Server {
       },
     );
     // a gone session's merged cmdsets could only be hit by it (they hold its character and account)
-    const commands = this.commands;
-    this.sessions.onSessionGone = (session) => commands.forgetMerges(session);
+    this.sessions.onSessionGone = (session) => this.commands?.forgetMerges(session);
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings, { stats: (args) => this.liveStats({ gc: args.gc === true }) });

@@ -477,11 +477,7 @@ export class Store {
       const next: { ref: DbRef; viaAttribute: boolean }[] = [];
       const take = (item: Fetched | null) => {
         if (item === null) return;
-        const key = dbRefKey(item.obj);
-        const before = staged.get(key);
-        // (one walk asks for a row once; should a second copy come, the first is dropped)
-        if (before && before !== item && !before.published) this.settle(before);
-        staged.set(key, item);
+        staged.set(dbRefKey(item.obj), item);
         for (const ref of item.rowRefs) next.push({ ref, viaAttribute: false });
         for (const ref of item.attrRefs) next.push({ ref, viaAttribute: true });
         const locationId = (item.obj._row as unknown as Record<string, unknown>).location_id;
@@ -497,7 +493,7 @@ export class Store {
       for (const item of await Promise.all(waits)) take(item);
       // contents of the wanted locations not queried yet (and not complete in memory)
       const queryIds = [...wanted].filter((id) => {
-        if (contentsFound.has(id) || this.gone.has(dbRefKey({ kind: "object", id }))) return false;
+        if (contentsFound.has(id) || this.isGone({ kind: "object", id })) return false;
         const inMemory = this.peek({ kind: "object", id });
         return inMemory === null || lacksContents(inMemory);
       });
