@@ -39,6 +39,40 @@ interface Content {
 }
 
 /**
+ * Positions by sessid for one batch at a time, in maps kept between batches: a batch
+ * with a channel line's multicast to 1,000 sessions makes no map of 1,000 entries.
+ * An entry counts only if it was set in the current batch.
+ */
+class BatchPositions {
+  private readonly at = new Map<number, number>();
+  private readonly batchOf = new Map<number, number>();
+  private batch = 0;
+
+  /** Start a batch: no position is known. */
+  begin(): this {
+    this.batch = (this.batch + 1) & 0x3fff_ffff;
+    // sessions come and go: forget them all now and then, and whenever the count wraps
+    if (this.batch === 0 || this.at.size > 50_000) {
+      this.at.clear();
+      this.batchOf.clear();
+      if (this.batch === 0) this.batch = 1;
+    }
+    return this;
+  }
+
+  get(sessid: number): number | undefined {
+    return this.batchOf.get(sessid) === this.batch ? this.at.get(sessid) : undefined;
+  }
+
+  set(sessid: number, position: number): void {
+    this.at.set(sessid, position);
+    this.batchOf.set(sessid, this.batch);
+  }
+}
+
+const positionsOf = new BatchPositions();
+
+/**
  * Coalesce one link batch. `msg`s with equal messages (the same array, or equal JSON)
  * for different sessions become one `multicast`; a session's `msg`s with nothing else for
  * it in between become one `msg`. Anything else passes through in place. Never reorders a session's
@@ -63,7 +97,7 @@ export function coalesceOutput(batch: readonly ServerToPortal[]): CoalescedBatch
   const byArray = new Map<OobMessage[], Content>();
   const byKey = new Map<string, Content[]>();
   /** Output position of the last thing sent to each session. */
-  const lastAt = new Map<number, number>();
+  const lastAt = positionsOf.begin();
   /** Output position of the last barrier: groups before it are closed. */
   let barrier = -1;
   /** The content seen last (most messages of a say share it). */
@@ -222,25 +256,54 @@ function samePrimitive(x: unknown, y: unknown): boolean {
 }
 
 /**
+ * The chunk of {@link sharedOutputMessages} each sessid was last put in, kept between
+ * calls so that a line to 1,000 sessions makes no set of its own; cleared when it holds
+ * many more sessids than one call names (sessions come and go).
+ */
+const chunkOfSessid = new Map<number, number>();
+let lastChunk = 0;
+
+/** A number no chunk has now (a small integer: the map is cleared when the count wraps). */
+function nextChunk(): number {
+  lastChunk = (lastChunk + 1) & 0x3fff_ffff;
+  if (lastChunk === 0) {
+    chunkOfSessid.clear();
+    lastChunk = 1;
+  }
+  return lastChunk;
+}
+
+/**
  * The link messages that give `msgs` to each of `sessids`, in order: one `msg` for a
  * single session, else `multicast`s marked `broadcast` (a session named twice gets its second copy in a
- * later multicast, after the first; at most `MAX_MULTICAST_SESSIONS` a message).
+ * later multicast, after the first; at most `MAX_MULTICAST_SESSIONS` a message). The usual case
+ * (no session twice) is one multicast naming `sessids` itself: the caller gives the list up.
  */
 export function sharedOutputMessages(sessids: readonly number[], msgs: OobMessage[]): ServerToPortal[] {
   if (sessids.length === 1) return [{ t: "msg", sessid: sessids[0]!, msgs }];
+  if (chunkOfSessid.size > 2 * sessids.length + 10_000) chunkOfSessid.clear();
+  let chunk = nextChunk();
+  let repeated = sessids.length > MAX_MULTICAST_SESSIONS;
+  for (let i = 0; i < sessids.length && !repeated; i++) {
+    const id = sessids[i]!;
+    if (chunkOfSessid.get(id) === chunk) repeated = true;
+    else chunkOfSessid.set(id, chunk);
+  }
+  if (!repeated) return sessids.length === 0 ? [] : [{ t: "multicast", sessids: sessids as number[], msgs, broadcast: true }];
+
   const out: ServerToPortal[] = [];
-  let chunk: number[] = [];
-  let inChunk = new Set<number>();
+  let ids: number[] = [];
   const close = () => {
-    if (chunk.length === 1) out.push({ t: "msg", sessid: chunk[0]!, msgs });
-    else if (chunk.length > 1) out.push({ t: "multicast", sessids: chunk, msgs, broadcast: true });
-    chunk = [];
-    inChunk = new Set();
+    if (ids.length === 1) out.push({ t: "msg", sessid: ids[0]!, msgs });
+    else if (ids.length > 1) out.push({ t: "multicast", sessids: ids, msgs, broadcast: true });
+    ids = [];
+    chunk = nextChunk();
   };
+  chunk = nextChunk();
   for (const id of sessids) {
-    if (inChunk.has(id) || chunk.length >= MAX_MULTICAST_SESSIONS) close();
-    chunk.push(id);
-    inChunk.add(id);
+    if (chunkOfSessid.get(id) === chunk || ids.length >= MAX_MULTICAST_SESSIONS) close();
+    ids.push(id);
+    chunkOfSessid.set(id, chunk);
   }
   close();
   return out;

@@ -20,7 +20,8 @@ export type SessionOutput = (sessid: number, msgs: OobMessage[]) => void;
 
 /**
  * Where output many sessions share goes (one function for every session of a server):
- * the same triples for each of `sessids`, as one link message.
+ * the same triples for each of `sessids`, as one link message. `sessids` is the callee's
+ * to keep (it may become the message's own list).
  */
 export type SharedSessionOutput = (msgs: OobMessage[], sessids: number[]) => void;
 

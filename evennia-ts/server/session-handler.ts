@@ -196,6 +196,9 @@ export class SessionHandler implements SessionRegistry {
   sessionsOf(account: DefaultAccount): ServerSession[] {
     const set = this.byAccount.get(account);
     if (!set) return [];
+    // one session (the usual case, asked for each subscriber of a channel line): a list of one,
+    // not the 17 slots an empty list grows to on its first push (56 bytes against 185)
+    if (set.size === 1) for (const s of set) return this.isLoggedInOn(s, account) ? [s] : [];
     const out: ServerSession[] = [];
     for (const s of set) if (this.isLoggedInOn(s, account)) out.push(s);
     return out;

@@ -390,9 +390,12 @@ export class DefaultAccount extends TypedObject<AccountRow> {
    * Send output to this account's sessions (all of them, or `options.session`).
    * Nothing happens when the account is not logged in.
    */
-  msg(spec: string | OutputSpec, options: { session?: Session | Session[] | null } = {}): void {
-    const targets = options.session ? (Array.isArray(options.session) ? options.session : [options.session]) : this.sessions;
-    for (const session of targets) session.msg(spec);
+  msg(spec: string | OutputSpec, options?: { session?: Session | Session[] | null }): void {
+    // a channel line calls this once per subscriber: no options object or list made for the usual call
+    const chosen = options?.session;
+    if (!chosen) for (const session of this.sessions) session.msg(spec);
+    else if (Array.isArray(chosen)) for (const session of chosen) session.msg(spec);
+    else chosen.msg(spec);
   }
 
   /** Hook: how this account is shown a channel message (`[Public] Anna: hi`); null or false: not at all. */

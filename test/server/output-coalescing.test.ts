@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ServerToPortal } from "../../evennia-ts/protocol/link-messages.ts";
-import { parseServerMessage } from "../../evennia-ts/protocol/link-messages.ts";
+import { MAX_MULTICAST_SESSIONS, parseServerMessage } from "../../evennia-ts/protocol/link-messages.ts";
 import type { OobMessage } from "../../evennia-ts/protocol/message.ts";
 import { coalesceOutput, sharedOutputMessages } from "../../evennia-ts/server/output-coalescing.ts";
 import { prng } from "../seeded-random.ts";
@@ -21,6 +21,22 @@ function perSession(batch: readonly ServerToPortal[]): Map<number | "all", strin
 }
 
 describe("coalesceOutput", () => {
+  it("knows nothing of a session's output in the batches before", () => {
+    const x = say("X");
+    // a multicast in one batch puts sessions 1 and 2 at its position ...
+    coalesceOutput([
+      { t: "multicast", sessids: [1, 2], msgs: say("earlier"), broadcast: true },
+      { t: "msg", sessid: 3, msgs: say("a") },
+      { t: "msg", sessid: 4, msgs: say("b") },
+    ]);
+    // ... which says nothing about the next batch: 1 joins 3's group
+    const { messages } = coalesceOutput([
+      { t: "msg", sessid: 3, msgs: x },
+      { t: "msg", sessid: 1, msgs: x },
+    ]);
+    expect(messages).toEqual([{ t: "multicast", sessids: [3, 1], msgs: x }]);
+  });
+
   it("turns one say to 199 sessions into one multicast, and the speaker's echo and prompt into one msg", () => {
     const batch: ServerToPortal[] = [{ t: "msg", sessid: 1, msgs: say('You say, "hi"') }];
     for (let id = 2; id <= 200; id++) batch.push({ t: "msg", sessid: id, msgs: say('Anna says, "hi"') });
@@ -165,5 +181,33 @@ describe("sharedOutputMessages", () => {
     ]);
     // every message is one the portal accepts
     for (const m of out) expect(parseServerMessage(JSON.parse(JSON.stringify(m)))).toEqual(m);
+  });
+
+  it("names the caller's own list when no session is named twice, and forgets earlier calls", () => {
+    const ids = [4, 5, 6];
+    const [only] = sharedOutputMessages(ids, msgs);
+    expect(only).toEqual({ t: "multicast", sessids: [4, 5, 6], msgs, broadcast: true });
+    expect((only as { sessids: number[] }).sessids).toBe(ids);
+    // the same sessions again, in another order: not taken for repeats of the call before
+    expect(sharedOutputMessages([6, 5, 4], msgs)).toEqual([{ t: "multicast", sessids: [6, 5, 4], msgs, broadcast: true }]);
+    expect(sharedOutputMessages([], msgs)).toEqual([]);
+    // a repeat right after a call without one is still found
+    expect(sharedOutputMessages([4, 5, 4], msgs)).toEqual([
+      { t: "multicast", sessids: [4, 5], msgs, broadcast: true },
+      { t: "msg", sessid: 4, msgs },
+    ]);
+  });
+
+  it("stays right over many sessions, many calls and more sessions than a multicast names", () => {
+    // 30,000 sessids over three calls outgrow what is remembered between calls
+    for (let call = 0; call < 3; call++) {
+      const ids = Array.from({ length: 10_000 }, (_, i) => call * 10_000 + i);
+      expect(sharedOutputMessages(ids, msgs)).toEqual([{ t: "multicast", sessids: ids, msgs, broadcast: true }]);
+    }
+    const many = Array.from({ length: MAX_MULTICAST_SESSIONS + 2 }, (_, i) => i + 1);
+    const out = sharedOutputMessages(many, msgs) as { t: string; sessids?: number[] }[];
+    expect(out.map((m) => m.t)).toEqual(["multicast", "multicast"]);
+    expect(out[0]!.sessids).toHaveLength(MAX_MULTICAST_SESSIONS);
+    expect(out[1]!.sessids).toEqual([MAX_MULTICAST_SESSIONS + 1, MAX_MULTICAST_SESSIONS + 2]);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CmdCharCreate, CmdIC, CmdOOC, CmdQuit } from "../../evennia-ts/commands/default/account.ts";
 import { CmdUnconnectedConnect } from "../../evennia-ts/commands/default/unloggedin.ts";
-import type { ServerSession } from "../../evennia-ts/server/server-session.ts";
+import { ServerSession } from "../../evennia-ts/server/server-session.ts";
 import { DefaultAccount } from "../../evennia-ts/typeclasses/accounts.ts";
 import { DefaultCharacter } from "../../evennia-ts/typeclasses/characters.ts";
 import { createObject } from "../../evennia-ts/typeclasses/create.ts";
@@ -299,6 +299,20 @@ describe.each(TEST_DIALECTS.filter(dialectAvailable))("multisession modes [%s]",
 });
 
 describeWithWorld("the sessions API", (w) => {
+  it("lists an account's one session only while it is still the connected one of its sessid", async () => {
+    const { account1, session1 } = w.world;
+    expect(account1.sessions).toEqual([session1]);
+    // a new connection under the same sessid (the portal's, after a reload) replaces session1 without logging it out
+    const replacement = new ServerSession({ sessid: session1.sessid, protocolKey: "telnet", address: "127.0.0.1", clientOptions: {}, connectedAt: Date.now(), data: {} }, () => undefined);
+    w.world.sessions.add(replacement);
+    expect(account1.sessions).toEqual([]);
+    expect(account1.isConnected).toBe(false);
+    // output to the account does not reach the session that is gone
+    const before = w.world.output(session1).length;
+    await w.world.unit(() => account1.msg("anyone there?"));
+    expect(w.world.output(session1).length).toBe(before);
+  });
+
   it("finds sessions by account and character, and announces to every session", async () => {
     const { account1, char1, session1, session2 } = w.world;
     const unlogged = w.world.connectSession({ protocolKey: "websocket", address: "192.0.2.7", clientOptions: { screenwidth: 120, screenheight: 40, client_name: "test" } });

@@ -22,12 +22,22 @@ function secondsBetween(ms: number, now: number): number {
  */
 let lastPlayersList: { second: number; style: string; sessions: CommandSession[]; keys: string[]; text: string } | null = null;
 
-/** The cached list when it still fits `rows` (in the order the sessions came), else null. */
-function cachedPlayersList(second: number, style: string, rows: readonly { key: string; session: CommandSession }[]): string | null {
+/**
+ * The cached list when it still fits `sessions` (the logged-in ones, in the order they
+ * came, by account name), else null. Checked before any row is made: a cached `who` of
+ * 1,000 players makes no per-row objects.
+ */
+function cachedPlayersList(second: number, style: string, sessions: readonly CommandSession[]): string | null {
   const last = lastPlayersList;
-  if (!last || last.second !== second || last.style !== style || last.sessions.length !== rows.length) return null;
-  for (let i = 0; i < rows.length; i++) if (last.sessions[i] !== rows[i]!.session || last.keys[i] !== rows[i]!.key) return null;
-  return last.text;
+  if (!last || last.second !== second || last.style !== style) return null;
+  let i = 0;
+  for (const session of sessions) {
+    const account = session.account;
+    if (account === null) continue;
+    if (last.sessions[i] !== session || last.keys[i] !== account.key) return null;
+    i++;
+  }
+  return i === last.sessions.length ? last.text : null;
 }
 
 /** `who` / `doing`: the accounts online; admins (not with `doing`) see where and how they are connected. */
@@ -52,22 +62,23 @@ Examples:
 
   override async func(): Promise<void> {
     const viewer = this.account;
-    // a game of 1,000 players lists 1,000 rows: each account's name read once, not per comparison
-    const rows: { key: string; session: CommandSession; account: NonNullable<CommandSession["account"]> }[] = [];
-    for (const session of this.services.sessions()) {
-      const account = session.account;
-      if (account !== null) rows.push({ key: account.key, session, account });
-    }
+    const sessions = this.services.sessions();
     const now = Date.now();
     const privileged = this.cmdstring.toLowerCase() !== "doing" && viewer !== null && (viewer.isSuperuser || hasPermission(viewer, "Admin"));
     const second = Math.floor(now / 1000);
     const style = `${styleOption(this, "border_color")} ${styleOption(this, "column_names_color")}`;
     if (!privileged) {
-      const cached = cachedPlayersList(second, style, rows);
+      const cached = cachedPlayersList(second, style, sessions);
       if (cached !== null) {
         this.msg(cached);
         return;
       }
+    }
+    // a game of 1,000 players lists 1,000 rows: each account's name read once, not per comparison
+    const rows: { key: string; session: CommandSession; account: NonNullable<CommandSession["account"]> }[] = [];
+    for (const session of sessions) {
+      const account = session.account;
+      if (account !== null) rows.push({ key: account.key, session, account });
     }
     const arrival = privileged ? null : { sessions: rows.map((r) => r.session), keys: rows.map((r) => r.key) };
     rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.session.sessid - b.session.sessid);

@@ -246,10 +246,17 @@ describeWithWorld("who", (w) => {
       await callCommand(w.world, CmdStyle, "border = r", "Style border_color set to r");
       const styled = await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" });
       expect(String(styled.messages.get(w.world.char1)!.map((m) => m[1][0]).join("\n"))).toContain("|r+|n");
+      // an account renamed within the same second: drawn again, by its new name
+      const before = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
+      await w.world.unit(() => void (session2.account!.key = "Renamed2"));
+      const renamed = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
+      expect(before).toContain("TestAccount2");
+      expect(renamed).toContain("Renamed2");
+      expect(renamed).not.toContain("TestAccount2");
       // a logout within the same second: drawn again, without it
       await w.world.unit(() => w.world.sessions.disconnect(session2, "bye"));
       const after = (await callCommand(w.world, CmdWho, "", "Accounts:", { cmdstring: "doing" })).text;
-      expect(after).not.toContain("TestAccount2");
+      expect(after).not.toContain("Renamed2");
       expect(after).toContain("One unique account logged in.");
     } finally {
       vi.useRealTimers();
