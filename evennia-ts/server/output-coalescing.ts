@@ -213,10 +213,15 @@ function isGroup(entry: ServerToPortal | Group): entry is Group {
 function sameMessages(a: readonly OobMessage[], b: readonly OobMessage[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
+  // (indexed, not destructured: destructuring walks an iterator, made for every message of a busy turn)
   for (let i = 0; i < a.length; i++) {
-    const [cmdA, argsA, kwargsA] = a[i]!;
-    const [cmdB, argsB, kwargsB] = b[i]!;
-    if (cmdA !== cmdB || argsA.length !== argsB.length) return false;
+    const messageA = a[i]!;
+    const messageB = b[i]!;
+    const argsA = messageA[1];
+    const argsB = messageB[1];
+    const kwargsA = messageA[2];
+    const kwargsB = messageB[2];
+    if (messageA[0] !== messageB[0] || argsA.length !== argsB.length) return false;
     for (let j = 0; j < argsA.length; j++) if (!samePrimitive(argsA[j], argsB[j])) return false;
     const keysA = Object.keys(kwargsA);
     if (keysA.length !== Object.keys(kwargsB).length) return false;
@@ -238,8 +243,10 @@ function shortKey(list: readonly OobMessage[]): string {
 
 /** True when every argument and kwarg value is a string, number or boolean ({@link sameMessages} decides those exactly). */
 function plainMessages(list: readonly OobMessage[]): boolean {
-  for (const [, args, kwargs] of list) {
-    for (const arg of args) if (!isPlain(arg)) return false;
+  for (let i = 0; i < list.length; i++) {
+    const args = list[i]![1];
+    const kwargs = list[i]![2];
+    for (let j = 0; j < args.length; j++) if (!isPlain(args[j])) return false;
     for (const key in kwargs) if (!isPlain(kwargs[key])) return false;
   }
   return true;
