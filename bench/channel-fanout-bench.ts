@@ -37,12 +37,14 @@ try {
   await world.unit(async () => {
     for (let i = 0; i < SUBSCRIBERS; i++) accounts.push(await createAccount(undefined, { username: `listener${i}`, password: "a long enough password" }));
   });
-  // sessions as the server makes them: shared output grouped into multicasts after the commit
+  // sessions as the server makes them: shared output grouped into multicasts after the commit,
+  // through one function for every session (a function per session would make a group per session)
+  const sharedOutput = (_msgs: unknown, sessids: number[]): void => void (delivered += sessids.length);
   for (let i = 0; i < SUBSCRIBERS; i++) {
     const session = new ServerSession(
       { sessid: 10_000 + i, protocolKey: "telnet", address: "127.0.0.1", clientOptions: {}, connectedAt: Date.now(), data: {} },
       () => void delivered++,
-      (_msgs, sessids) => void (delivered += sessids.length),
+      sharedOutput,
     );
     world.sessions.add(session);
     sessions.push(session);
