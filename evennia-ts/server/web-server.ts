@@ -18,7 +18,7 @@ import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { WebApp } from "../web/web-app.ts";
 import type { WebServices } from "../web/web-context.ts";
-import { accountIdOfSession } from "../web/session-data.ts";
+import { accountIdOfSession, isCurrentLogin } from "../web/session-data.ts";
 import { unsignSessionCookie } from "../web/signed-cookie.ts";
 import type { ServerConfig } from "./server-config.ts";
 
@@ -109,7 +109,8 @@ export async function startWebServer(services: WebServices, options: { secret: s
       const id = accountIdOfSession(data);
       if (id === null) return null;
       const account = await services.store.get("account", id);
-      return account instanceof DefaultAccount ? account : null;
+      // a login made before the account's password changed no longer holds (as on the website)
+      return account instanceof DefaultAccount && isCurrentLogin(data, account, options.secret) ? account : null;
     },
     close: async () => {
       closed = true;

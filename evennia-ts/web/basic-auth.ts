@@ -16,7 +16,10 @@ export function parseBasicAuthorization(header: string | undefined): { username:
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon <= 0) return null;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  // the account's name as the account search and the throttle see it: " anna" is anna, and counts as anna
+  const username = decoded.slice(0, colon).trim();
+  if (!username) return null;
+  return { username, password: decoded.slice(colon + 1) };
 }
 
 /** The outcome of one Basic login. */
@@ -24,12 +27,14 @@ export type BasicAuthResult =
   | { ok: true; account: DefaultAccount }
   | { ok: false; status: 401 | 403 | 429; reason: string };
 
-/** Check a Basic login from `ip`: throttle, bans, then the password. */
+/** Check a Basic login from `ip`: throttle, bans (of the name given, then of the account found), then the password. */
 export async function checkBasicLogin(services: WebServices, ip: string, username: string, password: string): Promise<BasicAuthResult> {
   const refused = await services.throttles.loginCheck(ip, username);
   if (refused) return { ok: false, status: 429, reason: refused };
   if (await services.bans.isBanned({ ip, username })) return { ok: false, status: 403, reason: "You have been banned." };
   const account = await findAccount(username);
+  // a ban names the account, which may have been given by an alias
+  if (account && (await services.bans.isBanned({ ip, username: account.key }))) return { ok: false, status: 403, reason: "You have been banned." };
   if (!account || !(await account.checkPassword(password))) {
     services.throttles.loginFailed(ip, username);
     return { ok: false, status: 401, reason: "Username and/or password is incorrect." };

@@ -27,7 +27,7 @@ import { apiRoutes } from "./api/routes.ts";
 import { parseBasicAuthorization, checkBasicLogin } from "./basic-auth.ts";
 import { loadGameWebModule } from "./game-web-module.ts";
 import { securityHeaders } from "./security-headers.ts";
-import "./session-data.ts";
+import { isCurrentLogin, passwordStampOf } from "./session-data.ts";
 import { DatabaseSessionStore } from "./session-store.ts";
 import { StaticFiles } from "./static-files.ts";
 import { createTemplateRenderer, type TemplateRenderer } from "./templates.ts";
@@ -106,16 +106,23 @@ function accountView(account: CurrentAccount): AccountView | null {
  * A redirect waits until the session is stored. express-session saves a changed
  * session while the response ends, after the headers are out, so a browser that
  * follows the `Location` at once could load the next page before the flash message
- * or login it carries is stored — and lose it.
+ * or login it carries is stored — and lose it. A session holding nothing (a visitor
+ * sent to the login page) is not stored: it gets no cookie, so its row would only
+ * take room in the table.
  */
 const saveSessionBeforeRedirect: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
-    if (!req.session) return redirect(...args);
+    if (!req.session || !holdsData(req.session)) return redirect(...args);
     req.session.save((err: unknown) => (err ? next(err) : redirect(...args)));
   }) as typeof res.redirect;
   next();
 };
+
+/** True when a session holds anything besides its cookie (a login, a flash message, a form's token). */
+function holdsData(data: object): boolean {
+  return Object.keys(data).some((key) => key !== "cookie");
+}
 
 /** `req.session.regenerate` etc. as promises. */
 function sessionCall(req: Request, op: "regenerate" | "save" | "destroy"): Promise<void> {
@@ -178,9 +185,13 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
       const flash = req.session.flash;
       await sessionCall(req, "regenerate"); // a new id: a session id planted before login is worthless
       req.session.accountId = account.id;
+      req.session.passwordStamp = passwordStampOf(account, options.sessionSecret);
       if (flash) req.session.flash = flash;
       await sessionCall(req, "save");
       accounts.set(req, account);
+    },
+    keepLoginAfterPasswordChange(req, account) {
+      if (req.session?.accountId === account.id) req.session.passwordStamp = passwordStampOf(account, options.sessionSecret);
     },
     async logOut(req) {
       await sessionCall(req, "regenerate");
@@ -232,7 +243,7 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
     }),
   );
   app.use(saveSessionBeforeRedirect);
-  app.use(authenticate(services, accounts, settings.serverName));
+  app.use(authenticate(services, accounts, settings.serverName, options.sessionSecret));
   app.use("/static", staticFiles.handler());
 
   // forms of the website, the admin and the game's pages carry a CSRF token; the API is left to its own checks
@@ -292,9 +303,10 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
 /**
  * Who is asking: a Basic `Authorization` header is checked (through the shared
  * login throttle; a failure is answered 401/403/429 at once), else the website
- * session's account is loaded (a banned account or address counts as logged out).
+ * session's account is loaded (a banned account or address counts as logged out; a
+ * deleted account, or one whose password changed since this login, logs the session out).
  */
-function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultAccount>, realm: string): RequestHandler {
+function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultAccount>, realm: string, sessionSecret: string): RequestHandler {
   return (req, res, next) => {
     void (async () => {
       const basic = parseBasicAuthorization(req.headers.authorization);
@@ -313,8 +325,11 @@ function authenticate(services: WebServices, accounts: WeakMap<Request, DefaultA
       const id = req.session?.accountId;
       if (typeof id === "number") {
         const account = await services.store.get("account", id);
-        if (!(account instanceof DefaultAccount)) delete req.session.accountId; // the account is gone
-        else if (!(await services.bans.isBanned({ ip: req.ip ?? "", username: account.key }))) accounts.set(req, account);
+        if (!(account instanceof DefaultAccount) || !isCurrentLogin(req.session, account, sessionSecret)) {
+          // the account is gone, or its password changed since this login
+          delete req.session.accountId;
+          delete req.session.passwordStamp;
+        } else if (!(await services.bans.isBanned({ ip: req.ip ?? "", username: account.key }))) accounts.set(req, account);
       }
       next();
     })().catch(next);

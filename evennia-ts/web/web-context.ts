@@ -107,6 +107,11 @@ export interface WebContext {
   /** Log this browser in as `account` (a new session id: no fixation) / out. */
   logIn(req: Request, account: DefaultAccount): Promise<void>;
   logOut(req: Request): Promise<void>;
+  /**
+   * `account` changed its own password on this request: this browser stays logged
+   * in (every other login of the account ended with the old password).
+   */
+  keepLoginAfterPasswordChange(req: Request, account: DefaultAccount): void;
   /** Middleware: 302 to the login page unless logged in (website, admin). */
   requireLogin: RequestHandler;
   /** Middleware: 403 unless the account has `permission` (or higher), e.g. "Admin". */

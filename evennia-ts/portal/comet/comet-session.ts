@@ -19,7 +19,8 @@ import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, SessionTransport } from "../session-transport.ts";
 import { encodeServerFrames } from "../websocket/websocket-frames.ts";
-import { deliverWebclientInput } from "../web/webclient-input.ts";
+import { WEBSOCKET_INITIAL_CLIENT_OPTIONS } from "../websocket/websocket-session.ts";
+import { deliverWebclientInput, WebclientOptionsReporter } from "../web/webclient-input.ts";
 
 /** How a {@link CometSession} is set up. */
 export interface CometSessionConfig {
@@ -55,6 +56,8 @@ export class CometSession implements SessionTransport {
   lastRequestAt = Date.now();
   private readonly log: Logger;
   private sink: PortalSessionSink | null = null;
+  /** What the browser's `client_options` set, for the portal's copy (bounded, net changes only). */
+  private optionsReporter: WebclientOptionsReporter | null = null;
   private queue: string[] = [];
   private queuedBytes = 0;
   private poll: PendingPoll | null = null;
@@ -74,6 +77,7 @@ export class CometSession implements SessionTransport {
   /** Start the session: it reports to `sink`. Call once. */
   start(sink: PortalSessionSink): void {
     this.sink = sink;
+    this.optionsReporter = new WebclientOptionsReporter(sink, WEBSOCKET_INITIAL_CLIENT_OPTIONS);
   }
 
   /** True once the session is closed for the portal (its last output may still be waiting). */
@@ -103,6 +107,7 @@ export class CometSession implements SessionTransport {
   applyClientOptions(options: ClientOptions): void {
     if (typeof options.raw === "boolean") this.renderFlags.raw = options.raw;
     if (typeof options.nocolor === "boolean") this.renderFlags.nocolor = options.nocolor;
+    this.optionsReporter?.gameSet(options);
   }
 
   /** Close the session, with `reason` as the last text when given; the browser learns it on its next poll. */
@@ -116,9 +121,9 @@ export class CometSession implements SessionTransport {
 
   /** Checked input triples from the browser. */
   input(messages: OobMessage[]): void {
-    if (this.closed || !this.sink) return;
+    if (this.closed || !this.sink || !this.optionsReporter) return;
     for (const message of messages) {
-      deliverWebclientInput(message, this.sink, this.config.maxLineLength, (text) => this.send([["text", [text], {}]]));
+      deliverWebclientInput(message, this.sink, this.optionsReporter, this.config.maxLineLength, (text) => this.send([["text", [text], {}]]));
     }
   }
 
@@ -201,6 +206,7 @@ export class CometSession implements SessionTransport {
   private finish(reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    this.optionsReporter?.stop();
     try {
       this.sink?.disconnected(reason);
     } catch (err) {

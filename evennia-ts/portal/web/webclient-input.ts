@@ -5,7 +5,8 @@
  * - `text` needs a string line; a line longer than `maxLineLength` is cut, with a
  *   notice to the player (as on telnet).
  * - `client_options` also updates the portal's copy of the session's options
- *   (scalar values only, at most 64, names lower-cased).
+ *   (scalar values only, names lower-cased) through a {@link WebclientOptionsReporter}:
+ *   at most 64 names per connection, only what changed, once per event-loop turn.
  * - Every triple then goes to the portal session as it is (the portal's input rate
  *   limits apply there).
  */
@@ -22,18 +23,89 @@ export function webclientInputError(message: OobMessage): string | null {
   return null;
 }
 
+/** Most distinct option names one webclient connection may set on the portal's copy. */
+export const MAX_REPORTED_OPTIONS = 64;
+
+/**
+ * What a webclient connection's `client_options` messages set on the portal's copy
+ * of its options (and the portal passes on to the server), as telnet reports its
+ * options: only values that changed, as one net change per event-loop turn (a flood
+ * of `client_options` frames costs the portal and the server one message a turn, not
+ * one a frame), and at most {@link MAX_REPORTED_OPTIONS} distinct names over the
+ * connection's life beyond the options it started with (later new names are not
+ * kept: the game still gets the message as input, under the input rate limit).
+ */
+export class WebclientOptionsReporter {
+  /** The values the portal's copy holds: the connection's initial options, then what was reported. */
+  private readonly reported: Map<string, ClientOptions[string]>;
+  /** Names set beyond the initial options (at most {@link MAX_REPORTED_OPTIONS}). */
+  private readonly addedNames = new Set<string>();
+  private readonly pending = new Map<string, ClientOptions[string]>();
+  private scheduled = false;
+  private stopped = false;
+
+  /** `initial`: the options the connection started with (their names are always accepted). */
+  constructor(
+    private readonly sink: PortalSessionSink,
+    initial: Readonly<ClientOptions>,
+  ) {
+    this.reported = new Map(Object.entries(initial));
+  }
+
+  /** Options a `client_options` message set; reported at the end of this turn when they change anything. */
+  update(options: ClientOptions): void {
+    if (this.stopped) return;
+    for (const [key, value] of Object.entries(options)) {
+      if (!this.reported.has(key) && !this.addedNames.has(key)) {
+        if (this.addedNames.size >= MAX_REPORTED_OPTIONS) continue;
+        this.addedNames.add(key);
+      }
+      this.pending.set(key, value);
+    }
+    if (this.pending.size === 0 || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Options the game set on the portal's copy (the `option` command): what the client sends is compared with them. */
+  gameSet(options: ClientOptions): void {
+    for (const [key, value] of Object.entries(options)) this.reported.set(key, value);
+  }
+
+  /** The connection is gone: nothing more is reported. */
+  stop(): void {
+    this.stopped = true;
+    this.pending.clear();
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.stopped) return;
+    const changed: ClientOptions = {};
+    let any = false;
+    for (const [key, value] of this.pending) {
+      if (this.reported.has(key) && this.reported.get(key) === value) continue;
+      this.reported.set(key, value);
+      changed[key] = value;
+      any = true;
+    }
+    this.pending.clear();
+    if (any) this.sink.updateClientOptions(changed);
+  }
+}
+
 /**
  * Hand one checked triple (see {@link webclientInputError}) to the portal session;
- * `tell` sends the player a line of text (the notice for a cut line).
+ * `options` takes what a `client_options` message sets; `tell` sends the player a
+ * line of text (the notice for a cut line).
  */
-export function deliverWebclientInput(message: OobMessage, sink: PortalSessionSink, maxLineLength: number, tell: (text: string) => void): void {
+export function deliverWebclientInput(message: OobMessage, sink: PortalSessionSink, options: WebclientOptionsReporter, maxLineLength: number, tell: (text: string) => void): void {
   const [cmdname, args, kwargs] = message;
   if (cmdname === "text" && typeof args[0] === "string" && args[0].length > maxLineLength) {
     tell(`Your input was too long and was cut to ${maxLineLength} characters.`);
     args[0] = args[0].slice(0, maxLineLength);
   } else if (cmdname === "client_options") {
-    const options = portalClientOptions(kwargs);
-    if (Object.keys(options).length > 0) sink.updateClientOptions(options);
+    options.update(portalClientOptions(kwargs));
   }
   sink.input([[cmdname, args, kwargs]]);
 }

@@ -22,7 +22,7 @@ import { FlushScheduler } from "../flush-scheduler.ts";
 import { RenderKeyMemo } from "../render-key-memo.ts";
 import { decodeClientFrame, encodeServerFrames } from "./websocket-frames.ts";
 import { TokenBucket } from "../limits/token-bucket.ts";
-import { deliverWebclientInput, webclientInputError } from "../web/webclient-input.ts";
+import { deliverWebclientInput, webclientInputError, WebclientOptionsReporter } from "../web/webclient-input.ts";
 
 /** How a {@link WebSocketSession} is set up. */
 export interface WebSocketSessionConfig {
@@ -62,6 +62,8 @@ export class WebSocketSession implements SessionTransport {
   readonly webSession?: string;
   private readonly log: Logger;
   private sink: PortalSessionSink | null = null;
+  /** What the client's `client_options` set, for the portal's copy (bounded, net changes only). */
+  private optionsReporter: WebclientOptionsReporter | null = null;
   /** Frames waiting for the turn's flush: text, or text already encoded as UTF-8 (shared output). */
   private queue: (string | Buffer)[] = [];
   private queuedBytes = 0;
@@ -94,6 +96,7 @@ export class WebSocketSession implements SessionTransport {
   /** Start the session: listen to the connection and report to `sink`. Call once. */
   start(sink: PortalSessionSink): void {
     this.sink = sink;
+    this.optionsReporter = new WebclientOptionsReporter(sink, WEBSOCKET_INITIAL_CLIENT_OPTIONS);
     this.ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on("error", (err) => {
       this.closeReason ??= `websocket error: ${err.message}`;
@@ -146,6 +149,7 @@ export class WebSocketSession implements SessionTransport {
   applyClientOptions(options: ClientOptions): void {
     if (typeof options.raw === "boolean") this.renderFlags.raw = options.raw;
     if (typeof options.nocolor === "boolean") this.renderFlags.nocolor = options.nocolor;
+    this.optionsReporter?.gameSet(options);
   }
 
   /** Close the connection, sending `reason` as text first when given. */
@@ -182,7 +186,7 @@ export class WebSocketSession implements SessionTransport {
       this.sendError(refused);
       return;
     }
-    deliverWebclientInput(decoded.message, this.sink, this.config.maxLineLength, (text) => this.send([["text", [text], {}]]));
+    deliverWebclientInput(decoded.message, this.sink, this.optionsReporter!, this.config.maxLineLength, (text) => this.send([["text", [text], {}]]));
   }
 
   /** Answer a bad frame, if the reply budget allows (a flood of bad frames is not answered frame for frame). */
@@ -246,6 +250,7 @@ export class WebSocketSession implements SessionTransport {
     this.queue = [];
     this.queuedBytes = 0;
     this.flushes.cancel();
+    this.optionsReporter?.stop();
     if (this.graceTimer) clearTimeout(this.graceTimer);
     try {
       this.sink?.disconnected(reason);

@@ -48,6 +48,16 @@ function onlineSessions(ctx: WebContext, account: DefaultAccount): number {
   return ctx.services.sessions().filter((s) => s.account !== null && s.account.toLowerCase() === account.key.toLowerCase()).length;
 }
 
+/** `name` checked (and tidied) by the rules of `account`'s class, or a 400 saying what is wrong. */
+function validAccountName(account: DefaultAccount, name: string): string {
+  try {
+    return (account.constructor as typeof DefaultAccount).validateUsername(name);
+  } catch (err) {
+    if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw new AdminRequestError(400, err.message);
+    throw err;
+  }
+}
+
 /** Why the form's passwords make no account: they differ (the rules themselves are the account typeclass's). */
 function passwordsMatch(password: string, repeat: string): void {
   if (password !== repeat) throw new AdminRequestError(400, "The two passwords are not the same.");
@@ -108,7 +118,8 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
     "/accounts/:id/name",
     changeHandler(ctx, SECTION, async (target, actor, req) => {
       assertMayEdit(target, actor);
-      const name = cleanName(formField(req, "key", 200), "account name");
+      // the account class's name rules, as registration, the API and `create` apply them
+      const name = validAccountName(target as DefaultAccount, cleanName(formField(req, "key", 200), "account name"));
       const taken = await findAccount(name);
       if (taken && taken !== target) throw new AdminRequestError(400, `There is already an account named '${taken.key}'.`);
       const old = target.key;
@@ -121,7 +132,12 @@ export function mountAccountAdmin(router: Router, ctx: WebContext): void {
 
   router.post(
     "/accounts/:id/password",
-    changeHandler(ctx, SECTION, (target, actor, req) => changePassword(target as DefaultAccount, actor, formField(req, "password", 200), formField(req, "password2", 200))),
+    changeHandler(ctx, SECTION, async (target, actor, req) => {
+      const notice = await changePassword(target as DefaultAccount, actor, formField(req, "password", 200), formField(req, "password2", 200));
+      // the account's other logins end with the old password; an admin changing their own stays logged in here
+      if (target === actor) ctx.keepLoginAfterPasswordChange(req, actor);
+      return notice;
+    }),
   );
 
   mountTypedEditRoutes(router, ctx, SECTION, { permissions: true, typeclass: true });

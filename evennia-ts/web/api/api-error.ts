@@ -65,7 +65,8 @@ export function conflict(message: string): ApiError {
 
 /**
  * The API error for anything thrown while answering: an {@link ApiError} as it is,
- * the framework's input errors as 400/403/404, anything else as 500 (whose
+ * the framework's input errors as 400/403/404, a client error express itself
+ * raised (a malformed path) with its status, anything else as 500 (whose
  * message names only `incident`, the id the log has the trace under).
  */
 export function toApiError(err: unknown, incident: string): ApiError {
@@ -85,7 +86,20 @@ export function toApiError(err: unknown, incident: string): ApiError {
         break;
     }
   }
+  const status = clientErrorStatus(err);
+  if (status !== null) return new ApiError(status, CODE_BY_STATUS[status] ?? "bad_request", (err as Error).message || "bad request");
   return new ApiError(500, "internal", `internal error (incident ${incident})`);
+}
+
+/**
+ * The 4xx status an error from express's own machinery carries (a path parameter
+ * with a malformed %-escape is a `URIError` with status 400), or null.
+ */
+function clientErrorStatus(err: unknown): number | null {
+  if (!(err instanceof Error)) return null;
+  const { status, statusCode, expose } = err as Error & { status?: unknown; statusCode?: unknown; expose?: unknown };
+  const value = typeof status === "number" ? status : statusCode;
+  return typeof value === "number" && value >= 400 && value < 500 && expose !== false ? value : null;
 }
 
 /** Send `err` as the JSON error body. */

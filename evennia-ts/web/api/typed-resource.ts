@@ -254,6 +254,8 @@ async function changeOne<T extends TypedObject>(resource: TypedResource<T>, call
     applySharedFields(target, values, account);
     return target;
   });
+  // an account that changed its own password with the website session stays logged in there
+  if (values.has("password") && (o as TypedObject) === account) call.ctx.keepLoginAfterPasswordChange(call.req, account);
   call.ctx.audit(call.req, `api: ${mode === "put" ? "replaced" : "updated"} ${resource.noun} ${o.dbref} (${[...values.keys()].join(", ") || "nothing"})`);
   return { status: 200, body: await renderDetail(resource, o, account, base) };
 }

@@ -4,7 +4,8 @@
  * (`/auth/password-change`). They follow the in-game `create` and `connect`
  * rules: the account class's name and password checks, bans by address and name,
  * the per-address account-creation throttle, and the login throttle telnet
- * logins count in too (a failure on either counts on both).
+ * logins count in too (a failure on either counts on both; so does a wrong current
+ * password on the password change).
  */
 import { Router, type Request, type Response } from "express";
 import { BANNED_LOGIN_MESSAGE, REGISTRATION_DISABLED_MESSAGE } from "../../commands/default/unloggedin.ts";
@@ -97,6 +98,8 @@ export function authRoutes(ctx: WebContext): Router {
     if (throttled) return refuse(stripMarkup(throttled), 429);
     if (await services.bans.isBanned({ ip, username })) return refuse(banned, 403);
     const account = await services.runInUnit(() => findAccount(username));
+    // a ban names the account, which may have been given by an alias
+    if (account && (await services.bans.isBanned({ ip, username: account.key }))) return refuse(banned, 403);
     if (!account || !(await account.checkPassword(password))) {
       services.throttles.loginFailed(ip, username);
       return refuse("Username and/or password is incorrect.", 400);
@@ -122,8 +125,15 @@ export function authRoutes(ctx: WebContext): Router {
     const old = formField(req, "old_password", { raw: true, maxLength: MAX_CREDENTIAL_LENGTH });
     const fresh = formField(req, "new_password", { raw: true, maxLength: MAX_CREDENTIAL_LENGTH });
     const again = formField(req, "new_password2", { raw: true, maxLength: MAX_CREDENTIAL_LENGTH });
-    const refuse = (error: string) => showPage(ctx, req, res, "password-change", { error, passwordMinLength: services.settings.passwordMinLength }, 400);
-    if (!(await account.checkPassword(old))) return refuse("Your current password is not correct.");
+    const refuse = (error: string, status = 400) => showPage(ctx, req, res, "password-change", { error, passwordMinLength: services.settings.passwordMinLength }, status);
+    // guessing the current password here counts as failed logins: a stolen session does not get unlimited tries
+    const ip = clientAddress(req);
+    const throttled = await services.throttles.loginCheck(ip, account.key);
+    if (throttled) return refuse(stripMarkup(throttled), 429);
+    if (!(await account.checkPassword(old))) {
+      services.throttles.loginFailed(ip, account.key);
+      return refuse("Your current password is not correct.");
+    }
     try {
       (account.constructor as typeof DefaultAccount).validatePassword(fresh);
     } catch (err) {
@@ -133,6 +143,7 @@ export function authRoutes(ctx: WebContext): Router {
     }
     if (fresh !== again) return refuse("The two new passwords do not match.");
     await services.runInUnit(() => account.setPassword(fresh));
+    ctx.keepLoginAfterPasswordChange(req, account);
     ctx.audit(req, `${account.key} changed their password`);
     ctx.flash(req, "Your password was changed.");
     res.redirect(303, "/characters/");
