@@ -82,10 +82,22 @@ export class PortalSession implements PortalSessionSink, LimitedSession {
     this.handler.onInput(this, messages);
   }
 
+  /**
+   * Options the client reported (telnet negotiation, the webclient's `client_options`):
+   * kept and passed on to the server. A window size the player fixed with `option
+   * screenwidth = ...` (which turns `autoresize` off) is not overwritten by the client's.
+   */
   updateClientOptions(options: ClientOptions): void {
     if (this.gone) return;
-    Object.assign(this.clientOptions, options);
-    this.handler.events.clientOptions(this, options);
+    let kept = options;
+    if ((options.autoresize ?? this.clientOptions.autoresize) === false && ("screenwidth" in options || "screenheight" in options)) {
+      kept = { ...options };
+      delete kept.screenwidth;
+      delete kept.screenheight;
+      if (Object.keys(kept).length === 0) return;
+    }
+    Object.assign(this.clientOptions, kept);
+    this.handler.events.clientOptions(this, kept);
   }
 
   /**

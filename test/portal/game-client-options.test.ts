@@ -61,6 +61,28 @@ describe("the portal session", () => {
     // the server set them: nothing is reported back to it
     expect(reported).toEqual([]);
   });
+
+  it("keeps a window size the player fixed (autoresize off) when a webclient reports its own", () => {
+    const transport: SessionTransport = { protocolKey: "websocket", address: "127.0.0.1", send: () => {}, close: () => {} };
+    const reported: ClientOptions[] = [];
+    const sessions = new PortalSessions({ connected: () => {}, input: () => true, clientOptions: (_s, o) => reported.push(o), disconnected: () => {} }, 10);
+    sessions.connect(transport, { screenwidth: 80 });
+    const session = sessions.all()[0]!;
+    session.updateClientOptions({ screenwidth: 100 });
+    expect(session.clientOptions.screenwidth).toBe(100);
+    session.applyClientOptions({ screenwidth: 60, autoresize: false });
+    // the browser window resized: the width stays 60, the rest of what it said is kept
+    session.updateClientOptions({ screenwidth: 140, screenheight: 50, screenreader: true });
+    session.updateClientOptions({ screenwidth: 150 });
+    expect(session.clientOptions.screenwidth).toBe(60);
+    expect(session.clientOptions.screenheight).toBeUndefined();
+    expect(session.clientOptions.screenreader).toBe(true);
+    expect(reported).toEqual([{ screenwidth: 100 }, { screenreader: true }]);
+    // autoresize on again (the player's choice): the client's size counts
+    session.applyClientOptions({ autoresize: true });
+    session.updateClientOptions({ screenwidth: 140 });
+    expect(session.clientOptions.screenwidth).toBe(140);
+  });
 });
 
 describe("a telnet session rendering by game-set options", () => {
