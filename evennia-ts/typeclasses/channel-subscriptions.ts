@@ -276,7 +276,8 @@ export class ChannelSubscriptions {
     const key = dbRefKey(entry.ref);
     this.channel._store.unitOfWork().stage(`chansub:${this.channel.id}:${key}`, () => {
       const current = this.entries?.get(key);
-      if (current !== entry) return [];
+      // a subscription made while its channel was being destroyed is not written for a channel that is gone
+      if (current !== entry || this.channel.isDeleted) return [];
       return [upsert(ChannelSubscriptionTable, SHAPE, [this.channel.id, entry.ref.kind, entry.ref.id, entry.muted, entry.dateCreated])];
     });
   }

@@ -138,7 +138,9 @@ export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a channel needs a key");
   const store = getStore();
   const taken = await store.db.query("SELECT id FROM channels WHERE key_lower = ?", [key.toLowerCase()]);
-  if (taken.length > 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
+  // one created meanwhile by another unit of work, not committed yet, counts too (as for accounts)
+  const pendingTaken = store.pendingChanges("channel").some((c) => c instanceof DefaultChannel && !c.isDeleted && c.key.toLowerCase() === key.toLowerCase());
+  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
   const cls = resolve(typeclass, DefaultChannel as unknown as TypeclassConstructor<T>);
   if (options.locks !== undefined) validateLocks(options.locks);
   const channel = await store.create(cls, { key, key_lower: key.toLowerCase() });

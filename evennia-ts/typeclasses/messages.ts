@@ -91,20 +91,25 @@ export function storeMessage(message: NewMessage, store: Store = getStore()): St
     senders,
     receivers,
   };
-  store.unitOfWork().stage(`message:${id}`, () => [
-    upsert(MessageTable, MESSAGE_SHAPE, [
-      id,
-      JSON.stringify(senders),
-      JSON.stringify(receivers),
-      stored.channelId,
-      stored.header,
-      stored.text,
-      stored.date,
-      stored.category,
-    ]),
-    ...partyWrites(id, "sender", senders, pending),
-    ...partyWrites(id, "receiver", receivers, pending),
-  ]);
+  const channel = message.channel ?? null;
+  store.unitOfWork().stage(`message:${id}`, () => {
+    // a line sent while its channel was being destroyed is not kept for a channel that is gone
+    if (channel?.isDeleted) return [];
+    return [
+      upsert(MessageTable, MESSAGE_SHAPE, [
+        id,
+        JSON.stringify(senders),
+        JSON.stringify(receivers),
+        stored.channelId,
+        stored.header,
+        stored.text,
+        stored.date,
+        stored.category,
+      ]),
+      ...partyWrites(id, "sender", senders, pending),
+      ...partyWrites(id, "receiver", receivers, pending),
+    ];
+  });
   return stored;
 }
 

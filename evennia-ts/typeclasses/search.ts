@@ -116,8 +116,13 @@ function matchesInMemory(o: TypedObject, q: SearchQuery): boolean {
   return true;
 }
 
-/** Find an account by name (case-insensitive). */
+/**
+ * Find an account by name (case-insensitive), or by an alias: the account whose username
+ * it is wins over one that has it as an alias (a login or a page goes to "Chief", not to
+ * an older account an admin aliased "chief").
+ */
 export async function findAccount(username: string): Promise<DefaultAccount | null> {
-  const [account] = await search<DefaultAccount>({ kind: "account", key: username, limit: 1 });
-  return account instanceof DefaultAccount ? account : (account ?? null);
+  const found = await search<DefaultAccount>({ kind: "account", key: username, limit: 10 });
+  const wanted = username.trim().toLowerCase();
+  return found.find((a) => a instanceof DefaultAccount && a.username.toLowerCase() === wanted) ?? found[0] ?? null;
 }

@@ -10,11 +10,30 @@ import { getLogger } from "../../utils/logger.ts";
 import { Command } from "../command.ts";
 import { getInput } from "../input-prompt.ts";
 import { MuxCommand } from "../mux-command.ts";
-import { createCharacterFor } from "./character-creation.ts";
+import { characterNameFormatProblem, createCharacterFor, tidyCharacterName } from "./character-creation.ts";
 import { startCharCreateMenu } from "./charcreate-menu.ts";
 
 /** Security-relevant account changes (Evennia's `log_sec`). */
 const securityLog = getLogger("security");
+
+/** The puppeting (`ic`, `ooc`) each account has under way. */
+const puppetingUnderWay = new WeakMap<DefaultAccount, Promise<unknown>>();
+
+/**
+ * Run `work` after the account's other `ic`/`ooc` finished: two sessions of one account
+ * typing `ic` at once would otherwise both see the character free (both play it where
+ * the multisession mode says one takes over) or both see a puppet slot left.
+ */
+async function oneAtATime<T>(account: DefaultAccount, work: () => Promise<T>): Promise<T> {
+  const before = puppetingUnderWay.get(account) ?? Promise.resolve();
+  const run = before.then(work, work);
+  puppetingUnderWay.set(account, run);
+  try {
+    return await run;
+  } finally {
+    if (puppetingUnderWay.get(account) === run) puppetingUnderWay.delete(account);
+  }
+}
 
 /** `quit[/all]`: log out and disconnect this session (or, with `/all`, every session of the account). */
 export class CmdQuit extends MuxCommand {
@@ -129,6 +148,10 @@ Examples:
   override async func(): Promise<void> {
     const account = this.account;
     if (!account) return;
+    await oneAtATime(account, () => this.goInCharacter(account));
+  }
+
+  private async goInCharacter(account: DefaultAccount): Promise<void> {
     const session = this.session as unknown as Session;
     const name = this.args.trim();
     let target = account.lastPuppet;
@@ -174,6 +197,10 @@ Examples:
   override async func(): Promise<void> {
     const account = this.account;
     if (!account) return;
+    await oneAtATime(account, () => this.goOutOfCharacter(account));
+  }
+
+  private async goOutOfCharacter(account: DefaultAccount): Promise<void> {
     const session = this.session as unknown as Session;
     const puppet = session.puppet;
     if (!puppet) {
@@ -210,7 +237,7 @@ Examples:
     const account = this.account;
     if (!account) return;
     const eq = this.args.indexOf("=");
-    const name = (eq >= 0 ? this.args.slice(0, eq) : this.args).trim();
+    const name = tidyCharacterName(eq >= 0 ? this.args.slice(0, eq) : this.args);
     const desc = eq >= 0 ? this.args.slice(eq + 1).trim() : "";
     if (!name) {
       if (eq < 0 && activeSettings().charcreateMenu) {
@@ -220,6 +247,12 @@ Examples:
         return;
       }
       this.msg("Usage: charcreate <charname> [= description]");
+      return;
+    }
+    // the menu's rules: a one-line charcreate must not get past them
+    const badName = characterNameFormatProblem(name);
+    if (badName) {
+      this.msg(badName);
       return;
     }
     const made = await createCharacterFor(account, name, desc);

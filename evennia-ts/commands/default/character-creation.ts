@@ -7,6 +7,25 @@ import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { DefaultObject } from "../../typeclasses/objects.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 
+/** Longest name `charcreate` and its menu give a character. */
+export const MAX_CHARACTER_NAME_LENGTH = 30;
+
+/** A typed character name with its runs of whitespace made one space, trimmed. */
+export function tidyCharacterName(name: string): string {
+  return name.trim().replace(/\s+/g, " ");
+}
+
+/**
+ * Why a typed (tidied) character name is not acceptable in itself, or null: too long,
+ * or holding `|` (colour markup, which would let a name pass for another) or `$`
+ * (inline functions). What `charcreate` and its menu both refuse.
+ */
+export function characterNameFormatProblem(name: string): string | null {
+  if (name.length > MAX_CHARACTER_NAME_LENGTH) return `|rThat name is too long (at most ${MAX_CHARACTER_NAME_LENGTH} characters).|n`;
+  if (/[|$]/.test(name)) return "|rA name cannot hold '|||r' or '$'.|n";
+  return null;
+}
+
 /** Why `name` cannot be a new character of `account`, or null when it can. */
 export function characterNameProblem(account: DefaultAccount, name: string): string | null {
   if (!name.trim()) return "A character needs a name.";

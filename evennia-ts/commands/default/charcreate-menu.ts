@@ -12,12 +12,10 @@ import { runningMenu } from "../evmenu/menu-cmdset.ts";
 import { registerMenu } from "../evmenu/menu-registry.ts";
 import type { Session } from "../../typeclasses/sessions.ts";
 import type { MenuCaller, MenuKwargs, MenuNode } from "../evmenu/menu-types.ts";
-import { characterNameProblem, createCharacterFor } from "./character-creation.ts";
+import { characterNameFormatProblem, characterNameProblem, createCharacterFor, tidyCharacterName } from "./character-creation.ts";
 
 /** The name the menu is registered under. */
 export const CHARCREATE_MENU = "evennia.charcreate";
-
-const MAX_NAME = 30;
 
 function accountOf(caller: MenuCaller): DefaultAccount {
   return caller as DefaultAccount;
@@ -29,9 +27,9 @@ const start: MenuNode = (_caller, _raw, kwargs) => [
 ];
 
 function pickName(caller: MenuCaller, raw: string): [string, MenuKwargs] {
-  const name = raw.trim().replace(/\s+/g, " ");
-  if (name.length > MAX_NAME) throw new EvMenuGotoAbortMessage(`|rThat name is too long (at most ${MAX_NAME} characters).|n Try another.`);
-  if (/[|$]/.test(name)) throw new EvMenuGotoAbortMessage("|rA name cannot hold '|||r' or '$'.|n Try another.");
+  const name = tidyCharacterName(raw);
+  const badName = characterNameFormatProblem(name);
+  if (badName) throw new EvMenuGotoAbortMessage(`${badName} Try another.`);
   const problem = characterNameProblem(accountOf(caller), name);
   if (problem) throw new EvMenuGotoAbortMessage(`${problem} Try another name.`);
   return ["describe", { name }];

@@ -9,7 +9,7 @@
  * `connect guest` logs in a throw-away guest account.
  */
 import { activeSettings } from "../../conf/active-settings.ts";
-import { accountTypeclass } from "../../typeclasses/accounts.ts";
+import { accountTypeclass, type DefaultAccount } from "../../typeclasses/accounts.ts";
 import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
 import type { Session } from "../../typeclasses/sessions.ts";
@@ -20,21 +20,52 @@ import { getInput } from "../input-prompt.ts";
 import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
 
-/** Check `password` for `name` and log in, or say why not (the throttle counts failures). */
-async function logIn(services: CommandServices, session: CommandSession, name: string, password: string): Promise<void> {
+/**
+ * A typed account name in Unicode's compatibility form (NFKC, as Evennia and Django
+ * normalise usernames): a full-width `Ｔest` is `Test`, so it cannot pass for another.
+ */
+export function normalizeAccountName(name: string): string {
+  return name.normalize("NFKC").trim().replace(/\s+/g, " ");
+}
+
+/** Scripts whose letters look alike (Latin `a`, Cyrillic `а`, Greek `ο` ...). */
+const CONFUSABLE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
+
+/** Letters that show as nothing (the Hangul fillers): `Anna` plus one of them looks like `Anna`. */
+const INVISIBLE_LETTERS = /[\u115F\u1160\u3164\uFFA0]/u;
+
+/**
+ * True when `name` is made to look like another: it mixes letters of Latin, Cyrillic
+ * and Greek (a Cyrillic `е` in `Tеst`), or holds a letter that shows as nothing.
+ */
+export function looksLikeAnotherName(name: string): boolean {
+  return INVISIBLE_LETTERS.test(name) || CONFUSABLE_SCRIPTS.filter((script) => script.test(name)).length > 1;
+}
+
+/** The account `name` names, as typed or in its {@link normalizeAccountName} form; null when none. */
+async function findAccountByTypedName(name: string): Promise<DefaultAccount | null> {
+  return (await findAccount(name)) ?? (name.trim() === normalizeAccountName(name) ? null : await findAccount(normalizeAccountName(name)));
+}
+
+/** Check `password` for `typed` and log in, or say why not (the throttle counts failures). */
+async function logIn(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<void> {
+  // throttled and checked for bans in one form: full-width spellings do not count apart
+  const name = normalizeAccountName(typed);
   const refused = await services.loginThrottleCheck(session, name);
   if (refused) {
     session.msg(`|r${refused}|n`);
     return;
   }
   if (await refuseBanned(services, session, name)) return;
-  const account = await findAccount(name);
+  const account = await findAccountByTypedName(typed);
   if (!account || !(await account.checkPassword(password))) {
     if (account) await account.atFailedLogin(session as unknown as Session);
     services.loginFailed(session, name);
     session.msg("|rUsername and/or password is incorrect.|n");
     return;
   }
+  // typed otherwise (an alias, a full-width form), the name may not be the banned one
+  if (account.key.toLowerCase() !== name.trim().toLowerCase() && (await refuseBanned(services, session, account.key))) return;
   services.loginSucceeded(session, name);
   await services.login(session, account);
 }
@@ -157,7 +188,11 @@ Examples:
     const cls = accountTypeclass(this.services.settings.baseAccountTypeclass);
     let name: string;
     try {
-      name = cls.validateUsername(rawName);
+      name = cls.validateUsername(normalizeAccountName(rawName));
+      if (looksLikeAnotherName(name)) {
+        this.msg("|rA name cannot mix letters of different alphabets (such as Latin and Cyrillic), nor hold letters that show as nothing.|n");
+        return;
+      }
       if (password !== undefined) cls.validatePassword(password);
     } catch (err) {
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
@@ -166,12 +201,13 @@ Examples:
       }
       throw err;
     }
-    if (password !== undefined) {
-      await createAndWelcome(this.services, this.session, name, password);
-      return;
-    }
+    // also another account's alias: `connect <name>` would find that account, not the new one
     if (await findAccount(name)) {
       this.msg(`|rSorry, there is already an account with the name '${name}'.|n`);
+      return;
+    }
+    if (password !== undefined) {
+      await createAndWelcome(this.services, this.session, name, password);
       return;
     }
     const { services, session } = this;

@@ -5,16 +5,23 @@
 import type { PermissionHolder } from "../../../locks/permissions.ts";
 import type { DefaultChannel } from "../../../typeclasses/channels.ts";
 import { isOnline } from "../../../typeclasses/presence.ts";
-import { allChannels, searchChannels } from "../../../typeclasses/channel-search.ts";
+import { allChannels, channelAnswersTo, searchChannels } from "../../../typeclasses/channel-search.ts";
 import { createChannel } from "../../../typeclasses/create.ts";
 import { findTypeclass } from "../../../typeclasses/registry.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
+import { NICK_LIMITS } from "../../../typeclasses/nick-template.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
 import { EvTable } from "../../../utils/text/evtable.ts";
 import { askYesNo } from "../../ask-yes-no.ts";
 import { personalAliasesOf, personalChannelAliases, setPersonalChannelAliases } from "../../channel-cmdset.ts";
 import { sendToChannel, showChannelHistory } from "../../channel-talk.ts";
 import { MuxCommand } from "../../mux-command.ts";
+
+/** Most personal channel aliases one subscriber keeps (as many as nicks of one kind: Evennia keeps them as nicks). */
+export const MAX_PERSONAL_ALIASES = NICK_LIMITS.perCategory;
+
+/** Longest name or alias `channel/create` gives a channel: it prefixes every line said there. */
+export const MAX_CHANNEL_NAME_LENGTH = 80;
 
 const SWITCHES = ["list", "all", "history", "hist", "sub", "unsub", "mute", "unmute", "alias", "unalias", "create", "destroy", "delete", "desc", "lock", "unlock", "boot", "ban", "unban", "who"] as const;
 
@@ -122,10 +129,8 @@ Examples:
         for (const c of channels) await this.unsubscribe(c);
         return;
       case "mute":
-        for (const c of channels) this.msg((await c.mute(this.subscriber)) ? `Muted channel ${c.key}.` : `Channel ${c.key} was already muted.`);
-        return;
       case "unmute":
-        for (const c of channels) this.msg((await c.unmute(this.subscriber)) ? `Un-muted channel ${c.key}.` : `Channel ${c.key} was already unmuted.`);
+        for (const c of channels) await this.setMuted(c, action === "mute");
         return;
       case "alias":
         return this.alias(channel);
@@ -223,7 +228,7 @@ Examples:
       this.msg(`Were not allowed to subscribe to channel ${channel.key}`);
       return;
     }
-    const aliases = this.rhs ? this.addAliases(channel, this.rhs) : [];
+    const aliases = (this.rhs ? await this.addAliases(channel, this.rhs) : null) ?? [];
     const aliasText = aliases.length ? ` using alias(es) ${aliases.join(", ")}` : "";
     this.msg(`You are now subscribed to the channel ${channel.key}${aliasText}. Use /alias to add additional aliases for referring to the channel.`);
   }
@@ -243,22 +248,43 @@ Examples:
     this.msg(`You un-subscribed from channel ${channel.key}. All aliases were cleared.`);
   }
 
-  /** Add `;`-separated personal aliases; returns those added. */
-  private addAliases(channel: DefaultChannel, text: string): string[] {
+  /** Mute or unmute `channel`; one cannot mute what one does not listen to. */
+  private async setMuted(channel: DefaultChannel, mute: boolean): Promise<void> {
+    if (!channel.subscriptions.has(this.subscriber)) {
+      this.msg(`You are not subscribed to channel ${channel.key}.`);
+      return;
+    }
+    if (mute) this.msg((await channel.mute(this.subscriber)) ? `Muted channel ${channel.key}.` : `Channel ${channel.key} was already muted.`);
+    else this.msg((await channel.unmute(this.subscriber)) ? `Un-muted channel ${channel.key}.` : `Channel ${channel.key} was already unmuted.`);
+  }
+
+  /**
+   * Add `;`-separated personal aliases; returns those added. Aliases of channels that
+   * are gone are dropped; past {@link MAX_PERSONAL_ALIASES} nothing is added (every
+   * command a player types looks through them) and null is returned, after telling why.
+   */
+  private async addAliases(channel: DefaultChannel, text: string): Promise<string[] | null> {
     const added = [...new Set(text.split(";").map((a) => a.trim().toLowerCase()))].filter((a) => a && a.length <= 40 && !/\s{2,}|[=]/.test(a));
     if (added.length === 0) return [];
-    const own = personalChannelAliases(this.subscriber);
+    const existing = new Set((await allChannels()).map((c) => c.id));
+    const own = Object.fromEntries(Object.entries(personalChannelAliases(this.subscriber)).filter(([, id]) => existing.has(id)));
+    const total = new Set([...Object.keys(own), ...added]).size;
+    if (total > MAX_PERSONAL_ALIASES) {
+      this.msg(`You can have at most ${MAX_PERSONAL_ALIASES} channel aliases of your own; remove some with channel/unalias first.`);
+      return null;
+    }
     for (const alias of added) own[alias] = channel.id;
     setPersonalChannelAliases(this.subscriber, own);
     return added;
   }
 
-  private alias(channel: DefaultChannel): void {
+  private async alias(channel: DefaultChannel): Promise<void> {
     if (!this.rhs) {
       this.msg("Specify the alias as channel/alias channelname = alias");
       return;
     }
-    const added = this.addAliases(channel, this.rhs);
+    const added = await this.addAliases(channel, this.rhs);
+    if (added === null) return;
     if (added.length === 0) {
       this.msg("An alias is one to 40 characters without '='.");
       return;
@@ -316,14 +342,26 @@ Examples:
       this.msg(`No channel typeclass '${typeclass}' is registered.`);
       return;
     }
-    if ((await searchChannels(name)).some((c) => c.key.toLowerCase() === name.toLowerCase())) {
-      this.msg(`Channel ${name} already exists.`);
+    const names = [...new Set([name, ...aliases.filter(Boolean)].map((n) => n.toLowerCase()))];
+    if (names.some((n) => n.length > MAX_CHANNEL_NAME_LENGTH)) {
+      this.msg(`A channel name or alias can be at most ${MAX_CHANNEL_NAME_LENGTH} characters long.`);
+      return;
+    }
+    if (names.some((n) => n.includes("|"))) {
+      this.msg("A channel name or alias cannot hold '||' (colour markup).");
+      return;
+    }
+    // as Evennia: a new name may not be another channel's key or alias (nor may its aliases)
+    const channels = await allChannels();
+    const taken = names.find((n) => channels.some((c) => channelAnswersTo(c, n)));
+    if (taken !== undefined) {
+      this.msg(taken === name.toLowerCase() ? `Channel ${name} already exists.` : `The alias '${taken}' is already the name or an alias of a channel.`);
       return;
     }
     try {
       const channel = await createChannel(typeclass || undefined, {
         key: name,
-        aliases: aliases.filter(Boolean),
+        aliases: names.slice(1),
         desc: this.rhs ?? "",
         locks: `send:all();listen:all();control:id(${this.subscriber.id})`,
       });
@@ -352,7 +390,10 @@ Examples:
     const reason = this.rhs;
     askYesNo(this.session, `Are you sure you want to delete channel '${channel.key}' (make sure name is correct!)?\nThis will disconnect and remove all users' aliases. {options}?`, {
       yes: async () => {
-        if (channel.isDeleted) return;
+        if (channel.isDeleted) {
+          this.msg(`Channel ${channel.key} no longer exists: someone deleted it meanwhile.`);
+          return;
+        }
         await channel.msg(`|rChannel ${channel.key} is being destroyed. Make sure to clean any channel aliases.|n${reason ? ` Reason: ${reason}` : ""}`, { senders: [this.subscriber], bypassMute: true, emit: true });
         const key = channel.key;
         await channel.delete();

@@ -3,10 +3,10 @@
  * someone offline waits and is shown when they next log in (`deliverPendingPages`
  * in the account's login hook).
  */
-import type { DefaultAccount } from "../../../typeclasses/accounts.ts";
+import { DefaultAccount } from "../../../typeclasses/accounts.ts";
 import { messagesOf, messageTime, storeMessage, type StoredMessage } from "../../../typeclasses/messages.ts";
 import { PAGE_CATEGORY, pageText } from "../../../typeclasses/pages.ts";
-import { findAccount } from "../../../typeclasses/search.ts";
+import { findAccount, getById } from "../../../typeclasses/search.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { evmore } from "../../evmore.ts";
 import { MuxCommand } from "../../mux-command.ts";
@@ -119,9 +119,10 @@ Examples:
         return;
       }
       targets = [];
+      // by id, not name: an account deleted since may have had its name taken by someone else
       for (const r of last.receivers) {
-        const found = r.kind === "account" ? await findAccount(r.name) : null;
-        if (found) targets.push(found);
+        const found = r.kind === "account" ? await getById<DefaultAccount>(r.id, "account") : null;
+        if (found instanceof DefaultAccount && !found.isDeleted) targets.push(found);
       }
       if (targets.length === 0) {
         this.msg("The accounts you paged last no longer exist. Who do you want to page?");
