@@ -22,6 +22,7 @@ import { activeSettings } from "../conf/active-settings.ts";
 import type { AccountRow } from "../db/entities/rows.ts";
 import { hasPermission } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
+import { looksLikeAnotherName, normalizeAccountName } from "./account-names.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, markSameForEveryReceiver, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
@@ -241,9 +242,13 @@ export class DefaultAccount extends TypedObject<AccountRow> {
    * Override to change the rules.
    */
   static validateUsername(username: string): string {
-    const name = String(username ?? "").trim().replace(/\s+/g, " ");
+    // kept in compatibility form (a full-width `Ｔest` is `Test`), on every path: the login screen, the website, the admin
+    const name = normalizeAccountName(String(username ?? ""));
     if (name.length < 3 || name.length > 30 || !USERNAME_RE.test(name)) {
       throw new EvenniaError("EV_ERR_BAD_INPUT", "A name must be 3 to 30 characters: letters, digits, spaces and . @ + - _ ' only.");
+    }
+    if (looksLikeAnotherName(name)) {
+      throw new EvenniaError("EV_ERR_BAD_INPUT", "A name cannot mix letters of different alphabets (such as Latin and Cyrillic), nor hold letters that show as nothing.");
     }
     return name;
   }

@@ -148,6 +148,13 @@ for (const dialect of TEST_DIALECTS) {
       res = await b.submit("/auth/register", { username: "anna", password: PASSWORD, password2: PASSWORD });
       expect(res.status).toBe(400);
       expect(res.body).toContain("already an account with the name");
+      // a full-width spelling is the same name; one mixing Latin and Cyrillic passes for another
+      res = await b.submit("/auth/register", { username: "\uFF41\uFF4E\uFF4E\uFF41", password: PASSWORD, password2: PASSWORD });
+      expect(res.status).toBe(400);
+      expect(res.body).toContain("already an account with the name");
+      res = await b.submit("/auth/register", { username: "C\u0430rl", password: PASSWORD, password2: PASSWORD });
+      expect(res.status).toBe(400);
+      expect(res.body).toContain("cannot mix letters of different alphabets");
       // hostile shapes: fields missing, sent twice, huge
       res = await b.post("/auth/register", {});
       expect(res.status).toBe(400);

@@ -9,6 +9,7 @@
  * `connect guest` logs in a throw-away guest account.
  */
 import { activeSettings } from "../../conf/active-settings.ts";
+import { normalizeAccountName } from "../../typeclasses/account-names.ts";
 import { accountTypeclass, type DefaultAccount } from "../../typeclasses/accounts.ts";
 import { DefaultGuest } from "../../typeclasses/guests.ts";
 import { findAccount } from "../../typeclasses/search.ts";
@@ -19,28 +20,6 @@ import { Command, type CommandServices, type CommandSession } from "../command.t
 import { getInput } from "../input-prompt.ts";
 import { hasUnmatchedQuote, splitQuoted } from "../command-parser.ts";
 
-
-/**
- * A typed account name in Unicode's compatibility form (NFKC, as Evennia and Django
- * normalise usernames): a full-width `Ｔest` is `Test`, so it cannot pass for another.
- */
-export function normalizeAccountName(name: string): string {
-  return name.normalize("NFKC").trim().replace(/\s+/g, " ");
-}
-
-/** Scripts whose letters look alike (Latin `a`, Cyrillic `а`, Greek `ο` ...). */
-const CONFUSABLE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
-
-/** Letters that show as nothing (the Hangul fillers): `Anna` plus one of them looks like `Anna`. */
-const INVISIBLE_LETTERS = /[\u115F\u1160\u3164\uFFA0]/u;
-
-/**
- * True when `name` is made to look like another: it mixes letters of Latin, Cyrillic
- * and Greek (a Cyrillic `е` in `Tеst`), or holds a letter that shows as nothing.
- */
-export function looksLikeAnotherName(name: string): boolean {
-  return INVISIBLE_LETTERS.test(name) || CONFUSABLE_SCRIPTS.filter((script) => script.test(name)).length > 1;
-}
 
 /** The account `name` names, as typed or in its {@link normalizeAccountName} form; null when none. */
 async function findAccountByTypedName(name: string): Promise<DefaultAccount | null> {
@@ -188,11 +167,7 @@ Examples:
     const cls = accountTypeclass(this.services.settings.baseAccountTypeclass);
     let name: string;
     try {
-      name = cls.validateUsername(normalizeAccountName(rawName));
-      if (looksLikeAnotherName(name)) {
-        this.msg("|rA name cannot mix letters of different alphabets (such as Latin and Cyrillic), nor hold letters that show as nothing.|n");
-        return;
-      }
+      name = cls.validateUsername(rawName);
       if (password !== undefined) cls.validatePassword(password);
     } catch (err) {
       if (isEvenniaError(err, "EV_ERR_BAD_INPUT")) {
