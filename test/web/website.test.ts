@@ -278,6 +278,11 @@ for (const dialect of TEST_DIALECTS) {
       expect(res.status).toBe(400);
       expect(res.body).toContain("already exists");
       expect(res.body).toContain(">again</textarea>");
+      // charcreate's name rules hold here too: no colour markup, no inline functions, no 31+ characters
+      for (const name of ["|rRed|n", "$you()", "N".repeat(31)]) {
+        res = await b.submit("/characters/create", { name, desc: "" });
+        expect(res.status, name).toBe(400);
+      }
       // the third and last slot, then no more
       expect((await b.submit("/characters/create", { name: "Third", desc: "" })).status).toBe(303);
       res = await b.get("/characters/create");

@@ -33,12 +33,17 @@ export function characterNameProblem(account: DefaultAccount, name: string): str
   return account.checkAvailableSlots();
 }
 
-/** Create character `name` (described as `desc` when given) for `account`; the character, or why not. */
+/**
+ * Create character `name` (tidied, and held to {@link characterNameFormatProblem}'s rules on
+ * every path: `charcreate`, its menu, the website) described as `desc` when given, for
+ * `account`; the character, or why not.
+ */
 export async function createCharacterFor(account: DefaultAccount, name: string, desc = ""): Promise<{ character: DefaultObject } | { error: string }> {
-  const problem = characterNameProblem(account, name);
+  const tidy = tidyCharacterName(name);
+  const problem = (tidy ? characterNameFormatProblem(tidy) : null) ?? characterNameProblem(account, tidy);
   if (problem) return { error: problem };
   try {
-    const character = await account.createCharacter({ key: name.trim() });
+    const character = await account.createCharacter({ key: tidy });
     if (desc.trim()) character.db.desc = desc.trim();
     return { character };
   } catch (err) {
