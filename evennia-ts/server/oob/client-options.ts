@@ -15,6 +15,8 @@ const CONTROL_KEYS = new Set(["get", "cmdid", "options"]);
 const SIZE_KEYS = new Set(["screenwidth", "screenheight"]);
 /** Most options one call may set. */
 const MAX_OPTIONS = 64;
+/** Most distinct option names a session holds: a client naming new ones call after call stops growing it here. */
+export const MAX_SESSION_OPTIONS = 256;
 /** Longest option name accepted. */
 const MAX_KEY_LENGTH = 64;
 
@@ -25,7 +27,8 @@ export function sendClientOptions(session: ServerSession): void {
 
 /**
  * Merge options into `session.clientOptions`: names lower-cased, at most 64 of them, values
- * made JSON-safe; the window size is left alone while `autoresize` is false. Returns the names set.
+ * made JSON-safe; the window size is left alone while `autoresize` is false; new names stop
+ * at {@link MAX_SESSION_OPTIONS} a session (known ones still change). Returns the names set.
  */
 export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs): string[] {
   const set: string[] = [];
@@ -35,6 +38,7 @@ export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || key === "__proto__" || CONTROL_KEYS.has(key)) continue;
     // a size the player fixed with `option screenwidth = ...` (autoresize off) stays
     if (SIZE_KEYS.has(key) && session.clientOptions.autoresize === false) continue;
+    if (!Object.hasOwn(session.clientOptions, key) && Object.keys(session.clientOptions).length >= MAX_SESSION_OPTIONS) continue;
     session.clientOptions[key] = toOobValue(value);
     set.push(key);
   }

@@ -9,7 +9,7 @@ import { CmdColorTest } from "../../../evennia-ts/commands/default/account-color
 import { CmdOption, CmdStyle } from "../../../evennia-ts/commands/default/account-options.ts";
 import { CmdSessions, CmdWho } from "../../../evennia-ts/commands/default/account-sessions.ts";
 import "../../../evennia-ts/commands/default/cmdsets.ts";
-import { clientOptionsInputFunc } from "../../../evennia-ts/server/oob/client-options.ts";
+import { MAX_SESSION_OPTIONS, clientOptionsInputFunc } from "../../../evennia-ts/server/oob/client-options.ts";
 import type { ServerSession } from "../../../evennia-ts/server/server-session.ts";
 import { callCommand, describeWithWorld, type TestWorld } from "../../../evennia-ts/testing/index.ts";
 import { worldServices } from "../../../evennia-ts/testing/call-command.ts";
@@ -302,6 +302,20 @@ describeWithWorld("option", (w) => {
     await callCommand(w.world, CmdOption, "autoresize = on", "Option AUTORESIZE was changed from 'false' to 'true'.");
     await clientOptionsInputFunc(session1, [], { screenwidth: 60 });
     expect(session1.clientOptions.screenwidth).toBe(60);
+  });
+
+  it("keeps at most MAX_SESSION_OPTIONS option names on a session, however many calls name new ones", async () => {
+    const { session1 } = w.world;
+    for (let call = 0; call < 20; call++) {
+      const options: Record<string, number> = {};
+      for (let i = 0; i < 64; i++) options[`junk_${call}_${i}`] = i;
+      await clientOptionsInputFunc(session1, [], options);
+    }
+    expect(Object.keys(session1.clientOptions).length).toBe(MAX_SESSION_OPTIONS);
+    // the options it knows still change
+    await clientOptionsInputFunc(session1, [], { screenwidth: 99, junk_0_0: 7 });
+    expect(session1.clientOptions.screenwidth).toBe(99);
+    expect(session1.clientOptions.junk_0_0).toBe(7);
   });
 
   it("refuses unknown options, options that change nothing here, bad values and a missing value", async () => {
