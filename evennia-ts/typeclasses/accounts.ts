@@ -23,6 +23,7 @@ import type { AccountRow } from "../db/entities/rows.ts";
 import { hasPermission } from "../locks/permissions.ts";
 import type { OutputSpec } from "../protocol/message.ts";
 import { looksLikeAnotherName, normalizeAccountName } from "./account-names.ts";
+import { unsubscribeEverywhere } from "./channel-subscriptions.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, markSameForEveryReceiver, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
@@ -176,10 +177,11 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   }
   private scriptHandler: ScriptHandler | null = null;
 
-  /** Delete this account (a hook may refuse); its scripts go with it. */
+  /** Delete this account (a hook may refuse); its scripts and channel subscriptions go with it. */
   override async delete(): Promise<boolean> {
     if (this.isDeleted) return false;
     if ((await this.atObjectDelete()) === false) return false;
+    unsubscribeEverywhere(this);
     await this.scripts.delete();
     await this._store.deleteObject(this);
     return true;

@@ -64,6 +64,22 @@ export function loadedSubscriptionsOf(subscriber: TypedObject): TypedObject[] {
   return set ? [...set].filter((c) => !c.isDeleted) : [];
 }
 
+/**
+ * Stage removing every subscription of `subscriber`, which is being deleted (as Evennia's
+ * database drops a deleted account's subscriptions): from the lists of the loaded
+ * channels, undone with them if the unit of work fails, and from the table, for
+ * channels not loaded too. Counts of subscribers then leave it out.
+ */
+export function unsubscribeEverywhere(subscriber: TypedObject): void {
+  const ref = subscriber[DB_REF]();
+  const key = dbRefKey(ref);
+  for (const channel of [...(indexes.get(subscriber._store)?.get(key) ?? [])]) {
+    const subscriptions = (channel as { subscriptions?: unknown }).subscriptions;
+    if (subscriptions instanceof ChannelSubscriptions) subscriptions.remove(subscriber);
+  }
+  subscriber._store.unitOfWork().stage(`chansub:subscriber:${key}`, () => [deleteWhere(ChannelSubscriptionTable, ["subscriber_kind", "subscriber_id"], [ref.kind, ref.id])]);
+}
+
 /** The subscriptions of one channel. */
 export class ChannelSubscriptions {
   private entries: Map<string, Subscription> | null = null;

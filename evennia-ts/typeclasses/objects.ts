@@ -12,6 +12,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
 import { channelOutput, formatChannelMessage, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
+import { unsubscribeEverywhere } from "./channel-subscriptions.ts";
 import { NotLoadedError } from "./attribute-handler.ts";
 import { ContentsList } from "./contents-list.ts";
 import { canAccess } from "./object-access.ts";
@@ -805,7 +806,8 @@ export class DefaultObject extends TypedObject<ObjectRow> {
    * Delete this object as Evennia does: `atObjectDelete` may refuse; sessions
    * puppeting it are told and let go; its exits and every exit leading to it are
    * deleted; what is inside goes home (or to the default home, or nowhere with a
-   * logged error when there is none); then the row, attributes and tags go.
+   * logged error when there is none); then its channel subscriptions, the row,
+   * attributes and tags go.
    * Attributes elsewhere that referred to it read null from then on.
    */
   override async delete(): Promise<boolean> {
@@ -822,6 +824,7 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     for (const exit of incoming) if (!exit.isDeleted && exit._row.destination_id === this.id) await exit.delete();
     await this.clearContents();
     if (this.location) this.location = null;
+    unsubscribeEverywhere(this);
     await this.scripts.delete();
     await this._store.deleteObject(this);
     return true;

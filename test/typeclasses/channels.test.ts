@@ -189,6 +189,40 @@ describeWithWorld("channels", (w) => {
     expect((await subscribedChannels(w.world.account1)).map((c) => c.key)).not.toContain("Doomed");
   });
 
+  it("deleting a subscriber (account or object) removes its subscriptions, loaded or not; a failed unit keeps them", async () => {
+    const { account1, account2, obj1 } = w.world;
+    const id = await w.world.unit(async () => {
+      const chan = await createChannel(undefined, { key: "Leavers" });
+      await chan.connect(account1);
+      await chan.connect(account2);
+      await chan.connect(obj1);
+      return chan.id;
+    });
+    const count = async () => Number((await w.world.fixture.db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM channel_subscriptions WHERE channel_id = ?", [id]))[0]!.n);
+    expect(await count()).toBe(3);
+    // a unit that fails after the delete leaves every subscription where it was
+    await expect(
+      w.world.unit(async () => {
+        await account2.delete();
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    // (the account itself is back too: the store undoes its delete)
+    const chan = (await findChannel("leavers"))!;
+    expect(chan.subscriptions.has(account2)).toBe(true);
+    expect(await count()).toBe(3);
+    await w.world.unit(async () => {
+      await account2.delete();
+      await obj1.delete();
+    });
+    expect(chan.subscriptions.has(account2)).toBe(false);
+    expect(chan.subscriptions.has(obj1)).toBe(false);
+    expect(chan.subscriptions.count).toBe(1);
+    expect(await count()).toBe(1);
+    // after a restart (nothing loaded but what the table holds) only account1 is there
+    expect(await afterRestart(async () => (await findChannel("leavers"))!.subscriptions.all().then((all) => all.map((s) => s.key)))).toEqual([account1.key]);
+  });
+
   it("finds channels by key, alias and prefix, and lists them with unsaved ones", async () => {
     await w.world.unit(async () => {
       await createChannel(undefined, { key: "Newbies", aliases: ["nb"] });
