@@ -32,7 +32,16 @@ import type { DefaultAccount } from "./accounts.ts";
 import type { DefaultObject } from "./objects.ts";
 import { signals } from "./signals.ts";
 
+/** The largest id a row can have: the id columns are 32-bit integers. */
+export const MAX_ROW_ID = 2 ** 31 - 1;
+
+/** True when `id` could be a row's id (a whole number from 1 to {@link MAX_ROW_ID}). */
+export function isPossibleRowId(id: number): boolean {
+  return Number.isInteger(id) && id >= 1 && id <= MAX_ROW_ID;
+}
+
 const log = getLogger("store");
+
 const KINDS: TypedKind[] = ["object", "account", "script", "channel"];
 const CHUNK = 100;
 /** Default of {@link StoreOptions.closureLimit}. */
@@ -198,8 +207,10 @@ export class Store {
    */
   async load(kind: TypedKind, ids: number[]): Promise<(TypedObject | null)[]> {
     const refs = ids.map((id) => ({ kind, id }));
-    if (refs.some((r) => lacksContents(this.peek(r)) || !this.peek(r))) await this.ensureLoaded(refs, kind === "object" ? ids : []);
-    return refs.map((r) => this.peek(r));
+    // an id no row can have (a typed `#99999999999` past the integer column) is not asked for: PostgreSQL would refuse the query
+    const possible = refs.filter((r) => isPossibleRowId(r.id));
+    if (possible.some((r) => lacksContents(this.peek(r)) || !this.peek(r))) await this.ensureLoaded(possible, kind === "object" ? possible.map((r) => r.id) : []);
+    return refs.map((r) => (isPossibleRowId(r.id) ? this.peek(r) : null));
   }
 
   /**

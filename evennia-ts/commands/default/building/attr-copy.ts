@@ -99,6 +99,14 @@ Examples:
         return;
       }
     }
+    if (clear) {
+      // moving removes the source: its attredit lock must allow that, as `set` and `wipe` ask
+      const locked = attrs.find((attr) => !from.attributes.access(attr, this.caller, "attredit", { category: fromCategory ?? undefined }));
+      if (locked !== undefined) {
+        this.msg(`You are not allowed to move the attribute '${locked}' off ${from.key}.`);
+        return;
+      }
+    }
     if (clear && new Set(attrs).size !== attrs.length) {
       this.msg("|RCannot have duplicate source names when moving!");
       return;

@@ -6,6 +6,7 @@ import { createObject } from "../../../typeclasses/create.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { findTypeclass, type TypeclassConstructor } from "../../../typeclasses/registry.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
+import { objectNameProblem } from "./object-spec.ts";
 
 /** Options of {@link copyObject}. */
 export interface CopyObjectOptions {
@@ -103,6 +104,11 @@ Examples:
     const original = await caller.search(this.lhsObjs[0]!.name);
     if (!original) return;
     for (const spec of this.rhsObjs) {
+      const badName = spec.name ? objectNameProblem(spec.name) : null;
+      if (badName) {
+        this.msg(badName);
+        continue;
+      }
       let location: DefaultObject | null | undefined;
       if (spec.option) {
         location = await caller.search(spec.option, { global: true });

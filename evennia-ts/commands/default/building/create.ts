@@ -4,7 +4,7 @@
 import { createObject } from "../../../typeclasses/create.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
-import { resolveObjectTypeclass, typenameOf } from "./object-spec.ts";
+import { objectNameProblem, resolveObjectTypeclass, typenameOf } from "./object-spec.ts";
 
 /** `create[/drop] name[;alias...][:typeclass], ...`: create one or more objects. */
 export class CmdCreate extends ObjManipCommand {
@@ -43,6 +43,11 @@ Examples:
     for (const spec of this.lhsObjs) {
       if (!spec.name) {
         this.msg("You must give each new object a name (create <name>[;alias...][:typeclass]).");
+        continue;
+      }
+      const badName = objectNameProblem(spec.name);
+      if (badName) {
+        this.msg(badName);
         continue;
       }
       const found = resolveObjectTypeclass(spec.option, "object");

@@ -9,10 +9,12 @@ import { getInput } from "../../input-prompt.ts";
 import { mayBuild, noPermission } from "./access.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
 
-/** Parse a dbref with or without `#` (`12`, `#12`); null when it is not one. */
+/** Parse a dbref with or without `#` (`12`, `#12`); null when it is not one (or too big to be an id). */
 function parseDbref(text: string): number | null {
   const match = /^#?(\d+)$/.exec(text.trim());
-  return match ? Number(match[1]) : null;
+  const id = match ? Number(match[1]) : NaN;
+  // beyond 2^53 numbers lose their last digits (and `id++` stops counting)
+  return Number.isSafeInteger(id) ? id : null;
 }
 
 /** The most objects one dbref range may name (a typo like 1-999999 should not hang the server). */

@@ -6,7 +6,7 @@ import { createObject } from "../../../typeclasses/create.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { sessionRegistry } from "../../../typeclasses/sessions.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
-import { parseObjectSpec, resolveObjectTypeclass, type ObjectSpec, type ResolvedTypeclass } from "./object-spec.ts";
+import { objectNameProblem, parseObjectSpec, resolveObjectTypeclass, type ObjectSpec, type ResolvedTypeclass } from "./object-spec.ts";
 
 /** What {@link digRoom} builds: the room, and optionally an exit there and one back. */
 export interface DigPlan {
@@ -37,6 +37,14 @@ export async function digRoom(cmd: { msg(text: string): void }, caller: DefaultO
   if (!room.name) {
     cmd.msg("You must supply a new room name.");
     return null;
+  }
+  // every name is checked before anything is made
+  for (const spec of [room, plan.exitThere, plan.exitBack]) {
+    const badName = spec?.name ? objectNameProblem(spec.name) : null;
+    if (badName) {
+      cmd.msg(badName);
+      return null;
+    }
   }
   const roomClass = resolveObjectTypeclass(room.option, "room");
   if (!roomClass.ok) {

@@ -5,7 +5,7 @@ import { createObject } from "../../../typeclasses/create.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { sessionRegistry } from "../../../typeclasses/sessions.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
-import { resolveObjectTypeclass, type ObjectSpec } from "./object-spec.ts";
+import { objectNameProblem, resolveObjectTypeclass, type ObjectSpec } from "./object-spec.ts";
 
 /**
  * Find what `link`/`unlink` act on: a match near `caller` first (several are
@@ -78,6 +78,11 @@ Examples:
       return null;
     }
     const found = existing[0];
+    if (found === destination) {
+      // as `link` refuses: traversing it would move into the exit itself
+      this.msg(`Exit ${spec.name} cannot lead to itself.`);
+      return null;
+    }
     if (found) {
       const old = found.destination;
       if (!old) {
@@ -96,6 +101,11 @@ Examples:
       }
       this.msg(text);
       return found;
+    }
+    const badName = objectNameProblem(spec.name);
+    if (badName) {
+      this.msg(badName);
+      return null;
     }
     const typeclass = resolveObjectTypeclass(spec.option, "exit");
     if (!typeclass.ok) {

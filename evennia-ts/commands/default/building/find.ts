@@ -5,6 +5,7 @@
  */
 import { DefaultAccount } from "../../../typeclasses/accounts.ts";
 import { DefaultObject } from "../../../typeclasses/objects.ts";
+import { MAX_ROW_ID } from "../../../typeclasses/store.ts";
 import { getStore } from "../../../typeclasses/store-context.ts";
 import type { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { evmore } from "../../evmore.ts";
@@ -131,6 +132,8 @@ Examples:
         this.msg("Invalid dbref range provided (not a number).");
         return null;
       }
+      // no row has an id past the integer column (and PostgreSQL refuses to compare with one)
+      for (const [i, b] of bounds.entries()) bounds[i] = Math.min(b, MAX_ROW_ID);
       bounds.sort((a, b) => a - b);
       low = bounds[0]!;
       if (bounds.length > 1) high = bounds[bounds.length - 1]!;

@@ -6,9 +6,11 @@ import { DefaultObject as ObjectClass } from "../../../typeclasses/objects.ts";
 import { EvEditor } from "../../eveditor/editor.ts";
 import { registerEditorFunction, type EditorCaller, type EditorHandle } from "../../eveditor/editor-hooks.ts";
 import { findAccount } from "../../../typeclasses/search.ts";
+import { isEvenniaError } from "../../../utils/errors.ts";
 import type { DefaultObject } from "../../../typeclasses/objects.ts";
 import { mayBuild, noPermission } from "./access.ts";
 import { ObjManipCommand } from "./obj-manip-command.ts";
+import { objectNameProblem } from "./object-spec.ts";
 
 /** `name <obj> = <newname>;alias1;alias2`, or `name *<account> = <newname>`. */
 export class CmdName extends ObjManipCommand {
@@ -55,6 +57,11 @@ Examples:
       this.msg(`You don't have the right to edit ${obj.key}.`);
       return;
     }
+    const badName = newname ? objectNameProblem(newname) : null;
+    if (badName) {
+      this.msg(badName);
+      return;
+    }
     if (newname) obj.key = newname;
     for (const alias of aliases) obj.aliases.add(alias);
     const aliasText = aliases.length ? ` (${aliases.join(", ")})` : "";
@@ -79,13 +86,22 @@ Examples:
       this.msg(`You don't have right to edit this account ${account.key}.`);
       return;
     }
-    const taken = await findAccount(newname);
+    // the rules a new account's name follows (length, letters, no look-alikes), in the same normal form
+    let username: string;
+    try {
+      username = (account.constructor as typeof DefaultAccount).validateUsername(newname);
+    } catch (err) {
+      if (!isEvenniaError(err, "EV_ERR_BAD_INPUT")) throw err;
+      this.msg(err.message);
+      return;
+    }
+    const taken = await findAccount(username);
     if (taken && taken !== account) {
       this.msg(`There is already an account named '${taken.key}'.`);
       return;
     }
-    account.username = newname;
-    this.msg(`Account's name changed to '${newname}'.`);
+    account.username = username;
+    this.msg(`Account's name changed to '${username}'.`);
   }
 }
 

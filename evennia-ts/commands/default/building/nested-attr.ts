@@ -107,7 +107,8 @@ export function nestedSet(container: unknown, key: NestedKey, value: unknown): s
     return null;
   }
   if (isPlainObject(container)) {
-    container[String(key)] = value;
+    // defined, not assigned: a key "__proto__" is a key as in Python, not the dict's prototype
+    Object.defineProperty(container, String(key), { value, writable: true, enumerable: true, configurable: true });
     return null;
   }
   const type = typeof container === "string" ? "str" : container instanceof Set ? "set" : typeof container;

@@ -9,6 +9,7 @@
 import { activeSettings } from "../../../conf/active-settings.ts";
 import { DefaultObject } from "../../../typeclasses/objects.ts";
 import { findTypeclass, type TypeclassConstructor } from "../../../typeclasses/registry.ts";
+import { stripMarkup } from "../../../utils/text/markup.ts";
 
 /** One `name;alias;alias:option` definition. */
 export interface ObjectSpec {
@@ -37,6 +38,20 @@ export function parseObjectSpec(text: string): ObjectSpec {
   }
   const [name = "", ...aliases] = rest.split(";").map((part) => part.trim());
   return { name, aliases: aliases.filter(Boolean), option };
+}
+
+/**
+ * Why `name` cannot be given to an object, or null when it can: a name must show
+ * as some visible text on one line, not only colour codes and spaces (`|r|n`)
+ * nor a line break (`|/`), which would make the object invisible or fake a line
+ * of a room's description.
+ */
+export function objectNameProblem(name: string): string | null {
+  const shown = stripMarkup(name);
+  const quoted = `'${name.replace(/\|/g, "||")}'`;
+  if (!shown.trim()) return `The name ${quoted} shows as nothing (only colour codes or spaces): give it some visible text.`;
+  if (/[\r\n]/.test(shown)) return `The name ${quoted} holds a line break (||/): a name is one line.`;
+  return null;
 }
 
 /** Parse each definition of a comma-split list (`lhslist`, `rhslist`). */

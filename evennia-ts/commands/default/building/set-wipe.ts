@@ -246,7 +246,8 @@ Usage:
 
 Removes every attribute of the object, or only the ones named. The internal
 attributes the server keeps (category "system", such as the stored cmdsets) stay.
-You need control or edit access to the object.
+You need control or edit access to the object; an attribute whose attredit
+lock refuses you is kept.
 
 Examples:
   wipe box
@@ -269,16 +270,24 @@ Examples:
       this.msg("You are not allowed to do that.");
       return;
     }
+    // an attribute's attredit lock is kept, as `set` keeps it
+    const locked: string[] = [];
+    const wipe = (key: string, category: string | undefined): void => {
+      if (obj.attributes.has(key, { category }) && !obj.attributes.access(key, this.caller, "attredit", { category })) locked.push(key);
+      else obj.attributes.remove(key, { category });
+    };
+    const lockedNote = () => (locked.length ? `\nYou are not allowed to change (so kept) the attribute(s) ${locked.join(",")} on ${obj.key}.` : "");
     if (spec.attrs.length === 0) {
       for (const attr of obj.attributes.all()) {
-        if (attr.category !== "system") obj.attributes.remove(attr.key, { category: attr.category });
+        if (attr.category !== "system") wipe(attr.key, attr.category);
       }
-      this.msg(`Wiped all attributes on ${obj.key}.`);
+      this.msg(`Wiped all attributes on ${obj.key}.${lockedNote()}`);
       return;
     }
     const category = spec.category ?? undefined;
-    for (const attr of spec.attrs) obj.attributes.remove(attr, { category });
-    this.msg(`Wiped attributes ${spec.attrs.join(",")} on ${obj.key}.`);
+    for (const attr of spec.attrs) wipe(attr, category);
+    const wiped = spec.attrs.filter((a) => !locked.includes(a));
+    this.msg(`${wiped.length ? `Wiped attributes ${wiped.join(",")} on ${obj.key}.` : "No attributes were wiped."}${lockedNote()}`);
   }
 }
 

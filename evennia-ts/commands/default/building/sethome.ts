@@ -17,7 +17,8 @@ Usage:
 An object's home is its safe place: it is moved there when its location is
 destroyed, and the "home" command takes characters there. Every object
 should have one. Without "=", shows the object's home. Both names are looked
-for anywhere in the game (by exact name or #dbref).
+for anywhere in the game (by exact name or #dbref). An object cannot be
+its own home, nor have a home inside itself.
 
 Examples:
   sethome Anna = Tavern
@@ -40,6 +41,11 @@ Examples:
     }
     const newHome = await caller.search(this.rhs, { global: true });
     if (!newHome) return;
+    // going home there would be a move into itself, which is refused
+    if (obj.isAncestorOf(newHome)) {
+      this.msg(newHome === obj ? `${obj.key} cannot be its own home.` : `${obj.key} cannot have a home inside itself (${newHome.key} is inside it).`);
+      return;
+    }
     const oldHome = obj.home;
     obj.home = newHome;
     this.msg(

@@ -73,16 +73,19 @@ Examples:
         return;
       }
     }
-    if (obj === destination) {
+    const intoExit = this.switches.includes("intoexit");
+    // where the object ends up: an exit leads on to its destination (unless /intoexit)
+    const arrival = !intoExit && destination.destination ? destination.destination : destination;
+    if (obj === arrival) {
       this.msg("You can't teleport an object inside of itself!");
       return;
     }
-    if (obj.isAncestorOf(destination)) {
+    if (obj.isAncestorOf(arrival)) {
       this.msg("You can't teleport an object inside something it holds!");
       return;
     }
-    if (obj.location && obj.location === destination) {
-      this.msg(`${obj.key} is already at ${destination.key}.`);
+    if (obj.location && obj.location === arrival) {
+      this.msg(`${obj.key} is already at ${arrival.key}.`);
       return;
     }
     const admin = isAdmin(caller);
@@ -95,12 +98,12 @@ Examples:
       return;
     }
     if (!obj.location) {
-      await destination.loadContents();
-      obj.location = destination;
-      this.msg(`Teleported ${obj.key} None -> ${destination.key}.`);
+      await arrival.loadContents();
+      obj.location = arrival;
+      this.msg(`Teleported ${obj.key} None -> ${arrival.key}.`);
       return;
     }
-    const moved = await obj.moveTo(destination, { quiet, useDestination: !this.switches.includes("intoexit"), moveType: "teleport" });
+    const moved = await obj.moveTo(destination, { quiet, useDestination: !intoExit, moveType: "teleport" });
     if (!moved) {
       this.msg("Teleportation failed.");
       return;
