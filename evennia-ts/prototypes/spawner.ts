@@ -23,7 +23,7 @@ import { DefaultObject } from "../typeclasses/objects.ts";
 import { findTypeclass, typeclassPathOf, type TypeclassConstructor } from "../typeclasses/registry.ts";
 import { getById, search } from "../typeclasses/search.ts";
 import { sessionRegistry } from "../typeclasses/sessions.ts";
-import { EvenniaError } from "../utils/errors.ts";
+import { EvenniaError, isEvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { getPrototype } from "./prototype-library.ts";
 import { homogenizePrototype, isPlainRecord, PROTOTYPE_TAG_CATEGORY, type NormalAttr, type NormalPrototype, type NormalTag, type Prototype, type SpawnValue } from "./prototype.ts";
@@ -328,7 +328,8 @@ export async function batchUpdateObjectsWithPrototype(prototypeOrKey: string | P
     try {
       did = await applyPrototype(obj, prot, exact);
     } catch (err) {
-      log.error(`could not apply prototype '${protKey}' to ${obj.dbref}`, err);
+      // a builder's mistake (a location inside the object ...) is the caller's to report; anything else is logged
+      if (!isEvenniaError(err)) log.error(`could not apply prototype '${protKey}' to ${obj.dbref}`, err);
       throw err;
     } finally {
       obj.tags.clear(PROTOTYPE_TAG_CATEGORY);

@@ -107,6 +107,19 @@ describeWithWorld("spawn", (w) => {
     await callCommand(w.world, CmdSpawn, "/update nope", "No prototype named 'nope' was found.");
   });
 
+  it("an update that fails on one object changes none of them", async () => {
+    await callCommand(w.world, CmdSpawn, `/save {"prototype_key": "crate", "key": "crate"}`);
+    await callCommand(w.world, CmdSpawn, "crate", "Spawned crate");
+    await callCommand(w.world, CmdSpawn, "crate", "Spawned crate");
+    const [first, second] = await objectsNamed(w.world, "crate");
+    // the second crate cannot go inside itself: the first one would be renamed and moved before that fails
+    await callCommand(w.world, CmdSpawn, `/save {"prototype_key": "crate", "key": "big crate", "location": "#${second!.id}"}`);
+    await expect(callCommand(w.world, CmdSpawn, "/update crate")).rejects.toMatchObject({ code: "EV_ERR_BAD_INPUT", message: expect.stringMatching(/^Update failed: .*Nothing was changed\.$/) });
+    expect(await objectsNamed(w.world, "big crate")).toHaveLength(0);
+    const rows = await w.world.fixture.db.query<{ id: number; location_id: number | null }>("SELECT id, location_id FROM objects WHERE id IN (?, ?) ORDER BY id", [first!.id, second!.id]);
+    expect(rows.every((r) => r.location_id !== second!.id)).toBe(true);
+  });
+
   it("deletes a database prototype; module prototypes and missing ones are refused", async () => {
     registerPrototypes([BALL]);
     await callCommand(w.world, CmdSpawn, `/save {"prototype_key": "crate", "key": "crate"}`);

@@ -8,7 +8,7 @@ import { batchUpdateObjectsWithPrototype, spawnPrototypes, validatePrototype } f
 import { DefaultObject } from "../../../typeclasses/objects.ts";
 import { search } from "../../../typeclasses/search.ts";
 import { PROTOTYPE_TAG_CATEGORY } from "../../../prototypes/prototype.ts";
-import { isEvenniaError } from "../../../utils/errors.ts";
+import { EvenniaError, isEvenniaError } from "../../../utils/errors.ts";
 import { parseLiteral } from "../../../utils/literal-parse.ts";
 import { EvTable } from "../../../utils/text/evtable.ts";
 import { evmore } from "../../evmore.ts";
@@ -280,7 +280,8 @@ Examples:
       this.msg(`${changed} objects were updated.`);
     } catch (err) {
       if (!isEvenniaError(err)) throw err;
-      this.msg(`|rUpdate failed:|R ${err.message}|n`);
+      // thrown on, so that the unit of work is undone: no object is left half updated
+      throw new EvenniaError("EV_ERR_BAD_INPUT", `Update failed: ${err.message} Nothing was changed.`);
     }
   }
 }
