@@ -130,6 +130,19 @@ describeWithWorld("comms commands against hostile input", (w) => {
     expect(w.world.text(w.world.session2)).toBe("Channel Guild no longer exists: someone deleted it meanwhile.");
   });
 
+  it("confirming the destruction after the channel's control lock changed is refused", async () => {
+    await callCommand(w.world, CmdChannel, "/create Guild", "Created (and joined) new channel 'Guild'.", asAccount2());
+    const guild = (await findChannel("guild"))!;
+    await callCommand(w.world, CmdChannel, "/destroy guild", undefined, asAccount2());
+    // an admin takes control of the channel away while the question waits
+    await w.world.unit(async () => guild.locks.add("control:false()"));
+    w.world.clearOutput();
+    await answerInput(w.world.fixture.db, w.world.session2, "yes", takePendingInput(w.world.session2)!);
+    expect(w.world.text(w.world.session2)).toContain("You need 'control'-access to destroy channel Guild.");
+    expect(guild.isDeleted).toBe(false);
+    expect(await findChannel("guild")).not.toBeNull();
+  });
+
   it("page without a name goes to the account paged last, never to a new account that took its name", async () => {
     const anna = await w.world.unit(() => createAccount(undefined, { username: "Anna", password: "secret-pass-1" }));
     await callCommand(w.world, CmdPage, "anna are you there?", "Anna is offline.", { caller: w.world.account1 });

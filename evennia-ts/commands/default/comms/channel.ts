@@ -394,6 +394,8 @@ Examples:
           this.msg(`Channel ${channel.key} no longer exists: someone deleted it meanwhile.`);
           return;
         }
+        // asked again: the locks may have changed while the question waited
+        if (!this.mayManage(channel, "destroy")) return;
         await channel.msg(`|rChannel ${channel.key} is being destroyed. Make sure to clean any channel aliases.|n${reason ? ` Reason: ${reason}` : ""}`, { senders: [this.subscriber], bypassMute: true, emit: true });
         const key = channel.key;
         await channel.delete();
