@@ -63,6 +63,13 @@ export function inputNickCategories(): readonly string[] {
   return (inputCategories ??= Object.freeze([...categories].filter(([, o]) => o.appliesToInput).map(([k]) => k)));
 }
 
+/**
+ * A typed line that gives the `nick` command itself (`nick/delete 1`, `nicks`,
+ * `@nick ...`). Input nicks never replace such a line, so a nick matching every
+ * line (`nick * = say hi`) cannot lock its owner out of removing it.
+ */
+const NICK_COMMAND_LINE = /^\s*[@&/+]?(?:nick|nicks|nickname)(?=[\s/]|$)/i;
+
 /** One nick, as {@link NickHandler.all} lists it. */
 export interface Nick {
   /** Its category (`inputline`, `object` ...). */
@@ -183,10 +190,12 @@ export class NickHandler {
    * owner's account's nicks of those categories count too, and win over the
    * owner's own nick of the same pattern (as in Evennia). Matching stops (the text
    * unchanged) once the nicks tried have used `NICK_LIMITS.cellsPerLine` of work.
+   * Input nicks leave a line giving the `nick` command itself as it is.
    */
   nickreplace(raw: string, categoryList: readonly string[] = inputNickCategories(), includeAccount = true): string {
     const text = String(raw);
     if (text.length > NICK_LIMITS.inputLength) return text;
+    if (NICK_COMMAND_LINE.test(text) && categoryList.some((category) => categories.get(category)?.appliesToInput)) return text;
     const account = includeAccount ? this.owner.account : null;
     const other = account && account.nicks !== this ? account.nicks : null;
     // most players have no nicks: listing keys decodes nothing

@@ -2,7 +2,9 @@
  * `help` and `sethelp`, shaped like Evennia's: an index of topics by category,
  * entries with aliases, subtopics and suggestions, database entries made in game.
  */
+import { parseLockString } from "../../locks/lock-string.ts";
 import type { PermissionHolder } from "../../locks/permissions.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
 import { getStore } from "../../typeclasses/store-context.ts";
 import { dedent, formatGrid, pad } from "../../utils/text/format.ts";
 import type { Command } from "../command.ts";
@@ -20,6 +22,7 @@ import {
   findSubtopic,
   parseSubtopics,
   searchHelp,
+  trimHelpBlock,
   type HelpEntry,
 } from "../help/help-entries.ts";
 
@@ -161,7 +164,7 @@ Examples:
     const separator = `|C${"-".repeat(width)}|n`;
     const title = topic ? `|CHelp for |w${topic}|n` : "|rNo help found|n";
     const aliases = options.aliases?.length ? ` |C(aliases: ${options.aliases.map((a) => `|w${a}|n`).join("|C,|n ")}|C)|n` : "";
-    const body = text ? "\n" + dedent(text.replace(/^\n+|\n+$/g, "")) : "";
+    const body = text ? "\n" + dedent(trimHelpBlock(text)) : "";
     let subtopics = "";
     if (options.subtopics?.length && topic) {
       const items = options.subtopics.map((s) => this.link(`${topic}/${s}`, `|w${topic}/${s}|n`));
@@ -174,7 +177,7 @@ Examples:
     }
     return [separator, title + aliases, body, subtopics, suggested, separator]
       .filter(Boolean)
-      .map((p) => p.replace(/\s+$/, ""))
+      .map((p) => p.trimEnd())
       .join("\n");
   }
 
@@ -299,8 +302,10 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
       this.msg("You have to define a topic!");
       return;
     }
-    const [rawTopic, ...aliases] = topicSpec.split(";").map((s) => s.trim());
+    const [rawTopic, ...rawAliases] = topicSpec.split(";").map((s) => s.trim());
     const topic = rawTopic!;
+    // `lore;;history` or a trailing `;` give no empty alias
+    const aliases = rawAliases.filter(Boolean);
     const aliasText = aliases.length ? ` (aliases: ${aliases.join(", ")})` : "";
     const switches = this.switches;
     const old = await findDbHelpEntry(db, topic);
@@ -324,6 +329,11 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
 
     let category = (this.lhslist.length > 1 && this.lhslist[1] ? this.lhslist[1] : (old?.category ?? "general")).toLowerCase();
     const lockstring = this.lhslist.length > 2 ? this.lhslist.slice(2).join(",") : (old?.locks ?? "read:all()");
+    const lockError = this.lhslist.length > 2 ? lockStringProblem(lockstring) : null;
+    if (lockError) {
+      this.msg(`Lock string '${lockstring}' is malformed (${lockError} Use type:function(), e.g. read:perm(Builder)). Nothing was changed.`);
+      return;
+    }
 
     if (switches.includes("edit")) {
       let entry = old;
@@ -378,8 +388,9 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
         return;
       }
       const locks = this.rhslist.join(",");
-      if (!/^\s*[\w]+\s*:/.test(locks)) {
-        this.msg(`Lock string '${locks}' is malformed (use type:function(), e.g. read:perm(Builder)). Locks not changed.`);
+      const problem = lockStringProblem(locks);
+      if (problem) {
+        this.msg(`Lock string '${locks}' is malformed (${problem} Use type:function(), e.g. read:perm(Builder)). Locks not changed.`);
         return;
       }
       await saveDbHelpEntry(db, { ...old, locks });
@@ -411,6 +422,18 @@ sub-subtopic, and so on. Players read them with 'help <topic>/<name>'.`;
     }
     await saveDbHelpEntry(db, { key: topic, text: this.rhs, category, locks: lockstring, aliases });
     this.msg(`Topic '${topic}'${aliasText} was successfully created.`);
+  }
+}
+
+/** Why `locks` does not parse as a lock string (`Lock "x": ...`), or null when it does. */
+function lockStringProblem(locks: string): string | null {
+  if (!/^\s*\w+\s*:/.test(locks)) return "it does not start with an access type and a colon.";
+  try {
+    parseLockString(locks, true);
+    return null;
+  } catch (err) {
+    if (!isEvenniaError(err, "EV_ERR_BAD_LOCK")) throw err;
+    return err.message;
   }
 }
 

@@ -57,10 +57,12 @@ Switches:
   delete    - remove a nick, by its string or its number in the list
   clearall  - remove all your nicks
 
-A nick replaces only for you: nothing is renamed. Catch arguments with $1, $2
-... (up to $9 is usual) and put them in the replacement; the last $-marker with
-no text after it catches the rest of the line. The string may also use
-wildcards:
+A nick replaces only for you: nothing is renamed. A line giving the nick
+command itself is never replaced, so you can always remove a nick.
+
+Catch arguments with $1, $2 ... (up to $9 is usual) and put them in the
+replacement; the last $-marker with no text after it catches the rest of the
+line. The string may also use wildcards:
 
   *       matches anything
   ?       matches one character

@@ -2,11 +2,13 @@
  * The editor's `:`-commands, one function each, by name as typed (case matters:
  * `:uu` redoes, `:UU` resets; `:i` inserts a line, `:I` text at a line's start).
  */
+import { createContext, runInContext } from "node:vm";
+import { EvenniaError, isEvenniaError } from "../../utils/errors.ts";
 import { dedent, justify, type JustifyAlign } from "../../utils/text/format.ts";
 import type { CommandSession } from "../command.ts";
 import { getInput } from "../input-prompt.ts";
 import type { EvEditor } from "./editor.ts";
-import { EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
+import { EDITOR_MAX_BUFFER_LENGTH, EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
 import { parseEditorArgs, unquote, type EditorArgs } from "./editor-args.ts";
 
 /** What an action gets. */
@@ -48,6 +50,72 @@ function searchPattern(word: string): RegExp {
   } catch {
     return new RegExp(escapeRegExp(word), "gm");
   }
+}
+
+/** How long one search of `:s` or `:dw` may run before it is stopped (a pattern like `(a+)+$` never ends). */
+export const EDITOR_SEARCH_TIMEOUT_MS = 250;
+
+/** The widest `:f` / `:j` may fill or justify to (a huge width would build huge lines). */
+export const EDITOR_MAX_FILL_WIDTH = 1000;
+
+/** A context of its own, so that a search can be stopped by its timeout. */
+const searchContext = createContext({});
+
+/**
+ * `text` with every match of `pattern` replaced by `replacement` (taken literally),
+ * stopped after {@link EDITOR_SEARCH_TIMEOUT_MS}, or as soon as the result would be
+ * longer than `maxLength` (so that a long replacement of every character builds nothing huge).
+ *
+ * @throws EvenniaError `EV_ERR_LIMIT` when the search takes longer than that, or the result would be too long.
+ */
+export function replaceWithin(text: string, pattern: RegExp, replacement: string, maxLength = EDITOR_MAX_BUFFER_LENGTH): string {
+  const sandbox = searchContext as { text?: string; pattern?: RegExp; replacer?: (match: string) => string };
+  let length = text.length;
+  const replacer = (match: string): string => {
+    length += replacement.length - match.length;
+    if (length > maxLength && length > text.length) {
+      throw new EvenniaError("EV_ERR_LIMIT", `|rThe buffer would be longer than ${maxLength} characters: nothing was changed.|n`);
+    }
+    return replacement;
+  };
+  Object.assign(sandbox, { text, pattern, replacer });
+  try {
+    return runInContext("text.replace(pattern, replacer)", searchContext, { timeout: EDITOR_SEARCH_TIMEOUT_MS }) as string;
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      throw new EvenniaError("EV_ERR_LIMIT", "The search took too long and was stopped: use a simpler pattern.");
+    }
+    throw err;
+  } finally {
+    delete sandbox.text;
+    delete sandbox.pattern;
+    delete sandbox.replacer;
+  }
+}
+
+/** `:s` / `:dw` replacing in `area`, or undefined (the player told why) when the search was stopped. */
+function searchReplace(editor: EvEditor, area: string, pattern: RegExp, replacement: string): string | undefined {
+  try {
+    return replaceWithin(area, pattern, replacement);
+  } catch (err) {
+    if (!isEvenniaError(err, "EV_ERR_LIMIT")) throw err;
+    editor.msg(err.message);
+    return undefined;
+  }
+}
+
+/** A fill width as typed (`= 40`, `40`), or undefined (the player told why) when it is not a sensible number. */
+function fillWidth(editor: EvEditor, word: string): number | undefined {
+  const value = word.replace(/^=\s*/, "").trim();
+  if (!/^\d+$/.test(value)) {
+    editor.msg("Width must be a number.");
+    return undefined;
+  }
+  if (Number(value) < 1 || Number(value) > EDITOR_MAX_FILL_WIDTH) {
+    editor.msg(`Width must be from 1 to ${EDITOR_MAX_FILL_WIDTH}.`);
+    return undefined;
+  }
+  return Number(value);
 }
 
 const ALIGNS: Record<string, JustifyAlign> = { full: "f", f: "f", center: "c", c: "c", right: "r", r: "r", left: "l", l: "l" };
@@ -103,8 +171,9 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
     }
     const word = unquote(a.arg1);
     const [start, end] = wholeUnlessRange(a);
+    const area = searchReplace(editor, a.linebuffer.slice(start, end).join("\n"), searchPattern(word), "");
+    if (area === undefined) return;
     editor.msg(a.linerange ? `Removed ${escapeMarkup(word)} for ${a.lstr}.` : `Removed ${escapeMarkup(word)} for lines ${start + 1}-${end}.`);
-    const area = a.linebuffer.slice(start, end).join("\n").replace(searchPattern(word), "");
     editor.updateBuffer(splice(a.linebuffer, start, end, area.split("\n")));
   },
   ":DD": ({ editor, a }) => {
@@ -171,7 +240,8 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
       editor.msg("Invalid regular expression.");
       return;
     }
-    const area = a.linebuffer.slice(start, end).join("\n").replace(pattern, () => replacement);
+    const area = searchReplace(editor, a.linebuffer.slice(start, end).join("\n"), pattern, replacement);
+    if (area === undefined) return;
     editor.msg(
       a.linerange
         ? `Search-replaced ${escapeMarkup(a.arg1)} -> ${escapeMarkup(a.arg2)} for ${a.lstr}.`
@@ -182,16 +252,13 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
   ":f": ({ editor, a }) => {
     let width = EDITOR_WIDTH;
     if (a.arg1) {
-      const value = a.args.replace(/^=\s*/, "").trim();
-      if (!/^\d+$/.test(value)) {
-        editor.msg("Width must be a number.");
-        return;
-      }
-      width = Number(value);
+      const chosen = fillWidth(editor, a.args);
+      if (chosen === undefined) return;
+      width = chosen;
     }
     const [start, end] = wholeUnlessRange(a);
     editor.msg(a.linerange ? `Flood filled ${a.lstr}.` : `Flood filled lines ${start + 1}-${end}.`);
-    const filled = justify(a.linebuffer.slice(start, end).join("\n"), Math.max(1, width), "l").split("\n").map((l) => l.trimEnd());
+    const filled = justify(a.linebuffer.slice(start, end).join("\n"), width, "l").split("\n").map((l) => l.trimEnd());
     editor.updateBuffer(splice(a.linebuffer, start, end, filled));
   },
   ":j": ({ editor, a }) => {
@@ -208,16 +275,13 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
     const align = alignWord ? ALIGNS[alignWord.toLowerCase()]! : "l";
     let width = EDITOR_WIDTH;
     if (widthWord) {
-      const value = widthWord.replace(/^=\s*/, "").trim();
-      if (!/^\d+$/.test(value)) {
-        editor.msg("Width must be a number.");
-        return;
-      }
-      width = Number(value);
+      const chosen = fillWidth(editor, widthWord);
+      if (chosen === undefined) return;
+      width = chosen;
     }
     const [start, end] = wholeUnlessRange(a);
     editor.msg(a.linerange ? `${ALIGN_NAMES[align]}-justified ${a.lstr}.` : `${ALIGN_NAMES[align]}-justified lines ${start + 1}-${end}.`);
-    const justified = justify(a.linebuffer.slice(start, end).join("\n"), Math.max(1, width), align).split("\n");
+    const justified = justify(a.linebuffer.slice(start, end).join("\n"), width, align).split("\n");
     editor.updateBuffer(splice(a.linebuffer, start, end, align === "l" ? justified.map((l) => l.trimEnd()) : justified));
   },
   ":fi": ({ editor, a }) => {

@@ -9,6 +9,7 @@
  */
 import { CmdSet } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
+import { isEvenniaError } from "../../utils/errors.ts";
 import { Command, type CommandSession } from "../command.ts";
 import { CMD_NOINPUT, CMD_NOMATCH } from "../system-commands.ts";
 import { EDITOR_COMMAND_NAMES, runEditorAction } from "./editor-actions.ts";
@@ -57,6 +58,16 @@ async function editorOf(cmd: Command): Promise<EvEditor | null> {
   return editor;
 }
 
+/** Run an edit; a buffer limit it runs into (`EV_ERR_LIMIT`) is told to the player instead of failing the command. */
+async function tellingLimits(editor: EvEditor, edit: () => void | Promise<void>): Promise<void> {
+  try {
+    await edit();
+  } catch (err) {
+    if (!isEvenniaError(err, "EV_ERR_LIMIT")) throw err;
+    editor.msg(err.message);
+  }
+}
+
 /** A line that is no `:`-command: added to the buffer as typed. */
 export class CmdLineInput extends Command {
   override key = CMD_NOMATCH;
@@ -67,7 +78,7 @@ export class CmdLineInput extends Command {
 
   override async func(): Promise<void> {
     const editor = await editorOf(this);
-    if (editor) editor.addLine(this.raw);
+    if (editor) await tellingLimits(editor, () => editor.addLine(this.raw));
   }
 }
 
@@ -101,8 +112,10 @@ Examples:
     // the name as typed, case kept (:uu is redo, :UU reset)
     const name = this.cmdname || this.cmdstring;
     const typed = this.raw.trimStart().slice(0, name.length);
-    const known = await runEditorAction(editor, typed, this.args, this.session);
-    if (!known) editor.addLine(this.raw);
+    await tellingLimits(editor, async () => {
+      const known = await runEditorAction(editor, typed, this.args, this.session);
+      if (!known) editor.addLine(this.raw);
+    });
   }
 }
 

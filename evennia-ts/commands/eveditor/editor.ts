@@ -22,12 +22,12 @@
  */
 import { currentUnitOfWork } from "../../db/unit-of-work.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
-import { isEvenniaError } from "../../utils/errors.ts";
+import { EvenniaError, isEvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { Command, type CommandSession } from "../command.ts";
 import { EvEditorCmdSet, runningEditor, setEditorRestorer, setRunningEditor } from "./editor-cmdset.ts";
 import { editorHelp } from "./editor-help.ts";
-import { EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
+import { EDITOR_MAX_BUFFER_LENGTH, EDITOR_WIDTH, escapeMarkup } from "./editor-text.ts";
 import {
   resolveEditorFunction,
   type EditorCaller,
@@ -42,6 +42,8 @@ const log = getLogger("eveditor");
 
 /** Steps of undo history kept. */
 const UNDO_MAX = 20;
+
+export { EDITOR_MAX_BUFFER_LENGTH };
 
 const SAVED = "_eveditor_saved";
 const BUFFER = "_eveditor_buffer_temp";
@@ -245,10 +247,18 @@ export class EvEditor implements EditorHandle {
     else this.caller.msg(text);
   }
 
-  /** Replace the buffer (a string or lines), recording an undo step and marking it unsaved when it changed. */
+  /**
+   * Replace the buffer (a string or lines), recording an undo step and marking it unsaved when it changed.
+   *
+   * @throws EvenniaError `EV_ERR_LIMIT` (the buffer unchanged) when the change would make the buffer
+   * longer than {@link EDITOR_MAX_BUFFER_LENGTH} (a longer loaded buffer may still shrink).
+   */
   updateBuffer(buf: string | readonly string[]): void {
     const text = typeof buf === "string" ? buf : buf.join("\n");
     if (text === this.buffer) return;
+    if (text.length > EDITOR_MAX_BUFFER_LENGTH && text.length > this.buffer.length) {
+      throw new EvenniaError("EV_ERR_LIMIT", `|rThe buffer would be longer than ${EDITOR_MAX_BUFFER_LENGTH} characters: nothing was changed.|n`);
+    }
     this.buffer = text;
     this.updateUndo();
     this.unsaved = true;
@@ -385,8 +395,14 @@ export class EvEditor implements EditorHandle {
   /** Add a line typed by the player to the end of the buffer (indented in code mode), echoing it. */
   addLine(raw: string): void {
     let line = raw.replace(/[\r\n]+$/, "").replace(/^[\r\n]+/, "");
+    const indentBefore = this.indent;
     if (this.code && this.indent >= 0) line = this.deduceIndent(line);
-    this.updateBuffer(this.buffer ? `${this.buffer}\n${line}` : line);
+    try {
+      this.updateBuffer(this.buffer ? `${this.buffer}\n${line}` : line);
+    } catch (err) {
+      this.indent = indentBefore;
+      throw err;
+    }
     if (!this.echoMode) return;
     const cline = this.buffer.split("\n").length;
     if (this.code) this.msg(`|b${pad(cline, 2)}|||n (|g${this.indent < 0 ? "off" : this.indent}|n) ${escapeMarkup(line)}`);

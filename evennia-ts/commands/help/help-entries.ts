@@ -161,27 +161,39 @@ export interface SubtopicTree {
   children: Map<string, SubtopicTree>;
 }
 
-/** Split a help text at `# SUBTOPICS` into a tree of subtopics (names lower-case). */
+/**
+ * `text` without its leading newlines and trailing whitespace. Done by hand: `/\s+$/`
+ * takes time growing with the square of a long run of spaces inside the text.
+ */
+export function trimHelpBlock(text: string): string {
+  let start = 0;
+  while (text[start] === "\n") start++;
+  return text.slice(start).trimEnd();
+}
+
+/** Split a help text at `# SUBTOPICS` into a tree of subtopics (names lower-case, runs of spaces made one). */
 export function parseSubtopics(text: string): SubtopicTree {
   const [main, rest] = splitOnce(text, /^#\s*subtopics\s*$/im);
-  const root: SubtopicTree = { text: main.replace(/^\n+|\s+$/g, ""), children: new Map() };
+  const root: SubtopicTree = { text: trimHelpBlock(main), children: new Map() };
   if (rest === null) return root;
   const path: SubtopicTree[] = [root];
   let current: SubtopicTree | null = null;
   let buffer: string[] = [];
   const flush = () => {
-    if (current) current.text = buffer.join("\n").replace(/^\n+|\s+$/g, "");
+    if (current) current.text = trimHelpBlock(buffer.join("\n"));
     buffer = [];
   };
   for (const line of rest.split("\n")) {
-    const m = /^(#{2,7})\s+(.+?)\s*$/.exec(line);
-    if (m) {
+    // the name is trimmed by hand: a regular expression doing it takes time growing with the square of a long run of spaces
+    const hashes = /^(#{2,7})\s/.exec(line)?.[1];
+    const name = hashes ? line.slice(hashes.length).trim() : "";
+    if (hashes && name) {
       flush();
-      const depth = m[1]!.length - 1; // ## is depth 1
+      const depth = hashes.length - 1; // ## is depth 1
       const node: SubtopicTree = { text: "", children: new Map() };
       path.length = Math.min(path.length, depth);
       const parent = path[path.length - 1] ?? root;
-      parent.children.set(m[2]!.toLowerCase(), node);
+      parent.children.set(name.replace(/\s+/g, " ").toLowerCase(), node);
       path.push(node);
       current = node;
     } else buffer.push(line);
