@@ -37,6 +37,9 @@ const log = getLogger("timers.tasks");
 /** The `server_config` key the persistent tasks are saved under. */
 export const TASK_STORAGE_KEY = "delayed_tasks";
 
+/** The last moment a `Date` holds (ms since the epoch): no deadline may come later. */
+const MAX_DATE_MS = 8.64e15;
+
 /** Options of {@link delay}. */
 export interface DelayOptions {
   /** Save it (default: true for an object method; a plain function cannot persist). */
@@ -206,13 +209,18 @@ export class TaskHandler {
     if (!(typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0)) {
       throw new EvenniaError("EV_ERR_BAD_INPUT", `delay: seconds must be a number >= 0, got ${String(seconds)}`);
     }
+    const deadline = ctx.clock.now() + seconds * 1000;
+    // past the last date there is, a deadline cannot be shown or saved (Infinity is saved as null: due at once)
+    if (!(deadline <= MAX_DATE_MS)) {
+      throw new EvenniaError("EV_ERR_BAD_INPUT", `delay: ${String(seconds)} seconds is too long (it ends after the last date there is); cancel the task instead of waiting forever`);
+    }
     const persistent = options.persistent ?? isObjectMethod(callback);
     checkCallback(callback, persistent, "delay");
     const args = options.args ?? [];
     const target = isObjectMethod(callback)
       ? { saved: saveMethod(callback), obj: persistent ? null : callback[0] }
       : { fn: callback as (...a: unknown[]) => unknown };
-    const task = new DelayedTask(this, this.nextId++, ctx.clock.now() + seconds * 1000, persistent, target, persistent ? [] : [...args], persistent ? encodeArgs(args) : null);
+    const task = new DelayedTask(this, this.nextId++, deadline, persistent, target, persistent ? [] : [...args], persistent ? encodeArgs(args) : null);
     this.tasks.set(task.id, task);
     this.rearm(task);
     if (persistent) this.save(ctx);

@@ -244,7 +244,7 @@ export class ScriptScheduler implements ScriptTimerService {
     try {
       const valid = await runInUnitOfWork(db, () => script.isValid());
       if (!valid) {
-        await runInUnitOfWork(db, () => script.stop());
+        await this.stopScript(script);
         return;
       }
       const interval = script.interval * 1000;
@@ -265,12 +265,27 @@ export class ScriptScheduler implements ScriptTimerService {
         this.failures++;
         this.logFailure(script, "atRepeat", err);
       }
-      if (last && script.isActive && !script.isDeleted) await runInUnitOfWork(db, () => script.stop());
+      if (last && script.isActive && !script.isDeleted) await this.stopScript(script);
     } catch (err) {
       // the bookkeeping failed (a database outage): keep the script on its schedule
       this.logFailure(script, "timer step", err);
       const interval = Math.max(1000, script.interval * 1000);
       if (!script.isDeleted && script.isActive) this.scheduleInMemory(script, this.now() + interval);
+    }
+  }
+
+  /**
+   * Stop `script` in a unit of work of its own. When `atStop` throws, what it did is
+   * undone, the failure logged, and the timer stopped without the hook: else the
+   * script would run on forever, past its repeats or while invalid.
+   */
+  private async stopScript(script: DefaultScript): Promise<void> {
+    const db = this.store.db;
+    try {
+      await runInUnitOfWork(db, () => script.stop());
+    } catch (err) {
+      this.logFailure(script, "atStop", err);
+      if (!script.isDeleted) await runInUnitOfWork(db, () => script._stopTimer());
     }
   }
 

@@ -11,6 +11,7 @@
  */
 import type { ScriptRow } from "../db/entities/rows.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { getLogger } from "../utils/logger.ts";
 import type { DefaultAccount } from "./accounts.ts";
 import type { DefaultObject } from "./objects.ts";
 import { registerDefaultTypeclass } from "./registry.ts";
@@ -24,6 +25,8 @@ import { TypedObject } from "./typed-object.ts";
  * - `"once"`: run once right away for all of them, then every interval from then.
  */
 export type CatchUpPolicy = "skip" | "once";
+
+const log = getLogger("scripts");
 
 /** Category of the attributes that hold a script's timer state. */
 export const SCRIPT_TIMER_CATEGORY = "script_timer";
@@ -221,11 +224,17 @@ export class DefaultScript extends TypedObject<ScriptRow> {
   /** Stop the timer (the script stays; {@link start} starts it anew). */
   async stop(): Promise<void> {
     if (!this.isActive) return;
+    this._stopTimer();
+    await this.atStop();
+  }
+
+  /** @internal stop the timer without calling `atStop` (the scheduler's way out when that hook throws) */
+  _stopTimer(): void {
+    if (!this.isActive) return;
     this._setField("is_active", false);
     this.setTimerState("next_at", undefined);
     this.setTimerState("paused_remaining", undefined);
     this.syncSchedule();
-    await this.atStop();
   }
 
   /** Run `atRepeat` now, counting it as a repeat, and restart the interval from now. */
@@ -275,11 +284,18 @@ export class DefaultScript extends TypedObject<ScriptRow> {
     this.setTimerState("repeats_done", count);
   }
 
-  /** Stop the timer, then delete the script. */
+  /**
+   * Stop the timer, then delete the script. An `atStop` that throws is logged and the
+   * script is deleted all the same (else a buggy hook would keep it, and its object, forever).
+   */
   override async delete(): Promise<boolean> {
     if (this.isDeleted) return false;
     if ((await this.atObjectDelete()) === false) return false;
-    await this.stop();
+    try {
+      await this.stop();
+    } catch (err) {
+      log.error(`script ${this.key}(${this.dbref}) of type ${this.constructor.name}: atStop failed while it was deleted; deleted anyway`, err);
+    }
     await this._store.deleteObject(this);
     this.syncSchedule();
     return true;
@@ -304,9 +320,14 @@ export class DefaultScript extends TypedObject<ScriptRow> {
   }
 }
 
+/** Largest `interval` or `repeats`: what the database's integer column holds (PostgreSQL's `integer`). */
+export const MAX_SCRIPT_NUMBER = 2 ** 31 - 1;
+
 function checkWhole(name: string, value: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new EvenniaError("EV_ERR_BAD_INPUT", `${name} must be a whole number >= 0, not ${String(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_SCRIPT_NUMBER) {
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `${name} must be a whole number from 0 to ${MAX_SCRIPT_NUMBER}, not ${String(value)}`);
+  }
   return n;
 }
 

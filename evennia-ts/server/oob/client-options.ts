@@ -20,6 +20,14 @@ export const MAX_SESSION_OPTIONS = 256;
 /** Longest option name accepted. */
 const MAX_KEY_LENGTH = 64;
 
+/** Largest screen width or height accepted (what telnet NAWS can tell). */
+const MAX_SCREEN_SIZE = 65535;
+
+/** True for a screen width or height: a whole number from 1 to {@link MAX_SCREEN_SIZE}. */
+function isScreenSize(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_SCREEN_SIZE;
+}
+
 /** Send `session` its current client options. */
 export function sendClientOptions(session: ServerSession): void {
   session.msg({ client_options: [[], toOobValue({ ...session.clientOptions }) as MessageKwargs] });
@@ -27,7 +35,8 @@ export function sendClientOptions(session: ServerSession): void {
 
 /**
  * Merge options into `session.clientOptions`: names lower-cased, at most 64 of them, values
- * made JSON-safe; the window size is left alone while `autoresize` is false; new names stop
+ * made JSON-safe; the window size must be a whole number (1-65535) and is left alone while
+ * `autoresize` is false; new names stop
  * at {@link MAX_SESSION_OPTIONS} a session (known ones still change). Returns the names set.
  */
 export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs): string[] {
@@ -38,6 +47,8 @@ export function mergeClientOptions(session: ServerSession, kwargs: MessageKwargs
     if (key.length === 0 || key.length > MAX_KEY_LENGTH || key === "__proto__" || CONTROL_KEYS.has(key)) continue;
     // a size the player fixed with `option screenwidth = ...` (autoresize off) stays
     if (SIZE_KEYS.has(key) && session.clientOptions.autoresize === false) continue;
+    // code reads the size as a number (`Number(screenwidth)`): anything else is refused, never stored
+    if (SIZE_KEYS.has(key) && !isScreenSize(value)) continue;
     if (!Object.hasOwn(session.clientOptions, key) && Object.keys(session.clientOptions).length >= MAX_SESSION_OPTIONS) continue;
     session.clientOptions[key] = toOobValue(value);
     set.push(key);

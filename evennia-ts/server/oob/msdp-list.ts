@@ -51,6 +51,8 @@ export function msdpList(session: ServerSession, name: string): string[] | undef
 export const msdpListInputFunc: InputFunc = (session, args) => {
   const out: Record<string, string[]> = {};
   for (const arg of args) {
+    // a client's JSON may hold anything; only text and numbers name a list (`{"toString": 1}` cannot even be printed)
+    if (typeof arg !== "string" && typeof arg !== "number") continue;
     const name = String(arg).trim().toUpperCase();
     const list = msdpList(session, name);
     if (list) out[name] = list;

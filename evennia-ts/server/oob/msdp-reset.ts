@@ -11,7 +11,9 @@ import { clearReports } from "./report-tracker.ts";
 /** `msdp_reset`: reset the named groups. */
 export const msdpResetInputFunc: InputFunc = (session, args) => {
   for (const arg of args) {
-    const group = String(arg).trim().toUpperCase();
+    // only text names a group (a client's `{"toString": 1}` cannot even be printed)
+    if (typeof arg !== "string") continue;
+    const group = arg.trim().toUpperCase();
     if (group === "REPORTED_VARIABLES" || group === "REPORTABLE_VARIABLES") {
       clearReports(session);
     } else if (group === "CONFIGURABLE_VARIABLES") {
