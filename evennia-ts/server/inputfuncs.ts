@@ -14,15 +14,29 @@ import type { ServerSession } from "./server-session.ts";
 export type InputFunc = (session: ServerSession, args: unknown[], kwargs: MessageKwargs) => void | Promise<void>;
 
 const registry = new Map<string, InputFunc>();
+/** What each handler does, in a line, for `get_inputfuncs`. */
+const descriptions = new Map<string, string>();
 
-/** Register (or replace) the handler of `cmdname` (case-insensitive). */
-export function registerInputFunc(cmdname: string, fn: InputFunc): void {
+/**
+ * Register (or replace) the handler of `cmdname` (case-insensitive); `description`
+ * says in a line what it does (clients asking `get_inputfuncs` are sent it).
+ */
+export function registerInputFunc(cmdname: string, fn: InputFunc, description = ""): void {
   registry.set(cmdname.toLowerCase(), fn);
+  descriptions.set(cmdname.toLowerCase(), description);
 }
 
 /** Remove the handler of `cmdname`; true when there was one. */
 export function unregisterInputFunc(cmdname: string): boolean {
+  descriptions.delete(cmdname.toLowerCase());
   return registry.delete(cmdname.toLowerCase());
+}
+
+/** Every registered cmdname with its description (empty when none was given), by name. */
+export function inputFuncDescriptions(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of inputFuncNames()) out[name] = descriptions.get(name) ?? "";
+  return out;
 }
 
 /** The handler of `cmdname`, if any. */

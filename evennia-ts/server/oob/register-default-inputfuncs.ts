@@ -6,6 +6,7 @@
  * | cmdname | from | does |
  * |---|---|---|
  * | `client_options`, `get_client_options` | any (GMCP `Core.Supports.Get`) | set or send the client options |
+ * | `echo`, `get_inputfuncs`, `get_value` | any (GMCP `Core.Commands.Get` is `get_inputfuncs`) | echo the arguments, list the inputfuncs, send a named value |
  * | `core_hello` | GMCP `Core.Hello` | keep client name and version |
  * | `core_supports_set` / `_add` / `_remove` | GMCP `Core.Supports.*` | keep the announced packages |
  * | `core_ping` | GMCP `Core.Ping` | answer `Core.Ping` |
@@ -18,6 +19,7 @@ import { registerInputFunc } from "../inputfuncs.ts";
 import { charLoginInputFunc } from "./char-login.ts";
 import { clientOptionsInputFunc, getClientOptionsInputFunc } from "./client-options.ts";
 import { coreHelloInputFunc } from "./core-hello.ts";
+import { echoInputFunc, getInputFuncsInputFunc, getValueInputFunc } from "./introspection.ts";
 import { corePingInputFunc } from "./core-ping.ts";
 import { coreSupportsAddInputFunc, coreSupportsRemoveInputFunc, coreSupportsSetInputFunc } from "./core-supports.ts";
 import { CONFIGURABLE_OPTION_KEYS, configurableVariableInputFunc } from "./msdp-configurable.ts";
@@ -31,22 +33,25 @@ import { startReportTracking } from "./report-tracker.ts";
 /** Register the default OOB inputfuncs for a starting server and start report tracking. */
 export function registerDefaultInputFuncs(services: CommandServices): void {
   setOobServices(services);
-  registerInputFunc("client_options", clientOptionsInputFunc);
-  registerInputFunc("get_client_options", getClientOptionsInputFunc);
-  registerInputFunc("core_hello", coreHelloInputFunc);
-  registerInputFunc("core_supports_set", coreSupportsSetInputFunc);
-  registerInputFunc("core_supports_add", coreSupportsAddInputFunc);
-  registerInputFunc("core_supports_remove", coreSupportsRemoveInputFunc);
-  registerInputFunc("core_ping", corePingInputFunc);
-  registerInputFunc("char_login", charLoginInputFunc);
-  registerInputFunc("char_login_credentials", charLoginInputFunc);
-  registerInputFunc("msdp_list", msdpListInputFunc);
-  registerInputFunc("msdp_report", msdpReportInputFunc);
-  registerInputFunc("msdp_unreport", msdpUnreportInputFunc);
-  registerInputFunc("msdp_send", msdpSendInputFunc);
-  registerInputFunc("msdp_reset", msdpResetInputFunc);
+  registerInputFunc("client_options", clientOptionsInputFunc, "Set client options ({screenwidth: 120, ...}), or send them back when given none or get: true.");
+  registerInputFunc("get_client_options", getClientOptionsInputFunc, "Send the client options.");
+  registerInputFunc("echo", echoInputFunc, "Send the arguments back as text (for testing a client).");
+  registerInputFunc("get_inputfuncs", getInputFuncsInputFunc, "Send every input function the server answers, with what it does.");
+  registerInputFunc("get_value", getValueInputFunc, "Send one value: name (or key), location or servername.");
+  registerInputFunc("core_hello", coreHelloInputFunc, "GMCP Core.Hello: keep the client's name and version.");
+  registerInputFunc("core_supports_set", coreSupportsSetInputFunc, "GMCP Core.Supports.Set: keep the packages the client supports.");
+  registerInputFunc("core_supports_add", coreSupportsAddInputFunc, "GMCP Core.Supports.Add: add packages the client supports.");
+  registerInputFunc("core_supports_remove", coreSupportsRemoveInputFunc, "GMCP Core.Supports.Remove: drop packages the client supports.");
+  registerInputFunc("core_ping", corePingInputFunc, "GMCP Core.Ping: answered at once.");
+  registerInputFunc("char_login", charLoginInputFunc, "GMCP Char.Login: log in (when the game enabled it).");
+  registerInputFunc("char_login_credentials", charLoginInputFunc, "GMCP Char.Login.Credentials: log in (when the game enabled it).");
+  registerInputFunc("msdp_list", msdpListInputFunc, "MSDP LIST: the commands, lists and variables there are.");
+  registerInputFunc("msdp_report", msdpReportInputFunc, "MSDP REPORT: send a variable now and whenever it changes.");
+  registerInputFunc("msdp_unreport", msdpUnreportInputFunc, "MSDP UNREPORT: stop reporting a variable.");
+  registerInputFunc("msdp_send", msdpSendInputFunc, "MSDP SEND: send a variable now.");
+  registerInputFunc("msdp_reset", msdpResetInputFunc, "MSDP RESET: reset a list of reported variables.");
   for (const cmdname of Object.keys(CONFIGURABLE_OPTION_KEYS)) {
-    registerInputFunc(cmdname, configurableVariableInputFunc(cmdname));
+    registerInputFunc(cmdname, configurableVariableInputFunc(cmdname), `MSDP configurable variable ${cmdname.toUpperCase()}: kept in the client options.`);
   }
   startReportTracking();
 }
