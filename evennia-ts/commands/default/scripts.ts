@@ -198,6 +198,11 @@ Examples:
       const owner = script.obj ?? script.account;
       const kind = owner ? `Script on ${owner.key}` : "Global Script";
       const what = `${script.key} (${script.typeclassPath})`;
+      // (asked about several, the player answered later: one may be gone since)
+      if (script.isDeleted) {
+        lines.push(`${kind} ${what} was deleted meanwhile.`);
+        continue;
+      }
       try {
         await script[action]();
         lines.push(`${kind} ${ACTIONS[action]} - ${what}`);

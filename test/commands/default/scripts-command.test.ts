@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { CmdScripts } from "../../../evennia-ts/commands/default/scripts.ts";
+import { answerInput, hasPendingInput, takePendingInput } from "../../../evennia-ts/commands/input-prompt.ts";
 import { ServerConfig } from "../../../evennia-ts/server/server-config.ts";
 import { callCommand, describeWithWorld, worldCommandHandler, type TestWorld } from "../../../evennia-ts/testing/index.ts";
 import { createScript, DefaultScript, registerTypeclass, ScriptScheduler, Store, setStore } from "../../../evennia-ts/typeclasses/index.ts";
@@ -115,6 +116,22 @@ describeWithWorld("scripts command", (ctx) => {
     expect(yes.text).toContain("Script on Obj Stopped - a");
     expect(yes.text).toContain("Script on Obj Stopped - b");
     expect((await world.obj1.scripts.all()).some((s) => s.isActive)).toBe(false);
+  });
+
+  it("a script deleted while the question waits is reported as gone, the others acted on", async () => {
+    const { world } = ctx;
+    const a = await world.unit(() => world.obj1.scripts.add(Ticker, { key: "a", interval: 10 }));
+    await world.unit(() => world.obj1.scripts.add(Ticker, { key: "b", interval: 10 }));
+    await callCommand(world, CmdScripts, "/delete Obj", "Multiple scripts found:");
+    expect(hasPendingInput(world.session1)).toBe(true);
+    await world.unit(() => a.delete());
+    world.clearOutput();
+    await answerInput(world.fixture.db, world.session1, "", takePendingInput(world.session1)!);
+    const text = world.text(world.session1);
+    expect(text).toContain("Script on Obj a (tests.scriptscmd.Ticker) was deleted meanwhile.");
+    expect(text).toContain("Script on Obj Deleted - b");
+    expect(text).not.toContain("Deleted - a");
+    expect(await world.obj1.scripts.all()).toEqual([]);
   });
 
   it("adds a script to an object with <obj> = path, and reports a bad path", async () => {
