@@ -12,6 +12,7 @@ export * from "./typeclasses/registry.ts";
 export * from "./typeclasses/typed-object.ts";
 export * from "./typeclasses/attribute-handler.ts";
 export * from "./typeclasses/attribute-monitor.ts";
+export { onFieldChange, hasFieldListeners, type FieldListener } from "./typeclasses/field-monitor.ts";
 export * from "./typeclasses/tag-handler.ts";
 export * from "./typeclasses/nick-handler.ts";
 export * from "./typeclasses/nick-template.ts";
@@ -178,6 +179,9 @@ export {
   type ReportableAttribute,
 } from "./server/oob/reportable-variables.ts";
 export { notifyReportableChanged, reportedVariableNames } from "./server/oob/report-tracker.ts";
+export { registerMonitorable, unregisterMonitorable, monitorableNames, monitoredBy, type MonitorableSpec } from "./server/oob/monitors.ts";
+export { registerRepeatable, unregisterRepeatable, repeatableNames, repeatsOf, type RepeatableFunc } from "./server/oob/repeats.ts";
+export { webclientOptionsOf, WEBCLIENT_OPTIONS_ATTRIBUTE } from "./server/oob/webclient-options.ts";
 export { enableGmcpLogin } from "./server/oob/char-login.ts";
 export { clientSupportsGmcp } from "./server/oob/core-supports.ts";
 export { registerGmcpName } from "./protocol/oob-names.ts";

@@ -166,6 +166,11 @@ export interface Settings {
   cometPollSeconds: number;
   /** Seconds a comet session lives without any request from its browser; then it is closed. */
   cometSessionTimeout: number;
+  /**
+   * Webclient options an account starts with (Evennia's `WEBCLIENT_OPTIONS`): what the
+   * `webclient_options` inputfunc sends before the player saved any of their own.
+   */
+  webclientOptions: Record<string, unknown>;
   /** Serve the REST API under `/api` (see docs/web.md#rest-api); false answers every API path with 404. */
   restApiEnabled: boolean;
   /** Items per page of an API list when the request gives no `limit`. */
@@ -492,6 +497,7 @@ export const defaultSettings: Settings = {
   webProxyTimeout: 30,
   cometPollSeconds: 25,
   cometSessionTimeout: 60,
+  webclientOptions: { gagprompt: true, helppopup: false, notification_popup: false, notification_sound: false },
   restApiEnabled: true,
   restApiPageSize: 25,
   restApiMaxPageSize: 100,

@@ -95,6 +95,10 @@ function validateSettings(s: Settings): void {
   if (!(typeof s.broadcastBatchMs === "number" && s.broadcastBatchMs >= 0 && s.broadcastBatchMs <= 1000)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting broadcastBatchMs: ${String(s.broadcastBatchMs)} is not a number of milliseconds from 0 to 1000`);
   }
+  const wo = s.webclientOptions;
+  if (!(typeof wo === "object" && wo !== null && !Array.isArray(wo)) || JSON.stringify(wo).length > 8192) {
+    throw new EvenniaError("EV_ERR_CONFIG", "setting webclientOptions is not an object of JSON values (at most 8 KB)");
+  }
   const cost = s.passwordHashCost;
   if (!(Number.isInteger(cost) && cost >= 1024 && cost <= 1048576 && (cost & (cost - 1)) === 0)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting passwordHashCost: ${String(cost)} is not a power of two from 1024 to 1048576`);

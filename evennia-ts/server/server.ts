@@ -36,7 +36,7 @@ import { MudInfoAnnouncer } from "./mud-info.ts";
 import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
 import { findInputFunc } from "./inputfuncs.ts";
 import { registerDefaultInputFuncs } from "./oob/register-default-inputfuncs.ts";
-import { restoreReports } from "./oob/report-tracker.ts";
+import { forgetOobSubscriptions, restoreOobSubscriptions } from "./oob/session-subscriptions.ts";
 import { afterLogin, resumeInteractive } from "./resume-interactive.ts";
 import { connectToPortal, type PortalLink } from "./link-client.ts";
 import { sharedOutputMessages } from "./output-coalescing.ts";
@@ -208,7 +208,10 @@ export class Server {
       },
     );
     // a gone session's merged cmdsets could only be hit by it (they hold its character and account)
-    this.sessions.onSessionGone = (session) => this.commands?.forgetMerges(session);
+    this.sessions.onSessionGone = (session) => {
+      this.commands?.forgetMerges(session);
+      forgetOobSubscriptions(session);
+    };
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
     this.memory = await startMemoryServices(this.store, this.settings, { stats: (args) => this.liveStats({ gc: args.gc === true }) });
@@ -500,7 +503,7 @@ export class Server {
           const { uid: _uid, puid: _puid, ...saved } = snap.data;
           session.saved = saved;
           await runInUnitOfWork(this.db, () => this.sessions.restore(session, snap.data));
-          restoreReports(session);
+          restoreOobSubscriptions(session);
         }
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);

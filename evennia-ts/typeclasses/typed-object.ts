@@ -8,6 +8,7 @@ import type { TypedKind, TypedRow } from "../db/row-codecs.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { AttributeHandler, createDbProxy } from "./attribute-handler.ts";
 import { noteClassChange, noteNameChange } from "./change-epochs.ts";
+import { hasFieldListeners, noteFieldChange } from "./field-monitor.ts";
 import { createNdbProxy } from "./ndb.ts";
 import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import type { Store } from "./store.ts";
@@ -208,6 +209,7 @@ export abstract class TypedObject<R extends TypedRow = TypedRow> implements Refe
       if (naming) noteNameChange();
     });
     this._store.stageRow(this, uow);
+    if (hasFieldListeners()) noteFieldChange(uow, this, field as string);
   }
 
   /** @internal */

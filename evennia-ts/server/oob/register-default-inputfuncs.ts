@@ -11,6 +11,9 @@
  * | `core_supports_set` / `_add` / `_remove` | GMCP `Core.Supports.*` | keep the announced packages |
  * | `core_ping` | GMCP `Core.Ping` | answer `Core.Ping` |
  * | `char_login`, `char_login_credentials` | GMCP `Char.Login(.Credentials)` | log in, once the game called `enableGmcpLogin()` |
+ * | `monitor`, `unmonitor`, `monitored` | any | be sent a field or attribute of the character whenever it changes |
+ * | `repeat`, `unrepeat` | any | have a whitelisted function called every so many seconds |
+ * | `webclient_options` | webclient | send, save and follow the account's webclient options |
  * | `msdp_list`, `msdp_report`, `msdp_unreport`, `msdp_send`, `msdp_reset` | MSDP commands | see their modules |
  * | `client_name`, `client_id`, `client_version`, `plugin_id` | MSDP configurable variables | keep them in the client options |
  */
@@ -27,17 +30,28 @@ import { msdpListInputFunc } from "./msdp-list.ts";
 import { msdpReportInputFunc, msdpUnreportInputFunc } from "./msdp-report.ts";
 import { msdpResetInputFunc } from "./msdp-reset.ts";
 import { msdpSendInputFunc } from "./msdp-send.ts";
+import { monitoredInputFunc, monitorInputFunc, unmonitorInputFunc } from "./monitors.ts";
 import { setOobServices } from "./oob-context.ts";
+import { repeatInputFunc, unrepeatInputFunc } from "./repeats.ts";
+import { resetOobSubscriptions } from "./session-subscriptions.ts";
+import { webclientOptionsInputFunc } from "./webclient-options.ts";
 import { startReportTracking } from "./report-tracker.ts";
 
 /** Register the default OOB inputfuncs for a starting server and start report tracking. */
 export function registerDefaultInputFuncs(services: CommandServices): void {
   setOobServices(services);
+  resetOobSubscriptions();
   registerInputFunc("client_options", clientOptionsInputFunc, "Set client options ({screenwidth: 120, ...}), or send them back when given none or get: true.");
   registerInputFunc("get_client_options", getClientOptionsInputFunc, "Send the client options.");
   registerInputFunc("echo", echoInputFunc, "Send the arguments back as text (for testing a client).");
   registerInputFunc("get_inputfuncs", getInputFuncsInputFunc, "Send every input function the server answers, with what it does.");
   registerInputFunc("get_value", getValueInputFunc, "Send one value: name (or key), location or servername.");
+  registerInputFunc("monitor", monitorInputFunc, "Send {name, value} whenever name (name, location, desc, ...) of the character changes; stop: true ends it.");
+  registerInputFunc("unmonitor", unmonitorInputFunc, "Stop monitoring name.");
+  registerInputFunc("monitored", monitoredInputFunc, "Send what this session monitors.");
+  registerInputFunc("repeat", repeatInputFunc, "Call callback (test1, test2, ...) every interval seconds (at least 5); stop: true ends it.");
+  registerInputFunc("unrepeat", unrepeatInputFunc, "Stop repeating callback (at interval, or every interval).");
+  registerInputFunc("webclient_options", webclientOptionsInputFunc, "Send the account's webclient options and follow their changes, or save the options given.");
   registerInputFunc("core_hello", coreHelloInputFunc, "GMCP Core.Hello: keep the client's name and version.");
   registerInputFunc("core_supports_set", coreSupportsSetInputFunc, "GMCP Core.Supports.Set: keep the packages the client supports.");
   registerInputFunc("core_supports_add", coreSupportsAddInputFunc, "GMCP Core.Supports.Add: add packages the client supports.");
