@@ -12,13 +12,14 @@
  *
  * The options start as `settings.webclientOptions`; what a player saves is merged over
  * them in the account attribute `_saved_webclient_options`. Asking also subscribes the
- * session to later changes (from another browser, say) until it disconnects. Logged-in
+ * session to later changes (from another browser, say) until it disconnects or logs out. Logged-in
  * sessions only. Bounds: 64 options a call, names up to 64 characters, values made
  * JSON-safe, 8 KB in all; past them the call is refused and logged.
  */
 import { activeSettings } from "../../conf/active-settings.ts";
 import type { MessageKwargs } from "../../protocol/message.ts";
 import { onAttributeChange } from "../../typeclasses/attribute-monitor.ts";
+import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
 import { isPlainObject } from "../../protocol/message.ts";
 import { getLogger } from "../../utils/logger.ts";
@@ -38,8 +39,8 @@ const MAX_KEY_LENGTH = 64;
 export const MAX_WEBCLIENT_OPTIONS_SIZE = 8192;
 const SAVED_KEY = "webclient_options_watch";
 
-/** Sessions told of changes to their account's options. */
-const watchers = new Set<ServerSession>();
+/** Sessions told of changes to the options of the account they watch (a logout or another login ends it, as in Evennia). */
+const watchers = new Map<ServerSession, DefaultAccount>();
 let stopListening: (() => void) | null = null;
 
 /** The options of the account logged in on `session`: the defaults with what it saved over them. */
@@ -97,7 +98,7 @@ function send(session: ServerSession): void {
 }
 
 function watch(session: ServerSession, save: boolean): void {
-  watchers.add(session);
+  watchers.set(session, session.account!);
   listenWhileNeeded();
   if (save && session.saved[SAVED_KEY] !== true) session.setSaved(SAVED_KEY, true);
 }
@@ -116,5 +117,9 @@ function listenWhileNeeded(): void {
 
 function onAttributeChanged(owner: TypedObject, key: string, category: string): void {
   if (key !== WEBCLIENT_OPTIONS_ATTRIBUTE || category !== "") return;
-  for (const session of watchers) if (session.account === owner) send(session);
+  for (const [session, account] of watchers) {
+    if (account !== owner) continue;
+    if (session.account === account) send(session);
+    else forgetWebclientOptionsWatch(session);
+  }
 }
