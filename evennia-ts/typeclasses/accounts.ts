@@ -39,6 +39,7 @@ import { getStore } from "./store-context.ts";
 import { accountIsLoggedIn, sessionRegistry, sessionsFromAccount, setSessionLink, type Session } from "./sessions.ts";
 import { TypedObject } from "./typed-object.ts";
 import { signals } from "./signals.ts";
+import { onePuppetingAtATime } from "./puppet-lock.ts";
 
 const log = getLogger("accounts");
 /** Unregistered character typeclasses already warned about (once each). */
@@ -455,6 +456,11 @@ export class DefaultAccount extends TypedObject<AccountRow> {
    * `atPrePuppet` and `atPostPuppet`. Returns whether `session` now puppets `obj`.
    */
   async puppetObject(session: Session, obj: DefaultObject | null): Promise<boolean> {
+    // the checks below and the taking over are one step for the account (puppet-lock.ts)
+    return onePuppetingAtATime(this, () => this.puppetNow(session, obj));
+  }
+
+  private async puppetNow(session: Session, obj: DefaultObject | null): Promise<boolean> {
     if (!obj || obj.isDeleted) throw new EvenniaError("EV_ERR_NOT_FOUND", "Object not found");
     if (session.account !== this) throw new EvenniaError("EV_ERR_BAD_INPUT", `session ${session.sessid} is not logged in as ${this.key}`);
     const settings = activeSettings();
@@ -508,6 +514,10 @@ export class DefaultAccount extends TypedObject<AccountRow> {
    * The object's `account` is cleared when its last session leaves.
    */
   async unpuppetObject(session: Session | Session[]): Promise<void> {
+    await onePuppetingAtATime(this, () => this.unpuppetNow(session));
+  }
+
+  private async unpuppetNow(session: Session | Session[]): Promise<void> {
     for (const s of Array.isArray(session) ? session : [session]) {
       const obj = s.puppet;
       if (obj) {

@@ -5,6 +5,7 @@
 import { activeSettings } from "../../conf/active-settings.ts";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { Session } from "../../typeclasses/sessions.ts";
+import { onePuppetingAtATime } from "../../typeclasses/puppet-lock.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import { Command } from "../command.ts";
@@ -15,25 +16,6 @@ import { startCharCreateMenu } from "./charcreate-menu.ts";
 
 /** Security-relevant account changes (Evennia's `log_sec`). */
 const securityLog = getLogger("security");
-
-/** The puppeting (`ic`, `ooc`) each account has under way. */
-const puppetingUnderWay = new WeakMap<DefaultAccount, Promise<unknown>>();
-
-/**
- * Run `work` after the account's other `ic`/`ooc` finished: two sessions of one account
- * typing `ic` at once would otherwise both see the character free (both play it where
- * the multisession mode says one takes over) or both see a puppet slot left.
- */
-async function oneAtATime<T>(account: DefaultAccount, work: () => Promise<T>): Promise<T> {
-  const before = puppetingUnderWay.get(account) ?? Promise.resolve();
-  const run = before.then(work, work);
-  puppetingUnderWay.set(account, run);
-  try {
-    return await run;
-  } finally {
-    if (puppetingUnderWay.get(account) === run) puppetingUnderWay.delete(account);
-  }
-}
 
 /** `quit[/all]`: log out and disconnect this session (or, with `/all`, every session of the account). */
 export class CmdQuit extends MuxCommand {
@@ -148,7 +130,7 @@ Examples:
   override async func(): Promise<void> {
     const account = this.account;
     if (!account) return;
-    await oneAtATime(account, () => this.goInCharacter(account));
+    await onePuppetingAtATime(account, () => this.goInCharacter(account));
   }
 
   private async goInCharacter(account: DefaultAccount): Promise<void> {
@@ -197,7 +179,7 @@ Examples:
   override async func(): Promise<void> {
     const account = this.account;
     if (!account) return;
-    await oneAtATime(account, () => this.goOutOfCharacter(account));
+    await onePuppetingAtATime(account, () => this.goOutOfCharacter(account));
   }
 
   private async goOutOfCharacter(account: DefaultAccount): Promise<void> {

@@ -220,6 +220,53 @@ describeWithWorld(
       expect(account2.getAllPuppets()).toHaveLength(1);
       expect(`${w.world.text(session2)}\n${w.world.text(session3)}`).toContain("You cannot control any more puppets (max 1)");
     });
+
+    it("every puppeting path takes its turn: two puppetObject calls at once (a login's auto-puppet beside an ic) keep the limit", async () => {
+      const handler = worldCommandHandler(w.world);
+      const { account2, session2 } = w.world;
+      const session3 = w.world.connectSession();
+      await w.world.unit(() => w.world.sessions.login(session3, account2));
+      await handler.execute(session2, "charcreate Trin");
+      await Promise.all([handler.execute(session2, "ooc"), handler.execute(session3, "ooc")]);
+      const trin = account2.characters.find((c) => c.key === "Trin")!;
+      const char2 = account2.characters.find((c) => c.key === "Char2")!;
+      // the hook awaits, so the second call's checks would run while the first is still in it
+      const slowHook = async () => {
+        await new Promise((r) => setTimeout(r, 20));
+      };
+      (trin as unknown as { atPrePuppet: () => Promise<void> }).atPrePuppet = slowHook;
+      (char2 as unknown as { atPrePuppet: () => Promise<void> }).atPrePuppet = slowHook;
+      const results = await Promise.all([
+        w.world.unit(() => account2.puppetObject(session2, trin)),
+        w.world.unit(() => account2.puppetObject(session3, char2)),
+      ]);
+      expect(results.sort()).toEqual([false, true]);
+      expect(account2.getAllPuppets()).toHaveLength(1);
+      await Promise.all([handler.execute(session2, "ooc"), handler.execute(session3, "ooc")]);
+    });
+
+    it("a hook that puppets again does not wait for itself, and one that throws does not block the next", async () => {
+      const { account2, session2 } = w.world;
+      const handler = worldCommandHandler(w.world);
+      await handler.execute(session2, "ooc");
+      const char2 = account2.characters.find((c) => c.key === "Char2")!;
+      const hooks = char2 as unknown as { atPostPuppet: () => Promise<void> };
+      const original = hooks.atPostPuppet;
+      // re-entrant: the hook's own puppeting call (already puppeting: answered at once)
+      hooks.atPostPuppet = async () => {
+        await account2.puppetObject(session2, char2);
+      };
+      expect(await w.world.unit(() => account2.puppetObject(session2, char2))).toBe(true);
+      await handler.execute(session2, "ooc");
+      hooks.atPostPuppet = async () => {
+        throw new Error("hook failed");
+      };
+      await expect(w.world.unit(() => account2.puppetObject(session2, char2))).rejects.toThrow("hook failed");
+      hooks.atPostPuppet = original;
+      await w.world.unit(() => account2.unpuppetObject(session2));
+      expect(await w.world.unit(() => account2.puppetObject(session2, char2))).toBe(true);
+      expect(session2.puppet).toBe(char2);
+    });
   },
   { settings: { multisessionMode: 2, maxNrCharacters: 3, maxNrSimultaneousPuppets: 1 } },
 );
