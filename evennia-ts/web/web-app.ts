@@ -17,6 +17,7 @@ import { frameworkSourceDir } from "../utils/framework-root.ts";
 import express, { Router, type Express, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import session from "express-session";
 import { csrfSync } from "csrf-sync";
+import { sessionChangeGuard } from "./api/session-change-guard.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { hasPermission } from "../locks/permissions.ts";
 import { getLogger } from "../utils/logger.ts";
@@ -257,7 +258,8 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
   if (gameModule?.apiRoutes) {
     const router = Router();
     await gameModule.apiRoutes(router, context);
-    app.use("/api", router);
+    // the game's changes made with the login cookie get the API's CSRF rule, as the framework's do
+    app.use("/api", sessionChangeGuard(context), router);
   }
   app.use("/", csrfOutsideApi, websiteRoutes(context));
   app.use("/admin", context.csrf, adminRoutes(context));

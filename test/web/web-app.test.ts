@@ -278,6 +278,29 @@ describe("request bodies", () => {
     expect(JSON.parse(small.body)).toEqual({ got: { a: 1 } });
   });
 
+  it("a game's API route changed with the login cookie needs a same-site Origin or the CSRF token, as the framework's do", async () => {
+    const client = await loggedIn("Bob", "bob-password");
+    const post = (headers: Record<string, string>) =>
+      client.request("POST", "/api/probe/echo", { body: JSON.stringify({ a: 1 }), headers: { "content-type": "application/json", ...headers } });
+    // a page on another site posting with the visitor's cookie
+    const crossSite = await post({ origin: "https://evil.example" });
+    expect(crossSite.status).toBe(403);
+    expect(JSON.parse(crossSite.body).error.code).toBe("forbidden");
+    // no Origin and no token (an old browser, a form on another site)
+    expect((await post({})).status).toBe(403);
+    const sameSite = await post({ origin: new URL(t.url).origin });
+    expect(JSON.parse(sameSite.body)).toEqual({ got: { a: 1 } });
+    const token = csrfTokenIn((await client.get("/probe/form")).body);
+    expect(JSON.parse((await post({ "x-csrf-token": token })).body)).toEqual({ got: { a: 1 } });
+    // reading needs nothing; HTTP Basic is not a browser's to add on its own
+    expect(JSON.parse((await client.get("/api/probe/whoami")).body)).toEqual({ account: "Bob" });
+    const basic = await new WebTestClient(t.url).request("POST", "/api/probe/echo", {
+      body: JSON.stringify({ b: 2 }),
+      headers: { "content-type": "application/json", authorization: basicAuth("Carl", "carl-password") },
+    });
+    expect(JSON.parse(basic.body)).toEqual({ got: { b: 2 } });
+  });
+
   it("answers malformed JSON with 400", async () => {
     const bad = await new WebTestClient(t.url).request("POST", "/api/probe/echo", { body: "{not json", headers: { "content-type": "application/json" } });
     expect(bad.status).toBe(400);

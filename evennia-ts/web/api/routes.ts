@@ -20,11 +20,11 @@ import { singleValuedQuery } from "./list-query.ts";
 import { objectResources } from "./object-resources.ts";
 import { openApiDocument } from "./openapi.ts";
 import { scriptResource } from "./script-resource.ts";
+import { sessionChangeGuard } from "./session-change-guard.ts";
 import { typedResourceRoutes } from "./typed-resource.ts";
 
 const log = getLogger("web-api");
 const API_VERSION = "1";
-const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Every route of the API, in the order they are mounted (the OpenAPI document describes exactly these). */
 export function apiRouteTable(ctx: WebContext): ApiRoute[] {
@@ -63,42 +63,6 @@ export function apiRouteTable(ctx: WebContext): ApiRoute[] {
 /** `/objects/{id}` → `/objects/:id`. */
 function expressPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ":$1");
-}
-
-/**
- * Changes made with the website session (no `Authorization` header) must prove
- * they come from the site: an `Origin` header naming this host, else the CSRF
- * token (`ctx.csrf`, header `x-csrf-token`). HTTP Basic requests need neither: a
- * browser never adds those credentials to a cross-site request on its own.
- */
-function sessionChangeGuard(ctx: WebContext): (req: Request, res: Response, next: NextFunction) => void {
-  return (req, res, next) => {
-    if (!UNSAFE.has(req.method) || /^basic\s/i.test(req.get("authorization") ?? "") || !ctx.account(req)) {
-      next();
-      return;
-    }
-    const origin = req.get("origin");
-    if (origin !== undefined && origin !== "null") {
-      // req.host: the Host header, or X-Forwarded-Host from the portal's proxy (trusted on loopback only)
-      const host = req.host;
-      let originHost: string | null = null;
-      try {
-        originHost = new URL(origin).host;
-      } catch {
-        originHost = null;
-      }
-      if (originHost !== null && originHost === host) {
-        next();
-        return;
-      }
-      sendApiError(res, new ApiError(403, "forbidden", "a change with the website session must come from this site (cross-site Origin)"));
-      return;
-    }
-    ctx.csrf(req, res, (err?: unknown) => {
-      if (err) sendApiError(res, new ApiError(403, "forbidden", "a change with the website session needs the CSRF token (header x-csrf-token) or a same-origin Origin header"));
-      else next();
-    });
-  };
 }
 
 /** 415 unless a request body is JSON. */
