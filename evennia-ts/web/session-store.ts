@@ -25,9 +25,18 @@ export interface DatabaseSessionStoreOptions {
   anonymousTtlMs?: number;
   /** How often expired sessions are deleted (0: only by calling {@link DatabaseSessionStore.prune}). */
   pruneIntervalMs?: number;
+  /**
+   * Shortest time between two renewals of one session's expiry by visits alone, in ms
+   * (default one minute): a page and its images, styles and scripts renew it once,
+   * not once a request. Changed data is always written at once.
+   */
+  touchIntervalMs?: number;
   /** The clock (ms since the epoch); tests pass their own. */
   now?: () => number;
 }
+
+/** Most sessions whose last renewal is remembered (the oldest are forgotten first: they renew again). */
+const MAX_TOUCHED_REMEMBERED = 10_000;
 
 /** The session data express-session keeps, plus what the web app adds. */
 type StoredSession = session.SessionData;
@@ -36,6 +45,8 @@ type StoredSession = session.SessionData;
 export class DatabaseSessionStore extends session.Store {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
+  /** When each session's expiry was last renewed, oldest first. */
+  private readonly touched = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -64,11 +75,13 @@ export class DatabaseSessionStore extends session.Store {
 
   /** Store (create or replace) the session `sid`. */
   async write(sid: string, data: StoredSession): Promise<void> {
+    this.noteRenewed(sid);
     await this.db.write([upsertRow(WebSessionTable, { sid, data: JSON.stringify(data), expires: this.expiryOf(data) })]);
   }
 
   /** Delete the session `sid`. */
   async remove(sid: string): Promise<void> {
+    this.touched.delete(sid);
     await this.db.write([deleteWhere(WebSessionTable, ["sid"], [sid])]);
   }
 
@@ -85,6 +98,12 @@ export class DatabaseSessionStore extends session.Store {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  private noteRenewed(sid: string): void {
+    this.touched.delete(sid);
+    this.touched.set(sid, this.now());
+    if (this.touched.size > MAX_TOUCHED_REMEMBERED) this.touched.delete(this.touched.keys().next().value!);
   }
 
   private expiryOf(data: StoredSession): number {
@@ -113,7 +132,12 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: StoredSession, callback?: () => void): void {
-    // a visit renews the expiry (rolling sessions); the data is written as it is
+    // a visit renews the expiry (rolling sessions), at most once a touch interval; the data is written as it is
+    const last = this.touched.get(sid);
+    if (last !== undefined && this.now() - last < (this.options.touchIntervalMs ?? 60_000)) {
+      callback?.();
+      return;
+    }
     this.write(sid, data).then(() => callback?.(), (err: unknown) => {
       log.warn(`could not renew web session ${sid.slice(0, 6)}…: ${String(err)}`);
       callback?.();

@@ -68,11 +68,39 @@ describeEachDatabase("web session store", (ctx) => {
     expect(await store().read("never-was")).toBeNull();
   });
 
+  it("renews a session's expiry by visits at most once a minute, while changed data is written at once", async () => {
+    const s = store();
+    const touch = (expiresAt: number) => new Promise<void>((resolve) => s.touch("sid-busy", sessionData(6, expiresAt), () => resolve()));
+    const expiry = async () => Number((await ctx.db.query<{ expires: number | string }>("SELECT expires FROM web_sessions WHERE sid = ?", ["sid-busy"]))[0]!.expires);
+    await s.write("sid-busy", sessionData(6, now + HOUR));
+    // a page and its images, styles and scripts: many requests, no write
+    for (let i = 1; i <= 20; i++) {
+      now += 1000;
+      await touch(now + HOUR);
+    }
+    expect(await expiry()).toBe(now - 20_000 + HOUR);
+    now += 40_000;
+    await touch(now + HOUR);
+    expect(await expiry()).toBe(now + HOUR);
+    // a change (a login, a flash message) is written however recent the last renewal
+    now += 1000;
+    await s.write("sid-busy", sessionData(7, now + 2 * HOUR));
+    expect((await s.read("sid-busy"))?.accountId).toBe(7);
+    // a destroyed session is forgotten: the same id written again renews at once
+    await s.remove("sid-busy");
+    await s.write("sid-busy", sessionData(8, now + HOUR));
+    now += 61_000;
+    await touch(now + 3 * HOUR);
+    expect(await expiry()).toBe(now + 3 * HOUR);
+  });
+
   it("answers express-session through its callback interface", async () => {
     const s = store();
     await new Promise<void>((resolve, reject) => s.set("sid-cb", sessionData(5, now + HOUR), (err) => (err ? reject(err as Error) : resolve())));
     const got = await new Promise<SessionData | null | undefined>((resolve, reject) => s.get("sid-cb", (err, data) => (err ? reject(err as Error) : resolve(data))));
     expect(got?.accountId).toBe(5);
+    // a visit a minute later renews the expiry
+    now += 60_000;
     await new Promise<void>((resolve) => s.touch("sid-cb", sessionData(5, now + 5 * HOUR), () => resolve()));
     const [row] = await ctx.db.query<{ expires: number | string }>("SELECT expires FROM web_sessions WHERE sid = ?", ["sid-cb"]);
     expect(Number(row!.expires)).toBe(now + 5 * HOUR);
