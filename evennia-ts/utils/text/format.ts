@@ -169,8 +169,11 @@ export function formatGrid(items: readonly string[], width = DEFAULT_WIDTH, sep 
     if (row.length) lines.push(row.join(sep));
     row = [];
   };
-  const plain = items.filter((_, i) => !verbatim.has(i));
-  const colWidth = Math.max(1, ...plain.map((i) => textWidth(stripMarkup(i))));
+  let colWidth = 1;
+  // a loop, not Math.max(...): a spread of a huge list overflows the stack
+  items.forEach((item, i) => {
+    if (!verbatim.has(i)) colWidth = Math.max(colWidth, textWidth(stripMarkup(item)));
+  });
   const perRow = Math.max(1, Math.floor((width + textWidth(sep)) / (colWidth + textWidth(sep))));
   items.forEach((item, i) => {
     if (verbatim.has(i)) {
@@ -182,5 +185,6 @@ export function formatGrid(items: readonly string[], width = DEFAULT_WIDTH, sep 
     if (row.length === perRow) flush();
   });
   flush();
-  return lines.map((l) => l.replace(/\s+$/, ""));
+  // trimEnd, not /\s+$/: the regex takes time growing with the square of a long run of inner spaces
+  return lines.map((l) => l.trimEnd());
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { EvTable, type EvTableBorder } from "../../../evennia-ts/utils/text/evtable.ts";
-import { crop, dedent, justify, listToString, timeFormat, wrap } from "../../../evennia-ts/utils/text/format.ts";
+import { crop, dedent, formatGrid, justify, listToString, timeFormat, wrap } from "../../../evennia-ts/utils/text/format.ts";
 import { cropMarkup, padMarkup, stripMarkup, visibleLength } from "../../../evennia-ts/utils/text/markup.ts";
 import { stringSimilarity, stringSuggestions } from "../../../evennia-ts/utils/text/suggestions.ts";
 import { wrapText } from "../../../evennia-ts/utils/text/wrap.ts";
@@ -160,5 +160,22 @@ describe("EvTable", () => {
     const table = new EvTable(["x"], { table: [["1", "2"]] });
     table.addColumn(["a", "b"], { header: "y" });
     expect(stripMarkup(table.toString())).toContain("| 2 | b |");
+  });
+});
+
+describe("formatGrid", () => {
+  it("lays items out in columns, a verbatim item on its own line, no trailing spaces", () => {
+    expect(formatGrid(["look", "say", "get", "drop", "inventory"], 24)).toEqual(["look       say", "get        drop", "inventory"]);
+    expect(formatGrid(["a", "Topics:", "b"], 20, "  ", new Set([1]))).toEqual(["a", "Topics:", "b"]);
+  });
+
+  it("takes linear time on items with long runs of inner spaces, and a huge list does not overflow the stack", () => {
+    // with the quadratic trailing trim this took minutes (the test's timeout fails it); now milliseconds
+    const spaced = `a${" ".repeat(200_000)}b`;
+    const lines = formatGrid([spaced, spaced], 80);
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => !l.endsWith(" "))).toBe(true);
+    const many = Array.from({ length: 200_000 }, (_, i) => `t${i}`);
+    expect(formatGrid(many, 80).length).toBeGreaterThan(10_000);
   });
 });
