@@ -566,6 +566,8 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     if (!session) return;
     const saved = this.savedClientOptions;
     if (Object.keys(saved).length > 0) session.updateClientOptions(saved);
+    // the client hears it logged in (Evennia's OOB `logged_in`; its webclient then asks for its options)
+    session.msg({ logged_in: [[], {}] });
     await this.sendToConnectChannel(`|G${this.key} connected|n`);
     this.msg(`|gWelcome to ${activeSettings().serverName}, ${this.key}!|n`, { session });
     let puppeted = false;

@@ -14,6 +14,8 @@
  * - `error` (a frame the portal refused) is shown; every other cmdname goes to the
  *   handlers registered with `window.evennia.on(cmdname, fn)` (vitals.js handles
  *   `char_vitals`), or to the console when none is.
+ * - `logged_in` makes it ask for the account's `webclient_options` (the scrollback cap is
+ *   kept there, and in this browser's localStorage).
  * - Enter sends `["text", [line], {}]`; clicking a command link sends its `data-command`.
  *   On connect (and when the window is resized) the screen size goes out as
  *   `["client_options", [], {screenwidth, screenheight}]`.
@@ -48,6 +50,8 @@ const scrollbackInput = /** @type {HTMLInputElement} */ (byId("scrollback"));
 // ---- output panes ----
 
 let scrollback = loadScrollback();
+/** True once the server said this connection logged in (`logged_in`). */
+let loggedIn = false;
 scrollbackInput.value = String(scrollback);
 const panes = {
   main: new OutputPane(output, () => scrollback),
@@ -55,12 +59,16 @@ const panes = {
 };
 const tabs = new Tabs(byId("tabs"), input);
 
-scrollbackInput.addEventListener("change", () => {
-  scrollback = clampScrollback(Number(scrollbackInput.value));
+/** Use scrollback cap `value` (clamped), remember it in this browser, and with `share` on the account too. */
+function setScrollback(value, share) {
+  scrollback = clampScrollback(value);
   scrollbackInput.value = String(scrollback);
   saveScrollback(scrollback);
   for (const pane of Object.values(panes)) pane.trim();
-});
+  if (share && loggedIn) send("webclient_options", [], { scrollback });
+}
+
+scrollbackInput.addEventListener("change", () => setScrollback(Number(scrollbackInput.value), true));
 
 /** Append `block` to pane `key` ("main" or "channels"); it counts as unread there unless `unread` is false. */
 function show(block, key = "main", unread = true) {
@@ -223,6 +231,7 @@ function connectComet() {
 
 /** A transport opened. */
 function connected(current) {
+  loggedIn = false; // until the server says so (a new connection starts at the login screen)
   if (everConnected) showSystem("Reconnected.");
   everConnected = true;
   reconnectDelay = RECONNECT_FIRST_MS;
@@ -453,6 +462,18 @@ const api = Object.freeze({
   },
 });
 window.evennia = api;
+
+// ---- the account's webclient options ----
+// Once logged in (the server's `logged_in`), the client asks for the options saved on the
+// account (`webclient_options`) and is sent them again whenever another browser changes
+// them; the scrollback cap chosen here is saved there too, so it follows the player.
+api.on("logged_in", () => {
+  loggedIn = true;
+  send("webclient_options", [], {});
+});
+api.on("webclient_options", (_args, kwargs) => {
+  if (typeof kwargs.scrollback === "number" && kwargs.scrollback !== scrollback) setScrollback(kwargs.scrollback, false);
+});
 /** The earlier name of the same API. */
 window.evenniaWebclient = api;
 

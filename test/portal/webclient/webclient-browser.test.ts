@@ -13,6 +13,7 @@ import path from "node:path";
 import type { Socket } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WEBCLIENT_OPTIONS_ATTRIBUTE } from "../../../evennia-ts/server/oob/webclient-options.ts";
 import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
 import { packageRoot } from "../../../evennia-ts/testing/game-folder.ts";
 import { TelnetTestClient } from "../../../evennia-ts/testing/telnet-test-client.ts";
@@ -428,6 +429,27 @@ describe.skipIf(!hasChromium)("webclient in Chromium", () => {
     expect(await page.evaluate("localStorage.getItem('evennia.scrollback')")).toBe("100");
     await screenshot(page, "settings");
     expect(problems(consoleLines)).toEqual([]);
+  });
+
+  it("keeps the scrollback cap on the account (webclient_options): another browser takes it at login", async () => {
+    const first = await openClient();
+    await waitForState(first.page, "connected");
+    await logIn(first.page, "Wanda", "secret654");
+    await first.page.locator("#settings summary").click();
+    await first.page.locator("#scrollback").fill("321");
+    await first.page.locator("#scrollback").dispatchEvent("change");
+    await expect.poll(() => webSession("Wanda").account?.attributes.get(WEBCLIENT_OPTIONS_ATTRIBUTE), { timeout: WAIT_MS }).toEqual({ scrollback: 321 });
+    // a fresh browser (nothing in its localStorage) logs in to the same account
+    const second = await openClient();
+    await waitForState(second.page, "connected");
+    expect(await second.page.locator("#scrollback").inputValue()).toBe("2000");
+    await waitForOutput(second.page, "create <username> <password>");
+    await command(second.page, "connect Wanda secret654");
+    await waitForOutput(second.page, "You become");
+    await expect.poll(() => second.page.locator("#scrollback").inputValue(), { timeout: WAIT_MS }).toBe("321");
+    expect(await second.page.evaluate("localStorage.getItem('evennia.scrollback')")).toBe("321");
+    expect(problems(first.consoleLines)).toEqual([]);
+    expect(problems(second.consoleLines)).toEqual([]);
   });
 
   it("never runs markup another player sends through say", async () => {
