@@ -210,7 +210,8 @@ export class Server {
     // a gone session's merged cmdsets could only be hit by it (they hold its character and account)
     this.sessions.onSessionGone = (session) => {
       this.commands?.forgetMerges(session);
-      forgetOobSubscriptions(session);
+      // a disconnect undone (its unit of work failed) puts the session back: its subscriptions come back with it
+      forgetOobSubscriptions(session, () => this.sessions.get(session.sessid) === session);
     };
     const s = this.settings;
     for (const warning of helpWarnings([s.cmdsetUnloggedin, s.cmdsetSession, s.cmdsetAccount, s.cmdsetCharacter])) log.warn(warning);
@@ -496,14 +497,21 @@ export class Server {
   private async onWelcome(mode: StartMode, snapshots: SessionSnapshot[]): Promise<void> {
     log.info(`portal welcome (${mode}) with ${snapshots.length} session(s)`);
     const resumable: ServerSession[] = [];
-    for (const snap of snapshots) {
-      const session = this.newSession(snap);
+    // every session first: a client that leaves while an earlier one is being restored is then
+    // found, and forgotten, by its disconnect, instead of being made afterwards as a session no
+    // one ends (logged in for good, its repeats firing for nobody)
+    const created = snapshots.map((snap) => this.newSession(snap));
+    for (const [i, snap] of snapshots.entries()) {
+      const session = created[i]!;
+      if (this.sessions.get(session.sessid) !== session) continue;
       try {
         if (mode !== "reset") {
           const { uid: _uid, puid: _puid, ...saved } = snap.data;
           session.saved = saved;
           await runInUnitOfWork(this.db, () => this.sessions.restore(session, snap.data));
-          restoreOobSubscriptions(session);
+          // a client that left while its restore awaited the database is gone already: nothing
+          // would forget monitors, repeats or watches started for it now
+          if (this.sessions.get(session.sessid) === session) restoreOobSubscriptions(session);
         }
       } catch (err) {
         log.error(`could not restore session ${snap.sessid}`, err);

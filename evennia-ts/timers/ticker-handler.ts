@@ -324,12 +324,16 @@ export class TickerHandler {
       const anchors: Record<string, number> = {};
       const subscriptions: SavedTickers["subscriptions"] = [];
       for (const [interval, bucket] of all) {
+        let kept = false;
         for (const sub of bucket.values()) {
           if (!sub.persistent || !sub.saved) continue;
           subscriptions.push({ interval, idstring: sub.idstring, callback: sub.saved, args: sub.argsJson ?? "[]" });
+          kept = true;
         }
+        // only the grids of saved subscriptions: intervals that only non-persistent ones use (a
+        // client's OOB repeats, any number it likes) are nothing to resume and stay out of the database
         const timer = timers.get(interval);
-        if (timer) anchors[String(interval)] = timer.anchor;
+        if (timer && kept) anchors[String(interval)] = timer.anchor;
       }
       return { anchors, subscriptions };
     });

@@ -40,6 +40,8 @@ export type MonitorableSpec =
 
 /** Most monitors one session may hold. */
 export const MAX_MONITORS_PER_SESSION = 64;
+/** Largest value a monitor report carries, as JSON characters; a larger change is not sent (and logged). */
+export const MAX_MONITOR_VALUE_SIZE = 100_000;
 /** The message names a client may not pick for its reports (they mean something else to every client). */
 const RESERVED_OUTPUTFUNCS = new Set(["text", "prompt", "echo", "logged_in"]);
 const OUTPUTFUNC_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
@@ -225,6 +227,13 @@ function send(session: ServerSession, obj: DefaultObject, spec: MonitorableSpec,
   const report: Record<string, unknown> = { name: monitor.name };
   if (monitor.category) report.category = monitor.category;
   report.value = toOobValue(value);
+  // a huge value (a long log in an attribute, a game's value that fans out) would make one
+  // message larger than the link to the portal takes, and the link closing restarts the server
+  const size = JSON.stringify(report.value).length;
+  if (size > MAX_MONITOR_VALUE_SIZE) {
+    log.warn(`monitor ${monitor.name} of session ${session.sessid}: value of ${size} characters not sent (at most ${MAX_MONITOR_VALUE_SIZE})`);
+    return;
+  }
   session.msg({ [monitor.outputfunc]: [[], report] });
 }
 

@@ -13,11 +13,13 @@
  * defaults `test1` and `test2` are Evennia's examples; a game offers its own with
  * {@link registerRepeatable}. The interval is whole seconds, at least 5 (default 60,
  * at most a day). Repeats run on the ticker handler (every repeat of one interval
- * shares one timer), each call in its own unit of work; they come back after a
- * server reload and end with the session.
+ * shares one timer), each call in its own unit of work, run after the tick so that a
+ * slow call holds up no other (one still running skips its next tick); they come back
+ * after a server reload and end with the session.
  */
 import { currentUnitOfWork } from "../../db/unit-of-work.ts";
 import { tickerHandler } from "../../timers/ticker-handler.ts";
+import { runTimerCallback } from "../../timers/timer-context.ts";
 import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { InputFunc } from "../inputfuncs.ts";
@@ -40,6 +42,8 @@ const SAVED_KEY = "oob_repeats";
 const repeatables = new Map<string, RepeatableFunc>();
 /** The repeats of each session that has any: ticker idstring → [callback name, interval]. */
 const bySession = new Map<ServerSession, Map<string, readonly [string, number]>>();
+/** The repeat calls of each session still running, by ticker idstring. */
+const running = new WeakMap<ServerSession, Set<string>>();
 
 /**
  * Offer `fn` to clients as `name` (case-sensitive, as Evennia's; replaces an earlier one).
@@ -130,7 +134,7 @@ function startRepeat(session: ServerSession, name: string, interval: number, sav
     session.msg(`You can have at most ${MAX_REPEATS_PER_SESSION} repeats running.`);
     return;
   }
-  tickerHandler.add(clamped, fireRepeat, { idstring, persistent: false, args: [session, name] });
+  tickerHandler.add(clamped, fireRepeat, { idstring, persistent: false, args: [session, name, idstring] });
   if (!mine) bySession.set(session, (mine = new Map()));
   const entries = mine;
   entries.set(idstring, [name, clamped]);
@@ -158,14 +162,39 @@ function stopRepeat(session: ServerSession, name: string, interval: number | nul
 }
 
 /** The ticker's callback for every repeat. */
-async function fireRepeat(session: ServerSession, name: string): Promise<void> {
+async function fireRepeat(session: ServerSession, name: string, idstring = ""): Promise<void> {
   const fn = repeatables.get(name);
   if (!fn) {
     log.info(`repeat ${name} of session ${session.sessid} is no longer offered; stopped`);
     stopRepeat(session, name, null);
     return;
   }
-  await fn(session);
+  const tick = currentUnitOfWork();
+  if (!tick) {
+    await fn(session);
+    return;
+  }
+  // The ticker runs the subscribers of an interval one after another and waits for each: a
+  // repeatable that is slow or never settles would hold up every session's repeats and the
+  // game's own tickers of that interval. So the call runs on its own, in its own unit of work
+  // after this one commits (runTimerCallback logs a failure), and a call still running is
+  // not started again at the next tick.
+  let calls = running.get(session);
+  if (calls?.has(idstring)) {
+    log.debug(`repeat ${name} of session ${session.sessid} still runs from the last tick; skipped`);
+    return;
+  }
+  if (!calls) running.set(session, (calls = new Set()));
+  const mine = calls;
+  mine.add(idstring);
+  tick.recordUndo(() => mine.delete(idstring));
+  void runTimerCallback(tick.db, `repeat ${name} of session ${session.sessid}`, async () => {
+    try {
+      await fn(session);
+    } finally {
+      mine.delete(idstring);
+    }
+  });
 }
 
 /** Keep the session's repeats across reloads (in the portal's copy of its data). */

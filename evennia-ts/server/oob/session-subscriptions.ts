@@ -3,11 +3,12 @@
  * repeats, webclient option changes — taken together: brought back after a reload,
  * ended with the session, and cleared when a server starts in this process.
  */
+import { currentUnitOfWork } from "../../db/unit-of-work.ts";
 import type { ServerSession } from "../server-session.ts";
 import { forgetMonitors, resetMonitors, restoreMonitors } from "./monitors.ts";
 import { forgetRepeats, resetRepeats, restoreRepeats } from "./repeats.ts";
 import { restoreReports } from "./report-tracker.ts";
-import { forgetWebclientOptionsWatch, resetWebclientOptionsWatches, restoreWebclientOptionsWatch } from "./webclient-options.ts";
+import { forgetWebclientOptionsWatch, resetWebclientOptionsWatches, restoreWebclientOptionsWatch, rewatchWebclientOptions } from "./webclient-options.ts";
 
 /** After a reload: start again everything `session` had asked for (from its saved data). */
 export function restoreOobSubscriptions(session: ServerSession): void {
@@ -17,11 +18,23 @@ export function restoreOobSubscriptions(session: ServerSession): void {
   restoreWebclientOptionsWatch(session);
 }
 
-/** `session` is gone: stop everything it had asked for. (MSDP reports live in a weak table.) */
-export function forgetOobSubscriptions(session: ServerSession): void {
+/**
+ * `session` is gone: stop everything it had asked for. (MSDP reports live in a weak table.)
+ * Inside a unit of work that then fails (a command that disconnected it, then threw), it
+ * gets all of it back, when `connected()` says the session is connected again.
+ */
+export function forgetOobSubscriptions(session: ServerSession, connected?: () => boolean): void {
   forgetMonitors(session);
   forgetRepeats(session);
-  forgetWebclientOptionsWatch(session);
+  const watched = forgetWebclientOptionsWatch(session);
+  if (!connected) return;
+  currentUnitOfWork()?.recordUndo(() => {
+    if (!connected()) return;
+    // its saved data still lists them
+    restoreMonitors(session);
+    restoreRepeats(session);
+    if (watched) rewatchWebclientOptions(session, watched);
+  });
 }
 
 /** A server is starting in this process: whatever an earlier one kept is dropped. */

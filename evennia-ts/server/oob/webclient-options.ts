@@ -73,9 +73,17 @@ export const webclientOptionsInputFunc: InputFunc = (session, _args, kwargs) => 
   account.attributes.add(WEBCLIENT_OPTIONS_ATTRIBUTE, next);
 };
 
-/** Stop telling `session` of changes (it disconnected). */
-export function forgetWebclientOptionsWatch(session: ServerSession): void {
+/** Stop telling `session` of changes (it disconnected); returns the account it watched, if any. */
+export function forgetWebclientOptionsWatch(session: ServerSession): DefaultAccount | null {
+  const account = watchers.get(session) ?? null;
   if (watchers.delete(session)) listenWhileNeeded();
+  return account;
+}
+
+/** @internal `session` watches `account` again (its disconnect was undone). */
+export function rewatchWebclientOptions(session: ServerSession, account: DefaultAccount): void {
+  watchers.set(session, account);
+  listenWhileNeeded();
 }
 
 /** Forget every watcher (a server starting in this process). */
