@@ -204,7 +204,11 @@ export async function savePrototype(prototype: Prototype | NormalPrototype): Pro
   const data = prototypeToData(normal);
   let json: string;
   try {
-    json = JSON.stringify(data);
+    // JSON turns Infinity and NaN into null: the saved prototype would silently differ from the one given
+    json = JSON.stringify(data, (_key, value: unknown) => {
+      if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`the number ${value} cannot be kept in a saved prototype`);
+      return value;
+    });
   } catch (err) {
     throw new EvenniaError("EV_ERR_SERIALIZE", `the prototype cannot be stored: ${(err as Error).message}`);
   }

@@ -78,6 +78,9 @@ export async function validatePrototype(prototype: Prototype | NormalPrototype, 
   const errors: string[] = [];
   let typeclass: string | undefined;
   const rootName = root.prototype_key ? `'${root.prototype_key}'` : "(unnamed)";
+  // parents already checked: a key listed again (or reached by another path) is not walked
+  // again, else a few prototypes naming the same parent many times took exponential time
+  const checked = new Set<string>();
 
   const visit = async (p: NormalPrototype, name: string, chain: string[]): Promise<void> => {
     if (p.typeclass !== undefined) {
@@ -88,6 +91,11 @@ export async function validatePrototype(prototype: Prototype | NormalPrototype, 
     for (const [label, locks] of [["locks", p.locks], ["prototype_locks", p.prototype_locks]] as const) {
       const problem = locks ? lockProblem(locks) : null;
       if (problem) errors.push(`Prototype ${name}: bad ${label}: ${problem}`);
+    }
+    // an attribute's lockstring too: found only when it was added, it left a half-made object behind
+    for (const [akey, , , lockstring] of p.attrs ?? []) {
+      const problem = lockstring ? lockProblem(lockstring) : null;
+      if (problem) errors.push(`Prototype ${name}: bad lockstring of attribute '${akey}': ${problem}`);
     }
     for (const parent of p.prototype_parent) {
       if (typeof parent !== "string") {
@@ -102,6 +110,8 @@ export async function validatePrototype(prototype: Prototype | NormalPrototype, 
         errors.push(`Prototype ${name} has infinite nesting of prototypes: ${[...chain, parent].join(" -> ")}.`);
         continue;
       }
+      if (checked.has(parent)) continue;
+      checked.add(parent);
       const found = await lookup(parent);
       if (!found) {
         errors.push(`Prototype ${name}'s prototype_parent (named '${parent}') was not found.`);
@@ -152,14 +162,20 @@ function overlay(base: NormalPrototype, over: NormalPrototype): NormalPrototype 
  */
 export async function flattenPrototype(prototype: Prototype | NormalPrototype, parents: ReadonlyMap<string, NormalPrototype> = new Map()): Promise<NormalPrototype> {
   const lookup = lookupWith(parents);
+  // each named parent flattened once: one reached by many paths cost exponential time
+  const flattened = new Map<string, NormalPrototype | null>();
   const flatten = async (p: NormalPrototype, seen: Set<string>): Promise<NormalPrototype> => {
     let work: NormalPrototype | null = null;
     for (const parent of p.prototype_parent) {
       let found: NormalPrototype | null;
       if (typeof parent === "string") {
         if (seen.has(parent)) continue;
-        found = await lookup(parent);
-        if (found) found = await flatten(found, new Set([...seen, parent]));
+        if (flattened.has(parent)) found = flattened.get(parent)!;
+        else {
+          found = await lookup(parent);
+          if (found) found = await flatten(found, new Set([...seen, parent]));
+          flattened.set(parent, found);
+        }
       } else found = await flatten(parent, seen);
       if (found) work = work ? overlay(work, found) : found;
     }

@@ -5,15 +5,19 @@
  */
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { DefaultObject } from "../../typeclasses/objects.ts";
+import { looksLikeAnotherName } from "../../typeclasses/account-names.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 
 /** Longest name `charcreate` and its menu give a character. */
 export const MAX_CHARACTER_NAME_LENGTH = 30;
 
-/** A typed character name with its runs of whitespace made one space, trimmed. */
+/** A typed character name in Unicode's compatibility form (as account names), its runs of whitespace made one space, trimmed. */
 export function tidyCharacterName(name: string): string {
-  return name.trim().replace(/\s+/g, " ");
+  return name.normalize("NFKC").trim().replace(/\s+/g, " ");
 }
+
+/** Characters that show as nothing or move the text around them: format (zero-width, right-to-left override), control, private-use, unassigned. */
+const INVISIBLE_CHARACTERS = /[\p{Cf}\p{Cc}\p{Co}\p{Cn}]/u;
 
 /**
  * Why a typed (tidied) character name is not acceptable in itself, or null: too long,
@@ -23,6 +27,10 @@ export function tidyCharacterName(name: string): string {
 export function characterNameFormatProblem(name: string): string | null {
   if (name.length > MAX_CHARACTER_NAME_LENGTH) return `|rThat name is too long (at most ${MAX_CHARACTER_NAME_LENGTH} characters).|n`;
   if (/[|$]/.test(name)) return "|rA name cannot hold '|||r' or '$'.|n";
+  // as account names: a Cyrillic 'а' in 'Admin', or a zero-width space, would let a name pass for another
+  if (INVISIBLE_CHARACTERS.test(name) || looksLikeAnotherName(name)) {
+    return "|rA name cannot mix letters of different alphabets (such as Latin and Cyrillic), nor hold characters that show as nothing.|n";
+  }
   return null;
 }
 

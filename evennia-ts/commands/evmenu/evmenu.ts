@@ -197,7 +197,7 @@ export class EvMenu implements RunningMenu {
   async run(): Promise<void> {
     const options = this.startOptions;
     const startnode = options.startnode ?? "start";
-    if (!(startnode in this.tree)) throw new EvenniaError("EV_ERR_NOT_FOUND", `start node '${startnode}' is not in the menu`);
+    if (!Object.hasOwn(this.tree, startnode)) throw new EvenniaError("EV_ERR_NOT_FOUND", `start node '${startnode}' is not in the menu`);
     const caller = this.caller;
     const previous = runningMenu(caller);
     if (previous instanceof EvMenu) await previous.closeMenu({ quiet: true });
@@ -271,7 +271,8 @@ export class EvMenu implements RunningMenu {
       const chosen = this.options.get(cmd);
       if (chosen) await this.choose(chosen, rawString);
       else if (this.autoLook && (cmd === "look" || cmd === "l")) this.displayNodetext();
-      else if (this.autoHelp && typeof this.helptext === "object" && cmd in this.helptext) this.displayTooltip(cmd);
+      // own topics only: `in` also found "constructor" and "__proto__" of every object, shown instead of going to `_default`
+      else if (this.autoHelp && typeof this.helptext === "object" && Object.hasOwn(this.helptext, cmd)) this.displayTooltip(cmd);
       else if (this.autoHelp && (cmd === "help" || cmd === "h")) this.displayHelptext();
       else if (this.autoQuit && (cmd === "quit" || cmd === "q" || cmd === "exit")) await this.closeMenu();
       else if (this.default) await this.choose(this.default, rawString);
@@ -313,8 +314,9 @@ export class EvMenu implements RunningMenu {
     if (!nodename) nodename = this.nodename;
     if (!nodename) return;
 
-    const node = this.tree[nodename];
-    if (!node) {
+    // own nodes only: a name typed by the player and used as a node ("constructor") found Object's
+    const node = Object.hasOwn(this.tree, nodename) ? this.tree[nodename] : undefined;
+    if (typeof node !== "function") {
       this.msg(`Menu node '${nodename}' is either not implemented or caused an error. Make another choice or try 'q' to abort.`);
       return;
     }
@@ -341,7 +343,7 @@ export class EvMenu implements RunningMenu {
       text = String(rawText[0] ?? "");
       const h = rawText[1] as NodeHelp | undefined;
       if (h && typeof h === "object") {
-        const topics: Record<string, string> = {};
+        const topics: Record<string, string> = Object.create(null) as Record<string, string>; // a "__proto__" topic is kept as one
         for (const [topic, entry] of Object.entries(h)) for (const key of topic.split(/[;,]/)) if (key.trim()) topics[key.trim().toLowerCase()] = String(entry);
         help = topics;
       } else help = h ?? "";
@@ -391,7 +393,7 @@ export class EvMenu implements RunningMenu {
 
   /** Show the tooltip of `topic`. */
   displayTooltip(topic: string): void {
-    if (typeof this.helptext === "object") this.msg(this.helptext[topic] ?? "");
+    if (typeof this.helptext === "object") this.msg(Object.hasOwn(this.helptext, topic) ? String(this.helptext[topic]) : "");
   }
 
   /** The width nodes are drawn in: the session's screen width, else 78. */
@@ -504,7 +506,7 @@ export async function restoreSavedMenu(caller: MenuCaller, session: CommandSessi
         ...options,
         persistent: true,
         session,
-        startnode: typeof startnode === "string" && startnode in tree ? startnode : "start",
+        startnode: typeof startnode === "string" && Object.hasOwn(tree, startnode) ? startnode : "start",
         startnodeInput: [String(raw ?? ""), (kwargs ?? {}) as MenuKwargs],
         data: (data ?? {}) as Record<string, unknown>,
       },
@@ -518,11 +520,18 @@ export async function restoreSavedMenu(caller: MenuCaller, session: CommandSessi
     }
     return true;
   } catch (err) {
-    if (!isEvenniaError(err, "EV_ERR_NOT_FOUND")) throw err;
-    log.warn(`the saved menu of ${String((caller as { key?: unknown }).key)} cannot be made again (${err.message}); it is dropped`);
+    // Any failure drops the saved menu: thrown on, it failed again at every line the
+    // player typed (`quit` included, which the lost menu answers) and at every login.
+    const who = String((caller as { key?: unknown }).key);
+    if (isEvenniaError(err, "EV_ERR_NOT_FOUND")) log.warn(`the saved menu of ${who} cannot be made again (${err.message}); it is dropped`);
+    else log.error(`the saved menu of ${who} failed when made again; it is dropped`, err);
+    const half = runningMenu(caller);
+    if (half instanceof EvMenu) await half.closeMenu({ quiet: true });
     caller.attributes.remove(SAVED);
     caller.attributes.remove(SAVED_NODE);
     caller.cmdset.remove(EvMenuCmdSet);
+    // a line typed into the lost menu is answered by the menu cmdset; at login or after a reload, say it here
+    if (!command && session) session.msg("|rThe menu you were in could not be restored; you have left it.|n");
     return false;
   }
 }

@@ -10,6 +10,7 @@
  * a caller whose menu is gone from memory (after a reload) makes the saved one
  * again, when there is one.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
 import { CmdSet, type MergeType } from "../cmdset.ts";
 import { registerCmdSet } from "../cmdset-registry.ts";
@@ -58,6 +59,30 @@ export function setMenuRestorer(fn: MenuRestorer): void {
   restorer = fn;
 }
 
+/** The end of the queue of lines of each menu that has any. */
+const tails = new WeakMap<RunningMenu, Promise<unknown>>();
+/** The menus whose line the current async context is handling (a node running a command line that reaches the menu again). */
+const feeding = new AsyncLocalStorage<ReadonlySet<RunningMenu>>();
+
+/**
+ * Run `work` once the menu's earlier lines are handled. Two sessions of one account in
+ * one menu both answering "yes" at once both passed the checks of the confirmation
+ * (two characters of the same name). Re-entrant: work inside a line runs at once.
+ */
+async function oneLineAtATime(menu: RunningMenu, work: () => Promise<void>): Promise<void> {
+  const mine = feeding.getStore();
+  if (mine?.has(menu)) return work();
+  const context = new Set(mine ?? []).add(menu);
+  const start = () => feeding.run(context, work);
+  const run = (tails.get(menu) ?? Promise.resolve()).then(start, start);
+  tails.set(menu, run);
+  try {
+    await run;
+  } finally {
+    if (tails.get(menu) === run) tails.delete(menu);
+  }
+}
+
 /** Send the line to the caller's menu: the caller's, else the account's, else the session's, else a saved one. */
 async function feedMenu(cmd: Command): Promise<void> {
   const candidates: MenuCaller[] = [cmd.caller];
@@ -66,13 +91,20 @@ async function feedMenu(cmd: Command): Promise<void> {
   for (const owner of candidates) {
     const menu = running.get(owner);
     if (!menu) continue;
-    menu.session = cmd.session;
-    menu.command = cmd;
-    try {
-      await menu.parseInput(cmd.raw);
-    } finally {
-      menu.command = null;
-    }
+    await oneLineAtATime(menu, async () => {
+      // the line waited for another (a second session of the account): the menu may have ended meanwhile
+      if (running.get(owner) !== menu) {
+        cmd.msg("The menu ended before what you typed reached it; it was not used.");
+        return;
+      }
+      menu.session = cmd.session;
+      menu.command = cmd;
+      try {
+        await menu.parseInput(cmd.raw);
+      } finally {
+        menu.command = null;
+      }
+    });
     return;
   }
   for (const owner of candidates) {

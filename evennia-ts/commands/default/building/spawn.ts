@@ -4,7 +4,9 @@
  */
 import { deletePrototype, getPrototype, prototypeAccess, savePrototype, searchPrototypes, type FoundPrototype } from "../../../prototypes/prototype-library.ts";
 import { homogenizePrototype, isPlainRecord, type NormalPrototype, type Prototype } from "../../../prototypes/prototype.ts";
-import { batchUpdateObjectsWithPrototype, spawnPrototypes, validatePrototype } from "../../../prototypes/spawner.ts";
+import { batchUpdateObjectsWithPrototype, flattenForSpawn, spawnPrototypes, validatePrototype } from "../../../prototypes/spawner.ts";
+import { checkLockString } from "../../../locks/lock-handler.ts";
+import { permissionRank } from "../../../locks/permissions.ts";
 import { DefaultObject } from "../../../typeclasses/objects.ts";
 import { search } from "../../../typeclasses/search.ts";
 import { PROTOTYPE_TAG_CATEGORY } from "../../../prototypes/prototype.ts";
@@ -85,6 +87,11 @@ True/False/None and (tuples) are accepted too). Keys:
   location, home, destination - as #dbrefs
 Any other key is refused: put attributes in "attrs". Prototypes in the game's
 world/prototypes.ts (the setting prototypeModules) are read-only.
+
+What you could not do by hand, you cannot spawn: a prototype (or a parent of
+it) whose spawn lock you fail, a permission (Helper, Builder, Admin ...) above
+your own, or a location whose teleport_here lock keeps the new object out
+(unless you are an Admin).
 
 Examples:
   spawn goblin
@@ -175,14 +182,70 @@ Examples:
       if (!found) return;
       prototype = found.prototype as Prototype;
     }
-    const here = this.caller instanceof DefaultObject ? this.caller.location : null;
+    let flat: NormalPrototype;
     try {
-      const objects = await spawnPrototypes([prototype], { defaultLocation: this.switches.includes("noloc") ? null : here });
-      for (const obj of objects) this.msg(`Spawned ${obj.getDisplayName(this.caller instanceof DefaultObject ? this.caller : null)}(${obj.dbref}).`);
+      [flat] = (await flattenForSpawn([prototype])) as [NormalPrototype];
     } catch (err) {
       if (!isEvenniaError(err)) throw err;
       this.msg(`|r${err.message}|n`);
+      return;
     }
+    const refused = (await this.lockedParent(prototype)) ?? this.permissionAboveCaller(flat);
+    if (refused) {
+      this.msg(`|r${refused}|n`);
+      return;
+    }
+    const here = this.caller instanceof DefaultObject ? this.caller.location : null;
+    let objects: DefaultObject[];
+    try {
+      objects = await spawnPrototypes([prototype], { defaultLocation: this.switches.includes("noloc") ? null : here });
+    } catch (err) {
+      if (!isEvenniaError(err)) throw err;
+      // thrown on, so that the unit of work is undone: caught here, a half-made object was kept
+      throw new EvenniaError("EV_ERR_BAD_INPUT", `${err.message} Nothing was spawned.`);
+    }
+    for (const obj of objects) {
+      // as teleport: a place named by the prototype must let the object in (a character's
+      // inventory, a room closed to teleports), unless the builder is an Admin
+      const place = flat.location !== undefined ? obj.location : null;
+      if (place && !checkLockString(this.caller, "perm(Admin)") && !place.access(obj, "teleport_here")) {
+        throw new EvenniaError("EV_ERR_LOCK_DENIED", `${place.key} 'teleport_here'-lock blocks ${obj.key} from being spawned there. Nothing was spawned.`);
+      }
+    }
+    for (const obj of objects) this.msg(`Spawned ${obj.getDisplayName(this.caller instanceof DefaultObject ? this.caller : null)}(${obj.dbref}).`);
+  }
+
+  /**
+   * The first prototype named in the parent chain of `prototype` (itself included, when
+   * it is a stored one) whose spawn lock the caller fails, as a refusal; else null. A
+   * prototype the builder may not spawn must not be had by naming it as a parent.
+   */
+  private async lockedParent(prototype: Prototype | NormalPrototype): Promise<string | null> {
+    const seen = new Set<string>();
+    const walk = async (p: NormalPrototype): Promise<string | null> => {
+      for (const parent of p.prototype_parent) {
+        let found: NormalPrototype | null;
+        if (typeof parent === "string") {
+          if (seen.has(parent)) continue;
+          seen.add(parent);
+          found = (await getPrototype(parent))?.prototype ?? null;
+          if (found && !prototypeAccess(this.caller, found, "spawn")) return `You don't have access to use the prototype '${parent}' (a prototype_parent).`;
+        } else found = parent;
+        const deeper = found ? await walk(found) : null;
+        if (deeper) return deeper;
+      }
+      return null;
+    };
+    return walk(homogenizePrototype(prototype));
+  }
+
+  /**
+   * A refusal when the prototype (its parents included) gives a permission of the hierarchy
+   * above the builder's own, which `perm` would not let them give by hand; else null.
+   */
+  private permissionAboveCaller(flat: NormalPrototype): string | null {
+    const tooHigh = (flat.permissions ?? []).find((perm) => permissionRank(perm) >= 0 && !checkLockString(this.caller, `dummy:perm(${perm})`, "dummy"));
+    return tooHigh ? `You cannot spawn an object with a permission higher than the one you have yourself (${tooHigh}).` : null;
   }
 
   private async listPrototypes(key?: string, tags: string[] = []): Promise<void> {
@@ -269,6 +332,20 @@ Examples:
   private async update(key: string): Promise<void> {
     const found = await this.findOne(key);
     if (!found) return;
+    // what spawning it would refuse, updating the objects made from it must refuse too
+    let flat: NormalPrototype;
+    try {
+      [flat] = (await flattenForSpawn([found.prototype as Prototype])) as [NormalPrototype];
+    } catch (err) {
+      if (!isEvenniaError(err)) throw err;
+      this.msg(`|r${err.message}|n`);
+      return;
+    }
+    const refused = (await this.lockedParent(found.prototype)) ?? this.permissionAboveCaller(flat);
+    if (refused) {
+      this.msg(`|r${refused}|n`);
+      return;
+    }
     const protKey = found.prototype.prototype_key;
     const existing = await search({ tag: { key: protKey, category: PROTOTYPE_TAG_CATEGORY } });
     if (existing.length === 0) {
