@@ -13,6 +13,7 @@ import { registerMenu } from "../../evennia-ts/commands/evmenu/menu-registry.ts"
 import type { MenuNode } from "../../evennia-ts/commands/evmenu/menu-types.ts";
 import { CmdCharCreate } from "../../evennia-ts/commands/default/account.ts";
 import { CmdSpawn } from "../../evennia-ts/commands/default/building/spawn.ts";
+import { CmdTag } from "../../evennia-ts/commands/default/building/tag.ts";
 import { clearModulePrototypes, getPrototype, registerPrototypes } from "../../evennia-ts/prototypes/prototype-library.ts";
 import type { NormalPrototype, Prototype } from "../../evennia-ts/prototypes/prototype.ts";
 import { homogenizePrototype } from "../../evennia-ts/prototypes/prototype.ts";
@@ -254,6 +255,21 @@ describeWithWorld("prototypes against hostile builders", (w) => {
     await callCommand(w.world, CmdSpawn, `{"key": "gift", "location": "#${w.world.char2.id}"}`, "Spawned gift");
     const [gift] = await objectsNamed(w.world, "gift");
     expect(Number(gift!.location_id)).toBe(w.world.char2.id);
+  });
+
+  it("a builder cannot mark another's object as made from a prototype, which would let spawn/update rewrite it", async () => {
+    await makeBuilder();
+    await callCommand(w.world, CmdSpawn, `/save {"prototype_key": "puppetkit", "key": "kit", "locks": "puppet:all()"}`, /Saved prototype: puppetkit/, asBuilder());
+    await callCommand(w.world, CmdSpawn, "puppetkit", "Spawned kit", asBuilder());
+    // the spawner's tag on another player's character: refused
+    await callCommand(w.world, CmdTag, `#${w.world.char1.id} = puppetkit:from_prototype`, `You don't have permission to mark Char as made from a prototype`, asBuilder());
+    expect(w.world.char1.tags.has("puppetkit", "from_prototype")).toBe(false);
+    await callCommand(w.world, CmdSpawn, `/save {"prototype_key": "puppetkit", "key": "kit2", "locks": "puppet:all()"}`, /Replaced existing prototype/, asBuilder());
+    await callCommand(w.world, CmdSpawn, "/update puppetkit", "1 objects were updated.", asBuilder());
+    expect(w.world.char1.key).toBe("Char");
+    // other tags stay free to add, as in Evennia; the superuser may mark anything
+    await callCommand(w.world, CmdTag, `#${w.world.char1.id} = hero`, "Added tag 'hero' to Char.", asBuilder());
+    await callCommand(w.world, CmdTag, `#${w.world.char1.id} = puppetkit:from_prototype`, "Added tag 'puppetkit' (category: from_prototype) to Char.");
   });
 
   it("a saved prototype keeps its values: a number JSON cannot hold is refused, not saved as null", async () => {

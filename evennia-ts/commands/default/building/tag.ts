@@ -5,6 +5,8 @@
 import { DefaultObject } from "../../../typeclasses/objects.ts";
 import { getStore } from "../../../typeclasses/store-context.ts";
 import { MuxCommand } from "../../mux-command.ts";
+import { PROTOTYPE_TAG_CATEGORY } from "../../../prototypes/prototype.ts";
+import { mayBuild, type Builder } from "./access.ts";
 import { findObject } from "./target-search.ts";
 
 /** `tag` and `tag:category` split (the category is null when not given). */
@@ -60,6 +62,12 @@ Examples:
       const { tag, category } = splitTag(this.rhs);
       if (!tag) {
         this.msg("Usage: tag[/switches] <obj> [= <tag>[:<category>]]");
+        return;
+      }
+      // the spawner's own mark: spawn/update rewrites every object carrying it, so putting it on an
+      // object is as good as editing it (name, attributes, locks) and needs the same right
+      if (category?.toLowerCase() === PROTOTYPE_TAG_CATEGORY && !mayBuild(obj, this.caller as Builder, "edit")) {
+        this.msg(`You don't have permission to mark ${obj.key} as made from a prototype (it needs the right to edit it).`);
         return;
       }
       obj.tags.add(tag, category ?? undefined);
