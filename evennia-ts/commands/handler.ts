@@ -198,6 +198,13 @@ export class CommandHandler {
   }
 
   private async run(session: CommandSession, rawLine: string): Promise<void> {
+    // an answer to a question passes the same checks as a command line; refused, the question stays open
+    const refusal = hasPendingInput(session) ? this.lineRefusal(String(rawLine).replace(/\r?\n$/, "")) : null;
+    if (refusal) {
+      session.msg(refusal);
+      this.sendPrompt(session);
+      return;
+    }
     const question = takePendingInput(session);
     if (question) {
       await this.answer(session, String(rawLine), question);
@@ -264,14 +271,18 @@ export class CommandHandler {
     }
   }
 
-  private async runLine(session: CommandSession, rawLine: string): Promise<void> {
-    if (this.maxCharLimit > 0 && rawLine.length > this.maxCharLimit) {
-      session.msg(MAX_CHAR_LIMIT_WARNING);
-      return;
-    }
+  /** Why a typed line is not run (too long, or holding a control character), or null. */
+  private lineRefusal(rawLine: string): string | null {
+    if (this.maxCharLimit > 0 && rawLine.length > this.maxCharLimit) return MAX_CHAR_LIMIT_WARNING;
     const control = CONTROL_CHARS.exec(rawLine);
-    if (control) {
-      session.msg(`Your input contained a control character (${caretNotation(control[0])}); it was not run.`);
+    if (control) return `Your input contained a control character (${caretNotation(control[0])}); it was not run.`;
+    return null;
+  }
+
+  private async runLine(session: CommandSession, rawLine: string): Promise<void> {
+    const refusal = this.lineRefusal(rawLine);
+    if (refusal) {
+      session.msg(refusal);
       return;
     }
     const soon = this.currentCmdSetSoon(session);

@@ -14,6 +14,8 @@ import type { MenuNode } from "../../evennia-ts/commands/evmenu/menu-types.ts";
 import { CmdCharCreate } from "../../evennia-ts/commands/default/account.ts";
 import { CmdSpawn } from "../../evennia-ts/commands/default/building/spawn.ts";
 import { CmdTag } from "../../evennia-ts/commands/default/building/tag.ts";
+import { MAX_CHAR_LIMIT_WARNING } from "../../evennia-ts/commands/handler.ts";
+import { getInput, hasPendingInput } from "../../evennia-ts/commands/input-prompt.ts";
 import { clearModulePrototypes, getPrototype, registerPrototypes } from "../../evennia-ts/prototypes/prototype-library.ts";
 import type { NormalPrototype, Prototype } from "../../evennia-ts/prototypes/prototype.ts";
 import { homogenizePrototype } from "../../evennia-ts/prototypes/prototype.ts";
@@ -84,6 +86,20 @@ describeWithWorld("EvMenu against hostile input", (w) => {
     }
     await w.world.unit(() => EvMenu.start(w.world.char1, "test.hostile.pet", { session: w.world.session1, cmdOnExit: null }));
     expect(await type(w.world, "food")).toBe("What it eats.");
+  });
+});
+
+describeWithWorld("answers to a question (getInput) against hostile input", (w) => {
+  it("a too long answer or one with a control character is refused like a command line, and the question stays open", async () => {
+    const answers: string[] = [];
+    await w.world.unit(() => getInput(w.world.session1, "Your motto?", (answer) => void answers.push(answer)));
+    expect(await type(w.world, "x".repeat(7000))).toBe(MAX_CHAR_LIMIT_WARNING);
+    expect(await type(w.world, "bell\u0007")).toBe("Your input contained a control character (^G); it was not run.");
+    expect(answers).toEqual([]);
+    expect(hasPendingInput(w.world.session1)).toBe(true);
+    await type(w.world, "Onwards");
+    expect(answers).toEqual(["Onwards"]);
+    expect(hasPendingInput(w.world.session1)).toBe(false);
   });
 });
 
