@@ -115,9 +115,16 @@ export interface MsgContentsOptions {
 /**
  * Run the inline functions of `text` for `receiver` (`$You()` is "You" to `caller`
  * and the caller's name to the others); text without `$` is returned as it is.
+ * `budget` is the parsing work the message's receivers share (see `ParseOptions.budget`).
  */
-export function parseForReceiver(text: string | OutputSpec, caller: DefaultObject, receiver: DefaultObject, mapping: Mapping = {}): string | OutputSpec {
-  const run = (template: string): string => (template.includes("$") ? inlineFunctions.parse(template, { caller, receiver, mapping }) : template);
+export function parseForReceiver(
+  text: string | OutputSpec,
+  caller: DefaultObject,
+  receiver: DefaultObject,
+  mapping: Mapping = {},
+  budget?: { steps: number },
+): string | OutputSpec {
+  const run = (template: string): string => (template.includes("$") ? inlineFunctions.parse(template, { caller, receiver, mapping }, { budget }) : template);
   if (typeof text === "string") return run(text);
   const value = text.text;
   if (typeof value === "string") return { ...text, text: run(value) };
@@ -500,10 +507,16 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     const inline = options.inlineFunctions !== false;
     const templates = templatesOf(text);
     if (templates === null || (inline && templates.some((t) => t.includes("$")))) {
-      // inline functions run per receiver ($You() is "You" to the actor only)
+      // inline functions run per receiver ($You() is "You" to the actor only), on one
+      // work budget for them all: a full parse's worth, then about a read of the text
+      // each. A pose a player tuned to cost the most parsing short of the limit cost that
+      // much for every one in the room (and every thing); now a string too costly for
+      // it is shown as written to the receivers the budget does not reach.
+      const length = (templates ?? []).reduce((sum, t) => sum + t.length, 0);
+      const budget = { steps: inlineFunctions.maxSteps + this.contents.length * (2 * length + 1000) };
       for (const receiver of this.contents) {
         if (exclude.has(receiver)) continue;
-        const parsed = inline ? parseForReceiver(text, actor, receiver, mapping) : text;
+        const parsed = inline ? parseForReceiver(text, actor, receiver, mapping, budget) : text;
         const out = mapping ? formatForReceiver(parsed, mapping, receiver) : parsed;
         receiver.msg(out, { fromObj: options.fromObj ?? null, options: options.options });
       }

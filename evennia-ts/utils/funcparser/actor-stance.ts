@@ -25,7 +25,8 @@ interface Actor {
 
 /** The object `key` names in the mapping, else the caller. Throws when caller or receiver is missing. */
 function who(context: FuncContext, key: unknown, fn: string): { obj: unknown; receiver: unknown } {
-  const mapped = key !== undefined && context.mapping && typeof key === "string" && key in context.mapping ? context.mapping[key] : undefined;
+  // own keys only: `$you(__proto__)` in a pose showed the mapping's prototype, "[object Object]"
+  const mapped = typeof key === "string" && context.mapping && Object.hasOwn(context.mapping, key) ? context.mapping[key] : undefined;
   const obj = mapped ?? context.caller;
   if (obj === undefined || obj === null || context.receiver === undefined || context.receiver === null) {
     throw new EvenniaError("EV_ERR_BAD_INPUT", `$${fn}() needs a caller and a receiver`);
@@ -93,6 +94,9 @@ const conj: InlineFunction = (args, _kwargs, context) => {
   return obj === receiver ? second : third;
 };
 
+/** The persons `$pron(..., viewpoint=...)` takes. */
+const VIEWPOINTS: ReadonlySet<string> = new Set<PronounPerson>(["1st", "2nd", "3rd"]);
+
 /** `$pron(pronoun, options, key)`: "your" to the actor, "his"/"her"/"their"/"its" to the others. */
 function pron(capital: boolean): InlineFunction {
   return (args, kwargs, context) => {
@@ -101,12 +105,13 @@ function pron(capital: boolean): InlineFunction {
     let options = rest;
     let key: string | undefined;
     const last = options[options.length - 1];
-    if (last !== undefined && context.mapping && last in context.mapping) {
+    if (last !== undefined && context.mapping && Object.hasOwn(context.mapping, last)) {
       key = last;
       options = options.slice(0, -1);
     }
     const { obj, receiver } = who(context, key, capital ? "Pron" : "pron");
-    const viewpoint = typeof kwargs.viewpoint === "string" ? (kwargs.viewpoint as PronounPerson) : undefined;
+    // only a person the table knows (`viewpoint=x` made the lookup fail and the call show as written)
+    const viewpoint = typeof kwargs.viewpoint === "string" && VIEWPOINTS.has(kwargs.viewpoint) ? (kwargs.viewpoint as PronounPerson) : undefined;
     const [actor, others] = pronounViewpoints(word!, options, { gender: genderOf(obj), viewpoint });
     const out = obj === receiver ? actor : others;
     return capital ? capitalize(out) : out;

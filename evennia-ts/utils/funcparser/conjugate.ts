@@ -52,7 +52,8 @@ export function verbActorStance(verb: string): [you: string, other: string] {
   const [first, ...rest] = text.split(/(\s+)/);
   const lower = first!.toLowerCase();
   const tail = rest.join("");
-  const irregular = IRREGULAR[lower];
+  // own keys only: `$conj(constructor)` read Object's constructor and showed "undefined"
+  const irregular = Object.hasOwn(IRREGULAR, lower) ? IRREGULAR[lower] : undefined;
   if (irregular) return [sameCase(first!, irregular[0]) + tail, sameCase(first!, irregular[1]) + tail];
   if (UNCHANGED.has(lower) || !/^[a-z]+$/i.test(first!)) return [text, text];
   return [text, thirdPerson(first!) + tail];

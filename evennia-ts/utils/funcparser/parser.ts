@@ -17,8 +17,9 @@
  * Safe by default: nothing is evaluated but registered functions, nesting deeper
  * than `maxDepth` is left as text, at most `maxCalls` functions run per string, the
  * output is cut at `maxOutputLength` characters, and the parse gives up (leaving
- * the rest of the string as written) after `maxSteps` characters of work, so a
- * hostile string costs a bounded amount of time and memory.
+ * the rest of the string as written) after `maxSteps` characters of work (read,
+ * or made by the functions), so a hostile string costs a bounded amount of time
+ * and memory.
  */
 import { EvenniaError, isEvenniaError } from "../errors.ts";
 import { getLogger } from "../logger.ts";
@@ -54,7 +55,7 @@ export interface FuncParserOptions {
   maxCalls?: number;
   /** Longest result, in characters; longer output is cut (default 20000). */
   maxOutputLength?: number;
-  /** Characters of parsing work per string before the rest is left as written (default 200000). */
+  /** Characters of parsing work per string (read, or made by functions) before the rest is left as written (default 200000). */
   maxSteps?: number;
   /** Random numbers in [0, 1) for `$random` and `$choice` (default `Math.random`). */
   random?: () => number;
@@ -64,6 +65,13 @@ export interface FuncParserOptions {
 export interface ParseOptions {
   /** Throw `EV_ERR_BAD_INPUT` on an unknown function, a failing one, or a call left unclosed, instead of leaving it as text. */
   raiseErrors?: boolean;
+  /**
+   * Work shared by several parses of one text (one per receiver of a message): this
+   * parse may spend at most `budget.steps` (and never more than `maxSteps`), and what
+   * it spends is taken off. Without it, a hostile string costs `maxSteps` for every
+   * receiver; with it, what one message costs is bounded however many hear it.
+   */
+  budget?: { steps: number };
 }
 
 /** Names an inline function may have. */
@@ -80,6 +88,8 @@ interface Run {
   raiseErrors: boolean;
   calls: number;
   steps: number;
+  /** Most steps this parse may take (`maxSteps`, or less with a shared budget). */
+  limit: number;
   /** Positions of `$` whose call ran to the end of the string unclosed. */
   unclosed: Set<number>;
 }
@@ -151,6 +161,7 @@ export class FuncParser {
       raiseErrors: options.raiseErrors ?? false,
       calls: 0,
       steps: 0,
+      limit: options.budget ? Math.max(0, Math.min(this.maxSteps, Math.floor(options.budget.steps) || 0)) : this.maxSteps,
       unclosed: new Set(),
     };
     let out = "";
@@ -183,9 +194,12 @@ export class FuncParser {
       if (pos < source.length) out += source.slice(pos);
     } catch (err) {
       // the work budget ran out (any other error goes on)
-      if (!(isEvenniaError(err, "EV_ERR_LIMIT") && run.steps > this.maxSteps)) throw err;
-      log.warn(`a string of ${source.length} characters took too much parsing; the rest is left as written`);
+      if (!(isEvenniaError(err, "EV_ERR_LIMIT") && run.steps > run.limit)) throw err;
+      // once per message, not once per receiver of a shared budget that is spent
+      if (run.limit === this.maxSteps) log.warn(`a string of ${source.length} characters took too much parsing; the rest is left as written`);
       out += source.slice(pos);
+    } finally {
+      if (options.budget) options.budget.steps = Math.max(0, options.budget.steps - Math.min(run.steps, run.limit));
     }
     return out.length > this.maxOutputLength ? out.slice(0, this.maxOutputLength) : out;
   }
@@ -196,7 +210,7 @@ export class FuncParser {
   }
 
   private step(run: Run): void {
-    if (++run.steps > this.maxSteps) throw new EvenniaError("EV_ERR_LIMIT", `parsing took more than ${this.maxSteps} steps`);
+    if (++run.steps > run.limit) throw new EvenniaError("EV_ERR_LIMIT", `parsing took more than ${run.limit} steps`);
   }
 
   /**
@@ -222,7 +236,9 @@ export class FuncParser {
       }
       pos = arg.end + 1;
       const value = argValue(arg.parts);
-      if (arg.parts.key !== null) kwargs[arg.parts.key] = value;
+      // defined, not assigned: `__proto__=$fn()` would make the value (an object a game's
+      // function returned) the prototype of kwargs, so every option read would come from it
+      if (arg.parts.key !== null) Object.defineProperty(kwargs, arg.parts.key, { value, writable: true, enumerable: true, configurable: true });
       else if (arg.parts.quoted || value !== "" || arg.parts.parts.some((p) => typeof p !== "string")) args.push(value);
       if (arg.terminator === ")") break;
     }
@@ -240,6 +256,10 @@ export class FuncParser {
     let buffer = "";
     let pos = from;
     const nesting: string[] = [];
+    // The first `=` outside brackets decides whether this argument has a keyword: after
+    // it the text holds "=" and can never be a name. Testing the buffer again at every
+    // later `=` cost (length × count) uncounted work: `$a(aaa…a b===…=)` took seconds.
+    let keywordDecided = false;
     const flush = () => {
       if (buffer) arg.parts.push(buffer);
       buffer = "";
@@ -286,11 +306,14 @@ export class FuncParser {
           flush();
           return { parts: arg, end: pos, terminator: ch };
         }
-        if (ch === "=" && arg.key === null && !arg.quoted && arg.parts.length === 0 && /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(buffer)) {
-          arg.key = buffer.trim();
-          buffer = "";
-          pos++;
-          continue;
+        if (ch === "=" && !keywordDecided) {
+          keywordDecided = true;
+          if (arg.key === null && !arg.quoted && arg.parts.length === 0 && /^\s*[A-Za-z_][A-Za-z0-9_]*\s*$/.test(buffer)) {
+            arg.key = buffer.trim();
+            buffer = "";
+            pos++;
+            continue;
+          }
         }
       }
       if (ch in OPENERS) nesting.push(OPENERS[ch]!);
@@ -312,15 +335,23 @@ export class FuncParser {
       return raw;
     }
     run.calls++;
+    let value: unknown;
     try {
-      const value = fn(args, kwargs, run.context);
-      return typeof value === "string" && value.length > this.maxOutputLength ? value.slice(0, this.maxOutputLength) : value;
+      value = fn(args, kwargs, run.context);
     } catch (err) {
       if (run.raiseErrors && err instanceof EvenniaError) throw err;
       if (run.raiseErrors) throw new EvenniaError("EV_ERR_BAD_INPUT", `$${name}() failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       log.debug(`inline function $${name}() failed; left as written`, err);
       return raw;
     }
+    if (typeof value !== "string") return value;
+    const text = value.length > this.maxOutputLength ? value.slice(0, this.maxOutputLength) : value;
+    // Text a function makes is work too: it is copied into the argument that holds it (and
+    // that one's result, level after level). Uncharged, `$upper($space(20000)$space(20000)…)`
+    // in a short pose built megabytes per receiver within the step budget.
+    run.steps += text.length;
+    if (run.steps > run.limit) throw new EvenniaError("EV_ERR_LIMIT", `parsing took more than ${run.limit} steps`);
+    return text;
   }
 }
 

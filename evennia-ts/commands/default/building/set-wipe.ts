@@ -168,9 +168,11 @@ Examples:
   }
 
   private async objectValue(text: string): Promise<ObjectValue> {
-    const call = /^\$(dbref|search)\(\s*(.*?)\s*\)$/i.exec(text);
+    // one greedy group, trimmed after: `\(\s*(.*?)\s*\)$` backtracked cubically on
+    // `$dbref(` + thousands of spaces + `x` (a builder's one line hung the server)
+    const call = /^\$(dbref|search)\((.*)\)$/is.exec(text);
     if (!call) return { kind: "none" };
-    const query = call[2]!.replace(/^['"]|['"]$/g, "");
+    const query = call[2]!.trim().replace(/^['"]|['"]$/g, "");
     const found = await findObject(this, query, { global: true, quiet: true });
     if (!found) return { kind: "error", message: `$${call[1]!.toLowerCase()}: Query '${query}' gave no single match.` };
     if (!mayEdit(found, this.caller)) return { kind: "error", message: `You don't have permission to set object with identifier '${text}'.` };
