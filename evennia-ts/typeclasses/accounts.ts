@@ -364,8 +364,11 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const key = options.key ?? this.key;
     const character = await createObject(typeclass, { key, location: null, home });
     // Evennia's locks of a player's character: its owner (and Developers) may puppet it; the
-    // character's other default locks stay
-    character.locks.add(`puppet:id(${character.id}) or pid(${this.id}) or perm(Developer) or pperm(Developer);delete:id(${this.id}) or perm(Admin)`);
+    // character's other default locks stay. Evennia writes `id(<character>)` into the puppet lock and
+    // `id(<account>)` into the delete lock, but object and account ids are separate sequences that
+    // collide: account #7 passed `id(7)` of character #7, a builder's character #3 passed the delete
+    // lock of account #3's character. `pid` compares accounts with accounts, whoever asks.
+    character.locks.add(`puppet:pid(${this.id}) or perm(Developer) or pperm(Developer);delete:pid(${this.id}) or perm(Admin)`);
     for (const perm of options.permissions ?? this.permissions.get()) character.permissions.add(perm);
     if (start) character.db.prelogout_location = start;
     await this.atPostCreateCharacter(character);

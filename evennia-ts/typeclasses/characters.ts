@@ -18,12 +18,13 @@ export class DefaultCharacter extends DefaultObject {
   }
 
   /**
-   * A character made for an account: the character itself, that account and
-   * Developers puppet it; the account and Admins edit and delete it.
+   * A character made for an account: that account and Developers puppet it; the account
+   * and Admins edit and delete it. (Evennia also lets `id(<character>)` puppet it; the one
+   * asking is an account, and an account whose id is the character's number passed.)
    */
   static override getDefaultLockstring(who: { account?: DefaultAccount | null; caller?: DefaultObject | null; obj: DefaultObject }): string {
     const pid = who.account ? `pid(${who.account.id})` : null;
-    const puppet = [pid, `id(${who.obj.id})`, "perm(Developer)", "pperm(Developer)"].filter(Boolean).join(" or ");
+    const puppet = [pid, "perm(Developer)", "pperm(Developer)"].filter(Boolean).join(" or ");
     const owners = [pid, "perm(Admin)"].filter(Boolean).join(" or ");
     return `puppet:${puppet};delete:${owners};edit:${owners}`;
   }

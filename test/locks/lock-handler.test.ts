@@ -180,7 +180,7 @@ describeEachDatabase("lock handler", (ctx) => {
     expect(chest.locks.get("get")).toBe("get:false()");
     expect(chest.locks.get("open")).toBe("open:holds(chest key)");
     expect(chest.locks.get("view")).toBe("view:all()");
-    expect(hero.locks.get("puppet")).toBe(`puppet:pid(${account.id}) or id(${hero.id}) or perm(Developer) or pperm(Developer)`);
+    expect(hero.locks.get("puppet")).toBe(`puppet:pid(${account.id}) or perm(Developer) or pperm(Developer)`);
     expect(hero.locks.get("edit")).toBe(`edit:pid(${account.id}) or perm(Admin)`);
     expect(hero.access(account, "puppet")).toBe(true);
     expect(sword.locks.get("control")).toBe(`control:id(${builder.id}) or perm(Admin)`);

@@ -9,7 +9,7 @@ import { CmdUnconnectedConnect } from "../../evennia-ts/commands/default/unlogge
 import { ServerSession } from "../../evennia-ts/server/server-session.ts";
 import { DefaultAccount } from "../../evennia-ts/typeclasses/accounts.ts";
 import { DefaultCharacter } from "../../evennia-ts/typeclasses/characters.ts";
-import { createObject } from "../../evennia-ts/typeclasses/create.ts";
+import { createAccount, createObject } from "../../evennia-ts/typeclasses/create.ts";
 import { DefaultGuest, purgeGuests } from "../../evennia-ts/typeclasses/guests.ts";
 import type { DefaultObject, ObjectSession } from "../../evennia-ts/typeclasses/objects.ts";
 import { registerTypeclass } from "../../evennia-ts/typeclasses/registry.ts";
@@ -144,6 +144,29 @@ describeWithWorld(
       expect(char2.locks.get("puppet")).toContain(`pid(${account2.id})`);
       expect(char2.locks.get("delete")).toContain(`id(${account2.id})`);
       expect(char2.locks.get("view")).not.toBe("");
+    });
+
+    it("an account and an object that share a number do not pass each other's owner locks", async () => {
+      const { char1 } = w.world;
+      const owner = await w.world.unit(() => createAccount(undefined, { username: "Owner", password: "secret-pass-8" }));
+      const victim = await w.world.unit(() => owner.createCharacter({ key: "Victim" }));
+      expect(victim.locks.get("delete")).toBe(`delete:pid(${owner.id}) or perm(Admin)`);
+      expect(victim.locks.get("puppet")).toBe(`puppet:pid(${owner.id}) or perm(Developer) or pperm(Developer)`);
+      // the object numbered as the owner's account (a builder's character, say) may not delete it
+      const twin = (await w.world.unit(() => w.world.store.get("object", owner.id))) as DefaultObject | null;
+      expect(twin?.id).toBe(owner.id);
+      expect(victim.access(twin!, "delete")).toBe(false);
+      // the account numbered as the character may not puppet it
+      let namesake: DefaultAccount | null = null;
+      for (let i = 0; !namesake || namesake.id < victim.id; i++) {
+        namesake = await w.world.unit(() => createAccount(undefined, { username: `Namesake${i}`, password: "secret-pass-9" }));
+      }
+      expect(namesake.id).toBe(victim.id);
+      expect(victim.access(namesake, "puppet")).toBe(false);
+      // the owner passes both, from its account and from its characters
+      expect(victim.access(owner, "puppet")).toBe(true);
+      expect(victim.access(owner, "delete")).toBe(true);
+      expect(char1.access(owner, "puppet")).toBe(false);
     });
 
     it("a hook that throws undoes the puppeting", async () => {
