@@ -206,7 +206,7 @@ export async function savePrototype(prototype: Prototype | NormalPrototype): Pro
   try {
     // JSON turns Infinity and NaN into null: the saved prototype would silently differ from the one given
     json = JSON.stringify(data, (_key, value: unknown) => {
-      if (typeof value === "number" && !Number.isFinite(value)) throw new Error(`the number ${value} cannot be kept in a saved prototype`);
+      if (typeof value === "number" && !Number.isFinite(value)) throw new EvenniaError("EV_ERR_SERIALIZE", `the number ${value} cannot be kept in a saved prototype`);
       return value;
     });
   } catch (err) {
