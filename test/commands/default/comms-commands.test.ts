@@ -10,6 +10,7 @@ import { CmdChannel } from "../../../evennia-ts/commands/default/comms/channel.t
 import { CmdPage } from "../../../evennia-ts/commands/default/comms/page.ts";
 import { CommandHandler, DEFAULT_CMDSET_PATHS } from "../../../evennia-ts/commands/handler.ts";
 import { callCommand, worldServices } from "../../../evennia-ts/testing/call-command.ts";
+import type { DefaultObject } from "../../../evennia-ts/typeclasses/objects.ts";
 import { describeWithWorld } from "../../../evennia-ts/testing/world-fixture.ts";
 import { createAccount, createChannel, findChannel } from "../../../evennia-ts/typeclasses/index.ts";
 
@@ -95,7 +96,11 @@ describeWithWorld("channel and page commands", (w) => {
     await callCommand(w.world, CmdChannel, "/create guild", "Channel guild already exists.", asAccount2());
     await callCommand(w.world, CmdChannel, "/create Bad:no.such.Typeclass", "No channel typeclass 'no.such.Typeclass' is registered.", asAccount2());
     await callCommand(w.world, CmdChannel, "/create", "To create: channel/create name[;aliases][:typeclass] [= description]", asAccount2());
-    // the creator controls it (control:id(...)) though only a Player
+    // the creator controls it (control:pid(...)) though only a Player; an object numbered as the account does not
+    expect((await findChannel("guild"))!.locks.get("control")).toBe(`control:pid(${w.world.account2.id})`);
+    const twin = (await w.world.unit(() => w.world.store.get("object", w.world.account2.id))) as DefaultObject;
+    expect(twin.id).toBe(w.world.account2.id);
+    expect((await findChannel("guild"))!.access(twin, "control")).toBe(false);
     await callCommand(w.world, CmdChannel, "/desc gd = Guild business", "Updated channel description.", asAccount2());
     expect((await findChannel("guild"))!.description).toBe("Guild business");
     await callCommand(w.world, CmdChannel, "/lock gd = send:all()", "You need 'control'-access to lock channel Guild.");

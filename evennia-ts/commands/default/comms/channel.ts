@@ -363,7 +363,9 @@ Examples:
         key: name,
         aliases: names.slice(1),
         desc: this.rhs ?? "",
-        locks: `send:all();listen:all();control:id(${this.subscriber.id})`,
+        // an account's channel: pid(), so only that account (or its characters) controls it, not an
+        // object whose number happens to be the account's (id() compares whoever asks)
+        locks: `send:all();listen:all();control:${this.subscriber.kind === "account" ? "pid" : "id"}(${this.subscriber.id})`,
       });
       await channel.connect(this.subscriber);
       this.msg(`Created (and joined) new channel '${channel.key}'.`);
