@@ -180,6 +180,8 @@ export async function createWebApp(services: WebServices, options: WebAppOptions
       // the token is made (and the session saved) only when a template asks for it
       Object.defineProperty(vars, "csrfToken", { enumerable: true, get: () => (req.session ? generateToken(req) : "") });
       const html = await templates.render(template, vars);
+      // a page made for a logged-in account is not kept by the browser: after logout, Back must not show it from cache
+      if (context.account(req)) res.set("Cache-Control", "no-store");
       res.status(status).type("html").send(html);
     },
     async logIn(req, account) {

@@ -12,16 +12,28 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /**
  * Changes made with the website session (no `Authorization` header) must prove
  * they come from the site: an `Origin` header naming this host, else the CSRF
- * token (`ctx.csrf`, header `x-csrf-token`). HTTP Basic requests need neither: a
- * browser never adds those credentials to a cross-site request on its own.
+ * token (`ctx.csrf`, header `x-csrf-token`). HTTP Basic requests need neither,
+ * unless a page of another site sent them: a browser that answered the API's Basic
+ * prompt keeps those credentials and adds them to every request to this host, a
+ * form another site posts included. Such a change is refused: the browser says so
+ * with `Sec-Fetch-Site: cross-site` (or `same-site`: another port or subdomain), or
+ * with `Origin: null` (a page hiding where it is). API clients send neither.
  */
 export function sessionChangeGuard(ctx: WebContext): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
-    if (!UNSAFE.has(req.method) || /^basic\s/i.test(req.get("authorization") ?? "") || !ctx.account(req)) {
+    if (!UNSAFE.has(req.method) || !ctx.account(req)) {
       next();
       return;
     }
     const origin = req.get("origin");
+    if (/^basic\s/i.test(req.get("authorization") ?? "")) {
+      // the browser's remembered Basic login rides along on another site's form post: refuse what a page elsewhere sent
+      const fetchSite = req.get("sec-fetch-site");
+      if (fetchSite === "cross-site" || fetchSite === "same-site" || origin === "null") {
+        sendApiError(res, new ApiError(403, "forbidden", "a change with HTTP Basic credentials sent by a page of another site is refused"));
+      } else next();
+      return;
+    }
     if (origin !== undefined && origin !== "null") {
       // req.host: the Host header, or X-Forwarded-Host from the portal's proxy (trusted on loopback only)
       const host = req.host;
