@@ -10,7 +10,7 @@ import { createObject } from "../typeclasses/create.ts";
 import { findTypeclass } from "../typeclasses/registry.ts";
 import { buildDemoWorld } from "./demo-world.ts";
 import { getLogger } from "../utils/logger.ts";
-import { runLifecycleHook, type LifecycleHooks } from "./lifecycle-hooks.ts";
+import type { LifecycleHooks } from "./lifecycle-hooks.ts";
 import { ServerConfig } from "./server-config.ts";
 
 const log = getLogger("initial-setup");
@@ -30,8 +30,18 @@ export async function runInitialSetup(db: Database, config: ServerConfig, settin
   if (first) await createLimbo(db, config, settings);
   // "0": the hook failed at an earlier start and is tried again
   if (first || (await config.get("at_initial_setup_done")) === "0") {
-    const ok = await runLifecycleHook(db, hooks, "atInitialSetup");
-    await runInUnitOfWork(db, () => config.stage("at_initial_setup_done", ok ? "1" : "0"));
+    // the hook's changes and its "done" commit together: a server killed between them (before,
+    // Limbo was committed with no mark at all, and the hook never ran again) runs it again
+    const hook = hooks.atInitialSetup;
+    try {
+      await runInUnitOfWork(db, async () => {
+        await hook?.();
+        config.stage("at_initial_setup_done", "1");
+      });
+    } catch (err) {
+      log.error("the game's atInitialSetup hook failed; its changes were rolled back", err);
+      await runInUnitOfWork(db, () => config.stage("at_initial_setup_done", "0"));
+    }
   }
   return first;
 }
@@ -49,5 +59,7 @@ async function createLimbo(db: Database, config: ServerConfig, settings: Setting
       await buildDemoWorld(limbo, settings);
     }
     config.stage("initial_setup_done", "1");
+    // with Limbo: until the game's hook has committed, the next start runs it
+    config.stage("at_initial_setup_done", "0");
   });
 }

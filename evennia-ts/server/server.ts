@@ -92,6 +92,8 @@ export class Server {
   private lifecycle: LifecycleHooks = {};
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping: Promise<void> | null = null;
+  /** The process that started this one (the portal, for a server it runs): see {@link parentGone}. */
+  private readonly parentPid = process.ppid;
   /** Heap watcher and control channel (`evennia-ts memory` / `heapdump`). */
   private memory: MemoryServices | null = null;
   /** The persistent bans (set up by {@link init}). */
@@ -429,7 +431,11 @@ export class Server {
         if (mode === "reload") await runLifecycleHook(this.db, this.lifecycle, "atServerReloadStop");
         else if (mode === "reset" || mode === "shutdown") await runLifecycleHook(this.db, this.lifecycle, "atServerColdStop");
       }
-      if ((mode === "reset" || mode === "shutdown") && this.sessions) {
+      // link-lost with the portal dead too: every player's connection went with it; left logged in,
+      // their characters stayed in their rooms as if still playing, through the next start. (A
+      // portal still alive restarts this server and resumes its sessions: they stay logged in.)
+      const portalDied = mode === "link-lost" && (await parentGone(this.parentPid));
+      if ((mode === "reset" || mode === "shutdown" || portalDied) && this.sessions) {
         try {
           await runInUnitOfWork(this.db, () => this.sessions.logoutAll(mode));
         } catch (err) {
@@ -718,4 +724,18 @@ export async function startServer(
     throw err;
   }
   return server;
+}
+
+/**
+ * After the link to the portal is lost: true once this process's parent (the portal
+ * that started it) has exited, which re-parents this process; false when it is still
+ * the parent after `ms` (the kernel closes a dying process's sockets just before it
+ * re-parents its children, so the link can close a moment before).
+ */
+async function parentGone(parentPid: number, ms = 1000): Promise<boolean> {
+  for (let waited = 0; ; waited += 50) {
+    if (process.ppid !== parentPid) return true;
+    if (waited >= ms) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -163,7 +163,7 @@ export class Store {
    */
   allocateId(table: string): number {
     const id = this.ids.allocate(table);
-    this.unitOfWork().stage(`ids:${table}`, () => [this.ids.highWaterWrite(table)]);
+    this.ids.stageHighWater(this.unitOfWork(), table);
     return id;
   }
 
@@ -259,7 +259,7 @@ export class Store {
     });
     this.stageRow(obj, uow);
     // the id's high-water mark commits with the row: the id is never handed out again
-    uow.stage(`ids:${codec.table}`, () => [this.ids.highWaterWrite(codec.table)]);
+    this.ids.stageHighWater(uow, codec.table);
     obj.basetypeSetup();
     obj.atInit();
     await obj.atObjectCreation();
@@ -274,6 +274,9 @@ export class Store {
     const codec = rowCodecs[obj.kind];
     this.markUncommitted(obj, uow);
     uow.stage(`row:${obj.kind}:${obj.id}`, () => (obj.isDeleted ? [] : [upsertRow(codec, obj._row)]));
+    // the row may point at an object whose create has not committed (or never will): its id's
+    // mark commits with this row, so a restart does not give that id to another object
+    for (const table of this.ids.tablesAhead()) this.ids.stageHighWater(uow, table);
   }
 
   /**
