@@ -39,6 +39,24 @@ export class WsTestClient {
     });
   }
 
+  /** Connect, create account `name` and log in (its character puppeted). */
+  static async loggedIn(port: number, name: string, password = "secret123"): Promise<WsTestClient> {
+    const ws = await WsTestClient.connect(port);
+    await ws.waitForText("create <username> <password>");
+    ws.command(`create ${name} ${password}`);
+    await ws.waitForText(`A new account '${name}' was created`);
+    ws.command(`connect ${name} ${password}`);
+    await ws.waitForText("You become");
+    return ws;
+  }
+
+  /** A round trip (the `echo` inputfunc) proving that everything sent before it has arrived. */
+  async sync(): Promise<void> {
+    const marker = `sync-${Math.random()}`;
+    this.send(["echo", [marker], {}]);
+    await this.waitForText(marker);
+  }
+
   /** Send a triple (or any value, JSON-encoded). */
   send(value: unknown): void {
     this.ws.send(JSON.stringify(value));

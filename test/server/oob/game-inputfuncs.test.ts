@@ -20,13 +20,8 @@ afterEach(async () => {
 });
 
 async function loggedInWs(name: string): Promise<WsTestClient> {
-  const ws = await WsTestClient.connect(game.status.webPort!);
+  const ws = await WsTestClient.loggedIn(game.status.webPort!, name);
   clients.push(ws);
-  await ws.waitForText("create <username> <password>");
-  ws.command(`create ${name} secret123`);
-  await ws.waitForText(`A new account '${name}' was created`);
-  ws.command(`connect ${name} secret123`);
-  await ws.waitForText("You become");
   return ws;
 }
 

@@ -4,19 +4,18 @@
  * monitor), on both databases: what is sent, when, what a hostile client cannot do,
  * and that all of it survives a server reload and ends with the session.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runInUnitOfWork } from "../../../evennia-ts/db/unit-of-work.ts";
 import { registerMonitorable, unregisterMonitorable, MAX_MONITORS_PER_SESSION, monitoredBy } from "../../../evennia-ts/server/oob/monitors.ts";
 import { repeatsOf } from "../../../evennia-ts/server/oob/repeats.ts";
 import { WEBCLIENT_OPTIONS_ATTRIBUTE } from "../../../evennia-ts/server/oob/webclient-options.ts";
-import type { ServerSession } from "../../../evennia-ts/server/server-session.ts";
-import { createScratchDatabase, dialectAvailable, printPostgresSkipNotice, TEST_DIALECTS, type ScratchDatabase } from "../../../evennia-ts/testing/database-fixture.ts";
-import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
+import { dialectAvailable, printPostgresSkipNotice, TEST_DIALECTS } from "../../../evennia-ts/testing/database-fixture.ts";
 import { tickerHandler } from "../../../evennia-ts/timers/ticker-handler.ts";
 import { createObject } from "../../../evennia-ts/typeclasses/create.ts";
 import { DefaultObject } from "../../../evennia-ts/typeclasses/objects.ts";
 import { DefaultRoom } from "../../../evennia-ts/typeclasses/rooms.ts";
-import { WsTestClient } from "../../portal/websocket/ws-test-client.ts";
+import type { WsTestClient } from "../../portal/websocket/ws-test-client.ts";
+import { websocketGameSuite } from "./websocket-game-suite.ts";
 import { waitUntil } from "../../portal/telnet/telnet-test-client.ts";
 import { OobTelnetClient } from "./oob-test-clients.ts";
 
@@ -24,66 +23,16 @@ if (!dialectAvailable("postgres")) printPostgresSkipNotice();
 
 for (const dialect of TEST_DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`monitor, repeat and webclient_options inputfuncs (${dialect})`, () => {
-    let scratch: ScratchDatabase;
-    let game: InProcessGame;
-    const clients: WsTestClient[] = [];
-    let names = 0;
-
-    beforeAll(async () => {
-      scratch = await createScratchDatabase(dialect);
-      // two sessions of one account at once, for the webclient options of two browsers
-      game = await startInProcessGame({ databaseUrl: scratch.url, multisessionMode: 1, maxNrSimultaneousPuppets: 3, connectionLimitExemptIps: ["127.0.0.1"], accountCreationsPerIp: 0, maxNrCharacters: 3 });
-    }, 60_000);
-
-    afterEach(() => {
-      for (const c of clients.splice(0)) c.close();
-    });
-
-    afterAll(async () => {
-      await game?.stop();
-      await scratch?.dispose();
-    });
-
-    async function connected(): Promise<WsTestClient> {
-      const ws = await WsTestClient.connect(game.status.webPort!);
-      clients.push(ws);
-      await ws.waitForText("create <username> <password>");
-      return ws;
-    }
-
-    /** A new websocket client logged in as a new account (its character puppeted); returns the client and name. */
-    async function player(): Promise<{ ws: WsTestClient; name: string }> {
-      const name = `Tester${++names}`;
-      const ws = await connected();
-      ws.command(`create ${name} secret123`);
-      await ws.waitForText(`A new account '${name}' was created`);
-      ws.command(`connect ${name} secret123`);
-      await ws.waitForText("You become");
-      return { ws, name };
-    }
-
-    /** The server session of the account `name` logged in last. */
-    function sessionOf(name: string): ServerSession {
-      const found = game
-        .server()!
-        .allSessions()
-        .filter((s) => s.account?.key === name);
-      if (found.length === 0) throw new Error(`no session of ${name}`);
-      return found[found.length - 1]!;
-    }
+    const suite = websocketGameSuite(dialect, { multisessionMode: 1, maxNrSimultaneousPuppets: 3, maxNrCharacters: 3 }, "Tester");
+    const { player, sessionOf } = suite;
+    const connected = suite.connected;
+    const sync = (ws: WsTestClient): Promise<void> => ws.sync();
 
     /** Run `change` on the character of `name` in a unit of work, as a command would. */
     async function onCharacter(name: string, change: (character: DefaultObject) => unknown): Promise<void> {
-      await runInUnitOfWork(game.server()!.db, async () => {
+      await runInUnitOfWork(suite.game().server()!.db, async () => {
         await change(sessionOf(name).puppet!);
       });
-    }
-
-    /** A round trip proving everything sent before it has arrived. */
-    async function sync(ws: WsTestClient): Promise<void> {
-      const marker = `sync-${Math.random()}`;
-      ws.send(["echo", [marker], {}]);
-      await ws.waitForText(marker);
     }
 
     it("monitor sends location, name and desc of the character after each change, until unmonitor", async () => {
@@ -187,7 +136,7 @@ for (const dialect of TEST_DIALECTS) {
       ws.command("ooc");
       await ws.waitForText("You go OOC");
       // the character it left is no longer reported
-      await runInUnitOfWork(game.server()!.db, () => {
+      await runInUnitOfWork(suite.game().server()!.db, () => {
         first.db.desc = "left behind";
       });
       ws.command(`charcreate Second${name}`);
@@ -232,7 +181,7 @@ for (const dialect of TEST_DIALECTS) {
       expect(repeatsOf(sessionOf(name))).toHaveLength(16);
       const session = sessionOf(name);
       ws.close();
-      await waitUntil(() => !game.server()!.allSessions().some((s) => s.sessid === sessid), "the session gone");
+      await waitUntil(() => !suite.game().server()!.allSessions().some((s) => s.sessid === sessid), "the session gone");
       expect(repeatsOf(session)).toEqual([]);
       expect(monitoredBy(session)).toEqual([]);
       expect(tickerHandler.all().filter((t) => t.idstring.startsWith(`oob-repeat:${sessid}:`))).toEqual([]);
@@ -295,25 +244,23 @@ for (const dialect of TEST_DIALECTS) {
       ws.send(["repeat", [], { callback: "test2", interval: 30 }]);
       ws.send(["webclient_options", [], {}]);
       await ws.waitForMessage("webclient_options");
-      const before = game.server();
-      game.portal.reload();
-      await waitUntil(() => game.server() !== before && game.server() !== null && game.portal.status().serverState === "running", "the reloaded server", 30_000);
-      await waitUntil(() => game.server()!.allSessions().some((s) => s.account?.key === name && monitoredBy(s).length > 0), "monitors restored", 10_000);
+      await suite.reload();
+      await waitUntil(() => suite.game().server()!.allSessions().some((s) => s.account?.key === name && monitoredBy(s).length > 0), "monitors restored", 10_000);
       expect(monitoredBy(sessionOf(name))).toEqual([["desc", "look_desc"]]);
       expect(repeatsOf(sessionOf(name))).toEqual([["test2", 30]]);
       await onCharacter(name, (c) => (c.db.desc = "after the reload"));
       expect(await ws.waitForMessage("look_desc")).toEqual(["look_desc", [], { name: "desc", value: "after the reload" }]);
-      await runInUnitOfWork(game.server()!.db, () => sessionOf(name).account!.attributes.add(WEBCLIENT_OPTIONS_ATTRIBUTE, { helppopup: true }));
+      await runInUnitOfWork(suite.game().server()!.db, () => sessionOf(name).account!.attributes.add(WEBCLIENT_OPTIONS_ATTRIBUTE, { helppopup: true }));
       expect((await ws.waitForMessage("webclient_options"))[2]).toMatchObject({ helppopup: true });
     }, 60_000);
 
     it("GMCP Char.Monitor.Update and Char.Repeat.Update reach monitor and repeat", async () => {
-      const c = await OobTelnetClient.connect(game, "gmcp");
+      const c = await OobTelnetClient.connect(suite.game(), "gmcp");
       try {
         await c.login(`Gmcp${dialect}`);
         c.gmcp('Char.Monitor.Update {"name": "desc"}');
         await waitUntil(() => monitoredBy(c.session()).length === 1, "monitor over GMCP");
-        await runInUnitOfWork(game.server()!.db, () => {
+        await runInUnitOfWork(suite.game().server()!.db, () => {
           c.session().puppet!.db.desc = "seen over GMCP";
         });
         expect(JSON.parse((await c.waitForGmcp("Char.Monitor.Update")).slice("Char.Monitor.Update ".length))).toEqual({ name: "desc", value: "seen over GMCP" });

@@ -4,74 +4,28 @@
  * function that never finishes, and repeat intervals that must not reach the database
  * through the ticker handler's saved state. Real game, both databases.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runInUnitOfWork } from "../../../evennia-ts/db/unit-of-work.ts";
 import { monitoredBy, registerMonitorable, unregisterMonitorable } from "../../../evennia-ts/server/oob/monitors.ts";
 import { oobServices } from "../../../evennia-ts/server/oob/oob-context.ts";
 import { registerRepeatable, repeatsOf, unregisterRepeatable } from "../../../evennia-ts/server/oob/repeats.ts";
 import { SessionHandler } from "../../../evennia-ts/server/session-handler.ts";
 import type { ServerSession } from "../../../evennia-ts/server/server-session.ts";
-import { createScratchDatabase, dialectAvailable, printPostgresSkipNotice, TEST_DIALECTS, type ScratchDatabase } from "../../../evennia-ts/testing/database-fixture.ts";
-import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
+import { dialectAvailable, printPostgresSkipNotice, TEST_DIALECTS } from "../../../evennia-ts/testing/database-fixture.ts";
 import { tickerHandler, TICKER_STORAGE_KEY } from "../../../evennia-ts/timers/ticker-handler.ts";
-import { WsTestClient } from "../../portal/websocket/ws-test-client.ts";
+import type { WsTestClient } from "../../portal/websocket/ws-test-client.ts";
+import { websocketGameSuite } from "./websocket-game-suite.ts";
 import { waitUntil } from "../../portal/telnet/telnet-test-client.ts";
 
 if (!dialectAvailable("postgres")) printPostgresSkipNotice();
 
 for (const dialect of TEST_DIALECTS) {
   describe.skipIf(!dialectAvailable(dialect))(`OOB subscriptions against hostile clients (${dialect})`, () => {
-    let scratch: ScratchDatabase;
-    let game: InProcessGame;
-    const clients: WsTestClient[] = [];
-    let names = 0;
+    const suite = websocketGameSuite(dialect, { multisessionMode: 1 }, "Hostile");
+    const { player, sessionOf } = suite;
+    const sync = (ws: WsTestClient): Promise<void> => ws.sync();
 
-    beforeAll(async () => {
-      scratch = await createScratchDatabase(dialect);
-      game = await startInProcessGame({ databaseUrl: scratch.url, multisessionMode: 1, connectionLimitExemptIps: ["127.0.0.1"], accountCreationsPerIp: 0 });
-    }, 60_000);
-
-    afterEach(() => {
-      for (const c of clients.splice(0)) c.close();
-    });
-
-    afterAll(async () => {
-      await game?.stop();
-      await scratch?.dispose();
-    });
-
-    async function player(): Promise<{ ws: WsTestClient; name: string }> {
-      const name = `Hostile${++names}`;
-      const ws = await WsTestClient.connect(game.status.webPort!);
-      clients.push(ws);
-      await ws.waitForText("create <username> <password>");
-      ws.command(`create ${name} secret123`);
-      await ws.waitForText(`A new account '${name}' was created`);
-      ws.command(`connect ${name} secret123`);
-      await ws.waitForText("You become");
-      return { ws, name };
-    }
-
-    function sessionOf(name: string): ServerSession {
-      const found = game
-        .server()!
-        .allSessions()
-        .filter((s) => s.account?.key === name);
-      if (found.length === 0) throw new Error(`no session of ${name}`);
-      return found[found.length - 1]!;
-    }
-
-    async function sync(ws: WsTestClient): Promise<void> {
-      const marker = `sync-${Math.random()}`;
-      ws.send(["echo", [marker], {}]);
-      await ws.waitForText(marker);
-    }
-
-    async function reload(): Promise<void> {
-      const before = game.server();
-      game.portal.reload();
-      await waitUntil(() => game.server() !== before && game.server() !== null && game.portal.status().serverState === "running", "the reloaded server", 30_000);
-    }
+    const reload = suite.reload;
 
     it("a monitored value too large to send is not sent, and the server stays up", async () => {
       // a game's monitorable whose value is larger than one link frame (16 MB)
@@ -81,7 +35,7 @@ for (const dialect of TEST_DIALECTS) {
         const { ws, name } = await player();
         ws.send(["monitor", [], { name: "journal" }]);
         await sync(ws);
-        const server = game.server();
+        const server = suite.game().server();
         huge = true;
         await runInUnitOfWork(server!.db, () => {
           sessionOf(name).puppet!.key = `${name}-long`;
@@ -93,7 +47,7 @@ for (const dialect of TEST_DIALECTS) {
         expect(await ws.waitForMessage("monitor")).toEqual(["monitor", [], { name: "journal", value: `journal of ${name}-short` }]);
         await sync(ws);
         expect(ws.messages("monitor")).toHaveLength(1);
-        expect(game.server()).toBe(server);
+        expect(suite.game().server()).toBe(server);
       } finally {
         unregisterMonitorable("journal");
       }
@@ -105,7 +59,7 @@ for (const dialect of TEST_DIALECTS) {
       ws.send(["repeat", [], { callback: "test2", interval: 50 }]);
       await sync(ws);
       const session = sessionOf(name);
-      const server = game.server()!;
+      const server = suite.game().server()!;
       // a command disconnects the player, then fails
       await expect(
         runInUnitOfWork(server.db, async () => {
@@ -132,7 +86,7 @@ for (const dialect of TEST_DIALECTS) {
       ws.send(["repeat", [], { callback: "test1", interval: 4321 }]);
       await sync(ws);
       expect(repeatsOf(sessionOf(name))).toEqual([["test1", 4321]]);
-      const db = game.server()!.db;
+      const db = suite.game().server()!.db;
       const puppet = sessionOf(name).puppet!;
       // the game saves a persistent ticker of its own
       await runInUnitOfWork(db, () => {
@@ -199,8 +153,8 @@ for (const dialect of TEST_DIALECTS) {
       };
       try {
         await reload();
-        await waitUntil(() => gone !== null && game.portal.status().serverState === "running", "the restore", 10_000);
-        await waitUntil(() => game.server()!.allSessions().every((s) => s.sessid !== sessid), "the session gone", 10_000);
+        await waitUntil(() => gone !== null && suite.game().portal.status().serverState === "running", "the restore", 10_000);
+        await waitUntil(() => suite.game().server()!.allSessions().every((s) => s.sessid !== sessid), "the session gone", 10_000);
       } finally {
         SessionHandler.prototype.restore = original;
       }
@@ -222,7 +176,7 @@ for (const dialect of TEST_DIALECTS) {
       const firstId = sessionOf(first.name).sessid;
       // the disconnects the new server hears
       const heard: number[] = [];
-      const serverProto = Object.getPrototypeOf(game.server()!) as { onPortalMessage(msg: { t: string; sessid?: number }): void };
+      const serverProto = Object.getPrototypeOf(suite.game().server()!) as { onPortalMessage(msg: { t: string; sessid?: number }): void };
       const onPortalMessage = serverProto.onPortalMessage;
       serverProto.onPortalMessage = function (msg) {
         if (msg.t === "disconnect" && typeof msg.sessid === "number") heard.push(msg.sessid);
@@ -251,7 +205,7 @@ for (const dialect of TEST_DIALECTS) {
       const other = await player();
       await sync(other.ws);
       await sync(first.ws);
-      expect(game.server()!.allSessions().map((s) => s.sessid)).not.toContain(leaver);
+      expect(suite.game().server()!.allSessions().map((s) => s.sessid)).not.toContain(leaver);
       expect(tickerHandler.all().filter((t) => t.idstring.startsWith(`oob-repeat:${leaver}:`))).toEqual([]);
     }, 60_000);
   });
