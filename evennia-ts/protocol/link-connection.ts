@@ -10,7 +10,7 @@
 import type { Socket } from "node:net";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
-import { encodeFrame, FrameDecoder } from "./framing.ts";
+import { encodeFrame, FRAME_HEADER_BYTES, FrameDecoder } from "./framing.ts";
 
 const log = getLogger("link");
 
@@ -37,20 +37,24 @@ export interface LinkConnectionOptions<Out = unknown> {
 
 /** What a link has sent (for tests, benchmarks and diagnostics). */
 export interface LinkSendStats {
-  /** Frames written (one per event-loop turn with output). */
+  /** Frames written (one per event-loop turn with output; more when a turn's output is larger than a frame). */
   frames: number;
   /** Messages in those frames, after {@link LinkConnectionOptions.prepareBatch}. */
   messages: number;
   /** Bytes of those frames. */
   bytes: number;
+  /** Messages not sent because each alone was larger than a frame may be. */
+  dropped: number;
 }
 
 /** A framed, batched message channel over one socket. */
 export class LinkConnection<In, Out> {
   /** What this end has sent so far. */
-  readonly sent: LinkSendStats = { frames: 0, messages: 0, bytes: 0 };
+  readonly sent: LinkSendStats = { frames: 0, messages: 0, bytes: 0, dropped: 0 };
   private readonly prepareBatch: ((batch: Out[]) => Out[]) | undefined;
   private readonly decoder: FrameDecoder;
+  /** Largest frame body either side takes (`linkMaxFrameBytes`): larger batches are split. */
+  private readonly maxFrameBytes: number;
   private pending: Out[] = [];
   private flushScheduled = false;
   private closed = false;
@@ -77,6 +81,7 @@ export class LinkConnection<In, Out> {
     const opts: LinkConnectionOptions<Out> = typeof options === "number" ? { maxFrameBytes: options } : options;
     this.prepareBatch = opts.prepareBatch;
     this.decoder = new FrameDecoder(opts.maxFrameBytes);
+    this.maxFrameBytes = opts.maxFrameBytes;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? DEFAULT_LINK_MAX_BUFFERED_BYTES;
     this.peer = opts.peer ?? "peer";
     socket.setNoDelay(true);
@@ -128,17 +133,40 @@ export class LinkConnection<In, Out> {
     if (this.closed || this.pending.length === 0) return;
     const batch = this.prepareBatch ? this.prepareBatch(this.pending) : this.pending;
     this.pending = [];
-    const frame = encodeFrame(batch);
-    this.sent.frames++;
-    this.sent.messages += batch.length;
-    this.sent.bytes += frame.length;
-    if (this.blocked) {
-      this.queued.push(frame);
-      this.queuedBytes += frame.length;
-    } else if (!this.socket.write(frame)) {
-      this.blocked = true;
+    for (const frame of this.framesOf(batch)) {
+      this.sent.frames++;
+      this.sent.bytes += frame.length;
+      if (this.blocked) {
+        this.queued.push(frame);
+        this.queuedBytes += frame.length;
+      } else if (!this.socket.write(frame)) {
+        this.blocked = true;
+      }
     }
     if (this.blocked && this.bufferedBytes > this.maxBufferedBytes) this.dropSlowPeer();
+  }
+
+  /**
+   * The frames that carry `batch`: one, unless it is larger than the peer takes (the
+   * same `linkMaxFrameBytes` on both sides: a larger frame makes the peer close the link,
+   * which restarts the server). A turn's output to thousands of players can be that
+   * large; it is split in halves until each part fits. A single message larger than a
+   * frame cannot be sent: it is dropped and logged, and the link stays up.
+   */
+  private framesOf(batch: Out[]): Buffer[] {
+    const frame = encodeFrame(batch);
+    if (frame.length - FRAME_HEADER_BYTES <= this.maxFrameBytes) {
+      this.sent.messages += batch.length;
+      return [frame];
+    }
+    if (batch.length === 1) {
+      const kind = (batch[0] as { t?: unknown } | undefined)?.t;
+      log.error(`a link message of ${frame.length} bytes (${typeof kind === "string" ? kind : "?"}) is larger than a frame may be (setting linkMaxFrameBytes, ${this.maxFrameBytes}); it was not sent`);
+      this.sent.dropped++;
+      return [];
+    }
+    const half = Math.ceil(batch.length / 2);
+    return [...this.framesOf(batch.slice(0, half)), ...this.framesOf(batch.slice(half))];
   }
 
   /** Flush, then close the socket and notify handlers (once). */
