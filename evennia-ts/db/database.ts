@@ -358,8 +358,10 @@ function wrapDbError(err: unknown, sql: string): EvenniaError {
   const message = (err as Error)?.message ?? String(err);
   const code = String((err as { code?: unknown })?.code ?? "");
   const unavailable =
-    // socket errors; PostgreSQL "connection exception" (08xxx) and shutdown (57P0x) states
+    // socket errors; PostgreSQL "connection exception" (08xxx) and shutdown (57P0x) states; a SQLite
+    // file another process holds locked, a full disk, a file turned read-only or failing to read
     /^(EPIPE|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTCONN|EHOSTUNREACH|ENETUNREACH)$|^08|^57P0/.test(code) ||
+    /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN)/.test(code) ||
     /ECONNREFUSED|ECONNRESET|EPIPE|terminat|not connected|not queryable|timeout|the database system is|the database is closed/i.test(message);
   return new EvenniaError(unavailable ? "EV_ERR_DB_UNAVAILABLE" : "EV_ERR_DB", `${message} (in: ${sql.slice(0, 120)})`, { cause: err });
 }

@@ -6,6 +6,7 @@
  * `Database` is refused.
  */
 import net from "node:net";
+import BetterSqlite3 from "better-sqlite3";
 import { expect, it } from "vitest";
 import { Database } from "../../evennia-ts/db/database.ts";
 import { runInUnitOfWork } from "../../evennia-ts/db/unit-of-work.ts";
@@ -113,6 +114,21 @@ describeEachDatabase("a closed database", (ctx) => {
     await expect(ctx.db.query("SELECT nope FROM nowhere")).rejects.toEqual(expect.objectContaining({ code: "EV_ERR_DB" }));
     await expect(ctx.db.write([{ sql: "INSERT INTO nowhere VALUES (1)" }])).rejects.toEqual(expect.objectContaining({ code: "EV_ERR_DB" }));
     expect((await ctx.db.query<{ one: number }>("SELECT 1 AS one")).map((r) => Number(r.one))).toEqual([1]);
+  });
+});
+
+describeOnDatabases(["sqlite"], "a SQLite file another process holds locked", (ctx) => {
+  it("gives callers EV_ERR_DB_UNAVAILABLE (the player reads 'The database is unavailable right now'), not a generic error, and works once released", { timeout: 30_000 }, async () => {
+    const other = new BetterSqlite3(ctx.fixture.scratch.url.slice("sqlite:".length));
+    try {
+      other.exec("BEGIN EXCLUSIVE");
+      // after SQLite's busy timeout
+      await expect(ctx.db.write([{ sql: "CREATE TABLE IF NOT EXISTS locked_probe (id INTEGER)" }])).rejects.toEqual(unavailable);
+      other.exec("ROLLBACK");
+      await ctx.db.write([{ sql: "CREATE TABLE IF NOT EXISTS locked_probe (id INTEGER)" }]);
+    } finally {
+      other.close();
+    }
   });
 });
 

@@ -52,8 +52,8 @@ async function linkPair(maxBufferedBytes: number): Promise<{ portalEnd: ServerLi
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function message(i: number): ServerToPortal {
-  return { t: "msg", sessid: 1, msgs: [["text", [`${i}:${PAYLOAD}`], {}]] };
+function message(i: number, sessid = 1): ServerToPortal {
+  return { t: "msg", sessid, msgs: [["text", [`${i}:${PAYLOAD}`], {}]] };
 }
 
 it("stops writing while the portal does not read, and delivers everything in order once it reads again", { timeout: 60_000 }, async () => {
@@ -113,14 +113,14 @@ it("disconnects a portal that stops reading once the bound is reached, logging w
 it("splits a turn's output larger than a frame into frames that fit, in order, and drops (and logs) a single message too large, keeping the link up", { timeout: 60_000 }, async () => {
   const { serverEnd, received } = await linkPair(256 * 1024 * 1024);
   // 200 messages of 16 KiB in one turn, to 200 sessions (one session's are merged into one message): about 3 MiB, three times the largest frame
-  for (let i = 0; i < 200; i++) serverEnd.send({ ...message(i), sessid: i + 1 });
+  for (let i = 0; i < 200; i++) serverEnd.send(message(i, i + 1));
   const before = Date.now();
   while (received.length < 200 && Date.now() - before < 20_000) await new Promise((r) => setTimeout(r, 10));
   expect(received.map((m) => (m.t === "msg" ? String(m.msgs[0]![1][0]).split(":")[0] : "?"))).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
   expect(serverEnd.isClosed).toBe(false);
   // one message larger than a frame: not sent; what comes after it still is
   serverEnd.send({ t: "msg", sessid: 1, msgs: [["text", ["y".repeat(MAX_FRAME + 10)], {}]] });
-  serverEnd.send({ ...message(200), sessid: 2 });
+  serverEnd.send(message(200, 2));
   while (received.length < 201 && Date.now() - before < 20_000) await new Promise((r) => setTimeout(r, 10));
   expect(received).toHaveLength(201);
   expect(String((received[200] as { msgs: unknown[][] }).msgs[0]![1]).startsWith("200:")).toBe(true);
