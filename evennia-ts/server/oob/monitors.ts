@@ -27,6 +27,7 @@ import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { InputFunc } from "../inputfuncs.ts";
 import type { ServerSession } from "../server-session.ts";
+import { saveSessionList } from "./saved-list.ts";
 import { toOobValue } from "./oob-value.ts";
 
 const log = getLogger("server.oob");
@@ -174,9 +175,7 @@ function removeMonitor(session: ServerSession, name: string, category: string): 
 
 /** Keep the session's monitors across reloads (in the portal's copy of its data). */
 function remember(session: ServerSession): void {
-  const entries = [...(bySession.get(session)?.values() ?? [])].map((m) => [m.name, m.outputfunc, m.category]);
-  if (entries.length === 0 && session.saved[SAVED_KEY] === undefined) return;
-  session.setSaved(SAVED_KEY, entries.length > 0 ? entries : undefined);
+  saveSessionList(session, SAVED_KEY, [...(bySession.get(session)?.values() ?? [])].map((m) => [m.name, m.outputfunc, m.category]));
 }
 
 /** Field and attribute listeners run only while some session monitors something. */

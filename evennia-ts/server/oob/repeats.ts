@@ -24,6 +24,7 @@ import { EvenniaError } from "../../utils/errors.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { InputFunc } from "../inputfuncs.ts";
 import type { ServerSession } from "../server-session.ts";
+import { saveSessionList } from "./saved-list.ts";
 
 const log = getLogger("server.oob");
 
@@ -199,9 +200,7 @@ async function fireRepeat(session: ServerSession, name: string, idstring = ""): 
 
 /** Keep the session's repeats across reloads (in the portal's copy of its data). */
 function remember(session: ServerSession): void {
-  const entries = repeatsOf(session);
-  if (entries.length === 0 && session.saved[SAVED_KEY] === undefined) return;
-  session.setSaved(SAVED_KEY, entries.length > 0 ? entries : undefined);
+  saveSessionList(session, SAVED_KEY, repeatsOf(session));
 }
 
 /** Evennia's example: sends `["repeat", ["Repeat called: <unix time>"], {}]`. */

@@ -17,6 +17,7 @@ import { DefaultObject } from "../../typeclasses/objects.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
 import { getLogger } from "../../utils/logger.ts";
 import type { ServerSession } from "../server-session.ts";
+import { saveSessionList } from "./saved-list.ts";
 import { toOobValue } from "./oob-value.ts";
 import { findReportableVariable } from "./reportable-variables.ts";
 
@@ -70,10 +71,7 @@ const SAVED_KEY = "msdp_reports";
 
 /** Keep the session's reports across server reloads (in the portal's copy of its data). */
 function remember(session: ServerSession): void {
-  const names = reportedVariableNames(session);
-  const before = session.saved[SAVED_KEY];
-  if (names.length === 0 && before === undefined) return;
-  session.setSaved(SAVED_KEY, names.length > 0 ? names : undefined);
+  saveSessionList(session, SAVED_KEY, reportedVariableNames(session));
 }
 
 /** After a reload: report again what the session had asked for before it. */
