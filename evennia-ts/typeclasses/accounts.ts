@@ -25,6 +25,7 @@ import type { OutputSpec } from "../protocol/message.ts";
 import { looksLikeAnotherName, normalizeAccountName } from "./account-names.ts";
 import { unsubscribeEverywhere } from "./channel-subscriptions.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { stripMarkup } from "../utils/text/markup.ts";
 import { getLogger } from "../utils/logger.ts";
 import { channelOutput, formatChannelMessage, markSameForEveryReceiver, type ChannelMsgOptions, type DefaultChannel } from "./channels.ts";
 import { markPresenceFromSessions } from "./presence.ts";
@@ -275,6 +276,15 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const username = options.guest ? String(options.username).trim() : this.validateUsername(options.username);
     this.validatePassword(options.password);
     const typeclass = options.typeclass && findTypeclass(options.typeclass) ? options.typeclass : this;
+    const autoCharacter = settings.autoCreateCharacterWithAccount || options.guest;
+    if (autoCharacter && !options.guest) {
+      // the character will carry the account's name: refuse the account, not leave it without one
+      // (loaded on use: characters.ts extends DefaultObject, which is still loading when this file is)
+      const { characterTypeclass } = await import("./characters.ts");
+      const taken = await characterTypeclass(options.characterTypeclass).validateName(username, null);
+      // plain: the web's registration page shows it too
+      if (taken) throw new EvenniaError("EV_ERR_BAD_INPUT", stripMarkup(taken));
+    }
     const store = getStore();
     const existing = await store.db.query("SELECT id FROM accounts LIMIT 1");
     const first = !options.guest && existing.length === 0 && store.pendingChanges("account").length === 0;
@@ -289,7 +299,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     if (options.ip) account.db.creator_ip = options.ip;
     if (first) log.info(`created the superuser account "${username}"`);
     await joinDefaultChannels(account, settings, { superuser: first });
-    if (settings.autoCreateCharacterWithAccount || options.guest) {
+    if (autoCharacter) {
       await account.createCharacter({ typeclass: options.characterTypeclass });
     }
     return account;

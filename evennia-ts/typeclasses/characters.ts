@@ -6,8 +6,31 @@
  */
 import type { DefaultAccount } from "./accounts.ts";
 import { DefaultObject, type ContentType, type MoveHookOptions, type ObjectSession } from "./objects.ts";
-import { registerTypeclass } from "./registry.ts";
+import { activeSettings } from "../conf/active-settings.ts";
+import { findTypeclass, registerTypeclass } from "./registry.ts";
+import { search } from "./search.ts";
 import { sessionRegistry, type Session } from "./sessions.ts";
+
+/**
+ * Whether a character (of any character typeclass) already has `name` as its key,
+ * case-insensitive: what Evennia's `filter_family(db_key__iexact=name)` asks. Characters
+ * created in this unit and not committed yet count.
+ */
+export async function characterNameTaken(name: string): Promise<boolean> {
+  const wanted = name.trim().toLowerCase();
+  if (!wanted) return false;
+  const found = await search({ key: wanted });
+  return found.some((o) => o instanceof DefaultCharacter && o.key.toLowerCase() === wanted);
+}
+
+/**
+ * The class a player's new character is made of: `path` (default: the setting
+ * `baseCharacterTypeclass`) when it names `DefaultCharacter` or a subclass, else `DefaultCharacter`.
+ */
+export function characterTypeclass(path = activeSettings().baseCharacterTypeclass): typeof DefaultCharacter {
+  const found = findTypeclass(path);
+  return found && (found === DefaultCharacter || found.prototype instanceof DefaultCharacter) ? (found as typeof DefaultCharacter) : DefaultCharacter;
+}
 
 /** A player-controlled object. */
 export class DefaultCharacter extends DefaultObject {
@@ -27,6 +50,19 @@ export class DefaultCharacter extends DefaultObject {
     const puppet = [pid, "perm(Developer)", "pperm(Developer)"].filter(Boolean).join(" or ");
     const owners = [pid, "perm(Admin)"].filter(Boolean).join(" or ");
     return `puppet:${puppet};delete:${owners};edit:${owners}`;
+  }
+
+  /**
+   * Hook (Evennia's `validate_name`): why `name` cannot be the name of a new player character
+   * of this class (for `account`, or for an account being created when null), or null. Asked
+   * by `charcreate`, its menu, the website and account creation with
+   * `autoCreateCharacterWithAccount`. By default a name another character already has is
+   * refused, whoever owns it, so that nobody plays under another player's name. Override to
+   * add rules (or, returning null, to allow shared names).
+   */
+  static async validateName(name: string, _account?: DefaultAccount | null): Promise<string | null> {
+    if (await characterNameTaken(name)) return `|rA character named '|w${name.trim()}|r' already exists.|n`;
+    return null;
   }
 
   override get contentType(): ContentType {

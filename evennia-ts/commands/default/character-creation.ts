@@ -1,10 +1,11 @@
 /**
- * Making a character for an account, as `charcreate` and its menu do: the name
- * checked (not empty, not taken by one of the account's characters), the
- * account's character limit respected, and the description set.
+ * Making a character for an account, as `charcreate`, its menu and the website do: the
+ * name checked (not empty, not another character's: the character typeclass's
+ * `validateName`), the account's character limit respected, and the description set.
  */
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import type { DefaultObject } from "../../typeclasses/objects.ts";
+import { characterTypeclass } from "../../typeclasses/characters.ts";
 import { looksLikeAnotherName } from "../../typeclasses/account-names.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 
@@ -34,21 +35,30 @@ export function characterNameFormatProblem(name: string): string | null {
   return null;
 }
 
-/** Why `name` cannot be a new character of `account`, or null when it can. */
-export function characterNameProblem(account: DefaultAccount, name: string): string | null {
+/** Why `name` cannot be a new character of `account`, or null when it can: empty, one of its own characters', refused by the character class's `validateName` (by default: any character's), or no slot left. */
+export async function characterNameProblem(account: DefaultAccount, name: string): Promise<string | null> {
   if (!name.trim()) return "A character needs a name.";
   if (account.characters.some((c) => c.key.toLowerCase() === name.trim().toLowerCase())) return `|rA character named '|w${name.trim()}|r' already exists.|n`;
-  return account.checkAvailableSlots();
+  return (await characterTypeclass().validateName(name, account)) ?? account.checkAvailableSlots();
 }
+
+/** Character creation in progress: one at a time, so two players typing the same new name at once cannot both pass the check. */
+let creating: Promise<unknown> = Promise.resolve();
 
 /**
  * Create character `name` (tidied, and held to {@link characterNameFormatProblem}'s rules on
  * every path: `charcreate`, its menu, the website) described as `desc` when given, for
  * `account`; the character, or why not.
  */
-export async function createCharacterFor(account: DefaultAccount, name: string, desc = ""): Promise<{ character: DefaultObject } | { error: string }> {
+export function createCharacterFor(account: DefaultAccount, name: string, desc = ""): Promise<{ character: DefaultObject } | { error: string }> {
+  const made = creating.then(() => createChecked(account, name, desc));
+  creating = made.catch(() => undefined);
+  return made;
+}
+
+async function createChecked(account: DefaultAccount, name: string, desc: string): Promise<{ character: DefaultObject } | { error: string }> {
   const tidy = tidyCharacterName(name);
-  const problem = (tidy ? characterNameFormatProblem(tidy) : null) ?? characterNameProblem(account, tidy);
+  const problem = (tidy ? characterNameFormatProblem(tidy) : null) ?? (await characterNameProblem(account, tidy));
   if (problem) return { error: problem };
   try {
     const character = await account.createCharacter({ key: tidy });

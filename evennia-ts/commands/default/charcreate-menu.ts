@@ -26,11 +26,11 @@ const start: MenuNode = (_caller, _raw, kwargs) => [
   [{ key: "_default", goto: pickName }],
 ];
 
-function pickName(caller: MenuCaller, raw: string): [string, MenuKwargs] {
+async function pickName(caller: MenuCaller, raw: string): Promise<[string, MenuKwargs]> {
   const name = tidyCharacterName(raw);
   const badName = characterNameFormatProblem(name);
   if (badName) throw new EvMenuGotoAbortMessage(`${badName} Try another.`);
-  const problem = characterNameProblem(accountOf(caller), name);
+  const problem = await characterNameProblem(accountOf(caller), name);
   if (problem) throw new EvMenuGotoAbortMessage(`${problem} Try another name.`);
   return ["describe", { name }];
 }
