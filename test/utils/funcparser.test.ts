@@ -114,6 +114,17 @@ describe("standard functions", () => {
     for (let i = 0; i < 50; i++) expect(Number(real.parse("$random(1,6)"))).toBeOneOf([1, 2, 3, 4, 5, 6]);
   });
 
+  it("numbers at the edge of a float never print Infinity or NaN", () => {
+    const p = parser([0.999]);
+    expect(p.parse("$round(1e308, 5)")).toBe("1e+308");
+    expect(p.parse("$round(-1.5e308, 2)")).toBe("-1.5e+308");
+    for (const call of ["$random(-1e308, 1e308)", "$random(-1.0e308, 1.0e308)", "$randint(-1e308, 1e308)", "$random(1e308)", "$div(1, 0)", "$mult(1e308, 10)", "$add(1e308, 1e308)"]) {
+      expect(p.parse(`[${call}]`), call).not.toMatch(/Infinity|NaN/);
+    }
+    // a wide range that still fits is fine
+    expect(Number(p.parse("$random(-1e300, 1e300)"))).toBeLessThanOrEqual(1e300);
+  });
+
   it("time", () => {
     expect(parser().parse("It is $time().")).toMatch(/^It is \d\d:\d\d\.$/);
   });

@@ -62,6 +62,8 @@ const random: InlineFunction = (args, _kwargs, context) => {
   const min = toNumber(minArg);
   const max = toNumber(maxArg);
   if (!Number.isFinite(min) || !Number.isFinite(max)) throw new EvenniaError("EV_ERR_BAD_INPUT", "$random needs numbers");
+  // a range wider than a float holds (-1e308 to 1e308) would give Infinity or NaN
+  if (!Number.isFinite(max - min + 1)) throw new EvenniaError("EV_ERR_BAD_INPUT", "$random's range is too wide");
   if (isFloatText(minArg) || isFloatText(maxArg)) return min + (max - min) * rnd();
   const [lo, hi] = [Math.ceil(Math.min(min, max)), Math.floor(Math.max(min, max))];
   return lo + Math.floor(rnd() * (hi - lo + 1));
@@ -123,7 +125,8 @@ export const STANDARD_FUNCTIONS: Readonly<Record<string, InlineFunction>> = {
     if (!Number.isFinite(n)) return "";
     const digits = Math.min(Math.max(0, toInt(args[1], 0)), 15);
     const factor = 10 ** digits;
-    return Math.round(n * factor) / factor;
+    // a number so large that scaling it overflows has no digits after the point to round
+    return Number.isFinite(n * factor) ? Math.round(n * factor) / factor : n;
   },
   add: arithmetic((a, b) => a + b),
   sub: arithmetic((a, b) => a - b),
