@@ -8,7 +8,7 @@
  * | `self()` | the accessor is the locked object itself |
  * | `perm(P)`, `perm_above(P)` | the accessor holds P (or a higher rank in the hierarchy; `_above`: strictly higher). A puppet is judged by its account's permissions; a quelled account by the lower of the two |
  * | `pperm(P)`, `pperm_above(P)` | as `perm`, on the accessor's account |
- * | `id(N)`, `dbref(N)` | the accessor's id is N (`#N` allowed) |
+ * | `id(N)`, `dbref(N)` | the accessor's id is N (`#N` allowed); on an in-world object's lock an account never passes (object and account ids are separate sequences: `id(12)` written for character #12 must not admit account #12, as through the REST API; name accounts with `pid`) |
  * | `pid(N)`, `pdbref(N)` | the accessor's account's id is N |
  * | `attr(name[, value[, compare=eq/gt/ge/lt/le/ne]])` | the accessor has that property or attribute (truthy, or comparing to value) |
  * | `attr_eq/gt/ge/lt/le/ne(name, value)` | `attr` with that comparison |
@@ -113,6 +113,12 @@ function permCheck(accessor: unknown, wanted: string | undefined, strictlyAbove:
     if (accountPerms.includes(permission)) return true;
   }
   return objectPerms.includes(permission);
+}
+
+/** `id(N)` on `accessed`: the accessor's id, an account never matching on an in-world object's lock (there, ids name objects). */
+function objectIdCheck(accessor: unknown, accessed: unknown, wanted: string | undefined): boolean {
+  if (isAccount(accessor) && isWorldObject(accessed)) return false;
+  return idCheck(accessor, wanted);
 }
 
 function idCheck(accessor: unknown, wanted: string | undefined): boolean {
@@ -291,8 +297,8 @@ export const BUILTIN_LOCK_FUNCS: Readonly<Record<string, LockFunc>> = {
   perm_above: (accessor, _accessed, args) => permCheck(accessor, args[0], true),
   pperm: (accessor, _accessed, args) => permCheck(accountOf(accessor), args[0], false),
   pperm_above: (accessor, _accessed, args) => permCheck(accountOf(accessor), args[0], true),
-  id: (accessor, _accessed, args) => idCheck(accessor, args[0]),
-  dbref: (accessor, _accessed, args) => idCheck(accessor, args[0]),
+  id: (accessor, accessed, args) => objectIdCheck(accessor, accessed, args[0]),
+  dbref: (accessor, accessed, args) => objectIdCheck(accessor, accessed, args[0]),
   pid: (accessor, _accessed, args) => idCheck(accountOf(accessor), args[0]),
   pdbref: (accessor, _accessed, args) => idCheck(accountOf(accessor), args[0]),
   attr: (accessor, _accessed, args, kwargs) => attrCheck(accessor, args, kwargs.compare ?? "eq"),

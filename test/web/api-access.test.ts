@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectAvailable, TEST_DIALECTS } from "../../evennia-ts/testing/database-fixture.ts";
+import { getById } from "../../evennia-ts/typeclasses/search.ts";
 import { startApiFixture, type ApiFixture, type Role } from "./api-fixture.ts";
 
 const ROLES: Role[] = ["anonymous", "player", "builder", "admin", "developer", "superuser"];
@@ -148,6 +149,23 @@ for (const dialect of TEST_DIALECTS) {
       expect((await f.call("developer", "PATCH", "/help/secrets", { body: { text: "Staff only!" } })).json.text).toBe("Staff only!");
       expect((await f.call("builder", "DELETE", "/help/building")).status).toBe(204);
       expect((await f.call("builder", "GET", "/help/building")).status).toBe(404);
+    });
+
+    it("an object's id() lock names objects: the account with the same number does not pass it", async () => {
+      // what a builder's character #N leaves on the things it creates: `control:id(N)`; account #N is someone else
+      const n = f.accounts.player.id;
+      const locks = `examine:id(${n}) or perm(Admin);control:id(${n}) or perm(Admin);edit:id(${n}) or perm(Admin);delete:id(${n}) or perm(Admin)`;
+      const made = await f.call("superuser", "POST", "/objects", { body: { key: "chest", location: f.hall.id, locks } });
+      expect(made.status).toBe(201);
+      const path = `/objects/${made.json.id}`;
+      expect((await f.call("player", "GET", path)).status).toBe(403);
+      expect((await f.call("player", "PATCH", path, { body: { key: "my chest" } })).status).toBe(403);
+      expect((await f.call("player", "DELETE", path)).status).toBe(403);
+      expect((await f.call("admin", "GET", path)).json.key).toBe("chest");
+      // the object with that number passes, as Evennia's id()
+      const [chest, sameNumber] = await f.services.runInUnit(() => Promise.all([getById(made.json.id), getById(n)]));
+      expect(sameNumber).not.toBeNull();
+      expect(chest!.access(sameNumber!, "control")).toBe(true);
     });
 
     it("serves the game's own API routes with the same login", async () => {
