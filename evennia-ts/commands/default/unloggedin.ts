@@ -26,27 +26,38 @@ async function findAccountByTypedName(name: string): Promise<DefaultAccount | nu
   return (await findAccount(name)) ?? (name.trim() === normalizeAccountName(name) ? null : await findAccount(normalizeAccountName(name)));
 }
 
-/** Check `password` for `typed` and log in, or say why not (the throttle counts failures). */
-async function logIn(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<void> {
+/** What {@link checkLogin} decided: the account to log in, or what to tell the session (markup). */
+export type LoginCheck = { account: DefaultAccount } | { refusal: string };
+
+/**
+ * Every check a login by name and password passes, whichever way it comes (`connect`, GMCP
+ * `Char.Login`, the `login` inputfunc): the login throttle, bans of the address and of the name
+ * (as typed, normalized, and the account's own name when it was found by an alias), the
+ * password. Failures are counted by the throttle and the account's `atFailedLogin` runs.
+ */
+export async function checkLogin(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<LoginCheck> {
   // throttled and checked for bans in one form: full-width spellings do not count apart
   const name = normalizeAccountName(typed);
   const refused = await services.loginThrottleCheck(session, name);
-  if (refused) {
-    session.msg(`|r${refused}|n`);
-    return;
-  }
-  if (await refuseBanned(services, session, name)) return;
+  if (refused) return { refusal: `|r${refused}|n` };
+  if (await isBannedLogin(services, session, name)) return { refusal: BANNED_LOGIN_MESSAGE };
   const account = await findAccountByTypedName(typed);
   if (!account || !(await account.checkPassword(password))) {
     if (account) await account.atFailedLogin(session as unknown as Session);
     services.loginFailed(session, name);
-    session.msg("|rUsername and/or password is incorrect.|n");
-    return;
+    return { refusal: "|rUsername and/or password is incorrect.|n" };
   }
   // typed otherwise (an alias, a full-width form), the name may not be the banned one
-  if (account.key.toLowerCase() !== name.trim().toLowerCase() && (await refuseBanned(services, session, account.key))) return;
+  if (account.key.toLowerCase() !== name.trim().toLowerCase() && (await isBannedLogin(services, session, account.key))) return { refusal: BANNED_LOGIN_MESSAGE };
   services.loginSucceeded(session, name);
-  await services.login(session, account);
+  return { account };
+}
+
+/** Check `password` for `typed` and log in, or say why not. */
+async function logIn(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<void> {
+  const checked = await checkLogin(services, session, typed, password);
+  if ("refusal" in checked) session.msg(checked.refusal);
+  else await services.login(session, checked.account);
 }
 
 /** What `create` (and the website's register page) says when the setting `newAccountRegistrationEnabled` is off. */
@@ -55,9 +66,14 @@ export const REGISTRATION_DISABLED_MESSAGE = "New accounts cannot be created her
 /** What a banned address or account name is told at login and account creation (Evennia's words). */
 export const BANNED_LOGIN_MESSAGE = "|rYou have been banned and cannot continue from here.\nIf you feel this ban is in error, please email an admin.|n";
 
+/** True when this session's address or `name` is banned. */
+function isBannedLogin(services: CommandServices, session: CommandSession, name?: string): Promise<boolean> {
+  return services.bans.isBanned({ ip: session.address, username: name });
+}
+
 /** True (after telling the session) when this session's address or `name` is banned. */
 async function refuseBanned(services: CommandServices, session: CommandSession, name?: string): Promise<boolean> {
-  if (!(await services.bans.isBanned({ ip: session.address, username: name }))) return false;
+  if (!(await isBannedLogin(services, session, name))) return false;
   session.msg(BANNED_LOGIN_MESSAGE);
   return true;
 }

@@ -11,6 +11,7 @@
  * | `core_supports_set` / `_add` / `_remove` | GMCP `Core.Supports.*` | keep the announced packages |
  * | `core_ping` | GMCP `Core.Ping` | answer `Core.Ping` |
  * | `char_login`, `char_login_credentials` | GMCP `Char.Login(.Credentials)` | log in, once the game called `enableGmcpLogin()` |
+ * | `login` | any (Evennia's inputfunc) | log in with `{name, password}`, once the game called `enableGmcpLogin()` |
  * | `monitor`, `unmonitor`, `monitored` | any | be sent a field or attribute of the character whenever it changes |
  * | `repeat`, `unrepeat` | any | have a whitelisted function called every so many seconds |
  * | `webclient_options` | webclient | send, save and follow the account's webclient options |
@@ -19,7 +20,7 @@
  */
 import type { CommandServices } from "../../commands/command.ts";
 import { registerInputFunc } from "../inputfuncs.ts";
-import { charLoginInputFunc } from "./char-login.ts";
+import { charLoginInputFunc, loginInputFunc } from "./char-login.ts";
 import { clientOptionsInputFunc, getClientOptionsInputFunc } from "./client-options.ts";
 import { coreHelloInputFunc } from "./core-hello.ts";
 import { echoInputFunc, getInputFuncsInputFunc, getValueInputFunc } from "./introspection.ts";
@@ -59,6 +60,7 @@ export function registerDefaultInputFuncs(services: CommandServices): void {
   registerInputFunc("core_ping", corePingInputFunc, "GMCP Core.Ping: answered at once.");
   registerInputFunc("char_login", charLoginInputFunc, "GMCP Char.Login: log in (when the game enabled it).");
   registerInputFunc("char_login_credentials", charLoginInputFunc, "GMCP Char.Login.Credentials: log in (when the game enabled it).");
+  registerInputFunc("login", loginInputFunc, "Log in with {name, password}, as connect does (when the game enabled out-of-band login).");
   registerInputFunc("msdp_list", msdpListInputFunc, "MSDP LIST: the commands, lists and variables there are.");
   registerInputFunc("msdp_report", msdpReportInputFunc, "MSDP REPORT: send a variable now and whenever it changes.");
   registerInputFunc("msdp_unreport", msdpUnreportInputFunc, "MSDP UNREPORT: stop reporting a variable.");

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { BanList } from "../../../evennia-ts/server/bans.ts";
 import { enableGmcpLogin } from "../../../evennia-ts/server/oob/char-login.ts";
 import { clientSupportsGmcp } from "../../../evennia-ts/server/oob/core-supports.ts";
 import { startInProcessGame, type InProcessGame } from "../../../evennia-ts/testing/in-process-game.ts";
@@ -117,6 +118,40 @@ describe("GMCP Char.Login", () => {
     await c.raw.waitFor("You become");
     expect(c.session().account?.username).toBe("Anna");
     expect(c.session().puppet?.key).toBe("Anna");
+  });
+
+  it("refuses a banned name or address as connect does, by GMCP and by Evennia's login inputfunc", async () => {
+    await withAccount();
+    const bob = await gmcpClient();
+    await bob.login("Bob");
+    bob.line("quit");
+    await waitUntil(() => bob.raw.closed, "quit");
+    // the server's own ban list, as `ban Bob` fills it
+    await (game.server() as unknown as { bans: BanList }).bans.add({ name: "Bob" }, "testing");
+    enableGmcpLogin();
+    const c = await gmcpClient();
+    c.gmcp('Char.Login {"name": "Bob", "password": "secret123"}');
+    const refused = JSON.parse((await c.waitForGmcp("Char.Login.Result")).slice("Char.Login.Result ".length)) as { success: boolean; message: string };
+    expect(refused.success).toBe(false);
+    expect(refused.message).toContain("You have been banned");
+    // by an alias-free other spelling, and through the `login` inputfunc (GMCP package "Login")
+    c.gmcp('Login {"name": "BOB", "password": "secret123"}');
+    await c.raw.waitFor("You have been banned");
+    expect(c.session().loggedIn).toBe(false);
+    c.gmcp('Login {"name": "Anna", "password": "wrong"}');
+    await c.raw.waitFor("Username and/or password is incorrect.");
+    c.gmcp('Login {"name": "Anna", "password": "secret123"}');
+    await c.raw.waitFor("You become");
+    expect(c.session().account?.username).toBe("Anna");
+  });
+
+  it("the login inputfunc is ignored unless the game enables out-of-band login", async () => {
+    await withAccount();
+    const c = await gmcpClient();
+    c.gmcp('Login {"name": "Anna", "password": "secret123"}');
+    c.gmcp("Core.Ping");
+    await c.waitForGmcp("Core.Ping");
+    expect(c.session().loggedIn).toBe(false);
   });
 
   it("accepts Mudlet's Char.Login.Credentials", async () => {
