@@ -276,8 +276,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     const username = options.guest ? String(options.username).trim() : this.validateUsername(options.username);
     this.validatePassword(options.password);
     const typeclass = options.typeclass && findTypeclass(options.typeclass) ? options.typeclass : this;
-    const autoCharacter = settings.autoCreateCharacterWithAccount || options.guest;
-    if (autoCharacter && !options.guest) {
+    if (settings.autoCreateCharacterWithAccount && !options.guest) {
       // the character will carry the account's name: refuse the account, not leave it without one
       // (loaded on use: characters.ts extends DefaultObject, which is still loading when this file is)
       const { characterTypeclass } = await import("./characters.ts");
@@ -299,7 +298,7 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     if (options.ip) account.db.creator_ip = options.ip;
     if (first) log.info(`created the superuser account "${username}"`);
     await joinDefaultChannels(account, settings, { superuser: first });
-    if (autoCharacter) {
+    if (settings.autoCreateCharacterWithAccount || options.guest) {
       await account.createCharacter({ typeclass: options.characterTypeclass });
     }
     return account;

@@ -48,46 +48,44 @@ function badRequest(session: ServerSession, name: unknown, password: unknown): s
   return null;
 }
 
-/** `char_login` / `char_login_credentials`: log in with a name and a password. */
-export const charLoginInputFunc: InputFunc = async (session, args, kwargs) => {
+/** How an out-of-band login answers: a refusal (markup), or success after the session is logged in. */
+interface LoginReply {
+  refused(message: string): void;
+  succeeded(): void;
+}
+
+/** The out-of-band login both inputfuncs share: when enabled, the request's shape, then `checkLogin` and the login. */
+async function loginOutOfBand(session: ServerSession, via: string, name: unknown, password: unknown, reply: LoginReply): Promise<void> {
   if (!enabled) {
-    log.debug(`session ${session.sessid} tried GMCP login, which is not enabled; ignored`);
+    log.debug(`session ${session.sessid} tried ${via}, which is not enabled; ignored`);
     return;
   }
   const services = oobServices();
   if (!services) return;
-  const name = kwargs.name ?? kwargs.account ?? args[0];
-  const password = kwargs.password ?? args[1];
   const bad = badRequest(session, name, password);
   if (bad) {
-    answer(session, false, bad);
+    reply.refused(`|R${bad}|n`);
     return;
   }
   const checked = await checkLogin(services, session, name as string, password as string);
   if ("refusal" in checked) {
-    answer(session, false, stripMarkup(checked.refusal));
+    reply.refused(checked.refusal);
     return;
   }
   await services.login(session, checked.account);
-  answer(session, true);
-};
+  reply.succeeded();
+}
+
+/** `char_login` / `char_login_credentials`: log in with a name and a password; answered by `Char.Login.Result`. */
+export const charLoginInputFunc: InputFunc = (session, args, kwargs) =>
+  loginOutOfBand(session, "GMCP login", kwargs.name ?? kwargs.account ?? args[0], kwargs.password ?? args[1], {
+    refused: (message) => answer(session, false, stripMarkup(message)),
+    succeeded: () => answer(session, true),
+  });
 
 /** Evennia's `login` inputfunc: `{name, password}`; a refusal is sent as text, success logs the session in. */
-export const loginInputFunc: InputFunc = async (session, args, kwargs) => {
-  if (!enabled) {
-    log.debug(`session ${session.sessid} tried the login inputfunc, which is not enabled; ignored`);
-    return;
-  }
-  const services = oobServices();
-  if (!services) return;
-  const name = kwargs.name ?? args[0];
-  const password = kwargs.password ?? args[1];
-  const bad = badRequest(session, name, password);
-  if (bad) {
-    session.msg(`|R${bad}|n`);
-    return;
-  }
-  const checked = await checkLogin(services, session, name as string, password as string);
-  if ("refusal" in checked) session.msg(checked.refusal);
-  else await services.login(session, checked.account);
-};
+export const loginInputFunc: InputFunc = (session, args, kwargs) =>
+  loginOutOfBand(session, "the login inputfunc", kwargs.name ?? args[0], kwargs.password ?? args[1], {
+    refused: (message) => session.msg(message),
+    succeeded: () => undefined,
+  });
