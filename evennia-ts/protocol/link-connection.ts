@@ -43,7 +43,7 @@ export interface LinkSendStats {
   messages: number;
   /** Bytes of those frames. */
   bytes: number;
-  /** Messages not sent because each alone was larger than a frame may be. */
+  /** Messages not sent: each alone was larger than a frame may be, or held a value JSON cannot encode. */
   dropped: number;
 }
 
@@ -131,7 +131,7 @@ export class LinkConnection<In, Out> {
   flush(): void {
     this.flushScheduled = false;
     if (this.closed || this.pending.length === 0) return;
-    const batch = this.prepareBatch ? this.prepareBatch(this.pending) : this.pending;
+    const batch = this.preparedBatch(this.pending);
     this.pending = [];
     for (const frame of this.framesOf(batch)) {
       this.sent.frames++;
@@ -147,6 +147,20 @@ export class LinkConnection<In, Out> {
   }
 
   /**
+   * `pending` as {@link LinkConnectionOptions.prepareBatch} rewrites it; as it is when the
+   * rewrite fails (it compares messages by their JSON, which a value JSON cannot encode
+   * breaks: {@link framesOf} then finds and drops that message).
+   */
+  private preparedBatch(pending: Out[]): Out[] {
+    if (!this.prepareBatch) return pending;
+    try {
+      return this.prepareBatch(pending);
+    } catch {
+      return pending;
+    }
+  }
+
+  /**
    * The frames that carry `batch`: one, unless it is larger than the peer takes (the
    * same `linkMaxFrameBytes` on both sides: a larger frame makes the peer close the link,
    * which restarts the server). A turn's output to thousands of players can be that
@@ -154,7 +168,12 @@ export class LinkConnection<In, Out> {
    * frame cannot be sent: it is dropped and logged, and the link stays up.
    */
   private framesOf(batch: Out[]): Buffer[] {
-    const frame = encodeFrame(batch);
+    let frame: Buffer;
+    try {
+      frame = encodeFrame(batch);
+    } catch (err) {
+      return this.framesOfUnencodable(batch, err);
+    }
     if (frame.length - FRAME_HEADER_BYTES <= this.maxFrameBytes) {
       this.sent.messages += batch.length;
       return [frame];
@@ -167,6 +186,33 @@ export class LinkConnection<In, Out> {
     }
     const half = Math.ceil(batch.length / 2);
     return [...this.framesOf(batch.slice(0, half)), ...this.framesOf(batch.slice(half))];
+  }
+
+  /**
+   * `batch` holds a value JSON cannot encode (a BigInt, a cycle, a throwing `toJSON`:
+   * a game's bug in what it sent). The batch is split until the culprit is alone; a
+   * message holding several (`msgs` of one session's turn) keeps those that encode.
+   * What cannot be sent is logged and dropped; the rest goes out and the link stays up.
+   */
+  private framesOfUnencodable(batch: Out[], err: unknown): Buffer[] {
+    if (batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      return [...this.framesOf(batch.slice(0, half)), ...this.framesOf(batch.slice(half))];
+    }
+    const only = batch[0] as { t?: unknown; msgs?: unknown } | undefined;
+    const kind = typeof only?.t === "string" ? only.t : "?";
+    if (only && Array.isArray(only.msgs) && only.msgs.length > 1) {
+      const encodable = only.msgs.filter((m) => encodes(m));
+      const lost = only.msgs.length - encodable.length;
+      if (lost > 0 && encodable.length > 0) {
+        log.error(`${lost} link message(s) (${kind}: ${namesOf(only.msgs.filter((m) => !encodes(m)))}) could not be encoded as JSON and were not sent: ${(err as Error).message}`);
+        this.sent.dropped += lost;
+        return this.framesOf([{ ...only, msgs: encodable } as Out]);
+      }
+    }
+    log.error(`a link message (${kind}${Array.isArray(only?.msgs) ? `: ${namesOf(only.msgs)}` : ""}) could not be encoded as JSON and was not sent: ${(err as Error).message}`);
+    this.sent.dropped++;
+    return [];
   }
 
   /** Flush, then close the socket and notify handlers (once). */
@@ -279,4 +325,19 @@ export class LinkConnection<In, Out> {
     this.socket.destroy();
     this.close(reason);
   }
+}
+
+/** True when JSON can encode `value`. */
+function encodes(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The cmdnames of message triples, for a log line. */
+function namesOf(msgs: unknown[]): string {
+  return msgs.map((m) => (Array.isArray(m) && typeof m[0] === "string" ? m[0].slice(0, 64) : "?")).join(", ");
 }

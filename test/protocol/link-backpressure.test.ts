@@ -127,3 +127,29 @@ it("splits a turn's output larger than a frame into frames that fit, in order, a
   expect(logs.some((l) => l.level === "error" && l.line.includes("larger than a frame may be"))).toBe(true);
   expect(serverEnd.isClosed).toBe(false);
 });
+
+it("drops (and logs) only the message JSON cannot encode (a BigInt, a cycle): the rest of the turn, even the same session's, goes out and the link stays up", { timeout: 30_000 }, async () => {
+  const { serverEnd, received } = await linkPair(256 * 1024 * 1024);
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  // one turn: good output for sessions 1-20, a BigInt among session 5's messages, a cycle for session 30
+  for (let i = 0; i < 20; i++) serverEnd.send(message(i, i + 1));
+  serverEnd.send({ t: "msg", sessid: 5, msgs: [["text", ["before"], {}], ["vitals", [], { hp: 10n }], ["text", ["after"], {}]] });
+  serverEnd.send({ t: "msg", sessid: 30, msgs: [["map", [cycle], {}]] });
+  serverEnd.send(message(20, 21));
+  // (one session's messages in a turn are merged into one: session 5's make one message)
+  const texts = (): string[] => received.flatMap((m) => (m.t === "msg" ? m.msgs.map((x) => String(x[1][0]).split(":")[0]) : []));
+  const before = Date.now();
+  while (!texts().includes("20") && Date.now() - before < 10_000) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+  expect(texts().sort()).toEqual([...Array.from({ length: 21 }, (_, i) => String(i)), "before", "after"].sort());
+  const session5 = received.find((m) => m.t === "msg" && m.sessid === 5);
+  expect(session5?.t === "msg" && session5.msgs.map((x) => String(x[1][0]).split(":")[0])).toEqual(["4", "before", "after"]);
+  expect(received.some((m) => m.t === "msg" && m.sessid === 30)).toBe(false);
+  expect(serverEnd.sent.dropped).toBe(2);
+  expect(logs.filter((l) => l.level === "error" && l.line.includes("could not be encoded as JSON")).map((l) => l.line.split("[link] ")[1]!.split(" could")[0])).toEqual([
+    "1 link message(s) (msg: vitals)",
+    "a link message (msg: map)",
+  ]);
+  expect(serverEnd.isClosed).toBe(false);
+});
