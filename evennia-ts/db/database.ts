@@ -215,12 +215,40 @@ export class Database {
     return this.typeormOpening;
   }
 
-  /** Run pending migrations (opening TypeORM); returns their names. */
+  /**
+   * Run pending migrations (opening TypeORM); returns their names. On PostgreSQL they
+   * run under an advisory lock named after the schema: processes opening one database
+   * at once (two hosts of a game, `evennia-ts migrate` beside a starting server) take
+   * turns, and those after the first find nothing left to do.
+   */
   async migrate(): Promise<string[]> {
     const source = await this.openDataSource();
-    const done = await source.runMigrations({ transaction: "each" });
-    for (const m of done) log.info(`applied migration ${m.name}`);
-    return done.map((m) => m.name);
+    const run = async (): Promise<string[]> => {
+      try {
+        const done = await source.runMigrations({ transaction: "each" });
+        for (const m of done) log.info(`applied migration ${m.name}`);
+        return done.map((m) => m.name);
+      } catch (err) {
+        if (err instanceof EvenniaError) throw err;
+        throw new EvenniaError("EV_ERR_DB", `a migration failed: ${(err as Error).message}`, { cause: err });
+      }
+    };
+    if (this.dialect !== "postgres") return run();
+    const runner = source.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query("SELECT pg_advisory_lock(hashtext($1))", [`evennia-ts migrations ${this.schema ?? "public"}`]);
+    } catch (err) {
+      await runner.release();
+      throw wrapDbError(err, "SELECT pg_advisory_lock(...)");
+    }
+    try {
+      return await run();
+    } finally {
+      // the lock is the session's: releasing the connection without unlocking would leave it held in the pool
+      await runner.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
+      await runner.release();
+    }
   }
 
   /**
