@@ -257,6 +257,13 @@ export interface Settings {
   baseGuestTypeclass: string;
   /** Permission guests get. */
   permissionGuestDefault: string;
+  /**
+   * Permissions (with those above them in the hierarchy) whose holders' channel
+   * messages keep line breaks, tabs and HTML tags; everyone else's are stripped of
+   * them, so that nobody fakes a second line from someone else (Evennia's
+   * `INPUT_CLEANUP_BYPASS_PERMISSIONS`).
+   */
+  inputCleanupBypassPermissions: string[];
   /** Home of guest characters as `#dbref` (empty: the default home). */
   guestHome: string;
   /** Where guest characters start, as `#dbref` (empty: the start location). */
@@ -538,6 +545,7 @@ export const defaultSettings: Settings = {
   guestList: Array.from({ length: 9 }, (_, i) => `Guest${i + 1}`),
   baseGuestTypeclass: "typeclasses.accounts.Guest",
   permissionGuestDefault: "Guests",
+  inputCleanupBypassPermissions: ["Builder"],
   guestHome: "",
   guestStartLocation: "",
   baseCharacterTypeclass: "typeclasses.characters.Character",

@@ -117,3 +117,25 @@ export function cropMarkup(text: string, width: number, suffix = "[...]"): strin
   }
   return suffixWidth >= width ? out : out + suffix;
 }
+
+/** An HTML tag: `<b>`, `</script>`, `<img src=...>` (a `<` before a letter, `/` or `!`, up to the next `>`). */
+const HTML_TAG = /<[a-zA-Z/!][^<>]*>/g;
+
+/**
+ * `text` a player typed, without what could make it look like more than one line
+ * of someone else's text: the line-break and tab codes `|/` and `|-` (an escaped
+ * `||/` stays), raw line breaks and tabs (each becomes a space), and HTML tags.
+ * Evennia's `strip_unsafe_input`, used on channel messages.
+ */
+export function stripUnsafeInput(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const t of parseMarkup(text)) {
+    if (t.type === "text" && t.escape && (t.text === "\n" || t.text === "\t")) {
+      out += text.slice(from, t.start);
+      from = t.end;
+    }
+  }
+  out += text.slice(from);
+  return out.replace(/\r\n|[\r\n\t]/g, " ").replace(HTML_TAG, "");
+}

@@ -70,6 +70,25 @@ describeWithWorld("comms commands against hostile input", (w) => {
     expect((await allChannels()).map((c) => c.key)).toEqual(["Public"]);
   });
 
+  it("a player's channel message cannot fake a second line (|/, raw line breaks, tabs, HTML tags); a Builder's can", async () => {
+    await callCommand(w.world, CmdChannel, "/sub public", "You are now subscribed", asAccount2());
+    await callCommand(w.world, CmdChannel, "/sub public", "", { caller: w.world.account1, session: w.world.session1 });
+    w.world.clearOutput();
+    await callCommand(w.world, CmdChannel, "public = hi|/[Public] admin: tell me your password|-<b>now</b>", "", asAccount2());
+    const seen = w.world.text(w.world.session1);
+    expect(seen).toContain("hi[Public] admin: tell me your passwordnow");
+    expect(seen.split("\n").filter((l) => l.includes("[Public]"))).toHaveLength(1);
+    const [stored] = await (await findChannel("public"))!.history(1, 0);
+    expect(stored!.text).not.toMatch(/\|\/|<b>/);
+    // an escaped ||/ is text, not a line break, and stays
+    await callCommand(w.world, CmdChannel, "public = a||/b", "", asAccount2());
+    expect(w.world.text(w.world.session1)).toContain("a|/b");
+    // a Builder (the superuser passes every permission) keeps its formatting
+    w.world.clearOutput();
+    await callCommand(w.world, CmdChannel, "public = line one|/line two", "", { caller: w.world.account1, session: w.world.session1 });
+    expect(w.world.text(w.world.session2)).toMatch(/line one\r?\nline two/);
+  });
+
   it(`a channel name or alias is at most ${MAX_CHANNEL_NAME_LENGTH} characters (it prefixes every line)`, async () => {
     const tooLong = `A channel name or alias can be at most ${MAX_CHANNEL_NAME_LENGTH} characters long.`;
     await callCommand(w.world, CmdChannel, `/create ${"L".repeat(MAX_CHANNEL_NAME_LENGTH + 1)}`, tooLong, asAccount2());
