@@ -152,6 +152,15 @@ export function currentUnitOfWork(): UnitOfWork | undefined {
 }
 
 /**
+ * Run `fn` outside the current unit of work: what it writes or sends is not held for
+ * that unit's commit (it runs units of its own, or writes implicitly). A batch run
+ * uses it to commit each entry as it goes, as if the builder had typed it.
+ */
+export function outsideUnitOfWork<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
+/**
  * The unit of work to stage a write in: the current one, or an implicit one that
  * commits on the next turn of the event loop.
  */

@@ -9,7 +9,8 @@
  * - `print(...)`: text to the caller;
  * - `search`, `getById`, `createObject` and `spawn`.
  *
- * The block runs in the command's unit of work: what it changes is committed with it.
+ * The caller runs it in a unit of work of its own (`batch-run.ts`): what it changes
+ * is committed when it ends, or rolled back when it throws.
  */
 import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";

@@ -15,6 +15,10 @@
  * folder of the setting `batchProcessPaths`, `world/` by default), resolved inside
  * the game folder: a path that would leave those folders (`..`, absolute paths,
  * symbolic links pointing out) is refused.
+ *
+ * A file may be at most {@link MAX_BATCH_FILE_BYTES} long, and one run, `#INSERT`s
+ * included, at most {@link MAX_BATCH_ENTRIES} entries from {@link MAX_BATCH_INSERTS}
+ * inserts: a file inserting another many times, nested, cannot blow up.
  */
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +26,33 @@ import { EvenniaError } from "../../../utils/errors.ts";
 
 /** How deep `#INSERT`s may nest. */
 const MAX_INSERT_DEPTH = 10;
+/** The largest batch file read (bytes). */
+export const MAX_BATCH_FILE_BYTES = 4 * 1024 * 1024;
+/** The most entries (commands or code blocks) one run may have, `#INSERT`s included. */
+export const MAX_BATCH_ENTRIES = 10_000;
+/** The most `#INSERT`s one run may follow, all files together. */
+export const MAX_BATCH_INSERTS = 1_000;
+
+/** What one parse (a file and everything it inserts) has used of the limits. */
+interface ParseBudget {
+  entries: number;
+  inserts: number;
+}
+
+/** Count `added` entries against the budget; throws `EV_ERR_LIMIT` past {@link MAX_BATCH_ENTRIES}. */
+function spendEntries(budget: ParseBudget, added: number): void {
+  budget.entries += added;
+  if (budget.entries > MAX_BATCH_ENTRIES) {
+    throw new EvenniaError("EV_ERR_LIMIT", `the batch run would have more than ${MAX_BATCH_ENTRIES} entries (#INSERTs included); split it into several files.`);
+  }
+}
+
+/** Count one `#INSERT`; throws `EV_ERR_LIMIT` past {@link MAX_BATCH_INSERTS}. */
+function spendInsert(budget: ParseBudget): void {
+  if (++budget.inserts > MAX_BATCH_INSERTS) {
+    throw new EvenniaError("EV_ERR_LIMIT", `the batch run follows more than ${MAX_BATCH_INSERTS} #INSERTs; split it into several files.`);
+  }
+}
 
 /** Where batch files may be read from. */
 export interface BatchFileRoots {
@@ -74,11 +105,35 @@ export function resolveBatchFile(name: string, extension: ".ev" | ".ts", roots: 
   throw new EvenniaError("EV_ERR_NOT_FOUND", `'${name}' could not be found: batch files are given as paths from one of the batch-file folders (${roots.folders.join(", ")}), like world.build for world/build${extension}.`);
 }
 
-/** Read a batch file as text (UTF-8, line ends made `\n`). */
+/**
+ * Read a batch file as text: UTF-8, line ends made `\n`, byte-order marks at the
+ * start of lines dropped (files joined together keep theirs, which would hide a `#`).
+ * Throws `EV_ERR_LIMIT` for a file over {@link MAX_BATCH_FILE_BYTES}, `EV_ERR_BAD_INPUT`
+ * for one that is not UTF-8 or cannot be read.
+ */
 export function readBatchFile(file: string): string {
-  const buffer = readFileSync(file);
-  const text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
-  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const name = path.basename(file);
+  let buffer: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_BATCH_FILE_BYTES) {
+      throw new EvenniaError("EV_ERR_LIMIT", `${name} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MiB (${size} bytes); split it into several files.`);
+    }
+    buffer = readFileSync(file);
+  } catch (err) {
+    if (err instanceof EvenniaError) throw err;
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `${name} could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  if (buffer.length > MAX_BATCH_FILE_BYTES) {
+    throw new EvenniaError("EV_ERR_LIMIT", `${name} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MiB; split it into several files.`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+  } catch {
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `${name} is not valid UTF-8 text; save the file as UTF-8.`);
+  }
+  return text.replace(/\r\n?/g, "\n").replace(/^\uFEFF+/gm, "");
 }
 
 /** One command of a batch-command file: its text, as it will be run. */
@@ -101,26 +156,46 @@ function joinCommandLines(lines: readonly string[]): string {
 const INSERT = /^#\s*INSERT\s+(\S+)\s*$/;
 
 /** The commands of the batch-command file `name` (see the module notes). */
-export function parseBatchCommandFile(name: string, roots: BatchFileRoots, depth = 0, seen: readonly string[] = []): string[] {
+export function parseBatchCommandFile(name: string, roots: BatchFileRoots): string[] {
+  return parseCommandFileWithin(name, roots, 0, [], { entries: 0, inserts: 0 });
+}
+
+function parseCommandFileWithin(name: string, roots: BatchFileRoots, depth: number, seen: readonly string[], budget: ParseBudget): string[] {
   if (depth > MAX_INSERT_DEPTH) throw new EvenniaError("EV_ERR_LIMIT", `#INSERT nests more than ${MAX_INSERT_DEPTH} files deep.`);
   const file = resolveBatchFile(name, ".ev", roots);
   if (seen.includes(file)) throw new EvenniaError("EV_ERR_BAD_INPUT", `#INSERT ${name} inserts a file into itself.`);
-  return parseBatchCommands(readBatchFile(file), (inserted) => {
+  const insert = (inserted: string): string[] => {
+    spendInsert(budget);
     try {
-      return parseBatchCommandFile(inserted, roots, depth + 1, [...seen, file]);
+      return parseCommandFileWithin(inserted, roots, depth + 1, [...seen, file], budget);
     } catch (err) {
-      throw new EvenniaError("EV_ERR_BAD_INPUT", `#INSERT ${inserted} failed: ${(err as Error).message}`);
+      throw insertFailure(inserted, err);
     }
-  });
+  };
+  return splitCommands(readBatchFile(file), insert, budget);
+}
+
+/** An `#INSERT` that failed, its reason kept (limits stay limits). */
+function insertFailure(inserted: string, err: unknown): EvenniaError {
+  const code = err instanceof EvenniaError && err.code === "EV_ERR_LIMIT" ? "EV_ERR_LIMIT" : "EV_ERR_BAD_INPUT";
+  return new EvenniaError(code, `#INSERT ${inserted} failed: ${(err as Error).message}`);
 }
 
 /** The commands in batch-command text; `insert` gives the commands of an `#INSERT`ed file. */
 export function parseBatchCommands(text: string, insert: (name: string) => string[] = () => []): string[] {
+  return splitCommands(text, insert, { entries: 0, inserts: 0 });
+}
+
+/** {@link parseBatchCommands}, counting its own commands (not inserted ones: their file did) against `budget`. */
+function splitCommands(text: string, insert: (name: string) => string[], budget: ParseBudget): string[] {
   const commands: string[] = [];
   let current: string[] = [];
   const flush = () => {
     const command = joinCommandLines(current);
-    if (command) commands.push(command);
+    if (command) {
+      spendEntries(budget, 1);
+      commands.push(command);
+    }
     current = [];
   };
   for (const line of text.split("\n")) {
@@ -141,28 +216,42 @@ const CODE_MARKER = /^(?:\/\/\s*)?#\s*(HEADER|CODE)\b.*$/;
 const CODE_INSERT = /^(?:\/\/\s*)?#\s*INSERT\s+(\S+)\s*$/;
 
 /** The code blocks of the batch-code file `name`, each with the file's headers in front. */
-export function parseBatchCodeFile(name: string, roots: BatchFileRoots, depth = 0, seen: readonly string[] = []): string[] {
+export function parseBatchCodeFile(name: string, roots: BatchFileRoots): string[] {
+  return parseCodeFileWithin(name, roots, 0, [], { entries: 0, inserts: 0 });
+}
+
+function parseCodeFileWithin(name: string, roots: BatchFileRoots, depth: number, seen: readonly string[], budget: ParseBudget): string[] {
   if (depth > MAX_INSERT_DEPTH) throw new EvenniaError("EV_ERR_LIMIT", `#INSERT nests more than ${MAX_INSERT_DEPTH} files deep.`);
   const file = resolveBatchFile(name, ".ts", roots);
   if (seen.includes(file)) throw new EvenniaError("EV_ERR_BAD_INPUT", `#INSERT ${name} inserts a file into itself.`);
-  return parseBatchCode(readBatchFile(file), (inserted) => {
+  const insert = (inserted: string): string[] => {
+    spendInsert(budget);
     try {
-      return parseBatchCodeFile(inserted, roots, depth + 1, [...seen, file]);
+      return parseCodeFileWithin(inserted, roots, depth + 1, [...seen, file], budget);
     } catch (err) {
-      throw new EvenniaError("EV_ERR_BAD_INPUT", `#INSERT ${inserted} failed: ${(err as Error).message}`);
+      throw insertFailure(inserted, err);
     }
-  });
+  };
+  return splitCode(readBatchFile(file), insert, budget);
 }
 
 /** The blocks of batch-code text; `insert` gives the blocks of an `#INSERT`ed file. */
 export function parseBatchCode(text: string, insert: (name: string) => string[] = () => []): string[] {
+  return splitCode(text, insert, { entries: 0, inserts: 0 });
+}
+
+/** {@link parseBatchCode}, counting its own blocks (not inserted ones: their file did) against `budget`. */
+function splitCode(text: string, insert: (name: string) => string[], budget: ParseBudget): string[] {
   const headers: string[] = [];
   const blocks: ({ code: string[] } | { inserted: string[] })[] = [];
   let mode: "code" | "header" = "code";
   let current: string[] = [];
   const flush = () => {
     if (mode === "header") headers.push(current.join("\n"));
-    else if (current.some((l) => l.trim())) blocks.push({ code: current });
+    else if (current.some((l) => l.trim())) {
+      spendEntries(budget, 1);
+      blocks.push({ code: current });
+    }
     current = [];
   };
   for (const line of text.split("\n")) {

@@ -1,12 +1,11 @@
 /**
  * The state of a batch run and its interactive mode (Evennia's `batchprocess.py`
- * helpers): the parsed entries, where the caller is in them, and running one
- * entry — a command through the command handler, or a code block. Kept per caller
- * in memory (a reload ends an interactive run, as in Evennia).
+ * helpers): the parsed entries, where the caller is in them, and how they are
+ * shown. Kept per caller in memory (a reload ends an interactive run, as in
+ * Evennia). Running entries is `batch-run.ts`.
  */
 import { activeSettings } from "../../../conf/active-settings.ts";
 import type { Command } from "../../command.ts";
-import { runBatchCodeBlock } from "./batch-code-runner.ts";
 import { codeOfBlock, parseBatchCodeFile, parseBatchCommandFile, resolveBatchFile, type BatchFileRoots } from "./batch-files.ts";
 
 /** Which processor a run uses. */
@@ -17,6 +16,11 @@ export interface BatchState {
   mode: BatchMode;
   /** The path the builder gave (`world.build`). */
   pythonPath: string;
+  /**
+   * The file it named, resolved when it was (re)loaded: code blocks are written
+   * beside it, even if the file is deleted or replaced during the run.
+   */
+  file: string;
   /** The entries: commands, or code blocks with their headers. */
   stack: string[];
   /** The current entry (from 0). */
@@ -48,9 +52,12 @@ export function batchRoots(): BatchFileRoots {
   return { gameDir: settings.gameDir, folders: settings.batchProcessPaths ?? ["world"] };
 }
 
-/** Parse the file of a run again (for `rr`, `rrr`) or for the first time. */
-export function parseBatch(mode: BatchMode, pythonPath: string): string[] {
-  return mode === "batch_code" ? parseBatchCodeFile(pythonPath, batchRoots()) : parseBatchCommandFile(pythonPath, batchRoots());
+/** Parse the file of a run again (for `rr`, `rrr`) or for the first time: the file and its entries. */
+export function parseBatch(mode: BatchMode, pythonPath: string): { file: string; stack: string[] } {
+  const roots = batchRoots();
+  const file = resolveBatchFile(pythonPath, mode === "batch_code" ? ".ts" : ".ev", roots);
+  const stack = mode === "batch_code" ? parseBatchCodeFile(pythonPath, roots) : parseBatchCommandFile(pythonPath, roots);
+  return { file, stack };
 }
 
 /** Width of the entry shown in a header line. */
@@ -91,26 +98,4 @@ export function showCurrent(cmd: Command, state: BatchState, showAll = false): v
     for (const line of entry.trim().split("\n")) text += `\n|G||n ${line}`;
   }
   cmd.msg({ text: [text, { type: "batch" }] });
-}
-
-/**
- * Run the current entry as `cmd`'s caller: a command through the command handler
- * (locks and all, as if typed), or a code block. Resolves false when a code block
- * failed (its error has been shown).
- */
-export async function runCurrent(cmd: Command, state: BatchState): Promise<boolean> {
-  const entry = state.stack[state.ptr];
-  if (entry === undefined) return true;
-  cmd.msg(formatHeader(state, entry));
-  if (state.mode === "batch_commands") {
-    await cmd.execute(entry);
-    return true;
-  }
-  const file = resolveBatchFile(state.pythonPath, ".ts", batchRoots());
-  const error = await runBatchCodeBlock(entry, file, { caller: cmd.caller, debug: state.debug, print: (text) => cmd.msg(text) });
-  if (error) {
-    cmd.msg({ text: [formatCode(error), { type: "batch" }] });
-    return false;
-  }
-  return true;
 }

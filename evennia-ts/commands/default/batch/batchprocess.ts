@@ -5,29 +5,15 @@
  * `cc`, `jj`, `rr`, `qq`, `hh` ...).
  */
 import { CmdSet } from "../../cmdset.ts";
-import type { Settings } from "../../../conf/settings.ts";
 import { TypedObject } from "../../../typeclasses/typed-object.ts";
 import { isEvenniaError } from "../../../utils/errors.ts";
 import { Command } from "../../command.ts";
 import { MuxCommand } from "../../mux-command.ts";
-import {
-  batchRoots,
-  batchState,
-  clearBatchState,
-  formatCode,
-  parseBatch,
-  runCurrent,
-  setBatchState,
-  showCurrent,
-  stepPointer,
-  type BatchMode,
-  type BatchState,
-} from "./batch-state.ts";
+import { BATCHCODE_DISABLED_MESSAGE, BATCHCODE_LOCK, batchCodeRefusal } from "./batch-code-access.ts";
+import { duringBatchRun, inBatchRun, nestedRunRefusal, runCurrent, runRemaining } from "./batch-run.ts";
+import { batchRoots, batchState, clearBatchState, formatCode, parseBatch, setBatchState, showCurrent, stepPointer, type BatchMode, type BatchState } from "./batch-state.ts";
 
-/** What the caller is told when `batchcode` is off. */
-export const BATCHCODE_DISABLED_MESSAGE =
-  "The batchcode command is disabled. A developer can enable it with batchCodeEnabled: true in server/conf/settings.ts " +
-  "(it runs code with full access to the server: only on a development server).";
+export { BATCHCODE_DISABLED_MESSAGE };
 
 /** The lock of the batch processors and their state commands. */
 const BATCH_LOCK = "cmd:perm(batchcommands) or perm(Developer)";
@@ -54,20 +40,24 @@ async function startBatch(cmd: MuxCommand, mode: BatchMode, usage: string, what:
     cmd.msg("You need to be logged in to run a batch file.");
     return;
   }
-  let stack: string[];
-  try {
-    stack = parseBatch(mode, pythonPath);
-  } catch (err) {
-    if (!isEvenniaError(err) && !(err instanceof TypeError)) throw err;
-    const reason = err instanceof TypeError ? `it is not valid UTF-8 text (${err.message}); save the file as UTF-8` : err.message;
-    cmd.msg(`'${pythonPath}' could not load: ${reason}\n(batch files are read from the game folder's ${batchRoots().folders.join(", ")} folder(s))`);
+  if (inBatchRun(caller)) {
+    cmd.msg(nestedRunRefusal(cmd.key));
     return;
   }
+  let parsed: { file: string; stack: string[] };
+  try {
+    parsed = parseBatch(mode, pythonPath);
+  } catch (err) {
+    if (!isEvenniaError(err)) throw err;
+    cmd.msg(`'${pythonPath}' could not load: ${err.message}\n(batch files are read from the game folder's ${batchRoots().folders.join(", ")} folder(s))`);
+    return;
+  }
+  const { file, stack } = parsed;
   if (stack.length === 0) {
     cmd.msg(`File ${pythonPath} seems empty of ${what}.`);
     return;
   }
-  const state: BatchState = { mode, pythonPath, stack, ptr: 0, debug: cmd.switches.includes("debug") };
+  const state: BatchState = { mode, pythonPath, file, stack, ptr: 0, debug: cmd.switches.includes("debug") };
   purgeProcessor(cmd);
   setBatchState(caller, state);
   const label = mode === "batch_code" ? "Batch-code" : "Batch-command";
@@ -78,17 +68,15 @@ async function startBatch(cmd: MuxCommand, mode: BatchMode, usage: string, what:
     showCurrent(cmd, state);
     return;
   }
-  cmd.msg(`Running ${label} processor - Automatic mode for ${pythonPath}${mode === "batch_commands" ? " (this might take some time)" : ""} ...`);
-  for (let i = 0; i < stack.length; i++) {
-    if (!(await runCurrent(cmd, state))) {
+  await duringBatchRun(cmd, async () => {
+    try {
+      cmd.msg(`Running ${label} processor - Automatic mode for ${pythonPath}${mode === "batch_commands" ? " (this might take some time)" : ""} ...`);
       // as Evennia: a failing block stops the run where it is
+      if ((await runRemaining(cmd, state)) === "done") cmd.msg(`|G  Batchfile '${pythonPath}' applied.|n`);
+    } finally {
       clearBatchState(caller);
-      return;
     }
-    state.ptr++;
-  }
-  cmd.msg(`|G  Batchfile '${pythonPath}' applied.|n`);
-  clearBatchState(caller);
+  });
 }
 
 /** `batchcommand[/interactive] <path.to.file>`. */
@@ -131,7 +119,7 @@ export class CmdBatchCode extends MuxCommand {
   override key = "batchcode";
   override aliases = ["batchcodes"];
   override switchOptions = ["interactive", "debug"];
-  override locks = "cmd:perm(Developer)";
+  override locks = BATCHCODE_LOCK;
   override helpCategory = "building";
   override help = `Build from a batch-code file of TypeScript.
 
@@ -158,9 +146,9 @@ Examples:
   batchcode/interactive/debug code`;
 
   override async func(): Promise<void> {
-    const settings = this.services.settings as Partial<Settings>;
-    if (!settings.batchCodeEnabled) {
-      this.msg(BATCHCODE_DISABLED_MESSAGE);
+    const refusal = batchCodeRefusal(this);
+    if (refusal) {
+      this.msg(refusal);
       return;
     }
     await startBatch(this, "batch_code", "Usage: batchcode[/interactive/debug] <path.to.file>", "functional code");
@@ -183,15 +171,33 @@ abstract class BatchStateCommand extends Command {
     return state;
   }
 
-  /** The number after the command (`nn 3`), or `fallback`. */
-  protected count(fallback = 1): number {
+  /** The number of steps after the command (`nn 3`; 1 when none); null after refusing anything else. */
+  protected count(): number | null {
     const arg = this.args.trim();
-    return /^\d+$/.test(arg) ? Number(arg) : fallback;
+    if (!arg) return 1;
+    const steps = /^\d+$/.test(arg) ? Number(arg) : NaN;
+    if (!(steps >= 1)) {
+      this.msg(formatCode(`${this.key} takes a number of steps as a positive whole number (${this.key} 3), not '${arg}'.`));
+      return null;
+    }
+    return steps;
+  }
+
+  /** A batch file cannot steer the run it is part of (`nn` or `rrr` in a file run by `cc`). */
+  override async atPreCmd(): Promise<boolean> {
+    if (!inBatchRun(this.caller as object)) return true;
+    this.msg(nestedRunRefusal(this.key));
+    return false;
   }
 
   override async func(): Promise<void> {
     const state = this.state();
-    if (state) await this.run(state);
+    if (state) await duringBatchRun(this, () => this.run(state));
+  }
+
+  /** The run must end (its caller is gone, or batch code is no longer allowed). */
+  protected stopped(): void {
+    purgeProcessor(this);
   }
 
   /** Do the command's work on the run. */
@@ -234,7 +240,7 @@ export class CmdStatePP extends BatchStateCommand {
   override key = "pp";
   override help = stateHelp("Process the current command or block, staying on it.", "pp", "pp");
   protected async run(state: BatchState): Promise<void> {
-    await runCurrent(this, state);
+    if ((await runCurrent(this, state)) === "stopped") this.stopped();
   }
 }
 
@@ -251,10 +257,12 @@ export class CmdStateRR extends BatchStateCommand {
   /** Parse the file again into `state`; false after reporting a failure. */
   protected reload(state: BatchState): boolean {
     try {
-      state.stack = parseBatch(state.mode, state.pythonPath);
+      const { file, stack } = parseBatch(state.mode, state.pythonPath);
+      state.file = file;
+      state.stack = stack;
     } catch (err) {
-      if (!isEvenniaError(err) && !(err instanceof TypeError)) throw err;
-      this.msg(`|rCould not reload ${state.pythonPath}: ${err.message}|n`);
+      if (!isEvenniaError(err)) throw err;
+      this.msg(`|rCould not reload ${state.pythonPath} (the entries loaded before stay): ${err.message}|n`);
       return false;
     }
     if (state.stack.length === 0) {
@@ -283,7 +291,9 @@ export class CmdStateNN extends BatchStateCommand {
   override key = "nn";
   override help = stateHelp("Go to the next entry (or steps ahead) without running anything.", "nn [steps]", "nn 3");
   protected async run(state: BatchState): Promise<void> {
-    stepPointer(this, state, this.count());
+    const steps = this.count();
+    if (steps === null) return;
+    stepPointer(this, state, steps);
     showCurrent(this, state);
   }
 }
@@ -293,7 +303,9 @@ export class CmdStateNL extends BatchStateCommand {
   override key = "nl";
   override help = stateHelp("Go to the next entry and show all of it, without running anything.", "nl [steps]", "nl");
   protected async run(state: BatchState): Promise<void> {
-    stepPointer(this, state, this.count());
+    const steps = this.count();
+    if (steps === null) return;
+    stepPointer(this, state, steps);
     showCurrent(this, state, true);
   }
 }
@@ -303,7 +315,9 @@ export class CmdStateBB extends BatchStateCommand {
   override key = "bb";
   override help = stateHelp("Go back to the previous entry (or steps back) without running anything.", "bb [steps]", "bb 2");
   protected async run(state: BatchState): Promise<void> {
-    stepPointer(this, state, -this.count());
+    const steps = this.count();
+    if (steps === null) return;
+    stepPointer(this, state, -steps);
     showCurrent(this, state);
   }
 }
@@ -313,7 +327,9 @@ export class CmdStateBL extends BatchStateCommand {
   override key = "bl";
   override help = stateHelp("Go back to the previous entry and show all of it, without running anything.", "bl [steps]", "bl");
   protected async run(state: BatchState): Promise<void> {
-    stepPointer(this, state, -this.count());
+    const steps = this.count();
+    if (steps === null) return;
+    stepPointer(this, state, -steps);
     showCurrent(this, state, true);
   }
 }
@@ -324,9 +340,14 @@ export class CmdStateSS extends BatchStateCommand {
   override help = stateHelp("Process the current entry, then step to the next (steps times).", "ss [steps]", "ss 5");
   protected showAll = false;
   protected async run(state: BatchState): Promise<void> {
-    for (let i = 0; i < this.count(); i++) {
+    const steps = this.count();
+    if (steps === null) return;
+    for (let i = 0; i < steps; i++) {
       const atEnd = state.ptr >= state.stack.length - 1;
-      await runCurrent(this, state);
+      if ((await runCurrent(this, state)) === "stopped") {
+        this.stopped();
+        return;
+      }
       stepPointer(this, state, 1);
       if (atEnd) break;
       showCurrent(this, state, this.showAll);
@@ -346,12 +367,14 @@ export class CmdStateCC extends BatchStateCommand {
   override key = "cc";
   override help = stateHelp("Process every remaining entry, then leave the processor.", "cc", "cc");
   protected async run(state: BatchState): Promise<void> {
-    while (state.ptr < state.stack.length) {
-      if (!(await runCurrent(this, state))) {
-        this.msg(formatCode("Stopped at the failing block; fix it and rr to reload."));
-        return;
-      }
-      state.ptr++;
+    const outcome = await runRemaining(this, state);
+    if (outcome === "stopped") {
+      this.stopped();
+      return;
+    }
+    if (outcome === "failed") {
+      this.msg(formatCode("Stopped at the failing block; fix it and rr to reload."));
+      return;
     }
     purgeProcessor(this);
     this.msg(formatCode("Finished processing batch file."));
@@ -369,7 +392,12 @@ export class CmdStateJJ extends BatchStateCommand {
       this.msg(formatCode("You must give a number index."));
       return;
     }
-    stepPointer(this, state, Number(arg) - 1 - state.ptr);
+    const index = Number(arg);
+    if (!(index >= 1 && index <= state.stack.length)) {
+      this.msg(formatCode(`There is no entry ${arg}: the file has entries 1 to ${state.stack.length}.`));
+      return;
+    }
+    stepPointer(this, state, index - 1 - state.ptr);
     showCurrent(this, state, this.showAll);
   }
 }
