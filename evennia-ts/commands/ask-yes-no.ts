@@ -1,7 +1,7 @@
 /**
  * `askYesNo` (Evennia's `ask_yes_no`): ask the session a yes/no question; its next
  * line answers. Return alone takes the default; anything else than yes/y/no/n
- * cancels with a message saying so.
+ * asks the question again (as Evennia), so a typo neither cancels nor confirms.
  */
 import type { CommandSession } from "./command.ts";
 import { getInput } from "./input-prompt.ts";
@@ -30,7 +30,8 @@ export function askYesNo(session: CommandSession, prompt: string, options: AskYe
       if (typeof no === "string") session.msg(no);
       else await no();
     } else {
-      session.msg("Aborted: please answer yes or no (or press return for the default).");
+      return true;
     }
+    return false;
   });
 }

@@ -32,7 +32,7 @@ const pagers = new WeakMap<CommandSession, EvMore>();
 export interface EvMoreOptions {
   /** Page even when everything fits on one page. */
   alwaysPage?: boolean;
-  /** Lines per page (default: the client's height less 4, at least 4). */
+  /** Lines per page (default: the client's height less 4, at least 4, and at most 10000 characters' worth). */
   height?: number;
   /** Output kwargs sent with every page (`{ type: "help" }`). */
   textKwargs?: Record<string, unknown>;
@@ -50,7 +50,7 @@ export class EvMore {
     text: string,
     private readonly options: EvMoreOptions = {},
   ) {
-    const height = Math.max(4, Math.floor(options.height ?? pageHeight(session)));
+    const height = pageLines(session, options.height);
     const lines = text.split("\n");
     this.pages = [];
     for (let i = 0; i < lines.length; i += height) this.pages.push(lines.slice(i, i + height).join("\n"));
@@ -135,10 +135,29 @@ export function currentPager(session: CommandSession): EvMore | undefined {
   return pagers.get(session);
 }
 
-function pageHeight(session: CommandSession): number {
-  const height = Number(session.clientOptions?.screenheight);
-  const lines = Number.isFinite(height) && height > 0 ? height : 45;
-  return Math.max(4, lines - 4);
+/** The most characters a page holds (Evennia's: lines per page are at most 10000 / screen width). */
+export const EVMORE_MAX_PAGE_CHARACTERS = 10_000;
+/** The widest and highest screen a client is believed (as `Command.clientWidth`). */
+const MAX_SCREEN_SIZE = 400;
+
+/** The client's size from its options: a whole number from `min` to 400, else `fallback`. */
+function screenSize(value: unknown, min: number, fallback: number): number {
+  const n = Number(value);
+  return Number.isFinite(n) && n >= min ? Math.min(Math.floor(n), MAX_SCREEN_SIZE) : fallback;
+}
+
+/**
+ * Lines a page holds: `wanted` (a whole number of at least 4) or the client's
+ * height less 4, and never more than {@link EVMORE_MAX_PAGE_CHARACTERS} a page at
+ * the client's width. A client claiming a screen 65535 lines high was sent
+ * everything as one page; a height that was not a number (NaN) made no page at all.
+ */
+function pageLines(session: CommandSession, wanted: number | undefined): number {
+  const options = session.clientOptions ?? {};
+  const width = screenSize(options.screenwidth, 20, 78);
+  const fromClient = screenSize(options.screenheight, 1, 45) - 4;
+  const lines = wanted !== undefined && Number.isFinite(wanted) ? Math.floor(wanted) : fromClient;
+  return Math.max(4, Math.min(lines, Math.floor(EVMORE_MAX_PAGE_CHARACTERS / width)));
 }
 
 /** Page `text` to the session of `cmd` (or to `session`); returns the pager. */

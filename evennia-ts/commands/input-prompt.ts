@@ -10,8 +10,12 @@ import type { Database } from "../db/database.ts";
 import { currentUnitOfWork, runInUnitOfWork } from "../db/unit-of-work.ts";
 import type { CommandSession } from "./command.ts";
 
-/** What runs with the answer. */
-export type InputCallback = (line: string) => Promise<void> | void;
+/**
+ * What runs with the answer. Returning true keeps the question open (as Evennia's
+ * `get_input`): it is asked again and the next line comes here too — to refuse an
+ * answer that is not valid. Anything else closes it.
+ */
+export type InputCallback = (line: string) => Promise<boolean | void> | boolean | void;
 
 /** Options of {@link getInput}. */
 export interface GetInputOptions {
@@ -23,6 +27,8 @@ export interface GetInputOptions {
 export interface PendingInput {
   readonly callback: InputCallback;
   readonly hidden: boolean;
+  /** The question, asked again when the callback returns true. */
+  readonly prompt: string;
 }
 
 const pending = new WeakMap<CommandSession, PendingInput>();
@@ -46,6 +52,7 @@ export function resumeLostHiddenInput(session: CommandSession & { saved: Record<
   if (!session.saved[HIDDEN_KEY]) return false;
   pending.set(session, {
     hidden: true,
+    prompt: "",
     callback: () => {
       session.msg("The server restarted while it waited for that; what you typed was not used. Please try again.");
     },
@@ -54,12 +61,12 @@ export function resumeLostHiddenInput(session: CommandSession & { saved: Record<
 }
 
 /**
- * Ask `session` a question; its next line goes to `callback`. A second question
- * before the answer replaces the first.
+ * Ask `session` a question; its next line goes to `callback` (which returns true
+ * to have the question asked again). A second question before the answer replaces the first.
  */
 export function getInput(session: CommandSession, prompt: string, callback: InputCallback, options: GetInputOptions = {}): void {
   const hidden = options.hidden === true;
-  const question = { callback, hidden };
+  const question: PendingInput = { callback, hidden, prompt };
   pending.set(session, question);
   rememberHidden(session, hidden);
   // a unit of work that fails takes its question back
@@ -87,7 +94,8 @@ export function hasPendingInput(session: CommandSession): boolean {
  * Run the answer `line` to `question` in a unit of work on `db`. After a hidden
  * question what is typed is shown again — first thing, before anything the
  * callback says — unless the callback asked another hidden question (a password
- * asked twice keeps echo off). Throws what the callback threw, echo restored.
+ * asked twice keeps echo off). A callback returning true (and asking nothing
+ * else) has its question asked again. Throws what the callback threw, echo restored.
  */
 export async function answerInput(db: Database, session: CommandSession, line: string, question: PendingInput): Promise<void> {
   let showAgain = question.hidden;
@@ -98,7 +106,8 @@ export async function answerInput(db: Database, session: CommandSession, line: s
           if (showAgain) session.msg({ echo: [[], { hidden: false }] });
         });
       }
-      await question.callback(line);
+      const again = await question.callback(line);
+      if (again === true && !pending.has(session)) getInput(session, question.prompt, question.callback, { hidden: question.hidden });
       if (pending.get(session)?.hidden) showAgain = false;
     });
   } catch (err) {

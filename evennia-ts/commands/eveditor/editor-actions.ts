@@ -68,7 +68,7 @@ const searchContext = createContext({});
  *
  * @throws EvenniaError `EV_ERR_LIMIT` when the search takes longer than that, or the result would be too long.
  */
-export function replaceWithin(text: string, pattern: RegExp, replacement: string, maxLength = EDITOR_MAX_BUFFER_LENGTH): string {
+export function replaceWithin(text: string, pattern: RegExp, replacement: string, maxLength = EDITOR_MAX_BUFFER_LENGTH, timeoutMs = EDITOR_SEARCH_TIMEOUT_MS): string {
   const sandbox = searchContext as { text?: string; pattern?: RegExp; replacer?: (match: string) => string };
   let length = text.length;
   const replacer = (match: string): string => {
@@ -80,7 +80,7 @@ export function replaceWithin(text: string, pattern: RegExp, replacement: string
   };
   Object.assign(sandbox, { text, pattern, replacer });
   try {
-    return runInContext("text.replace(pattern, replacer)", searchContext, { timeout: EDITOR_SEARCH_TIMEOUT_MS }) as string;
+    return runInContext("text.replace(pattern, replacer)", searchContext, { timeout: Math.max(1, Math.ceil(timeoutMs)) }) as string;
   } catch (err) {
     if ((err as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
       throw new EvenniaError("EV_ERR_LIMIT", "The search took too long and was stopped: use a simpler pattern.");
@@ -93,14 +93,38 @@ export function replaceWithin(text: string, pattern: RegExp, replacement: string
   }
 }
 
-/** `:s` / `:dw` replacing in `area`, or undefined (the player told why) when the search was stopped. */
+/**
+ * Milliseconds of searching (`:s`, `:dw`) one caller may use in a minute. Each search
+ * is stopped after {@link EDITOR_SEARCH_TIMEOUT_MS}, but the server waits meanwhile:
+ * `:s (a+)+$ x` sent ten times a second held it 2.5 s of every second.
+ */
+export const EDITOR_SEARCH_BUDGET_MS = 1000;
+const SEARCH_BUDGET_WINDOW_MS = 60_000;
+/** Searching time used by each caller in its current window. */
+const searchTimeUsed = new WeakMap<object, { since: number; used: number }>();
+
+/** `:s` / `:dw` replacing in `area`, or undefined (the player told why) when the search was stopped or refused. */
 function searchReplace(editor: EvEditor, area: string, pattern: RegExp, replacement: string): string | undefined {
+  const now = Date.now();
+  let spent = searchTimeUsed.get(editor.caller);
+  if (!spent || now - spent.since >= SEARCH_BUDGET_WINDOW_MS) {
+    spent = { since: now, used: 0 };
+    searchTimeUsed.set(editor.caller, spent);
+  }
+  const left = EDITOR_SEARCH_BUDGET_MS - spent.used;
+  if (left <= 0) {
+    editor.msg("|rYour searches took too long lately: wait a minute before searching again.|n");
+    return undefined;
+  }
+  const started = performance.now();
   try {
-    return replaceWithin(area, pattern, replacement);
+    return replaceWithin(area, pattern, replacement, EDITOR_MAX_BUFFER_LENGTH, Math.min(EDITOR_SEARCH_TIMEOUT_MS, left));
   } catch (err) {
     if (!isEvenniaError(err, "EV_ERR_LIMIT")) throw err;
     editor.msg(err.message);
     return undefined;
+  } finally {
+    spent.used += performance.now() - started;
   }
 }
 
@@ -116,6 +140,20 @@ function fillWidth(editor: EvEditor, word: string): number | undefined {
     return undefined;
   }
   return Number(value);
+}
+
+/**
+ * Refuse an edit adding `perLine` characters to each of `lines` lines before it is
+ * built: `:A 1:150000 <5000 characters>` built a string of 750 million characters
+ * (or failed on it) before the buffer's limit was checked.
+ *
+ * @throws EvenniaError `EV_ERR_LIMIT` when the buffer would be longer than {@link EDITOR_MAX_BUFFER_LENGTH}.
+ */
+function refuseGrowth(editor: EvEditor, lines: number, perLine: number): void {
+  const grown = editor.getBuffer().length + lines * perLine;
+  if (perLine > 0 && grown > EDITOR_MAX_BUFFER_LENGTH) {
+    throw new EvenniaError("EV_ERR_LIMIT", `|rThe buffer would be longer than ${EDITOR_MAX_BUFFER_LENGTH} characters: nothing was changed.|n`);
+  }
 }
 
 const ALIGNS: Record<string, JustifyAlign> = { full: "f", f: "f", center: "c", c: "c", right: "r", r: "r", left: "l", l: "l" };
@@ -137,20 +175,16 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
     if (editor.echoMode) editor.msg("Single ':' added to buffer.");
   },
   ":h": ({ editor }) => editor.displayHelp(),
-  ":w": ({ editor }) => editor.saveBuffer(),
-  ":wq": async ({ editor }) => {
+  ":w": async ({ editor }) => {
     await editor.saveBuffer();
-    await editor.quit();
   },
+  ":wq": ({ editor }) => editor.saveAndQuit(),
   ":q": ({ editor, session }) => {
     if (!editor.isUnsaved) return editor.quit();
     getInput(session, "Save before quitting? |lcyes|lt[Y]|le/|lcno|ltN|le", async (answer) => {
       const word = answer.trim().toLowerCase();
       if (word === "no" || word === "n") await editor.quit();
-      else {
-        await editor.saveBuffer();
-        await editor.quit();
-      }
+      else await editor.saveAndQuit();
     });
   },
   ":q!": ({ editor }) => editor.quit(),
@@ -213,6 +247,7 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
       editor.msg("You need to enter text to insert.");
       return;
     }
+    refuseGrowth(editor, a.lend - a.lstart, a.args.length);
     editor.updateBuffer(splice(a.linebuffer, a.lstart, a.lend, a.linebuffer.slice(a.lstart, a.lend).map((l) => a.args + l)));
     editor.msg(`Inserted text at beginning of ${a.lstr}.`);
   },
@@ -221,6 +256,7 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
       editor.msg("You need to enter text to append.");
       return;
     }
+    refuseGrowth(editor, a.lend - a.lstart, a.args.length);
     editor.updateBuffer(splice(a.linebuffer, a.lstart, a.lend, a.linebuffer.slice(a.lstart, a.lend).map((l) => l + a.args)));
     editor.msg(`Appended text to end of ${a.lstr}.`);
   },
@@ -286,6 +322,7 @@ export const EDITOR_ACTIONS: Record<string, EditorAction> = {
   },
   ":fi": ({ editor, a }) => {
     const [start, end] = wholeUnlessRange(a);
+    refuseGrowth(editor, end - start, 4);
     editor.msg(a.linerange ? `Indented ${a.lstr}.` : `Indented lines ${start + 1}-${end}.`);
     editor.updateBuffer(splice(a.linebuffer, start, end, a.linebuffer.slice(start, end).map((l) => `    ${l}`)));
   },

@@ -32,6 +32,16 @@ const GROUPS = /".*?"|'.*?'|\S+/g;
 
 const isInteger = (s: string) => /^-?\d+$/.test(s.trim());
 
+/**
+ * A word is a line range when both sides of its one colon are a whole number or
+ * nothing, and not both nothing: `3:7`, `3:`, `:7`. A word like `http://x` or
+ * `note:` is text (taken as a range it meant the whole buffer: `:dd note:` cleared it).
+ */
+const isRange = (word: string) => {
+  const parts = word.split(":");
+  return parts.length === 2 && parts.every((p) => p === "" || isInteger(p)) && parts.some((p) => p !== "");
+};
+
 /** Read `args` (what follows the command name) against `buffer`. */
 export function parseEditorArgs(args: string, buffer: string): EditorArgs {
   const linebuffer = buffer.split("\n");
@@ -42,7 +52,7 @@ export function parseEditorArgs(args: string, buffer: string): EditorArgs {
   let lend = cline + 1;
   let linerange = false;
   const first = arglist[0];
-  if (first !== undefined && first.split(":").length === 2) {
+  if (first !== undefined && isRange(first)) {
     const [part1, part2] = first.split(":") as [string, string];
     lstart = isInteger(part1) ? Math.min(Math.max(1, Number(part1)), nlines) - 1 : 0;
     lend = isInteger(part2) ? Math.min(Math.max(lstart + 1, Number(part2)), nlines) : nlines;

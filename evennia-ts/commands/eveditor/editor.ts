@@ -14,11 +14,13 @@
  *
  * While it runs the caller has the editor's cmdset (`editor-cmdset.ts`): every
  * line typed is added to the buffer, except the `:`-commands (`:h` lists them).
- * It keeps an undo history (20 steps), a copy buffer, and, in code mode
+ * It keeps an undo history (20 steps, 400,000 characters at most), a copy buffer, and, in code mode
  * (`codefunc`), automatic indentation. A persistent editor keeps its buffer,
  * history and state in attributes of the caller (`_eveditor_saved`,
  * `_eveditor_buffer_temp`, `_eveditor_unsaved`, `_eveditor_indent`) and is made
- * again after a reload; its hooks must then be registered names.
+ * again after a reload; its hooks must then be registered names. One that cannot
+ * be made again shows the player its text before it is dropped. `:wq` quits only
+ * when the save worked.
  */
 import { currentUnitOfWork } from "../../db/unit-of-work.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
@@ -42,6 +44,12 @@ const log = getLogger("eveditor");
 
 /** Steps of undo history kept. */
 const UNDO_MAX = 20;
+
+/**
+ * Characters of undo history kept, all steps together: the oldest steps go first
+ * (20 copies of a big buffer were kept, and stored again at every line typed).
+ */
+export const EDITOR_UNDO_MAX_CHARACTERS = 2 * EDITOR_MAX_BUFFER_LENGTH;
 
 export { EDITOR_MAX_BUFFER_LENGTH };
 
@@ -105,6 +113,8 @@ export class EvEditor implements EditorHandle {
   private pristine = "";
   private unsaved = false;
   private undoBuffer: string[] = [""];
+  /** The lines of a buffer, counted once (the echo of every line typed counted all of a big buffer's lines). */
+  private counted = { text: "", lines: 1 };
   private undoPos = 0;
   private persistent: boolean;
   private readonly load: EditorLoadFunc | undefined;
@@ -285,7 +295,7 @@ export class EvEditor implements EditorHandle {
       }
     }
     if (this.buffer !== this.undoBuffer[this.undoPos]) {
-      this.undoBuffer = [...this.undoBuffer.slice(0, this.undoPos + 1), this.buffer].slice(-UNDO_MAX);
+      this.undoBuffer = capUndo([...this.undoBuffer.slice(0, this.undoPos + 1), this.buffer]);
       this.undoPos = this.undoBuffer.length - 1;
     }
     if (step !== undefined && this.persistent) this.persistState();
@@ -296,25 +306,41 @@ export class EvEditor implements EditorHandle {
     this.updateBuffer(this.pristine);
   }
 
-  /** Save with `savefunc` (code is always saved; unchanged text is not). */
-  async saveBuffer(): Promise<void> {
+  /**
+   * Save with `savefunc` (code is always saved; unchanged text is not). True when
+   * the text is safe: saved (`savefunc` returned true), or nothing needed saving.
+   */
+  async saveBuffer(): Promise<boolean> {
     if (!this.unsaved && !this.code) {
       this.msg("No changes need saving");
-      return;
+      return true;
     }
     if (!this.save) {
       this.msg("|rNo save function defined. Buffer cannot be saved.|n");
-      return;
+      return false;
     }
     try {
       if (await this.save(this.caller, this.buffer, this)) {
         this.unsaved = false;
         if (this.persistent) this.persistState();
+        return true;
       }
+      return false;
     } catch (err) {
       if (!isEvenniaError(err, "EV_ERR_BAD_INPUT")) log.error("editor savefunc failed", err);
       this.msg(`${describe(err)}\n\n|rSave function returned an error. Buffer not saved.|n`);
+      return false;
     }
+  }
+
+  /**
+   * Save, then close the editor (`:wq`, and `:q` answered yes) — only when the save
+   * worked: a save that failed (the hook threw, or the object is gone) leaves the
+   * editor open with the text, so that nothing typed is lost.
+   */
+  async saveAndQuit(): Promise<void> {
+    if (await this.saveBuffer()) await this.quit();
+    else this.msg(EDITOR_KEPT_OPEN);
   }
 
   /** Close the editor: `quitfunc` runs (default: "Exited editor."), the cmdset and saved state go. */
@@ -394,8 +420,9 @@ export class EvEditor implements EditorHandle {
 
   /** Add a line typed by the player to the end of the buffer (indented in code mode), echoing it. */
   addLine(raw: string): void {
-    let line = raw.replace(/[\r\n]+$/, "").replace(/^[\r\n]+/, "");
+    let line = trimLineBreaks(raw);
     const indentBefore = this.indent;
+    const linesBefore = this.buffer ? this.lineCount() : 0;
     if (this.code && this.indent >= 0) line = this.deduceIndent(line);
     try {
       this.updateBuffer(this.buffer ? `${this.buffer}\n${line}` : line);
@@ -403,32 +430,42 @@ export class EvEditor implements EditorHandle {
       this.indent = indentBefore;
       throw err;
     }
+    this.counted = { text: this.buffer, lines: linesBefore + countLines(line) };
     if (!this.echoMode) return;
-    const cline = this.buffer.split("\n").length;
+    const cline = this.counted.lines;
     if (this.code) this.msg(`|b${pad(cline, 2)}|||n (|g${this.indent < 0 ? "off" : this.indent}|n) ${escapeMarkup(line)}`);
     else this.msg(`|b${pad(cline, 2)}|||n ${escapeMarkup(line)}`);
+  }
+
+  /** Lines in the buffer (counted again only when the buffer is another string). */
+  private lineCount(): number {
+    if (this.counted.text !== this.buffer) this.counted = { text: this.buffer, lines: countLines(this.buffer) };
+    return this.counted.lines;
   }
 
   /** @internal make a saved editor again (after a reload) */
   static async restore(caller: EditorCaller, session: CommandSession | null): Promise<EvEditor | null> {
     if (!isTypedObject(caller)) return null;
     const saved = caller.attributes.get<SavedEditor>(SAVED);
-    if (!saved || typeof saved !== "object" || !saved.options) return null;
+    if (!saved || typeof saved !== "object" || !saved.options || typeof saved.options !== "object") {
+      if (saved !== undefined || caller.attributes.has(BUFFER)) dropLostEditor(caller, session, "its saved state is damaged");
+      return null;
+    }
     let editor: EvEditor;
     try {
       editor = new EvEditor(caller, { ...saved.options, persistent: true, session, data: saved.data ?? {} });
     } catch (err) {
       if (!isEvenniaError(err, "EV_ERR_NOT_FOUND")) throw err;
-      log.warn(`the saved editor of ${String((caller as { key?: unknown }).key)} cannot be made again (${err.message}); it is dropped`);
-      for (const key of [BUFFER, SAVED, UNSAVED, INDENT]) caller.attributes.remove(key);
-      caller.cmdset.remove(EvEditorCmdSet);
+      dropLostEditor(caller, session, err.message);
       return null;
     }
     const stored = caller.attributes.get<unknown>(BUFFER);
     const [buffer, undo, pos] = Array.isArray(stored) ? stored : ["", [""], 0];
     editor.buffer = typeof buffer === "string" ? buffer : "";
-    editor.undoBuffer = Array.isArray(undo) && undo.length ? undo.map(String) : [editor.buffer];
-    const undoPos = Number(pos);
+    const steps = Array.isArray(undo) && undo.length ? undo.map(String) : [editor.buffer];
+    editor.undoBuffer = capUndo(steps);
+    // the oldest steps dropped by the cap move the saved position back
+    const undoPos = Number(pos) - (steps.length - editor.undoBuffer.length);
     editor.undoPos = Number.isInteger(undoPos) && undoPos >= 0 && undoPos < editor.undoBuffer.length ? undoPos : editor.undoBuffer.length - 1;
     editor.unsaved = caller.attributes.get<boolean>(UNSAVED) === true;
     const indent = Number(caller.attributes.get<number>(INDENT));
@@ -438,6 +475,45 @@ export class EvEditor implements EditorHandle {
     editor.addCmdSet();
     return editor;
   }
+}
+
+/** Told when a save failed at `:wq` (or `:q` answered yes). */
+export const EDITOR_KEPT_OPEN = "|rThe editor stays open so that your text is not lost: fix the problem and :wq again, or :q! to leave without saving.|n";
+
+/** The newest undo steps whose characters together fit {@link EDITOR_UNDO_MAX_CHARACTERS} (at most 20, the newest always). */
+function capUndo(steps: readonly string[]): string[] {
+  const kept: string[] = [];
+  let total = 0;
+  for (let i = steps.length - 1; i >= 0 && kept.length < UNDO_MAX; i--) {
+    total += steps[i]!.length;
+    if (kept.length > 0 && total > EDITOR_UNDO_MAX_CHARACTERS) break;
+    kept.unshift(steps[i]!);
+  }
+  return kept;
+}
+
+/**
+ * A saved editor that cannot be made again (a hook no longer registered, its state
+ * damaged): drop it, but first show the player its text, so that nothing typed is lost.
+ */
+function dropLostEditor(caller: EditorCaller & TypedObject, session: CommandSession | null, reason: string): void {
+  log.warn(`the saved editor of ${String((caller as { key?: unknown }).key)} cannot be made again (${reason}); it is dropped`);
+  const stored = caller.attributes.get<unknown>(BUFFER);
+  const text = Array.isArray(stored) && typeof stored[0] === "string" ? stored[0] : "";
+  if (text) {
+    const message = `|rThe editor you were in could not be restored after a server reload (${escapeMarkup(reason)}). Its text, so that nothing is lost:|n\n${escapeMarkup(text)}`;
+    if (session) session.msg(message);
+    else caller.msg(message);
+  }
+  for (const key of [BUFFER, SAVED, UNSAVED, INDENT]) caller.attributes.remove(key);
+  caller.cmdset.remove(EvEditorCmdSet);
+}
+
+/** Lines of `text` (one more than its line breaks), without splitting it. */
+function countLines(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines++;
+  return lines;
 }
 
 function pad(n: number, width: number): string {
@@ -461,3 +537,12 @@ export async function restoreSavedEditor(caller: EditorCaller, session: CommandS
 }
 
 setEditorRestorer((caller, session) => restoreSavedEditor(caller, session));
+
+/** `text` without line breaks at its start and end (linear: a regex anchored at the end is quadratic on a run of them). */
+function trimLineBreaks(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === "\n" || text[start] === "\r")) start++;
+  while (end > start && (text[end - 1] === "\n" || text[end - 1] === "\r")) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}

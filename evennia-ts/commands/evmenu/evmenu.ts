@@ -24,6 +24,7 @@
  * start for connected players, else at the player's next line. It must be
  * registered by name (or be a module), and its kwargs and `data` plain data.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { currentUnitOfWork } from "../../db/unit-of-work.ts";
 import type { TypedObject } from "../../typeclasses/typed-object.ts";
 import { EvenniaError, isEvenniaError } from "../../utils/errors.ts";
@@ -45,6 +46,20 @@ const HELP_NO_OPTIONS = "Commands: help, quit";
 const HELP_NO_OPTIONS_NO_QUIT = "Commands: help";
 /** Shown when the input matches no option and the node has no `_default`. */
 export const MENU_NO_MATCH = "Choose an option or try 'help'.";
+
+/**
+ * How deeply gotos may nest for one input (a node or callable calling `goto`, a
+ * `cmdOnExit` opening a menu that ends at once ...) before the loop is stopped:
+ * with a real wait between (a database read), such a loop never overflowed the
+ * stack: it ran, holding the player's line, until memory ran out.
+ */
+export const EVMENU_MAX_GOTO_DEPTH = 50;
+
+/** The widest a menu is drawn, whatever the client claims (as `Command.clientWidth`). */
+const MAX_MENU_WIDTH = 400;
+
+/** How deeply the gotos of the current input are nested. */
+const gotoDepth = new AsyncLocalStorage<number>();
 
 /** Attribute keys of a persistent menu (Evennia's). */
 const SAVED = "_menutree_saved";
@@ -83,6 +98,13 @@ export interface EvMenuOptions {
 export class EvMenuGotoAbortMessage extends EvenniaError {
   constructor(message: string) {
     super("EV_ERR_BAD_INPUT", message);
+  }
+}
+
+/** Thrown when gotos nest deeper than {@link EVMENU_MAX_GOTO_DEPTH}: the player is told, and stays on the node. */
+export class EvMenuGotoLoop extends EvMenuGotoAbortMessage {
+  constructor(nodename: string) {
+    super(`|rThe menu went from node to node more than ${EVMENU_MAX_GOTO_DEPTH} times for one input (at '${nodename}') and was stopped.|n`);
   }
 }
 
@@ -299,6 +321,16 @@ export class EvMenu implements RunningMenu {
    * again). `kwargs` go to the callable and on to the node.
    */
   async goto(nodeOrCallable: string | GotoCallable | readonly [string | null | undefined, MenuKwargs] | null | undefined, rawString: string, kwargs: MenuKwargs = {}): Promise<void> {
+    const depth = (gotoDepth.getStore() ?? 0) + 1;
+    if (depth > EVMENU_MAX_GOTO_DEPTH) {
+      const where = typeof nodeOrCallable === "string" ? nodeOrCallable : (this.nodename ?? "?");
+      log.warn(`menu ${this.menuName ?? "(unnamed)"}: gotos nested deeper than ${EVMENU_MAX_GOTO_DEPTH} (a loop at '${where}'); stopped`);
+      throw new EvMenuGotoLoop(where);
+    }
+    await gotoDepth.run(depth, () => this.gotoNode(nodeOrCallable, rawString, kwargs));
+  }
+
+  private async gotoNode(nodeOrCallable: string | GotoCallable | readonly [string | null | undefined, MenuKwargs] | null | undefined, rawString: string, kwargs: MenuKwargs): Promise<void> {
     let nodename: string | null | undefined;
     let nodeKwargs = kwargs;
     let target: unknown = nodeOrCallable;
@@ -396,10 +428,10 @@ export class EvMenu implements RunningMenu {
     if (typeof this.helptext === "object") this.msg(Object.hasOwn(this.helptext, topic) ? String(this.helptext[topic]) : "");
   }
 
-  /** The width nodes are drawn in: the session's screen width, else 78. */
+  /** The width nodes are drawn in: the session's screen width (at most 400), else 78. */
   protected screenWidth(): number {
     const width = Number(this.session?.clientOptions?.screenwidth);
-    return Number.isFinite(width) && width >= 20 ? Math.floor(width) : DEFAULT_CLIENT_WIDTH;
+    return Number.isFinite(width) && width >= 20 ? Math.min(Math.floor(width), MAX_MENU_WIDTH) : DEFAULT_CLIENT_WIDTH;
   }
 
   /** Hook: format the node text (default: trimmed and dedented). */
