@@ -3,6 +3,7 @@
  * commands, option negotiations and sub-negotiations. Any sequence may be split
  * across chunks; state is kept between {@link IacParser.feed} calls.
  */
+import { ByteAccumulator } from "../../utils/bytes.ts";
 import { TelnetCommand } from "./telnet-codes.ts";
 
 const { IAC, SB, SE, WILL, WONT, DO, DONT } = TelnetCommand;
@@ -35,9 +36,8 @@ export class IacParser {
   private state = State.Data;
   private verb = 0;
   private sbOption = 0;
-  private sbParts: Buffer[] = [];
-  private sbSize = 0;
-  private sbOverflow = false;
+  /** The sub-negotiation being read, up to the bound (one buffer, however small the pieces). */
+  private readonly sb: ByteAccumulator;
   private suspended = false;
 
   /**
@@ -47,7 +47,9 @@ export class IacParser {
   constructor(
     private readonly handler: IacParserHandler,
     readonly maxSubnegotiation = 64 * 1024,
-  ) {}
+  ) {
+    this.sb = new ByteAccumulator(maxSubnegotiation);
+  }
 
   /**
    * Stop parsing right after the event being handled; {@link feed} then returns the
@@ -83,9 +85,7 @@ export class IacParser {
           break;
         case State.SbOption:
           this.sbOption = b;
-          this.sbParts = [];
-          this.sbSize = 0;
-          this.sbOverflow = false;
+          this.sb.clear();
           this.state = State.SbData;
           break;
         case State.SbData: {
@@ -106,12 +106,12 @@ export class IacParser {
             this.state = State.Data;
             this.finishSubnegotiation();
           } else if (b === IAC) {
-            this.sbAppend(Buffer.from([IAC]));
+            this.sb.appendByte(IAC);
             this.state = State.SbData;
           } else {
             // IAC <x> inside SB: the sub-negotiation was never terminated; drop it and
             // read IAC <x> as an ordinary command.
-            this.handler.subnegotiationDiscarded(this.sbOption, this.sbSize, "unterminated");
+            this.handler.subnegotiationDiscarded(this.sbOption, this.sbSize(), "unterminated");
             this.resetSb();
             this.afterIac(b);
           }
@@ -151,34 +151,28 @@ export class IacParser {
   }
 
   private sbAppend(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.sbSize += bytes.length;
-    if (this.sbOverflow) return;
-    if (this.sbSize > this.maxSubnegotiation) {
-      this.sbOverflow = true;
-      this.sbParts = [];
-      return;
-    }
-    // copy: the chunk's memory may be reused by the caller
-    this.sbParts.push(Buffer.from(bytes));
+    // copied: the chunk's memory may be reused by the caller; past the bound only counted
+    this.sb.append(bytes);
+  }
+
+  /** Bytes of the current sub-negotiation, kept or not. */
+  private sbSize(): number {
+    return this.sb.length + this.sb.droppedBytes;
   }
 
   private finishSubnegotiation(): void {
     const option = this.sbOption;
-    if (this.sbOverflow) {
-      const size = this.sbSize;
+    if (this.sb.overflowed) {
+      const size = this.sbSize();
       this.resetSb();
       this.handler.subnegotiationDiscarded(option, size, "too-large");
       return;
     }
-    const payload = Buffer.concat(this.sbParts);
-    this.resetSb();
+    const payload = this.sb.take();
     this.handler.subnegotiation(option, payload);
   }
 
   private resetSb(): void {
-    this.sbParts = [];
-    this.sbSize = 0;
-    this.sbOverflow = false;
+    this.sb.clear();
   }
 }

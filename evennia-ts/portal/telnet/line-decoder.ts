@@ -2,8 +2,10 @@
  * Turns telnet data bytes into lines of text. A line ends at CR LF, LF, CR NUL or a
  * lone CR; a CR LF split across chunks gives one line, not an extra empty one. Lines
  * are decoded as UTF-8 (invalid bytes become U+FFFD) or Latin-1, and cut when longer
- * than the limit.
+ * than the limit. A partial line is held in one buffer, however small the pieces it
+ * arrives in.
  */
+import { ByteAccumulator } from "../../utils/bytes.ts";
 
 const CR = 13;
 const LF = 10;
@@ -22,12 +24,9 @@ export interface DecodedLine {
 export class LineDecoder {
   /** Character set used to decode lines from now on. */
   charset: TelnetCharset = "utf-8";
-  private parts: Buffer[] = [];
-  private size = 0;
-  private overflow = false;
+  private readonly pending: ByteAccumulator;
   private afterCr = false;
   private readonly utf8 = new TextDecoder("utf-8", { fatal: false });
-  private readonly maxBytes: number;
 
   /**
    * @param maxLineLength longest line kept, in characters.
@@ -38,12 +37,12 @@ export class LineDecoder {
     private readonly onLine: (decoded: DecodedLine) => void,
   ) {
     // a character takes at most 4 bytes in UTF-8; more than that can be dropped unread
-    this.maxBytes = Math.max(1, maxLineLength) * 4;
+    this.pending = new ByteAccumulator(Math.max(1, maxLineLength) * 4);
   }
 
   /** Bytes held for an unfinished line. */
   get pendingBytes(): number {
-    return this.size;
+    return this.pending.length;
   }
 
   /** Add data bytes. */
@@ -60,7 +59,8 @@ export class LineDecoder {
         }
       }
       if (b === LF || b === CR) {
-        this.append(bytes.subarray(start, i));
+        // no view made for an empty line (a flood of CRs is a flood of them)
+        if (i > start) this.append(bytes.subarray(start, i));
         this.emit();
         start = i + 1;
         if (b === CR) this.afterCr = true;
@@ -70,25 +70,15 @@ export class LineDecoder {
   }
 
   private append(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    if (this.overflow) return;
-    const room = this.maxBytes - this.size;
-    if (bytes.length > room) {
-      this.overflow = true;
-      bytes = bytes.subarray(0, room);
-    }
-    if (bytes.length === 0) return;
-    this.parts.push(Buffer.from(bytes));
-    this.size += bytes.length;
+    // more than the limit is dropped unread (and the line flagged as cut)
+    this.pending.append(bytes);
   }
 
   private emit(): void {
-    const raw = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
-    let cut = this.overflow;
-    this.parts = [];
-    this.size = 0;
-    this.overflow = false;
-    let line = this.decode(raw);
+    let cut = this.pending.overflowed;
+    let line = "";
+    if (this.pending.length > 0) line = this.pending.consume((raw) => this.decode(raw));
+    else this.pending.clear();
     // NULs never belong in a line (some clients pad with them)
     if (line.includes("\0")) line = line.replaceAll("\0", "");
     if (line.length > this.maxLineLength) {

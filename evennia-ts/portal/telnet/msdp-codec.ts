@@ -88,7 +88,8 @@ class MsdpReader {
       this.pos++;
       if (depth >= MAX_DEPTH) return this.skipNested();
       const table: Record<string, MsdpValue> = {};
-      for (const [k, v] of this.readVariables(depth + 1, true)) table[k] = v;
+      // a "__proto__" key would set the table's prototype, not a key: dropped (as GMCP's)
+      for (const [k, v] of this.readVariables(depth + 1, true)) if (k !== "__proto__") table[k] = v;
       return table;
     }
     if (b === ARRAY_OPEN) {

@@ -16,6 +16,8 @@ const COMPACT_AFTER = 256;
 export class TelnetOutputWriter {
   private queue: Buffer[] = [];
   private queued = 0;
+  /** Queue entries before this index are merges already (never merged again: merging stays linear). */
+  private mergedUpTo = 0;
   private readonly flushes: FlushScheduler;
   /** The compressed stream in use, or null. */
   private deflate: zlib.Deflate | null = null;
@@ -76,9 +78,10 @@ export class TelnetOutputWriter {
     if (this.dead || this.ending || bytes.length === 0) return false;
     this.queue.push(bytes);
     this.queued += bytes.length;
-    if (this.queue.length > COMPACT_AFTER && !this.pendingStart) {
-      // many small writes in one turn (negotiation answers): one buffer instead of thousands of objects
-      this.queue.push(Buffer.concat(this.queue.splice(-COMPACT_AFTER)));
+    if (this.queue.length - this.mergedUpTo > COMPACT_AFTER && !this.pendingStart) {
+      // many small writes in one turn: one buffer per COMPACT_AFTER instead of thousands of objects
+      this.queue.push(Buffer.concat(this.queue.splice(this.mergedUpTo)));
+      this.mergedUpTo = this.queue.length;
     }
     if (this.unsentBytes > this.maxOutputBuffer) {
       this.kill();
@@ -95,6 +98,7 @@ export class TelnetOutputWriter {
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
     this.queue = [];
     this.queued = 0;
+    this.mergedUpTo = 0;
     if (this.deflate) {
       this.deflate.write(data);
       this.deflate.flush(zlib.constants.Z_SYNC_FLUSH);
@@ -166,6 +170,7 @@ export class TelnetOutputWriter {
     this.flushes.cancel();
     this.queue = [];
     this.queued = 0;
+    this.mergedUpTo = 0;
     this.pendingStart = null;
     for (const stream of [this.deflate, this.retiring]) {
       if (!stream) continue;
@@ -203,6 +208,7 @@ export class TelnetOutputWriter {
         this.pendingStart = null;
         const at = this.queue.lastIndexOf(marker);
         const plain = this.queue.splice(0, at + 1);
+        this.mergedUpTo = Math.max(0, this.mergedUpTo - plain.length);
         const plainBytes = plain.reduce((n, b) => n + b.length, 0);
         this.queued -= plainBytes;
         if (!this.socket.destroyed && plainBytes > 0) this.socket.write(Buffer.concat(plain, plainBytes));
@@ -224,5 +230,6 @@ export class TelnetOutputWriter {
     if (at < 0) return;
     this.queue.splice(at, 1);
     this.queued -= buffer.length;
+    if (at < this.mergedUpTo) this.mergedUpTo--;
   }
 }

@@ -1,6 +1,9 @@
 /**
- * The telnet listener (plain TCP, or TLS for telnet/ssl). Each accepted connection
- * becomes a {@link TelnetSession} registered with the portal's session registry.
+ * The telnet listener (plain TCP, or TLS for telnet/ssl). Every TCP connection is
+ * admitted by the portal (per-address limits, the global cap) the moment it is accepted,
+ * before a TLS handshake: a flood of handshakes that never finish is counted and refused
+ * like any other, and each has {@link TLS_HANDSHAKE_TIMEOUT_MS} to finish. Each connection
+ * that gets through becomes a {@link TelnetSession} registered with the portal.
  */
 import { listenOn } from "../listen.ts";
 import net from "node:net";
@@ -35,11 +38,16 @@ export interface TelnetServerOptions {
   keepAliveMs?: number;
   /** Per-connection reply and option-change budgets (defaults: the settings' defaults). */
   rateLimits?: Partial<TelnetRateLimits>;
+  /** Ms a TLS client has to finish its handshake (default {@link TLS_HANDSHAKE_TIMEOUT_MS}). */
+  tlsHandshakeTimeoutMs?: number;
 }
 
 /** Listens for telnet connections and hands them to the portal. */
 export class TelnetServer {
+  /** Accepts TCP connections and admits them before anything else (TLS included) sees them. */
   private readonly server: net.Server;
+  /** Runs the TLS handshake of admitted connections (telnet/ssl only; it never listens itself). */
+  private readonly tlsServer: tls.Server | null = null;
   private readonly sessions = new Map<TelnetSession, { session: TelnetSession; closed: Promise<void> }>();
   private readonly startedAt = Date.now();
   private port = 0;
@@ -49,17 +57,16 @@ export class TelnetServer {
     private readonly options: TelnetServerOptions,
   ) {
     if (options.tls) {
-      // a client gets TLS_HANDSHAKE_TIMEOUT_MS to finish its handshake (it is admitted after it)
-      const server = tls.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS });
-      server.on("secureConnection", (socket) => this.accept(socket, "telnet/ssl"));
-      server.on("tlsClientError", (err, socket) => {
+      const handshakeTimeout = options.tlsHandshakeTimeoutMs ?? TLS_HANDSHAKE_TIMEOUT_MS;
+      const tlsServer = tls.createServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout });
+      tlsServer.on("secureConnection", (socket) => this.accept(socket, "telnet/ssl"));
+      tlsServer.on("tlsClientError", (err, socket) => {
         log.debug(`TLS handshake failed from ${socket.remoteAddress ?? "?"}: ${err.message}`);
         socket.destroy();
       });
-      this.server = server;
-    } else {
-      this.server = net.createServer((socket) => this.accept(socket, "telnet"));
+      this.tlsServer = tlsServer;
     }
+    this.server = net.createServer((socket) => this.onConnection(socket));
     this.server.on("error", (err) => log.error(`telnet listener error: ${err.message}`));
   }
 
@@ -86,18 +93,31 @@ export class TelnetServer {
     await Promise.all([stopped, ...closing.map((c) => c.closed)]);
   }
 
+  /** A new TCP connection: admitted (counted until it closes), else refused at once. */
+  private onConnection(socket: net.Socket): void {
+    socket.on("error", () => {
+      // reported by the session; an unhandled 'error' would crash the process
+    });
+    const address = clientAddress(socket);
+    const protocolKey = this.tlsServer ? "telnet/ssl" : "telnet";
+    const refusal = this.registry.admit?.(address, protocolKey);
+    if (refusal) {
+      // a TLS client could not read a plain-text reason: it is closed without one
+      if (this.tlsServer) socket.destroy();
+      else refuse(socket, refusal);
+      return;
+    }
+    socket.once("close", () => this.registry.released?.(address));
+    if (this.tlsServer) this.tlsServer.emit("connection", socket);
+    else this.accept(socket, protocolKey);
+  }
+
+  /** An admitted connection (after its handshake, for TLS) becomes a session. */
   private accept(socket: net.Socket, protocolKey: string): void {
     socket.setNoDelay(true);
     socket.on("error", () => {
       // reported by the session; an unhandled 'error' would crash the process
     });
-    const address = clientAddress(socket);
-    const refusal = this.registry.admit?.(address, protocolKey);
-    if (refusal) {
-      refuse(socket, refusal);
-      return;
-    }
-    socket.once("close", () => this.registry.released?.(address));
     const info = this.serverInfo();
     const session = new TelnetSession(socket, {
       protocolKey,

@@ -6,7 +6,6 @@
  */
 import { RenderKeyMemo } from "../render-key-memo.ts";
 import type { Socket } from "node:net";
-import zlib from "node:zlib";
 import type { OobMessage } from "../../protocol/message.ts";
 import { isPlainObject } from "../../protocol/message.ts";
 import { normalizeTextEncoding } from "../../protocol/text-encodings.ts";
@@ -14,6 +13,7 @@ import { describeError } from "../../utils/errors.ts";
 import { getLogger, type Logger } from "../../utils/logger.ts";
 import type { ClientOptions, PortalSessionSink, RenderedOutput, SessionTransport } from "../session-transport.ts";
 import { IacParser } from "./iac-parser.ts";
+import { InputInflater } from "./input-inflater.ts";
 import { LineDecoder, type TelnetCharset } from "./line-decoder.ts";
 import { OptionNegotiator, type OptionSide } from "./option-negotiator.ts";
 import { TelnetOutputWriter } from "./output-writer.ts";
@@ -72,8 +72,8 @@ export const DEFAULT_TELNET_LIMITS: Readonly<TelnetRateLimits> = Object.freeze({
   optionChangeBurst: 50,
 });
 
-/** The answer to `IAC AYT` (7 bytes for the 2 that asked). */
-const AYT_ANSWER = "[Yes]\n";
+/** The answer to `IAC AYT` (7 bytes for the 2 that asked; the same in UTF-8 and Latin-1). */
+const AYT_ANSWER = encodeTelnetText("[Yes]\n", "utf-8");
 
 /** Client options a telnet connection starts with, before negotiation tells more. */
 export const TELNET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.freeze({
@@ -85,6 +85,18 @@ export const TELNET_INITIAL_CLIENT_OPTIONS: Readonly<ClientOptions> = Object.fre
   screenwidth: 78,
   screenheight: 45,
 });
+
+/**
+ * Reports of changed client options per second, and their burst: a client resizing its
+ * window (NAWS) in packet after packet costs the server a few messages a second, each
+ * the net change since the last (connect-time negotiation takes about a dozen).
+ */
+export const OPTION_REPORTS_PER_SECOND = 10;
+/** Client-option reports allowed in a burst (see {@link OPTION_REPORTS_PER_SECOND}). */
+export const OPTION_REPORT_BURST = 20;
+
+/** Longest client-supplied text kept in a client option (client name, version, terminal type). */
+export const MAX_CLIENT_OPTION_TEXT = 256;
 
 /** Ms to wait for the client to finish closing before the socket is destroyed. */
 const CLOSE_GRACE_MS = 2000;
@@ -113,9 +125,8 @@ export class TelnetSession implements SessionTransport {
   private sink: PortalSessionSink | null = null;
   private charset: TelnetCharset = "utf-8";
   private caps: TextCaps = capsFromClientOptions(TELNET_INITIAL_CLIENT_OPTIONS);
-  private inflate: zlib.Inflate | null = null;
-  private inflateInput: Buffer[] = [];
-  private inflateTrimmed = 0;
+  /** The MCCP3 stream being inflated, or null while input is plain. */
+  private inflate: InputInflater | null = null;
   private closing = false;
   private discardWarned = false;
   private finished = false;
@@ -133,6 +144,10 @@ export class TelnetSession implements SessionTransport {
   /** Client options as last reported to the portal (reports are coalesced per turn). */
   private readonly reportedOptions: ClientOptions = { ...TELNET_INITIAL_CLIENT_OPTIONS };
   private optionsReportScheduled = false;
+  /** Budget of client-option reports to the portal. */
+  private readonly optionReports = new TokenBucket(OPTION_REPORTS_PER_SECOND, OPTION_REPORT_BURST);
+  /** Set while a report waits for the budget. */
+  private optionsReportTimer: NodeJS.Timeout | null = null;
   /** > 0 while input from the client is being handled: what is sent then is a reply. */
   private handlingInput = 0;
 
@@ -156,9 +171,9 @@ export class TelnetSession implements SessionTransport {
     this.lines = new LineDecoder(config.maxLineLength, ({ line, cut }) => this.onLine(line, cut));
     this.negotiator = new OptionNegotiator({
       send: (verb, option, refusal) => {
-        const bytes = negotiationBytes(verb, option);
-        if (refusal) this.reply(bytes);
-        else this.writer.write(bytes);
+        // a refusal is made only if the reply budget allows it (a flood costs no allocations)
+        if (refusal) this.reply(() => negotiationBytes(verb, option));
+        else this.writer.write(negotiationBytes(verb, option));
       },
       accept: (option, side) => this.handlers.get(option)?.accept?.(side) ?? false,
       changed: (option, side, enabled) => {
@@ -390,7 +405,7 @@ export class TelnetSession implements SessionTransport {
   private onData(chunk: Buffer): void {
     if (this.finished) return;
     if (this.inflate) {
-      this.writeInflate(chunk);
+      this.inflate.write(chunk);
       return;
     }
     this.parse(chunk);
@@ -407,7 +422,7 @@ export class TelnetSession implements SessionTransport {
       } else if (rest !== null) {
         // MCCP3: everything after IAC SB MCCP3 IAC SE is compressed
         this.beginInflate();
-        if (rest.length > 0) this.writeInflate(rest);
+        if (rest.length > 0) this.inflate!.write(rest);
       }
     } catch (err) {
       // a bug in an option handler must not take the portal down
@@ -417,48 +432,29 @@ export class TelnetSession implements SessionTransport {
     }
   }
 
+  /** Inflate what follows (MCCP3); plain input again once the client ends its zlib stream. */
   private beginInflate(): void {
-    const inflate = zlib.createInflate();
-    this.inflateInput = [];
-    this.inflateTrimmed = 0;
-    inflate.on("data", (plain: Buffer) => {
-      this.trimInflateInput(inflate);
-      if (!this.finished) this.parse(plain);
-    });
-    inflate.on("error", (err) => this.abort(`input decompression error: ${err.message}`));
-    inflate.on("end", () => {
-      // the client ended its compressed stream: what followed it is plain input again
-      if (this.inflate !== inflate) return;
-      this.inflate = null;
-      const consumed = inflate.bytesWritten - this.inflateTrimmed;
-      const rest = Buffer.concat(this.inflateInput).subarray(consumed);
-      this.inflateInput = [];
-      if (rest.length > 0 && !this.finished) this.parse(rest);
+    const inflate: InputInflater = new InputInflater(this.socket, {
+      plain: (bytes) => {
+        if (!this.finished) this.parse(bytes);
+      },
+      ended: (rest) => {
+        if (this.inflate !== inflate) return;
+        this.inflate = null;
+        if (rest.length > 0 && !this.finished) this.parse(rest);
+      },
+      failed: (reason) => this.abort(reason),
     });
     this.inflate = inflate;
-  }
-
-  /** Feed the inflater, keeping the bytes it has not consumed (to recover plain input after its end). */
-  private writeInflate(chunk: Buffer): void {
-    const inflate = this.inflate!;
-    this.trimInflateInput(inflate);
-    this.inflateInput.push(chunk);
-    inflate.write(chunk);
-  }
-
-  private trimInflateInput(inflate: zlib.Inflate): void {
-    while (this.inflateInput.length > 0 && this.inflateTrimmed + this.inflateInput[0]!.length <= inflate.bytesWritten) {
-      this.inflateTrimmed += this.inflateInput.shift()!.length;
-    }
   }
 
   /**
    * Send a reply the client's input provoked, if the reply budget allows; a flood of
    * AYT or refused options is answered a few times a second, never byte for byte.
    */
-  private reply(bytes: Buffer): void {
+  private reply(bytes: Buffer | (() => Buffer)): void {
     if (this.replies.take()) {
-      this.writer.write(bytes);
+      this.writer.write(typeof bytes === "function" ? bytes() : bytes);
       return;
     }
     if (this.repliesDropped++ === 0) {
@@ -488,7 +484,7 @@ export class TelnetSession implements SessionTransport {
 
   private onCommand(code: number): void {
     if (this.finished) return;
-    if (code === AYT) this.reply(encodeTelnetText(AYT_ANSWER, this.charset));
+    if (code === AYT) this.reply(AYT_ANSWER);
     // NOP, GA, EOR, DM ... from the client carry nothing for us
   }
 
@@ -642,6 +638,8 @@ export class TelnetSession implements SessionTransport {
   private stopTimers(): void {
     if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
     this.keepAliveTimer = null;
+    if (this.optionsReportTimer) clearTimeout(this.optionsReportTimer);
+    this.optionsReportTimer = null;
   }
 
   private safely(handler: TelnetOptionHandler, fn: () => void): void {
@@ -654,15 +652,16 @@ export class TelnetSession implements SessionTransport {
 
   private updateClientOptions(options: ClientOptions): void {
     const changed: ClientOptions = {};
-    for (const [key, value] of Object.entries(options)) {
-      if (value === undefined) continue;
+    for (const [key, given] of Object.entries(options)) {
+      if (given === undefined) continue;
+      const value = typeof given === "string" && given.length > MAX_CLIENT_OPTION_TEXT ? given.slice(0, MAX_CLIENT_OPTION_TEXT) : given;
       if (this.clientOptions[key] !== value) changed[key] = value;
       this.clientOptions[key] = value;
     }
     if (Object.keys(changed).length === 0) return;
     this.caps = capsFromClientOptions(this.clientOptions);
-    // reported once per event-loop turn, as the net change: a client toggling an option
-    // thousands of times in one packet costs the portal and the server one message, or none
+    // reported once per event-loop turn at most (and a few times a second), as the net change:
+    // a client toggling an option thousands of times costs the portal and the server one message, or none
     if (this.optionsReportScheduled || this.finished) return;
     this.optionsReportScheduled = true;
     setImmediate(() => this.reportClientOptions());
@@ -670,12 +669,20 @@ export class TelnetSession implements SessionTransport {
 
   private reportClientOptions(): void {
     this.optionsReportScheduled = false;
+    this.optionsReportTimer = null;
     if (this.finished) return;
     const changed: ClientOptions = {};
     for (const [key, value] of Object.entries(this.clientOptions)) {
       if (this.reportedOptions[key] !== value) changed[key] = value;
     }
     if (Object.keys(changed).length === 0) return;
+    if (!this.optionReports.take()) {
+      // out of budget: the net change leaves when the next report is allowed
+      this.optionsReportScheduled = true;
+      this.optionsReportTimer = setTimeout(() => this.reportClientOptions(), Math.ceil(1000 / OPTION_REPORTS_PER_SECOND));
+      this.optionsReportTimer.unref();
+      return;
+    }
     Object.assign(this.reportedOptions, changed);
     this.sink?.updateClientOptions(changed);
   }

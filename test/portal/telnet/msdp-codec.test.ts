@@ -23,6 +23,13 @@ describe("MSDP codec", () => {
     expect(decodeMsdp(b(V, "RESET", L, "REPORTABLE_VARIABLES"))).toEqual([["msdp_reset", ["REPORTABLE_VARIABLES"], {}]]);
   });
 
+  it("drops a table key named __proto__ (it would set the table's prototype)", () => {
+    const [[, value]] = parseMsdp(b(V, "CHAR", L, TO, V, "__proto__", L, TO, V, "admin", L, "1", TC, V, "hp", L, "10", TC)) as [[string, Record<string, unknown>]];
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(value).toEqual({ hp: "10" });
+    expect(value.admin).toBeUndefined();
+  });
+
   it("turns other variables into lower-case cmdnames", () => {
     expect(decodeMsdp(b(V, "CLIENT_ID", L, "mudlet", V, "CHAR_VITALS", L, TO, V, "hp", L, "10", TC))).toEqual([
       ["client_id", ["mudlet"], {}],

@@ -7,6 +7,7 @@
 import { TelnetOption } from "../telnet-codes.ts";
 import type { TelnetOptionFactory } from "../telnet-option.ts";
 import { decodeGmcp, encodeGmcp } from "../gmcp-codec.ts";
+import { MAX_OOB_NESTING } from "../json-depth.ts";
 
 /** GMCP handler: reports `gmcp`; forwards GMCP messages both ways. */
 export const gmcpOption: TelnetOptionFactory = (ctx) => ({
@@ -23,7 +24,10 @@ export const gmcpOption: TelnetOptionFactory = (ctx) => ({
   },
   subnegotiation(payload) {
     const message = decodeGmcp(payload.toString("utf8"));
-    if (!message) return;
+    if (!message) {
+      ctx.log.debug(`ignored a GMCP message without a package name, or nested deeper than ${MAX_OOB_NESTING}`);
+      return;
+    }
     if (message[0] === "core_hello") {
       const { client, version } = message[2];
       const update: Record<string, string> = {};
