@@ -167,7 +167,7 @@ export class CometEndpoint {
         this.input(session, (request as { data?: unknown }).data, res);
         return;
       case "receive":
-        this.receive(session, res);
+        this.receive(session, req, res);
         return;
       case "keepalive":
         jsonAnswer(res, 200, { ok: true });
@@ -240,7 +240,9 @@ export class CometEndpoint {
     jsonAnswer(res, 200, { ok: true });
   }
 
-  private receive(session: CometSession, res: http.ServerResponse): void {
+  private receive(session: CometSession, req: http.IncomingMessage, res: http.ServerResponse): void {
+    // the browser gave up on this poll while its body was read: nothing to wait for
+    if (res.destroyed || req.socket.destroyed) return;
     let answered = false;
     const onClose = (): void => {
       if (answered) return;
@@ -253,10 +255,13 @@ export class CometEndpoint {
       answered = true;
       res.off("close", onClose);
       session.lastRequestAt = Date.now();
-      if (session.isDone) this.forget(session);
-      if (res.writableEnded || res.destroyed) return;
+      // gone before its answer (its "close" not emitted yet): the output waits for the next poll
+      if (res.writableEnded || res.destroyed || req.socket.destroyed) return false;
+      // the last answer of a closed session: it is forgotten
+      if (session.isClosed) this.forget(session);
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
       res.end(body);
+      return true;
     }, this.options.pollSeconds * 1000);
   }
 

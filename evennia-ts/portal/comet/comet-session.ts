@@ -8,6 +8,8 @@
  *   everything queued at once; a poll that is waiting is answered as soon as output
  *   arrives (all output of one event-loop turn goes in the same answer).
  * - Only one poll waits at a time: a newer poll answers the older one empty.
+ * - Output for a poll whose connection turns out to be gone when it is answered
+ *   stays queued for the next poll (never lost between the browser's requests).
  * - Queued output above `maxOutputBuffer` bytes (a browser that stopped polling)
  *   closes the session, as a websocket that does not read is dropped.
  * - When the game closes the session, the last output and `"closed": true` go to
@@ -34,9 +36,15 @@ export interface CometSessionConfig {
   webSession?: string;
 }
 
-/** A waiting `receive` poll: how to answer it (with the JSON body) and its timer. */
+/**
+ * How a `receive` poll is answered: with the JSON body; false when its connection is
+ * already gone (the output then waits for the next poll).
+ */
+export type PollAnswer = (body: string) => boolean;
+
+/** A waiting `receive` poll: how to answer it and its timer. */
 interface PendingPoll {
-  answer: (body: string) => void;
+  answer: PollAnswer;
   timer: NodeJS.Timeout;
 }
 
@@ -131,12 +139,13 @@ export class CometSession implements SessionTransport {
    * A `receive` poll: `answer` is called once with the JSON body, at once when output
    * is waiting (or the session is closed), else when output arrives or after `pollMs`.
    * A poll already waiting is answered empty first. Returns a function that withdraws
-   * the poll (its connection closed before the answer; the output stays queued).
+   * the poll (its connection closed before the answer; the output stays queued). An
+   * answer that finds its connection gone (returns false) leaves the output queued too.
    */
-  receive(answer: (body: string) => void, pollMs: number): () => void {
+  receive(answer: PollAnswer, pollMs: number): () => void {
     this.answerPoll(false);
     if (this.queue.length > 0 || this.closed) {
-      answer(this.takeBody());
+      this.deliver(answer, true);
       return () => undefined;
     }
     const poll: PendingPoll = { answer, timer: setTimeout(() => this.answerPoll(false), pollMs) };
@@ -191,16 +200,30 @@ export class CometSession implements SessionTransport {
     if (!poll) return;
     this.poll = null;
     clearTimeout(poll.timer);
-    poll.answer(withOutput || this.closed ? this.takeBody() : '{"msgs":[]}');
+    this.deliver(poll.answer, withOutput);
   }
 
-  /** The body of an answer with everything queued (and `closed` once the session is). */
-  private takeBody(): string {
-    const body = `{"msgs":[${this.queue.join(",")}]${this.closed ? ',"closed":true' : ""}}`;
-    this.queue = [];
-    this.queuedBytes = 0;
-    if (this.closed) this.delivered = true;
-    return body;
+  /**
+   * Answer a poll: with everything queued when `withOutput` or closed (and `closed`
+   * once the session is), else empty. Output an answer could not deliver goes back
+   * to the head of the queue, for the next poll.
+   */
+  private deliver(answer: PollAnswer, withOutput: boolean): void {
+    const closed = this.closed;
+    const frames = withOutput || closed ? this.queue : [];
+    const body = `{"msgs":[${frames.join(",")}]${closed ? ',"closed":true' : ""}}`;
+    if (frames.length > 0) {
+      this.queue = [];
+      this.queuedBytes = 0;
+    }
+    if (!answer(body)) {
+      if (frames.length > 0) {
+        this.queue = [...frames, ...this.queue];
+        this.queuedBytes = this.queue.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0);
+      }
+      return;
+    }
+    if (closed) this.delivered = true;
   }
 
   private finish(reason: string): void {

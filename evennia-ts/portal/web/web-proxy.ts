@@ -6,7 +6,10 @@
  * - Any method; the request body is streamed through as it arrives, the response
  *   (status, headers, body) streamed back.
  * - Hop-by-hop headers (`Connection` and those it names, `Keep-Alive`,
- *   `Transfer-Encoding`, `TE`, `Trailer`, `Upgrade`, `Proxy-*`, `Expect`) are dropped both ways.
+ *   `Transfer-Encoding`, `TE`, `Trailer`, `Upgrade`, `Proxy-*`, `Expect`) are dropped both ways;
+ *   `Host` and `Content-Length` stay whatever `Connection` names. A request body is
+ *   always framed towards the app (its `Content-Length`, or chunked again), whatever
+ *   the method: an unframed body would be read as a request of its own (smuggling).
  * - `X-Forwarded-For` is set to the client's address (one the client sent is
  *   replaced, never trusted: the portal is the edge), `X-Forwarded-Proto` to the
  *   scheme it came in with, `X-Forwarded-Host` to its `Host`; `Host` is kept. The
@@ -49,6 +52,9 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   "upgrade",
   "expect",
 ]);
+
+/** Headers a `Connection` header may not make hop-by-hop: the message's target and framing. */
+const END_TO_END: ReadonlySet<string> = new Set(["host", "content-length"]);
 
 /** Forwarding headers a client may not set itself. */
 const CLIENT_FORWARDING: ReadonlySet<string> = new Set(["x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-real-ip", "forwarded"]);
@@ -209,10 +215,25 @@ function hasBody(req: http.IncomingMessage): boolean {
 export function forwardedRequestHeaders(req: http.IncomingMessage, clientAddress: string): http.OutgoingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
   for (const name of CLIENT_FORWARDING) delete headers[name];
+  Object.assign(headers, framingHeaders(req));
   headers["x-forwarded-for"] = clientAddress;
   headers["x-forwarded-proto"] = (req.socket as TLSSocket).encrypted ? "https" : "http";
   if (req.headers.host) headers["x-forwarded-host"] = req.headers.host;
   return headers;
+}
+
+/**
+ * How the body of `req` is framed towards the app, whatever the client's `Connection`
+ * header named: its `Content-Length`, or `Transfer-Encoding: chunked` when it came
+ * chunked (Node's parser has taken the client's chunks apart; they are chunked again).
+ * Without this a body on a GET, DELETE or OPTIONS would follow the request's headers
+ * unframed, and the app would read it as a request of its own (request smuggling,
+ * with forged forwarding headers from the trusted loopback).
+ */
+function framingHeaders(req: http.IncomingMessage): http.OutgoingHttpHeaders {
+  if (req.headers["transfer-encoding"] !== undefined) return { "transfer-encoding": "chunked" };
+  const length = req.headers["content-length"];
+  return length !== undefined ? { "content-length": length } : {};
 }
 
 /** `headers` without hop-by-hop headers (and those the `Connection` header names). */
@@ -221,7 +242,7 @@ export function withoutHopByHop(headers: http.IncomingHttpHeaders): http.Outgoin
     String(headers.connection ?? "")
       .split(",")
       .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
+      .filter((name) => name && !END_TO_END.has(name)),
   );
   const out: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {

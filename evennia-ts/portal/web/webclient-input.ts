@@ -4,8 +4,10 @@
  *
  * - `text` needs a string line; a line longer than `maxLineLength` is cut, with a
  *   notice to the player (as on telnet).
+ * - args and kwargs may nest at most {@link MAX_INPUT_DEPTH} levels deep.
  * - `client_options` also updates the portal's copy of the session's options
- *   (scalar values only, names lower-cased) through a {@link WebclientOptionsReporter}:
+ *   (scalar values only, names lower-cased, screen sizes only as integers 1 to 65535)
+ *   through a {@link WebclientOptionsReporter}:
  *   at most 64 names per connection, only what changed, once per event-loop turn.
  * - Every triple then goes to the portal session as it is (the portal's input rate
  *   limits apply there).
@@ -16,11 +18,37 @@ import type { ClientOptions, PortalSessionSink } from "../session-transport.ts";
 /** Most client options one `client_options` message may set on the portal. */
 const MAX_OPTIONS = 64;
 
+/**
+ * Deepest nesting of arrays and objects a webclient message's args and kwargs may
+ * have. The webclient sends flat values; a frame of nested brackets (32 000 levels
+ * fit in 64 KiB) is more than the link's JSON encoder can take (each such message
+ * cost a failed encoding and an error in the portal's log) or than the server's code
+ * should have to walk.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
 /** Why a well-formed triple is still refused from a webclient, or null when it is fine. */
 export function webclientInputError(message: OobMessage): string | null {
-  const [cmdname, args] = message;
+  const [cmdname, args, kwargs] = message;
   if (cmdname === "text" && typeof args[0] !== "string") return 'text needs a string: ["text", ["look"], {}]';
+  if (nestedDeeperThan(args, MAX_INPUT_DEPTH) || nestedDeeperThan(kwargs, MAX_INPUT_DEPTH)) {
+    return `args and kwargs may nest at most ${MAX_INPUT_DEPTH} levels deep`;
+  }
   return null;
+}
+
+/** True when `value` (parsed JSON) holds arrays or objects more than `max` levels deep; walked without recursion. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** Most distinct option names one webclient connection may set on the portal's copy. */
@@ -110,7 +138,24 @@ export function deliverWebclientInput(message: OobMessage, sink: PortalSessionSi
   sink.input([[cmdname, args, kwargs]]);
 }
 
-/** Scalar client options a `client_options` message sets, for the portal's copy (names lower-cased). */
+/** Options game code reads as a size in characters or lines. */
+const SCREEN_SIZE_KEYS: ReadonlySet<string> = new Set(["screenwidth", "screenheight"]);
+
+/** Largest screen width or height kept: what telnet NAWS can tell (the server's `client_options` checks the same). */
+export const MAX_SCREEN_SIZE = 65535;
+
+/** True for a screen size the portal's copy may hold: an integer from 1 to {@link MAX_SCREEN_SIZE}. */
+function isScreenSize(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_SCREEN_SIZE;
+}
+
+/**
+ * Scalar client options a `client_options` message sets, for the portal's copy (names
+ * lower-cased; `screenwidth` and `screenheight` only as sizes NAWS could report). The
+ * copy reaches the server's session as it is (and again at every re-sync), past the
+ * checks of the server's `client_options` inputfunc: a width of 1e300 or "wide" from
+ * a hostile page must stop here.
+ */
 function portalClientOptions(kwargs: MessageKwargs): ClientOptions {
   const out: ClientOptions = {};
   let n = 0;
@@ -118,6 +163,7 @@ function portalClientOptions(kwargs: MessageKwargs): ClientOptions {
     if (n >= MAX_OPTIONS) break;
     const key = rawKey.trim().toLowerCase();
     if (!key || key.length > 64 || key === "__proto__" || key === "get" || key === "cmdid" || key === "options") continue;
+    if (SCREEN_SIZE_KEYS.has(key) && !isScreenSize(value)) continue;
     if (value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) {
       out[key] = typeof value === "string" ? value.slice(0, 256) : value;
       n++;

@@ -16,7 +16,9 @@
  * 503 with its reason and closed. Idle keep-alive connections close after
  * `keepAliveTimeoutMs`, a request's headers must arrive within `headersTimeoutMs`
  * (408 after), its body within twice that, and headers over `maxHeaderBytes` are
- * answered 431.
+ * answered 431. A websocket that answers no heartbeat ping (`websocketPingMs`) is
+ * dropped. Requests pipelined on one connection are handled one at a time, and
+ * more than 16 waiting closes the connection (`web/pipelined-requests.ts`).
  */
 import { listenOn } from "../listen.ts";
 import net from "node:net";
@@ -34,6 +36,7 @@ import { COMET_PATH, CometEndpoint } from "../comet/comet-endpoint.ts";
 import { webSessionOf } from "../web/web-session-cookie.ts";
 import { safeFileName, StaticFiles } from "../web/static-files.ts";
 import { WebProxy } from "../web/web-proxy.ts";
+import { PipelinedRequests } from "../web/pipelined-requests.ts";
 import { WEBCLIENT_SECURITY_HEADERS } from "../web/webclient-security-headers.ts";
 
 const log = getLogger("portal.web");
@@ -93,7 +96,15 @@ export interface PortalWebServerOptions {
   proxyTimeoutMs?: number;
   /** The game's name, for the "restarting" page. */
   serverName?: string;
+  /**
+   * Ms between websocket heartbeat pings (default {@link DEFAULT_WEBSOCKET_PING_MS}; 0 = none):
+   * a client that sends nothing, not even the pong, between two pings is dropped.
+   */
+  websocketPingMs?: number;
 }
+
+/** Default ms between websocket heartbeat pings: a vanished browser is dropped within twice this. */
+export const DEFAULT_WEBSOCKET_PING_MS = 30_000;
 
 /** Ms a refused client gets to read its answer before the socket is destroyed. */
 const REFUSE_GRACE_MS = 2000;
@@ -111,8 +122,12 @@ export class PortalWebServer {
   readonly proxy: WebProxy;
   /** The webclient's files. */
   readonly staticFiles = new StaticFiles();
+  /** Requests of one connection, one at a time. */
+  private readonly pipelined = new PipelinedRequests();
   private closing = false;
   private port = 0;
+  /** Pings every websocket each `websocketPingMs` (one timer for all). */
+  private heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -169,6 +184,7 @@ export class PortalWebServer {
     this.port = await listenOn(this.listener, port, host, "web", "EV_ERR_CONFIG");
     // HTTP never listens itself (it is handed admitted sockets): start its deadline checks
     this.server.emit("listening");
+    this.startHeartbeat();
     log.info(`web (webclient ${WEBCLIENT_PATH}, websocket ${WEBSOCKET_PATH}) listening on ${host}:${this.port}`);
     return this.port;
   }
@@ -176,6 +192,8 @@ export class PortalWebServer {
   /** Stop listening and close every connection; resolves once all are gone. */
   async close(): Promise<void> {
     this.closing = true;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     const stopped = new Promise<void>((resolve) => {
       if (!this.listener.listening) resolve();
       else this.listener.close(() => resolve());
@@ -189,6 +207,16 @@ export class PortalWebServer {
     this.server.close();
     await stopped;
     this.wss.close();
+  }
+
+  /** Start the one heartbeat timer of the websockets (unref'd). */
+  private startHeartbeat(): void {
+    const interval = this.options.websocketPingMs ?? DEFAULT_WEBSOCKET_PING_MS;
+    if (interval <= 0 || this.heartbeatTimer) return;
+    this.heartbeatTimer = setInterval(() => {
+      for (const session of this.sessions.keys()) session.heartbeat();
+    }, interval);
+    this.heartbeatTimer.unref();
   }
 
   /** A new TCP connection: admitted (then handed to HTTP) or answered with why not. */
@@ -215,7 +243,12 @@ export class PortalWebServer {
     this.server.emit("connection", socket);
   }
 
+  /** A request: handled once the earlier requests of its connection are answered (`web/pipelined-requests.ts`). */
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.pipelined.run(req, res, () => this.route(req, res));
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
     const urlPath = pathOf(req.url);
     if (urlPath === WEBSOCKET_PATH) {
       plainResponse(req, res, 426, "This address takes websocket connections only.\n", { upgrade: "websocket" });

@@ -11,6 +11,9 @@
  *   the frames corked together).
  * - Unsent output above `maxOutputBuffer` bytes drops the connection.
  * - A `text` line longer than `maxLineLength` is cut, with a notice, as on telnet.
+ * - {@link heartbeat} pings the client; a client that sent nothing (no frame, no
+ *   pong) between two heartbeats is gone without a word (its network vanished)
+ *   and is dropped, freeing its session and its place under the per-IP limit.
  */
 import type { Socket } from "node:net";
 import type { RawData, WebSocket } from "ws";
@@ -80,6 +83,8 @@ export class WebSocketSession implements SessionTransport {
   private readonly renderFlags: { raw?: boolean; nocolor?: boolean } = {};
   /** The render key, rebuilt only when `renderFlags` changed. */
   private readonly renderKeys = new RenderKeyMemo();
+  /** A heartbeat ping is out and nothing was heard from the client since. */
+  private awaitingAnswer = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -98,6 +103,8 @@ export class WebSocketSession implements SessionTransport {
     this.sink = sink;
     this.optionsReporter = new WebclientOptionsReporter(sink, WEBSOCKET_INITIAL_CLIENT_OPTIONS);
     this.ws.on("message", (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on("pong", () => (this.awaitingAnswer = false));
+    this.ws.on("ping", () => (this.awaitingAnswer = false));
     this.ws.on("error", (err) => {
       this.closeReason ??= `websocket error: ${err.message}`;
     });
@@ -168,9 +175,29 @@ export class WebSocketSession implements SessionTransport {
     this.graceTimer.unref();
   }
 
+  /**
+   * Called every heartbeat interval: drop the connection when the client did not
+   * answer the last ping or send anything since, else ping it (a browser answers
+   * pings by itself).
+   */
+  heartbeat(): void {
+    if (this.closing || this.finished) return;
+    if (this.awaitingAnswer) {
+      this.abort("no answer to ping (the client's network is gone)");
+      return;
+    }
+    this.awaitingAnswer = true;
+    try {
+      this.ws.ping();
+    } catch {
+      // the socket is closing: its close event finishes the session
+    }
+  }
+
   // ---- input ----
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    this.awaitingAnswer = false;
     if (this.closing || this.finished || !this.sink) return;
     if (isBinary) {
       this.sendError("binary frames are not accepted; send JSON text frames [cmdname, args, kwargs]");
