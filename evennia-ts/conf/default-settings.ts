@@ -167,6 +167,12 @@ export interface Settings {
   /** Seconds a comet session lives without any request from its browser; then it is closed. */
   cometSessionTimeout: number;
   /**
+   * Seconds between the portal's heartbeat pings to each websocket (0 = none). A
+   * websocket that sent nothing between two pings (not even the pong a browser sends
+   * by itself) is dropped as gone, giving its session and its place back.
+   */
+  websocketPingInterval: number;
+  /**
    * Webclient options an account starts with (Evennia's `WEBCLIENT_OPTIONS`): what the
    * `webclient_options` inputfunc sends before the player saved any of their own.
    */
@@ -504,6 +510,7 @@ export const defaultSettings: Settings = {
   webProxyTimeout: 30,
   cometPollSeconds: 25,
   cometSessionTimeout: 60,
+  websocketPingInterval: 30,
   webclientOptions: { gagprompt: true, helppopup: false, notification_popup: false, notification_sound: false },
   restApiEnabled: true,
   restApiPageSize: 25,

@@ -92,6 +92,9 @@ function validateSettings(s: Settings): void {
   for (const name of ["webProxyTimeout", "cometPollSeconds", "cometSessionTimeout"] as const) {
     if (!(typeof s[name] === "number" && s[name] > 0)) throw new EvenniaError("EV_ERR_CONFIG", `setting ${name}: ${String(s[name])} is not a number of seconds > 0`);
   }
+  if (!(typeof s.websocketPingInterval === "number" && s.websocketPingInterval >= 0)) {
+    throw new EvenniaError("EV_ERR_CONFIG", `setting websocketPingInterval: ${String(s.websocketPingInterval)} is not a number of seconds >= 0 (0: no heartbeat)`);
+  }
   if (!(typeof s.broadcastBatchMs === "number" && s.broadcastBatchMs >= 0 && s.broadcastBatchMs <= 1000)) {
     throw new EvenniaError("EV_ERR_CONFIG", `setting broadcastBatchMs: ${String(s.broadcastBatchMs)} is not a number of milliseconds from 0 to 1000`);
   }

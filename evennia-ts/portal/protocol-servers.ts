@@ -83,6 +83,7 @@ export async function createProtocolServers(
       webSessionCookie: settings.webSessionCookie,
       cometPollSeconds: settings.cometPollSeconds,
       cometSessionTimeout: settings.cometSessionTimeout,
+      websocketPingMs: settings.websocketPingInterval * 1000,
       upstreamPort: serverWebPort,
       proxyTimeoutMs: settings.webProxyTimeout * 1000,
       serverName: settings.serverName,

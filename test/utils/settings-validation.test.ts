@@ -12,6 +12,14 @@ describe("settings of the fan-out and the link", () => {
     }
   });
 
+  it("pings websockets every 30 s by default; 0 turns the heartbeat off; anything else negative or not a number is refused", () => {
+    expect(buildSettings("/nonexistent-game").websocketPingInterval).toBe(30);
+    expect(buildSettings("/nonexistent-game", { websocketPingInterval: 0 }).websocketPingInterval).toBe(0);
+    for (const bad of [-1, Number.NaN, "30" as unknown as number]) {
+      expect(() => buildSettings("/nonexistent-game", { websocketPingInterval: bad })).toThrow(isConfigError(/setting websocketPingInterval/));
+    }
+  });
+
   it("offers the link on a local socket by default", () => {
     expect(buildSettings("/nonexistent-game").linkLocalSocket).toBe(true);
     expect(buildSettings("/nonexistent-game").broadcastBatchMs).toBe(100);
