@@ -30,6 +30,8 @@ export interface GamePaths {
   portalPid: string;
   /** Pid of the server while it runs. */
   serverPid: string;
+  /** Pid of the portal's supervisor while it runs (written by the supervisor itself). */
+  supervisorPid: string;
   /** The portal's status file (see `status-file.ts`). */
   status: string;
   /** The daemonized portal's stdout/stderr. */
@@ -47,6 +49,7 @@ export function gamePaths(gameDir: string): GamePaths {
     logsDir,
     portalPid: path.join(logsDir, "portal.pid"),
     serverPid: path.join(logsDir, "server.pid"),
+    supervisorPid: path.join(logsDir, "supervisor.pid"),
     status: path.join(logsDir, "status.json"),
     portalLog: path.join(logsDir, "portal.log"),
     serverLog: path.join(logsDir, "server.log"),

@@ -1,7 +1,9 @@
 /**
  * Pid files: reading them, telling a live process from a stale file, cleaning up.
  */
-import { readFileSync, rmSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { EvenniaError } from "../utils/errors.ts";
 import { isProcessAlive } from "../utils/process-alive.ts";
 
 export { isProcessAlive };
@@ -13,7 +15,11 @@ export type PidFileState =
   /** The file exists but its process is gone (`pid` is null when the file holds no valid pid). */
   | { kind: "stale"; pid: number | null };
 
-/** The pid in `file`, or null when the file is missing or holds no positive integer. */
+/**
+ * The pid in `file`, or null when the file is missing or holds no valid pid: not a
+ * positive integer, or 1 (init, which is never a game's process: signalling it as root
+ * would stop a container).
+ */
 export function readPidFile(file: string): number | null {
   let text: string;
   try {
@@ -24,21 +30,64 @@ export function readPidFile(file: string): number | null {
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed)) return null;
   const pid = Number(trimmed);
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  return Number.isSafeInteger(pid) && pid > 1 ? pid : null;
 }
 
-/** Inspect a pid file: missing, naming a live process, or stale. */
-export function inspectPidFile(file: string): PidFileState {
-  let exists = true;
+/**
+ * Inspect a pid file: missing, naming a live process, or stale. With `gameDir`, a
+ * process run with `--game` for another folder (another game's portal or server that
+ * got the pid) is not this game's: the file is stale. A pid file that is there but
+ * cannot be read (a folder, no permission) throws EV_ERR_CONFIG: taking it for
+ * missing would start a second game beside one that may run.
+ */
+export function inspectPidFile(file: string, gameDir?: string): PidFileState {
+  let problem: string | null = null;
   try {
-    readFileSync(file);
-  } catch {
-    exists = false;
+    if (lstatSync(file).isFile() || statSync(file).isFile()) readFileSync(file);
+    else problem = "it is not a file";
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
+    problem = (err as Error).message;
   }
-  if (!exists) return { kind: "missing" };
+  if (problem !== null) {
+    throw new EvenniaError("EV_ERR_CONFIG", `cannot read the pid file ${file} (${problem}); remove it if no game runs, or fix its permissions.`);
+  }
   const pid = readPidFile(file);
-  if (pid !== null && isProcessAlive(pid) && !startedAfter(pid, file)) return { kind: "alive", pid };
+  if (pid !== null && isOwnedProcess(pid, file, gameDir)) return { kind: "alive", pid };
   return { kind: "stale", pid };
+}
+
+/**
+ * True when process `pid` is alive and may be the one `file` names: not younger than
+ * the file, and (with `gameDir`) not run for another game folder.
+ */
+export function isOwnedProcess(pid: number, file: string, gameDir?: string): boolean {
+  if (!isProcessAlive(pid)) return false;
+  if (gameDir !== undefined && runsForOtherGame(pid, gameDir)) return false;
+  return !startedAfter(pid, file);
+}
+
+/** The real path of `dir` (itself when it cannot be resolved). */
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/** True when process `pid` was run with `--game DIR` for a folder other than `gameDir` (symlinks resolved; Linux). */
+function runsForOtherGame(pid: number, gameDir: string): boolean {
+  let argv: string[];
+  try {
+    argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return false;
+  }
+  const at = argv.indexOf("--game");
+  const dir = at < 0 ? undefined : argv[at + 1];
+  if (dir === undefined || !path.isAbsolute(dir)) return false;
+  return realDir(dir) !== realDir(gameDir);
 }
 
 /** Seconds of slack between a process's start (whole seconds of boot time) and its pid file's time. */

@@ -55,13 +55,20 @@ export type PortalOutcome =
   | { kind: "fatal"; message: PortalFatalMessage }
   | { kind: "exit"; code: number | null; signal: NodeJS.Signals | null }
   | { kind: "spawn-error"; error: Error }
-  | { kind: "timeout" };
+  | { kind: "timeout" }
+  /** `interrupt` was aborted first (the launcher got SIGINT); its reason. */
+  | { kind: "interrupted"; reason: string };
 
-/** Wait (at most `timeoutMs`) for the portal's ready or fatal message, or its exit. */
-export function waitForPortal(child: ChildProcess, timeoutMs: number): Promise<PortalOutcome> {
+/**
+ * Wait (at most `timeoutMs`) for the portal's ready or fatal message, or its exit,
+ * or until `interrupt` is aborted.
+ */
+export function waitForPortal(child: ChildProcess, timeoutMs: number, interrupt?: AbortSignal): Promise<PortalOutcome> {
   return new Promise((resolve) => {
+    const onAbort = (): void => finish({ kind: "interrupted", reason: String(interrupt?.reason ?? "interrupted") });
     const finish = (outcome: PortalOutcome): void => {
       clearTimeout(timer);
+      interrupt?.removeEventListener("abort", onAbort);
       child.off("message", onMessage);
       child.off("exit", onExit);
       child.off("error", onError);
@@ -78,6 +85,8 @@ export function waitForPortal(child: ChildProcess, timeoutMs: number): Promise<P
     child.on("message", onMessage);
     child.on("exit", onExit);
     child.on("error", onError);
+    if (interrupt?.aborted) onAbort();
+    else interrupt?.addEventListener("abort", onAbort, { once: true });
   });
 }
 

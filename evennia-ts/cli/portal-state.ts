@@ -5,6 +5,7 @@
 import { describeStale, inspectPidFile, isProcessAlive, readPidFile, removeFile } from "./pid-files.ts";
 import type { CliIo } from "./io.ts";
 import type { GamePaths } from "./paths.ts";
+import { readStatusFile } from "./status-file.ts";
 
 /** Options of {@link findRunningPortal}. */
 export interface FindPortalOptions {
@@ -12,9 +13,12 @@ export interface FindPortalOptions {
   cleanStale: boolean;
 }
 
-/** The pid of the game's live portal, or null; a stale pid file is reported on `io`. */
+/**
+ * The pid of the game's live portal (or of its supervisor, while the portal is not up
+ * yet: signals to it reach the portal), or null; a stale pid file is reported on `io`.
+ */
 export function findRunningPortal(paths: GamePaths, io: CliIo, options: FindPortalOptions): number | null {
-  const state = inspectPidFile(paths.portalPid);
+  const state = inspectPidFile(paths.portalPid, paths.gameDir);
   if (state.kind === "alive") return state.pid;
   if (state.kind === "stale") {
     if (options.cleanStale) {
@@ -25,13 +29,17 @@ export function findRunningPortal(paths: GamePaths, io: CliIo, options: FindPort
       io.err(`Notice: stale pid file (${describeStale(paths.portalPid, state.pid)}).`);
     }
   }
+  // a portal that has not written its pid file yet (or is being restarted): its supervisor runs
+  const supervisor = inspectPidFile(paths.supervisorPid, paths.gameDir);
+  if (supervisor.kind === "alive") return supervisor.pid;
+  if (supervisor.kind === "stale" && options.cleanStale) removeFile(paths.supervisorPid);
   if (options.cleanStale) cleanServerPid(paths, io);
   return null;
 }
 
 /** With no portal running: remove a stale server.pid, warn about a server left alive. */
 function cleanServerPid(paths: GamePaths, io: CliIo): void {
-  const state = inspectPidFile(paths.serverPid);
+  const state = inspectPidFile(paths.serverPid, paths.gameDir);
   if (state.kind === "stale") {
     removeFile(paths.serverPid);
     io.err(`Notice: removed a stale pid file (${describeStale(paths.serverPid, state.pid)}).`);
@@ -43,10 +51,16 @@ function cleanServerPid(paths: GamePaths, io: CliIo): void {
   }
 }
 
-/** After the portal `pid` exited: remove runtime files it left behind (unclean exit). */
+/**
+ * After the portal `pid` exited: remove runtime files it left behind (unclean exit).
+ * A status file another portal wrote meanwhile (a game started again) is kept.
+ */
 export function removeLeftovers(paths: GamePaths, pid: number): void {
   if (readPidFile(paths.portalPid) === pid) removeFile(paths.portalPid);
-  removeFile(paths.status);
+  const status = readStatusFile(paths.status);
+  if (status === null || status.portalPid === pid || !isProcessAlive(status.portalPid)) removeFile(paths.status);
   const serverPid = readPidFile(paths.serverPid);
   if (serverPid === null || !isProcessAlive(serverPid)) removeFile(paths.serverPid);
+  const supervisorPid = readPidFile(paths.supervisorPid);
+  if (supervisorPid === null || !isProcessAlive(supervisorPid)) removeFile(paths.supervisorPid);
 }

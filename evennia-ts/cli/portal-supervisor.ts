@@ -9,18 +9,21 @@
  * It relays the portal's IPC messages (ready, fatal) to the launcher, adding the portal's
  * pid, and passes SIGTERM, SIGINT, SIGHUP and SIGUSR2 on to the portal. The launcher's
  * other commands signal the portal directly through its pid file; during a back-off the
- * supervisor puts its own pid there, so that `stop` then ends it instead.
+ * supervisor puts its own pid there, so that `stop` then ends it instead. It keeps its
+ * own pid in `supervisor.pid` while it runs, so that a portal not yet up (or stuck
+ * loading its settings) is never taken for a stopped game.
  *
  * Run as `node --import tsx portal-supervisor.ts --game <dir> [--portal-entry <file>]`.
  */
 import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { EXIT_PORTAL_CRASHED } from "../utils/exit-codes.ts";
 import { getLogger } from "../utils/logger.ts";
 import { CPU_PROFILE_DIR_ENV, cpuProfileNodeArgs } from "../utils/node-command.ts";
 import { argValue } from "../utils/process-args.ts";
 import { gamePaths, portalEntry } from "./paths.ts";
 import { exitCodeOf, spawnPortal } from "./portal-process.ts";
+import { STOP_WITH_LAUNCHER_ARG } from "./supervisor-args.ts";
 
 const log = getLogger("supervisor");
 
@@ -62,7 +65,10 @@ function startPortal(): void {
     log.error(`the portal crashed (uncaught exception); starting it again in ${delay} ms`);
     // until then `stop` finds this process in the portal's pid file (the new portal overwrites it)
     try {
-      writeFileSync(gamePaths(gameDir).portalPid, `${process.pid}\n`);
+      // whole or not at all: a launcher reading a half-written file would take it for stale and remove it
+      const file = gamePaths(gameDir).portalPid;
+      writeFileSync(`${file}.${process.pid}.tmp`, `${process.pid}\n`);
+      renameSync(`${file}.${process.pid}.tmp`, file);
     } catch (err) {
       log.error(`could not write the portal pid file: ${(err as Error).message}`);
     }
@@ -80,7 +86,30 @@ for (const signal of ["SIGTERM", "SIGINT", "SIGHUP", "SIGUSR2"] as const) {
     else if (stopping) process.exit(0);
   });
 }
-// the launcher detaches once the game is up: keep running
-process.on("disconnect", () => undefined);
+// a daemon's launcher detaches once the game is up: keep running; a foreground launcher that is gone takes the game with it
+process.on("disconnect", () => {
+  if (!process.argv.includes(STOP_WITH_LAUNCHER_ARG)) return;
+  log.warn("the launcher is gone: stopping the game");
+  stopping = true;
+  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  else process.exit(0);
+});
+
+// from its first moment: a portal still loading its settings has no pid file yet, and `start`
+// and `stop` must still see that something runs
+const ownPidFile = gamePaths(gameDir).supervisorPid;
+try {
+  writeFileSync(`${ownPidFile}.${process.pid}.tmp`, `${process.pid}\n`);
+  renameSync(`${ownPidFile}.${process.pid}.tmp`, ownPidFile);
+} catch (err) {
+  log.error(`could not write the supervisor pid file: ${(err as Error).message}`);
+}
+process.on("exit", () => {
+  try {
+    if (readFileSync(ownPidFile, "utf8").trim() === String(process.pid)) rmSync(ownPidFile, { force: true });
+  } catch {
+    // already gone
+  }
+});
 
 startPortal();

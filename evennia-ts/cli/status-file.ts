@@ -35,7 +35,26 @@ export function readStatusFile(file: string): PortalStatus | null {
   return isPortalStatus(raw) ? raw : null;
 }
 
-/** True when `value` has the shape of a {@link PortalStatus}. */
+/**
+ * The status written by the portal `portalPid`; null when there is none, or the file
+ * was left by an earlier portal (its ports and state are not the running game's).
+ */
+export function readPortalStatus(file: string, portalPid: number): PortalStatus | null {
+  const status = readStatusFile(file);
+  return status !== null && status.portalPid === portalPid ? status : null;
+}
+
+const isPortList = (value: unknown): value is number[] => Array.isArray(value) && value.every((p) => typeof p === "number");
+
+/** True when `value` is absent or a well-formed refused restart. */
+function isRefusedRestart(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return (v.mode === "reload" || v.mode === "reset") && typeof v.at === "string" && typeof v.details === "string";
+}
+
+/** True when `value` has the shape of a {@link PortalStatus} (optional fields included: the launcher prints them). */
 export function isPortalStatus(value: unknown): value is PortalStatus {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -44,8 +63,9 @@ export function isPortalStatus(value: unknown): value is PortalStatus {
     (v.serverPid === null || typeof v.serverPid === "number") &&
     typeof v.serverState === "string" &&
     SERVER_STATES.has(v.serverState) &&
-    Array.isArray(v.telnetPorts) &&
-    v.telnetPorts.every((p) => typeof p === "number") &&
+    isPortList(v.telnetPorts) &&
+    (v.sslPorts === undefined || isPortList(v.sslPorts)) &&
+    isRefusedRestart(v.refusedRestart) &&
     (v.webPort === null || typeof v.webPort === "number") &&
     typeof v.linkPort === "number" &&
     typeof v.updatedAt === "string"

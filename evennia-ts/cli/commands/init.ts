@@ -5,7 +5,7 @@
  * a game repository needs. It works from anywhere: the framework dependency is a
  * `file:` path to this package when it runs from a clone, its version otherwise.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { EvenniaError } from "../../utils/errors.ts";
 import { settingsFile } from "../../conf/settings.ts";
@@ -97,9 +97,21 @@ export function gameManifest(gameDir: string, existing: PackageManifest | null, 
   return manifest;
 }
 
+/** True when `file` is a symbolic link (dangling or not). */
+function isLink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Check that `target` may become a game folder; returns its existing package.json path, if any. */
 function checkTarget(target: string): string | null {
-  if (!existsSync(target)) return null;
+  if (!existsSync(target)) {
+    if (isLink(target)) throw new EvenniaError("EV_ERR_BAD_INPUT", `${target} is a symbolic link to a missing folder; create that folder or choose another name.`);
+    return null;
+  }
   if (!statSync(target).isDirectory()) {
     throw new EvenniaError("EV_ERR_BAD_INPUT", `${target} exists and is not a folder; choose another name.`);
   }
@@ -129,16 +141,26 @@ export function initGame(targetDir: string, io: CliIo, templateDir: string = gam
   const frameworkRoot = options.frameworkRoot ?? repoRoot;
   const framework = readManifest(path.join(frameworkRoot, "package.json"));
   const existing = existingManifest ? readManifest(existingManifest) : null;
-  mkdirSync(target, { recursive: true });
-  const spec = options.frameworkSpec ?? defaultFrameworkSpec(target, frameworkRoot);
-  cpSync(templateDir, target, {
-    recursive: true,
-    filter: (source) => keepTemplateFile(path.relative(templateDir, source)),
-  });
-  // npm leaves files named .gitignore out of packages: the template has it as "gitignore"
-  if (existsSync(path.join(target, "gitignore"))) renameSync(path.join(target, "gitignore"), path.join(target, ".gitignore"));
-  writeFileSync(path.join(target, "package.json"), JSON.stringify(gameManifest(target, existing, spec, framework), null, 2) + "\n");
-  mkdirSync(gamePaths(target).logsDir, { recursive: true });
+  const created = !existsSync(target);
+  const before = created ? new Set<string>() : new Set(readdirSync(target));
+  const manifestText = existingManifest ? readFileSync(existingManifest) : null;
+  let spec: string;
+  try {
+    mkdirSync(target, { recursive: true });
+    spec = options.frameworkSpec ?? defaultFrameworkSpec(target, frameworkRoot);
+    cpSync(templateDir, target, {
+      recursive: true,
+      filter: (source) => keepTemplateFile(path.relative(templateDir, source)),
+    });
+    // npm leaves files named .gitignore out of packages: the template has it as "gitignore"
+    if (existsSync(path.join(target, "gitignore"))) renameSync(path.join(target, "gitignore"), path.join(target, ".gitignore"));
+    writeFileSync(path.join(target, "package.json"), JSON.stringify(gameManifest(target, existing, spec, framework), null, 2) + "\n");
+    mkdirSync(gamePaths(target).logsDir, { recursive: true });
+  } catch (err) {
+    undoInit(target, created, before, existingManifest, manifestText);
+    if (err instanceof EvenniaError) throw err;
+    throw new EvenniaError("EV_ERR_BAD_INPUT", `cannot create the game in ${target}: ${(err as Error).message}; nothing was left behind.`);
+  }
   const installed = existsSync(path.join(target, "node_modules", "evennia-ts"));
   io.out(`Created a new game in ${target} (it depends on evennia-ts ${existing?.dependencies?.["evennia-ts"] ?? spec}).`);
   io.out("");
@@ -148,6 +170,20 @@ export function initGame(targetDir: string, io: CliIo, templateDir: string = gam
   io.out("  npm start                       (or: npx evennia-ts start --foreground)");
   io.out("Then connect with \"telnet 127.0.0.1 4000\" or browse to http://127.0.0.1:4001/");
   io.out("(the default ports; change them in server/conf/settings.ts). `npm test` runs the game's tests.");
+}
+
+/** After a failed init: remove the folder it created, or what it added to one that existed (its package.json put back). */
+function undoInit(target: string, created: boolean, before: ReadonlySet<string>, manifest: string | null, manifestText: Buffer | null): void {
+  try {
+    if (manifest !== null && manifestText !== null) writeFileSync(manifest, manifestText);
+    if (created) {
+      rmSync(target, { recursive: true, force: true });
+      return;
+    }
+    for (const name of readdirSync(target)) if (!before.has(name)) rmSync(path.join(target, name), { recursive: true, force: true });
+  } catch {
+    // best effort: the error reported is the one that made init fail
+  }
 }
 
 /** Template files not copied: dependencies, files `init` writes itself, and runtime files of a template that was run. */

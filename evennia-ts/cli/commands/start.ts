@@ -3,7 +3,7 @@
  * starts the server), as a daemon by default or attached to the terminal, optionally
  * with node's CPU profiler on both.
  */
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { CPU_PROFILE_DIR_ENV } from "../../utils/node-command.ts";
@@ -17,9 +17,11 @@ import type { CliIo } from "../io.ts";
 import { fileSize, tailLines } from "../log-tail.ts";
 import { gamePaths, type GamePaths } from "../paths.ts";
 import { isPortalMessage, type PortalReadyMessage } from "../portal-messages.ts";
+import { STOP_WITH_LAUNCHER_ARG } from "../supervisor-args.ts";
 import { exitCodeOf, spawnSupervisedPortal, waitForPortal, type SpawnPortalOptions } from "../portal-process.ts";
-import { findRunningPortal } from "../portal-state.ts";
-import { isProcessAlive } from "../pid-files.ts";
+import { acquireLauncherLock, type LauncherLock } from "../launcher-lock.ts";
+import { findRunningPortal, removeLeftovers } from "../portal-state.ts";
+import { isProcessAlive, readPidFile } from "../pid-files.ts";
 import { waitUntil } from "../wait.ts";
 
 /** How long `start` waits for the portal's ready message by default, in ms. */
@@ -41,29 +43,80 @@ export interface StartOptions {
    * (node's `--cpu-prof`); each is written when its process exits normally (stop, reload).
    */
   cpuProfileDir?: string;
+  /**
+   * Aborting it while a daemon start waits for the portal stops what was started
+   * (default: this process's SIGINT, SIGTERM and SIGHUP do).
+   */
+  interrupt?: AbortSignal;
 }
 
-/** Start the game in `gameDir`; resolves to the exit code. */
+/** How long an interrupted or failed start waits for the portal it started to exit before killing it, in ms. */
+const STOP_STARTED_PORTAL_MS = 10_000;
+
+/**
+ * Start the game in `gameDir`; resolves to the exit code. The launcher lock is held
+ * from the check that nothing runs until the portal is ready or has failed.
+ */
 export async function startGame(options: StartOptions): Promise<number> {
   const { gameDir, io } = options;
   requireGameDir(gameDir);
   const paths = gamePaths(gameDir);
-  const running = findRunningPortal(paths, io, { cleanStale: true });
-  if (running !== null) {
-    throw new EvenniaError("EV_ERR_ALREADY_RUNNING", `the game in ${gameDir} is already running (portal pid ${running}).`);
+  prepareLogs(paths);
+  const lock = await acquireLauncherLock(paths, "start");
+  try {
+    const running = findRunningPortal(paths, io, { cleanStale: true });
+    if (running !== null) {
+      throw new EvenniaError("EV_ERR_ALREADY_RUNNING", `the game in ${gameDir} is already running (portal pid ${running}).`);
+    }
+    if (options.cpuProfileDir !== undefined) {
+      const dir = path.resolve(options.cpuProfileDir);
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        throw new EvenniaError("EV_ERR_BAD_INPUT", `cannot create the --cpu-prof folder ${dir}: ${(err as Error).message}`);
+      }
+      // the supervisor passes it to the portal's node options, the portal to each server's
+      process.env[CPU_PROFILE_DIR_ENV] = dir;
+      io.out(`CPU profiles of the portal and the server go to ${dir} (written when each process stops or reloads).`);
+    }
+    const entries = options.portalEntry !== undefined ? { entry: options.portalEntry } : await compiledEntries(paths.gameDir, io);
+    return options.foreground
+      ? await startForeground(paths, io, entries, lock)
+      : await startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, entries, options.interrupt);
+  } finally {
+    lock.release();
   }
-  mkdirSync(paths.logsDir, { recursive: true });
-  if (options.cpuProfileDir !== undefined) {
-    const dir = path.resolve(options.cpuProfileDir);
-    mkdirSync(dir, { recursive: true });
-    // the supervisor passes it to the portal's node options, the portal to each server's
-    process.env[CPU_PROFILE_DIR_ENV] = dir;
-    io.out(`CPU profiles of the portal and the server go to ${dir} (written when each process stops or reloads).`);
+}
+
+/**
+ * Make the logs folder and check that both logs can be appended to, so that an
+ * unwritable log is a clear error before anything is started.
+ */
+function prepareLogs(paths: GamePaths): void {
+  try {
+    mkdirSync(paths.logsDir, { recursive: true });
+  } catch (err) {
+    throw new EvenniaError("EV_ERR_CONFIG", `cannot create the logs folder ${paths.logsDir}: ${(err as Error).message}`);
   }
-  const entries = options.portalEntry !== undefined ? { entry: options.portalEntry } : await compiledEntries(paths.gameDir, io);
-  return options.foreground
-    ? startForeground(paths, io, entries)
-    : startDaemon(paths, io, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, entries);
+  for (const file of [paths.portalLog, paths.serverLog]) closeSync(openLog(file));
+}
+
+/** Open a log for appending; EV_ERR_CONFIG when it cannot be written. */
+function openLog(file: string): number {
+  try {
+    return openSync(file, "a");
+  } catch (err) {
+    throw new EvenniaError("EV_ERR_CONFIG", `cannot write the log file ${file}: ${(err as Error).message}; fix its permissions or remove it.`);
+  }
+}
+
+/** An abort signal fired by this process's SIGINT, SIGTERM or SIGHUP until disposed (while those would otherwise kill it). */
+function interruptOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const handlers = signals.map((name) => [name, () => controller.abort(name)] as const);
+  for (const [name, handler] of handlers) process.on(name, handler);
+  return { signal: controller.signal, dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
 }
 
 /** Which portal and supervisor files to run: the compiled framework's, or the sources' (undefined) when it cannot be compiled. */
@@ -95,17 +148,36 @@ function printReady(io: CliIo, pid: number | undefined, ready: PortalReadyMessag
   for (const line of formatAddresses(ready)) io.out(line);
 }
 
-async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, entries: PortalEntries): Promise<number> {
+async function startDaemon(
+  paths: GamePaths,
+  io: CliIo,
+  readyTimeoutMs: number,
+  entries: PortalEntries,
+  interrupt: AbortSignal | undefined,
+): Promise<number> {
   const logOffset = fileSize(paths.portalLog);
-  const logFd = openSync(paths.portalLog, "a");
+  const logFd = openLog(paths.portalLog);
+  const signals = interrupt === undefined ? interruptOnSignals() : { signal: interrupt, dispose: () => undefined };
   let child: ChildProcess;
   try {
     child = spawnSupervisedPortal({ gameDir: paths.gameDir, stdio: ["ignore", logFd, logFd, "ipc"], detached: true, ...entries });
   } finally {
     closeSync(logFd);
   }
+  writeSupervisorPid(paths, child.pid);
   io.out(`Starting the game in ${paths.gameDir} ...`);
-  const outcome = await waitForPortal(child, readyTimeoutMs);
+  let outcome;
+  try {
+    outcome = await waitForPortal(child, readyTimeoutMs, signals.signal);
+    if (outcome.kind === "interrupted") {
+      io.err(`Interrupted (${outcome.reason}): stopping the game that was starting ...`);
+      await stopStartedPortal(child, paths);
+      io.err("Stopped; nothing of it runs.");
+      return exitCodeOf(null, outcome.reason as NodeJS.Signals);
+    }
+  } finally {
+    signals.dispose();
+  }
   const letGo = (): void => {
     if (child.connected) child.disconnect();
     child.unref();
@@ -143,6 +215,42 @@ async function startDaemon(paths: GamePaths, io: CliIo, readyTimeoutMs: number, 
   }
 }
 
+/**
+ * Record the supervisor just spawned in `supervisor.pid` (it writes the same itself once
+ * loaded), so that from now on the game is seen as running even before any pid file
+ * of the portal exists.
+ */
+function writeSupervisorPid(paths: GamePaths, pid: number | undefined): void {
+  if (pid === undefined) return;
+  const tmp = `${paths.supervisorPid}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, `${pid}\n`);
+    renameSync(tmp, paths.supervisorPid);
+  } catch {
+    // the supervisor writes it too
+  }
+}
+
+/** Stop the portal supervisor `child` started (SIGTERM, then SIGKILL of its process group), and remove its runtime files. */
+async function stopStartedPortal(child: ChildProcess, paths: GamePaths): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const exited = (): boolean => child.exitCode !== null || child.signalCode !== null || !isProcessAlive(pid);
+  const portalPid = readPidFile(paths.portalPid);
+  if (!exited()) child.kill("SIGTERM");
+  if (!(await waitUntil(exited, { timeoutMs: STOP_STARTED_PORTAL_MS, intervalMs: 50 }))) {
+    try {
+      process.kill(-pid, "SIGKILL"); // the detached supervisor leads a process group holding the portal
+    } catch {
+      // gone meanwhile
+    }
+    await waitUntil(exited, { timeoutMs: 2_000, intervalMs: 50 });
+  }
+  if (child.connected) child.disconnect();
+  const leftover = readPidFile(paths.portalPid) ?? portalPid;
+  if (leftover !== null && !isProcessAlive(leftover)) removeLeftovers(paths, leftover);
+}
+
 /** A portal that reported fatal exits by itself; make sure it does (bounded). */
 async function reapFailedPortal(child: ChildProcess): Promise<void> {
   const pid = child.pid;
@@ -153,13 +261,24 @@ async function reapFailedPortal(child: ChildProcess): Promise<void> {
   if (!gone) child.kill("SIGTERM");
 }
 
-function startForeground(paths: GamePaths, io: CliIo, entries: PortalEntries): Promise<number> {
+/**
+ * Run the portal attached to the terminal; `lock` is released once it is ready (or
+ * gone). The supervisor runs in its own process group, so that the terminal's signals
+ * reach the launcher alone: Ctrl-C (SIGINT) and SIGTERM are passed on to the
+ * supervisor, and a hangup (the terminal closed) stops the game; the portal then stops
+ * the server cleanly (it would otherwise get the terminal's signal too and die at once,
+ * and a hangup would reload the game and leave it running). Should the launcher die
+ * anyway, the supervisor stops the game when its IPC channel closes.
+ */
+function startForeground(paths: GamePaths, io: CliIo, entries: PortalEntries, lock: LauncherLock): Promise<number> {
   const child = spawnSupervisedPortal({
     gameDir: paths.gameDir,
     stdio: ["inherit", "inherit", "inherit", "ipc"],
-    detached: false,
+    detached: true,
+    args: [STOP_WITH_LAUNCHER_ARG],
     ...entries,
   });
+  writeSupervisorPid(paths, child.pid);
   io.out(`Starting the game in ${paths.gameDir} in the foreground (Ctrl-C stops it) ...`);
   const forward = (signal: NodeJS.Signals): void => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -168,15 +287,19 @@ function startForeground(paths: GamePaths, io: CliIo, entries: PortalEntries): P
   const onSigterm = (): void => forward("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
+  process.on("SIGHUP", onSigterm);
   child.on("message", (value: unknown) => {
     if (!isPortalMessage(value)) return;
-    if (value.type === "ready") printReady(io, child.pid, value);
-    else io.err(`Error: ${value.message}`);
+    if (value.type === "ready") {
+      lock.release();
+      printReady(io, child.pid, value);
+    } else io.err(`Error: ${value.message}`);
   });
   return new Promise((resolve) => {
     const done = (code: number): void => {
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigterm);
+      process.off("SIGHUP", onSigterm);
       resolve(code);
     };
     child.on("error", (err) => {

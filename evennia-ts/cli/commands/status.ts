@@ -5,6 +5,7 @@
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
+import { launcherLockHolder } from "../launcher-lock.ts";
 import { gamePaths } from "../paths.ts";
 import { describeStale, inspectPidFile, type PidFileState } from "../pid-files.ts";
 import { existsSync } from "node:fs";
@@ -13,7 +14,7 @@ import { controlSocketPath } from "../../server/control/control-paths.ts";
 import { readGameCodeFile } from "../../server/game-code-file.ts";
 import { formatLiveStats, type LiveStats } from "../../server/live-stats.ts";
 import { describeError } from "../../utils/errors.ts";
-import { readStatusFile } from "../status-file.ts";
+import { readPortalStatus } from "../status-file.ts";
 
 function describeProcess(name: string, state: PidFileState, file: string): string {
   switch (state.kind) {
@@ -42,19 +43,23 @@ function showGameCode(gameDir: string, serverRuns: boolean, io: CliIo): void {
 export function showStatus(gameDir: string, io: CliIo): number {
   requireGameDir(gameDir);
   const paths = gamePaths(gameDir);
-  const portal = inspectPidFile(paths.portalPid);
-  const server = inspectPidFile(paths.serverPid);
+  const portal = inspectPidFile(paths.portalPid, paths.gameDir);
+  const server = inspectPidFile(paths.serverPid, paths.gameDir);
   io.out(`Game: ${paths.gameDir}`);
   io.out(describeProcess("Portal", portal, paths.portalPid));
   io.out(describeProcess("Server", server, paths.serverPid));
   showGameCode(paths.gameDir, server.kind === "alive", io);
   if (portal.kind !== "alive") {
+    const supervisor = inspectPidFile(paths.supervisorPid, paths.gameDir);
+    if (supervisor.kind === "alive") io.out(`  Its supervisor (pid ${supervisor.pid}) runs: the portal is starting or being restarted.`);
+    const launcher = launcherLockHolder(paths);
+    if (launcher !== null) io.out(`  A launcher (pid ${launcher.pid}) is ${launcher.action === "start" ? "starting" : "stopping"} the game.`);
     if (server.kind === "alive") io.out(`  Warning: the server (pid ${server.pid}) runs without a portal.`);
     return 0;
   }
-  const status = readStatusFile(paths.status);
+  const status = readPortalStatus(paths.status, portal.pid);
   if (status === null) {
-    io.out("Server state: unknown (no status file yet)");
+    io.out("Server state: unknown (no status file of this portal yet)");
     return 0;
   }
   io.out(`Server state: ${status.serverState}${status.serverPid === null ? "" : ` (server pid ${status.serverPid})`}`);
@@ -99,7 +104,7 @@ export const statusCommand: CliCommand = {
   run: async ({ io, options, cwd }) => {
     const gameDir = resolveGameDir(options.game, cwd);
     const code = showStatus(gameDir, io);
-    if (inspectPidFile(gamePaths(gameDir).serverPid).kind === "alive") await showLiveStats(gameDir, io);
+    if (inspectPidFile(gamePaths(gameDir).serverPid, gameDir).kind === "alive") await showLiveStats(gameDir, io);
     return code;
   },
 };

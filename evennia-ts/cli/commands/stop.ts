@@ -1,11 +1,14 @@
 /**
  * `evennia-ts stop`: ask the portal to shut everything down and wait until it is gone.
  */
+import { existsSync } from "node:fs";
+import { EvenniaError } from "../../utils/errors.ts";
 import type { CliCommand } from "../command.ts";
 import { requireGameDir, resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
-import { gamePaths } from "../paths.ts";
-import { isProcessAlive, readPidFile } from "../pid-files.ts";
+import { gamePaths, type GamePaths } from "../paths.ts";
+import { inspectPidFile, isProcessAlive } from "../pid-files.ts";
+import { acquireLauncherLock, launcherLockHolder } from "../launcher-lock.ts";
 import { findRunningPortal, removeLeftovers } from "../portal-state.ts";
 import { waitUntil } from "../wait.ts";
 
@@ -19,13 +22,40 @@ export interface StopOptions {
   io: CliIo;
   /** How long to wait for the portal to exit. */
   timeoutMs?: number;
+  /** How long to wait for a `start` (or `stop`) in progress to finish first (default: a start's ready timeout and more). */
+  lockWaitMs?: number;
 }
 
-/** Stop the game in `gameDir`; resolves to the exit code (0 also when it was not running). */
+/** How long `stop` waits for the supervisor to follow its portal, in ms. */
+const SUPERVISOR_EXIT_MS = 5_000;
+
+/** How long `stop` waits by default for a start in progress, in ms (above `start`'s ready timeout). */
+export const DEFAULT_STOP_LOCK_WAIT_MS = 75_000;
+
+/**
+ * Stop the game in `gameDir`; resolves to the exit code (0 also when it was not
+ * running). A `start` in progress is waited for (it holds the launcher lock), then
+ * what it started is stopped.
+ */
 export async function stopGame(options: StopOptions): Promise<number> {
   const { gameDir, io } = options;
   requireGameDir(gameDir);
   const paths = gamePaths(gameDir);
+  if (!existsSync(paths.logsDir)) {
+    io.out("The game is not running."); // nothing runs without its pid file there
+    return 0;
+  }
+  const holder = launcherLockHolder(paths);
+  if (holder !== null) io.out(`Waiting for the ${holder.action} in progress (launcher pid ${holder.pid}) to finish ...`);
+  const lock = await acquireLauncherLock(paths, "stop", options.lockWaitMs ?? DEFAULT_STOP_LOCK_WAIT_MS);
+  try {
+    return await stopLocked(paths, io, options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
+  } finally {
+    lock.release();
+  }
+}
+
+async function stopLocked(paths: GamePaths, io: CliIo, timeoutMs: number): Promise<number> {
   const pid = findRunningPortal(paths, io, { cleanStale: true });
   if (pid === null) {
     io.out("The game is not running.");
@@ -35,9 +65,16 @@ export async function stopGame(options: StopOptions): Promise<number> {
   try {
     process.kill(pid, "SIGTERM");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ESRCH") throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EPERM") {
+      throw new EvenniaError(
+        "EV_ERR_NOT_RUNNING",
+        `not allowed to signal pid ${pid} named by ${paths.portalPid} (it belongs to another user): ` +
+          `stop it as that user, or remove the pid file if it is not this game's portal.`,
+      );
+    }
+    if (code !== "ESRCH") throw new EvenniaError("EV_ERR_INTERNAL", `could not signal the portal (pid ${pid}): ${(err as Error).message}`);
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   const gone = await waitUntil(() => !isProcessAlive(pid), { timeoutMs });
   if (!gone) {
     io.err(
@@ -46,9 +83,15 @@ export async function stopGame(options: StopOptions): Promise<number> {
     );
     return 1;
   }
+  // the supervisor ends with its portal: a `start` right after this must not find it still exiting
+  const supervisor = inspectPidFile(paths.supervisorPid, paths.gameDir);
+  if (supervisor.kind === "alive" && supervisor.pid !== pid) {
+    await waitUntil(() => !isProcessAlive(supervisor.pid), { timeoutMs: SUPERVISOR_EXIT_MS });
+  }
   removeLeftovers(paths, pid);
-  const serverPid = readPidFile(paths.serverPid);
-  if (serverPid !== null && isProcessAlive(serverPid)) {
+  const server = inspectPidFile(paths.serverPid, paths.gameDir);
+  if (server.kind === "alive") {
+    const serverPid = server.pid;
     io.err(`Warning: the server process (pid ${serverPid}) is still alive after the portal stopped; stop it with "kill ${serverPid}".`);
   }
   io.out("Stopped.");
