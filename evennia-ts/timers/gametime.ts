@@ -35,6 +35,7 @@ import {
   type SavedMethod,
   type TimerCallback,
 } from "./timer-callback.ts";
+import { settledWithin, TIMER_STOP_WAIT_MS } from "./bounded-wait.ts";
 import type { TimerHandle } from "./timer-clock.ts";
 import { requireContext, runTimerCallback, type TimerContext } from "./timer-context.ts";
 
@@ -113,6 +114,9 @@ export class ScheduledEvent {
 
 /** The game clock; see the module description. */
 export class GameTime {
+  /** @param options.stopWaitMs how long {@link stop} waits for scheduled callbacks still running (ms; default {@link TIMER_STOP_WAIT_MS}) */
+  constructor(private readonly options: { stopWaitMs?: number } = {}) {}
+
   private ctx: TimerContext | null = null;
   private settings: GameTimeSettings = { timeFactor: 2, timeGameEpoch: null, timeIgnoreDowntimes: false, timeCalendar: null };
   /** The calendar game time reads with. */
@@ -167,7 +171,8 @@ export class GameTime {
     for (const event of this.schedules.values()) if (event.handle) ctx.clock.clearTimer(event.handle);
     this.schedules = new Map();
     this.ctx = null;
-    await Promise.allSettled([...this.running]);
+    // a callback that never ends does not hold up a reload
+    await settledWithin([...this.running], this.options.stopWaitMs ?? TIMER_STOP_WAIT_MS, "game clock schedules");
     await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 

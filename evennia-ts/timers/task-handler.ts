@@ -29,6 +29,7 @@ import {
   type SavedMethod,
   type TimerCallback,
 } from "./timer-callback.ts";
+import { settledWithin, TIMER_STOP_WAIT_MS } from "./bounded-wait.ts";
 import type { TimerHandle } from "./timer-clock.ts";
 import { requireContext, runTimerCallback, type TimerContext } from "./timer-context.ts";
 
@@ -164,6 +165,9 @@ export class DelayedTask {
 
 /** Every delayed task of the game. */
 export class TaskHandler {
+  /** @param options.stopWaitMs how long {@link stop} waits for tasks still running (ms; default {@link TIMER_STOP_WAIT_MS}) */
+  constructor(private readonly options: { stopWaitMs?: number } = {}) {}
+
   private ctx: TimerContext | null = null;
   /** Replaced (not cleared) at stop: a save staged before still sees the tasks it was staged for. */
   private tasks = new Map<number, DelayedTask>();
@@ -192,14 +196,18 @@ export class TaskHandler {
     log.info(`task handler started with ${saved?.tasks.length ?? 0} persistent task(s)`);
   }
 
-  /** Stop every timer and forget the tasks (persistent ones are saved and come back at the next start). */
+  /**
+   * Stop every timer and forget the tasks (persistent ones are saved and come back at the
+   * next start). Tasks running now are waited for a few seconds at most: one that never
+   * ends does not hold up a reload.
+   */
   async stop(): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
     for (const task of this.tasks.values()) if (task.handle) ctx.clock.clearTimer(task.handle);
     this.tasks = new Map();
     this.ctx = null;
-    await Promise.allSettled([...this.running]);
+    await settledWithin([...this.running], this.options.stopWaitMs ?? TIMER_STOP_WAIT_MS, "task handler");
     await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 

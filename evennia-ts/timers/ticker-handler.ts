@@ -11,6 +11,10 @@
  *
  * - Each subscriber runs in its own unit of work: one that throws is logged with an
  *   error id, its changes are undone, and the others still run.
+ * - A subscriber that never ends (it awaits what does not come) holds up only itself:
+ *   the others of its interval run at every tick all the same, and it is skipped
+ *   (logged) until its call ends. Stopping waits for running calls a few seconds at
+ *   most ({@link TIMER_STOP_WAIT_MS}).
  * - A persistent subscription (object methods only) is saved and comes back after a
  *   reload or a restart. Ticks stay on the interval's grid (counted from when its
  *   timer first started), so a reload mid-interval neither resets nor repeats a tick;
@@ -34,10 +38,17 @@ import {
   type SavedMethod,
   type TimerCallback,
 } from "./timer-callback.ts";
+import { settledWithin, TIMER_STOP_WAIT_MS } from "./bounded-wait.ts";
 import type { TimerHandle } from "./timer-clock.ts";
 import { requireContext, runTimerCallback, type TimerContext } from "./timer-context.ts";
 
 const log = getLogger("timers.tickers");
+
+/** Options of a {@link TickerHandler}. */
+export interface TickerHandlerOptions {
+  /** How long {@link TickerHandler.stop} waits for calls still running (ms; default {@link TIMER_STOP_WAIT_MS}). */
+  stopWaitMs?: number;
+}
 
 /** The `server_config` key the persistent tickers are saved under (as Evennia's). */
 export const TICKER_STORAGE_KEY = "ticker_storage";
@@ -106,6 +117,12 @@ export class TickerHandler {
   private subscriptions = new Map<number, Map<string, Subscription>>();
   private timers = new Map<number, IntervalTimer>();
   private readonly running = new Set<Promise<void>>();
+  /** Keys of subscriptions whose call from an earlier tick still runs: skipped until it ends. */
+  private readonly busy = new Set<string>();
+  /** Keys of busy subscriptions whose skipping was logged already (once per call that runs long). */
+  private readonly skipLogged = new Set<string>();
+
+  constructor(private readonly options: TickerHandlerOptions = {}) {}
 
   /** True between {@link start} and {@link stop}. */
   get started(): boolean {
@@ -146,7 +163,7 @@ export class TickerHandler {
     this.timers = new Map();
     this.subscriptions = new Map();
     this.ctx = null;
-    await Promise.allSettled([...this.running]);
+    await settledWithin([...this.running], this.options.stopWaitMs ?? TIMER_STOP_WAIT_MS, "ticker handler");
     await flushImplicitWrites(); // what was saved is on disk before the next start reads it
   }
 
@@ -286,17 +303,36 @@ export class TickerHandler {
     return p;
   }
 
-  /** One tick: every subscriber of the interval, each in its own unit of work. */
+  /**
+   * One tick: every subscriber of the interval, each in its own unit of work, started one
+   * after another without waiting for each other; the next tick is armed before they end.
+   * Resolves once they all have.
+   */
   private async tick(timer: IntervalTimer): Promise<void> {
     const ctx = this.ctx;
     if (!ctx || this.timers.get(timer.interval) !== timer) return;
     timer.handle = null;
     const subs = [...(this.subscriptions.get(timer.interval)?.values() ?? [])];
-    let droppedPersistent = false;
+    const calls: Promise<void>[] = [];
     for (const sub of subs) {
-      if (this.ctx !== ctx) return; // stopped mid-tick
+      if (this.ctx !== ctx) break; // stopped mid-tick
       if (this.subscriptions.get(sub.interval)?.get(sub.key) !== sub) continue;
-      let gone = false;
+      if (this.busy.has(sub.key)) {
+        if (!this.skipLogged.has(sub.key)) log.warn(`ticker ${sub.interval}s: ${sub.key} still runs from an earlier tick; skipped until it ends`);
+        this.skipLogged.add(sub.key);
+        continue;
+      }
+      calls.push(this.callSubscriber(ctx, sub));
+    }
+    if (this.ctx === ctx) this.schedule(timer);
+    await Promise.all(calls);
+  }
+
+  /** Call one subscriber in its own unit of work; drop it when its object is gone. Never rejects. */
+  private async callSubscriber(ctx: TimerContext, sub: Subscription): Promise<void> {
+    this.busy.add(sub.key);
+    let gone = false;
+    try {
       await runTimerCallback(ctx.db, `ticker ${sub.interval}s subscriber ${sub.key}`, async () => {
         if (sub.fn) return sub.fn(...sub.args);
         const obj = sub.obj ? (sub.obj.isDeleted ? null : sub.obj) : await loadMethodOwner(sub.saved!);
@@ -307,14 +343,15 @@ export class TickerHandler {
         const args = sub.argsJson !== null ? await decodeArgs(sub.argsJson) : sub.args;
         return callMethod(obj, sub.saved!.method, args);
       });
-      if (gone) {
-        log.info(`ticker ${sub.interval}s: the object of ${sub.key} is gone; subscription dropped`);
-        this.drop(sub);
-        droppedPersistent ||= sub.persistent;
-      }
+    } finally {
+      this.busy.delete(sub.key);
+      this.skipLogged.delete(sub.key);
     }
-    if (droppedPersistent) this.save(ctx);
-    if (this.ctx === ctx) this.schedule(timer);
+    if (gone) {
+      log.info(`ticker ${sub.interval}s: the object of ${sub.key} is gone; subscription dropped`);
+      this.drop(sub);
+      if (sub.persistent) this.save(ctx);
+    }
   }
 
   private save(ctx: TimerContext): void {

@@ -12,6 +12,7 @@ import { onDemandHandler } from "./on-demand-handler.ts";
 import { taskHandler } from "./task-handler.ts";
 import { tickerHandler } from "./ticker-handler.ts";
 import { systemClock, type TimerClock } from "./timer-clock.ts";
+import { settledWithin, TIMER_STOP_WAIT_MS } from "./bounded-wait.ts";
 import { deferredCallbacksSettled, timerContext } from "./timer-context.ts";
 
 /** Options of {@link startTimerServices}. */
@@ -35,9 +36,9 @@ export async function startTimerServices(options: TimerServicesOptions): Promise
   await flushImplicitWrites();
 }
 
-/** Stop them all (what must persist is saved); waits for callbacks running now. */
+/** Stop them all (what must persist is saved); waits for callbacks running now, a few seconds at most. */
 export async function stopTimerServices(): Promise<void> {
-  await deferredCallbacksSettled();
+  await settledWithin([deferredCallbacksSettled()], TIMER_STOP_WAIT_MS, "timer callbacks run after their unit of work");
   onDemandHandler.stop();
   await taskHandler.stop();
   await tickerHandler.stop();

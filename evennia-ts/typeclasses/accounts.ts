@@ -179,14 +179,32 @@ export class DefaultAccount extends TypedObject<AccountRow> {
   }
   private scriptHandler: ScriptHandler | null = null;
 
-  /** Delete this account (a hook may refuse); its scripts and channel subscriptions go with it. */
+  /**
+   * Delete this account (a hook may refuse), as Evennia's: its sessions are logged out
+   * (their connections close once the deletion commits), the objects it owned stay in
+   * the world owned by nobody, and its scripts and channel subscriptions go with it.
+   */
   override async delete(): Promise<boolean> {
     if (this.isDeleted) return false;
     if ((await this.atObjectDelete()) === false) return false;
+    const registry = sessionRegistry();
+    if (registry) for (const session of sessionsFromAccount(this)) await registry.disconnect(session, "Account being deleted.");
+    await this.releaseOwnedObjects();
     unsubscribeEverywhere(this);
     await this.scripts.delete();
     await this._store.deleteObject(this);
     return true;
+  }
+
+  /**
+   * Let go of every object this account owns (`account` becomes null, loaded or not, as
+   * Evennia's database does when an account row goes): no row is left pointing at it.
+   */
+  private async releaseOwnedObjects(): Promise<void> {
+    const owned = new Set((await this._store.where("object", "account_id = ?", [this.id])) as DefaultObject[]);
+    // owned since the last commit (and not yet in the table)
+    for (const obj of this._store.pendingChanges("object") as DefaultObject[]) if (obj._row.account_id === this.id) owned.add(obj);
+    for (const obj of owned) if (!obj.isDeleted && obj._row.account_id === this.id) obj.account = null;
   }
 
   /**

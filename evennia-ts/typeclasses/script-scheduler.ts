@@ -8,6 +8,12 @@
  * id and its script keeps its schedule. Next due times keep the script's phase
  * (due + interval), so intervals do not drift with the time `atRepeat` takes.
  *
+ * An `atRepeat` holds up only its own script, as each script's own timer does in
+ * Evennia: the scheduler goes on to the next due script without waiting for it, and
+ * a script whose last `atRepeat` still runs (one that awaits something that never
+ * comes) skips its runs until it ends, logged. Stopping waits for running calls a
+ * few seconds at most ({@link SCRIPT_STOP_WAIT_MS}).
+ *
  * At {@link ScriptScheduler.start} every active script is loaded from the database
  * (its object need not be in memory) and its timer resumed; at
  * {@link ScriptScheduler.stop} non-persistent scripts are deleted, and a reload
@@ -61,6 +67,8 @@ export interface ScriptSchedulerOptions {
   /** Where the reload note is kept; without it every start counts as a start after downtime. */
   notes?: SchedulerNotes | null;
   logger?: Logger;
+  /** How long {@link ScriptScheduler.stop} waits for `atRepeat` calls still running (ms; default {@link SCRIPT_STOP_WAIT_MS}). */
+  stopWaitMs?: number;
 }
 
 /** The server-config key noting when a reload stopped the scripts' clock (ms since the epoch; "" for none). */
@@ -68,6 +76,9 @@ export const RELOAD_NOTE_KEY = "scripts_reload_stopped_at";
 
 /** Set while the scheduler's own work runs: a `forceRepeat` from inside `atRepeat` runs at once, not queued behind itself. */
 const insideWork = new AsyncLocalStorage<ScriptScheduler>();
+
+/** How long {@link ScriptScheduler.stop} waits for `atRepeat` calls still running (ms); a reload is not held up longer. */
+export const SCRIPT_STOP_WAIT_MS = 5000;
 
 /** setTimeout's longest delay; a later due time is reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -89,6 +100,7 @@ export class ScriptScheduler implements ScriptTimerService {
   private readonly clock: SchedulerClock;
   private readonly notes: SchedulerNotes | null;
   private readonly log: Logger;
+  private readonly stopWaitMs: number;
   private readonly heap = new MinHeap<HeapItem>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
   private readonly scheduled = new Map<number, Scheduled>();
   private seq = 0;
@@ -97,6 +109,10 @@ export class ScriptScheduler implements ScriptTimerService {
   private draining = false;
   private work: Promise<void> = Promise.resolve();
   private running = false;
+  /** `atRepeat` calls running now (the scheduler does not wait for them). */
+  private readonly repeats = new Set<Promise<void>>();
+  /** Per script id: how many of its `atRepeat` calls run now. */
+  private readonly repeatingScripts = new Map<number, number>();
   /** `atRepeat` calls that threw, since start. */
   failures = 0;
 
@@ -107,6 +123,7 @@ export class ScriptScheduler implements ScriptTimerService {
     this.clock = options.clock ?? systemClock;
     this.notes = options.notes ?? null;
     this.log = options.logger ?? getLogger("scripts");
+    this.stopWaitMs = options.stopWaitMs ?? SCRIPT_STOP_WAIT_MS;
   }
 
   /** Now, on this scheduler's clock. */
@@ -178,6 +195,7 @@ export class ScriptScheduler implements ScriptTimerService {
     this.running = false;
     this.disarm();
     await this.work;
+    await this.repeatsEndedWithin(this.stopWaitMs);
     const stoppedAt = this.now();
     try {
       await runInUnitOfWork(this.store.db, async () => {
@@ -199,7 +217,21 @@ export class ScriptScheduler implements ScriptTimerService {
     do {
       seen = this.work;
       await seen;
-    } while (seen !== this.work);
+      if (this.repeats.size > 0) await Promise.allSettled([...this.repeats]);
+    } while (seen !== this.work || this.repeats.size > 0);
+  }
+
+  /** Wait for the running `atRepeat` calls, `ms` at most; log those still running then. */
+  private async repeatsEndedWithin(ms: number): Promise<void> {
+    if (this.repeats.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), ms);
+      timer.unref?.();
+    });
+    const result = await Promise.race([Promise.allSettled([...this.repeats]).then(() => "ended" as const), timeout]);
+    clearTimeout(timer);
+    if (result === "timeout") this.log.warn(`script scheduler stopped with ${this.repeats.size} atRepeat call(s) still running after ${ms} ms; not waiting for them`);
   }
 
   /** Follow `script`'s timer state: schedule it at its next due time, or drop it. */
@@ -224,28 +256,50 @@ export class ScriptScheduler implements ScriptTimerService {
     this.arm();
   }
 
-  /** Run `script` now as if due (`forceRepeat`): counts a repeat; its next run is one interval from now. */
-  fire(script: DefaultScript): Promise<void> {
-    if (insideWork.getStore() === this) return this.runOnce(script, this.now());
-    return this.enqueue(() => this.runOnce(script, this.now()));
+  /**
+   * Run `script` now as if due (`forceRepeat`): counts a repeat; its next run is one
+   * interval from now. Resolves once its `atRepeat` has ended.
+   */
+  async fire(script: DefaultScript): Promise<void> {
+    const step = () => this.runOnce(script, this.now(), true);
+    const started = insideWork.getStore() === this ? await step() : await this.enqueue(step);
+    await started?.done;
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = () => insideWork.run(this, task);
     const next = this.work.then(run, run);
-    this.work = next.catch(() => undefined);
+    this.work = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 
-  /** One `atRepeat` of `script`, due at `dueAt`. Never throws. */
-  private async runOnce(script: DefaultScript, dueAt: number): Promise<void> {
+  /**
+   * One run of `script`, due at `dueAt`: the checks and bookkeeping, then its `atRepeat`
+   * started. Resolves (never rejects) once that is started, with the running call (null
+   * when nothing was started; wrapped, as a promise would be awaited), so that one
+   * `atRepeat` never holds up another script.
+   * A scheduled run of a script whose last `atRepeat` still runs is skipped; a forced
+   * one (`forceRepeat`) is not.
+   */
+  private async runOnce(script: DefaultScript, dueAt: number, forced = false): Promise<{ done: Promise<void> } | null> {
     const db = this.store.db;
-    if (script.isDeleted || !script.isActive || script.isPaused) return;
+    if (script.isDeleted || !script.isActive || script.isPaused) return null;
+    if (!forced && this.repeatingScripts.has(script.id)) {
+      const interval = Math.max(1000, script.interval * 1000);
+      let next = dueAt + interval;
+      if (next <= this.now()) next = this.now() + interval;
+      this.log.warn(`script ${script.key}(${script.dbref}): its last atRepeat has not ended yet; this run is skipped`);
+      this.scheduleInMemory(script, next);
+      return null;
+    }
     try {
       const valid = await runInUnitOfWork(db, () => script.isValid());
       if (!valid) {
         await this.stopScript(script);
-        return;
+        return null;
       }
       const interval = script.interval * 1000;
       const done = script.repeatsDone + 1;
@@ -258,6 +312,22 @@ export class ScriptScheduler implements ScriptTimerService {
         script._setNextRunAt(last || interval <= 0 ? null : next);
       });
       this.sync(script);
+      return { done: this.startRepeat(script, last) };
+    } catch (err) {
+      // the bookkeeping failed (a database outage): keep the script on its schedule
+      this.logFailure(script, "timer step", err);
+      const interval = Math.max(1000, script.interval * 1000);
+      if (!script.isDeleted && script.isActive) this.scheduleInMemory(script, this.now() + interval);
+      return null;
+    }
+  }
+
+  /** Start `script`'s `atRepeat` (its own unit of work), then stop the script if that was its `last` run. Never rejects. */
+  private startRepeat(script: DefaultScript, last: boolean): Promise<void> {
+    const db = this.store.db;
+    const id = script.id;
+    this.repeatingScripts.set(id, (this.repeatingScripts.get(id) ?? 0) + 1);
+    const run = (async () => {
       try {
         // the stall watchdog names this script if its atRepeat blocks the event loop
         await trackActivity(`script "${script.key}" (${script.dbref}) atRepeat`, () => runInUnitOfWork(db, () => script.atRepeat()));
@@ -266,12 +336,16 @@ export class ScriptScheduler implements ScriptTimerService {
         this.logFailure(script, "atRepeat", err);
       }
       if (last && script.isActive && !script.isDeleted) await this.stopScript(script);
-    } catch (err) {
-      // the bookkeeping failed (a database outage): keep the script on its schedule
-      this.logFailure(script, "timer step", err);
-      const interval = Math.max(1000, script.interval * 1000);
-      if (!script.isDeleted && script.isActive) this.scheduleInMemory(script, this.now() + interval);
-    }
+    })()
+      .catch((err: unknown) => this.logFailure(script, "stop after the last repeat", err))
+      .finally(() => {
+        this.repeats.delete(run);
+        const left = (this.repeatingScripts.get(id) ?? 1) - 1;
+        if (left > 0) this.repeatingScripts.set(id, left);
+        else this.repeatingScripts.delete(id);
+      });
+    this.repeats.add(run);
+    return run;
   }
 
   /**

@@ -24,7 +24,7 @@ import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
 import { GoneRows } from "./gone-rows.ts";
-import { resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
+import { defaultTypeclass, resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
 import { internLockString } from "../locks/lock-string.ts";
 import type { TagInfo } from "./tag-handler.ts";
 import type { TypedObject } from "./typed-object.ts";
@@ -627,6 +627,39 @@ export class Store {
     this.gone.settled(item.fetch);
   }
 
+  /**
+   * Build the instance of a fetched row with its typeclass. When that class's constructor
+   * throws (game code: a field initializer reading what is not loaded yet) the row is built
+   * with the nearest class it extends whose constructor works, or the kind's default, and
+   * the error is logged: one broken class must not fail the load of every row fetched with
+   * it (a room and all in it, or the server's start). The row keeps its typeclass path, so
+   * the object comes back as its class once the class is fixed.
+   */
+  private instantiate(kind: TypedKind, row: TypedRow): TypedObject {
+    const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as RowClass;
+    // the class, then the classes it extends, then the kind's default
+    const candidates = new Set<RowClass>();
+    for (let c: RowClass | null = cls; c; c = parentTypeclass(c, kind)) candidates.add(c);
+    candidates.add(defaultTypeclass(kind) as unknown as RowClass);
+    let firstError: unknown;
+    for (const c of candidates) {
+      try {
+        const obj = new c(this, row);
+        if (c !== cls) {
+          log.error(
+            `${kind} #${row.id}: the constructor of its typeclass "${row.typeclass_path}" failed; loaded as ${c.name} instead ` +
+              `(fix the class and reload; the stored typeclass path is kept)`,
+            firstError,
+          );
+        }
+        return obj;
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+    throw new EvenniaError("EV_ERR_TYPECLASS", `${kind} #${row.id} could not be built with its typeclass "${row.typeclass_path}" nor any fallback`, { cause: firstError });
+  }
+
   private async fetchRows(kind: TypedKind, ids: number[], fetch: number): Promise<Fetched[]> {
     const codec = rowCodecs[kind];
     const marks = ids.map(() => "?").join(", ");
@@ -648,10 +681,9 @@ export class Store {
       const row = decodeRow(codec as RowCodec<TypedRow>, raw);
       // one shared instance of each lock string (most objects of a typeclass store the same one)
       row.lock_storage = internLockString(row.lock_storage);
-      const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as new (store: Store, row: TypedRow) => TypedObject;
       const attrs = attrsBy.get(row.id) ?? [];
       return {
-        obj: new cls(this, row),
+        obj: this.instantiate(kind, row),
         attrs,
         tags: tagsBy.get(row.id) ?? [],
         rowRefs: rowRefs(kind, raw),
@@ -661,6 +693,15 @@ export class Store {
       };
     });
   }
+}
+
+/** A typeclass as the store builds it from a row. */
+type RowClass = new (store: Store, row: TypedRow) => TypedObject;
+
+/** The class `cls` extends, when it is a typeclass of the same kind (null past the kind's classes). */
+function parentTypeclass(cls: RowClass, kind: TypedKind): RowClass | null {
+  const parent = Object.getPrototypeOf(cls) as (RowClass & { kind?: TypedKind }) | null;
+  return parent && typeof parent === "function" && parent.kind === kind ? parent : null;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
