@@ -24,7 +24,7 @@ import { resolveGameDir } from "../game-dir.ts";
 import type { CliIo } from "../io.ts";
 import { gamePaths } from "../paths.ts";
 import { inspectPidFile } from "../pid-files.ts";
-import { readStatusFile } from "../status-file.ts";
+import { readPortalStatus } from "../status-file.ts";
 
 /** The usage text of `loadtest`. */
 export const LOADTEST_USAGE = `Usage: npx evennia-ts loadtest [options]
@@ -252,12 +252,14 @@ export function checkSettingsForRun(settings: Settings, run: LoadTestCommandOpti
 /** The game's ports and pids from its runtime files (what the options did not give). */
 function gameTarget(options: LoadTestCommandOptions): { telnetPort?: number; webPort?: number; pids: Record<string, number> } {
   const paths = gamePaths(options.gameDir);
-  const status = readStatusFile(paths.status);
   const pids: Record<string, number> = {};
   for (const [role, file] of [["portal", paths.portalPid], ["server", paths.serverPid]] as const) {
-    const state = inspectPidFile(file);
+    // a pid counts only when it is this game's process (not one that reused a stale pid)
+    const state = inspectPidFile(file, paths.gameDir);
     if (state.kind === "alive") pids[role] = state.pid;
   }
+  // the ports of the portal running now: a status file an earlier portal left is ignored
+  const status = pids.portal === undefined ? null : readPortalStatus(paths.status, pids.portal);
   return {
     telnetPort: options.run.telnetPort ?? status?.telnetPorts[0],
     webPort: options.run.webPort ?? status?.webPort ?? undefined,
