@@ -836,11 +836,23 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     for (const obj of this._store.live("object") as IterableIterator<DefaultObject>) if (obj.destination === this && !incoming.includes(obj)) incoming.push(obj);
     for (const exit of incoming) if (!exit.isDeleted && exit._row.destination_id === this.id) await exit.delete();
     await this.clearContents();
+    await this.releaseAsHome();
     if (this.location) this.location = null;
     unsubscribeEverywhere(this);
     await this.scripts.delete();
     await this._store.deleteObject(this);
     return true;
+  }
+
+  /**
+   * Objects whose home this was have none from now on, loaded or not (as Evennia's
+   * database does when the row goes): no row is left pointing at a deleted object.
+   */
+  private async releaseAsHome(): Promise<void> {
+    const homed = new Set((await this._store.where("object", "home_id = ?", [this.id])) as DefaultObject[]);
+    // made home here since the last commit (and not yet in the table)
+    for (const obj of this._store.pendingChanges("object") as DefaultObject[]) if (obj._row.home_id === this.id) homed.add(obj);
+    for (const obj of homed) if (obj !== this && !obj.isDeleted && obj._row.home_id === this.id) obj.home = null;
   }
 
   /** Send everything inside this object to its home (or the default home). */

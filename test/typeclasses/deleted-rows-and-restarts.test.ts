@@ -212,8 +212,10 @@ describeEachDatabase("deleted rows and restarts", (ctx) => {
       const stray = await createObject(undefined, { key: "stray", location: doomed, home: doomed });
       const door = await createObject(undefined, { key: "door", location: home, destination: doomed });
       const out = await createObject(undefined, { key: "out", location: doomed, destination: home });
+      // lives elsewhere, and its home is the room that goes
+      const away = await createObject(undefined, { key: "away", location: home, home: doomed });
       home.db.favourite = doomed;
-      return { home: home.id, doomed: doomed.id, guest: guest.id, stray: stray.id, door: door.id, out: out.id };
+      return { home: home.id, doomed: doomed.id, guest: guest.id, stray: stray.id, door: door.id, out: out.id, away: away.id };
     });
     const doomed = (await getStore().get("object", ids.doomed)) as DefaultObject;
     await ctx.unit(async () => {
@@ -233,7 +235,10 @@ describeEachDatabase("deleted rows and restarts", (ctx) => {
       expect(door).toBeNull();
       expect(out).toBeNull();
       expect(home!.db.favourite).toBeNull();
-      expect(home!.contents.map((o) => o.key)).toEqual(["guest"]);
+      expect(home!.contents.map((o) => o.key).sort()).toEqual(["away", "guest"]);
+      // no row is left pointing at the deleted room as its home (Evennia's SET_NULL)
+      const rows = await server.db.query<{ id: number; home_id: number | null }>("SELECT id, home_id FROM objects WHERE id IN (?, ?)", [ids.stray, ids.away]);
+      expect(rows.map((r) => r.home_id)).toEqual([null, null]);
       const fresh = await runInUnitOfWork(server.db, () => createObject(undefined, { key: "fresh" }));
       expect(fresh.id).toBeGreaterThan(Math.max(...Object.values(ids)));
     } finally {

@@ -110,6 +110,8 @@ export const ObjectTable = defineTable({
     { name: "idx_objects_location", columns: ["location_id"] },
     { name: "idx_objects_account", columns: ["account_id"] },
     { name: "idx_objects_typeclass", columns: ["typeclass_path"] },
+    { name: "idx_objects_destination", columns: ["destination_id"] },
+    { name: "idx_objects_home", columns: ["home_id"] },
   ],
 });
 

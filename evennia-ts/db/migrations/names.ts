@@ -5,4 +5,4 @@
  * migrations' `Table` builders). `test/db/migrations.test.ts` checks the list
  * against the migrations themselves.
  */
-export const FRAMEWORK_MIGRATION_NAMES: readonly string[] = ["InitialSchema1700000000001", "IdHighWater1700000000002", "Comms1700000000004", "WebSessions1700000000005"];
+export const FRAMEWORK_MIGRATION_NAMES: readonly string[] = ["InitialSchema1700000000001", "IdHighWater1700000000002", "Comms1700000000004", "WebSessions1700000000005", "ObjectReferenceIndexes1700000000006"];
