@@ -22,6 +22,7 @@ import { unitOfWorkFor, type UnitOfWork } from "../db/unit-of-work.ts";
 import { deleteWhere, type Write } from "../db/writes.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import { getLogger } from "../utils/logger.ts";
+import { RepeatedErrorLog } from "../utils/repeated-error-log.ts";
 import { AttributeHandler, type AttributeData } from "./attribute-handler.ts";
 import { GoneRows } from "./gone-rows.ts";
 import { defaultTypeclass, resolveTypeclass, typeclassPathOf, type TypeclassConstructor } from "./registry.ts";
@@ -635,6 +636,11 @@ export class Store {
    * it (a room and all in it, or the server's start). The row keeps its typeclass path, so
    * the object comes back as its class once the class is fixed.
    */
+  /** Rows loaded with a fallback class: each broken typeclass's stack is logged once a store, then its rows are counted. */
+  private readonly brokenTypeclassLog = new RepeatedErrorLog(log);
+  /** Typeclass paths whose constructor's error this store logged with its stack. */
+  private readonly brokenTypeclassesTraced = new Set<string>();
+
   private instantiate(kind: TypedKind, row: TypedRow): TypedObject {
     const cls = resolveTypeclass(kind, row.typeclass_path) as unknown as RowClass;
     // the class, then the classes it extends, then the kind's default
@@ -646,11 +652,15 @@ export class Store {
       try {
         const obj = new c(this, row);
         if (c !== cls) {
-          log.error(
+          const line =
             `${kind} #${row.id}: the constructor of its typeclass "${row.typeclass_path}" failed; loaded as ${c.name} instead ` +
-              `(fix the class and reload; the stored typeclass path is kept)`,
-            firstError,
-          );
+            `(fix the class and reload; the stored typeclass path is kept)`;
+          // a room full of one broken class: its stack once, then a line or a count per minute
+          if (this.brokenTypeclassesTraced.has(row.typeclass_path)) this.brokenTypeclassLog.report(row.typeclass_path, line);
+          else {
+            this.brokenTypeclassesTraced.add(row.typeclass_path);
+            log.error(line, firstError);
+          }
         }
         return obj;
       } catch (err) {

@@ -119,6 +119,8 @@ describeEachDatabase("deleted rows and restarts", (ctx) => {
       const lamp = await createObject(undefined, { key: "lamp", location: room });
       const npc = await createObject(FixedNpc, { key: "barkeep", location: room, attributes: { mood: "grumpy" } });
       npc.swapTypeclass(NPC_PATH);
+      // a crowd of the same broken class: its stack is logged once, not once per row
+      for (let i = 0; i < 5; i++) (await createObject(FixedNpc, { key: `patron ${i}`, location: room, attributes: { mood: "tipsy" } })).swapTypeclass(NPC_PATH);
       return { room: room.id, lamp: lamp.id, npc: npc.id };
     });
     const errors: string[] = [];
@@ -129,7 +131,8 @@ describeEachDatabase("deleted rows and restarts", (ctx) => {
     try {
       const room = (await server.store.get("object", ids.room)) as DefaultObject;
       expect(room?.key).toBeDefined();
-      expect(room.contents.map((o) => o.key).sort()).toEqual(["barkeep", "lamp"]);
+      expect(room.contents.map((o) => o.key).sort()).toEqual(["barkeep", "lamp", "patron 0", "patron 1", "patron 2", "patron 3", "patron 4"]);
+      expect(errors.filter((line) => line.includes("toUpperCase"))).toHaveLength(1);
       const npc = (await server.store.get("object", ids.npc)) as DefaultObject;
       expect(npc).toBeInstanceOf(DefaultCharacter);
       expect(npc).not.toBeInstanceOf(BrokenNpc);
