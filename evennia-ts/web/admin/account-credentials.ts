@@ -5,24 +5,16 @@
  * hierarchy permission the admin does not pass. The password itself is never
  * written to the audit log or shown again; the account, if connected, is told.
  */
-import { checkLockString } from "../../locks/lock-handler.ts";
-import { permissionRank } from "../../locks/permissions.ts";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 import { AdminRequestError } from "./admin-http.ts";
-import { assertMayEdit } from "./typed-changes.ts";
+import { assertMayEdit, outranksOrEquals } from "./typed-changes.ts";
 
 /** The longest email address (RFC 5321's limit on a path). */
 const MAX_EMAIL_LENGTH = 254;
 
 /** One `@`, something on each side, a dot in the domain, no spaces or angle brackets. */
 const EMAIL_RE = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/;
-
-/** Does `actor` pass every hierarchy permission `account` holds (and is it a superuser when the account is)? As `userpassword`. */
-export function outranksOrEquals(actor: DefaultAccount, account: DefaultAccount): boolean {
-  if (account.isSuperuser) return actor.isSuperuser;
-  return account.permissions.get().every((perm) => permissionRank(perm) < 0 || checkLockString(actor, `dummy:perm(${perm})`, "dummy"));
-}
 
 /** Set `account`'s password as `userpassword` does; `repeat` must match. Returns the notice (without the password). */
 export async function changePassword(account: DefaultAccount, actor: DefaultAccount, password: string, repeat: string): Promise<string> {

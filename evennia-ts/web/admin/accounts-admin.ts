@@ -17,10 +17,10 @@ import type { WebContext } from "../web-context.ts";
 import { actingAccount, AdminRequestError, formField, pathId, queryValue, redirectWithNotice, renderAdmin } from "./admin-http.ts";
 import { listAccounts } from "./listing.ts";
 import { pagerView, pageRequest } from "./pagination.ts";
-import { assertMayEdit, cleanName } from "./typed-changes.ts";
+import { assertMayEdit, cleanName, outranksOrEquals } from "./typed-changes.ts";
 import { changeHandler, loadTarget, mountTypedEditRoutes, type TypedSection } from "./typed-edit-routes.ts";
 import { refView, typedView } from "./typed-view.ts";
-import { changeEmail, changePassword, outranksOrEquals } from "./account-credentials.ts";
+import { changeEmail, changePassword } from "./account-credentials.ts";
 import { isEvenniaError } from "../../utils/errors.ts";
 
 const SECTION: TypedSection = { kind: "account", base: "accounts" };
@@ -38,6 +38,7 @@ async function loadAccount(ctx: WebContext, id: number): Promise<DefaultAccount>
 function deletionRefusal(ctx: WebContext, account: DefaultAccount, actor: DefaultAccount): string | null {
   if (account === actor) return "You cannot delete your own account while logged in with it.";
   if (account.isSuperuser && !actor.isSuperuser) return `Only a superuser may delete ${account.key}.`;
+  if (!outranksOrEquals(actor, account)) return `You may not delete ${account.key}: their permissions are above yours.`;
   if (!account.access(actor, "delete")) return "You don't have the permissions to delete that account.";
   if (onlineSessions(ctx, account) > 0 && !account.access(actor, "boot")) return `${account.key} is connected, and you don't have the permission to boot ${account.key}.`;
   return null;

@@ -29,12 +29,27 @@ export function isSuperuserTarget(target: TypedObject): boolean {
   return false;
 }
 
+/** Does `actor` pass every hierarchy permission `account` holds (and is it a superuser when the account is)? As `userpassword`. */
+export function outranksOrEquals(actor: DefaultAccount, account: DefaultAccount): boolean {
+  if (account.isSuperuser) return actor.isSuperuser;
+  return account.permissions.get().every((perm) => permissionRank(perm) < 0 || checkLockString(actor, `dummy:perm(${perm})`, "dummy"));
+}
+
+/** Refuse (403) a change to another account ranked above `actor` (an Admin may not rework a Developer's account). */
+export function assertNotOutranked(target: TypedObject, actor: DefaultAccount): void {
+  if (target instanceof DefaultAccount && target !== actor && !outranksOrEquals(actor, target)) {
+    throw new AdminRequestError(403, `You may not change ${target.key}: their permissions are above yours.`);
+  }
+}
+
 /**
  * Refuse (403) unless `actor` may change `target` as the building commands ask:
- * its `control` or `edit` lock; and a superuser (or what one plays) only by a superuser.
+ * its `control` or `edit` lock; a superuser (or what one plays) only by a superuser;
+ * another account only when it is not ranked above the actor.
  */
 export function assertMayEdit(target: TypedObject, actor: DefaultAccount): void {
   if (isSuperuserTarget(target) && !actor.isSuperuser) throw new AdminRequestError(403, `Only a superuser may change ${target.key}.`);
+  assertNotOutranked(target, actor);
   if (!mayEdit(target, actor)) throw new AdminRequestError(403, `You don't have permission to edit ${target.key}.`);
 }
 
@@ -176,6 +191,7 @@ function assertMayGrant(actor: DefaultAccount, perm: string): void {
 /** Refuse (403) unless `actor` may edit `target`'s permissions: `perm` asks accounts for `edit`, objects for `control`. */
 function assertMayEditPermissions(target: TypedObject, actor: DefaultAccount): void {
   if (isSuperuserTarget(target) && !actor.isSuperuser) throw new AdminRequestError(403, `Only a superuser may change ${target.key}.`);
+  assertNotOutranked(target, actor);
   const accessType = target instanceof DefaultAccount ? "edit" : "control";
   if (!target.access(actor, accessType)) throw new AdminRequestError(403, `You are not allowed to edit this ${target instanceof DefaultAccount ? "account" : "object"}'s permissions.`);
 }

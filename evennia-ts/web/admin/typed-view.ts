@@ -7,11 +7,11 @@
 import { mayEdit } from "../../commands/default/building/target-search.ts";
 import { displayValue } from "../../commands/default/building/value-display.ts";
 import { findTypeclass, registeredTypeclassPaths } from "../../typeclasses/registry.ts";
-import type { DefaultAccount } from "../../typeclasses/accounts.ts";
+import { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { NotLoadedError, type AttributeInfo } from "../../typeclasses/attribute-handler.ts";
 import { TypedObject } from "../../typeclasses/typed-object.ts";
 import { formatLiteral } from "../../utils/literal-parse.ts";
-import { isSuperuserTarget } from "./typed-changes.ts";
+import { isSuperuserTarget, outranksOrEquals } from "./typed-changes.ts";
 
 /** The longest value shown in the attribute table (the edit box has all of it). */
 const SHOWN_VALUE_LENGTH = 300;
@@ -81,7 +81,8 @@ function shorten(text: string): string {
 
 /** The edit-page data of `target` as `actor` sees it. */
 export async function typedView(target: TypedObject, actor: DefaultAccount): Promise<TypedView> {
-  const superuserOnly = isSuperuserTarget(target) && !actor.isSuperuser;
+  // a superuser's account (or what one plays), or another account ranked above the actor: shown, not offered for change
+  const changeRefused = (isSuperuserTarget(target) && !actor.isSuperuser) || (target instanceof DefaultAccount && target !== actor && !outranksOrEquals(actor, target));
   const attributes = (await readableAttributes(target, actor))
     .map((a): AttributeView => {
       const { text, editable } = attributeText(a.value);
@@ -104,8 +105,8 @@ export async function typedView(target: TypedObject, actor: DefaultAccount): Pro
     aliases: target.aliases.get().sort(),
     permissions: target.permissions.get().sort(),
     locks: target.locks.all().map((definition) => ({ type: definition.slice(0, definition.indexOf(":")).trim(), definition })),
-    mayEdit: !superuserOnly && mayEdit(target, actor),
-    mayEditPermissions: !superuserOnly && target.access(actor, target.kind === "account" ? "edit" : "control"),
+    mayEdit: !changeRefused && mayEdit(target, actor),
+    mayEditPermissions: !changeRefused && target.access(actor, target.kind === "account" ? "edit" : "control"),
   };
 }
 

@@ -119,7 +119,7 @@ export function typedFilters(kind: TypedKind, keyColumn: string): ListFilter[] {
     { name: "permission", description: "Has this permission (exactly; not through the hierarchy).", schema: text, condition: (v) => tagCondition(kind, "permission", v, undefined) },
     {
       name: "attribute",
-      description: "Has an attribute of this name (any category; with `attribute_value`, of that value).",
+      description: "Has an attribute of this name (any category; with `attribute_value`, of that value); attributes with an `attrread` lock are never matched.",
       schema: text,
       condition: (v, q) => {
         const params: unknown[] = [kind, v.trim().toLowerCase()];
@@ -128,7 +128,8 @@ export function typedFilters(kind: TypedKind, keyColumn: string): ListFilter[] {
           valueSql = " AND value = ?";
           params.push(encodeValue(jsonOrText(q.attribute_value)));
         }
-        return { sql: `id IN (SELECT owner_id FROM attributes WHERE owner_kind = ? AND key = ?${valueSql})`, params };
+        // an attribute with a read lock is left out: detail answers hide it, so a filter must not tell it is there (or what it holds)
+        return { sql: `id IN (SELECT owner_id FROM attributes WHERE owner_kind = ? AND key = ?${valueSql} AND LOWER(lock_string) NOT LIKE '%attrread%')`, params };
       },
     },
     {

@@ -2,9 +2,13 @@
  * The object resources: `objects` (every in-game entity), and `characters`,
  * `rooms` and `exits` (the objects whose typeclass is that class or a subclass).
  * Moves go through `moveTo` with its hooks (quietly, as a teleport), so a hook
- * can refuse one (409).
+ * can refuse one (409); unless the actor is an Admin, the object's `teleport` and
+ * the place's `teleport_here` locks are checked first, as `teleport` checks them
+ * (403). What a superuser account plays is changed and deleted by
+ * a superuser only, as in the web admin.
  */
 import type { Settings } from "../../conf/settings.ts";
+import { hasPermission } from "../../locks/permissions.ts";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { DefaultCharacter } from "../../typeclasses/characters.ts";
 import { createObject } from "../../typeclasses/create.ts";
@@ -13,7 +17,7 @@ import { DefaultObject } from "../../typeclasses/objects.ts";
 import { findTypeclass, registeredTypeclassPaths, typeclassPathOf, type TypeclassConstructor } from "../../typeclasses/registry.ts";
 import { DefaultRoom } from "../../typeclasses/rooms.ts";
 import { getById } from "../../typeclasses/search.ts";
-import { badRequest, conflict } from "./api-error.ts";
+import { badRequest, conflict, forbidden } from "./api-error.ts";
 import { objectRef, text, type BodyField } from "./body-fields.ts";
 import { idFilter, typedFilters, type ListFilter, type SqlCondition } from "./list-query.ts";
 import { brief, briefSchema, sharedFields, type TypedResource } from "./typed-resource.ts";
@@ -31,6 +35,17 @@ async function objectAt(id: number | null, field: string): Promise<DefaultObject
   const o = await getById(id);
   if (!o || o.isDeleted) throw badRequest(`${field}: there is no object #${id}`);
   return o;
+}
+
+/**
+ * As `teleport` (and `spawn` for a new object): unless the actor is an Admin, the
+ * object's `teleport` lock (checked against the actor) and the place's
+ * `teleport_here` lock (checked against the object) must let it go there.
+ */
+function assertMayTeleport(o: DefaultObject, place: DefaultObject | null, actor: DefaultAccount, moving: boolean): void {
+  if (hasPermission(actor, "Admin")) return;
+  if (moving && !o.access(actor, "teleport")) throw forbidden(`location: the teleport lock of ${o.dbref} blocks you from moving it`);
+  if (place && !place.access(o, "teleport_here")) throw forbidden(`location: the teleport_here lock of ${place.dbref} keeps ${o.dbref} out`);
 }
 
 function objectFields(defaultTypeclass: string, destinationRequired: boolean): BodyField[] {
@@ -121,6 +136,10 @@ function objectResource(spec: ObjectResourceSpec): TypedResource<DefaultObject> 
       contents: { type: "array", items: briefSchema },
       exits: { type: "array", items: briefSchema },
     },
+    // as the web admin: what a superuser account plays is changed and deleted by a superuser only
+    guard(o, actor, action) {
+      if (o.account?.isSuperuser && !actor.isSuperuser) throw forbidden(`only a superuser may ${action} ${o.dbref}, which a superuser plays`);
+    },
     async create(values, actor: DefaultAccount) {
       const given = values.get("typeclass") as string | undefined;
       // the settings' default, or the framework's class when the game registered none under that path
@@ -133,11 +152,13 @@ function objectResource(spec: ObjectResourceSpec): TypedResource<DefaultObject> 
       const home = await objectAt((values.get("home") as number | null | undefined) ?? null, "home");
       const destination = await objectAt((values.get("destination") as number | null | undefined) ?? null, "destination");
       const o = await createObject(cls as TypeclassConstructor<DefaultObject>, { key: values.get("key") as string, location, home, destination });
+      // the unit of work rolls the creation back when the place refuses it
+      assertMayTeleport(o, location, actor, false);
       // as in-game creation: the creating account and Admins control, edit and delete it
       if (values.get("locks") === undefined) o.locks.add(DefaultObject.getDefaultLockstring({ account: actor, caller: null, obj: o }));
       return o;
     },
-    async update(o, values) {
+    async update(o, values, actor) {
       const key = values.get("key") as string | undefined;
       if (key !== undefined && key.trim() !== o.key) o.key = key;
       const typeclass = values.get("typeclass") as string | undefined;
@@ -152,6 +173,7 @@ function objectResource(spec: ObjectResourceSpec): TypedResource<DefaultObject> 
         const target = await objectAt(values.get("location") as number | null, "location");
         if (target !== o.location) {
           if (target?.isDeleted === false && o.isAncestorOf(target)) throw badRequest(`location: ${o.key} cannot be moved into ${target.dbref}, which is inside it`);
+          assertMayTeleport(o, target, actor, true);
           const moved = await o.moveTo(target, { quiet: true, moveType: "teleport", toNone: target === null, useDestination: false });
           if (!moved) throw conflict(`${o.dbref} was not moved: a move hook refused`);
         }

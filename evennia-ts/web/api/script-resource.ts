@@ -3,12 +3,16 @@
  * Builder and changing or deleting one Admin (unless its own `examine`, `edit`,
  * `control` or `delete` locks say otherwise). Creating starts the script unless
  * `autostart` is false; deleting stops it. Timer fields are set only at creation.
+ * A script is attached only to an object whose `examine` lock the creator passes,
+ * and only to one's own account or one the creator may manage (Admin, never a
+ * superuser or a higher rank).
  */
 import { createScript } from "../../typeclasses/create.ts";
 import { DefaultScript } from "../../typeclasses/scripts.ts";
 import { getById } from "../../typeclasses/search.ts";
 import type { DefaultAccount } from "../../typeclasses/accounts.ts";
-import { badRequest } from "./api-error.ts";
+import { passesLocks, requireAccountManager } from "./api-access.ts";
+import { badRequest, forbidden } from "./api-error.ts";
 import { flag, objectRef, text, wholeNumber, type BodyField } from "./body-fields.ts";
 import { booleanFilter, idFilter, integerParam, typedFilters } from "./list-query.ts";
 import { brief, briefSchema, sharedFields, type TypedResource } from "./typed-resource.ts";
@@ -25,6 +29,9 @@ const fields: BodyField[] = [
   { name: "persistent", type: flag, description: "Survive reloads and restarts (default true).", createOnly: true },
   { name: "autostart", type: flag, description: "Start at once (default true).", createOnly: true },
 ];
+
+/** Who may attach a script to an object: whoever may examine it through the API. */
+const ATTACH_TO_OBJECT = { locks: ["examine"], fallback: "Builder" } as const;
 
 /** The scripts resource. */
 export function scriptResource(): TypedResource<DefaultScript> {
@@ -89,13 +96,16 @@ export function scriptResource(): TypedResource<DefaultScript> {
       isActive: { type: "boolean" },
       isPaused: { type: "boolean" },
     },
-    async create(values) {
+    async create(values, actor) {
       const objId = values.get("obj") as number | null | undefined;
       const obj = objId ? await getById(objId) : null;
-      if (objId && !obj) throw badRequest(`obj: there is no object #${objId}`);
+      if (objId && (!obj || obj.isDeleted)) throw badRequest(`obj: there is no object #${objId}`);
+      // a script runs its code on what it is attached to: never on what the creator may not even examine
+      if (obj && !passesLocks(obj, actor, ATTACH_TO_OBJECT)) throw forbidden(`you may not attach a script to ${obj.dbref} (needs its examine lock)`);
       const accountId = values.get("account") as number | null | undefined;
       const account = accountId ? await getById<DefaultAccount>(accountId, "account") : null;
-      if (accountId && !account) throw badRequest(`account: there is no account #${accountId}`);
+      if (accountId && (!account || account.isDeleted)) throw badRequest(`account: there is no account #${accountId}`);
+      if (account && account !== actor) requireAccountManager(actor, account, "attach a script to");
       return createScript(values.get("typeclass") as string | undefined, {
         key: values.get("key") as string,
         obj,

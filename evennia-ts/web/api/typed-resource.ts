@@ -247,6 +247,8 @@ async function changeOne<T extends TypedObject>(resource: TypedResource<T>, call
   const base = call.req.baseUrl;
   const o = await call.ctx.services.runInUnit(async () => {
     const target = await loadOne(resource, call.params.id);
+    // what one may not examine one may not change either: the answer shows it all (and an owner's edit lock is no builder's tool)
+    requireLocks(target, account, resource.viewRule, "examine");
     requireLocks(target, account, resource.changeRule, "change");
     resource.guard?.(target, account, "change");
     assertIfMatch(call.req.get("if-match"), etagOf(JSON.stringify(await renderDetail(resource, target, account, base))));
@@ -265,6 +267,7 @@ async function deleteOne<T extends TypedObject>(resource: TypedResource<T>, call
   const base = call.req.baseUrl;
   const gone = await call.ctx.services.runInUnit(async () => {
     const target = await loadOne(resource, call.params.id);
+    requireLocks(target, account, resource.viewRule, "examine");
     requireLocks(target, account, resource.deleteRule, "delete");
     resource.guard?.(target, account, "delete");
     assertIfMatch(call.req.get("if-match"), etagOf(JSON.stringify(await renderDetail(resource, target, account, base))));
