@@ -24,6 +24,7 @@ import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { DefaultCharacter } from "../typeclasses/characters.ts";
 import { TypedObject } from "../typeclasses/typed-object.ts";
 import { EvenniaError } from "../utils/errors.ts";
+import { getLogger } from "../utils/logger.ts";
 import { CmdSet, type CmdSetOwner } from "./cmdset.ts";
 import { type CmdSetClass, createCmdSet, registeredPathOf } from "./cmdset-registry.ts";
 import type { CommandSession } from "./command.ts";
@@ -101,6 +102,10 @@ export interface AddCmdSetOptions {
 
 const NONE: readonly CmdSet[] = Object.freeze([]);
 
+const log = getLogger("cmdsets");
+/** Stored cmdset paths whose creation threw, logged once each. */
+const failedStoredPaths = new Set<string>();
+
 /** What {@link CmdSetHandler.all} answered, and what the answer depended on. */
 interface AllCache {
   version: number;
@@ -128,6 +133,10 @@ export class CmdSetHandler {
   private implicitDefault: { path: string; set: CmdSet | null } | null = null;
   private changes = 0;
   private allCache: AllCache | null = null;
+  /** Paths of stored cmdsets whose creation threw: left out of the stack, kept in storage. */
+  private unloadable: string[] = [];
+  /** The stored explicit default, when its creation threw (the settings' default is used meanwhile). */
+  private unloadableDefault: string | null = null;
 
   constructor(
     /** The object, account or session the cmdsets are on. */
@@ -200,6 +209,7 @@ export class CmdSetHandler {
     this.change(() => {
       this.loaded();
       this.explicitDefault = set;
+      this.unloadableDefault = null;
       this.persist();
     });
     return set;
@@ -212,6 +222,12 @@ export class CmdSetHandler {
   remove(spec?: CmdSetSpec): CmdSet[] {
     const stack = this.loaded();
     const removed = spec === undefined ? stack.slice(-1) : stack.filter((s) => matches(s, spec));
+    if (typeof spec === "string" && this.unloadable.includes(spec)) {
+      this.change(() => {
+        this.unloadable = this.unloadable.filter((p) => p !== spec);
+        this.persist();
+      });
+    }
     if (removed.length === 0) return [];
     this.change(() => {
       this.stack = stack.filter((s) => !removed.includes(s));
@@ -236,9 +252,10 @@ export class CmdSetHandler {
 
   /** Remove every cmdset above the default. */
   clear(): void {
-    if (this.loaded().length === 0) return;
+    if (this.loaded().length === 0 && this.unloadable.length === 0) return;
     this.change(() => {
       this.stack = [];
+      this.unloadable = [];
       this.persist();
     });
   }
@@ -265,13 +282,13 @@ export class CmdSetHandler {
       if (i === 0) {
         if (path === NO_DEFAULT) this.explicitDefault = NO_DEFAULT;
         else if (path) {
-          const set = createCmdSet(path, this.owner);
+          const set = this.createStored(path, true);
           if (set) set.persistent = true;
           this.explicitDefault = set;
         }
         return;
       }
-      const set = path ? createCmdSet(path, this.owner) : null;
+      const set = path ? this.createStored(path) : null;
       if (set) {
         set.persistent = true;
         stack.push(set);
@@ -281,10 +298,30 @@ export class CmdSetHandler {
     return stack;
   }
 
+  /**
+   * A stored cmdset made again; null when its creation throws (a bug in the game's
+   * code: logged once per path). It is left out — a broken set on an object in a room
+   * must not take every command, `quit` and `ooc` included, from everyone there — but
+   * stays stored (see {@link unloadable}) for when its code is fixed.
+   */
+  private createStored(path: string, asDefault = false): CmdSet | null {
+    try {
+      return createCmdSet(path, this.owner);
+    } catch (err) {
+      if (asDefault) this.unloadableDefault = path;
+      else this.unloadable.push(path);
+      if (!failedStoredPaths.has(path)) {
+        failedStoredPaths.add(path);
+        log.error(`stored cmdset "${path}" could not be created; it is left out (repeats are not logged)`, err);
+      }
+      return null;
+    }
+  }
+
   private persist(): void {
     if (!this.storage) return;
-    const head = this.explicitDefault === NO_DEFAULT ? NO_DEFAULT : this.explicitDefault?.persistent ? this.explicitDefault.path : "";
-    const rest = this.loaded().filter((s) => s.persistent).map((s) => s.path);
+    const head = this.explicitDefault === NO_DEFAULT ? NO_DEFAULT : this.explicitDefault?.persistent ? this.explicitDefault.path : (this.explicitDefault ? "" : (this.unloadableDefault ?? ""));
+    const rest = [...this.loaded().filter((s) => s.persistent).map((s) => s.path), ...this.unloadable];
     this.storage.save(head === "" && rest.length === 0 ? [] : [head, ...rest]);
   }
 

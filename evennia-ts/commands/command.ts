@@ -65,6 +65,8 @@ export interface CommandServices {
   loginFailed(session: CommandSession, username: string): void;
   /** Record a successful login (clears the account's throttle counts). */
   loginSucceeded(session: CommandSession, username: string): void;
+  /** The attempt admitted by {@link loginThrottleCheck} ended without a verdict (a ban, an error): it no longer counts as in flight. */
+  loginAttemptEnded?(session: CommandSession): void;
   /**
    * Per-IP account-creation throttle: null when this session's address may create an
    * account now — and then the creation counts at once, so parallel sessions cannot

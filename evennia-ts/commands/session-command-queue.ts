@@ -11,7 +11,10 @@
  * waiting would run all of them before the process read anyone else's input.
  *
  * Whatever a command does — throw in its constructor, its hooks or `func`, or reject
- * in a way the runner did not expect — the queue goes on with the next one.
+ * in a way the runner did not expect — the queue goes on with the next one. A command
+ * that never ends (a `parse` or `func` awaiting something that never comes) holds its
+ * session's queue: the player is told so, once per such command, when typing behind
+ * it after {@link STILL_RUNNING_NOTICE_MS} (a reload or a disconnect frees them).
  */
 import { getLogger } from "../utils/logger.ts";
 
@@ -22,6 +25,23 @@ export type CommandRunner<S> = (session: S, line: string) => Promise<void>;
 
 /** Shortest time between two "too many commands waiting" notices to one session, in ms. */
 export const OVERFLOW_NOTICE_INTERVAL_MS = 1000;
+
+/** How long a command runs before a line typed behind it makes the player hear that it still runs, in ms. */
+export const STILL_RUNNING_NOTICE_MS = 10_000;
+
+/**
+ * The notice a session gets when it types behind a command that has run for `ms`.
+ * The line is not quoted: it may be the answer to a hidden question (a password).
+ */
+export function stillRunningNotice(ms: number): string {
+  return `Your previous command has been running for ${Math.floor(ms / 1000)} s; what you type waits until it ends.`;
+}
+
+/** Options of {@link SessionCommandQueue}. */
+export interface SessionCommandQueueOptions {
+  /** See {@link STILL_RUNNING_NOTICE_MS} (0: never tell). */
+  stillRunningNoticeMs?: number;
+}
 
 /** The notice a session gets when its queue is full. */
 export function queueOverflowNotice(line: string, limit: number): string {
@@ -36,8 +56,16 @@ interface Waiting {
   done: () => void;
 }
 
+/** The command a session's queue runs now. */
+interface Running {
+  startedAt: number;
+  /** The player was told it still runs. */
+  told: boolean;
+}
+
 interface SessionQueue {
   running: boolean;
+  current: Running | null;
   waiting: Waiting[];
   lastNoticeAt: number;
 }
@@ -57,15 +85,17 @@ export class SessionCommandQueue<S extends { msg(text: string): void }> {
   constructor(
     private readonly limit: number,
     private readonly runner: CommandRunner<S>,
+    private readonly options: SessionCommandQueueOptions = {},
   ) {}
 
   /** Queue `line` for `session`; resolves when it has run, or was dropped or discarded. */
   enqueue(session: S, line: string, now = Date.now()): Promise<void> {
     let queue = this.queues.get(session);
     if (!queue) {
-      queue = { running: false, waiting: [], lastNoticeAt: -Infinity };
+      queue = { running: false, current: null, waiting: [], lastNoticeAt: -Infinity };
       this.queues.set(session, queue);
     }
+    this.tellIfStillRunning(session, queue.current, now);
     if (queue.running && queue.waiting.length >= Math.max(1, this.limit)) {
       this.droppedTotal++;
       if (now - queue.lastNoticeAt >= OVERFLOW_NOTICE_INTERVAL_MS) {
@@ -78,6 +108,14 @@ export class SessionCommandQueue<S extends { msg(text: string): void }> {
       queue.waiting.push({ line, done });
       if (!queue.running) void this.drain(session, queue);
     });
+  }
+
+  /** Tell `session`, once, that its command `current` has run for long (a line typed behind it waits). */
+  private tellIfStillRunning(session: S, current: Running | null, now: number): void {
+    const after = this.options.stillRunningNoticeMs ?? STILL_RUNNING_NOTICE_MS;
+    if (!current || current.told || after <= 0 || now - current.startedAt < after) return;
+    current.told = true;
+    session.msg(stillRunningNotice(now - current.startedAt));
   }
 
   /** Drop the commands `session` has waiting (it disconnected); the one running finishes. Returns how many. */
@@ -107,12 +145,14 @@ export class SessionCommandQueue<S extends { msg(text: string): void }> {
         if (!first) await yieldToEventLoop();
         const next = queue.waiting.shift();
         if (!next) break; // discarded meanwhile (the session left)
+        queue.current = { startedAt: Date.now(), told: false };
         try {
           await this.runner(session, next.line);
         } catch (err) {
           // the runner reports its own failures; this is the safety net that keeps the queue going
           log.error(`a command failed outside the command handler: ${(err as Error)?.message ?? String(err)}`, err);
         } finally {
+          queue.current = null;
           next.done();
         }
       }

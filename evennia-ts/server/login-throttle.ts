@@ -11,6 +11,12 @@
  *   owner with the right password, from a fresh address, gets in after the wait.
  *
  * A successful login clears that account's counts (the address's own count stays).
+ * Attempts in flight count too: an attempt admitted with {@link LoginThrottle.admit}
+ * holds a place against the address's limits until it is recorded as failed or
+ * succeeded (or {@link LoginThrottle.release}d, or {@link IN_FLIGHT_MAX_MS} passed),
+ * so many connections trying passwords at the same moment — each password check is
+ * slow and awaited — get no more checks than the address is allowed.
+ *
  * Admins list and clear throttles (`throttles`, `throttles/clear`). Memory is bounded:
  * each table keeps at most `maxEntries` keys, oldest first out, and expired times are
  * pruned as they are read.
@@ -60,35 +66,83 @@ export const LOGIN_THROTTLE_TEXTS = {
   account: "Too many failed login attempts for this account from your address. Please wait a while before trying again.",
 } as const;
 
+/** Longest an admitted attempt counts as in flight without a verdict, in ms. */
+export const IN_FLIGHT_MAX_MS = 60_000;
+
+/** An attempt admitted and not yet decided. */
+interface InFlight {
+  ip: string;
+  name: string;
+  at: number;
+}
+
 /** Counts failures and decides on attempts. */
 export class LoginThrottle {
   private readonly byIp = new Map<string, number[]>();
   private readonly byAccountIp = new Map<string, number[]>();
   private readonly byAccount = new Map<string, number[]>();
+  /** Attempts admitted and not yet decided, by who makes them (a session). */
+  private readonly inFlight = new Map<object, InFlight>();
 
   constructor(private readonly options: LoginThrottleOptions) {}
 
-  /** May `ip` try `account` now, and after how long a wait? */
-  check(ip: string, account: string, now = Date.now()): LoginVerdict {
+  /** May `ip` try `account` now, and after how long a wait? Attempts in flight of others than `holder` count as failures. */
+  check(ip: string, account: string, now = Date.now(), holder?: object): LoginVerdict {
     const name = account.toLowerCase();
     const { perIp, perAccountPerIp } = this.options;
-    if (perIp > 0 && this.recent(this.byIp, ip, now).length >= perIp) return { refused: LOGIN_THROTTLE_TEXTS.address, delayMs: 0 };
-    if (perAccountPerIp > 0 && this.recent(this.byAccountIp, pairKey(name, ip), now).length >= perAccountPerIp) {
+    const flying = this.inFlightCounts(ip, name, now, holder);
+    if (perIp > 0 && this.recent(this.byIp, ip, now).length + flying.ip >= perIp) return { refused: LOGIN_THROTTLE_TEXTS.address, delayMs: 0 };
+    if (perAccountPerIp > 0 && this.recent(this.byAccountIp, pairKey(name, ip), now).length + flying.pair >= perAccountPerIp) {
       return { refused: LOGIN_THROTTLE_TEXTS.account, delayMs: 0 };
     }
     return { refused: null, delayMs: this.delayFor(this.recent(this.byAccount, name, now).length) };
   }
 
-  /** Record a failed attempt of `ip` for `account`. */
-  failed(ip: string, account: string, now = Date.now()): void {
+  /**
+   * {@link check}, and when the attempt may go on at once (or `waited`: it already
+   * sat out its delay), count it in flight for `holder` (replacing the holder's
+   * earlier one) until {@link failed}, {@link succeeded} or {@link release} with the
+   * same holder.
+   */
+  admit(holder: object, ip: string, account: string, now = Date.now(), waited = false): LoginVerdict {
+    this.inFlight.delete(holder);
+    const verdict = this.check(ip, account, now, holder);
+    if (waited && !verdict.refused) verdict.delayMs = 0;
+    if (!verdict.refused && verdict.delayMs <= 0) this.inFlight.set(holder, { ip, name: account.toLowerCase(), at: now });
+    return verdict;
+  }
+
+  /** `holder`'s attempt ended without a verdict (refused for a ban, failed on an error): it no longer counts. */
+  release(holder: object): void {
+    this.inFlight.delete(holder);
+  }
+
+  private inFlightCounts(ip: string, name: string, now: number, holder?: object): { ip: number; pair: number } {
+    const counts = { ip: 0, pair: 0 };
+    for (const [who, attempt] of this.inFlight) {
+      if (now - attempt.at > IN_FLIGHT_MAX_MS) {
+        this.inFlight.delete(who);
+        continue;
+      }
+      if (who === holder || attempt.ip !== ip) continue;
+      counts.ip++;
+      if (attempt.name === name) counts.pair++;
+    }
+    return counts;
+  }
+
+  /** Record a failed attempt of `ip` for `account` (ending `holder`'s attempt in flight). */
+  failed(ip: string, account: string, now = Date.now(), holder?: object): void {
+    if (holder) this.inFlight.delete(holder);
     const name = account.toLowerCase();
     this.push(this.byIp, ip, now);
     this.push(this.byAccountIp, pairKey(name, ip), now);
     this.push(this.byAccount, name, now);
   }
 
-  /** `ip` logged in to `account`: that account's counts are cleared. */
-  succeeded(ip: string, account: string): void {
+  /** `ip` logged in to `account`: that account's counts are cleared (and `holder`'s attempt in flight ends). */
+  succeeded(ip: string, account: string, holder?: object): void {
+    if (holder) this.inFlight.delete(holder);
     const name = account.toLowerCase();
     this.byAccount.delete(name);
     this.byAccountIp.delete(pairKey(name, ip));

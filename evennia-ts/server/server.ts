@@ -25,6 +25,7 @@ import { helpWarnings } from "../commands/help/help-entries.ts";
 import { resumeLostHiddenInput } from "../commands/input-prompt.ts";
 import { startFeedBot, type FeedBotHandle } from "../comms/feeds/feed-bot.ts";
 import { getLogger } from "../utils/logger.ts";
+import { activitiesSince } from "../utils/activity.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
@@ -91,6 +92,13 @@ export class Server {
   private connectionScreenSource: string | (() => string) | undefined;
   private lifecycle: LifecycleHooks = {};
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * How long {@link stop} waits for the commands (and other work) in flight, in ms. A
+   * command that never ends (its `parse` or `func` awaits what never comes) is left
+   * behind, named in the log, uncommitted: it does not hold up a reload, nor get the
+   * server killed by the portal (after 30 s by default) before its final writes.
+   */
+  commandStopGraceMs = 20_000;
   private stopping: Promise<void> | null = null;
   /** The process that started this one (the portal, for a server it runs): see {@link parentGone}. */
   private readonly parentPid = process.ppid;
@@ -423,7 +431,7 @@ export class Server {
       await this.feeds?.stop().catch((err) => log.error("stopping the feed bot failed", err));
       // background tasks are stopped, not waited for: a command awaiting one fails with EV_ERR_NOT_RUNNING
       await stopBackgroundWork().catch((err) => log.error("stopping the worker pool failed", err));
-      await Promise.allSettled([...this.inFlight]);
+      await this.settleInFlight(this.commandStopGraceMs);
       // a reload notes the time, so persistent scripts resume with the time they had left
       await this.scripts?.stop(mode).catch((err) => log.error("stopping the script scheduler failed", err));
       if (this.db && this.sessions) {
@@ -461,6 +469,17 @@ export class Server {
       this.resolveStopped(mode);
     })();
     return this.stopping;
+  }
+
+  /** Wait for the work in flight, at most `graceMs`; what still runs then is logged and left. */
+  private async settleInFlight(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), graceMs)));
+    const outcome = await Promise.race([Promise.allSettled([...this.inFlight]), late]);
+    clearTimeout(timer);
+    if (outcome !== "late") return;
+    const still = activitiesSince(performance.now()).filter((a) => a.endedAt === null).map((a) => a.label);
+    log.warn(`stopping without waiting longer than ${graceMs} ms for ${this.inFlight.size} piece(s) of work still running${still.length ? `: ${still.join("; ")}` : ""}`);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import type { ServerToPortal } from "../protocol/link-messages.ts";
 import { currentUnitOfWork } from "../db/unit-of-work.ts";
 import { DefaultAccount } from "../typeclasses/accounts.ts";
 import { DefaultObject } from "../typeclasses/objects.ts";
+import { onePuppetingAtATime } from "../typeclasses/puppet-lock.ts";
 import { setSessionLink, type SessionRegistry } from "../typeclasses/sessions.ts";
 import type { Store } from "../typeclasses/store.ts";
 import { getLogger } from "../utils/logger.ts";
@@ -32,6 +33,8 @@ export class SessionHandler implements SessionRegistry {
   private readonly sessions = new Map<number, ServerSession>();
   /** The sessions each account is logged in on: `sessionsOf` costs O(its sessions), not O(all sessions). */
   private readonly byAccount = new Map<DefaultAccount, Set<ServerSession>>();
+  /** The end of each account's logins under way (see {@link login}). */
+  private readonly loginTurns = new WeakMap<DefaultAccount, Promise<unknown>>();
 
   /** Told of each session removed (disconnected or closed), after it is logged out. */
   onSessionGone: ((session: ServerSession) => void) | null = null;
@@ -77,9 +80,29 @@ export class SessionHandler implements SessionRegistry {
    * Log `session` in as `account` (Evennia's order): `atFirstLogin` on the first
    * login ever, `atPreLogin`, then in multisession mode 0 the account's other
    * sessions are disconnected, then `atPostLogin` (which puppets, by default).
+   * Logins of one account run one after the other (the later one wins in mode 0); a
+   * session that disconnected while it waited for its turn is not logged in.
    */
   async login(session: ServerSession, account: DefaultAccount): Promise<void> {
-    if (session.loggedIn) return;
+    // one login of an account at a time: two at once (mode 0) would each disconnect the
+    // other while the other's hooks awaited, leaving nobody, or a puppet on a gone session
+    const before = this.loginTurns.get(account) ?? Promise.resolve();
+    const run = before.then(
+      () => this.loginNow(session, account),
+      () => this.loginNow(session, account),
+    );
+    const tail = run.catch(() => undefined);
+    this.loginTurns.set(account, tail);
+    try {
+      await run;
+    } finally {
+      if (this.loginTurns.get(account) === tail) this.loginTurns.delete(account);
+    }
+  }
+
+  private async loginNow(session: ServerSession, account: DefaultAccount): Promise<void> {
+    // logged in already, or gone while an earlier login of the account ran
+    if (session.loggedIn || this.sessions.get(session.sessid) !== session) return;
     setSessionLink(session, "account", account);
     if (account.db.FIRST_LOGIN) {
       await account.atFirstLogin(session);
@@ -148,13 +171,17 @@ export class SessionHandler implements SessionRegistry {
   }
 
   /**
-   * Evennia's session logout: unpuppet, `atDisconnect`, the session counts as
+   * Evennia's session logout: unpuppet (after any puppeting of the account under way), `atDisconnect`, the session counts as
    * logged out, `atPostDisconnect` (a guest account deletes itself there).
    */
   private async logout(session: ServerSession, reason: string): Promise<void> {
     const account = session.account;
     if (!account) return;
-    if (session.puppet) await account.unpuppetObject(session);
+    // in the account's puppeting turn: an `ic` of this session still in the character's hooks
+    // finishes first and is undone here, not left puppeting for a session that is gone
+    await onePuppetingAtATime(account, async () => {
+      if (session.puppet) await account.unpuppetObject(session);
+    });
     await account.atDisconnect(reason, session);
     setSessionLink(session, "account", null);
     this.sync(session);

@@ -13,7 +13,7 @@ import { serverThrottleAdmin } from "./throttle-admin.ts";
 /** The throttle part of {@link CommandServices}. */
 export type ThrottleServices = Pick<
   CommandServices,
-  "loginThrottleCheck" | "loginFailed" | "loginSucceeded" | "accountCreationCheck" | "accountCreationAborted" | "throttles"
+  "loginThrottleCheck" | "loginFailed" | "loginSucceeded" | "loginAttemptEnded" | "accountCreationCheck" | "accountCreationAborted" | "throttles"
 >;
 
 /** A login throttle and an account-creation throttle configured by `settings`. */
@@ -42,12 +42,26 @@ export async function checkLoginThrottle(throttle: LoginThrottle, ip: string, na
   return throttle.check(ip, name).refused;
 }
 
+/**
+ * {@link checkLoginThrottle} for a session's attempt, which then counts as in flight
+ * (`LoginThrottle.admit`) until its verdict: the check and the counting happen in one
+ * step, so sessions of one address racing their passwords in are counted as they go.
+ */
+export async function admitLoginAttempt(throttle: LoginThrottle, holder: object, ip: string, name: string): Promise<string | null> {
+  const { refused, delayMs } = throttle.admit(holder, ip, name);
+  if (refused || delayMs <= 0) return refused;
+  await new Promise((resolve) => setTimeout(resolve, delayMs).unref());
+  // waited once: a delay grown meanwhile does not make it wait again
+  return throttle.admit(holder, ip, name, Date.now(), true).refused;
+}
+
 /** The services commands use to consult and feed the throttles. */
 export function throttleServices(throttle: LoginThrottle, creation: AccountCreationThrottle): ThrottleServices {
   return {
-    loginThrottleCheck: (session, name) => checkLoginThrottle(throttle, session.address, name),
-    loginFailed: (session, name) => throttle.failed(session.address, name),
-    loginSucceeded: (session, name) => throttle.succeeded(session.address, name),
+    loginThrottleCheck: (session, name) => admitLoginAttempt(throttle, session, session.address, name),
+    loginFailed: (session, name) => throttle.failed(session.address, name, Date.now(), session),
+    loginSucceeded: (session, name) => throttle.succeeded(session.address, name, session),
+    loginAttemptEnded: (session) => throttle.release(session),
     accountCreationCheck: (session) => creation.reserve(session.address),
     accountCreationAborted: (session) => creation.abort(session.address),
     throttles: serverThrottleAdmin(throttle, creation),

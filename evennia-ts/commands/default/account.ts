@@ -288,19 +288,27 @@ Examples:
     const session = this.session;
     const address = session.address;
     getInput(session, `|rThis will permanently destroy '${character.key}'. This cannot be undone.|n Continue yes/[no]? `, async (answer) => {
-      if (answer.trim().toLowerCase() !== "yes" || character.isDeleted) {
+      if (answer.trim().toLowerCase() !== "yes") {
         session.msg("Deletion was aborted.");
         return;
       }
-      const key = character.key;
-      account.removeCharacter(character);
-      if (!(await character.delete())) {
-        account.addCharacter(character);
-        session.msg(`|rCharacter '${key}' could not be deleted.|n`);
-        return;
-      }
-      session.msg(`Character '${key}' was permanently deleted.`);
-      securityLog.info(`Character Deleted: ${key} (Caller: ${account.key}, IP: ${address}).`);
+      // the account's puppeting turn: an ic of this character on another session (its
+      // hooks awaiting) finishes first and is let go by the deletion, or starts after it
+      await onePuppetingAtATime(account, async () => {
+        if (character.isDeleted) {
+          session.msg("Deletion was aborted.");
+          return;
+        }
+        const key = character.key;
+        account.removeCharacter(character);
+        if (!(await character.delete())) {
+          account.addCharacter(character);
+          session.msg(`|rCharacter '${key}' could not be deleted.|n`);
+          return;
+        }
+        session.msg(`Character '${key}' was permanently deleted.`);
+        securityLog.info(`Character Deleted: ${key} (Caller: ${account.key}, IP: ${address}).`);
+      });
     });
   }
 }

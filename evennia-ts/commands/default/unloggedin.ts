@@ -33,22 +33,39 @@ export type LoginCheck = { account: DefaultAccount } | { refusal: string };
  * Every check a login by name and password passes, whichever way it comes (`connect`, GMCP
  * `Char.Login`, the `login` inputfunc): the login throttle, bans of the address and of the name
  * (as typed, normalized, and the account's own name when it was found by an alias), the
- * password. Failures are counted by the throttle and the account's `atFailedLogin` runs.
+ * password. Failures are counted by the throttle, under the account's own name when the
+ * name typed found it by an alias or another form (so aliases do not each get their own
+ * count), and the account's `atFailedLogin` runs. The attempt counts as in flight for
+ * the throttle until it is decided: logins raced from many connections are counted.
  */
 export async function checkLogin(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<LoginCheck> {
+  try {
+    return await checkLoginOnce(services, session, typed, password);
+  } finally {
+    services.loginAttemptEnded?.(session);
+  }
+}
+
+async function checkLoginOnce(services: CommandServices, session: CommandSession, typed: string, password: string): Promise<LoginCheck> {
   // throttled and checked for bans in one form: full-width spellings do not count apart
-  const name = normalizeAccountName(typed);
+  let name = normalizeAccountName(typed);
   const refused = await services.loginThrottleCheck(session, name);
   if (refused) return { refusal: `|r${refused}|n` };
   if (await isBannedLogin(services, session, name)) return { refusal: BANNED_LOGIN_MESSAGE };
   const account = await findAccountByTypedName(typed);
+  if (account && account.key.toLowerCase() !== name.trim().toLowerCase()) {
+    // found by an alias or another form: the account's own throttle applies, and counts this attempt
+    name = account.key;
+    const refusedForAccount = await services.loginThrottleCheck(session, name);
+    if (refusedForAccount) return { refusal: `|r${refusedForAccount}|n` };
+    // the name typed may not be the banned one
+    if (await isBannedLogin(services, session, name)) return { refusal: BANNED_LOGIN_MESSAGE };
+  }
   if (!account || !(await account.checkPassword(password))) {
     if (account) await account.atFailedLogin(session as unknown as Session);
     services.loginFailed(session, name);
     return { refusal: "|rUsername and/or password is incorrect.|n" };
   }
-  // typed otherwise (an alias, a full-width form), the name may not be the banned one
-  if (account.key.toLowerCase() !== name.trim().toLowerCase() && (await isBannedLogin(services, session, account.key))) return { refusal: BANNED_LOGIN_MESSAGE };
   services.loginSucceeded(session, name);
   return { account };
 }
