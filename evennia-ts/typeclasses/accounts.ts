@@ -527,6 +527,14 @@ export class DefaultAccount extends TypedObject<AccountRow> {
     }
     if (session.puppet) await this.unpuppetObject(session);
     await obj.atPrePuppet(this, session);
+    // the hooks awaited: another account may have taken it meanwhile (the turn above is
+    // this account's only), or it may be gone; checked again with nothing awaited before taking it
+    if (obj.isDeleted) throw new EvenniaError("EV_ERR_NOT_FOUND", "Object not found");
+    const taker = obj.account;
+    if (taker && taker !== this && taker.isConnected) {
+      this.msg(`|c${obj.key}|R is already puppeted by another Account.`, { session });
+      return false;
+    }
     obj._attachSession(session);
     obj.account = this;
     setSessionLink(session, "puppet", obj);

@@ -221,6 +221,26 @@ class BrokenCmdSet extends CmdSet {
 /** Each database's run registers the broken set under a path of its own (errors are logged once per path). */
 let brokenRuns = 0;
 
+describeWithWorld("two accounts puppeting one character at once", (w) => {
+  it("with a puppet lock both pass and a slow atPrePuppet: one account gets the character, the other is told it is taken", async () => {
+    const { account1, account2, session1, session2, room1 } = w.world;
+    const shared = await w.world.unit(async () => {
+      const c = await account1.createCharacter({ key: "Shared", location: room1, home: room1 });
+      c.locks.add("puppet:all()");
+      return c;
+    });
+    (shared as unknown as { atPrePuppet: () => Promise<void> }).atPrePuppet = async () => {
+      await new Promise((r) => setTimeout(r, 30));
+    };
+    const results = await Promise.all([w.world.unit(() => account1.puppetObject(session1, shared)), w.world.unit(() => account2.puppetObject(session2, shared))]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = results[0] ? account1 : account2;
+    expect(shared.account).toBe(winner);
+    expect([...shared.sessions].map((s) => s.account)).toEqual([winner]);
+    expect(w.world.text(results[0] ? session2 : session1)).toContain("Shared is already puppeted by another Account.");
+  });
+});
+
 describeWithWorld("a cmdset whose creation throws", (w) => {
   let previousSink: LogSink | null = null;
   const logged: string[] = [];
