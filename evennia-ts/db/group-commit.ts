@@ -28,6 +28,11 @@ export interface ScriptOutcome {
   rows: unknown[][];
   /** The first statement that failed; the driver has left no transaction open. */
   failure?: { index: number; error: unknown };
+  /**
+   * With `failure`: the connection was lost before `COMMIT` was answered, so the
+   * transaction may have committed (PostgreSQL). {@link commitGroup} runs it again.
+   */
+  inDoubt?: boolean;
 }
 
 /** The driver calls a commit needs. */
@@ -78,6 +83,8 @@ export async function commitGroup(
       batch.reject(wrap(err, batch.writes[0] ? describe(batch.writes[0]) : ""));
     }
   }
+  /** Set once a script's outcome was lost: the error to report if running it again fails too. */
+  let lostOutcome: Error | null = null;
   while (pending.length > 0) {
     const script: RenderedStatement[] = [{ sql: driver.begin, params: [] }];
     const starts: number[] = [];
@@ -107,6 +114,24 @@ export async function commitGroup(
     }
     const { index, error } = outcome.failure;
     const wrapped = wrap(error, script[index]?.sql ?? "COMMIT");
+    if (lostOutcome || outcome.inDoubt) {
+      // The answer to COMMIT was lost: the transaction may have committed. Running the same
+      // writes again gives the same end state either way (structured writes set values, and
+      // nothing of this queue ran in between), so its outcome is the outcome. Raw SQL may
+      // not be repeatable, and a second loss leaves it unknown: say so, never assume.
+      const repeatable = pending.every(({ batch }) => batch.writes.every((w) => w.type !== undefined));
+      if (!lostOutcome && repeatable) {
+        lostOutcome = wrapped;
+        continue;
+      }
+      const unknown = new EvenniaError(
+        wrapped instanceof EvenniaError ? wrapped.code : "EV_ERR_DB_UNAVAILABLE",
+        `the database connection was lost before it confirmed a commit, and whether it was saved is unknown: ${(lostOutcome ?? wrapped).message}`,
+        { cause: lostOutcome ?? wrapped },
+      );
+      for (const { batch } of pending) batch.reject(unknown);
+      return;
+    }
     // which batch the failing statement belongs to (-1: BEGIN or COMMIT)
     let owner = -1;
     if (index > 0 && index < script.length - 1) {

@@ -71,6 +71,10 @@ export class PostgresConnection implements CommitDriver {
       } else if (commit.status === "rejected") {
         // the connection may be in any state: drop it, the next commit opens another
         this.dropWriter(client);
+        // no answer to COMMIT and no statement refused by the server: the connection went, and the
+        // server may have committed before it did (group-commit.ts finds out by running it again)
+        const refused = commit.reason instanceof pg.DatabaseError || r.reason instanceof pg.DatabaseError;
+        if (!refused) return { rows, failure: { index: i, error: r.reason }, inDoubt: true };
       }
       return { rows, failure: { index: i, error: r.reason } };
     }

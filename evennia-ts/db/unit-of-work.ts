@@ -19,6 +19,16 @@ const log = getLogger("db.uow");
 /** A write staged under a key; a later write under the same key replaces it. Built at commit. */
 type StagedWrite = () => Write[];
 
+/**
+ * Stages the write of a key again, in another unit of work, as memory holds it then.
+ * Given to {@link UnitOfWork.stage} for writes built from live memory (a row, an
+ * attribute, a tag): see {@link UnitOfWork.rollback}.
+ */
+export type RestageWrite = (uow: UnitOfWork) => void;
+
+/** Open units of work by the keys they staged with a {@link RestageWrite}: a commit building one of these keys tells them. */
+const openRestageable = new Map<string, Set<UnitOfWork>>();
+
 let serials = 0;
 
 /** One unit of work. */
@@ -29,6 +39,10 @@ export class UnitOfWork {
    */
   readonly serial = ++serials;
   private readonly writes = new Map<string, StagedWrite>();
+  /** How to stage each key again after a rollback ({@link stage}'s `restage`). */
+  private readonly restages = new Map<string, RestageWrite>();
+  /** Keys of {@link restages} that another unit's commit built while this unit had them staged. */
+  private readonly overwritten = new Set<string>();
   private readonly undoLog: (() => void)[] = [];
   private readonly afterCommitCallbacks: (() => void)[] = [];
   /** The group of {@link afterCommitGrouped} at the end of the callbacks, while nothing came after it. */
@@ -41,12 +55,23 @@ export class UnitOfWork {
    * Stage a write. `key` identifies what is written (e.g. `object:12`); staging the
    * same key again replaces the earlier write, so the row is written once, as it is
    * at commit time. `build` runs at commit.
+   *
+   * A write built from live memory also gives `restage`: another unit committing the same
+   * key meanwhile writes memory as it is then, this unit's uncommitted change included; if
+   * this unit then rolls back, `restage` stages the key again (in the implicit unit of work)
+   * so that the database ends as memory does after the undo.
    */
-  stage(key: string, build: StagedWrite): void {
+  stage(key: string, build: StagedWrite, restage?: RestageWrite): void {
     this.assertOpen();
     // delete first so the key moves to the end: writes run in the order of their last staging
     this.writes.delete(key);
     this.writes.set(key, build);
+    if (restage) {
+      this.restages.set(key, restage);
+      let units = openRestageable.get(key);
+      if (!units) openRestageable.set(key, (units = new Set()));
+      units.add(this);
+    }
   }
 
   /** Record how to undo an in-memory change if this unit of work fails. */
@@ -99,7 +124,10 @@ export class UnitOfWork {
     try {
       // a builder that throws (a value that cannot be encoded) fails the unit like a failed write
       const writes: Write[] = [];
-      for (const build of this.writes.values()) for (const w of build()) writes.push(w);
+      for (const [key, build] of this.writes) {
+        this.noteBuilt(key);
+        for (const w of build()) writes.push(w);
+      }
       this.writes.clear();
       if (writes.length > 0) await this.db.write(writes);
     } catch (err) {
@@ -107,6 +135,7 @@ export class UnitOfWork {
       throw err;
     }
     this.finished = true;
+    this.forgetRestages();
     // drop what this unit held: a finished unit may stay reachable (async contexts, undo bookkeeping)
     this.undoLog.length = 0;
     const callbacks = this.afterCommitCallbacks.splice(0);
@@ -120,7 +149,11 @@ export class UnitOfWork {
     }
   }
 
-  /** Discard staged writes and undo in-memory changes, newest first. */
+  /**
+   * Discard staged writes and undo in-memory changes, newest first. Keys that another
+   * unit's commit wrote while this unit had changed them (see {@link stage}) are staged
+   * again as memory holds them after the undo.
+   */
   rollback(): void {
     if (this.finished) return;
     this.finished = true;
@@ -135,6 +168,34 @@ export class UnitOfWork {
         log.error("undo step failed", err);
       }
     }
+    const restage = [...this.overwritten].map((key) => this.restages.get(key)!);
+    this.forgetRestages();
+    if (restage.length === 0) return;
+    const target = outsideUnitOfWork(() => unitOfWorkFor(this.db));
+    for (const fn of restage) {
+      try {
+        fn(target);
+      } catch (err) {
+        log.error("restaging a rolled-back write failed", err);
+      }
+    }
+  }
+
+  /** A commit is building `key`: every other open unit that staged it restageable must write it again if it rolls back. */
+  private noteBuilt(key: string): void {
+    const units = openRestageable.get(key);
+    if (units) for (const other of units) if (other !== this && other.db === this.db) other.overwritten.add(key);
+  }
+
+  /** Leave {@link openRestageable}; this unit has finished. */
+  private forgetRestages(): void {
+    for (const key of this.restages.keys()) {
+      const units = openRestageable.get(key);
+      units?.delete(this);
+      if (units?.size === 0) openRestageable.delete(key);
+    }
+    this.restages.clear();
+    this.overwritten.clear();
   }
 
   private assertOpen(): void {

@@ -416,14 +416,15 @@ export class AttributeHandler {
   private stage(key: string, category: string, uow: UnitOfWork): void {
     const owner = this.owner;
     owner._store.markUncommitted(owner, uow);
-    uow.stage(writeKey(owner, { key, category }), () => {
+    const build = () => {
       if (owner.isDeleted) return [];
       announce(uow, owner, key, category);
       const entry = this.entries.get(key + SEP + category);
       if (!entry) return [deleteWhere(AttributeTable, ATTRIBUTE_KEY, [owner.kind, owner.id, key, category])];
       // entry.json is kept current: encoded at every assignment and nested change
       return [upsert(AttributeTable, ATTRIBUTE_UPSERT, [owner.kind, owner.id, entry.key, entry.category, entry.json, entry.lockstring, Date.now()])];
-    });
+    };
+    uow.stage(writeKey(owner, { key, category }), build, (again) => this.stage(key, category, again));
   }
 }
 
@@ -444,8 +445,9 @@ function entryId(key: string, category?: string): string {
   return normKey(key) + SEP + normCategory(category);
 }
 
+/** The staging key of one attribute; category and key are quoted, so a `:` in either cannot make two attributes share one. */
 function writeKey(owner: TypedObject, entry: { key: string; category: string }): string {
-  return `attr:${owner.kind}:${owner.id}:${entry.category}:${entry.key}`;
+  return `attr:${owner.kind}:${owner.id}:${JSON.stringify([entry.category, entry.key])}`;
 }
 
 const HANDLER_PROPS = new Set(["then", "toJSON", "constructor"]);

@@ -6,6 +6,7 @@
  */
 import { DB_REF, dbRefKey, type DbRef } from "../db/db-ref.ts";
 import { ChannelSubscriptionTable } from "../db/entities/schemas.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { deleteWhere, upsert } from "../db/writes.ts";
 import { EvenniaError } from "../utils/errors.ts";
 import type { TypedObject } from "./typed-object.ts";
@@ -221,7 +222,7 @@ export class ChannelSubscriptions {
     list.set(key, entry);
     this.changes++;
     indexAdd(this.channel, key);
-    this.stage(entry);
+    this.stage(entry.ref);
     this.channel._store.unitOfWork().recordUndo(() => {
       if (list.get(key) !== entry) return;
       list.delete(key);
@@ -245,7 +246,7 @@ export class ChannelSubscriptions {
     this.changes++;
     indexDelete(this.channel, key);
     const uow = this.channel._store.unitOfWork();
-    uow.stage(`chansub:${this.channel.id}:${key}`, () => [deleteWhere(ChannelSubscriptionTable, KEY, [this.channel.id, ref.kind, ref.id])]);
+    this.stage(ref, uow);
     uow.recordUndo(() => {
       if (list.has(key)) return;
       list.set(key, entry);
@@ -261,7 +262,7 @@ export class ChannelSubscriptions {
     if (!entry || entry.muted === muted) return false;
     entry.muted = muted;
     this.changes++;
-    this.stage(entry);
+    this.stage(entry.ref);
     this.channel._store.unitOfWork().recordUndo(() => {
       entry.muted = !muted;
       this.changes++;
@@ -288,13 +289,24 @@ export class ChannelSubscriptions {
     });
   }
 
-  private stage(entry: Subscription): void {
-    const key = dbRefKey(entry.ref);
-    this.channel._store.unitOfWork().stage(`chansub:${this.channel.id}:${key}`, () => {
-      const current = this.entries?.get(key);
-      // a subscription made while its channel was being destroyed is not written for a channel that is gone
-      if (current !== entry || this.channel.isDeleted) return [];
-      return [upsert(ChannelSubscriptionTable, SHAPE, [this.channel.id, entry.ref.kind, entry.ref.id, entry.muted, entry.dateCreated])];
-    });
+  /**
+   * Stage writing the subscription of `ref` as memory holds it at commit time (present,
+   * muted or not, or absent), so that whichever unit commits last writes what memory
+   * holds; restaged if another unit's commit wrote it while this one rolls back.
+   */
+  private stage(ref: DbRef, uow: UnitOfWork = this.channel._store.unitOfWork()): void {
+    const key = dbRefKey(ref);
+    uow.stage(
+      `chansub:${this.channel.id}:${key}`,
+      () => {
+        // a subscription made while its channel was being destroyed is not written for a channel that is gone
+        if (this.channel.isDeleted) return [];
+        const current = this.entries?.get(key);
+        if (!current) return [deleteWhere(ChannelSubscriptionTable, KEY, [this.channel.id, ref.kind, ref.id])];
+        return [upsert(ChannelSubscriptionTable, SHAPE, [this.channel.id, current.ref.kind, current.ref.id, current.muted, current.dateCreated])];
+      },
+      (again) => this.stage(ref, again),
+    );
   }
+
 }

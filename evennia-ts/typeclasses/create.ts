@@ -11,6 +11,7 @@ import { findTypeclass, type TypeclassConstructor } from "./registry.ts";
 import type { DefaultScript } from "./scripts.ts";
 import { createScriptInstance, type CreateScriptOptions } from "./script-creation.ts";
 import { getStore } from "./store-context.ts";
+import type { Store } from "./store.ts";
 import type { TypedObject } from "./typed-object.ts";
 
 /** Raise `EV_ERR_BAD_LOCK` unless every definition of `locks` parses. */
@@ -106,9 +107,10 @@ export async function createAccount<T extends DefaultAccount = DefaultAccount>(
   const username = String(options.username ?? "").trim();
   if (!username) throw new EvenniaError("EV_ERR_BAD_INPUT", "an account needs a username");
   const store = getStore();
-  const taken = await store.db.query("SELECT id FROM accounts WHERE username_lower = ?", [username.toLowerCase()]);
+  const rows = await store.db.query<{ id: number | string }>("SELECT id FROM accounts WHERE username_lower = ?", [username.toLowerCase()]);
+  const taken = stillNamed(store, "account", rows, username);
   const pendingTaken = store.pendingChanges("account").some((a) => (a as DefaultAccount).username.toLowerCase() === username.toLowerCase());
-  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `Sorry, there is already an account with the name '${username}'.`);
+  if (taken || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `Sorry, there is already an account with the name '${username}'.`);
   const cls = resolve(typeclass, DefaultAccount as unknown as TypeclassConstructor<T>);
   const account = await store.create(cls, {
     username,
@@ -137,10 +139,11 @@ export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   const key = String(options.key ?? "").trim();
   if (!key) throw new EvenniaError("EV_ERR_BAD_INPUT", "a channel needs a key");
   const store = getStore();
-  const taken = await store.db.query("SELECT id FROM channels WHERE key_lower = ?", [key.toLowerCase()]);
+  const rows = await store.db.query<{ id: number | string }>("SELECT id FROM channels WHERE key_lower = ?", [key.toLowerCase()]);
+  const taken = stillNamed(store, "channel", rows, key);
   // one created meanwhile by another unit of work, not committed yet, counts too (as for accounts)
   const pendingTaken = store.pendingChanges("channel").some((c) => c instanceof DefaultChannel && !c.isDeleted && c.key.toLowerCase() === key.toLowerCase());
-  if (taken.length > 0 || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
+  if (taken || pendingTaken) throw new EvenniaError("EV_ERR_BAD_INPUT", `a channel named "${key}" exists already`);
   const cls = resolve(typeclass, DefaultChannel as unknown as TypeclassConstructor<T>);
   if (options.locks !== undefined) validateLocks(options.locks);
   const channel = await store.create(cls, { key, key_lower: key.toLowerCase() });
@@ -148,4 +151,19 @@ export async function createChannel<T extends DefaultChannel = DefaultChannel>(
   for (const alias of options.aliases ?? []) channel.aliases.add(alias);
   if (options.desc) channel.description = options.desc;
   return channel;
+}
+
+/**
+ * True when a stored row the database found under `name` still holds it: one deleted or
+ * renamed in memory by a unit of work not committed yet has let it go (the commit writes
+ * that before the new row, and the unique column refuses the new one if it rolls back).
+ */
+function stillNamed(store: Store, kind: "account" | "channel", rows: { id: number | string }[], name: string): boolean {
+  const wanted = name.toLowerCase();
+  return rows.some((row) => {
+    const ref = { kind, id: Number(row.id) };
+    if (store.isGone(ref)) return false;
+    const live = store.peek(ref);
+    return !live || live.key.toLowerCase() === wanted;
+  });
 }

@@ -840,6 +840,9 @@ export class DefaultObject extends TypedObject<ObjectRow> {
     if (this.location) this.location = null;
     unsubscribeEverywhere(this);
     await this.scripts.delete();
+    // another unit of work may have moved something in while the awaits above ran: it goes
+    // home too (checked in the same turn as the delete below), so nothing stays inside a deleted object
+    for (let round = 0; round < 3 && (await this.loadContents()).length > 0; round++) await this.clearContents();
     await this._store.deleteObject(this);
     return true;
   }

@@ -274,7 +274,11 @@ export class Store {
   stageRow(obj: TypedObject, uow: UnitOfWork = this.unitOfWork()): void {
     const codec = rowCodecs[obj.kind];
     this.markUncommitted(obj, uow);
-    uow.stage(`row:${obj.kind}:${obj.id}`, () => (obj.isDeleted ? [] : [upsertRow(codec, obj._row)]));
+    uow.stage(
+      `row:${obj.kind}:${obj.id}`,
+      () => (obj.isDeleted ? [] : [upsertRow(codec, obj._row)]),
+      (again) => this.stageRow(obj, again),
+    );
     // the row may point at an object whose create has not committed (or never will): its id's
     // mark commits with this row, so a restart does not give that id to another object
     for (const table of this.ids.tablesAhead()) this.ids.stageHighWater(uow, table);

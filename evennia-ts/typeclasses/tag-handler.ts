@@ -4,6 +4,7 @@
  */
 import type { TagKind } from "../db/entities/rows.ts";
 import { TagTable } from "../db/entities/schemas.ts";
+import type { UnitOfWork } from "../db/unit-of-work.ts";
 import { deleteWhere, upsert } from "../db/writes.ts";
 import { noteNameChange } from "./change-epochs.ts";
 import type { TypedObject } from "./typed-object.ts";
@@ -116,17 +117,18 @@ export class TagHandler {
   }
 
   /** Stage writing the tag as memory has it at commit time (present or not), so the last commit writes what memory holds. */
-  private stageWrite(tag: TagInfo): void {
+  private stageWrite(tag: TagInfo, uow: UnitOfWork = this.owner._store.unitOfWork()): void {
     const owner = this.owner;
     const kind = this.tagKind;
     const id = tag.key + SEP + tag.category;
-    const uow = owner._store.unitOfWork();
     owner._store.markUncommitted(owner, uow);
-    uow.stage(`tag:${owner.kind}:${owner.id}:${kind}:${tag.category}:${tag.key}`, () => {
+    const build = () => {
       if (owner.isDeleted) return [];
       const values = [owner.kind, owner.id, tag.key, tag.category, kind];
       return [this.entries?.has(id) ? upsert(TagTable, TAG_INSERT, values) : deleteWhere(TagTable, TAG_KEY, values)];
-    });
+    };
+    // category and key quoted: a `:` in either cannot make two tags share one staging key
+    uow.stage(`tag:${owner.kind}:${owner.id}:${kind}:${JSON.stringify([tag.category, tag.key])}`, build, (again) => this.stageWrite(tag, again));
   }
 }
 
