@@ -119,6 +119,11 @@ for (const dialect of TEST_DIALECTS) {
       const basic = await fetch(`${f.web.url}/api/objects`, { headers: { authorization: `Basic ${Buffer.from("newbie:another long one").toString("base64")}` } });
       expect(basic.status).toBe(200);
       expect((await f.call("admin", "DELETE", `/accounts/${id}`)).status).toBe(204);
+      // never the account one is logged in with (as accounts/delete in game and the web admin)
+      const self = await f.call("admin", "DELETE", `/accounts/${f.accounts.admin.id}`);
+      expect(self.status).toBe(403);
+      expect(self.json.error.message).toContain("your own account");
+      expect(f.accounts.admin.isDeleted).toBe(false);
     });
 
     it("writes scripts, channels and help by their rules", async () => {

@@ -8,7 +8,7 @@ import { DefaultAccount } from "../../typeclasses/accounts.ts";
 import { findAccount } from "../../typeclasses/search.ts";
 import type { WebServices } from "../web-context.ts";
 import { requireAccountManager } from "./api-access.ts";
-import { conflict } from "./api-error.ts";
+import { conflict, forbidden } from "./api-error.ts";
 import { text, type BodyField } from "./body-fields.ts";
 import { booleanFilter, typedFilters } from "./list-query.ts";
 import { brief, briefSchema, sharedFields, type TypedResource } from "./typed-resource.ts";
@@ -58,7 +58,11 @@ export function accountResource(services: WebServices): TypedResource<DefaultAcc
       lastLogin: { type: ["string", "null"], format: "date-time" },
       characters: { type: "array", items: briefSchema },
     },
-    guard: (a, actor, action) => requireAccountManager(actor, a, action === "delete" ? "delete" : "change"),
+    guard: (a, actor, action) => {
+      // as `accounts/delete` in game and the web admin: never the account one is logged in with
+      if (action === "delete" && a === actor) throw forbidden("you cannot delete your own account while logged in with it");
+      requireAccountManager(actor, a, action === "delete" ? "delete" : "change");
+    },
     async create(values) {
       const username = DefaultAccount.validateUsername(values.get("username") as string);
       await assertNameFree(username, null);
