@@ -14,7 +14,7 @@ import type { ServerStatusFigures, WebServices, WebSessionRow, WebThrottles } fr
 import type { AccountCreationThrottle } from "./account-creation-throttle.ts";
 import type { LoginThrottle } from "./login-throttle.ts";
 import type { ServerSession } from "./server-session.ts";
-import { checkLoginThrottle } from "./throttle-services.ts";
+import { admitLoginAttempt, checkLoginThrottle } from "./throttle-services.ts";
 
 /** The server parts the web services are made of. */
 export interface WebServiceParts {
@@ -36,9 +36,10 @@ export interface WebServiceParts {
 export function webThrottles(parts: Pick<WebServiceParts, "loginThrottle" | "creationThrottle" | "throttleAdmin">): WebThrottles {
   const { loginThrottle, creationThrottle } = parts;
   return {
-    loginCheck: (ip, username) => checkLoginThrottle(loginThrottle, ip, username),
-    loginFailed: (ip, username) => loginThrottle.failed(ip, username),
-    loginSucceeded: (ip, username) => loginThrottle.succeeded(ip, username),
+    loginCheck: (ip, username, attempt) => (attempt ? admitLoginAttempt(loginThrottle, attempt, ip, username) : checkLoginThrottle(loginThrottle, ip, username)),
+    loginFailed: (ip, username, attempt) => loginThrottle.failed(ip, username, Date.now(), attempt),
+    loginSucceeded: (ip, username, attempt) => loginThrottle.succeeded(ip, username, attempt),
+    loginAbandoned: (attempt) => loginThrottle.release(attempt),
     accountCreationCheck: (ip) => creationThrottle.reserve(ip),
     accountCreationAborted: (ip) => creationThrottle.abort(ip),
     admin: parts.throttleAdmin,

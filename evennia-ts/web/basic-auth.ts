@@ -29,16 +29,22 @@ export type BasicAuthResult =
 
 /** Check a Basic login from `ip`: throttle, bans (of the name given, then of the account found), then the password. */
 export async function checkBasicLogin(services: WebServices, ip: string, username: string, password: string): Promise<BasicAuthResult> {
-  const refused = await services.throttles.loginCheck(ip, username);
-  if (refused) return { ok: false, status: 429, reason: refused };
-  if (await services.bans.isBanned({ ip, username })) return { ok: false, status: 403, reason: "You have been banned." };
-  const account = await findAccount(username);
-  // a ban names the account, which may have been given by an alias
-  if (account && (await services.bans.isBanned({ ip, username: account.key }))) return { ok: false, status: 403, reason: "You have been banned." };
-  if (!account || !(await account.checkPassword(password))) {
-    services.throttles.loginFailed(ip, username);
-    return { ok: false, status: 401, reason: "Username and/or password is incorrect." };
+  // counted against the address from now until its password is judged (requests raced in at once included)
+  const attempt = {};
+  try {
+    const refused = await services.throttles.loginCheck(ip, username, attempt);
+    if (refused) return { ok: false, status: 429, reason: refused };
+    if (await services.bans.isBanned({ ip, username })) return { ok: false, status: 403, reason: "You have been banned." };
+    const account = await findAccount(username);
+    // a ban names the account, which may have been given by an alias
+    if (account && (await services.bans.isBanned({ ip, username: account.key }))) return { ok: false, status: 403, reason: "You have been banned." };
+    if (!account || !(await account.checkPassword(password))) {
+      services.throttles.loginFailed(ip, username, attempt);
+      return { ok: false, status: 401, reason: "Username and/or password is incorrect." };
+    }
+    services.throttles.loginSucceeded(ip, username, attempt);
+    return { ok: true, account };
+  } finally {
+    services.throttles.loginAbandoned(attempt);
   }
-  services.throttles.loginSucceeded(ip, username);
-  return { ok: true, account };
 }

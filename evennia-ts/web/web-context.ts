@@ -15,10 +15,18 @@ import type { BanAdmin, ServerAdmin, ThrottleAdmin } from "../commands/command.t
 
 /** The login and account-creation throttles, shared with telnet logins. */
 export interface WebThrottles {
-  /** Null when `ip` may try to log in as `username` now, else the reason it is refused (after any delay). */
-  loginCheck(ip: string, username: string): Promise<string | null>;
-  loginFailed(ip: string, username: string): void;
-  loginSucceeded(ip: string, username: string): void;
+  /**
+   * Null when `ip` may try to log in as `username` now, else the reason it is refused
+   * (after any delay). With `attempt` (any object naming this one try), an admitted
+   * attempt counts against the address until {@link loginFailed}, {@link loginSucceeded}
+   * or {@link loginAbandoned} with the same object: logins raced in at once are counted
+   * as they go, not after their passwords are judged.
+   */
+  loginCheck(ip: string, username: string, attempt?: object): Promise<string | null>;
+  loginFailed(ip: string, username: string, attempt?: object): void;
+  loginSucceeded(ip: string, username: string, attempt?: object): void;
+  /** `attempt` ended without a verdict (a ban, an error): it no longer counts. */
+  loginAbandoned(attempt: object): void;
   /** Null when `ip` may create an account now (the creation then counts), else the reason. */
   accountCreationCheck(ip: string): string | null;
   /** A creation counted by {@link accountCreationCheck} did not happen: give it back. */

@@ -94,17 +94,24 @@ export function authRoutes(ctx: WebContext): Router {
     const refuse = (error: string, status: number) => showPage(ctx, req, res, "login", { error, username, next }, status);
     if (!username || !password) return refuse("Give your account name and password.", 400);
     const ip = clientAddress(req);
-    const throttled = await services.throttles.loginCheck(ip, username);
-    if (throttled) return refuse(stripMarkup(throttled), 429);
-    if (await services.bans.isBanned({ ip, username })) return refuse(banned, 403);
-    const account = await services.runInUnit(() => findAccount(username));
-    // a ban names the account, which may have been given by an alias
-    if (account && (await services.bans.isBanned({ ip, username: account.key }))) return refuse(banned, 403);
-    if (!account || !(await account.checkPassword(password))) {
-      services.throttles.loginFailed(ip, username);
-      return refuse("Username and/or password is incorrect.", 400);
+    // counted against the address from now until its password is judged (forms raced in at once included)
+    const attempt = {};
+    let account: DefaultAccount | null;
+    try {
+      const throttled = await services.throttles.loginCheck(ip, username, attempt);
+      if (throttled) return refuse(stripMarkup(throttled), 429);
+      if (await services.bans.isBanned({ ip, username })) return refuse(banned, 403);
+      account = await services.runInUnit(() => findAccount(username));
+      // a ban names the account, which may have been given by an alias
+      if (account && (await services.bans.isBanned({ ip, username: account.key }))) return refuse(banned, 403);
+      if (!account || !(await account.checkPassword(password))) {
+        services.throttles.loginFailed(ip, username, attempt);
+        return refuse("Username and/or password is incorrect.", 400);
+      }
+      services.throttles.loginSucceeded(ip, username, attempt);
+    } finally {
+      services.throttles.loginAbandoned(attempt);
     }
-    services.throttles.loginSucceeded(ip, username);
     await ctx.logIn(req, account);
     ctx.flash(req, `You are logged in as ${account.key}.`);
     res.redirect(303, next || "/");
