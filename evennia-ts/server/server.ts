@@ -26,6 +26,7 @@ import { resumeLostHiddenInput } from "../commands/input-prompt.ts";
 import { startFeedBot, type FeedBotHandle } from "../comms/feeds/feed-bot.ts";
 import { getLogger } from "../utils/logger.ts";
 import { activitiesSince } from "../utils/activity.ts";
+import { settledWithin } from "../utils/settled-within.ts";
 import { describeError, EvenniaError } from "../utils/errors.ts";
 import { defaultConnectionScreen } from "./connection-screen.ts";
 import { checkGameCode, describeGameCodeProblems, type GameCodeReport } from "./game-code-check.ts";
@@ -473,11 +474,7 @@ export class Server {
 
   /** Wait for the work in flight, at most `graceMs`; what still runs then is logged and left. */
   private async settleInFlight(graceMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), graceMs)));
-    const outcome = await Promise.race([Promise.allSettled([...this.inFlight]), late]);
-    clearTimeout(timer);
-    if (outcome !== "late") return;
+    if (await settledWithin([...this.inFlight], graceMs)) return;
     const still = activitiesSince(performance.now()).filter((a) => a.endedAt === null).map((a) => a.label);
     log.warn(`stopping without waiting longer than ${graceMs} ms for ${this.inFlight.size} piece(s) of work still running${still.length ? `: ${still.join("; ")}` : ""}`);
   }

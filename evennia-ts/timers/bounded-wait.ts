@@ -5,6 +5,7 @@
  * never comes must not hold the reload up for ever.
  */
 import { getLogger } from "../utils/logger.ts";
+import { settledWithin as settledWithinMs } from "../utils/settled-within.ts";
 
 const log = getLogger("timers");
 
@@ -16,14 +17,7 @@ export const TIMER_STOP_WAIT_MS = 5000;
  * all did; false (logged as a warning naming `what`) when some still run then.
  */
 export async function settledWithin(calls: readonly Promise<unknown>[], ms: number, what: string): Promise<boolean> {
-  if (calls.length === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-    timer.unref?.();
-  });
-  const ended = await Promise.race([Promise.allSettled(calls).then(() => true), timeout]);
-  clearTimeout(timer);
+  const ended = await settledWithinMs(calls, ms);
   if (!ended) log.warn(`${what}: callbacks still running after ${ms} ms; stopped without waiting for them`);
   return ended;
 }

@@ -24,6 +24,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { runInUnitOfWork } from "../db/unit-of-work.ts";
 import { trackActivity } from "../utils/activity.ts";
+import { settledWithin } from "../utils/settled-within.ts";
 import { getLogger, type Logger } from "../utils/logger.ts";
 import { MinHeap } from "../utils/min-heap.ts";
 import { activeScriptScheduler, setActiveScriptScheduler, type ScriptTimerService } from "./script-scheduler-context.ts";
@@ -223,15 +224,7 @@ export class ScriptScheduler implements ScriptTimerService {
 
   /** Wait for the running `atRepeat` calls, `ms` at most; log those still running then. */
   private async repeatsEndedWithin(ms: number): Promise<void> {
-    if (this.repeats.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), ms);
-      timer.unref?.();
-    });
-    const result = await Promise.race([Promise.allSettled([...this.repeats]).then(() => "ended" as const), timeout]);
-    clearTimeout(timer);
-    if (result === "timeout") this.log.warn(`script scheduler stopped with ${this.repeats.size} atRepeat call(s) still running after ${ms} ms; not waiting for them`);
+    if (!(await settledWithin([...this.repeats], ms))) this.log.warn(`script scheduler stopped with ${this.repeats.size} atRepeat call(s) still running after ${ms} ms; not waiting for them`);
   }
 
   /** Follow `script`'s timer state: schedule it at its next due time, or drop it. */
